@@ -1,0 +1,237 @@
+//! Guest SDK for wasmbench workload plugins.
+//!
+//! A plugin implements [`Workload`] once per workload and registers them with one macro call:
+//!
+//! ```ignore
+//! use wasmbench_sdk::{Outcome, Params, Workload};
+//!
+//! struct Fib { n: u64 }
+//!
+//! impl Workload for Fib {
+//!     const NAME: &'static str = "fib";
+//!     const DESCRIPTION: &'static str = "naive recursive Fibonacci";
+//!     const PARAMS: &'static [(&'static str, &'static str)] = &[("n", "25")];
+//!     fn setup(params: &Params) -> Result<Self, String> {
+//!         Ok(Fib { n: params.u64("n")? })
+//!     }
+//!     fn run(&mut self) -> Result<Outcome, String> {
+//!         Ok(Outcome::new(fib(self.n), 1))
+//!     }
+//! }
+//!
+//! wasmbench_sdk::register!(Fib);
+//! ```
+//!
+//! The WIT contract lives in `plugins/wit/plugin.wit`; this crate hides its raw bindings.
+
+// Lets the generated bindings name this crate the same way from inside it and from plugins.
+extern crate self as wasmbench_sdk;
+
+mod params;
+
+use std::cell::RefCell;
+use std::marker::PhantomData;
+
+pub use params::Params;
+
+#[doc(hidden)]
+pub mod bindings {
+    wit_bindgen::generate!({
+        path: "../wit",
+        world: "plugin",
+        pub_export_macro: true,
+        export_macro_name: "__export_plugin",
+        default_bindings_module: "::wasmbench_sdk::bindings",
+        runtime_path: "::wasmbench_sdk::__private::wit_bindgen::rt",
+    });
+}
+
+#[doc(hidden)]
+pub mod __private {
+    pub use wit_bindgen;
+}
+
+use bindings::exports::wasmbench::plugin::workload as wit;
+use bindings::wasmbench::plugin::types as wit_types;
+
+/// The version of the WIT contract this SDK speaks.
+pub const CONTRACT_VERSION: &str = "0.1.0";
+
+/// The result of one iteration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// A digest of the result, so the work can't be optimised away and alternatives can be compared.
+    pub checksum: u64,
+    /// Work done in the workload's [`Workload::UNIT`], for throughput.
+    pub units: u64,
+    /// Named counts to report (cache hits, backend calls, ...).
+    pub counters: Vec<(String, u64)>,
+}
+
+impl Outcome {
+    pub fn new(checksum: u64, units: u64) -> Self {
+        Outcome { checksum, units, counters: Vec::new() }
+    }
+
+    /// Adds a counter; chainable.
+    pub fn counter(mut self, name: impl Into<String>, value: u64) -> Self {
+        self.counters.push((name.into(), value));
+        self
+    }
+}
+
+/// One workload a plugin offers. `setup` runs once per bench; `run` once per iteration; drop is
+/// teardown.
+pub trait Workload: Sized + 'static {
+    /// Name used in suites (`workload = "..."`).
+    const NAME: &'static str;
+    /// One line for `wasmbench list`.
+    const DESCRIPTION: &'static str;
+    /// What [`Outcome::units`] counts.
+    const UNIT: &'static str = "ops";
+    /// Every parameter the workload reads, with its default. The host fills in defaults and rejects
+    /// parameters not listed here.
+    const PARAMS: &'static [(&'static str, &'static str)] = &[];
+
+    fn setup(params: &Params) -> Result<Self, String>;
+    fn run(&mut self) -> Result<Outcome, String>;
+}
+
+/// A workload behind a vtable, so one plugin can hold several workload types.
+#[doc(hidden)]
+pub trait DynBench {
+    fn run(&mut self) -> Result<Outcome, String>;
+}
+
+impl<W: Workload> DynBench for W {
+    fn run(&mut self) -> Result<Outcome, String> {
+        Workload::run(self)
+    }
+}
+
+/// A registered workload; built by [`register!`].
+#[doc(hidden)]
+pub struct Entry {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub unit: &'static str,
+    pub params: &'static [(&'static str, &'static str)],
+    pub setup: fn(&Params) -> Result<Box<dyn DynBench>, String>,
+}
+
+impl Entry {
+    pub const fn of<W: Workload>() -> Entry {
+        Entry {
+            name: W::NAME,
+            description: W::DESCRIPTION,
+            unit: W::UNIT,
+            params: W::PARAMS,
+            setup: setup_boxed::<W>,
+        }
+    }
+}
+
+fn setup_boxed<W: Workload>(params: &Params) -> Result<Box<dyn DynBench>, String> {
+    Ok(Box::new(W::setup(params)?))
+}
+
+/// The set of workloads of one plugin; implemented by [`register!`].
+#[doc(hidden)]
+pub trait Registry: 'static {
+    fn entries() -> &'static [Entry];
+}
+
+/// Adapts a [`Registry`] to the WIT exports.
+#[doc(hidden)]
+pub struct Export<R>(PhantomData<R>);
+
+/// The `bench` resource: one set-up workload.
+#[doc(hidden)]
+pub struct BenchResource<R> {
+    bench: RefCell<Box<dyn DynBench>>,
+    _registry: PhantomData<R>,
+}
+
+impl<R: Registry> wit::Guest for Export<R> {
+    type Bench = BenchResource<R>;
+
+    fn workloads() -> Vec<wit_types::WorkloadInfo> {
+        R::entries()
+            .iter()
+            .map(|e| wit_types::WorkloadInfo {
+                name: e.name.to_string(),
+                description: e.description.to_string(),
+                default_params: e
+                    .params
+                    .iter()
+                    .map(|(name, value)| wit_types::Param { name: name.to_string(), value: value.to_string() })
+                    .collect(),
+                unit: e.unit.to_string(),
+            })
+            .collect()
+    }
+}
+
+impl<R: Registry> wit::GuestBench for BenchResource<R> {
+    fn setup(name: String, params: Vec<wit_types::Param>) -> Result<wit::Bench, String> {
+        let entry = R::entries().iter().find(|e| e.name == name).ok_or_else(|| {
+            let known: Vec<_> = R::entries().iter().map(|e| e.name).collect();
+            format!("unknown workload `{name}` (this plugin offers: {})", known.join(", "))
+        })?;
+        let params = Params::with_defaults(entry.params, params.into_iter().map(|p| (p.name, p.value)));
+        let bench = (entry.setup)(&params)?;
+        Ok(wit::Bench::new(BenchResource::<R> { bench: RefCell::new(bench), _registry: PhantomData }))
+    }
+
+    fn run(&self) -> Result<wit_types::Outcome, String> {
+        let outcome = self.bench.borrow_mut().run()?;
+        Ok(wit_types::Outcome {
+            checksum: outcome.checksum,
+            units: outcome.units,
+            counters: outcome
+                .counters
+                .into_iter()
+                .map(|(name, value)| wit_types::Counter { name, value })
+                .collect(),
+        })
+    }
+}
+
+/// Registers a plugin's workloads and exports them as the plugin's component interface.
+///
+/// Call it once per plugin crate with every type that implements [`Workload`].
+#[macro_export]
+macro_rules! register {
+    ($($workload:ty),+ $(,)?) => {
+        #[doc(hidden)]
+        pub struct __WasmbenchRegistry;
+
+        impl $crate::Registry for __WasmbenchRegistry {
+            fn entries() -> &'static [$crate::Entry] {
+                const ENTRIES: &[$crate::Entry] = &[$($crate::Entry::of::<$workload>()),+];
+                ENTRIES
+            }
+        }
+
+        type __WasmbenchExport = $crate::Export<__WasmbenchRegistry>;
+        $crate::bindings::__export_plugin!(__WasmbenchExport with_types_in $crate::bindings);
+    };
+}
+
+/// FNV-1a, a small stable hash for checksums.
+pub fn fnv1a(seed: u64, bytes: &[u8]) -> u64 {
+    let mut hash = if seed == 0 { 0xcbf2_9ce4_8422_2325 } else { seed };
+    for &b in bytes {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
+}
+
+/// Where the host mounts the bench's fixture files (read-only).
+pub const FIXTURE_DIR: &str = "/fixtures";
+
+/// The guest path of a fixture file.
+pub fn fixture_path(name: &str) -> String {
+    format!("{FIXTURE_DIR}/{name}")
+}
