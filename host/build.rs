@@ -16,10 +16,20 @@ fn main() {
 
     // OUT_DIR is <target>/<profile>/build/<pkg>-<hash>/out: share one guest build across profiles.
     let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("set by cargo"));
-    let target_root = out_dir.ancestors().nth(4).expect("OUT_DIR is inside the target dir");
+    let target_root = out_dir
+        .ancestors()
+        .nth(4)
+        .expect("OUT_DIR is inside the target dir");
     let guest_target = target_root.join("wasm-plugins");
     let artifacts = guest_target.join(TARGET).join("release");
-    println!("cargo:rustc-env=WASMBENCH_BUILT_PLUGINS={}", artifacts.display());
+    println!(
+        "cargo:rustc-env=WASMBENCH_BUILT_PLUGINS={}",
+        artifacts.display()
+    );
+    println!(
+        "cargo:rustc-env=WASMBENCH_WASMTIME_VERSION={}",
+        locked_version(&manifest_dir, "wasmtime")
+    );
 
     if env::var_os("WASMBENCH_SKIP_PLUGIN_BUILD").is_some() {
         println!("cargo:warning=WASMBENCH_SKIP_PLUGIN_BUILD is set: plugins were not rebuilt");
@@ -46,7 +56,9 @@ fn main() {
     ] {
         cmd.env_remove(var);
     }
-    let output = cmd.output().unwrap_or_else(|e| panic!("could not run `{cargo}`: {e}"));
+    let output = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("could not run `{cargo}`: {e}"));
     if !output.status.success() {
         panic!(
             "building the wasm plugins failed ({}):\n{}",
@@ -61,7 +73,10 @@ fn ensure_target_installed() {
     if target_libdir_exists() {
         return;
     }
-    let has_rustup = Command::new("rustup").arg("--version").output().is_ok_and(|o| o.status.success());
+    let has_rustup = Command::new("rustup")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if !has_rustup {
         panic!(
             "the Rust target `{TARGET}` is not installed and rustup is not available; \
@@ -87,4 +102,15 @@ fn target_libdir_exists() -> bool {
         .filter(|o| o.status.success())
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
         .is_some_and(|dir| Path::new(&dir).is_dir())
+}
+
+/// The version of `package` in the workspace's Cargo.lock, for the results' environment record.
+fn locked_version(manifest_dir: &Path, package: &str) -> String {
+    let lock = manifest_dir.join("../Cargo.lock");
+    println!("cargo:rerun-if-changed={}", lock.display());
+    let text = std::fs::read_to_string(lock).unwrap_or_default();
+    let needle = format!("name = \"{package}\"\nversion = \"");
+    text.split_once(&needle)
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .map_or_else(|| "unknown".to_string(), |(version, _)| version.to_string())
 }

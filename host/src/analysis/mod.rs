@@ -1,0 +1,3 @@
+//! Numbers derived from measurements: summary statistics and trends.
+
+pub mod stats;

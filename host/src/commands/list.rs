@@ -1,0 +1,80 @@
+//! `wasmbench list`: plugins, their workloads and default parameters.
+
+use std::collections::BTreeSet;
+
+use super::CommandError;
+use crate::cli::ListArgs;
+use crate::plugin::PluginLocator;
+use crate::runner::{Runner, list_plugin, resolve_source};
+use crate::suite::load_suite;
+
+pub fn run(args: &ListArgs) -> Result<u8, CommandError> {
+    let locator = PluginLocator::default();
+    let plugins: Vec<(String, std::path::PathBuf)> = match &args.suite {
+        None => locator.available(),
+        Some(path) => {
+            let suite = load_suite(path)?;
+            let sources: BTreeSet<_> = suite.benches.iter().map(|b| b.plugin.clone()).collect();
+            sources
+                .into_iter()
+                .map(|source| {
+                    let path = resolve_source(&source, &locator).ok_or_else(|| {
+                        anyhow::anyhow!(
+                            "{}: plugin `{}` not found",
+                            path.display(),
+                            source.display_name()
+                        )
+                    })?;
+                    Ok((source.display_name(), path))
+                })
+                .collect::<anyhow::Result<_>>()?
+        }
+    };
+    if plugins.is_empty() {
+        println!(
+            "no plugins found in {}",
+            locator
+                .dirs()
+                .iter()
+                .map(|d| d.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        return Ok(crate::cli::exit::OK);
+    }
+    let runtime = super::runtime()?;
+    runtime.block_on(async {
+        let mut runner = Runner::new(args.engine.compile_cache())?;
+        for (name, path) in plugins {
+            let listing = list_plugin(&mut runner, name, path).await;
+            println!("{}  ({})", listing.name, listing.path.display());
+            match listing.workloads {
+                Err(failure) => println!(
+                    "  cannot list workloads [{}]: {}",
+                    failure.status, failure.message
+                ),
+                Ok(workloads) => {
+                    for w in workloads {
+                        let params: Vec<String> = w
+                            .default_params
+                            .iter()
+                            .map(|p| format!("{}={}", p.name, p.value))
+                            .collect();
+                        println!("  {:<14} {}", w.name, w.description);
+                        println!(
+                            "  {:<14} unit: {}; params: {}",
+                            "",
+                            w.unit,
+                            if params.is_empty() {
+                                "none".into()
+                            } else {
+                                params.join(", ")
+                            }
+                        );
+                    }
+                }
+            }
+        }
+        Ok(crate::cli::exit::OK)
+    })
+}

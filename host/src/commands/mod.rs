@@ -1,0 +1,27 @@
+//! The subcommands, each a short story over the library.
+
+pub mod list;
+pub mod run;
+
+/// An error that ends a command, mapped to an exit code.
+#[derive(Debug)]
+pub struct CommandError {
+    pub code: u8,
+    pub error: anyhow::Error,
+}
+
+impl<E: Into<anyhow::Error>> From<E> for CommandError {
+    fn from(error: E) -> Self {
+        CommandError {
+            code: crate::cli::exit::INPUT,
+            error: error.into(),
+        }
+    }
+}
+
+/// A current-thread runtime: plugins run one at a time on this thread, timers included.
+pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?)
+}

@@ -1,0 +1,20 @@
+//! Plugins: the WIT bindings of the contract and finding plugin artifacts on disk.
+
+mod locate;
+
+pub use locate::PluginLocator;
+
+/// Host bindings of `plugins/wit/plugin.wit`.
+pub mod bindings {
+    wasmtime::component::bindgen!({
+        path: "../plugins/wit",
+        world: "plugin",
+        exports: { default: async },
+    });
+
+    pub use exports::wasmbench::plugin::workload::Bench;
+    pub use wasmbench::plugin::types::{Counter, Outcome, Param, WorkloadInfo};
+}
+
+/// The contract version this host speaks (the WIT package version).
+pub const CONTRACT: &str = "wasmbench:plugin@0.1.0";

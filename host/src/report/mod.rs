@@ -1,0 +1,4 @@
+//! Turning results into things people read. One module per output format.
+
+pub mod format;
+pub mod terminal;

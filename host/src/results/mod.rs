@@ -1,0 +1,213 @@
+//! The results schema (`results.json`, versioned; see `host/schema/results.schema.json`) and writing
+//! it safely.
+
+mod environment;
+mod write;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::suite::Limits;
+
+pub use write::{read_results, write_atomically, write_json_atomically};
+
+/// Bump on any change a reader could notice; readers reject other versions.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// How a bench ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Every phase completed.
+    Ok,
+    /// An iteration (or setup) used more than the fuel budget.
+    OutOfFuel,
+    /// The guest asked for more linear memory than the limit.
+    MemoryLimit,
+    /// An iteration (or setup) ran past the deadline.
+    Timeout,
+    /// The guest trapped (unreachable, panic, stack overflow, ...).
+    Trap,
+    /// The plugin could not be loaded or set up, or returned an error.
+    Error,
+}
+
+impl Status {
+    pub const ALL: [Status; 6] = [
+        Status::Ok,
+        Status::OutOfFuel,
+        Status::MemoryLimit,
+        Status::Timeout,
+        Status::Trap,
+        Status::Error,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::OutOfFuel => "out-of-fuel",
+            Status::MemoryLimit => "memory-limit",
+            Status::Timeout => "timeout",
+            Status::Trap => "trap",
+            Status::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Status {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        Status::ALL
+            .into_iter()
+            .find(|status| status.as_str() == s)
+            .ok_or(())
+    }
+}
+
+/// A whole run.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RunResults {
+    pub schema_version: u32,
+    pub suite: SuiteInfo,
+    pub environment: Environment,
+    /// RFC 3339 UTC timestamps.
+    pub started_at: String,
+    pub finished_at: String,
+    /// True when the run was stopped before every bench ran.
+    #[serde(default)]
+    pub interrupted: bool,
+    pub benches: Vec<BenchResult>,
+}
+
+impl RunResults {
+    /// Benches whose status differs from what the suite expected.
+    pub fn unmet(&self) -> impl Iterator<Item = &BenchResult> {
+        self.benches.iter().filter(|b| !b.met_expectation)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SuiteInfo {
+    pub name: String,
+    pub path: String,
+}
+
+/// Where the numbers were measured.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Environment {
+    pub wasmbench_version: String,
+    pub wasmtime_version: String,
+    pub os: String,
+    pub arch: String,
+    pub cpu: String,
+    pub cores: usize,
+    pub hostname: Option<String>,
+    pub git_commit: Option<String>,
+}
+
+/// One bench.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BenchResult {
+    /// `plugin/workload`, plus `[k=v,...]` when params differ from the plugin's defaults.
+    pub id: String,
+    pub plugin: String,
+    pub workload: String,
+    pub group: Option<String>,
+    /// Every parameter, defaults included.
+    pub params: BTreeMap<String, String>,
+    pub wasm: WasmInfo,
+    pub limits: Limits,
+    pub warmup: u32,
+    pub status: Status,
+    pub expected: Status,
+    /// `status == expected`.
+    pub met_expectation: bool,
+    /// Why the bench failed (or a note), if anything.
+    pub message: Option<String>,
+    pub phases: Phases,
+    pub fuel: Option<FuelResult>,
+    pub wall_ns: Option<WallResult>,
+    pub memory: MemoryResult,
+    /// The first iteration's checksum, as 16 hex digits (u64 doesn't survive JSON readers in JS).
+    pub checksum: Option<String>,
+    /// False if iterations disagreed on the checksum.
+    pub checksum_stable: bool,
+    pub units: Option<UnitsResult>,
+    /// The last iteration's counters.
+    pub counters: BTreeMap<String, u64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WasmInfo {
+    pub path: String,
+    pub sha256: String,
+}
+
+/// Time spent outside the iterations, in nanoseconds.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Phases {
+    /// Compile time of the component for the timed engine (or load time when `compile_cached`).
+    pub compile_ns: Option<u64>,
+    pub compile_cached: bool,
+    /// Instantiation of the component on the timed engine.
+    pub instantiate_ns: Option<u64>,
+    /// The plugin's `setup` for this bench.
+    pub setup_ns: Option<u64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FuelResult {
+    /// Fuel per iteration: the value every iteration used when `varies` is false, else the median.
+    pub per_iteration: u64,
+    pub samples: Vec<u64>,
+    /// True when iterations used different amounts (expected for concurrent I/O, not for CPU work).
+    pub varies: bool,
+    /// Fuel spent in `setup`.
+    pub setup: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WallResult {
+    /// Per-iteration wall time, in run order.
+    pub samples: Vec<u64>,
+    pub summary: Summary,
+}
+
+/// Summary statistics of a sample set, in the samples' unit.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub count: usize,
+    pub min: f64,
+    pub max: f64,
+    pub mean: f64,
+    pub median: f64,
+    pub stddev: f64,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct MemoryResult {
+    /// Highest linear memory size seen in any pass, in bytes.
+    pub peak_bytes: u64,
+    /// Linear memory size after each timed iteration (memory never shrinks, so this is the peak so far).
+    pub per_iteration: Vec<u64>,
+    /// Least-squares slope of `per_iteration`, bytes per iteration: steady growth suggests a leak.
+    pub growth_per_iteration: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UnitsResult {
+    /// What is counted, e.g. "bytes".
+    pub unit: String,
+    pub per_iteration: u64,
+    /// Units per second at the median wall time.
+    pub per_second: Option<f64>,
+}

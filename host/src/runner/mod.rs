@@ -1,0 +1,80 @@
+//! Running benches: planning a suite against the plugins' declared workloads, then each bench
+//! through its phases (compile, instantiate, setup, warm-up, fuel count, timing).
+
+mod bench;
+mod plan;
+mod plugins;
+mod session;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use crate::capability::FixtureDir;
+use crate::engine::{CompileCache, Engines};
+use crate::suite::{PluginSource, Suite};
+
+pub use bench::{Observer, Phase, SilentObserver};
+pub use plan::{BenchPlan, PlanError, PluginListing, list_plugin};
+pub use session::Failure;
+
+use plugins::{Linkers, LoadedPlugin};
+
+/// Everything a run shares across benches: engines, linkers, loaded plugins, fixture files.
+pub struct Runner {
+    engines: Engines,
+    linkers: Linkers,
+    cache: CompileCache,
+    plugins: BTreeMap<PathBuf, Result<LoadedPlugin, Failure>>,
+    fixtures: Option<FixtureDir>,
+}
+
+impl Runner {
+    pub fn new(cache: CompileCache) -> Result<Self> {
+        let engines = Engines::new()?;
+        let linkers = Linkers::new(&engines)?;
+        Ok(Runner {
+            engines,
+            linkers,
+            cache,
+            plugins: BTreeMap::new(),
+            fixtures: None,
+        })
+    }
+
+    /// Generates the suite's fixture files (once per run).
+    pub fn prepare_fixtures(&mut self, suite: &Suite) -> Result<()> {
+        if !suite.fixtures.is_empty() {
+            self.fixtures = Some(FixtureDir::generate(&suite.fixtures)?);
+        }
+        Ok(())
+    }
+
+    /// The plugin at `path` compiled and linked for `kind` (loaded on first use), and its hash.
+    fn prepare(
+        &mut self,
+        path: &std::path::Path,
+        kind: crate::engine::EngineKind,
+    ) -> Result<(plugins::Prepared, String), Failure> {
+        let plugin = self
+            .plugins
+            .entry(path.to_path_buf())
+            .or_insert_with(|| LoadedPlugin::read(path))
+            .as_mut()
+            .map_err(|f| f.clone())?;
+        let prepared = plugin.prepare(kind, &self.engines, &self.cache, &self.linkers)?;
+        Ok((prepared, plugin.sha256.clone()))
+    }
+}
+
+/// Where a plugin source points on disk, if it exists.
+pub fn resolve_source(
+    source: &PluginSource,
+    locator: &crate::plugin::PluginLocator,
+) -> Option<PathBuf> {
+    match source {
+        PluginSource::Named(name) => locator.find(name),
+        PluginSource::File(path) => path.is_file().then(|| path.clone()),
+    }
+}

@@ -1,0 +1,237 @@
+//! Planning: resolve every bench's plugin, check its workload and parameters against what the plugin
+//! declares, fill in default parameters and give each bench a unique id.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::engine::EngineKind;
+use crate::plugin::PluginLocator;
+use crate::plugin::bindings::WorkloadInfo;
+use crate::suite::{BenchDef, Limits, PluginSource, Suite};
+
+use super::session::{Failure, Session};
+use super::{Runner, resolve_source};
+
+/// A bench ready to run.
+#[derive(Debug, Clone)]
+pub struct BenchPlan {
+    pub id: String,
+    pub plugin_name: String,
+    pub wasm_path: PathBuf,
+    pub def: BenchDef,
+    /// Every parameter, plugin defaults included.
+    pub params: BTreeMap<String, String>,
+    /// What the workload's units count.
+    pub unit: String,
+    /// Set when the plugin could not be loaded or inspected: the bench fails with this, alone.
+    pub broken: Option<Failure>,
+}
+
+/// A suite that names something the plugins don't offer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanError {
+    /// `file:line:column` of the bench.
+    pub location: String,
+    pub key: String,
+    pub message: String,
+}
+
+impl fmt::Display for PlanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: key `{}`: {}", self.location, self.key, self.message)
+    }
+}
+
+impl std::error::Error for PlanError {}
+
+/// A plugin's workloads, for `wasmbench list`.
+pub struct PluginListing {
+    pub name: String,
+    pub path: PathBuf,
+    pub workloads: Result<Vec<WorkloadInfo>, Failure>,
+}
+
+/// Limits for calling `workloads()`: generous, but a hostile plugin can't hang the planner.
+const INSPECT_LIMITS: Limits = Limits {
+    fuel: 10_000_000_000,
+    memory_bytes: 256 << 20,
+    deadline: std::time::Duration::from_secs(10),
+};
+
+impl Runner {
+    /// Plans every bench of `suite`, in suite order.
+    pub async fn plan(
+        &mut self,
+        suite: &Suite,
+        locator: &PluginLocator,
+    ) -> Result<Vec<BenchPlan>, PlanError> {
+        let mut listings: HashMap<PathBuf, Result<Vec<WorkloadInfo>, Failure>> = HashMap::new();
+        let mut plans: Vec<BenchPlan> = Vec::with_capacity(suite.benches.len());
+        let mut ids: HashMap<String, String> = HashMap::new();
+        for (index, def) in suite.benches.iter().enumerate() {
+            let key = |name: &str| format!("bench[{index}].{name}");
+            let path = resolve_source(&def.plugin, locator).ok_or_else(|| PlanError {
+                location: def.location.clone(),
+                key: key(match def.plugin {
+                    PluginSource::Named(_) => "plugin",
+                    PluginSource::File(_) => "wasm",
+                }),
+                message: unknown_plugin_message(&def.plugin, locator),
+            })?;
+            if !listings.contains_key(&path) {
+                let listing = self.inspect(&path).await;
+                listings.insert(path.clone(), listing);
+            }
+            let plugin_name = def.plugin.display_name();
+            let mut plan = BenchPlan {
+                id: String::new(),
+                plugin_name: plugin_name.clone(),
+                wasm_path: path.clone(),
+                def: def.clone(),
+                params: def.params.clone(),
+                unit: "ops".into(),
+                broken: None,
+            };
+            match &listings[&path] {
+                Err(failure) => {
+                    plan.broken = Some(failure.clone());
+                    plan.id = def.id.clone().unwrap_or_else(|| {
+                        bench_id(&plugin_name, &def.workload, &BTreeMap::new(), &def.params)
+                    });
+                }
+                Ok(workloads) => {
+                    let info = workloads
+                        .iter()
+                        .find(|w| w.name == def.workload)
+                        .ok_or_else(|| PlanError {
+                            location: def.location.clone(),
+                            key: key("workload"),
+                            message: unknown_name_message(
+                                "workload",
+                                &def.workload,
+                                &format!("plugin `{plugin_name}`"),
+                                workloads.iter().map(|w| w.name.as_str()),
+                            ),
+                        })?;
+                    let defaults: BTreeMap<String, String> = info
+                        .default_params
+                        .iter()
+                        .map(|p| (p.name.clone(), p.value.clone()))
+                        .collect();
+                    for name in def.params.keys() {
+                        if !defaults.contains_key(name) {
+                            return Err(PlanError {
+                                location: def.location.clone(),
+                                key: key(&format!("params.{name}")),
+                                message: unknown_name_message(
+                                    "parameter",
+                                    name,
+                                    &format!("workload `{plugin_name}/{}`", def.workload),
+                                    defaults.keys().map(String::as_str),
+                                ),
+                            });
+                        }
+                    }
+                    plan.id = def.id.clone().unwrap_or_else(|| {
+                        bench_id(&plugin_name, &def.workload, &defaults, &def.params)
+                    });
+                    let mut params = defaults;
+                    params.extend(def.params.clone());
+                    plan.params = params;
+                    plan.unit = info.unit.clone();
+                }
+            }
+            if let Some(first) = ids.insert(plan.id.clone(), def.location.clone()) {
+                return Err(PlanError {
+                    location: def.location.clone(),
+                    key: key("id"),
+                    message: format!(
+                        "duplicate bench id `{}` (first defined at {first}); set `id = \"...\"` to tell them apart",
+                        plan.id
+                    ),
+                });
+            }
+            plans.push(plan);
+        }
+        Ok(plans)
+    }
+
+    /// Loads a plugin and asks it for its workloads.
+    pub(super) async fn inspect(&mut self, path: &Path) -> Result<Vec<WorkloadInfo>, Failure> {
+        let (prepared, _) = self.prepare(path, EngineKind::Metered)?;
+        let (mut session, _) =
+            Session::open(&prepared.pre, EngineKind::Metered, INSPECT_LIMITS, None).await?;
+        let workloads = session.workloads().await?;
+        let _ = session.close().await;
+        Ok(workloads)
+    }
+}
+
+/// Lists a plugin's workloads (for `wasmbench list`).
+pub async fn list_plugin(runner: &mut Runner, name: String, path: PathBuf) -> PluginListing {
+    let workloads = runner.inspect(&path).await;
+    PluginListing {
+        name,
+        path,
+        workloads,
+    }
+}
+
+/// `plugin/workload`, plus `[k=v,...]` for the parameters that differ from the defaults.
+fn bench_id(
+    plugin: &str,
+    workload: &str,
+    defaults: &BTreeMap<String, String>,
+    given: &BTreeMap<String, String>,
+) -> String {
+    let changed: Vec<String> = given
+        .iter()
+        .filter(|(k, v)| defaults.get(*k) != Some(*v))
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    if changed.is_empty() {
+        format!("{plugin}/{workload}")
+    } else {
+        format!("{plugin}/{workload}[{}]", changed.join(","))
+    }
+}
+
+fn unknown_name_message<'a>(
+    what: &str,
+    name: &str,
+    owner: &str,
+    known: impl Iterator<Item = &'a str> + Clone,
+) -> String {
+    let listed: Vec<&str> = known.clone().collect();
+    let hint = crate::suite::suggest(name, known)
+        .map(|s| format!("; did you mean `{s}`?"))
+        .unwrap_or_default();
+    format!(
+        "unknown {what} `{name}` for {owner} (known: {}){hint}",
+        listed.join(", ")
+    )
+}
+
+fn unknown_plugin_message(source: &PluginSource, locator: &PluginLocator) -> String {
+    match source {
+        PluginSource::File(path) => format!("no such wasm file: {}", path.display()),
+        PluginSource::Named(name) => {
+            let available = locator.available();
+            let names = available.iter().map(|(n, _)| n.as_str());
+            let hint = crate::suite::suggest(name, names.clone())
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+            format!(
+                "unknown plugin `{name}` (available: {}; searched {}){hint}",
+                names.collect::<Vec<_>>().join(", "),
+                locator
+                    .dirs()
+                    .iter()
+                    .map(|d| d.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
+    }
+}

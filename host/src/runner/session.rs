@@ -1,0 +1,274 @@
+//! One instance of a plugin in its own store, and every call into it made under the bench's limits:
+//! fuel budget (metered engine), memory limit, and deadline (epoch, plus a host-side timeout for a
+//! guest parked in a host call, which epochs can't interrupt).
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use wasmtime::component::ResourceAny;
+use wasmtime::{Store, Trap};
+
+use crate::capability::HostState;
+use crate::engine::{EngineKind, deadline_ticks};
+use crate::plugin::bindings::{Outcome, Param, Plugin, PluginPre, WorkloadInfo};
+use crate::results::Status;
+use crate::suite::Limits;
+
+/// Extra time the host waits past the deadline before abandoning a call stuck in a host function;
+/// guest code itself is stopped at the deadline by epoch interruption.
+const HOST_GRACE: Duration = Duration::from_millis(50);
+
+/// Why a bench ended early.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub status: Status,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn new(status: Status, message: impl Into<String>) -> Self {
+        Failure {
+            status,
+            message: message.into(),
+        }
+    }
+}
+
+/// A value returned by a guarded call with what it cost.
+pub struct Measured<T> {
+    pub value: T,
+    pub elapsed: Duration,
+    /// Fuel used (metered engine only).
+    pub fuel: Option<u64>,
+}
+
+/// One iteration's measurements.
+pub struct Iteration {
+    pub wall: Duration,
+    pub fuel: Option<u64>,
+    /// Linear memory after the iteration, bytes.
+    pub memory: u64,
+    pub outcome: Outcome,
+}
+
+pub struct Session {
+    store: Store<HostState>,
+    plugin: Plugin,
+    bench: Option<ResourceAny>,
+    kind: EngineKind,
+    limits: Limits,
+}
+
+impl Session {
+    /// Instantiates the plugin in a fresh store; returns the session and the instantiation time.
+    pub async fn open(
+        pre: &PluginPre<HostState>,
+        kind: EngineKind,
+        limits: Limits,
+        fixtures: Option<&Path>,
+    ) -> Result<(Session, Duration), Failure> {
+        let state = HostState::new(fixtures, limits.memory_bytes)
+            .map_err(|e| Failure::new(Status::Error, format!("preparing the sandbox: {e:#}")))?;
+        let mut store = Store::new(pre.engine(), state);
+        store.limiter(|s| &mut s.limiter);
+        if kind == EngineKind::Metered {
+            // The start function and instantiation run under the same budget as an iteration.
+            store
+                .set_fuel(limits.fuel)
+                .map_err(|e| Failure::new(Status::Error, format!("{e:#}")))?;
+        }
+        store.set_epoch_deadline(deadline_ticks(limits.deadline));
+        let start = Instant::now();
+        let result = tokio::time::timeout(
+            limits.deadline + HOST_GRACE,
+            pre.instantiate_async(&mut store),
+        )
+        .await;
+        let elapsed = start.elapsed();
+        let plugin = match result {
+            Err(_) => return Err(timeout_in_host("instantiation", limits.deadline)),
+            Ok(Err(e)) => return Err(classify("instantiation", e, &store, &limits)),
+            Ok(Ok(plugin)) => plugin,
+        };
+        Ok((
+            Session {
+                store,
+                plugin,
+                bench: None,
+                kind,
+                limits,
+            },
+            elapsed,
+        ))
+    }
+
+    /// The plugin's workload list.
+    pub async fn workloads(&mut self) -> Result<Vec<WorkloadInfo>, Failure> {
+        Ok(self
+            .guarded("workloads()", async |store, plugin| {
+                plugin
+                    .wasmbench_plugin_workload()
+                    .call_workloads(store)
+                    .await
+            })
+            .await?
+            .value)
+    }
+
+    /// Creates the bench resource for `workload`.
+    pub async fn setup(
+        &mut self,
+        workload: &str,
+        params: &[Param],
+    ) -> Result<Measured<()>, Failure> {
+        let measured = self
+            .guarded("setup", async |store, plugin| {
+                plugin
+                    .wasmbench_plugin_workload()
+                    .bench()
+                    .call_setup(store, workload, params)
+                    .await
+            })
+            .await?;
+        match measured.value {
+            Ok(bench) => {
+                self.bench = Some(bench);
+                Ok(Measured {
+                    value: (),
+                    elapsed: measured.elapsed,
+                    fuel: measured.fuel,
+                })
+            }
+            Err(message) => Err(Failure::new(
+                Status::Error,
+                format!("setup failed: {message}"),
+            )),
+        }
+    }
+
+    /// Runs one iteration of the set-up bench.
+    pub async fn iterate(&mut self) -> Result<Iteration, Failure> {
+        let bench = self.bench.expect("setup succeeded before iterate");
+        let measured = self
+            .guarded("run", async |store, plugin| {
+                plugin
+                    .wasmbench_plugin_workload()
+                    .bench()
+                    .call_run(store, bench)
+                    .await
+            })
+            .await?;
+        let outcome = measured.value.map_err(|message| {
+            Failure::new(Status::Error, format!("run returned an error: {message}"))
+        })?;
+        Ok(Iteration {
+            wall: measured.elapsed,
+            fuel: measured.fuel,
+            memory: self.store.data().limiter.current() as u64,
+            outcome,
+        })
+    }
+
+    /// Linear memory the store holds now, and its peak.
+    pub fn peak_memory(&self) -> u64 {
+        self.store.data().limiter.peak() as u64
+    }
+
+    /// Drops the bench resource (the plugin's teardown), under the same limits.
+    pub async fn close(mut self) -> Result<(), Failure> {
+        if let Some(bench) = self.bench.take() {
+            self.guarded("teardown", async |store, _| {
+                bench.resource_drop_async(store).await
+            })
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn guarded<R>(
+        &mut self,
+        what: &str,
+        call: impl AsyncFnOnce(&mut Store<HostState>, &Plugin) -> wasmtime::Result<R>,
+    ) -> Result<Measured<R>, Failure> {
+        let metered = self.kind == EngineKind::Metered;
+        if metered {
+            self.store
+                .set_fuel(self.limits.fuel)
+                .map_err(|e| Failure::new(Status::Error, format!("{e:#}")))?;
+        }
+        self.store
+            .set_epoch_deadline(deadline_ticks(self.limits.deadline));
+        let start = Instant::now();
+        let result = tokio::time::timeout(
+            self.limits.deadline + HOST_GRACE,
+            call(&mut self.store, &self.plugin),
+        )
+        .await;
+        let elapsed = start.elapsed();
+        let fuel = if metered {
+            Some(self.limits.fuel - self.store.get_fuel().unwrap_or(0))
+        } else {
+            None
+        };
+        match result {
+            Err(_) => Err(timeout_in_host(what, self.limits.deadline)),
+            Ok(Err(e)) => Err(classify(what, e, &self.store, &self.limits)),
+            Ok(Ok(value)) => Ok(Measured {
+                value,
+                elapsed,
+                fuel,
+            }),
+        }
+    }
+}
+
+fn timeout_in_host(what: &str, deadline: Duration) -> Failure {
+    Failure::new(
+        Status::Timeout,
+        format!(
+            "{what} passed the {} deadline while waiting in a host call",
+            humantime::format_duration(deadline)
+        ),
+    )
+}
+
+/// Turns an error from a call into the guest into a status and a message.
+fn classify(
+    what: &str,
+    error: wasmtime::Error,
+    store: &Store<HostState>,
+    limits: &Limits,
+) -> Failure {
+    let state = store.data();
+    if let Some(hit) = state.limiter.limit_hit() {
+        return Failure::new(Status::MemoryLimit, format!("{what}: {hit}"));
+    }
+    let with_stderr = |message: String| match state.stderr_tail() {
+        Some(tail) => format!("{message}\nplugin stderr:\n{tail}"),
+        None => message,
+    };
+    match error.downcast_ref::<Trap>() {
+        Some(Trap::OutOfFuel) => Failure::new(
+            Status::OutOfFuel,
+            format!(
+                "{what} used more than the fuel budget of {} per iteration",
+                limits.fuel
+            ),
+        ),
+        Some(Trap::Interrupt) => Failure::new(
+            Status::Timeout,
+            format!(
+                "{what} passed the {} deadline",
+                humantime::format_duration(limits.deadline)
+            ),
+        ),
+        Some(_) => Failure::new(
+            Status::Trap,
+            with_stderr(format!("{what} trapped: {error:?}")),
+        ),
+        None => Failure::new(
+            Status::Error,
+            with_stderr(format!("{what} failed: {error:?}")),
+        ),
+    }
+}

@@ -1,0 +1,103 @@
+//! Resolved suite types: defaults already merged into every bench.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::results::Status;
+
+/// Limits every iteration (and `setup`) runs under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Limits {
+    /// Fuel budget per iteration (roughly, wasm instructions).
+    pub fuel: u64,
+    /// Cap on the plugin's total linear memory, in bytes.
+    pub memory_bytes: u64,
+    /// Wall-clock deadline per iteration, in nanoseconds.
+    #[serde(with = "duration_ns")]
+    pub deadline: Duration,
+}
+
+/// How a bench is measured.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// Iterations run before measuring, not recorded.
+    pub warmup: u32,
+    /// Timed iterations (wall-time samples).
+    pub samples: u32,
+    /// Iterations counted on the fuel-metered engine.
+    pub fuel_iterations: u32,
+    pub limits: Limits,
+}
+
+/// Where a bench's plugin comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PluginSource {
+    /// A plugin built by the workspace (or found on the plugin path), by crate name.
+    Named(String),
+    /// A prebuilt `.wasm` file, resolved against the suite's folder.
+    File(PathBuf),
+}
+
+impl PluginSource {
+    /// The name shown in results: the crate name, or the file's stem.
+    pub fn display_name(&self) -> String {
+        match self {
+            PluginSource::Named(name) => name.clone(),
+            PluginSource::File(path) => path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| path.display().to_string()),
+        }
+    }
+}
+
+/// One bench as written in the suite, with defaults applied.
+#[derive(Debug, Clone)]
+pub struct BenchDef {
+    /// Explicit id from the suite, if any; otherwise the planner derives one.
+    pub id: Option<String>,
+    pub plugin: PluginSource,
+    pub workload: String,
+    /// Parameters as given in the suite (plugin defaults are added by the planner).
+    pub params: BTreeMap<String, String>,
+    pub group: Option<String>,
+    pub settings: Settings,
+    /// The status the bench is expected to end with.
+    pub expect: Status,
+    /// Where the bench is defined, for errors: `file:line:column`.
+    pub location: String,
+}
+
+/// A generated fixture file: `size` seeded pseudo-random bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FixtureSpec {
+    pub size: u64,
+    pub seed: u64,
+}
+
+/// A loaded suite.
+#[derive(Debug, Clone)]
+pub struct Suite {
+    pub name: String,
+    pub description: Option<String>,
+    pub path: PathBuf,
+    pub fixtures: BTreeMap<String, FixtureSpec>,
+    pub benches: Vec<BenchDef>,
+}
+
+pub(crate) mod duration_ns {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        Ok(Duration::from_nanos(u64::deserialize(d)?))
+    }
+}

@@ -1,0 +1,117 @@
+//! Progress of a run: bench n of m, the phase and iteration, and an ETA.
+
+use std::io::{IsTerminal, Write};
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::report::format;
+use crate::results::BenchResult;
+use crate::runner::{BenchPlan, Observer, Phase};
+
+enum Mode {
+    /// An animated bar (interactive terminal, not CI).
+    Bar(ProgressBar),
+    /// One line per finished bench (logs, CI).
+    Lines,
+    /// Nothing.
+    Quiet,
+}
+
+pub struct ProgressObserver {
+    mode: Mode,
+    total: usize,
+    index: usize,
+    id: String,
+    started: Instant,
+}
+
+impl ProgressObserver {
+    /// Picks the display: nothing when `quiet`; a bar on an interactive terminal; else lines.
+    pub fn new(total: usize, quiet: bool) -> Self {
+        let interactive = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+        let mode = if quiet {
+            Mode::Quiet
+        } else if interactive {
+            let bar =
+                ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:25} {pos}/{len} benches · ETA {eta} · {msg}")
+                    .expect("valid template")
+                    .progress_chars("=> "),
+            );
+            bar.enable_steady_tick(Duration::from_millis(120));
+            Mode::Bar(bar)
+        } else {
+            Mode::Lines
+        };
+        ProgressObserver {
+            mode,
+            total,
+            index: 0,
+            id: String::new(),
+            started: Instant::now(),
+        }
+    }
+
+    /// Clears the bar before the summary is printed.
+    pub fn finish(&self) {
+        if let Mode::Bar(bar) = &self.mode {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl Observer for ProgressObserver {
+    fn bench_started(&mut self, index: usize, total: usize, plan: &BenchPlan) {
+        self.index = index;
+        self.total = total;
+        self.id = plan.id.clone();
+        if let Mode::Bar(bar) = &self.mode {
+            bar.set_position(index as u64);
+            bar.set_message(plan.id.clone());
+        }
+    }
+
+    fn progress(&mut self, phase: Phase, done: u32, total: u32) {
+        if let Mode::Bar(bar) = &self.mode {
+            let phase = match phase {
+                Phase::Prepare => "compiling",
+                Phase::CountFuel => "counting fuel",
+                Phase::Warmup => "warm-up",
+                Phase::Time => "timing",
+            };
+            bar.set_message(format!("{} · {phase} {done}/{total}", self.id));
+        }
+    }
+
+    fn bench_finished(&mut self, result: &BenchResult) {
+        match &self.mode {
+            Mode::Bar(bar) => bar.set_position(self.index as u64 + 1),
+            Mode::Lines => {
+                let median = result
+                    .wall_ns
+                    .as_ref()
+                    .map(|w| format::duration_ns(w.summary.median))
+                    .unwrap_or_else(|| "—".into());
+                let verdict = if result.met_expectation {
+                    ""
+                } else {
+                    "  << FAILED"
+                };
+                let mut err = std::io::stderr().lock();
+                let _ = writeln!(
+                    err,
+                    "[{}/{}] {} {} median {} ({:.1} s elapsed){verdict}",
+                    self.index + 1,
+                    self.total,
+                    result.id,
+                    result.status,
+                    median,
+                    self.started.elapsed().as_secs_f64()
+                );
+            }
+            Mode::Quiet => {}
+        }
+    }
+}
