@@ -6,7 +6,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use wasmtime::component::ResourceAny;
-use wasmtime::{Store, Trap};
+use wasmtime::{Store, Trap, WasmBacktrace};
 
 use crate::capability::HostState;
 use crate::engine::{EngineKind, deadline_ticks};
@@ -243,8 +243,12 @@ fn classify(
     if let Some(hit) = state.limiter.limit_hit() {
         return Failure::new(Status::MemoryLimit, format!("{what}: {hit}"));
     }
+    // The plugin's last words (e.g. a panic message) go right after the reason, before the backtrace.
     let with_stderr = |message: String| match state.stderr_tail() {
-        Some(tail) => format!("{message}\nplugin stderr:\n{tail}"),
+        Some(tail) => match message.split_once('\n') {
+            Some((reason, rest)) => format!("{reason}\nplugin stderr: {tail}\n{rest}"),
+            None => format!("{message}\nplugin stderr: {tail}"),
+        },
         None => message,
     };
     match error.downcast_ref::<Trap>() {
@@ -264,11 +268,26 @@ fn classify(
         ),
         Some(_) => Failure::new(
             Status::Trap,
-            with_stderr(format!("{what} trapped: {error:?}")),
+            with_stderr(format!("{what} trapped: {}", describe(&error))),
         ),
         None => Failure::new(
             Status::Error,
-            with_stderr(format!("{what} failed: {error:?}")),
+            with_stderr(format!("{what} failed: {}", describe(&error))),
         ),
     }
+}
+
+/// The error's causes on one line, then the wasm backtrace when there is one.
+fn describe(error: &wasmtime::Error) -> String {
+    let causes: Vec<String> = error
+        .chain()
+        .map(|cause| cause.to_string())
+        .filter(|text| !text.starts_with("error while executing at wasm backtrace"))
+        .collect();
+    let mut text = causes.join(": ");
+    if let Some(backtrace) = error.downcast_ref::<WasmBacktrace>() {
+        text.push('\n');
+        text.push_str(&backtrace.to_string());
+    }
+    text
 }
