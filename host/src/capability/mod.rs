@@ -1,9 +1,13 @@
-//! What the host lends a plugin: a read-only fixture folder and a sandboxed WASI context. Nothing
-//! else is reachable: no environment, no arguments, no sockets, no other files.
+//! What the host lends a plugin: a read-only fixture folder, the HTTP fixture server, simulated
+//! backends, all inside a sandboxed WASI context. Nothing else is reachable: no environment, no
+//! arguments, no sockets, no other files, no other HTTP authority.
 
+mod backends;
+mod fixture_server;
 mod fixtures;
+mod http;
 
-use std::path::Path;
+use std::path::PathBuf;
 
 use anyhow::Result;
 use wasmtime::component::ResourceTable;
@@ -11,8 +15,24 @@ use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
 use crate::engine::MemoryLimiter;
+use http::FixtureOnly;
+use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
+pub use backends::{Backends, BackendsConfig, LatencyMode};
+pub use fixture_server::{FixtureServer, HttpFixtureConfig};
 pub use fixtures::FixtureDir;
+
+use crate::plugin::bindings::host::{Backend, Host};
+
+/// What one bench's plugin is lent.
+#[derive(Debug, Clone, Default)]
+pub struct Lending {
+    /// Folder mounted read-only at [`GUEST_FIXTURE_DIR`].
+    pub fixtures: Option<PathBuf>,
+    /// The fixture server's base URL (`http://127.0.0.1:PORT`), the only HTTP destination allowed.
+    pub http_base: Option<String>,
+    pub backends: BackendsConfig,
+}
 
 /// Where the fixture folder appears inside the guest (the SDK's `FIXTURE_DIR`).
 pub const GUEST_FIXTURE_DIR: &str = "/fixtures";
@@ -24,13 +44,17 @@ const CAPTURE_BYTES: usize = 64 << 10;
 pub struct HostState {
     wasi: WasiCtx,
     table: ResourceTable,
+    http: WasiHttpCtx,
+    http_policy: FixtureOnly,
+    http_base: Option<String>,
     pub limiter: MemoryLimiter,
+    pub backends: Backends,
     stderr: MemoryOutputPipe,
 }
 
 impl HostState {
     /// A sandbox with `fixtures` mounted read-only at [`GUEST_FIXTURE_DIR`].
-    pub fn new(fixtures: Option<&Path>, memory_limit: u64) -> Result<Self> {
+    pub fn new(lending: &Lending, memory_limit: u64) -> Result<Self> {
         let stderr = MemoryOutputPipe::new(CAPTURE_BYTES);
         let mut builder = WasiCtxBuilder::new();
         builder
@@ -39,7 +63,7 @@ impl HostState {
             .allow_tcp(false)
             .allow_udp(false)
             .allow_ip_name_lookup(false);
-        if let Some(dir) = fixtures {
+        if let Some(dir) = &lending.fixtures {
             builder
                 .preopened_dir(dir, GUEST_FIXTURE_DIR, FsPerms::ReadOnly)
                 .map_err(|e| {
@@ -47,10 +71,19 @@ impl HostState {
                         .context(format!("opening the fixture folder {}", dir.display()))
                 })?;
         }
+        let authority = lending
+            .http_base
+            .as_deref()
+            .and_then(|b| b.strip_prefix("http://"))
+            .map(str::to_string);
         Ok(HostState {
             wasi: builder.build(),
             table: ResourceTable::new(),
+            http: WasiHttpCtx::new(),
+            http_policy: FixtureOnly { authority },
+            http_base: lending.http_base.clone(),
             limiter: MemoryLimiter::new(memory_limit),
+            backends: Backends::new(&lending.backends),
             stderr,
         })
     }
@@ -71,5 +104,57 @@ impl WasiView for HostState {
             ctx: &mut self.wasi,
             table: &mut self.table,
         }
+    }
+}
+
+impl WasiHttpView for HostState {
+    fn http(&mut self) -> WasiHttpCtxView<'_> {
+        WasiHttpCtxView {
+            ctx: &mut self.http,
+            table: &mut self.table,
+            hooks: &mut self.http_policy,
+        }
+    }
+}
+
+/// Sleeps for a backend's latency in slept mode.
+async fn pay(wait: Option<std::time::Duration>) {
+    if let Some(wait) = wait {
+        tokio::time::sleep(wait).await;
+    }
+}
+
+impl Host for HostState {
+    async fn get(&mut self, backend: Backend, key: String) -> Option<Vec<u8>> {
+        let (value, wait) = self.backends.get(backend, &key);
+        pay(wait).await;
+        value
+    }
+
+    async fn put(&mut self, backend: Backend, key: String, value: Vec<u8>) {
+        let wait = self.backends.put(backend, key, value);
+        pay(wait).await;
+    }
+
+    async fn delete(&mut self, backend: Backend, key: String) -> bool {
+        let (existed, wait) = self.backends.delete(backend, &key);
+        pay(wait).await;
+        existed
+    }
+
+    async fn clear(&mut self, backend: Backend) {
+        self.backends.clear(backend);
+    }
+
+    async fn load(&mut self, backend: Backend, entries: Vec<(String, Vec<u8>)>) {
+        self.backends.load(backend, entries);
+    }
+
+    async fn digest(&mut self, backend: Backend) -> u64 {
+        self.backends.digest(backend)
+    }
+
+    async fn http_fixture(&mut self) -> Option<String> {
+        self.http_base.clone()
     }
 }

@@ -28,7 +28,7 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
             runner.plan(&suite, &PluginLocator::default()).await?,
             &args.filter,
         )?;
-        runner.prepare_fixtures(&suite)?;
+        runner.prepare_capabilities(&suite)?;
 
         let started_at = timestamp();
         let mut observer = ProgressObserver::new(plans.len(), args.quiet);

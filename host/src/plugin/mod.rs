@@ -9,10 +9,12 @@ pub mod bindings {
     wasmtime::component::bindgen!({
         path: "../plugins/wit",
         world: "plugin",
+        imports: { default: async },
         exports: { default: async },
     });
 
     pub use exports::wasmbench::plugin::workload::Bench;
+    pub use wasmbench::plugin::host;
     pub use wasmbench::plugin::types::{Counter, Outcome, Param, WorkloadInfo};
 }
 

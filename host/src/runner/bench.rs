@@ -95,7 +95,7 @@ impl Runner {
     ) -> Result<(), Failure> {
         let settings = &plan.def.settings;
         let limits = settings.limits;
-        let fixtures = self.fixtures.as_ref().map(|f| f.path().to_path_buf());
+        let lending = self.lending();
         let params: Vec<Param> = plan
             .params
             .iter()
@@ -114,13 +114,8 @@ impl Runner {
 
         // Counting pass: fuel per iteration. One warm-up iteration first, so one-off work (the
         // allocator's first growth, lazy init) doesn't make the first count differ.
-        let (mut session, _) = Session::open(
-            &metered.pre,
-            EngineKind::Metered,
-            limits,
-            fixtures.as_deref(),
-        )
-        .await?;
+        let (mut session, _) =
+            Session::open(&metered.pre, EngineKind::Metered, limits, &lending).await?;
         let setup = session.setup(&plan.def.workload, &params).await?;
         record.fuel_setup = setup.fuel.unwrap_or(0);
         let counted = settings.fuel_iterations;
@@ -139,7 +134,7 @@ impl Runner {
 
         // Timing pass on the engine without fuel instrumentation.
         let (mut session, instantiate) =
-            Session::open(&timed.pre, EngineKind::Timed, limits, fixtures.as_deref()).await?;
+            Session::open(&timed.pre, EngineKind::Timed, limits, &lending).await?;
         record.phases.instantiate_ns = Some(instantiate.as_nanos() as u64);
         let setup = session.setup(&plan.def.workload, &params).await?;
         record.phases.setup_ns = Some(setup.elapsed.as_nanos() as u64);

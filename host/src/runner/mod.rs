@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use crate::capability::FixtureDir;
+use crate::capability::{BackendsConfig, FixtureDir, FixtureServer, Lending};
 use crate::engine::{CompileCache, Engines};
 use crate::suite::{PluginSource, Suite};
 
@@ -28,6 +28,8 @@ pub struct Runner {
     cache: CompileCache,
     plugins: BTreeMap<PathBuf, Result<LoadedPlugin, Failure>>,
     fixtures: Option<FixtureDir>,
+    http_server: Option<FixtureServer>,
+    backends: BackendsConfig,
 }
 
 impl Runner {
@@ -40,15 +42,36 @@ impl Runner {
             cache,
             plugins: BTreeMap::new(),
             fixtures: None,
+            http_server: None,
+            backends: BackendsConfig::default(),
         })
     }
 
-    /// Generates the suite's fixture files (once per run).
-    pub fn prepare_fixtures(&mut self, suite: &Suite) -> Result<()> {
+    /// Sets up what the suite's plugins are lent: generated fixture files, the HTTP fixture
+    /// server, backend latencies. Once per run.
+    pub fn prepare_capabilities(&mut self, suite: &Suite) -> Result<()> {
         if !suite.fixtures.is_empty() {
             self.fixtures = Some(FixtureDir::generate(&suite.fixtures)?);
         }
+        if let Some(config) = suite.http {
+            self.http_server = Some(FixtureServer::start(config)?);
+        }
+        self.backends = suite.backends;
         Ok(())
+    }
+
+    /// What each bench's plugin is lent.
+    fn lending(&self) -> Lending {
+        Lending {
+            fixtures: self.fixtures.as_ref().map(|f| f.path().to_path_buf()),
+            http_base: self.http_server.as_ref().map(FixtureServer::base_url),
+            backends: self.backends,
+        }
+    }
+
+    /// The HTTP fixture server, when the suite asked for one.
+    pub fn http_server(&self) -> Option<&FixtureServer> {
+        self.http_server.as_ref()
     }
 
     /// The plugin at `path` compiled and linked for `kind` (loaded on first use), and its hash.

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::capability::Lending;
 use crate::engine::EngineKind;
 use crate::plugin::PluginLocator;
 use crate::plugin::bindings::WorkloadInfo;
@@ -160,8 +161,13 @@ impl Runner {
     /// Loads a plugin and asks it for its workloads.
     pub(super) async fn inspect(&mut self, path: &Path) -> Result<Vec<WorkloadInfo>, Failure> {
         let (prepared, _) = self.prepare(path, EngineKind::Metered)?;
-        let (mut session, _) =
-            Session::open(&prepared.pre, EngineKind::Metered, INSPECT_LIMITS, None).await?;
+        let (mut session, _) = Session::open(
+            &prepared.pre,
+            EngineKind::Metered,
+            INSPECT_LIMITS,
+            &Lending::default(),
+        )
+        .await?;
         let workloads = session.workloads().await?;
         let _ = session.close().await;
         Ok(workloads)

@@ -127,5 +127,10 @@ impl Linkers {
 fn linker(engines: &Engines, kind: EngineKind) -> anyhow::Result<Linker<HostState>> {
     let mut linker = Linker::new(engines.get(kind));
     wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+    wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
+    crate::plugin::bindings::host::add_to_linker::<
+        HostState,
+        wasmtime::component::HasSelf<HostState>,
+    >(&mut linker, |state| state)?;
     Ok(linker)
 }

@@ -2,15 +2,14 @@
 //! fuel budget (metered engine), memory limit, and deadline (epoch, plus a host-side timeout for a
 //! guest parked in a host call, which epochs can't interrupt).
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use wasmtime::component::ResourceAny;
 use wasmtime::{Store, Trap, WasmBacktrace};
 
-use crate::capability::HostState;
+use crate::capability::{HostState, Lending};
 use crate::engine::{EngineKind, deadline_ticks};
-use crate::plugin::bindings::{Outcome, Param, Plugin, PluginPre, WorkloadInfo};
+use crate::plugin::bindings::{Counter, Outcome, Param, Plugin, PluginPre, WorkloadInfo};
 use crate::results::Status;
 use crate::suite::Limits;
 
@@ -65,9 +64,9 @@ impl Session {
         pre: &PluginPre<HostState>,
         kind: EngineKind,
         limits: Limits,
-        fixtures: Option<&Path>,
+        lending: &Lending,
     ) -> Result<(Session, Duration), Failure> {
-        let state = HostState::new(fixtures, limits.memory_bytes)
+        let state = HostState::new(lending, limits.memory_bytes)
             .map_err(|e| Failure::new(Status::Error, format!("preparing the sandbox: {e:#}")))?;
         let mut store = Store::new(pre.engine(), state);
         store.limiter(|s| &mut s.limiter);
@@ -149,6 +148,8 @@ impl Session {
     /// Runs one iteration of the set-up bench.
     pub async fn iterate(&mut self) -> Result<Iteration, Failure> {
         let bench = self.bench.expect("setup succeeded before iterate");
+        // Backend counters cover exactly one iteration.
+        self.store.data_mut().backends.take_counters();
         let measured = self
             .guarded("run", async |store, plugin| {
                 plugin
@@ -158,9 +159,15 @@ impl Session {
                     .await
             })
             .await?;
-        let outcome = measured.value.map_err(|message| {
+        let mut outcome = measured.value.map_err(|message| {
             Failure::new(Status::Error, format!("run returned an error: {message}"))
         })?;
+        let host_counters = self.store.data_mut().backends.take_counters();
+        outcome.counters.extend(
+            host_counters
+                .into_iter()
+                .map(|(name, value)| Counter { name, value }),
+        );
         Ok(Iteration {
             wall: measured.elapsed,
             fuel: measured.fuel,

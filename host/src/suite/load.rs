@@ -11,6 +11,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::model::{BenchDef, FixtureSpec, Limits, PluginSource, Settings, Suite};
+use crate::capability::{BackendsConfig, HttpFixtureConfig, LatencyMode};
 use crate::results::Status;
 
 /// A suite that can't be used, with where and why.
@@ -144,8 +145,30 @@ struct RawSuite {
     defaults: RawSettings,
     #[serde(default)]
     fixtures: BTreeMap<Spanned<String>, RawFixture>,
+    http: Option<RawHttp>,
+    backends: Option<RawBackends>,
     #[serde(default)]
     bench: Vec<Spanned<RawBench>>,
+}
+
+/// `[http]`: start the HTTP fixture server with these defaults.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHttp {
+    latency: Option<Wall>,
+    jitter: Option<Wall>,
+    size: Option<Size>,
+    error_rate: Option<Spanned<f64>>,
+    seed: Option<u64>,
+}
+
+/// `[backends]`: latency per call of the simulated store and remote cache.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBackends {
+    latency_mode: Option<LatencyMode>,
+    store: Option<Wall>,
+    remote_cache: Option<Wall>,
 }
 
 #[derive(Deserialize)]
@@ -474,11 +497,44 @@ impl RawSuite {
                     .map(|s| s.to_string_lossy().into_owned())
             })
             .unwrap_or_else(|| "suite".into());
+        let http = match self.http {
+            None => None,
+            Some(raw) => {
+                let defaults = HttpFixtureConfig::default();
+                if let Some(rate) = &raw.error_rate
+                    && !(0.0..=1.0).contains(rate.get_ref())
+                {
+                    return Err(ctx.error(
+                        Some(rate.span()),
+                        Some("http.error_rate".into()),
+                        "must be between 0 and 1",
+                    ));
+                }
+                Some(HttpFixtureConfig {
+                    latency: raw.latency.map_or(defaults.latency, |w| w.0),
+                    jitter: raw.jitter.map_or(defaults.jitter, |w| w.0),
+                    size: raw.size.map_or(defaults.size, |s| s.0),
+                    error_rate: raw
+                        .error_rate
+                        .map_or(defaults.error_rate, |r| r.into_inner()),
+                    seed: raw.seed.unwrap_or(defaults.seed),
+                })
+            }
+        };
+        let backends = self
+            .backends
+            .map_or_else(BackendsConfig::default, |raw| BackendsConfig {
+                mode: raw.latency_mode.unwrap_or_default(),
+                store_latency: raw.store.map_or(Duration::ZERO, |w| w.0),
+                remote_cache_latency: raw.remote_cache.map_or(Duration::ZERO, |w| w.0),
+            });
         Ok(Suite {
             name,
             description: self.suite.and_then(|h| h.description),
             path: ctx.file.to_path_buf(),
             fixtures,
+            http,
+            backends,
             benches,
         })
     }

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::capability::{BackendsConfig, HttpFixtureConfig};
 use crate::results::Status;
 
 /// Limits every iteration (and `setup`) runs under.
@@ -85,6 +86,10 @@ pub struct Suite {
     pub description: Option<String>,
     pub path: PathBuf,
     pub fixtures: BTreeMap<String, FixtureSpec>,
+    /// The HTTP fixture server's defaults, when the suite starts one (`[http]`).
+    pub http: Option<HttpFixtureConfig>,
+    /// Latencies of the simulated backends (`[backends]`).
+    pub backends: BackendsConfig,
     pub benches: Vec<BenchDef>,
 }
 

@@ -235,3 +235,46 @@ pub const FIXTURE_DIR: &str = "/fixtures";
 pub fn fixture_path(name: &str) -> String {
     format!("{FIXTURE_DIR}/{name}")
 }
+
+/// Services the host lends: simulated backends (a store and a remote cache) and the HTTP fixture
+/// server. The host counts every call and charges its configured latency.
+pub mod host {
+    use crate::bindings::wasmbench::plugin::host as wit;
+
+    pub use wit::Backend;
+
+    /// Reads `key`; `None` if absent.
+    pub fn get(backend: Backend, key: &str) -> Option<Vec<u8>> {
+        wit::get(backend, key)
+    }
+
+    /// Writes `key`.
+    pub fn put(backend: Backend, key: &str, value: &[u8]) {
+        wit::put(backend, key, value)
+    }
+
+    /// Deletes `key`; true if it existed.
+    pub fn delete(backend: Backend, key: &str) -> bool {
+        wit::delete(backend, key)
+    }
+
+    /// Empties `backend` (not counted).
+    pub fn clear(backend: Backend) {
+        wit::clear(backend)
+    }
+
+    /// Seeds `backend` with entries (not counted).
+    pub fn load(backend: Backend, entries: &[(String, Vec<u8>)]) {
+        wit::load(backend, entries)
+    }
+
+    /// A digest of everything in `backend`.
+    pub fn digest(backend: Backend) -> u64 {
+        wit::digest(backend)
+    }
+
+    /// Base URL of the HTTP fixture server (`http://127.0.0.1:PORT`), if the bench has one.
+    pub fn http_fixture() -> Option<String> {
+        wit::http_fixture()
+    }
+}

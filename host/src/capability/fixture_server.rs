@@ -1,0 +1,197 @@
+//! The HTTP fixture server: a real HTTP/1.1 server on 127.0.0.1 (ephemeral port), on its own thread,
+//! serving deterministic bodies after a configured latency.
+//!
+//! `GET /item/{n}?size=&latency_ms=&jitter_ms=&error_rate=&seed=` — every query parameter is
+//! optional and defaults to the suite's `[http]` table. The body is `size` bytes derived from
+//! (seed, n); jitter and errors are seeded by (seed, n) too, so runs are repeatable.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use rand::{Rng, RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// Defaults for requests that don't set a query parameter.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HttpFixtureConfig {
+    pub latency: Duration,
+    pub jitter: Duration,
+    pub size: u64,
+    pub error_rate: f64,
+    pub seed: u64,
+}
+
+impl Default for HttpFixtureConfig {
+    fn default() -> Self {
+        HttpFixtureConfig {
+            latency: Duration::from_millis(20),
+            jitter: Duration::ZERO,
+            size: 1024,
+            error_rate: 0.0,
+            seed: 1,
+        }
+    }
+}
+
+/// Largest body the server produces, so a plugin can't make the host allocate without bound.
+const MAX_BODY: u64 = 64 << 20;
+
+/// A running fixture server; stops when dropped.
+pub struct FixtureServer {
+    addr: SocketAddr,
+    served: Arc<AtomicU64>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl FixtureServer {
+    pub fn start(config: HttpFixtureConfig) -> Result<Self> {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0")
+            .context("binding the HTTP fixture server to 127.0.0.1")?;
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
+        let served = Arc::new(AtomicU64::new(0));
+        let (shutdown, mut stop) = tokio::sync::oneshot::channel::<()>();
+        let counter = served.clone();
+        let thread = std::thread::Builder::new()
+            .name("wasmbench-http-fixture".into())
+            .spawn(move || {
+                let runtime = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(1)
+                    .enable_all()
+                    .build()
+                    .expect("building the fixture server runtime");
+                runtime.block_on(async move {
+                    let listener = tokio::net::TcpListener::from_std(listener)
+                        .expect("registering the listener");
+                    loop {
+                        let stream = tokio::select! {
+                            _ = &mut stop => break,
+                            accepted = listener.accept() => match accepted {
+                                Ok((stream, _)) => stream,
+                                Err(_) => continue,
+                            },
+                        };
+                        let counter = counter.clone();
+                        tokio::spawn(async move {
+                            let service = service_fn(move |request| {
+                                counter.fetch_add(1, Ordering::Relaxed);
+                                respond(request, config)
+                            });
+                            let _ = hyper::server::conn::http1::Builder::new()
+                                .serve_connection(TokioIo::new(stream), service)
+                                .await;
+                        });
+                    }
+                });
+            })?;
+        Ok(FixtureServer {
+            addr,
+            served,
+            shutdown: Some(shutdown),
+            thread: Some(thread),
+        })
+    }
+
+    /// `127.0.0.1:PORT`
+    pub fn authority(&self) -> String {
+        self.addr.to_string()
+    }
+
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Requests served so far.
+    pub fn served(&self) -> u64 {
+        self.served.load(Ordering::Relaxed)
+    }
+}
+
+impl Drop for FixtureServer {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+async fn respond(
+    request: Request<Incoming>,
+    defaults: HttpFixtureConfig,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    let reply = |status: StatusCode, body: Bytes| {
+        let mut response = Response::new(Full::new(body));
+        *response.status_mut() = status;
+        Ok(response)
+    };
+    let Some(item) = request
+        .uri()
+        .path()
+        .strip_prefix("/item/")
+        .and_then(|n| n.parse::<u64>().ok())
+    else {
+        return reply(
+            StatusCode::NOT_FOUND,
+            Bytes::from_static(b"try GET /item/{n}\n"),
+        );
+    };
+    let config = match with_query(defaults, request.uri().query().unwrap_or("")) {
+        Ok(config) => config,
+        Err(message) => return reply(StatusCode::BAD_REQUEST, Bytes::from(message)),
+    };
+    let mut rng = ChaCha8Rng::seed_from_u64(config.seed ^ item.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+    let jitter_ns = config.jitter.as_nanos() as u64;
+    let jitter = if jitter_ns > 0 {
+        Duration::from_nanos(rng.random_range(0..=jitter_ns))
+    } else {
+        Duration::ZERO
+    };
+    tokio::time::sleep(config.latency + jitter).await;
+    if config.error_rate > 0.0 && rng.random::<f64>() < config.error_rate {
+        return reply(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Bytes::from_static(b"injected error\n"),
+        );
+    }
+    let mut body = vec![0u8; config.size as usize];
+    rng.fill_bytes(&mut body);
+    reply(StatusCode::OK, Bytes::from(body))
+}
+
+fn with_query(mut config: HttpFixtureConfig, query: &str) -> Result<HttpFixtureConfig, String> {
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let number = || {
+            value
+                .parse::<u64>()
+                .map_err(|_| format!("query parameter `{key}` must be an integer\n"))
+        };
+        match key {
+            "size" => config.size = number()?.min(MAX_BODY),
+            "latency_ms" => config.latency = Duration::from_millis(number()?),
+            "jitter_ms" => config.jitter = Duration::from_millis(number()?),
+            "seed" => config.seed = number()?,
+            "error_rate" => {
+                config.error_rate = value
+                    .parse()
+                    .map_err(|_| "query parameter `error_rate` must be a number\n".to_string())?
+            }
+            _ => return Err(format!("unknown query parameter `{key}`\n")),
+        }
+    }
+    Ok(config)
+}
