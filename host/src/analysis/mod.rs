@@ -1,3 +1,5 @@
 //! Numbers derived from measurements: summary statistics and trends.
 
+pub mod groups;
+pub mod leak;
 pub mod stats;

@@ -7,6 +7,7 @@ use std::time::SystemTime;
 use anyhow::Context;
 
 use super::CommandError;
+use crate::analysis::groups;
 use crate::cli::{RunArgs, exit};
 use crate::plugin::PluginLocator;
 use crate::report::terminal;
@@ -40,6 +41,7 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
             benches.push(result);
         }
         observer.finish();
+        groups::check_checksums(&mut benches);
 
         let results = RunResults {
             schema_version: SCHEMA_VERSION,

@@ -75,6 +75,26 @@ fn row(bench: &BenchResult, color: bool) -> Vec<Cell> {
             "bytes" => format!("{}/s", format::bytes(ps as u64)),
             unit => format!("{} {unit}/s", format::count(ps)),
         });
+    let throughput = match (&bench.parallel, throughput) {
+        (Some(p), Some(single)) => Some(format!(
+            "{single}\n×{}: {}/s{}",
+            p.instances,
+            format::count(p.units_per_second),
+            p.speedup
+                .map(|s| format!(" ({s:.2}× speedup)"))
+                .unwrap_or_default()
+        )),
+        (_, single) => single,
+    };
+    let memory = match bench.memory.peak_bytes {
+        0 => None,
+        peak if bench.memory.leak_suspected => Some(format!(
+            "{} LEAK? +{}/iter",
+            format::bytes(peak),
+            format::bytes(bench.memory.growth_per_iteration as u64)
+        )),
+        peak => Some(format::bytes(peak)),
+    };
     let dash = || "—".to_string();
     vec![
         Cell::new(&bench.id),
@@ -89,11 +109,7 @@ fn row(bench: &BenchResult, color: bool) -> Vec<Cell> {
         ),
         Cell::new(throughput.unwrap_or_else(dash)),
         Cell::new(fuel.unwrap_or_else(dash)),
-        Cell::new(if bench.memory.peak_bytes > 0 {
-            format::bytes(bench.memory.peak_bytes)
-        } else {
-            dash()
-        }),
+        Cell::new(memory.unwrap_or_else(dash)),
         Cell::new(
             bench
                 .checksum

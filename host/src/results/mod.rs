@@ -142,8 +142,24 @@ pub struct BenchResult {
     /// False if iterations disagreed on the checksum.
     pub checksum_stable: bool,
     pub units: Option<UnitsResult>,
-    /// The last iteration's counters.
+    /// The last iteration's counters (the plugin's, plus `store.*` / `remote_cache.*` from the host).
     pub counters: BTreeMap<String, u64>,
+    /// The parallel pass, when the bench ran more than one instance.
+    pub parallel: Option<ParallelResult>,
+}
+
+/// N instances run at once, each on its own thread and store.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ParallelResult {
+    pub instances: u32,
+    /// Iterations done by all instances together.
+    pub iterations: u64,
+    /// Wall time from all-ready to last-finished, nanoseconds.
+    pub elapsed_ns: u64,
+    /// Aggregate throughput: units of all instances per second.
+    pub units_per_second: f64,
+    /// Aggregate throughput over the single-instance throughput of the timing pass.
+    pub speedup: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -199,8 +215,10 @@ pub struct MemoryResult {
     pub peak_bytes: u64,
     /// Linear memory size after each timed iteration (memory never shrinks, so this is the peak so far).
     pub per_iteration: Vec<u64>,
-    /// Least-squares slope of `per_iteration`, bytes per iteration: steady growth suggests a leak.
+    /// Least-squares slope of `per_iteration`, bytes per iteration.
     pub growth_per_iteration: f64,
+    /// Memory kept growing through the second half of the samples (see `analysis::leak`).
+    pub leak_suspected: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

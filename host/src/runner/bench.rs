@@ -4,14 +4,16 @@
 
 use std::collections::BTreeMap;
 
-use crate::analysis::stats;
+use crate::analysis::{leak, stats};
 use crate::engine::EngineKind;
 use crate::plugin::bindings::{Outcome, Param};
 use crate::results::{
-    BenchResult, FuelResult, MemoryResult, Phases, Status, UnitsResult, WallResult, WasmInfo,
+    BenchResult, FuelResult, MemoryResult, ParallelResult, Phases, Status, UnitsResult, WallResult,
+    WasmInfo,
 };
 
 use super::Runner;
+use super::parallel::{ParallelRun, ParallelSpec, run_parallel};
 use super::plan::BenchPlan;
 use super::session::{Failure, Session};
 
@@ -22,6 +24,7 @@ pub enum Phase {
     CountFuel,
     Warmup,
     Time,
+    Parallel,
 }
 
 /// Follows a run as it goes (progress bars, log lines).
@@ -53,6 +56,7 @@ struct Record {
     last_counters: BTreeMap<String, u64>,
     checksum_stable: bool,
     wasm_sha256: String,
+    parallel: Option<ParallelRun>,
 }
 
 impl Record {
@@ -154,7 +158,22 @@ impl Runner {
             record.outcome(iteration.outcome);
         }
         observer.progress(Phase::Time, settings.samples, settings.samples);
-        session.close().await
+        session.close().await?;
+
+        if settings.instances > 1 {
+            observer.progress(Phase::Parallel, 0, settings.instances);
+            record.parallel = Some(run_parallel(ParallelSpec {
+                pre: &timed.pre,
+                lending: &lending,
+                limits,
+                workload: &plan.def.workload,
+                params: &params,
+                instances: settings.instances,
+                warmup: settings.warmup,
+                iterations: settings.samples,
+            })?);
+        }
+        Ok(())
     }
 }
 
@@ -174,6 +193,11 @@ fn finish(plan: &BenchPlan, record: Record, failure: Option<Failure>) -> BenchRe
         setup: record.fuel_setup,
     });
     let memory_series: Vec<f64> = record.memory.iter().map(|&b| b as f64).collect();
+    let single_rate = wall
+        .as_ref()
+        .zip(record.first_outcome.as_ref())
+        .filter(|(w, _)| w.summary.median > 0.0)
+        .map(|(w, o)| o.units as f64 / (w.summary.median / 1e9));
     let units = record.first_outcome.as_ref().map(|o| UnitsResult {
         unit: plan.unit.clone(),
         per_iteration: o.units,
@@ -204,6 +228,7 @@ fn finish(plan: &BenchPlan, record: Record, failure: Option<Failure>) -> BenchRe
         memory: MemoryResult {
             peak_bytes: record.peak_memory,
             growth_per_iteration: stats::slope(&memory_series),
+            leak_suspected: leak::suspect(&record.memory),
             per_iteration: record.memory,
         },
         checksum: record
@@ -213,5 +238,17 @@ fn finish(plan: &BenchPlan, record: Record, failure: Option<Failure>) -> BenchRe
         checksum_stable: record.checksum_stable,
         units,
         counters: record.last_counters,
+        parallel: record.parallel.map(|p| {
+            let units_per_second = p.units as f64 / p.elapsed.as_secs_f64().max(1e-9);
+            ParallelResult {
+                instances: plan.def.settings.instances,
+                iterations: p.iterations,
+                elapsed_ns: p.elapsed.as_nanos() as u64,
+                units_per_second,
+                speedup: single_rate
+                    .filter(|r| *r > 0.0)
+                    .map(|r| units_per_second / r),
+            }
+        }),
     }
 }

@@ -2,6 +2,7 @@
 //! through its phases (compile, instantiate, setup, warm-up, fuel count, timing).
 
 mod bench;
+mod parallel;
 mod plan;
 mod plugins;
 mod session;

@@ -184,6 +184,7 @@ struct RawSettings {
     warmup: Option<Spanned<u32>>,
     samples: Option<Spanned<u32>>,
     fuel_iterations: Option<Spanned<u32>>,
+    instances: Option<Spanned<u32>>,
     fuel: Option<Spanned<u64>>,
     memory: Option<Spanned<Size>>,
     deadline: Option<Spanned<Wall>>,
@@ -212,6 +213,7 @@ struct RawBench {
     warmup: Option<Spanned<u32>>,
     samples: Option<Spanned<u32>>,
     fuel_iterations: Option<Spanned<u32>>,
+    instances: Option<Spanned<u32>>,
     fuel: Option<Spanned<u64>>,
     memory: Option<Spanned<Size>>,
     deadline: Option<Spanned<Wall>>,
@@ -223,6 +225,7 @@ impl RawBench {
             warmup: self.warmup.clone(),
             samples: self.samples.clone(),
             fuel_iterations: self.fuel_iterations.clone(),
+            instances: self.instances.clone(),
             fuel: self.fuel.clone(),
             memory: self.memory.clone(),
             deadline: self.deadline.clone(),
@@ -305,6 +308,7 @@ const DEFAULT_SETTINGS: Settings = Settings {
     warmup: 2,
     samples: 10,
     fuel_iterations: 3,
+    instances: 1,
     limits: Limits {
         fuel: 10_000_000_000,
         memory_bytes: 256 << 20,
@@ -317,6 +321,7 @@ const MAX_SAMPLES: u32 = 1_000_000;
 const MAX_MEMORY: u64 = 4 << 30; // wasm32 can't address more
 const MAX_DEADLINE: Duration = Duration::from_secs(24 * 3600);
 const MAX_FIXTURE: u64 = 4 << 30;
+const MAX_INSTANCES: u32 = 256;
 
 impl RawSettings {
     /// `self` over `base`, validated.
@@ -350,6 +355,16 @@ impl RawSettings {
                 ));
             }
             s.fuel_iterations = *v.get_ref();
+        }
+        if let Some(v) = &self.instances {
+            if *v.get_ref() == 0 || *v.get_ref() > MAX_INSTANCES {
+                return Err(ctx.error(
+                    Some(v.span()),
+                    key("instances"),
+                    format!("must be between 1 and {MAX_INSTANCES}"),
+                ));
+            }
+            s.instances = *v.get_ref();
         }
         if let Some(v) = &self.fuel {
             if *v.get_ref() == 0 {

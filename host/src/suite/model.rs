@@ -30,6 +30,8 @@ pub struct Settings {
     pub samples: u32,
     /// Iterations counted on the fuel-metered engine.
     pub fuel_iterations: u32,
+    /// Instances run at once in the parallel pass (1: no parallel pass).
+    pub instances: u32,
     pub limits: Limits,
 }
 

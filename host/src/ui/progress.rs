@@ -80,6 +80,7 @@ impl Observer for ProgressObserver {
                 Phase::CountFuel => "counting fuel",
                 Phase::Warmup => "warm-up",
                 Phase::Time => "timing",
+                Phase::Parallel => "parallel instances",
             };
             bar.set_message(format!("{} · {phase} {done}/{total}", self.id));
         }
