@@ -189,6 +189,9 @@ pub struct FuelResult {
     pub varies: bool,
     /// Fuel spent in `setup`.
     pub setup: u64,
+    /// Median wall time of the counted (fuel-metered) iterations over the timed median: how much
+    /// fuel instrumentation would have distorted the timing, which is why timing runs without it.
+    pub metering_slowdown: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

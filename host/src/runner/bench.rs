@@ -56,6 +56,8 @@ struct Record {
     last_counters: BTreeMap<String, u64>,
     checksum_stable: bool,
     wasm_sha256: String,
+    /// Wall time of the counted iterations: what timing under fuel metering would have shown.
+    metered_wall: Vec<u64>,
     parallel: Option<ParallelRun>,
 }
 
@@ -131,6 +133,7 @@ impl Runner {
             let iteration = iteration?;
             if i >= warm {
                 record.fuel.push(iteration.fuel.unwrap_or(0));
+                record.metered_wall.push(iteration.wall.as_nanos() as u64);
             }
             record.outcome(iteration.outcome);
         }
@@ -186,11 +189,16 @@ fn finish(plan: &BenchPlan, record: Record, failure: Option<Failure>) -> BenchRe
             summary,
         },
     );
+    let metered_median = stats::median_u64(&record.metered_wall);
     let fuel = stats::median_u64(&record.fuel).map(|median| FuelResult {
         varies: record.fuel.iter().any(|&f| f != record.fuel[0]),
         per_iteration: median,
         samples: record.fuel.clone(),
         setup: record.fuel_setup,
+        metering_slowdown: metered_median
+            .zip(wall.as_ref().map(|w| w.summary.median))
+            .filter(|(_, timed)| *timed > 0.0)
+            .map(|(metered, timed)| metered as f64 / timed),
     });
     let memory_series: Vec<f64> = record.memory.iter().map(|&b| b as f64).collect();
     let single_rate = wall
