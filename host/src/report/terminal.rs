@@ -25,6 +25,10 @@ pub fn render(run: &RunResults, color: bool) -> String {
         table.add_row(row(bench, color));
     }
     let mut out = table.to_string();
+    for section in counter_tables(run) {
+        out.push_str("\n\n");
+        out.push_str(&section);
+    }
     let notes: Vec<String> = run
         .benches
         .iter()
@@ -137,4 +141,93 @@ fn first_lines(text: &str, n: usize) -> String {
             lines.len() - n
         )
     }
+}
+
+/// Per group, the benches' counters side by side, with hit ratios derived from `*_hits` / `*_misses`
+/// (and `*.hits` / `*.gets` for the host's backends).
+fn counter_tables(run: &RunResults) -> Vec<String> {
+    let mut groups: Vec<(&str, Vec<&BenchResult>)> = Vec::new();
+    for bench in run.benches.iter().filter(|b| !b.counters.is_empty()) {
+        let group = bench.group.as_deref().unwrap_or(bench.id.as_str());
+        match groups.iter_mut().find(|(g, _)| *g == group) {
+            Some((_, benches)) => benches.push(bench),
+            None => groups.push((group, vec![bench])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(group, benches)| {
+            let mut names: Vec<&str> = Vec::new();
+            for bench in &benches {
+                for name in bench.counters.keys() {
+                    if !names.contains(&name.as_str()) {
+                        names.push(name);
+                    }
+                }
+            }
+            let ratios = hit_ratio_names(&names);
+            // Counters down, benches across: groups have few benches and many counters.
+            let mut table = Table::new();
+            table
+                .load_style(presets::UTF8_FULL_CONDENSED)
+                .set_content_arrangement(ContentArrangement::Dynamic);
+            let mut header = vec!["counter".to_string()];
+            header.extend(benches.iter().map(|b| b.id.clone()));
+            table.set_header(header);
+            for (label, hits, other) in &ratios {
+                let mut row = vec![format!("{label} hit ratio")];
+                row.extend(benches.iter().map(|b| match hit_ratio(b, hits, other) {
+                    Some(r) => format!("{:.1}%", r * 100.0),
+                    None => "—".into(),
+                }));
+                table.add_row(row);
+            }
+            for name in &names {
+                let mut row = vec![name.to_string()];
+                row.extend(
+                    benches
+                        .iter()
+                        .map(|b| b.counters.get(*name).map_or("—".into(), |v| v.to_string())),
+                );
+                table.add_row(row);
+            }
+            format!("counters, group `{group}` (last iteration):\n{table}")
+        })
+        .collect()
+}
+
+/// (label, hits counter, misses-or-total counter) for every hit ratio the counters allow.
+fn hit_ratio_names(names: &[&str]) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    for name in names {
+        if let Some(prefix) = name.strip_suffix("_hits")
+            && names.contains(&format!("{prefix}_misses").as_str())
+        {
+            out.push((
+                prefix.to_string(),
+                name.to_string(),
+                format!("{prefix}_misses"),
+            ));
+        }
+        // The store is the system of record (every read hits); only a cache's hit ratio means anything.
+        if let Some(prefix) = name.strip_suffix(".hits")
+            && prefix != "store"
+            && names.contains(&format!("{prefix}.gets").as_str())
+        {
+            out.push((
+                prefix.to_string(),
+                name.to_string(),
+                format!("{prefix}.gets"),
+            ));
+        }
+    }
+    out
+}
+
+fn hit_ratio(bench: &BenchResult, hits: &str, other: &str) -> Option<f64> {
+    let h = *bench.counters.get(hits)? as f64;
+    let o = *bench.counters.get(other)? as f64;
+    // `x_misses` counts the rest; `x.gets` counts all.
+    let total = if other.ends_with("_misses") { h + o } else { o };
+    (total > 0.0).then(|| h / total)
 }
