@@ -87,11 +87,17 @@ pub fn deadline_ticks(deadline: Duration) -> u64 {
 }
 
 fn config(kind: EngineKind) -> Config {
+    // Every pass needs a wall-clock bound; epoch checks are the cheap way to interrupt guest code.
+    instrumented_config(kind == EngineKind::Metered, true)
+}
+
+/// An engine configuration with or without fuel metering and epoch checks. The harness always uses
+/// epochs; `benches/engine_overhead.rs` also measures an engine with neither, to size their cost.
+pub fn instrumented_config(fuel: bool, epochs: bool) -> Config {
     let mut config = Config::new();
     config.wasm_component_model(true);
-    // Every pass needs a wall-clock bound; epoch checks are the cheap way to interrupt guest code.
-    config.epoch_interruption(true);
-    config.consume_fuel(kind == EngineKind::Metered);
+    config.epoch_interruption(epochs);
+    config.consume_fuel(fuel);
     config.cranelift_opt_level(wasmtime::OptLevel::Speed);
     config
 }

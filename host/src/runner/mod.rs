@@ -20,6 +20,7 @@ pub use bench::{Observer, Phase, SilentObserver};
 pub use plan::{BenchPlan, PlanError, PluginListing, list_plugin};
 pub use session::Failure;
 
+pub use plugins::host_linker;
 use plugins::{Linkers, LoadedPlugin};
 
 /// Everything a run shares across benches: engines, linkers, loaded plugins, fixture files.

@@ -125,7 +125,12 @@ impl Linkers {
 }
 
 fn linker(engines: &Engines, kind: EngineKind) -> anyhow::Result<Linker<HostState>> {
-    let mut linker = Linker::new(engines.get(kind));
+    host_linker(engines.get(kind))
+}
+
+/// A linker with every host capability a plugin may import: WASI 0.2, outgoing HTTP, `host`.
+pub fn host_linker(engine: &wasmtime::Engine) -> anyhow::Result<Linker<HostState>> {
+    let mut linker = Linker::new(engine);
     wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
     wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
     crate::plugin::bindings::host::add_to_linker::<
