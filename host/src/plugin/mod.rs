@@ -13,9 +13,9 @@ pub mod bindings {
         exports: { default: async },
     });
 
-    pub use exports::wasmbench::plugin::workload::Bench;
-    pub use wasmbench::plugin::host;
-    pub use wasmbench::plugin::types::{Counter, Outcome, Param, WorkloadInfo};
+    pub use self::exports::wasmbench::plugin::workload::Bench;
+    pub use self::wasmbench::plugin::host;
+    pub use self::wasmbench::plugin::types::{Counter, Outcome, Param, WorkloadInfo};
 }
 
 /// The contract version this host speaks (the WIT package version).

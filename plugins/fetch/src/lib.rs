@@ -215,4 +215,47 @@ impl Workload for Limited {
     }
 }
 
-wasmbench_sdk::register!(Sequential, Parallel, Limited);
+/// GETs one URL exactly as given: shows what the host's outgoing-HTTP policy allows (the fixture
+/// server) and denies (every other authority, including other ports on 127.0.0.1).
+struct Get {
+    url: String,
+    client: Client,
+}
+
+impl Workload for Get {
+    const NAME: &'static str = "get";
+    const DESCRIPTION: &'static str = "GET one `url` as given (empty: the fixture server's /item/0)";
+    const UNIT: &'static str = "requests";
+    const PARAMS: &'static [(&'static str, &'static str)] = &[("url", "")];
+
+    fn setup(params: &Params) -> Result<Self, String> {
+        let url = match params.str("url")? {
+            "" => format!(
+                "{}/item/0",
+                host::http_fixture().ok_or("no `url` given and no HTTP fixture server")?
+            ),
+            url => url.to_string(),
+        };
+        Ok(Get { url, client: Client::new() })
+    }
+
+    fn run(&mut self) -> Result<Outcome, String> {
+        let url = self.url.clone();
+        wstd::runtime::block_on(async {
+            let request = Request::get(url.as_str())
+                .body(Body::empty())
+                .map_err(|e| format!("building GET {url}: {e}"))?;
+            let response = self.client.send(request).await.map_err(|e| format!("GET {url} failed: {e:#}"))?;
+            let status = response.status().as_u16();
+            let contents = response
+                .into_body()
+                .contents()
+                .await
+                .map_err(|e| format!("reading the body of GET {url} failed: {e:#}"))?
+                .to_vec();
+            Ok(Outcome::new(fnv1a(fnv1a(0, &status.to_le_bytes()), &contents), 1).counter("status", u64::from(status)))
+        })
+    }
+}
+
+wasmbench_sdk::register!(Get, Sequential, Parallel, Limited);

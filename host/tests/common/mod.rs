@@ -1,0 +1,252 @@
+//! Helpers shared by the integration tests: run the `wasmbench` binary against a suite written into a
+//! temporary folder, with a per-test compile cache, and read `results.json` back.
+
+#![allow(dead_code)] // each test binary uses a different subset
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use tempfile::TempDir;
+
+/// How long one `wasmbench` invocation may take before the test gives up on it.
+const PROCESS_LIMIT: Duration = Duration::from_secs(120);
+
+/// A temporary workspace for one test: suite files, output folders and the compile cache.
+pub struct Harness {
+    dir: TempDir,
+    runs: AtomicUsize,
+}
+
+/// What one `wasmbench` invocation did.
+#[derive(Debug)]
+pub struct Run {
+    /// The exit code (`None` if killed by a signal).
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+    /// The `--out` folder this run was given (`run` only).
+    pub out: Option<PathBuf>,
+    /// `<out>/results.json`, when the run wrote one.
+    pub results: Option<Value>,
+    pub elapsed: Duration,
+}
+
+impl Run {
+    /// The results, or a panic that shows what the process printed.
+    pub fn results(&self) -> &Value {
+        self.results
+            .as_ref()
+            .unwrap_or_else(|| panic!("no results.json was written\n{}", self.transcript()))
+    }
+
+    /// The bench with this id (panics with the ids present if there is none).
+    pub fn bench(&self, id: &str) -> &Value {
+        bench(self.results(), id)
+    }
+
+    /// Asserts the exit code, showing the output on failure.
+    pub fn assert_code(&self, expected: i32) -> &Self {
+        assert_eq!(
+            self.code,
+            Some(expected),
+            "unexpected exit code\n{}",
+            self.transcript()
+        );
+        self
+    }
+
+    /// stdout and stderr, for assertion messages.
+    pub fn transcript(&self) -> String {
+        format!(
+            "--- exit code: {:?}\n--- stdout:\n{}\n--- stderr:\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+impl Harness {
+    pub fn new() -> Self {
+        let dir = tempfile::Builder::new()
+            .prefix("wasmbench-test-")
+            .tempdir()
+            .expect("creating a temporary folder");
+        Harness {
+            dir,
+            runs: AtomicUsize::new(0),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The compile cache every run of this harness uses (`WASMBENCH_CACHE_DIR`).
+    pub fn cache_dir(&self) -> PathBuf {
+        self.dir.path().join("cache")
+    }
+
+    /// Writes a suite file into the harness folder and returns its path.
+    pub fn suite(&self, file_name: &str, text: &str) -> PathBuf {
+        let path = self.dir.path().join(file_name);
+        std::fs::write(&path, text).expect("writing the suite");
+        path
+    }
+
+    /// `wasmbench` with the harness's environment: its own compile cache, the workspace-built
+    /// plugins only, and the harness folder as working directory.
+    pub fn command(&self) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_wasmbench"));
+        cmd.env("WASMBENCH_CACHE_DIR", self.cache_dir())
+            .env_remove("WASMBENCH_PLUGIN_PATH")
+            .env("NO_COLOR", "1")
+            .current_dir(self.dir.path());
+        cmd
+    }
+
+    /// `wasmbench run <suite> --out <fresh folder> -q <extra...>`.
+    pub fn run(&self, suite: &Path, extra: &[&str]) -> Run {
+        let n = self.runs.fetch_add(1, Ordering::SeqCst);
+        let out = self.dir.path().join(format!("out-{n}"));
+        let mut cmd = self.command();
+        cmd.arg("run").arg(suite).arg("--out").arg(&out).arg("-q");
+        cmd.args(extra);
+        let mut run = execute(cmd);
+        let results_path = out.join("results.json");
+        if results_path.is_file() {
+            let text = std::fs::read_to_string(&results_path).expect("reading results.json");
+            run.results = Some(serde_json::from_str(&text).unwrap_or_else(|e| {
+                panic!("results.json is not valid JSON: {e}\n{text}");
+            }));
+        }
+        run.out = Some(out);
+        run
+    }
+
+    /// Writes `text` as a suite and runs it.
+    pub fn run_suite(&self, text: &str, extra: &[&str]) -> Run {
+        let suite = self.suite("suite.toml", text);
+        self.run(&suite, extra)
+    }
+
+    /// `wasmbench <args...>`, e.g. `list`.
+    pub fn wasmbench(&self, args: &[&str]) -> Run {
+        let mut cmd = self.command();
+        cmd.args(args);
+        execute(cmd)
+    }
+}
+
+impl Default for Harness {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Runs `cmd` to completion (killing it after [`PROCESS_LIMIT`]), capturing its output.
+fn execute(mut cmd: Command) -> Run {
+    let start = Instant::now();
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starting wasmbench");
+    let reader = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = pipe.read_to_string(&mut text);
+            text
+        })
+    };
+    let stdout = reader(Box::new(child.stdout.take().expect("piped stdout")));
+    let stderr = reader(Box::new(child.stderr.take().expect("piped stderr")));
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waiting for wasmbench") {
+            break status;
+        }
+        if start.elapsed() > PROCESS_LIMIT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "wasmbench ran longer than {PROCESS_LIMIT:?}; killed it\n--- stderr:\n{}",
+                stderr.join().unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    Run {
+        code: status.code(),
+        stdout: stdout.join().expect("stdout reader"),
+        stderr: stderr.join().expect("stderr reader"),
+        out: None,
+        results: None,
+        elapsed: start.elapsed(),
+    }
+}
+
+/// The bench with this id in `results`.
+pub fn bench<'a>(results: &'a Value, id: &str) -> &'a Value {
+    let benches = results["benches"]
+        .as_array()
+        .expect("results.benches is an array");
+    benches
+        .iter()
+        .find(|b| b["id"] == id)
+        .unwrap_or_else(|| panic!("no bench `{id}`; the results have {:?}", ids(results)))
+}
+
+/// The bench ids in run order.
+pub fn ids(results: &Value) -> Vec<String> {
+    results["benches"]
+        .as_array()
+        .map(|benches| {
+            benches
+                .iter()
+                .map(|b| b["id"].as_str().unwrap_or("?").to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `bench.status` as text.
+pub fn status(bench: &Value) -> &str {
+    bench["status"]
+        .as_str()
+        .unwrap_or_else(|| panic!("bench has no status: {bench:#}"))
+}
+
+/// `bench.message`, or "" when null.
+pub fn message(bench: &Value) -> &str {
+    bench["message"].as_str().unwrap_or("")
+}
+
+/// A JSON array of unsigned integers.
+pub fn u64s(value: &Value) -> Vec<u64> {
+    value
+        .as_array()
+        .unwrap_or_else(|| panic!("not an array: {value}"))
+        .iter()
+        .map(|v| v.as_u64().unwrap_or_else(|| panic!("not a u64: {v}")))
+        .collect()
+}
+
+/// The 1-based numbers of the lines of `text` equal to `line` (after trimming).
+pub fn lines_of(text: &str, line: &str) -> Vec<usize> {
+    let found: Vec<usize> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim() == line)
+        .map(|(i, _)| i + 1)
+        .collect();
+    assert!(!found.is_empty(), "no line `{line}` in the suite");
+    found
+}
+
+/// The 1-based number of the first line of `text` equal to `line` (after trimming).
+pub fn line_of(text: &str, line: &str) -> usize {
+    lines_of(text, line)[0]
+}
