@@ -1,6 +1,19 @@
-//! Summary statistics of samples and the growth trend of a series.
+//! Statistics of samples: robust summaries, a bootstrap confidence interval for the median, Tukey
+//! outlier counts, and the growth trend of a series.
+//!
+//! The bootstrap is seeded, so the same samples always give the same interval.
 
-use crate::results::Summary;
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::results::{Outliers, Summary};
+
+/// Bootstrap resamples for confidence intervals.
+pub const RESAMPLES: usize = 2000;
+/// Confidence level of the intervals.
+pub const CONFIDENCE: f64 = 0.95;
+/// A summary is flagged noisy when its median's 95% interval is wider than this share of the median.
+pub const NOISY_CI_WIDTH: f64 = 0.10;
 
 /// Summary of `samples`; `None` when there are none.
 pub fn summarize(samples: &[f64]) -> Option<Summary> {
@@ -17,23 +30,111 @@ pub fn summarize(samples: &[f64]) -> Option<Summary> {
     } else {
         0.0
     };
+    let median = quantile_sorted(&sorted, 0.5);
+    let mut deviations: Vec<f64> = sorted.iter().map(|x| (x - median).abs()).collect();
+    deviations.sort_by(f64::total_cmp);
+    let (ci_low, ci_high) = bootstrap_ci(samples, median_of);
     Some(Summary {
         count,
         min: sorted[0],
         max: sorted[count - 1],
         mean,
-        median: median_sorted(&sorted),
+        median,
         stddev,
+        mad: quantile_sorted(&deviations, 0.5),
+        p95: quantile_sorted(&sorted, 0.95),
+        cv: if mean != 0.0 { stddev / mean } else { 0.0 },
+        median_ci_low: ci_low,
+        median_ci_high: ci_high,
+        outliers: tukey(&sorted),
+        noisy: median > 0.0 && (ci_high - ci_low) / median > NOISY_CI_WIDTH,
     })
 }
 
-fn median_sorted(sorted: &[f64]) -> f64 {
-    let n = sorted.len();
-    if n % 2 == 1 {
-        sorted[n / 2]
-    } else {
-        (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
+/// Linear-interpolated quantile `q` (0..=1) of sorted values.
+pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
     }
+    let position = q.clamp(0.0, 1.0) * (sorted.len() - 1) as f64;
+    let (low, high) = (position.floor() as usize, position.ceil() as usize);
+    sorted[low] + (sorted[high] - sorted[low]) * (position - low as f64)
+}
+
+/// Median of unsorted values (reorders a copy).
+pub fn median_of(values: &[f64]) -> f64 {
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    quantile_sorted(&v, 0.5)
+}
+
+/// A seeded percentile-bootstrap interval of `statistic` over `samples`.
+pub fn bootstrap_ci(samples: &[f64], statistic: impl Fn(&[f64]) -> f64) -> (f64, f64) {
+    let point = statistic(samples);
+    if samples.len() < 2 {
+        return (point, point);
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(0x5eed_0000 ^ samples.len() as u64);
+    let mut resample = vec![0.0; samples.len()];
+    let mut estimates: Vec<f64> = (0..RESAMPLES)
+        .map(|_| {
+            for slot in resample.iter_mut() {
+                *slot = samples[rng.random_range(0..samples.len())];
+            }
+            statistic(&resample)
+        })
+        .collect();
+    estimates.sort_by(f64::total_cmp);
+    let tail = (1.0 - CONFIDENCE) / 2.0;
+    (
+        quantile_sorted(&estimates, tail),
+        quantile_sorted(&estimates, 1.0 - tail),
+    )
+}
+
+/// Seeded percentile-bootstrap interval of median(new) / median(old) for two independent sample sets.
+pub fn ratio_of_medians_ci(old: &[f64], new: &[f64]) -> (f64, f64) {
+    if old.len() < 2 || new.len() < 2 {
+        let r = median_of(new) / median_of(old);
+        return (r, r);
+    }
+    let mut rng =
+        ChaCha8Rng::seed_from_u64(0x5eed_0001 ^ ((old.len() as u64) << 32) ^ new.len() as u64);
+    let (mut a, mut b) = (vec![0.0; old.len()], vec![0.0; new.len()]);
+    let mut ratios: Vec<f64> = (0..RESAMPLES)
+        .map(|_| {
+            a.iter_mut()
+                .for_each(|slot| *slot = old[rng.random_range(0..old.len())]);
+            b.iter_mut()
+                .for_each(|slot| *slot = new[rng.random_range(0..new.len())]);
+            median_of(&b) / median_of(&a)
+        })
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    let tail = (1.0 - CONFIDENCE) / 2.0;
+    (
+        quantile_sorted(&ratios, tail),
+        quantile_sorted(&ratios, 1.0 - tail),
+    )
+}
+
+/// Tukey's fences: mild beyond 1.5 IQR from the quartiles, severe beyond 3 IQR.
+pub fn tukey(sorted: &[f64]) -> Outliers {
+    let (q1, q3) = (quantile_sorted(sorted, 0.25), quantile_sorted(sorted, 0.75));
+    let iqr = q3 - q1;
+    let mut out = Outliers::default();
+    for &x in sorted {
+        if x < q1 - 3.0 * iqr {
+            out.low_severe += 1;
+        } else if x < q1 - 1.5 * iqr {
+            out.low_mild += 1;
+        } else if x > q3 + 3.0 * iqr {
+            out.high_severe += 1;
+        } else if x > q3 + 1.5 * iqr {
+            out.high_mild += 1;
+        }
+    }
+    out
 }
 
 /// Median of integer samples (upper-middle for even counts, so the result is a real sample).
@@ -69,8 +170,68 @@ mod tests {
         let s = summarize(&[2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0]).unwrap();
         assert_eq!((s.min, s.max, s.mean, s.median), (2.0, 9.0, 5.0, 4.5));
         assert!((s.stddev - 2.138_089_935).abs() < 1e-6);
+        // |x - 4.5| = 2.5, .5, .5, .5, .5, .5, 2.5, 4.5 → median 0.5
+        assert_eq!(s.mad, 0.5);
+        // p95 by linear interpolation: position 6.65 between 7 and 9.
+        assert!((s.p95 - 8.3).abs() < 1e-9);
+        assert!((s.cv - 2.138_089_935 / 5.0).abs() < 1e-6);
+        assert!(s.median_ci_low <= s.median && s.median <= s.median_ci_high);
         assert_eq!(summarize(&[3.0]).unwrap().stddev, 0.0);
         assert!(summarize(&[]).is_none());
+    }
+
+    #[test]
+    fn quantiles_interpolate() {
+        let v = [1.0, 2.0, 3.0, 4.0];
+        assert_eq!(quantile_sorted(&v, 0.0), 1.0);
+        assert_eq!(quantile_sorted(&v, 0.5), 2.5);
+        assert_eq!(quantile_sorted(&v, 1.0), 4.0);
+    }
+
+    #[test]
+    fn tukey_fences_classify() {
+        // Quartiles 2.25 and 4.75 (IQR 2.5): mild above 8.5, severe above 12.25; low fences below 0.
+        let v = [1.0, 2.0, 2.0, 3.0, 3.0, 4.0, 4.0, 5.0, 8.0, 20.0];
+        let o = tukey(&v);
+        assert_eq!(
+            (o.high_mild, o.high_severe, o.low_mild, o.low_severe),
+            (0, 1, 0, 0)
+        );
+        let v = [1.0, 2.0, 2.0, 3.0, 3.0, 4.0, 4.0, 5.0, 5.0, 10.0];
+        // Quartiles 2.25 and 4.75 again: 10 is mild.
+        assert_eq!(tukey(&v).high_mild, 1);
+    }
+
+    #[test]
+    fn bootstrap_is_seeded_and_covers_the_median() {
+        let samples: Vec<f64> = (0..50).map(|i| 100.0 + (i % 7) as f64).collect();
+        let a = bootstrap_ci(&samples, median_of);
+        let b = bootstrap_ci(&samples, median_of);
+        assert_eq!(a, b, "same samples, same interval");
+        let m = median_of(&samples);
+        assert!(a.0 <= m && m <= a.1);
+    }
+
+    #[test]
+    fn ratio_interval_brackets_a_known_shift() {
+        let old: Vec<f64> = (0..40).map(|i| 100.0 + (i % 5) as f64).collect();
+        let new: Vec<f64> = old.iter().map(|x| x * 1.2).collect();
+        let (low, high) = ratio_of_medians_ci(&old, &new);
+        assert!(low <= 1.2 + 1e-9 && 1.2 - 1e-9 <= high, "({low}, {high})");
+        assert!(
+            low > 1.1,
+            "a 20% shift is clearly outside 1: ({low}, {high})"
+        );
+    }
+
+    #[test]
+    fn noisy_samples_are_flagged() {
+        let steady: Vec<f64> = (0..30).map(|i| 1000.0 + (i % 3) as f64).collect();
+        assert!(!summarize(&steady).unwrap().noisy);
+        let noisy: Vec<f64> = (0..30)
+            .map(|i| if i % 2 == 0 { 1000.0 } else { 1500.0 })
+            .collect();
+        assert!(summarize(&noisy).unwrap().noisy);
     }
 
     #[test]

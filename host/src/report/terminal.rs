@@ -15,7 +15,7 @@ pub fn render(run: &RunResults, color: bool) -> String {
             "bench",
             "status",
             "median",
-            "± stddev",
+            "median 95% CI",
             "throughput",
             "fuel/iter",
             "peak memory",
@@ -108,8 +108,15 @@ fn row(bench: &BenchResult, color: bool) -> Vec<Cell> {
                 .unwrap_or_else(dash),
         ),
         Cell::new(
-            wall.map(|w| format::duration_ns(w.stddev))
-                .unwrap_or_else(dash),
+            wall.map(|w| {
+                let ci = format!(
+                    "{} – {}",
+                    format::duration_ns(w.median_ci_low),
+                    format::duration_ns(w.median_ci_high)
+                );
+                if w.noisy { format!("{ci} NOISY") } else { ci }
+            })
+            .unwrap_or_else(dash),
         ),
         Cell::new(throughput.unwrap_or_else(dash)),
         Cell::new(fuel.unwrap_or_else(dash)),

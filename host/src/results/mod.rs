@@ -209,7 +209,30 @@ pub struct Summary {
     pub max: f64,
     pub mean: f64,
     pub median: f64,
+    /// Sample standard deviation (n - 1).
     pub stddev: f64,
+    /// Median absolute deviation from the median (unscaled).
+    pub mad: f64,
+    /// 95th percentile (linear interpolation).
+    pub p95: f64,
+    /// Coefficient of variation: stddev / mean.
+    pub cv: f64,
+    /// 95% percentile-bootstrap confidence interval of the median (2000 seeded resamples).
+    pub median_ci_low: f64,
+    pub median_ci_high: f64,
+    /// Samples beyond Tukey's fences.
+    pub outliers: Outliers,
+    /// The median's interval is wider than 10% of the median: too noisy to trust small differences.
+    pub noisy: bool,
+}
+
+/// Counts of samples beyond Tukey's fences: mild 1.5–3 IQR from the quartiles, severe beyond 3 IQR.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Outliers {
+    pub low_mild: usize,
+    pub low_severe: usize,
+    pub high_mild: usize,
+    pub high_severe: usize,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
