@@ -11,8 +11,10 @@ pub mod exit {
     pub const OK: u8 = 0;
     /// At least one bench ended with a status other than the one expected.
     pub const BENCH_FAILED: u8 = 1;
-    /// Bad usage or input (suite, plugin name, results file), or the harness could not run.
+    /// Bad usage or input (suite, plugin name, results or baseline file), or the harness could not run.
     pub const INPUT: u8 = 2;
+    /// A comparison found a verdict listed in `--fail-on` (by default: a regression).
+    pub const REGRESSION: u8 = 3;
 }
 
 pub fn code(value: u8) -> ExitCode {
@@ -36,6 +38,64 @@ pub enum Command {
     Run(RunArgs),
     /// Show plugins, their workloads and parameters (all built plugins, or those a suite uses).
     List(ListArgs),
+    /// Compare two results files (e.g. a baseline and a new run) and write the comparison reports.
+    Compare(CompareCommandArgs),
+    /// Run two versions of the plugins interleaved in one process and compare them pair by pair:
+    /// the mode that detects wall-time changes on a noisy machine.
+    Ab(AbArgs),
+}
+
+/// How comparisons decide and report.
+#[derive(Debug, Args, Clone)]
+pub struct CompareArgs {
+    /// Override thresholds for every bench, e.g. `fuel=0.5%,wall=5%,memory=0`.
+    #[arg(long, value_name = "METRIC=VALUE,...")]
+    pub threshold: Option<String>,
+    /// Verdicts that make the exit code 3 (comma-separated): regressed, failed, missing, new, improved.
+    #[arg(long, value_delimiter = ',', default_value = "regressed")]
+    pub fail_on: Vec<String>,
+    /// List unchanged benches in comparison.md too.
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareCommandArgs {
+    /// The older results (a results.json or a saved baseline).
+    pub old: PathBuf,
+    /// The newer results.
+    pub new: PathBuf,
+    /// Where to write comparison.md, comparison.json and junit.xml [default: the folder of NEW].
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub compare: CompareArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AbArgs {
+    /// The suite file.
+    pub suite: PathBuf,
+    /// The base version: a folder of plugin components (`<name>.wasm`, e.g. the base branch's build
+    /// output) or one `.wasm` file standing in for the plugin of the same name.
+    #[arg(long)]
+    pub base: PathBuf,
+    /// Output folder [default: reports/<suite name>-ab].
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    /// Run only benches whose id contains this text (repeatable).
+    #[arg(long, short)]
+    pub filter: Vec<String>,
+    /// Seed of the shuffled base/head order within each round.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// No progress output.
+    #[arg(long, short)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub compare: CompareArgs,
+    #[command(flatten)]
+    pub engine: EngineArgs,
 }
 
 #[derive(Debug, Args)]
@@ -51,6 +111,17 @@ pub struct RunArgs {
     /// No progress output; print only the summary table and the results path.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Save the results as baseline NAME (in --baseline-dir), a file meant to be committed.
+    #[arg(long, value_name = "NAME")]
+    pub save_baseline: Option<String>,
+    /// Compare against baseline NAME (in --baseline-dir) or a results/baseline FILE.
+    #[arg(long, value_name = "NAME|FILE")]
+    pub baseline: Option<String>,
+    /// Where named baselines live.
+    #[arg(long, default_value = "reports/baselines")]
+    pub baseline_dir: PathBuf,
+    #[command(flatten)]
+    pub compare: CompareArgs,
     #[command(flatten)]
     pub engine: EngineArgs,
 }

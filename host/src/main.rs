@@ -11,6 +11,8 @@ fn main() -> ExitCode {
     let outcome = match &cli.command {
         Command::Run(args) => commands::run::run(args),
         Command::List(args) => commands::list::run(args),
+        Command::Compare(args) => commands::compare::run(args),
+        Command::Ab(args) => commands::ab::run(args),
     };
     match outcome {
         Ok(code) => cli::code(code),

@@ -1,5 +1,6 @@
 //! Numbers derived from measurements: summary statistics and trends.
 
+pub mod compare;
 pub mod groups;
 pub mod leak;
 pub mod stats;

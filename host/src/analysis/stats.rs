@@ -137,6 +137,13 @@ pub fn tukey(sorted: &[f64]) -> Outliers {
     out
 }
 
+/// FNV-1a of `bytes`: a hash that stays the same across runs and Rust versions (for seeding).
+pub fn stable_hash(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
 /// Median of integer samples (upper-middle for even counts, so the result is a real sample).
 pub fn median_u64(samples: &[u64]) -> Option<u64> {
     let mut sorted = samples.to_vec();

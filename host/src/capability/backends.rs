@@ -48,16 +48,37 @@ struct Simulated {
     latency: Duration,
 }
 
+/// Raised (as a trap) when a plugin asks the backends to hold more bytes than its budget: what the
+/// host keeps on a plugin's behalf is bounded like the plugin's own memory.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error(
+    "memory limit exceeded: the plugin asked the host's simulated backends to hold {desired} bytes, over the {limit}-byte limit"
+)]
+pub struct StorageLimitExceeded {
+    pub desired: u64,
+    pub limit: u64,
+}
+
 /// The backends of one store (one plugin instance).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Backends {
     mode: LatencyMode,
     store: Simulated,
     remote_cache: Simulated,
+    /// Bytes of keys and values held in both backends, and the most they may hold.
+    held: u64,
+    budget: u64,
+}
+
+impl Default for Backends {
+    fn default() -> Self {
+        Backends::new(&BackendsConfig::default(), u64::MAX)
+    }
 }
 
 impl Backends {
-    pub fn new(config: &BackendsConfig) -> Self {
+    /// Backends that hold at most `budget` bytes of keys and values.
+    pub fn new(config: &BackendsConfig, budget: u64) -> Self {
         Backends {
             mode: config.mode,
             store: Simulated {
@@ -68,7 +89,26 @@ impl Backends {
                 latency: config.remote_cache_latency,
                 ..Default::default()
             },
+            held: 0,
+            budget,
         }
+    }
+
+    /// Accounts for `added` bytes replacing `removed` ones, or refuses if that passes the budget.
+    fn hold(&mut self, added: u64, removed: u64) -> Result<(), StorageLimitExceeded> {
+        let desired = (self.held - removed.min(self.held)).saturating_add(added);
+        if desired > self.budget {
+            return Err(StorageLimitExceeded {
+                desired,
+                limit: self.budget,
+            });
+        }
+        self.held = desired;
+        Ok(())
+    }
+
+    fn entry_size(key: &str, value: &[u8]) -> u64 {
+        (key.len() + value.len()) as u64
     }
 
     fn get_mut(&mut self, backend: Backend) -> &mut Simulated {
@@ -98,28 +138,60 @@ impl Backends {
         (value, wait)
     }
 
-    pub fn put(&mut self, backend: Backend, key: String, value: Vec<u8>) -> Option<Duration> {
+    pub fn put(
+        &mut self,
+        backend: Backend,
+        key: String,
+        value: Vec<u8>,
+    ) -> Result<Option<Duration>, StorageLimitExceeded> {
+        let replaced = self
+            .get_mut(backend)
+            .data
+            .get(&key)
+            .map_or(0, |old| Self::entry_size(&key, old));
+        self.hold(Self::entry_size(&key, &value), replaced)?;
         let wait = self.charge(backend);
         let b = self.get_mut(backend);
         b.counters.puts += 1;
         b.counters.bytes_written += value.len() as u64;
         b.data.insert(key, value);
-        wait
+        Ok(wait)
     }
 
     pub fn delete(&mut self, backend: Backend, key: &str) -> (bool, Option<Duration>) {
         let wait = self.charge(backend);
         let b = self.get_mut(backend);
         b.counters.deletes += 1;
-        (b.data.remove(key).is_some(), wait)
+        let removed = b.data.remove_entry(key);
+        if let Some((key, value)) = &removed {
+            let size = Self::entry_size(key, value);
+            self.held -= size.min(self.held);
+        }
+        (removed.is_some(), wait)
     }
 
     pub fn clear(&mut self, backend: Backend) {
-        self.get_mut(backend).data.clear();
+        let b = self.get_mut(backend);
+        let size: u64 = b.data.iter().map(|(k, v)| Self::entry_size(k, v)).sum();
+        b.data.clear();
+        self.held -= size.min(self.held);
     }
 
-    pub fn load(&mut self, backend: Backend, entries: Vec<(String, Vec<u8>)>) {
-        self.get_mut(backend).data.extend(entries);
+    pub fn load(
+        &mut self,
+        backend: Backend,
+        entries: Vec<(String, Vec<u8>)>,
+    ) -> Result<(), StorageLimitExceeded> {
+        for (key, value) in entries {
+            let replaced = self
+                .get_mut(backend)
+                .data
+                .get(&key)
+                .map_or(0, |old| Self::entry_size(&key, old));
+            self.hold(Self::entry_size(&key, &value), replaced)?;
+            self.get_mut(backend).data.insert(key, value);
+        }
+        Ok(())
     }
 
     /// FNV-1a over every key and value in key order, with lengths so boundaries count.
@@ -171,12 +243,15 @@ mod tests {
 
     #[test]
     fn counts_and_charges_calls() {
-        let mut b = Backends::new(&BackendsConfig {
-            store_latency: Duration::from_millis(2),
-            ..Default::default()
-        });
+        let mut b = Backends::new(
+            &BackendsConfig {
+                store_latency: Duration::from_millis(2),
+                ..Default::default()
+            },
+            u64::MAX,
+        );
         assert_eq!(
-            b.put(Backend::Store, "a".into(), vec![1, 2, 3]),
+            b.put(Backend::Store, "a".into(), vec![1, 2, 3]).unwrap(),
             None,
             "accounted mode never sleeps"
         );
@@ -202,11 +277,35 @@ mod tests {
         a.load(
             Backend::Store,
             vec![("x".into(), vec![1]), ("y".into(), vec![2])],
-        );
-        b.put(Backend::Store, "y".into(), vec![2]);
-        b.put(Backend::Store, "x".into(), vec![1]);
+        )
+        .unwrap();
+        b.put(Backend::Store, "y".into(), vec![2]).unwrap();
+        b.put(Backend::Store, "x".into(), vec![1]).unwrap();
         assert_eq!(a.digest(Backend::Store), b.digest(Backend::Store));
-        b.put(Backend::Store, "x".into(), vec![9]);
+        b.put(Backend::Store, "x".into(), vec![9]).unwrap();
         assert_ne!(a.digest(Backend::Store), b.digest(Backend::Store));
+    }
+
+    #[test]
+    fn held_bytes_are_bounded_by_the_budget() {
+        let mut b = Backends::new(&BackendsConfig::default(), 100);
+        // Overwriting, deleting and clearing give bytes back.
+        for _ in 0..10 {
+            b.put(Backend::Store, "k".into(), vec![0; 90]).unwrap();
+        }
+        assert!(b.put(Backend::RemoteCache, "j".into(), vec![0; 9]).is_err());
+        assert!(b.delete(Backend::Store, "k").0);
+        b.put(Backend::RemoteCache, "j".into(), vec![0; 90])
+            .unwrap();
+        b.clear(Backend::RemoteCache);
+        let entry = |key: &str| (key.to_string(), vec![0; 49]);
+        b.load(Backend::Store, vec![entry("a"), entry("b")])
+            .unwrap();
+        let err = b.load(Backend::Store, vec![entry("c")]).unwrap_err();
+        assert_eq!((err.desired, err.limit), (150, 100));
+        assert!(
+            err.to_string().starts_with("memory limit exceeded"),
+            "{err}"
+        );
     }
 }

@@ -7,13 +7,15 @@
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::task::{Context as TaskContext, Poll};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
 use bytes::Bytes;
-use http_body_util::Full;
+use http_body::{Frame, SizeHint};
 use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
@@ -43,8 +45,56 @@ impl Default for HttpFixtureConfig {
     }
 }
 
-/// Largest body the server produces, so a plugin can't make the host allocate without bound.
+/// Largest body the server produces.
 const MAX_BODY: u64 = 64 << 20;
+
+/// Bodies are generated a chunk at a time, as the connection takes them: a plugin that opens many
+/// requests for large bodies (and never reads them) can't make the host hold every body at once.
+const BODY_CHUNK: usize = 64 << 10;
+
+/// A response body: fixed bytes (errors) or `left` bytes more of a seeded stream.
+enum Body {
+    Fixed(Option<Bytes>),
+    Generated { rng: ChaCha8Rng, left: u64 },
+}
+
+impl http_body::Body for Body {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        _: &mut TaskContext<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        let chunk = match self.get_mut() {
+            Body::Fixed(bytes) => bytes.take(),
+            Body::Generated { left: 0, .. } => None,
+            Body::Generated { rng, left } => {
+                let mut chunk = vec![0u8; (*left).min(BODY_CHUNK as u64) as usize];
+                rng.fill_bytes(&mut chunk);
+                *left -= chunk.len() as u64;
+                Some(Bytes::from(chunk))
+            }
+        };
+        Poll::Ready(chunk.map(|bytes| Ok(Frame::data(bytes))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        match self {
+            Body::Fixed(bytes) => bytes.is_none(),
+            Body::Generated { left, .. } => *left == 0,
+        }
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match self {
+            Body::Fixed(bytes) => {
+                SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64))
+            }
+            Body::Generated { left, .. } => SizeHint::with_exact(*left),
+        }
+    }
+}
 
 /// A running fixture server; stops when dropped.
 pub struct FixtureServer {
@@ -132,9 +182,9 @@ impl Drop for FixtureServer {
 async fn respond(
     request: Request<Incoming>,
     defaults: HttpFixtureConfig,
-) -> Result<Response<Full<Bytes>>, Infallible> {
+) -> Result<Response<Body>, Infallible> {
     let reply = |status: StatusCode, body: Bytes| {
-        let mut response = Response::new(Full::new(body));
+        let mut response = Response::new(Body::Fixed(Some(body)));
         *response.status_mut() = status;
         Ok(response)
     };
@@ -167,9 +217,10 @@ async fn respond(
             Bytes::from_static(b"injected error\n"),
         );
     }
-    let mut body = vec![0u8; config.size as usize];
-    rng.fill_bytes(&mut body);
-    reply(StatusCode::OK, Bytes::from(body))
+    Ok(Response::new(Body::Generated {
+        rng,
+        left: config.size,
+    }))
 }
 
 fn with_query(mut config: HttpFixtureConfig, query: &str) -> Result<HttpFixtureConfig, String> {

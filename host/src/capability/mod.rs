@@ -18,7 +18,7 @@ use crate::engine::MemoryLimiter;
 use http::FixtureOnly;
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
-pub use backends::{Backends, BackendsConfig, LatencyMode};
+pub use backends::{Backends, BackendsConfig, LatencyMode, StorageLimitExceeded};
 pub use fixture_server::{FixtureServer, HttpFixtureConfig};
 pub use fixtures::FixtureDir;
 
@@ -83,7 +83,8 @@ impl HostState {
             http_policy: FixtureOnly { authority },
             http_base: lending.http_base.clone(),
             limiter: MemoryLimiter::new(memory_limit),
-            backends: Backends::new(&lending.backends),
+            // What the backends hold for the plugin is bounded like its linear memory.
+            backends: Backends::new(&lending.backends, memory_limit),
             stderr,
         })
     }
@@ -131,9 +132,10 @@ impl Host for HostState {
         value
     }
 
-    async fn put(&mut self, backend: Backend, key: String, value: Vec<u8>) {
-        let wait = self.backends.put(backend, key, value);
+    async fn put(&mut self, backend: Backend, key: String, value: Vec<u8>) -> wasmtime::Result<()> {
+        let wait = self.backends.put(backend, key, value)?;
         pay(wait).await;
+        Ok(())
     }
 
     async fn delete(&mut self, backend: Backend, key: String) -> bool {
@@ -146,8 +148,12 @@ impl Host for HostState {
         self.backends.clear(backend);
     }
 
-    async fn load(&mut self, backend: Backend, entries: Vec<(String, Vec<u8>)>) {
-        self.backends.load(backend, entries);
+    async fn load(
+        &mut self,
+        backend: Backend,
+        entries: Vec<(String, Vec<u8>)>,
+    ) -> wasmtime::Result<()> {
+        Ok(self.backends.load(backend, entries)?)
     }
 
     async fn digest(&mut self, backend: Backend) -> u64 {

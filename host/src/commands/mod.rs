@@ -1,7 +1,10 @@
 //! The subcommands, each a short story over the library.
 
+pub mod ab;
+pub mod compare;
 pub mod list;
 pub mod run;
+pub mod verdicts;
 
 /// An error that ends a command, mapped to an exit code.
 #[derive(Debug)]

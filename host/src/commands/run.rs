@@ -7,17 +7,29 @@ use std::time::SystemTime;
 use anyhow::Context;
 
 use super::CommandError;
+use super::verdicts::{Policy, baseline_path, conclude, load_baseline, save_baseline};
 use crate::analysis::groups;
 use crate::cli::{RunArgs, exit};
 use crate::plugin::PluginLocator;
+use crate::report::export::{Inputs, write_all};
 use crate::report::terminal;
+use crate::results::BenchResult;
 use crate::results::{Environment, RunResults, SCHEMA_VERSION, SuiteInfo, write_json_atomically};
 use crate::runner::{BenchPlan, Observer, Runner};
-use crate::suite::load_suite;
+use crate::suite::{Suite, load_suite};
 use crate::ui::{ProgressObserver, use_color};
 
 pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
     let suite = load_suite(&args.suite)?;
+    // Check the comparison inputs before spending time on the run.
+    let policy = Policy::from_args(&args.compare)?;
+    let baseline = match &args.baseline {
+        Some(spec) => Some(load_baseline(
+            &baseline_path(spec, &args.baseline_dir),
+            &suite.name,
+        )?),
+        None => None,
+    };
     let out_dir = args
         .out
         .clone()
@@ -43,18 +55,7 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
         observer.finish();
         groups::check_checksums(&mut benches);
 
-        let results = RunResults {
-            schema_version: SCHEMA_VERSION,
-            suite: SuiteInfo {
-                name: suite.name.clone(),
-                path: suite.path.display().to_string(),
-            },
-            environment: Environment::capture(),
-            started_at,
-            finished_at: timestamp(),
-            interrupted: false,
-            benches,
-        };
+        let results = assemble(&suite, started_at, benches);
         let results_path = out_dir.join("results.json");
         write_json_atomically(&results_path, &results)
             .with_context(|| format!("writing {}", results_path.display()))?;
@@ -64,16 +65,51 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
             terminal::render(&results, use_color(std::io::stdout().is_terminal()))
         );
         println!("\nresults: {}", results_path.display());
-        Ok(if results.unmet().next().is_some() {
+        let mut code = if results.unmet().next().is_some() {
             exit::BENCH_FAILED
         } else {
             exit::OK
-        })
+        };
+        if let Some(name) = &args.save_baseline {
+            let path = baseline_path(name, &args.baseline_dir);
+            save_baseline(&results, &path)?;
+            println!("baseline saved: {}", path.display());
+        }
+        if let Some(baseline) = &baseline {
+            let (_, verdict_code) = conclude(baseline, &results, None, &policy, &out_dir)?;
+            code = verdict_code.unwrap_or(code);
+        } else {
+            write_all(
+                &out_dir,
+                &Inputs {
+                    results: &results,
+                    comparison: None,
+                    all: policy.all,
+                },
+            )?;
+        }
+        Ok(code)
     })
 }
 
+/// The results of a run of `suite` that started at `started_at` and ends now.
+pub(super) fn assemble(suite: &Suite, started_at: String, benches: Vec<BenchResult>) -> RunResults {
+    RunResults {
+        schema_version: SCHEMA_VERSION,
+        suite: SuiteInfo {
+            name: suite.name.clone(),
+            path: suite.path.display().to_string(),
+        },
+        environment: Environment::capture(),
+        started_at,
+        finished_at: timestamp(),
+        interrupted: false,
+        benches,
+    }
+}
+
 /// Keeps the benches whose id contains any filter (all when there are none).
-fn select(plans: Vec<BenchPlan>, filters: &[String]) -> anyhow::Result<Vec<BenchPlan>> {
+pub(super) fn select(plans: Vec<BenchPlan>, filters: &[String]) -> anyhow::Result<Vec<BenchPlan>> {
     if filters.is_empty() {
         return Ok(plans);
     }
@@ -91,6 +127,6 @@ fn select(plans: Vec<BenchPlan>, filters: &[String]) -> anyhow::Result<Vec<Bench
     Ok(kept)
 }
 
-fn timestamp() -> String {
+pub(super) fn timestamp() -> String {
     humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
 }

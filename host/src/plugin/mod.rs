@@ -9,7 +9,12 @@ pub mod bindings {
     wasmtime::component::bindgen!({
         path: "../plugins/wit",
         world: "plugin",
-        imports: { default: async },
+        // `put` and `load` trap when the backends would hold more than the plugin's budget.
+        imports: {
+            "wasmbench:plugin/host.put": async | trappable,
+            "wasmbench:plugin/host.load": async | trappable,
+            default: async,
+        },
         exports: { default: async },
     });
 

@@ -238,3 +238,65 @@ fn hit_ratio(bench: &BenchResult, hits: &str, other: &str) -> Option<f64> {
     let total = if other.ends_with("_misses") { h + o } else { o };
     (total > 0.0).then(|| h / total)
 }
+
+/// The comparison as a table, regressions first.
+pub fn render_comparison(comparison: &crate::analysis::compare::Comparison, color: bool) -> String {
+    use crate::analysis::compare::{Metric, Verdict};
+    let mut table = Table::new();
+    table
+        .load_style(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header([
+            "bench",
+            "verdict",
+            "wall (new/old, 95% CI)",
+            "fuel",
+            "peak memory",
+            "note",
+        ]);
+    for bench in comparison.by_concern() {
+        let mut verdict = Cell::new(bench.verdict.to_string());
+        if color {
+            verdict = verdict.fg(match bench.verdict {
+                Verdict::Regressed | Verdict::Failed | Verdict::Missing => Color::Red,
+                Verdict::Improved => Color::Green,
+                Verdict::New | Verdict::Unchanged => Color::Reset,
+            });
+        }
+        let cell = |metric: Metric| {
+            bench
+                .metrics
+                .iter()
+                .find(|m| m.metric == metric)
+                .and_then(|m| m.ratio.map(|r| (m, r)))
+                .map(|(m, r)| {
+                    let pct = |x: f64| format!("{:+.1}%", (x - 1.0) * 100.0);
+                    let mut text = pct(r);
+                    if let Some((low, high)) = m.ratio_ci {
+                        text.push_str(&format!(" [{} … {}]", pct(low), pct(high)));
+                    }
+                    if m.verdict != Verdict::Unchanged {
+                        text.push_str(&format!(" {}", m.verdict));
+                    }
+                    text
+                })
+                .unwrap_or_else(|| "—".into())
+        };
+        table.add_row(vec![
+            Cell::new(&bench.id),
+            verdict,
+            Cell::new(cell(Metric::Wall)),
+            Cell::new(cell(Metric::Fuel)),
+            Cell::new(cell(Metric::Memory)),
+            Cell::new(bench.note.as_deref().unwrap_or("")),
+        ]);
+    }
+    format!(
+        "comparison ({}): {}\n{table}",
+        match comparison.mode {
+            crate::analysis::compare::Mode::Paired => "interleaved A/B",
+            crate::analysis::compare::Mode::Baseline => "against baseline",
+        },
+        comparison.headline()
+    )
+}

@@ -146,6 +146,9 @@ pub struct BenchResult {
     pub counters: BTreeMap<String, u64>,
     /// The parallel pass, when the bench ran more than one instance.
     pub parallel: Option<ParallelResult>,
+    /// Regression thresholds the suite set for this bench, if any.
+    #[serde(default)]
+    pub thresholds: Option<crate::analysis::compare::Thresholds>,
 }
 
 /// N instances run at once, each on its own thread and store.

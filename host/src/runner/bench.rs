@@ -15,6 +15,7 @@ use crate::results::{
 use super::Runner;
 use super::parallel::{ParallelRun, ParallelSpec, run_parallel};
 use super::plan::BenchPlan;
+use super::plugins::Prepared;
 use super::session::{Failure, Session};
 
 /// What a bench is doing, for progress display.
@@ -45,7 +46,7 @@ impl Observer for SilentObserver {
 
 /// Measurements gathered so far; kept when a bench fails part-way.
 #[derive(Default)]
-struct Record {
+pub(super) struct Record {
     phases: Phases,
     fuel_setup: u64,
     fuel: Vec<u64>,
@@ -100,17 +101,41 @@ impl Runner {
         observer: &mut dyn Observer,
     ) -> Result<(), Failure> {
         let settings = &plan.def.settings;
-        let limits = settings.limits;
-        let lending = self.lending();
-        let params: Vec<Param> = plan
-            .params
-            .iter()
-            .map(|(name, value)| Param {
-                name: name.clone(),
-                value: value.clone(),
-            })
-            .collect();
+        let timed = self.count_pass(plan, record, observer).await?;
+        let mut session = self.open_timed(&timed, plan, record, observer).await?;
+        for i in 0..settings.samples {
+            observer.progress(Phase::Time, i, settings.samples);
+            sample(&mut session, record).await?;
+        }
+        observer.progress(Phase::Time, settings.samples, settings.samples);
+        session.close().await?;
 
+        if settings.instances > 1 {
+            observer.progress(Phase::Parallel, 0, settings.instances);
+            record.parallel = Some(run_parallel(ParallelSpec {
+                pre: &timed.pre,
+                lending: &self.lending(),
+                limits: settings.limits,
+                workload: &plan.def.workload,
+                params: &params_of(plan),
+                instances: settings.instances,
+                warmup: settings.warmup,
+                iterations: settings.samples,
+            })?);
+        }
+        Ok(())
+    }
+
+    /// Compiles the plugin for both engines, then counts fuel per iteration on the metered engine.
+    /// Returns the plugin prepared for the timed engine.
+    pub(super) async fn count_pass(
+        &mut self,
+        plan: &BenchPlan,
+        record: &mut Record,
+        observer: &mut dyn Observer,
+    ) -> Result<Prepared, Failure> {
+        let settings = &plan.def.settings;
+        let params = params_of(plan);
         observer.progress(Phase::Prepare, 0, 1);
         let (metered, sha256) = self.prepare(&plan.wasm_path, EngineKind::Metered)?;
         record.wasm_sha256 = sha256;
@@ -118,10 +143,15 @@ impl Runner {
         record.phases.compile_ns = Some(timed.compile_time.as_nanos() as u64);
         record.phases.compile_cached = timed.compile_cached;
 
-        // Counting pass: fuel per iteration. One warm-up iteration first, so one-off work (the
-        // allocator's first growth, lazy init) doesn't make the first count differ.
-        let (mut session, _) =
-            Session::open(&metered.pre, EngineKind::Metered, limits, &lending).await?;
+        // One warm-up iteration first, so one-off work (the allocator's first growth, lazy init)
+        // doesn't make the first count differ.
+        let (mut session, _) = Session::open(
+            &metered.pre,
+            EngineKind::Metered,
+            settings.limits,
+            &self.lending(),
+        )
+        .await?;
         let setup = session.setup(&plan.def.workload, &params).await?;
         record.fuel_setup = setup.fuel.unwrap_or(0);
         let counted = settings.fuel_iterations;
@@ -138,12 +168,27 @@ impl Runner {
             record.outcome(iteration.outcome);
         }
         session.close().await?;
+        Ok(timed)
+    }
 
-        // Timing pass on the engine without fuel instrumentation.
-        let (mut session, instantiate) =
-            Session::open(&timed.pre, EngineKind::Timed, limits, &lending).await?;
+    /// A timed-engine instance, set up and warmed up, ready for samples.
+    pub(super) async fn open_timed(
+        &self,
+        timed: &Prepared,
+        plan: &BenchPlan,
+        record: &mut Record,
+        observer: &mut dyn Observer,
+    ) -> Result<Session, Failure> {
+        let settings = &plan.def.settings;
+        let (mut session, instantiate) = Session::open(
+            &timed.pre,
+            EngineKind::Timed,
+            settings.limits,
+            &self.lending(),
+        )
+        .await?;
         record.phases.instantiate_ns = Some(instantiate.as_nanos() as u64);
-        let setup = session.setup(&plan.def.workload, &params).await?;
+        let setup = session.setup(&plan.def.workload, &params_of(plan)).await?;
         record.phases.setup_ns = Some(setup.elapsed.as_nanos() as u64);
         for i in 0..settings.warmup {
             observer.progress(Phase::Warmup, i, settings.warmup);
@@ -151,36 +196,33 @@ impl Runner {
             record.peak_memory = record.peak_memory.max(session.peak_memory());
             record.outcome(iteration?.outcome);
         }
-        for i in 0..settings.samples {
-            observer.progress(Phase::Time, i, settings.samples);
-            let iteration = session.iterate().await;
-            record.peak_memory = record.peak_memory.max(session.peak_memory());
-            let iteration = iteration?;
-            record.wall.push(iteration.wall.as_nanos() as u64);
-            record.memory.push(iteration.memory);
-            record.outcome(iteration.outcome);
-        }
-        observer.progress(Phase::Time, settings.samples, settings.samples);
-        session.close().await?;
-
-        if settings.instances > 1 {
-            observer.progress(Phase::Parallel, 0, settings.instances);
-            record.parallel = Some(run_parallel(ParallelSpec {
-                pre: &timed.pre,
-                lending: &lending,
-                limits,
-                workload: &plan.def.workload,
-                params: &params,
-                instances: settings.instances,
-                warmup: settings.warmup,
-                iterations: settings.samples,
-            })?);
-        }
-        Ok(())
+        Ok(session)
     }
 }
 
-fn finish(plan: &BenchPlan, record: Record, failure: Option<Failure>) -> BenchResult {
+/// One timed iteration, recorded; returns its wall time in nanoseconds.
+pub(super) async fn sample(session: &mut Session, record: &mut Record) -> Result<u64, Failure> {
+    let iteration = session.iterate().await;
+    record.peak_memory = record.peak_memory.max(session.peak_memory());
+    let iteration = iteration?;
+    let wall = iteration.wall.as_nanos() as u64;
+    record.wall.push(wall);
+    record.memory.push(iteration.memory);
+    record.outcome(iteration.outcome);
+    Ok(wall)
+}
+
+fn params_of(plan: &BenchPlan) -> Vec<Param> {
+    plan.params
+        .iter()
+        .map(|(name, value)| Param {
+            name: name.clone(),
+            value: value.clone(),
+        })
+        .collect()
+}
+
+pub(super) fn finish(plan: &BenchPlan, record: Record, failure: Option<Failure>) -> BenchResult {
     let status = failure.as_ref().map_or(Status::Ok, |f| f.status);
     let expected = plan.def.expect;
     let wall = stats::summarize(&record.wall.iter().map(|&ns| ns as f64).collect::<Vec<_>>()).map(
@@ -246,6 +288,7 @@ fn finish(plan: &BenchPlan, record: Record, failure: Option<Failure>) -> BenchRe
         checksum_stable: record.checksum_stable,
         units,
         counters: record.last_counters,
+        thresholds: plan.def.settings.thresholds,
         parallel: record.parallel.map(|p| {
             let units_per_second = p.units as f64 / p.elapsed.as_secs_f64().max(1e-9);
             ParallelResult {

@@ -1,6 +1,7 @@
 //! Running benches: planning a suite against the plugins' declared workloads, then each bench
 //! through its phases (compile, instantiate, setup, warm-up, fuel count, timing).
 
+mod ab;
 mod bench;
 mod parallel;
 mod plan;
@@ -16,6 +17,7 @@ use crate::capability::{BackendsConfig, FixtureDir, FixtureServer, Lending};
 use crate::engine::{CompileCache, Engines};
 use crate::suite::{PluginSource, Suite};
 
+pub use ab::AbResult;
 pub use bench::{Observer, Phase, SilentObserver};
 pub use plan::{BenchPlan, PlanError, PluginListing, list_plugin};
 pub use session::Failure;

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use wasmtime::component::ResourceAny;
 use wasmtime::{Store, Trap, WasmBacktrace};
 
-use crate::capability::{HostState, Lending};
+use crate::capability::{HostState, Lending, StorageLimitExceeded};
 use crate::engine::{EngineKind, deadline_ticks};
 use crate::plugin::bindings::{Counter, Outcome, Param, Plugin, PluginPre, WorkloadInfo};
 use crate::results::Status;
@@ -16,6 +16,15 @@ use crate::suite::Limits;
 /// Extra time the host waits past the deadline before abandoning a call stuck in a host function;
 /// guest code itself is stopped at the deadline by epoch interruption.
 const HOST_GRACE: Duration = Duration::from_millis(50);
+
+/// Most of a plugin's own text (an error message, its stderr) kept in a failure message: results
+/// and the report stay readable whatever the plugin returns.
+const MAX_PLUGIN_TEXT: usize = 4096;
+
+/// Most counters one iteration may report, and the longest counter name: beyond these the plugin
+/// is flooding the results, not measuring.
+const MAX_COUNTERS: usize = 1024;
+const MAX_COUNTER_NAME: usize = 256;
 
 /// Why a bench ended early.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,7 +149,7 @@ impl Session {
             }
             Err(message) => Err(Failure::new(
                 Status::Error,
-                format!("setup failed: {message}"),
+                format!("setup failed: {}", clip(&message)),
             )),
         }
     }
@@ -160,8 +169,12 @@ impl Session {
             })
             .await?;
         let mut outcome = measured.value.map_err(|message| {
-            Failure::new(Status::Error, format!("run returned an error: {message}"))
+            Failure::new(
+                Status::Error,
+                format!("run returned an error: {}", clip(&message)),
+            )
         })?;
+        check_counters(&outcome)?;
         let host_counters = self.store.data_mut().backends.take_counters();
         outcome.counters.extend(
             host_counters
@@ -250,8 +263,11 @@ fn classify(
     if let Some(hit) = state.limiter.limit_hit() {
         return Failure::new(Status::MemoryLimit, format!("{what}: {hit}"));
     }
+    if let Some(hit) = error.downcast_ref::<StorageLimitExceeded>() {
+        return Failure::new(Status::MemoryLimit, format!("{what}: {hit}"));
+    }
     // The plugin's last words (e.g. a panic message) go right after the reason, before the backtrace.
-    let with_stderr = |message: String| match state.stderr_tail() {
+    let with_stderr = |message: String| match state.stderr_tail().as_deref().map(clip) {
         Some(tail) => match message.split_once('\n') {
             Some((reason, rest)) => format!("{reason}\nplugin stderr: {tail}\n{rest}"),
             None => format!("{message}\nplugin stderr: {tail}"),
@@ -297,4 +313,61 @@ fn describe(error: &wasmtime::Error) -> String {
         text.push_str(&backtrace.to_string());
     }
     text
+}
+
+/// `text` cut to [`MAX_PLUGIN_TEXT`] bytes (on a character boundary), saying how much was cut.
+fn clip(text: &str) -> String {
+    if text.len() <= MAX_PLUGIN_TEXT {
+        return text.to_string();
+    }
+    let mut end = MAX_PLUGIN_TEXT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… ({} more bytes cut)", &text[..end], text.len() - end)
+}
+
+/// Fails an iteration whose counters would flood the results.
+fn check_counters(outcome: &Outcome) -> Result<(), Failure> {
+    if outcome.counters.len() > MAX_COUNTERS {
+        return Err(Failure::new(
+            Status::Error,
+            format!(
+                "run returned {} counters; at most {MAX_COUNTERS} are allowed",
+                outcome.counters.len()
+            ),
+        ));
+    }
+    if let Some(long) = outcome
+        .counters
+        .iter()
+        .find(|c| c.name.len() > MAX_COUNTER_NAME)
+    {
+        return Err(Failure::new(
+            Status::Error,
+            format!(
+                "run returned a counter name of {} bytes (`{}…`); at most {MAX_COUNTER_NAME} are allowed",
+                long.name.len(),
+                long.name.chars().take(40).collect::<String>()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clip_keeps_short_text_and_cuts_long_text_on_a_char_boundary() {
+        assert_eq!(clip("short"), "short");
+        let long = "é".repeat(MAX_PLUGIN_TEXT);
+        let clipped = clip(&long);
+        assert!(clipped.len() < MAX_PLUGIN_TEXT + 40, "{}", clipped.len());
+        assert!(clipped.ends_with(&format!(
+            "({} more bytes cut)",
+            long.len() - MAX_PLUGIN_TEXT
+        )));
+    }
 }

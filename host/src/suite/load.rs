@@ -192,6 +192,7 @@ struct RawSettings {
     samples: Option<Spanned<u32>>,
     fuel_iterations: Option<Spanned<u32>>,
     instances: Option<Spanned<u32>>,
+    thresholds: Option<Spanned<String>>,
     fuel: Option<Spanned<u64>>,
     memory: Option<Spanned<Size>>,
     deadline: Option<Spanned<Wall>>,
@@ -221,6 +222,7 @@ struct RawBench {
     samples: Option<Spanned<u32>>,
     fuel_iterations: Option<Spanned<u32>>,
     instances: Option<Spanned<u32>>,
+    thresholds: Option<Spanned<String>>,
     fuel: Option<Spanned<u64>>,
     memory: Option<Spanned<Size>>,
     deadline: Option<Spanned<Wall>>,
@@ -233,6 +235,7 @@ impl RawBench {
             samples: self.samples.clone(),
             fuel_iterations: self.fuel_iterations.clone(),
             instances: self.instances.clone(),
+            thresholds: self.thresholds.clone(),
             fuel: self.fuel.clone(),
             memory: self.memory.clone(),
             deadline: self.deadline.clone(),
@@ -316,6 +319,7 @@ const DEFAULT_SETTINGS: Settings = Settings {
     samples: 10,
     fuel_iterations: 3,
     instances: 1,
+    thresholds: None,
     limits: Limits {
         fuel: 10_000_000_000,
         memory_bytes: 256 << 20,
@@ -372,6 +376,13 @@ impl RawSettings {
                 ));
             }
             s.instances = *v.get_ref();
+        }
+        if let Some(v) = &self.thresholds {
+            let base = s.thresholds.unwrap_or_default();
+            s.thresholds = Some(
+                base.with_overrides(v.get_ref())
+                    .map_err(|e| ctx.error(Some(v.span()), key("thresholds"), e))?,
+            );
         }
         if let Some(v) = &self.fuel {
             if *v.get_ref() == 0 {

@@ -22,7 +22,7 @@ pub struct Limits {
 }
 
 /// How a bench is measured.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
     /// Iterations run before measuring, not recorded.
     pub warmup: u32,
@@ -32,6 +32,8 @@ pub struct Settings {
     pub fuel_iterations: u32,
     /// Instances run at once in the parallel pass (1: no parallel pass).
     pub instances: u32,
+    /// Regression thresholds for this bench (`thresholds = "wall=5%,fuel=0.5%"`), else the defaults.
+    pub thresholds: Option<crate::analysis::compare::Thresholds>,
     pub limits: Limits,
 }
 

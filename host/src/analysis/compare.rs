@@ -1,0 +1,504 @@
+//! Verdicts: how a bench changed between two runs (a baseline and a new run, or the two sides of an
+//! interleaved A/B run), per metric.
+//!
+//! - fuel and peak memory are deterministic for a given wasm and settings: compared exactly, with a
+//!   relative tolerance;
+//! - wall time is noisy: a regression needs a 95% bootstrap interval of the ratio of medians that
+//!   lies wholly above 1 (significance) *and* a point ratio above 1 + threshold (effect size). A/B
+//!   runs use the median of per-pair ratios, which cancels drift shared by both sides of a pair.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use super::stats::{bootstrap_ci, median_of, ratio_of_medians_ci};
+use crate::results::{BenchResult, RunResults, Status};
+
+/// What is compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Metric {
+    Wall,
+    Fuel,
+    Memory,
+}
+
+impl Metric {
+    pub const ALL: [Metric; 3] = [Metric::Wall, Metric::Fuel, Metric::Memory];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Metric::Wall => "wall",
+            Metric::Fuel => "fuel",
+            Metric::Memory => "memory",
+        }
+    }
+}
+
+/// The outcome of comparing one bench (and metric).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// Worse beyond the threshold (and, for wall time, significantly).
+    Regressed,
+    /// The bench no longer ends as expected.
+    Failed,
+    /// In the baseline, not in the new run.
+    Missing,
+    /// In the new run, not in the baseline.
+    New,
+    /// Better beyond the threshold.
+    Improved,
+    Unchanged,
+}
+
+impl Verdict {
+    pub const ALL: [Verdict; 6] = [
+        Verdict::Regressed,
+        Verdict::Failed,
+        Verdict::Missing,
+        Verdict::New,
+        Verdict::Improved,
+        Verdict::Unchanged,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Regressed => "regressed",
+            Verdict::Failed => "failed",
+            Verdict::Missing => "missing",
+            Verdict::New => "new",
+            Verdict::Improved => "improved",
+            Verdict::Unchanged => "unchanged",
+        }
+    }
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Verdict {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Verdict::ALL
+            .into_iter()
+            .find(|v| v.as_str() == s)
+            .ok_or_else(|| {
+                format!(
+                    "unknown verdict `{s}` (one of: {})",
+                    Verdict::ALL.map(Verdict::as_str).join(", ")
+                )
+            })
+    }
+}
+
+/// Relative tolerances per metric (0.05 = 5%).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Thresholds {
+    pub wall: f64,
+    pub fuel: f64,
+    pub memory: f64,
+}
+
+impl Default for Thresholds {
+    /// Wall 5% (plus significance); fuel 0.5%, which allows the small variation of allocator-heavy
+    /// workloads but catches a 3% change; memory 0: peak memory is exact for a given wasm.
+    fn default() -> Self {
+        Thresholds {
+            wall: 0.05,
+            fuel: 0.005,
+            memory: 0.0,
+        }
+    }
+}
+
+impl Thresholds {
+    pub fn get(&self, metric: Metric) -> f64 {
+        match metric {
+            Metric::Wall => self.wall,
+            Metric::Fuel => self.fuel,
+            Metric::Memory => self.memory,
+        }
+    }
+
+    /// Applies overrides such as `fuel=0.5%,wall=5%,memory=0` (a bare number is a fraction).
+    pub fn with_overrides(mut self, spec: &str) -> Result<Self, String> {
+        for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (name, value) = part
+                .split_once('=')
+                .ok_or_else(|| format!("threshold `{part}` must look like `wall=5%`"))?;
+            let value = parse_fraction(value.trim()).ok_or_else(|| {
+                format!("threshold `{part}`: `{value}` is not a percentage like `5%` or a fraction like `0.05`")
+            })?;
+            match name.trim() {
+                "wall" => self.wall = value,
+                "fuel" => self.fuel = value,
+                "memory" => self.memory = value,
+                other => {
+                    return Err(format!(
+                        "unknown metric `{other}` in `{part}` (one of: wall, fuel, memory)"
+                    ));
+                }
+            }
+        }
+        Ok(self)
+    }
+}
+
+/// `5%` → 0.05, `0.05` → 0.05; negative values are rejected.
+pub fn parse_fraction(text: &str) -> Option<f64> {
+    let value = match text.strip_suffix('%') {
+        Some(percent) => percent.trim().parse::<f64>().ok()? / 100.0,
+        None => text.parse::<f64>().ok()?,
+    };
+    (value.is_finite() && value >= 0.0).then_some(value)
+}
+
+/// One metric of one bench.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MetricChange {
+    pub metric: Metric,
+    pub verdict: Verdict,
+    pub old: Option<f64>,
+    pub new: Option<f64>,
+    /// new / old (for A/B runs: the median of per-pair ratios).
+    pub ratio: Option<f64>,
+    /// 95% confidence interval of the ratio (wall time only).
+    pub ratio_ci: Option<(f64, f64)>,
+    pub threshold: f64,
+}
+
+/// One bench across the two runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BenchChange {
+    pub id: String,
+    pub group: Option<String>,
+    pub old_status: Option<Status>,
+    pub new_status: Option<Status>,
+    /// The worst of the metric verdicts (or new / missing / failed for the bench as a whole).
+    pub verdict: Verdict,
+    pub metrics: Vec<MetricChange>,
+    pub note: Option<String>,
+}
+
+/// How the two sides were measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mode {
+    /// Two separate runs (a stored baseline and a new run).
+    Baseline,
+    /// One interleaved A/B run: wall time compared pair by pair.
+    Paired,
+}
+
+/// The comparison of two runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    pub old_label: String,
+    pub new_label: String,
+    pub mode: Mode,
+    pub thresholds: Thresholds,
+    pub benches: Vec<BenchChange>,
+}
+
+impl Comparison {
+    pub fn count(&self, verdict: Verdict) -> usize {
+        self.benches
+            .iter()
+            .flat_map(|b| std::iter::once(b.verdict).chain(b.metrics.iter().map(|m| m.verdict)))
+            .filter(|v| *v == verdict)
+            .count()
+    }
+
+    /// Benches with any of `verdicts`, as a whole or in one metric.
+    pub fn any(&self, verdicts: &[Verdict]) -> bool {
+        self.benches.iter().any(|b| {
+            verdicts.contains(&b.verdict) || b.metrics.iter().any(|m| verdicts.contains(&m.verdict))
+        })
+    }
+
+    /// Benches in order of concern: regressions first, then failures, missing, new, improved, unchanged.
+    pub fn by_concern(&self) -> Vec<&BenchChange> {
+        let mut benches: Vec<&BenchChange> = self.benches.iter().collect();
+        benches.sort_by_key(|b| b.verdict);
+        benches
+    }
+
+    /// A one-line summary, e.g. `2 regressed, 1 improved, 14 unchanged`.
+    pub fn headline(&self) -> String {
+        let mut parts = Vec::new();
+        for verdict in Verdict::ALL {
+            let n = self.benches.iter().filter(|b| b.verdict == verdict).count();
+            if n > 0 {
+                parts.push(format!("{n} {verdict}"));
+            }
+        }
+        if parts.is_empty() {
+            "nothing to compare".into()
+        } else {
+            parts.join(", ")
+        }
+    }
+}
+
+/// Per-bench wall-time pairs from an interleaved A/B run: (old ns, new ns), in run order.
+pub type Pairs = BTreeMap<String, Vec<(u64, u64)>>;
+
+/// Compares `new` against `old` bench by bench (matched by id). `overrides` replace every bench's
+/// thresholds; otherwise each bench uses its suite thresholds, else the defaults. With `pairs`, wall
+/// time is compared pair by pair.
+pub fn compare(
+    old: &RunResults,
+    new: &RunResults,
+    overrides: Option<&Thresholds>,
+    pairs: Option<&Pairs>,
+) -> Comparison {
+    let old_by_id: BTreeMap<&str, &BenchResult> =
+        old.benches.iter().map(|b| (b.id.as_str(), b)).collect();
+    let new_ids: std::collections::BTreeSet<&str> =
+        new.benches.iter().map(|b| b.id.as_str()).collect();
+    let mut benches = Vec::new();
+    for bench in &new.benches {
+        let thresholds = overrides.copied().or(bench.thresholds).unwrap_or_default();
+        let change = match old_by_id.get(bench.id.as_str()) {
+            None => BenchChange {
+                id: bench.id.clone(),
+                group: bench.group.clone(),
+                old_status: None,
+                new_status: Some(bench.status),
+                verdict: Verdict::New,
+                metrics: Vec::new(),
+                note: None,
+            },
+            Some(base) => compare_bench(
+                base,
+                bench,
+                &thresholds,
+                pairs.and_then(|p| p.get(&bench.id)),
+            ),
+        };
+        benches.push(change);
+    }
+    for base in old
+        .benches
+        .iter()
+        .filter(|b| !new_ids.contains(b.id.as_str()))
+    {
+        benches.push(BenchChange {
+            id: base.id.clone(),
+            group: base.group.clone(),
+            old_status: Some(base.status),
+            new_status: None,
+            verdict: Verdict::Missing,
+            metrics: Vec::new(),
+            note: None,
+        });
+    }
+    Comparison {
+        old_label: old.suite.name.clone(),
+        new_label: new.suite.name.clone(),
+        mode: if pairs.is_some() {
+            Mode::Paired
+        } else {
+            Mode::Baseline
+        },
+        thresholds: overrides.copied().unwrap_or_default(),
+        benches,
+    }
+}
+
+fn compare_bench(
+    old: &BenchResult,
+    new: &BenchResult,
+    t: &Thresholds,
+    pairs: Option<&Vec<(u64, u64)>>,
+) -> BenchChange {
+    let mut change = BenchChange {
+        id: new.id.clone(),
+        group: new.group.clone(),
+        old_status: Some(old.status),
+        new_status: Some(new.status),
+        verdict: Verdict::Unchanged,
+        metrics: Vec::new(),
+        note: None,
+    };
+    if !new.met_expectation {
+        change.verdict = Verdict::Failed;
+        change.note = Some(format!(
+            "ended `{}`, expected `{}`",
+            new.status, new.expected
+        ));
+        return change;
+    }
+    if new.status != Status::Ok || old.status != Status::Ok {
+        // Both end as expected but without measurements to compare (e.g. an expected memory-limit).
+        if old.status != new.status {
+            change.note = Some(format!(
+                "status changed from `{}` to `{}`",
+                old.status, new.status
+            ));
+        }
+        return change;
+    }
+    if let (Some(a), Some(b)) = (&old.fuel, &new.fuel) {
+        change.metrics.push(exact(
+            Metric::Fuel,
+            a.per_iteration as f64,
+            b.per_iteration as f64,
+            t.fuel,
+        ));
+    }
+    change.metrics.push(exact(
+        Metric::Memory,
+        old.memory.peak_bytes as f64,
+        new.memory.peak_bytes as f64,
+        t.memory,
+    ));
+    if let Some(wall) = wall_change(old, new, t.wall, pairs) {
+        change.metrics.push(wall);
+    }
+    change.verdict = change
+        .metrics
+        .iter()
+        .map(|m| m.verdict)
+        .min()
+        .unwrap_or(Verdict::Unchanged);
+    if let Some(w) = new.wall_ns.as_ref().filter(|w| w.summary.noisy) {
+        change.note = Some(format!(
+            "noisy: median 95% CI spans {:.1}% of the median",
+            100.0 * (w.summary.median_ci_high - w.summary.median_ci_low) / w.summary.median
+        ));
+    }
+    change
+}
+
+/// Deterministic metrics: any change beyond the tolerance counts.
+fn exact(metric: Metric, old: f64, new: f64, threshold: f64) -> MetricChange {
+    let ratio = if old > 0.0 {
+        new / old
+    } else if new > 0.0 {
+        f64::INFINITY
+    } else {
+        1.0
+    };
+    let verdict = if ratio > 1.0 + threshold {
+        Verdict::Regressed
+    } else if ratio < 1.0 - threshold {
+        Verdict::Improved
+    } else {
+        Verdict::Unchanged
+    };
+    MetricChange {
+        metric,
+        verdict,
+        old: Some(old),
+        new: Some(new),
+        ratio: Some(ratio),
+        ratio_ci: None,
+        threshold,
+    }
+}
+
+fn wall_change(
+    old: &BenchResult,
+    new: &BenchResult,
+    threshold: f64,
+    pairs: Option<&Vec<(u64, u64)>>,
+) -> Option<MetricChange> {
+    let (a, b) = (old.wall_ns.as_ref()?, new.wall_ns.as_ref()?);
+    let (ratio, ci) = match pairs.filter(|p| p.len() >= 2) {
+        Some(pairs) => {
+            let ratios: Vec<f64> = pairs
+                .iter()
+                .filter(|(o, _)| *o > 0)
+                .map(|(o, n)| *n as f64 / *o as f64)
+                .collect();
+            (median_of(&ratios), bootstrap_ci(&ratios, median_of))
+        }
+        None => {
+            let old_samples: Vec<f64> = a.samples.iter().map(|&x| x as f64).collect();
+            let new_samples: Vec<f64> = b.samples.iter().map(|&x| x as f64).collect();
+            (
+                median_of(&new_samples) / median_of(&old_samples),
+                ratio_of_medians_ci(&old_samples, &new_samples),
+            )
+        }
+    };
+    let verdict = if ci.0 > 1.0 && ratio > 1.0 + threshold {
+        Verdict::Regressed
+    } else if ci.1 < 1.0 && ratio < 1.0 - threshold {
+        Verdict::Improved
+    } else {
+        Verdict::Unchanged
+    };
+    Some(MetricChange {
+        metric: Metric::Wall,
+        verdict,
+        old: Some(a.summary.median),
+        new: Some(b.summary.median),
+        ratio: Some(ratio),
+        ratio_ci: Some(ci),
+        threshold,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thresholds_parse_and_override() {
+        let t = Thresholds::default()
+            .with_overrides("fuel=0.5%,wall=5%,memory=0")
+            .unwrap();
+        assert_eq!((t.fuel, t.wall, t.memory), (0.005, 0.05, 0.0));
+        assert!(
+            Thresholds::default()
+                .with_overrides("speed=5%")
+                .unwrap_err()
+                .contains("unknown metric")
+        );
+        assert!(Thresholds::default().with_overrides("wall=-1%").is_err());
+        assert!(Thresholds::default().with_overrides("wall").is_err());
+    }
+
+    #[test]
+    fn exact_metrics_at_the_threshold_edges() {
+        assert_eq!(
+            exact(Metric::Fuel, 1000.0, 1005.0, 0.005).verdict,
+            Verdict::Unchanged,
+            "exactly at the threshold"
+        );
+        assert_eq!(
+            exact(Metric::Fuel, 1000.0, 1006.0, 0.005).verdict,
+            Verdict::Regressed
+        );
+        assert_eq!(
+            exact(Metric::Fuel, 1000.0, 994.0, 0.005).verdict,
+            Verdict::Improved
+        );
+        assert_eq!(
+            exact(Metric::Memory, 65536.0, 65536.0, 0.0).verdict,
+            Verdict::Unchanged
+        );
+        assert_eq!(
+            exact(Metric::Memory, 65536.0, 131072.0, 0.0).verdict,
+            Verdict::Regressed
+        );
+        assert_eq!(
+            exact(Metric::Memory, 0.0, 0.0, 0.0).verdict,
+            Verdict::Unchanged
+        );
+    }
+
+    #[test]
+    fn verdicts_parse() {
+        assert_eq!("regressed".parse::<Verdict>(), Ok(Verdict::Regressed));
+        assert!("worse".parse::<Verdict>().is_err());
+    }
+}

@@ -1,0 +1,115 @@
+//! `wasmbench ab SUITE --base DIR_OR_WASM`: the suite's benches run twice in one process — the base
+//! version of each plugin and the current (head) one — iterations interleaved in a seeded shuffled
+//! order; wall time is compared pair by pair, fuel and memory exactly.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use super::CommandError;
+use super::run::{assemble, select, timestamp};
+use super::verdicts::{Policy, conclude};
+use crate::analysis::compare::Pairs;
+use crate::analysis::groups;
+use crate::cli::{AbArgs, exit};
+use crate::plugin::PluginLocator;
+use crate::report::terminal;
+use crate::results::write_json_atomically;
+use crate::runner::{BenchPlan, Observer, Runner};
+use crate::suite::{PluginSource, load_suite};
+use crate::ui::{ProgressObserver, use_color};
+
+pub fn run(args: &AbArgs) -> Result<u8, CommandError> {
+    let suite = load_suite(&args.suite)?;
+    let policy = Policy::from_args(&args.compare)?;
+    if !args.base.exists() {
+        return Err(anyhow::anyhow!(
+            "--base {}: no such folder or .wasm file",
+            args.base.display()
+        )
+        .into());
+    }
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("reports").join(format!("{}-ab", suite.name)));
+    let runtime = super::runtime()?;
+    runtime.block_on(async {
+        let mut runner = Runner::new(args.engine.compile_cache())?;
+        let plans = select(
+            runner.plan(&suite, &PluginLocator::default()).await?,
+            &args.filter,
+        )?;
+        runner.prepare_capabilities(&suite)?;
+
+        let started_at = timestamp();
+        let mut observer = ProgressObserver::new(plans.len(), args.quiet);
+        let (mut base_benches, mut head_benches, mut pairs) =
+            (Vec::new(), Vec::new(), Pairs::new());
+        for (index, head) in plans.iter().enumerate() {
+            observer.bench_started(index, plans.len(), head);
+            match base_plan(head, &args.base) {
+                Some(base) => {
+                    let ab = runner.run_ab(&base, head, args.seed, &mut observer).await;
+                    observer.bench_finished(&ab.head);
+                    pairs.insert(head.id.clone(), ab.pairs);
+                    base_benches.push(ab.base);
+                    head_benches.push(ab.head);
+                }
+                // No base version of this plugin: measured alone, reported as new.
+                None => {
+                    let result = runner.run_bench(head, &mut observer).await;
+                    observer.bench_finished(&result);
+                    head_benches.push(result);
+                }
+            }
+        }
+        observer.finish();
+        groups::check_checksums(&mut base_benches);
+        groups::check_checksums(&mut head_benches);
+        let base = assemble(&suite, started_at.clone(), base_benches);
+        let head = assemble(&suite, started_at, head_benches);
+        for (results, path) in [
+            (&base, out_dir.join("base").join("results.json")),
+            (&head, out_dir.join("results.json")),
+        ] {
+            write_json_atomically(&path, results)
+                .with_context(|| format!("writing {}", path.display()))?;
+        }
+        println!(
+            "{}",
+            terminal::render(&head, use_color(std::io::stdout().is_terminal()))
+        );
+        println!(
+            "\nresults: {} (base: {})",
+            out_dir.join("results.json").display(),
+            out_dir.join("base/results.json").display()
+        );
+        let run_code = if head.unmet().next().is_some() {
+            exit::BENCH_FAILED
+        } else {
+            exit::OK
+        };
+        let (_, code) = conclude(&base, &head, Some(&pairs), &policy, &out_dir)?;
+        Ok(code.unwrap_or(run_code))
+    })
+}
+
+/// The same bench on the base version of its plugin, if `base` has one: a folder is searched by
+/// plugin name; a single `.wasm` file stands in for the plugin with its file name.
+fn base_plan(head: &BenchPlan, base: &Path) -> Option<BenchPlan> {
+    let name = match &head.def.plugin {
+        PluginSource::Named(name) => name.clone(),
+        PluginSource::File(path) => path.file_stem()?.to_string_lossy().into_owned(),
+    };
+    let wasm = if base.is_dir() {
+        PluginLocator::new(vec![base.to_path_buf()]).find(&name)?
+    } else {
+        let stem = base.file_stem()?.to_string_lossy().replace('_', "-");
+        (stem == name.replace('_', "-")).then(|| base.to_path_buf())?
+    };
+    let mut plan = head.clone();
+    plan.wasm_path = wasm;
+    Some(plan)
+}

@@ -1,0 +1,117 @@
+//! Shared by `run --baseline`, `compare` and `ab`: find and check baselines, compare, print, write
+//! the comparison reports, and turn verdicts into the exit code.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+use crate::analysis::compare::{Comparison, Pairs, Thresholds, Verdict, compare};
+use crate::cli::{CompareArgs, exit};
+use crate::report::export::{Inputs, write_all};
+use crate::report::terminal;
+use crate::results::{RunResults, read_results, write_json_atomically};
+use crate::ui::use_color;
+
+/// `NAME` → `<dir>/NAME.json`; anything that looks like a path is used as is.
+pub fn baseline_path(spec: &str, dir: &Path) -> PathBuf {
+    if spec.ends_with(".json") || spec.contains('/') || spec.contains(std::path::MAIN_SEPARATOR) {
+        PathBuf::from(spec)
+    } else {
+        dir.join(format!("{spec}.json"))
+    }
+}
+
+/// Loads a baseline for suite `suite`, refusing one saved for another suite.
+pub fn load_baseline(path: &Path, suite: &str) -> Result<RunResults> {
+    if !path.is_file() {
+        bail!(
+            "baseline {} does not exist (save one with `wasmbench run SUITE --save-baseline NAME`)",
+            path.display()
+        );
+    }
+    let baseline = read_results(path)?;
+    if baseline.suite.name != suite {
+        bail!(
+            "{}: this baseline is for suite `{}`, not `{suite}`; compare runs of the same suite",
+            path.display(),
+            baseline.suite.name
+        );
+    }
+    Ok(baseline)
+}
+
+/// Stores `results` as a baseline file.
+pub fn save_baseline(results: &RunResults, path: &Path) -> Result<()> {
+    write_json_atomically(path, results)
+        .with_context(|| format!("saving baseline {}", path.display()))
+}
+
+/// Parsed `--threshold` and `--fail-on`.
+pub struct Policy {
+    pub thresholds: Option<Thresholds>,
+    pub fail_on: Vec<Verdict>,
+    pub all: bool,
+}
+
+impl Policy {
+    pub fn from_args(args: &CompareArgs) -> Result<Self> {
+        let thresholds = match &args.threshold {
+            None => None,
+            Some(spec) => Some(
+                Thresholds::default()
+                    .with_overrides(spec)
+                    .map_err(anyhow::Error::msg)?,
+            ),
+        };
+        let fail_on = args
+            .fail_on
+            .iter()
+            .map(|v| v.trim().parse::<Verdict>().map_err(anyhow::Error::msg))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Policy {
+            thresholds,
+            fail_on,
+            all: args.all,
+        })
+    }
+}
+
+/// Compares, prints the table, writes the reports into `out_dir` (and the CI step summary when
+/// `$GITHUB_STEP_SUMMARY` is set); returns the comparison and the exit code it calls for.
+pub fn conclude(
+    old: &RunResults,
+    new: &RunResults,
+    pairs: Option<&Pairs>,
+    policy: &Policy,
+    out_dir: &Path,
+) -> Result<(Comparison, Option<u8>)> {
+    let comparison = compare(old, new, policy.thresholds.as_ref(), pairs);
+    println!(
+        "\n{}",
+        terminal::render_comparison(&comparison, use_color(std::io::stdout().is_terminal()))
+    );
+    let inputs = Inputs {
+        results: new,
+        comparison: Some(&comparison),
+        all: policy.all,
+    };
+    let written = write_all(out_dir, &inputs)?;
+    if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY")
+        && let Some(markdown) = written
+            .iter()
+            .find(|p| p.extension().is_some_and(|e| e == "md"))
+    {
+        let text = std::fs::read_to_string(markdown)?;
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&summary)?;
+        writeln!(file, "{text}")?;
+    }
+    for path in &written {
+        println!("wrote {}", path.display());
+    }
+    let code = comparison.any(&policy.fail_on).then_some(exit::REGRESSION);
+    Ok((comparison, code))
+}

@@ -1,0 +1,25 @@
+//! `comparison.json`: the full comparison (verdicts, ratios, intervals) for tools.
+
+use anyhow::Result;
+
+use super::export::{Export, Inputs};
+
+pub struct ComparisonJson;
+
+impl Export for ComparisonJson {
+    fn file_name(&self) -> &'static str {
+        "comparison.json"
+    }
+
+    fn render(&self, inputs: &Inputs<'_>) -> Result<Option<String>> {
+        let Some(comparison) = inputs.comparison else {
+            return Ok(None);
+        };
+        let mut text = serde_json::to_string_pretty(&serde_json::json!({
+            "wasmbench_comparison_version": 1,
+            "comparison": comparison,
+        }))?;
+        text.push('\n');
+        Ok(Some(text))
+    }
+}

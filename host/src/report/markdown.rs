@@ -1,0 +1,127 @@
+//! `comparison.md`: a summary for a pull-request comment or a CI step summary. Lists changed benches
+//! only unless `all`, regressions first.
+
+use std::fmt::Write;
+
+use anyhow::Result;
+
+use super::export::{Export, Inputs};
+use super::format;
+use crate::analysis::compare::{BenchChange, Metric, MetricChange, Mode, Verdict};
+
+pub struct Markdown;
+
+impl Export for Markdown {
+    fn file_name(&self) -> &'static str {
+        "comparison.md"
+    }
+
+    fn render(&self, inputs: &Inputs<'_>) -> Result<Option<String>> {
+        let Some(c) = inputs.comparison else {
+            return Ok(None);
+        };
+        let mut out = String::new();
+        let icon = if c.any(&[Verdict::Regressed, Verdict::Failed]) {
+            "🔴"
+        } else {
+            "🟢"
+        };
+        writeln!(out, "## {icon} wasmbench: {}", c.headline())?;
+        writeln!(out)?;
+        let mode = match c.mode {
+            Mode::Paired => "interleaved A/B run (wall time compared pair by pair)",
+            Mode::Baseline => "against a stored baseline",
+        };
+        writeln!(
+            out,
+            "Suite `{}`, {mode}. Thresholds: wall {}, fuel {}, memory {} (wall time also needs its 95% interval to exclude no change).",
+            inputs.results.suite.name,
+            percent(c.thresholds.wall),
+            percent(c.thresholds.fuel),
+            percent(c.thresholds.memory)
+        )?;
+        writeln!(out)?;
+        let shown: Vec<&BenchChange> = c
+            .by_concern()
+            .into_iter()
+            .filter(|b| inputs.all || b.verdict != Verdict::Unchanged)
+            .collect();
+        if shown.is_empty() {
+            writeln!(out, "No bench changed beyond its thresholds.")?;
+            return Ok(Some(out));
+        }
+        writeln!(
+            out,
+            "| bench | verdict | wall time (new / old) | fuel / iteration | peak memory | note |"
+        )?;
+        writeln!(out, "|---|---|---|---|---|---|")?;
+        for b in shown {
+            writeln!(
+                out,
+                "| `{}` | {} | {} | {} | {} | {} |",
+                b.id,
+                verdict_cell(b.verdict),
+                metric_cell(b, Metric::Wall),
+                metric_cell(b, Metric::Fuel),
+                metric_cell(b, Metric::Memory),
+                b.note.as_deref().unwrap_or("").replace('|', "\\|")
+            )?;
+        }
+        if !inputs.all {
+            let unchanged = c
+                .benches
+                .iter()
+                .filter(|b| b.verdict == Verdict::Unchanged)
+                .count();
+            if unchanged > 0 {
+                writeln!(out)?;
+                writeln!(out, "{unchanged} unchanged benches not shown.")?;
+            }
+        }
+        Ok(Some(out))
+    }
+}
+
+fn verdict_cell(v: Verdict) -> String {
+    let symbol = match v {
+        Verdict::Regressed => "🔴",
+        Verdict::Failed => "❌",
+        Verdict::Missing => "⚠️",
+        Verdict::New => "🆕",
+        Verdict::Improved => "🟢",
+        Verdict::Unchanged => "⚪",
+    };
+    format!("{symbol} {v}")
+}
+
+fn metric_cell(b: &BenchChange, metric: Metric) -> String {
+    let Some(m) = b.metrics.iter().find(|m| m.metric == metric) else {
+        return "—".into();
+    };
+    let value = |x: Option<f64>| match (metric, x) {
+        (_, None) => "—".to_string(),
+        (Metric::Wall, Some(v)) => format::duration_ns(v),
+        (Metric::Fuel, Some(v)) => format::count(v),
+        (Metric::Memory, Some(v)) => format::bytes(v as u64),
+    };
+    let mut cell = format!("{} / {}", value(m.new), value(m.old));
+    if let Some(ratio) = m.ratio {
+        write!(cell, " ({})", change(m, ratio)).expect("writing to a String");
+    }
+    if m.verdict == Verdict::Regressed || m.verdict == Verdict::Improved {
+        cell = format!("**{cell}**");
+    }
+    cell
+}
+
+fn change(m: &MetricChange, ratio: f64) -> String {
+    let pct = |r: f64| format!("{:+.1}%", (r - 1.0) * 100.0);
+    match m.ratio_ci {
+        Some((low, high)) => format!("{}, 95% CI {} … {}", pct(ratio), pct(low), pct(high)),
+        None => pct(ratio),
+    }
+}
+
+fn percent(fraction: f64) -> String {
+    format!("{}%", (fraction * 1000.0).round() / 10.0)
+}
