@@ -1,17 +1,42 @@
-//! Builds every guest crate in `../plugins` for wasm32-wasip2, so plain `cargo build` / `cargo test`
-//! from a fresh clone has the plugin components, and tells the host where they are
-//! (`WASMBENCH_BUILT_PLUGINS`). The nested cargo gets its own target dir to avoid the outer build lock.
+//! Builds the guest crates, so plain `cargo build` / `cargo test` from a fresh clone has them, and
+//! tells the host where they are:
+//! - every crate in `../plugins` for wasm32-wasip2: the plugin components (`WASMBENCH_BUILT_PLUGINS`);
+//! - every crate in `../plugins-p1` for wasm32-wasip1: core modules in the sightglass convention,
+//!   used by the tests (`WASMBENCH_BUILT_P1_MODULES`).
+//!
+//! The nested cargo gets its own target dir to avoid the outer build lock.
 
 use std::env;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const TARGET: &str = "wasm32-wasip2";
+/// A guest workspace and the target it is built for.
+struct Guest {
+    /// Folder of the workspace, relative to the host crate.
+    dir: &'static str,
+    target: &'static str,
+    /// The environment variable that tells the host where the artifacts are.
+    env: &'static str,
+    what: &'static str,
+}
+
+const GUESTS: [Guest; 2] = [
+    Guest {
+        dir: "../plugins",
+        target: "wasm32-wasip2",
+        env: "WASMBENCH_BUILT_PLUGINS",
+        what: "wasm plugins",
+    },
+    Guest {
+        dir: "../plugins-p1",
+        target: "wasm32-wasip1",
+        env: "WASMBENCH_BUILT_P1_MODULES",
+        what: "wasm32-wasip1 test modules",
+    },
+];
 
 fn main() {
     let manifest_dir = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));
-    let plugins = manifest_dir.join("../plugins");
-    println!("cargo:rerun-if-changed={}", plugins.display());
     println!("cargo:rerun-if-env-changed=WASMBENCH_SKIP_PLUGIN_BUILD");
 
     // OUT_DIR is <target>/<profile>/build/<pkg>-<hash>/out: share one guest build across profiles.
@@ -21,11 +46,17 @@ fn main() {
         .nth(4)
         .expect("OUT_DIR is inside the target dir");
     let guest_target = target_root.join("wasm-plugins");
-    let artifacts = guest_target.join(TARGET).join("release");
-    println!(
-        "cargo:rustc-env=WASMBENCH_BUILT_PLUGINS={}",
-        artifacts.display()
-    );
+    for guest in &GUESTS {
+        println!(
+            "cargo:rerun-if-changed={}",
+            manifest_dir.join(guest.dir).display()
+        );
+        println!(
+            "cargo:rustc-env={}={}",
+            guest.env,
+            guest_target.join(guest.target).join("release").display()
+        );
+    }
     println!(
         "cargo:rustc-env=WASMBENCH_WASMTIME_VERSION={}",
         locked_version(&manifest_dir, "wasmtime")
@@ -36,14 +67,26 @@ fn main() {
         return;
     }
     let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    ensure_target_installed();
+    for guest in &GUESTS {
+        ensure_target_installed(guest.target);
+        build(&cargo, &manifest_dir.join(guest.dir), guest, &guest_target);
+    }
+}
 
-    let mut cmd = Command::new(&cargo);
-    cmd.args(["build", "--release", "--workspace", "--target", TARGET])
-        .arg("--manifest-path")
-        .arg(plugins.join("Cargo.toml"))
-        .arg("--target-dir")
-        .arg(&guest_target);
+/// `cargo build --release` of a guest workspace for its target.
+fn build(cargo: &str, workspace: &Path, guest: &Guest, guest_target: &Path) {
+    let mut cmd = Command::new(cargo);
+    cmd.args([
+        "build",
+        "--release",
+        "--workspace",
+        "--target",
+        guest.target,
+    ])
+    .arg("--manifest-path")
+    .arg(workspace.join("Cargo.toml"))
+    .arg("--target-dir")
+    .arg(guest_target);
     // Flags meant for the host build must not leak into the guest build.
     for var in [
         "CARGO_ENCODED_RUSTFLAGS",
@@ -61,16 +104,17 @@ fn main() {
         .unwrap_or_else(|e| panic!("could not run `{cargo}`: {e}"));
     if !output.status.success() {
         panic!(
-            "building the wasm plugins failed ({}):\n{}",
+            "building the {} failed ({}):\n{}",
+            guest.what,
             output.status,
             String::from_utf8_lossy(&output.stderr)
         );
     }
 }
 
-/// Installs the wasm32-wasip2 standard library through rustup when it is missing.
-fn ensure_target_installed() {
-    if target_libdir_exists() {
+/// Installs the standard library of `target` through rustup when it is missing.
+fn ensure_target_installed(target: &str) {
+    if target_libdir_exists(target) {
         return;
     }
     let has_rustup = Command::new("rustup")
@@ -79,24 +123,24 @@ fn ensure_target_installed() {
         .is_ok_and(|o| o.status.success());
     if !has_rustup {
         panic!(
-            "the Rust target `{TARGET}` is not installed and rustup is not available; \
-             install the {TARGET} standard library for your toolchain to build the plugins"
+            "the Rust target `{target}` is not installed and rustup is not available; \
+             install the {target} standard library for your toolchain to build the plugins"
         );
     }
-    println!("cargo:warning=installing the Rust target `{TARGET}` (rustup target add {TARGET})");
+    println!("cargo:warning=installing the Rust target `{target}` (rustup target add {target})");
     let status = Command::new("rustup")
-        .args(["target", "add", TARGET])
+        .args(["target", "add", target])
         .status()
         .unwrap_or_else(|e| panic!("could not run rustup: {e}"));
-    if !status.success() || !target_libdir_exists() {
-        panic!("`rustup target add {TARGET}` failed ({status}); run it by hand and build again");
+    if !status.success() || !target_libdir_exists(target) {
+        panic!("`rustup target add {target}` failed ({status}); run it by hand and build again");
     }
 }
 
-fn target_libdir_exists() -> bool {
+fn target_libdir_exists(target: &str) -> bool {
     let rustc = env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
     Command::new(rustc)
-        .args(["--print", "target-libdir", "--target", TARGET])
+        .args(["--print", "target-libdir", "--target", target])
         .output()
         .ok()
         .filter(|o| o.status.success())

@@ -15,6 +15,9 @@ pub mod exit {
     pub const INPUT: u8 = 2;
     /// A comparison found a verdict listed in `--fail-on` (by default: a regression).
     pub const REGRESSION: u8 = 3;
+    /// Stopped by SIGINT or SIGTERM; results and reports of the finished benches were written,
+    /// marked `interrupted`.
+    pub const INTERRUPTED: u8 = crate::runner::interrupt::EXIT_CODE as u8;
 }
 
 pub fn code(value: u8) -> ExitCode {
@@ -43,6 +46,8 @@ pub enum Command {
     /// Run two versions of the plugins interleaved in one process and compare them pair by pair:
     /// the mode that detects wall-time changes on a noisy machine.
     Ab(AbArgs),
+    /// Write the HTML report of a results file (and its comparison with a baseline).
+    Report(ReportArgs),
 }
 
 /// How comparisons decide and report.
@@ -124,6 +129,22 @@ pub struct RunArgs {
     pub compare: CompareArgs,
     #[command(flatten)]
     pub engine: EngineArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The results file, e.g. reports/quick/results.json.
+    #[arg(value_name = "RESULTS.json")]
+    pub results: PathBuf,
+    /// Compare against baseline NAME (in --baseline-dir) or a results/baseline FILE.
+    #[arg(long, value_name = "NAME|FILE")]
+    pub baseline: Option<String>,
+    /// Where named baselines live.
+    #[arg(long, default_value = "reports/baselines")]
+    pub baseline_dir: PathBuf,
+    /// The HTML file to write [default: report.html next to the results file].
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

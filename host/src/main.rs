@@ -13,6 +13,7 @@ fn main() -> ExitCode {
         Command::List(args) => commands::list::run(args),
         Command::Compare(args) => commands::compare::run(args),
         Command::Ab(args) => commands::ab::run(args),
+        Command::Report(args) => commands::report::run(args),
     };
     match outcome {
         Ok(code) => cli::code(code),

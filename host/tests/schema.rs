@@ -44,7 +44,8 @@ fn schema_is_a_valid_draft_2020_12_schema() {
             "memory-limit",
             "timeout",
             "trap",
-            "error"
+            "error",
+            "wrong-output"
         ])
     );
 }

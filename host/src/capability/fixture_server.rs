@@ -55,7 +55,7 @@ const BODY_CHUNK: usize = 64 << 10;
 /// A response body: fixed bytes (errors) or `left` bytes more of a seeded stream.
 enum Body {
     Fixed(Option<Bytes>),
-    Generated { rng: ChaCha8Rng, left: u64 },
+    Generated { rng: Box<ChaCha8Rng>, left: u64 },
 }
 
 impl http_body::Body for Body {
@@ -218,7 +218,7 @@ async fn respond(
         );
     }
     Ok(Response::new(Body::Generated {
-        rng,
+        rng: Box::new(rng),
         left: config.size,
     }))
 }

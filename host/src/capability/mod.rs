@@ -3,6 +3,7 @@
 //! arguments, no sockets, no other files, no other HTTP authority.
 
 mod backends;
+pub mod command;
 mod fixture_server;
 mod fixtures;
 mod http;
@@ -91,12 +92,16 @@ impl HostState {
 
     /// The last lines the plugin wrote to stderr (e.g. a panic message), if any.
     pub fn stderr_tail(&self) -> Option<String> {
-        let bytes = self.stderr.contents();
-        let text = String::from_utf8_lossy(&bytes);
-        let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
-        let tail = lines[lines.len().saturating_sub(5)..].join("\n");
-        (!tail.is_empty()).then_some(tail)
+        last_lines(&self.stderr.contents())
     }
+}
+
+/// The last five non-blank lines of captured output, if any.
+fn last_lines(bytes: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(bytes);
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let tail = lines[lines.len().saturating_sub(5)..].join("\n");
+    (!tail.is_empty()).then_some(tail)
 }
 
 impl WasiView for HostState {

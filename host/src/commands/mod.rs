@@ -3,6 +3,7 @@
 pub mod ab;
 pub mod compare;
 pub mod list;
+pub mod report;
 pub mod run;
 pub mod verdicts;
 

@@ -14,8 +14,9 @@ use crate::plugin::PluginLocator;
 use crate::report::export::{Inputs, write_all};
 use crate::report::terminal;
 use crate::results::BenchResult;
+use crate::results::Journal;
 use crate::results::{Environment, RunResults, SCHEMA_VERSION, SuiteInfo, write_json_atomically};
-use crate::runner::{BenchPlan, Observer, Runner};
+use crate::runner::{BenchPlan, Observer, Runner, interrupt};
 use crate::suite::{Suite, load_suite};
 use crate::ui::{ProgressObserver, use_color};
 
@@ -44,18 +45,36 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
         runner.prepare_capabilities(&suite)?;
 
         let started_at = timestamp();
+        interrupt::install()?;
+        let suite_info = SuiteInfo {
+            name: suite.name.clone(),
+            path: suite.path.display().to_string(),
+        };
+        let mut journal = Journal::create(
+            &out_dir.join("journal.jsonl"),
+            &suite_info,
+            &Environment::capture(),
+            &started_at,
+        )?;
         let mut observer = ProgressObserver::new(plans.len(), args.quiet);
         let mut benches = Vec::with_capacity(plans.len());
         for (index, plan) in plans.iter().enumerate() {
             observer.bench_started(index, plans.len(), plan);
             let result = runner.run_bench(plan, &mut observer).await;
+            if interrupt::requested() {
+                // The bench in progress didn't finish: keep only what did.
+                break;
+            }
             observer.bench_finished(&result);
+            journal.append(&result)?;
             benches.push(result);
         }
         observer.finish();
+        let interrupted = interrupt::requested();
         groups::check_checksums(&mut benches);
 
-        let results = assemble(&suite, started_at, benches);
+        let mut results = assemble(&suite, started_at, benches);
+        results.interrupted = interrupted;
         let results_path = out_dir.join("results.json");
         write_json_atomically(&results_path, &results)
             .with_context(|| format!("writing {}", results_path.display()))?;
@@ -65,6 +84,13 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
             terminal::render(&results, use_color(std::io::stdout().is_terminal()))
         );
         println!("\nresults: {}", results_path.display());
+        if interrupted {
+            eprintln!(
+                "interrupted: results of the {} finished benches are in {}",
+                results.benches.len(),
+                results_path.display()
+            );
+        }
         let mut code = if results.unmet().next().is_some() {
             exit::BENCH_FAILED
         } else {
@@ -88,7 +114,9 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
                 },
             )?;
         }
-        Ok(code)
+        let report = out_dir.join(crate::report::html::FILE_NAME);
+        println!("report: {}", report.display());
+        Ok(if interrupted { exit::INTERRUPTED } else { code })
     })
 }
 

@@ -12,7 +12,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use wasmtime::{Config, Engine};
 
-pub use cache::{CompileCache, Compiled, hex};
+pub use cache::{Artifact, CompileCache, Compiled, hex};
 pub use limiter::MemoryLimiter;
 
 /// How often the epoch advances; deadlines are rounded up to whole ticks.

@@ -1,7 +1,10 @@
-//! Plugins: the WIT bindings of the contract and finding plugin artifacts on disk.
+//! Plugins: the WIT bindings of the contract, finding plugin artifacts on disk and telling their
+//! kinds apart (component, or core module in the sightglass convention).
 
+mod kind;
 mod locate;
 
+pub use kind::{DEFAULT_ENTRY, PluginKind, detect, module_bench_id};
 pub use locate::PluginLocator;
 
 /// Host bindings of `plugins/wit/plugin.wit`.

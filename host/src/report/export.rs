@@ -31,6 +31,7 @@ pub fn exporters() -> Vec<Box<dyn Export>> {
         Box::new(super::junit::JUnit),
         Box::new(super::bmf::BencherMetricFormat),
         Box::new(super::gab::GithubActionBenchmark),
+        Box::new(super::html::HtmlReport),
     ]
 }
 

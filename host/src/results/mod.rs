@@ -2,6 +2,7 @@
 //! it safely.
 
 mod environment;
+mod journal;
 mod write;
 
 use std::collections::BTreeMap;
@@ -12,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::suite::Limits;
 
+pub use journal::{Journal, is_journal, read_journal};
 pub use write::{read_results, write_atomically, write_json_atomically};
 
 /// Bump on any change a reader could notice; readers reject other versions.
@@ -33,16 +35,19 @@ pub enum Status {
     Trap,
     /// The plugin could not be loaded or set up, or returned an error.
     Error,
+    /// A core module's stdout or stderr differed from its `.stdout.expected` / `.stderr.expected`.
+    WrongOutput,
 }
 
 impl Status {
-    pub const ALL: [Status; 6] = [
+    pub const ALL: [Status; 7] = [
         Status::Ok,
         Status::OutOfFuel,
         Status::MemoryLimit,
         Status::Timeout,
         Status::Trap,
         Status::Error,
+        Status::WrongOutput,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -53,6 +58,7 @@ impl Status {
             Status::Timeout => "timeout",
             Status::Trap => "trap",
             Status::Error => "error",
+            Status::WrongOutput => "wrong-output",
         }
     }
 }
@@ -95,7 +101,7 @@ impl RunResults {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SuiteInfo {
     pub name: String,
     pub path: String,
@@ -174,12 +180,14 @@ pub struct WasmInfo {
 /// Time spent outside the iterations, in nanoseconds.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Phases {
-    /// Compile time of the component for the timed engine (or load time when `compile_cached`).
+    /// Compile time of the component (or core module) for the timed engine (or load time when
+    /// `compile_cached`).
     pub compile_ns: Option<u64>,
     pub compile_cached: bool,
-    /// Instantiation of the component on the timed engine.
+    /// Instantiation of the component on the timed engine (a core module: its first instance; each
+    /// run gets a fresh one).
     pub instantiate_ns: Option<u64>,
-    /// The plugin's `setup` for this bench.
+    /// The plugin's `setup` for this bench (none for a core module).
     pub setup_ns: Option<u64>,
 }
 

@@ -33,6 +33,10 @@ pub fn write_json_atomically<T: serde::Serialize>(path: &Path, value: &T) -> Res
 pub fn read_results(path: &Path) -> Result<RunResults> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    // A journal (journal.jsonl) stands in for results.json when a run didn't finish.
+    if super::is_journal(&text) {
+        return super::read_journal(path);
+    }
     let value: serde_json::Value = serde_json::from_str(&text)
         .with_context(|| format!("{}: not valid JSON", path.display()))?;
     match value.get("schema_version").and_then(|v| v.as_u64()) {

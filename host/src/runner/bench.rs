@@ -13,10 +13,11 @@ use crate::results::{
 };
 
 use super::Runner;
+use super::instance::BenchSession;
 use super::parallel::{ParallelRun, ParallelSpec, run_parallel};
 use super::plan::BenchPlan;
 use super::plugins::Prepared;
-use super::session::{Failure, Session};
+use super::session::Failure;
 
 /// What a bench is doing, for progress display.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,7 +117,7 @@ impl Runner {
                 pre: &timed.pre,
                 lending: &self.lending(),
                 limits: settings.limits,
-                workload: &plan.def.workload,
+                workload: &plan.workload,
                 params: &params_of(plan),
                 instances: settings.instances,
                 warmup: settings.warmup,
@@ -145,15 +146,15 @@ impl Runner {
 
         // One warm-up iteration first, so one-off work (the allocator's first growth, lazy init)
         // doesn't make the first count differ.
-        let (mut session, _) = Session::open(
+        let (mut session, _) = BenchSession::open(
             &metered.pre,
             EngineKind::Metered,
             settings.limits,
             &self.lending(),
         )
         .await?;
-        let setup = session.setup(&plan.def.workload, &params).await?;
-        record.fuel_setup = setup.fuel.unwrap_or(0);
+        let setup = session.setup(&plan.workload, &params).await?;
+        record.fuel_setup = setup.and_then(|s| s.fuel).unwrap_or(0);
         let counted = settings.fuel_iterations;
         let warm = u32::from(settings.warmup > 0);
         for i in 0..warm + counted {
@@ -178,9 +179,9 @@ impl Runner {
         plan: &BenchPlan,
         record: &mut Record,
         observer: &mut dyn Observer,
-    ) -> Result<Session, Failure> {
+    ) -> Result<BenchSession, Failure> {
         let settings = &plan.def.settings;
-        let (mut session, instantiate) = Session::open(
+        let (mut session, instantiate) = BenchSession::open(
             &timed.pre,
             EngineKind::Timed,
             settings.limits,
@@ -188,8 +189,8 @@ impl Runner {
         )
         .await?;
         record.phases.instantiate_ns = Some(instantiate.as_nanos() as u64);
-        let setup = session.setup(&plan.def.workload, &params_of(plan)).await?;
-        record.phases.setup_ns = Some(setup.elapsed.as_nanos() as u64);
+        let setup = session.setup(&plan.workload, &params_of(plan)).await?;
+        record.phases.setup_ns = setup.map(|s| s.elapsed.as_nanos() as u64);
         for i in 0..settings.warmup {
             observer.progress(Phase::Warmup, i, settings.warmup);
             let iteration = session.iterate().await;
@@ -201,7 +202,10 @@ impl Runner {
 }
 
 /// One timed iteration, recorded; returns its wall time in nanoseconds.
-pub(super) async fn sample(session: &mut Session, record: &mut Record) -> Result<u64, Failure> {
+pub(super) async fn sample(
+    session: &mut BenchSession,
+    record: &mut Record,
+) -> Result<u64, Failure> {
     let iteration = session.iterate().await;
     record.peak_memory = record.peak_memory.max(session.peak_memory());
     let iteration = iteration?;
@@ -259,7 +263,7 @@ pub(super) fn finish(plan: &BenchPlan, record: Record, failure: Option<Failure>)
     BenchResult {
         id: plan.id.clone(),
         plugin: plan.plugin_name.clone(),
-        workload: plan.def.workload.clone(),
+        workload: plan.workload.clone(),
         group: plan.def.group.clone(),
         params: plan.params.clone(),
         wasm: WasmInfo {

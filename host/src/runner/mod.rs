@@ -3,6 +3,9 @@
 
 mod ab;
 mod bench;
+mod command;
+mod instance;
+pub mod interrupt;
 mod parallel;
 mod plan;
 mod plugins;
@@ -22,8 +25,8 @@ pub use bench::{Observer, Phase, SilentObserver};
 pub use plan::{BenchPlan, PlanError, PluginListing, list_plugin};
 pub use session::Failure;
 
-pub use plugins::host_linker;
 use plugins::{Linkers, LoadedPlugin};
+pub use plugins::{command_linker, host_linker};
 
 /// Everything a run shares across benches: engines, linkers, loaded plugins, fixture files.
 pub struct Runner {
@@ -92,6 +95,11 @@ impl Runner {
             .map_err(|f| f.clone())?;
         let prepared = plugin.prepare(kind, &self.engines, &self.cache, &self.linkers)?;
         Ok((prepared, plugin.sha256.clone()))
+    }
+
+    /// The kind of the plugin at `path`, once it has been read.
+    fn plugin_kind(&self, path: &std::path::Path) -> Option<crate::plugin::PluginKind> {
+        self.plugins.get(path)?.as_ref().ok().map(|p| p.kind)
     }
 }
 

@@ -4,13 +4,15 @@
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
-use crate::capability::{HostState, Lending};
+use crate::capability::Lending;
 use crate::engine::EngineKind;
-use crate::plugin::bindings::{Param, PluginPre};
+use crate::plugin::bindings::Param;
 use crate::results::Status;
 use crate::suite::Limits;
 
-use super::session::{Failure, Session};
+use super::instance::BenchSession;
+use super::plugins::Pre;
+use super::session::Failure;
 
 /// What the parallel pass measured.
 pub struct ParallelRun {
@@ -23,7 +25,7 @@ pub struct ParallelRun {
 }
 
 pub struct ParallelSpec<'a> {
-    pub pre: &'a PluginPre<HostState>,
+    pub pre: &'a Pre,
     pub lending: &'a Lending,
     pub limits: Limits,
     pub workload: &'a str,
@@ -55,7 +57,8 @@ pub fn run_parallel(spec: ParallelSpec<'_>) -> Result<ParallelRun, Failure> {
                     runtime.block_on(async move {
                         let prepared = async {
                             let (mut session, _) =
-                                Session::open(&pre, EngineKind::Timed, limits, &lending).await?;
+                                BenchSession::open(&pre, EngineKind::Timed, limits, &lending)
+                                    .await?;
                             session.setup(&workload, &params).await?;
                             for _ in 0..warmup {
                                 session.iterate().await?;

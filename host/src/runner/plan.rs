@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 
 use crate::capability::Lending;
 use crate::engine::EngineKind;
-use crate::plugin::PluginLocator;
 use crate::plugin::bindings::WorkloadInfo;
+use crate::plugin::{DEFAULT_ENTRY, PluginKind, PluginLocator};
 use crate::suite::{BenchDef, Limits, PluginSource, Suite};
 
+use super::plugins::Pre;
 use super::session::{Failure, Session};
 use super::{Runner, resolve_source};
 
@@ -21,6 +22,8 @@ pub struct BenchPlan {
     pub plugin_name: String,
     pub wasm_path: PathBuf,
     pub def: BenchDef,
+    /// The workload run: as the suite names it, or a core module's default entry (`_start`).
+    pub workload: String,
     /// Every parameter, plugin defaults included.
     pub params: BTreeMap<String, String>,
     /// What the workload's units count.
@@ -85,11 +88,52 @@ impl Runner {
                 listings.insert(path.clone(), listing);
             }
             let plugin_name = def.plugin.display_name();
+            let kind = self.plugin_kind(&path);
+            let workload = match (&def.workload, kind, &listings[&path]) {
+                (Some(workload), _, _) => workload.clone(),
+                (None, Some(PluginKind::Component), Ok(workloads)) => {
+                    let known = workloads
+                        .iter()
+                        .map(|w| w.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    return Err(PlanError {
+                        location: def.location.clone(),
+                        key: format!("bench[{index}]"),
+                        message: format!(
+                            "missing field `workload`: {} is a component, so the bench must name \
+                             one of its workloads (known: {known}); only a core module defaults \
+                             to `{DEFAULT_ENTRY}`",
+                            path.display()
+                        ),
+                    });
+                }
+                // A core module runs `_start`; a file that can't be read or compiled fails its
+                // bench below, whatever it would have run.
+                (None, _, _) => DEFAULT_ENTRY.to_string(),
+            };
+            let owner = match kind {
+                Some(PluginKind::CoreModule) => format!("core module `{plugin_name}`"),
+                _ => format!("plugin `{plugin_name}`"),
+            };
+            if kind == Some(PluginKind::CoreModule) && def.settings.instances > 1 {
+                return Err(PlanError {
+                    location: def.location.clone(),
+                    key: key("instances"),
+                    message: format!(
+                        "{owner} can't run the parallel pass (instances = {}): each run needs a \
+                         fresh instance, so its throughput would measure instantiation rather than \
+                         the span between bench.start and bench.end; set `instances = 1`",
+                        def.settings.instances
+                    ),
+                });
+            }
             let mut plan = BenchPlan {
                 id: String::new(),
                 plugin_name: plugin_name.clone(),
                 wasm_path: path.clone(),
                 def: def.clone(),
+                workload: workload.clone(),
                 params: def.params.clone(),
                 unit: "ops".into(),
                 broken: None,
@@ -98,20 +142,20 @@ impl Runner {
                 Err(failure) => {
                     plan.broken = Some(failure.clone());
                     plan.id = def.id.clone().unwrap_or_else(|| {
-                        bench_id(&plugin_name, &def.workload, &BTreeMap::new(), &def.params)
+                        bench_id(&plugin_name, &workload, &BTreeMap::new(), &def.params)
                     });
                 }
                 Ok(workloads) => {
                     let info = workloads
                         .iter()
-                        .find(|w| w.name == def.workload)
+                        .find(|w| w.name == workload)
                         .ok_or_else(|| PlanError {
                             location: def.location.clone(),
                             key: key("workload"),
                             message: unknown_name_message(
                                 "workload",
-                                &def.workload,
-                                &format!("plugin `{plugin_name}`"),
+                                &workload,
+                                &owner,
                                 workloads.iter().map(|w| w.name.as_str()),
                             ),
                         })?;
@@ -128,14 +172,21 @@ impl Runner {
                                 message: unknown_name_message(
                                     "parameter",
                                     name,
-                                    &format!("workload `{plugin_name}/{}`", def.workload),
+                                    &format!("workload `{plugin_name}/{workload}`"),
                                     defaults.keys().map(String::as_str),
                                 ),
                             });
                         }
                     }
-                    plan.id = def.id.clone().unwrap_or_else(|| {
-                        bench_id(&plugin_name, &def.workload, &defaults, &def.params)
+                    plan.id = def.id.clone().unwrap_or_else(|| match kind {
+                        // Named like the benches of a folder of modules.
+                        Some(PluginKind::CoreModule) if workload == DEFAULT_ENTRY => {
+                            crate::plugin::module_bench_id(&path)
+                        }
+                        Some(PluginKind::CoreModule) => {
+                            format!("{}/{workload}", crate::plugin::module_bench_id(&path))
+                        }
+                        _ => bench_id(&plugin_name, &workload, &defaults, &def.params),
                     });
                     let mut params = defaults;
                     params.extend(def.params.clone());
@@ -158,11 +209,16 @@ impl Runner {
         Ok(plans)
     }
 
-    /// Loads a plugin and asks it for its workloads.
+    /// Loads a plugin and asks it for its workloads (a core module: its exported functions of type
+    /// `[] -> []`, read from the binary).
     pub(super) async fn inspect(&mut self, path: &Path) -> Result<Vec<WorkloadInfo>, Failure> {
         let (prepared, _) = self.prepare(path, EngineKind::Metered)?;
+        let pre = match &prepared.pre {
+            Pre::Component(pre) => pre,
+            Pre::Command(pre) => return Ok(pre.workloads()),
+        };
         let (mut session, _) = Session::open(
-            &prepared.pre,
+            pre,
             EngineKind::Metered,
             INSPECT_LIMITS,
             &Lending::default(),

@@ -1,5 +1,5 @@
-//! Loaded plugins: bytes read once, compiled once per engine (through the on-disk cache), linked
-//! once into an `InstancePre` that every bench of the run reuses.
+//! Loaded plugins: bytes read once (their kind told from the binary), compiled once per engine
+//! (through the on-disk cache), linked once into an `InstancePre` that every bench of the run reuses.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -7,19 +7,32 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sha2::{Digest, Sha256};
-use wasmtime::component::Linker;
+use wasmtime::Module;
+use wasmtime::component::{Component, Linker};
 
 use crate::capability::HostState;
+use crate::capability::command::{self, CommandState};
 use crate::engine::{CompileCache, EngineKind, Engines, hex};
+use crate::plugin::PluginKind;
 use crate::plugin::bindings::PluginPre;
 use crate::results::Status;
 
+use super::command::{CommandPre, ExpectedOutput};
 use super::session::Failure;
+
+/// A plugin linked for one engine, ready to instantiate.
+#[derive(Clone)]
+pub enum Pre {
+    /// A component implementing the wasmbench contract.
+    Component(PluginPre<HostState>),
+    /// A core module in the sightglass convention.
+    Command(CommandPre),
+}
 
 /// A plugin ready to instantiate on one engine.
 #[derive(Clone)]
 pub struct Prepared {
-    pub pre: PluginPre<HostState>,
+    pub pre: Pre,
     pub compile_time: Duration,
     pub compile_cached: bool,
 }
@@ -27,25 +40,36 @@ pub struct Prepared {
 /// A plugin file and its per-engine preparations.
 pub struct LoadedPlugin {
     pub path: PathBuf,
+    /// SHA-256 of the file as read.
     pub sha256: String,
+    pub kind: PluginKind,
+    /// The binary (WebAssembly text is converted).
     bytes: Arc<[u8]>,
+    /// What a core module's runs are checked against.
+    expected: Arc<ExpectedOutput>,
     prepared: HashMap<EngineKind, Result<Prepared, Failure>>,
 }
 
 impl LoadedPlugin {
     pub fn read(path: &Path) -> Result<Self, Failure> {
-        let bytes: Arc<[u8]> = std::fs::read(path)
-            .map_err(|e| {
-                Failure::new(
-                    Status::Error,
-                    format!("cannot read plugin {}: {e}", path.display()),
-                )
-            })?
-            .into();
+        let file = std::fs::read(path).map_err(|e| {
+            Failure::new(
+                Status::Error,
+                format!("cannot read plugin {}: {e}", path.display()),
+            )
+        })?;
+        let (kind, binary) = crate::plugin::detect(&file);
+        let bytes: Arc<[u8]> = binary.into_owned().into();
+        let expected = match kind {
+            PluginKind::CoreModule => ExpectedOutput::read(path)?,
+            PluginKind::Component => ExpectedOutput::default(),
+        };
         Ok(LoadedPlugin {
             path: path.to_path_buf(),
-            sha256: hex(&Sha256::digest(&bytes)),
+            sha256: hex(&Sha256::digest(&file)),
+            kind,
             bytes,
+            expected: Arc::new(expected),
             prepared: HashMap::new(),
         })
     }
@@ -58,54 +82,121 @@ impl LoadedPlugin {
         cache: &CompileCache,
         linkers: &Linkers,
     ) -> Result<Prepared, Failure> {
-        self.prepared
-            .entry(kind)
-            .or_insert_with(|| {
-                let engine = engines.get(kind);
-                let compiled = cache.compile(engine, &self.bytes).map_err(|e| {
-                    Failure::new(
-                        Status::Error,
-                        format!("{} is not a valid component: {e:#}", self.path.display()),
-                    )
-                })?;
-                let instance_pre = linkers
-                    .get(kind)
-                    .instantiate_pre(&compiled.component)
-                    .map_err(|e| {
-                        Failure::new(
-                            Status::Error,
-                            format!(
-                                "{} does not fit the host: {:#}",
-                                self.path.display(),
-                                anyhow::Error::from(e)
-                            ),
-                        )
-                    })?;
-                let pre = PluginPre::new(instance_pre).map_err(|e| {
-                    Failure::new(
-                        Status::Error,
-                        format!(
-                            "{} does not implement the wasmbench plugin contract ({}): {:#}",
-                            self.path.display(),
-                            crate::plugin::CONTRACT,
-                            anyhow::Error::from(e)
-                        ),
-                    )
-                })?;
-                Ok(Prepared {
-                    pre,
-                    compile_time: compiled.elapsed,
-                    compile_cached: compiled.cached,
-                })
-            })
-            .clone()
+        if !self.prepared.contains_key(&kind) {
+            let prepared = match self.kind {
+                PluginKind::Component => self.prepare_component(kind, engines, cache, linkers),
+                PluginKind::CoreModule => self.prepare_module(kind, engines, cache, linkers),
+            };
+            self.prepared.insert(kind, prepared);
+        }
+        self.prepared[&kind].clone()
+    }
+
+    fn prepare_module(
+        &self,
+        kind: EngineKind,
+        engines: &Engines,
+        cache: &CompileCache,
+        linkers: &Linkers,
+    ) -> Result<Prepared, Failure> {
+        let compiled = cache
+            .compile::<Module>(engines.get(kind), &self.bytes)
+            .map_err(|e| {
+                Failure::new(
+                    Status::Error,
+                    format!("{} is not a valid core module: {e:#}", self.path.display()),
+                )
+            })?;
+        let pre = linkers
+            .command(kind)
+            .instantiate_pre(&compiled.artifact)
+            .map_err(|e| {
+                Failure::new(
+                    Status::Error,
+                    format!(
+                        "{} does not fit the host (a core module may import WASI preview 1 and \
+                         bench.start / bench.end): {:#}",
+                        self.path.display(),
+                        anyhow::Error::from(e)
+                    ),
+                )
+            })?;
+        Ok(Prepared {
+            pre: Pre::Command(CommandPre {
+                pre,
+                dir: self
+                    .path
+                    .parent()
+                    .filter(|dir| !dir.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."))
+                    .to_path_buf(),
+                program: self
+                    .path
+                    .file_name()
+                    .map(|name| name.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                expected: self.expected.clone(),
+            }),
+            compile_time: compiled.elapsed,
+            compile_cached: compiled.cached,
+        })
+    }
+
+    fn prepare_component(
+        &self,
+        kind: EngineKind,
+        engines: &Engines,
+        cache: &CompileCache,
+        linkers: &Linkers,
+    ) -> Result<Prepared, Failure> {
+        let engine = engines.get(kind);
+        let compiled = cache
+            .compile::<Component>(engine, &self.bytes)
+            .map_err(|e| {
+                Failure::new(
+                    Status::Error,
+                    format!("{} is not a valid component: {e:#}", self.path.display()),
+                )
+            })?;
+        let instance_pre = linkers
+            .get(kind)
+            .instantiate_pre(&compiled.artifact)
+            .map_err(|e| {
+                Failure::new(
+                    Status::Error,
+                    format!(
+                        "{} does not fit the host: {:#}",
+                        self.path.display(),
+                        anyhow::Error::from(e)
+                    ),
+                )
+            })?;
+        let pre = PluginPre::new(instance_pre).map_err(|e| {
+            Failure::new(
+                Status::Error,
+                format!(
+                    "{} does not implement the wasmbench plugin contract ({}): {:#}",
+                    self.path.display(),
+                    crate::plugin::CONTRACT,
+                    anyhow::Error::from(e)
+                ),
+            )
+        })?;
+        Ok(Prepared {
+            pre: Pre::Component(pre),
+            compile_time: compiled.elapsed,
+            compile_cached: compiled.cached,
+        })
     }
 }
 
-/// One linker per engine with every host capability a plugin may import.
+/// One linker per engine with every host capability a plugin may import, and one per engine for
+/// core modules (WASI preview 1 and the `bench` markers).
 pub struct Linkers {
     metered: Linker<HostState>,
     timed: Linker<HostState>,
+    metered_command: wasmtime::Linker<CommandState>,
+    timed_command: wasmtime::Linker<CommandState>,
 }
 
 impl Linkers {
@@ -113,6 +204,8 @@ impl Linkers {
         Ok(Linkers {
             metered: linker(engines, EngineKind::Metered)?,
             timed: linker(engines, EngineKind::Timed)?,
+            metered_command: command_linker(engines.get(EngineKind::Metered))?,
+            timed_command: command_linker(engines.get(EngineKind::Timed))?,
         })
     }
 
@@ -122,6 +215,21 @@ impl Linkers {
             EngineKind::Timed => &self.timed,
         }
     }
+
+    fn command(&self, kind: EngineKind) -> &wasmtime::Linker<CommandState> {
+        match kind {
+            EngineKind::Metered => &self.metered_command,
+            EngineKind::Timed => &self.timed_command,
+        }
+    }
+}
+
+/// A linker for core modules in the sightglass convention: WASI preview 1, `bench.start`,
+/// `bench.end`.
+pub fn command_linker(engine: &wasmtime::Engine) -> anyhow::Result<wasmtime::Linker<CommandState>> {
+    let mut linker = wasmtime::Linker::new(engine);
+    command::add_to_linker(&mut linker)?;
+    Ok(linker)
 }
 
 fn linker(engines: &Engines, kind: EngineKind) -> anyhow::Result<Linker<HostState>> {

@@ -7,15 +7,16 @@ use std::time::{Duration, Instant};
 use wasmtime::component::ResourceAny;
 use wasmtime::{Store, Trap, WasmBacktrace};
 
+use crate::capability::command::CommandState;
 use crate::capability::{HostState, Lending, StorageLimitExceeded};
-use crate::engine::{EngineKind, deadline_ticks};
+use crate::engine::{EngineKind, MemoryLimiter, deadline_ticks};
 use crate::plugin::bindings::{Counter, Outcome, Param, Plugin, PluginPre, WorkloadInfo};
 use crate::results::Status;
 use crate::suite::Limits;
 
 /// Extra time the host waits past the deadline before abandoning a call stuck in a host function;
 /// guest code itself is stopped at the deadline by epoch interruption.
-const HOST_GRACE: Duration = Duration::from_millis(50);
+pub(super) const HOST_GRACE: Duration = Duration::from_millis(50);
 
 /// Most of a plugin's own text (an error message, its stderr) kept in a failure message: results
 /// and the report stay readable whatever the plugin returns.
@@ -210,6 +211,12 @@ impl Session {
         what: &str,
         call: impl AsyncFnOnce(&mut Store<HostState>, &Plugin) -> wasmtime::Result<R>,
     ) -> Result<Measured<R>, Failure> {
+        if super::interrupt::requested() {
+            return Err(Failure::new(
+                Status::Error,
+                format!("interrupted before {what}"),
+            ));
+        }
         let metered = self.kind == EngineKind::Metered;
         if metered {
             self.store
@@ -242,7 +249,7 @@ impl Session {
     }
 }
 
-fn timeout_in_host(what: &str, deadline: Duration) -> Failure {
+pub(super) fn timeout_in_host(what: &str, deadline: Duration) -> Failure {
     Failure::new(
         Status::Timeout,
         format!(
@@ -252,15 +259,40 @@ fn timeout_in_host(what: &str, deadline: Duration) -> Failure {
     )
 }
 
+/// What [`classify`] needs to know about a store's data.
+pub(super) trait Sandboxed {
+    fn limiter(&self) -> &MemoryLimiter;
+    /// The last lines the guest wrote to stderr, if any.
+    fn stderr_tail(&self) -> Option<String>;
+}
+
+impl Sandboxed for HostState {
+    fn limiter(&self) -> &MemoryLimiter {
+        &self.limiter
+    }
+    fn stderr_tail(&self) -> Option<String> {
+        HostState::stderr_tail(self)
+    }
+}
+
+impl Sandboxed for CommandState {
+    fn limiter(&self) -> &MemoryLimiter {
+        &self.limiter
+    }
+    fn stderr_tail(&self) -> Option<String> {
+        CommandState::stderr_tail(self)
+    }
+}
+
 /// Turns an error from a call into the guest into a status and a message.
-fn classify(
+pub(super) fn classify<T: Sandboxed>(
     what: &str,
     error: wasmtime::Error,
-    store: &Store<HostState>,
+    store: &Store<T>,
     limits: &Limits,
 ) -> Failure {
     let state = store.data();
-    if let Some(hit) = state.limiter.limit_hit() {
+    if let Some(hit) = state.limiter().limit_hit() {
         return Failure::new(Status::MemoryLimit, format!("{what}: {hit}"));
     }
     if let Some(hit) = error.downcast_ref::<StorageLimitExceeded>() {
@@ -316,7 +348,7 @@ fn describe(error: &wasmtime::Error) -> String {
 }
 
 /// `text` cut to [`MAX_PLUGIN_TEXT`] bytes (on a character boundary), saying how much was cut.
-fn clip(text: &str) -> String {
+pub(super) fn clip(text: &str) -> String {
     if text.len() <= MAX_PLUGIN_TEXT {
         return text.to_string();
     }

@@ -212,7 +212,8 @@ struct RawBench {
     id: Option<Spanned<String>>,
     plugin: Option<Spanned<String>>,
     wasm: Option<Spanned<String>>,
-    workload: Spanned<String>,
+    /// Required for components; a core module runs `_start` when it is left out.
+    workload: Option<Spanned<String>>,
     #[serde(default)]
     params: BTreeMap<String, Spanned<ParamValue>>,
     group: Option<String>,
@@ -504,21 +505,49 @@ impl RawSuite {
                     )
                 })?,
             };
+            let workload = raw.workload.map(Spanned::into_inner);
+            if matches!(plugin, PluginSource::Named(_)) && workload.is_none() {
+                return Err(ctx.error(
+                    Some(span),
+                    Some(format!("bench[{index}]")),
+                    "missing field `workload` (a plugin is a component; only a core module given \
+                     by `wasm = \"...\"` may leave it out and run `_start`)",
+                ));
+            }
+            let sources = match &plugin {
+                PluginSource::File(dir) if dir.is_dir() => {
+                    if let Some(id) = &raw.id {
+                        return Err(ctx.error(
+                            Some(id.span()),
+                            Some(format!("{prefix}id")),
+                            "a folder makes one bench per module, each named \
+                             `<folder>/<file stem>`; `id` can't name them all",
+                        ));
+                    }
+                    folder_benches(dir).map_err(|message| {
+                        ctx.error(Some(span.clone()), Some(format!("{prefix}wasm")), message)
+                    })?
+                }
+                _ => vec![(raw.id.map(Spanned::into_inner), plugin)],
+            };
             let (line, column) = line_column(ctx.text, span.start);
-            benches.push(BenchDef {
-                id: raw.id.map(Spanned::into_inner),
-                plugin,
-                workload: raw.workload.into_inner(),
-                params: raw
-                    .params
-                    .into_iter()
-                    .map(|(k, v)| (k, v.into_inner().0))
-                    .collect(),
-                group: raw.group,
-                settings,
-                expect,
-                location: format!("{}:{line}:{column}", ctx.file.display()),
-            });
+            let params: BTreeMap<String, String> = raw
+                .params
+                .into_iter()
+                .map(|(k, v)| (k, v.into_inner().0))
+                .collect();
+            for (id, plugin) in sources {
+                benches.push(BenchDef {
+                    id,
+                    plugin,
+                    workload: workload.clone(),
+                    params: params.clone(),
+                    group: raw.group.clone(),
+                    settings: settings.clone(),
+                    expect,
+                    location: format!("{}:{line}:{column}", ctx.file.display()),
+                });
+            }
         }
         let name = self
             .suite
@@ -571,6 +600,40 @@ impl RawSuite {
             benches,
         })
     }
+}
+
+/// `wasm = "folder"`: one bench per `*.wasm` / `*.wat` file in it (not in sub-folders), in file
+/// name order, each with id `<folder name>/<file stem>`.
+fn folder_benches(dir: &Path) -> Result<Vec<(Option<String>, PluginSource)>, String> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot read the folder {}: {e}", dir.display()))?;
+    let mut modules: Vec<PathBuf> = entries
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| {
+            let visible = path
+                .file_name()
+                .is_some_and(|name| !name.to_string_lossy().starts_with('.'));
+            let wasm = path
+                .extension()
+                .is_some_and(|ext| ext == "wasm" || ext == "wat");
+            visible && wasm && path.is_file()
+        })
+        .collect();
+    if modules.is_empty() {
+        return Err(format!(
+            "no such wasm file: {} is a folder without any .wasm or .wat module",
+            dir.display()
+        ));
+    }
+    modules.sort();
+    Ok(modules
+        .into_iter()
+        .map(|path| {
+            let id = crate::plugin::module_bench_id(&path);
+            (Some(id), PluginSource::File(path))
+        })
+        .collect())
 }
 
 #[cfg(test)]
@@ -641,6 +704,65 @@ samples = 7
     fn syntax_error_has_position() {
         let err = parse("[[bench]\nplugin = \"cpu\"\n").unwrap_err();
         assert_eq!(err.position.map(|p| p.0), Some(1), "{err}");
+    }
+
+    #[test]
+    fn workload_is_required_for_named_plugins_only() {
+        let err = parse("[[bench]]\nplugin = \"cpu\"\n").unwrap_err();
+        assert_eq!(err.position.map(|p| p.0), Some(1), "{err}");
+        assert!(
+            err.to_string().contains("missing field `workload`"),
+            "{err}"
+        );
+        let suite = parse("[[bench]]\nwasm = \"m.wasm\"\n").unwrap();
+        assert_eq!(suite.benches[0].workload, None);
+        assert_eq!(
+            suite.benches[0].plugin,
+            PluginSource::File(PathBuf::from("suites/m.wasm"))
+        );
+    }
+
+    #[test]
+    fn a_folder_becomes_one_bench_per_module() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("corpus");
+        std::fs::create_dir(&folder).unwrap();
+        for file in [
+            "b.wasm",
+            "a.wat",
+            "notes.txt",
+            ".hidden.wasm",
+            "a.stdout.expected",
+        ] {
+            std::fs::write(folder.join(file), "").unwrap();
+        }
+        std::fs::create_dir(folder.join("sub.wasm")).unwrap();
+        let suite = parse_suite(
+            &dir.path().join("s.toml"),
+            "[[bench]]\nwasm = \"corpus\"\nsamples = 3\nexpect = \"wrong-output\"\n",
+        )
+        .unwrap();
+        let benches: Vec<_> = suite
+            .benches
+            .iter()
+            .map(|b| (b.id.clone().unwrap(), b.plugin.clone()))
+            .collect();
+        assert_eq!(
+            benches,
+            [
+                (
+                    "corpus/a".to_string(),
+                    PluginSource::File(folder.join("a.wat"))
+                ),
+                (
+                    "corpus/b".to_string(),
+                    PluginSource::File(folder.join("b.wasm"))
+                ),
+            ]
+        );
+        assert!(suite.benches.iter().all(|b| b.settings.samples == 3
+            && b.expect == Status::WrongOutput
+            && b.location.ends_with("s.toml:1:1")));
     }
 
     #[test]

@@ -42,7 +42,9 @@ pub struct Settings {
 pub enum PluginSource {
     /// A plugin built by the workspace (or found on the plugin path), by crate name.
     Named(String),
-    /// A prebuilt `.wasm` file, resolved against the suite's folder.
+    /// A prebuilt `.wasm` (or `.wat`) file, resolved against the suite's folder: a component, or a
+    /// core module in the sightglass convention. (`wasm = "folder"` in a suite becomes one bench
+    /// per module in the folder, each with its own `File`.)
     File(PathBuf),
 }
 
@@ -65,7 +67,8 @@ pub struct BenchDef {
     /// Explicit id from the suite, if any; otherwise the planner derives one.
     pub id: Option<String>,
     pub plugin: PluginSource,
-    pub workload: String,
+    /// The workload to run; a core module may leave it out (it runs `_start`).
+    pub workload: Option<String>,
     /// Parameters as given in the suite (plugin defaults are added by the planner).
     pub params: BTreeMap<String, String>,
     pub group: Option<String>,

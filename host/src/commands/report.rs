@@ -1,0 +1,30 @@
+//! `wasmbench report`: results.json (and optionally a baseline) → one self-contained HTML file.
+
+use anyhow::Context;
+
+use super::CommandError;
+use super::verdicts::baseline_path;
+use crate::analysis::compare::compare;
+use crate::cli::{ReportArgs, exit};
+use crate::report::html;
+use crate::results::read_results;
+
+pub fn run(args: &ReportArgs) -> Result<u8, CommandError> {
+    let results = read_results(&args.results)?;
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(|spec| read_results(&baseline_path(spec, &args.baseline_dir)))
+        .transpose()?;
+    let comparison = baseline
+        .as_ref()
+        .map(|base| compare(base, &results, None, None));
+    let out = args
+        .output
+        .clone()
+        .unwrap_or_else(|| args.results.with_file_name(html::FILE_NAME));
+    html::write(&out, &results, comparison.as_ref())
+        .with_context(|| format!("writing the report for {}", args.results.display()))?;
+    println!("report: {}", out.display());
+    Ok(exit::OK)
+}

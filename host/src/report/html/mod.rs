@@ -1,0 +1,44 @@
+//! The HTML report: one self-contained file (inline CSS, inline SVG charts, a few lines of inline
+//! script) that opens anywhere, with no network: a CI artifact, a file attached to a pull request.
+//!
+//! [`render`] builds it from a run (and, optionally, its comparison with a baseline); `run`,
+//! `compare` and `ab` write it as `report.html` next to `results.json` through [`HtmlReport`], and
+//! `wasmbench report` renders it from a results file.
+
+pub mod charts;
+mod page;
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use crate::analysis::compare::Comparison;
+use crate::report::export::{Export, Inputs};
+use crate::results::{RunResults, write_atomically};
+
+/// The file name `run` and the comparison commands write next to `results.json`.
+pub const FILE_NAME: &str = "report.html";
+
+/// The whole page.
+pub fn render(results: &RunResults, comparison: Option<&Comparison>) -> Result<String> {
+    page::Page::new(results, comparison).render()
+}
+
+/// Renders and writes the page to `path` (through a temporary file and a rename).
+pub fn write(path: &Path, results: &RunResults, comparison: Option<&Comparison>) -> Result<()> {
+    let html = render(results, comparison)?;
+    write_atomically(path, html.as_bytes()).with_context(|| format!("writing {}", path.display()))
+}
+
+/// The HTML report as one of the formats written next to `results.json`.
+pub struct HtmlReport;
+
+impl Export for HtmlReport {
+    fn file_name(&self) -> &'static str {
+        FILE_NAME
+    }
+
+    fn render(&self, inputs: &Inputs<'_>) -> Result<Option<String>> {
+        render(inputs.results, inputs.comparison).map(Some)
+    }
+}

@@ -1,0 +1,130 @@
+//! The run journal: `journal.jsonl` in the output folder, one line per finished bench, appended and
+//! flushed as each bench ends. A run that is killed outright (SIGKILL, power loss) leaves it readable;
+//! `wasmbench report` / `compare` accept it in place of results.json (marked interrupted).
+//!
+//! Line 1 is a header (`{"journal": 1, "schema_version", "suite", "environment", "started_at"}`),
+//! every further line `{"bench": <bench result>}`. A torn last line is ignored when reading.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+
+use super::{BenchResult, Environment, RunResults, SCHEMA_VERSION, SuiteInfo};
+
+/// Journal format version.
+const JOURNAL_VERSION: u32 = 1;
+
+#[derive(Serialize, Deserialize)]
+struct Header {
+    journal: u32,
+    schema_version: u32,
+    suite: SuiteInfo,
+    environment: Environment,
+    started_at: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Line {
+    bench: BenchResult,
+}
+
+/// An open journal, appended to as benches finish.
+pub struct Journal {
+    file: File,
+    path: PathBuf,
+}
+
+impl Journal {
+    /// Starts a journal at `path` (replacing an older one).
+    pub fn create(
+        path: &Path,
+        suite: &SuiteInfo,
+        environment: &Environment,
+        started_at: &str,
+    ) -> Result<Self> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        }
+        let file = File::create(path)
+            .with_context(|| format!("creating the journal {}", path.display()))?;
+        let mut journal = Journal {
+            file,
+            path: path.to_path_buf(),
+        };
+        journal.write_line(&Header {
+            journal: JOURNAL_VERSION,
+            schema_version: SCHEMA_VERSION,
+            suite: suite.clone(),
+            environment: environment.clone(),
+            started_at: started_at.to_string(),
+        })?;
+        Ok(journal)
+    }
+
+    /// Appends a finished bench and flushes it to the OS.
+    pub fn append(&mut self, bench: &BenchResult) -> Result<()> {
+        self.write_line(&Line {
+            bench: bench.clone(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn write_line<T: Serialize>(&mut self, value: &T) -> Result<()> {
+        let mut line = serde_json::to_vec(value)?;
+        line.push(b'\n');
+        // One write per line, so a crash tears at most the last line.
+        self.file
+            .write_all(&line)
+            .with_context(|| format!("appending to {}", self.path.display()))?;
+        self.file.flush()?;
+        Ok(())
+    }
+}
+
+/// Whether `text` (a file's start) looks like a journal.
+pub fn is_journal(text: &str) -> bool {
+    text.trim_start().starts_with("{\"journal\":")
+}
+
+/// Rebuilds run results from a journal: every complete bench line, `interrupted` set (a journal
+/// becomes results.json only when a run completes).
+pub fn read_journal(path: &Path) -> Result<RunResults> {
+    let file = File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut lines = BufReader::new(file).lines();
+    let header_line = lines.next().context("empty journal")??;
+    let header: Header = serde_json::from_str(&header_line)
+        .with_context(|| format!("{}:1: not a wasmbench journal header", path.display()))?;
+    if header.journal != JOURNAL_VERSION || header.schema_version != SCHEMA_VERSION {
+        bail!(
+            "{}: journal version {} with results schema {}, this wasmbench reads journal {JOURNAL_VERSION} with schema {SCHEMA_VERSION}",
+            path.display(),
+            header.journal,
+            header.schema_version
+        );
+    }
+    let all: Vec<String> = lines.collect::<std::io::Result<_>>()?;
+    let mut benches = Vec::new();
+    for (index, line) in all.iter().enumerate() {
+        match serde_json::from_str::<Line>(line) {
+            Ok(entry) => benches.push(entry.bench),
+            // A torn last line is what a kill mid-write leaves; anything else is corruption.
+            Err(_) if index + 1 == all.len() => {}
+            Err(e) => bail!("{}:{}: {e}", path.display(), index + 2),
+        }
+    }
+    Ok(RunResults {
+        schema_version: SCHEMA_VERSION,
+        suite: header.suite,
+        environment: header.environment,
+        finished_at: header.started_at.clone(),
+        started_at: header.started_at,
+        interrupted: true,
+        benches,
+    })
+}

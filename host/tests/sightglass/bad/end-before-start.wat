@@ -1,0 +1,8 @@
+;; Breaks the marker protocol: bench.end before bench.start.
+(module
+  (import "bench" "start" (func $bench_start))
+  (import "bench" "end" (func $bench_end))
+  (memory (export "memory") 1)
+  (func (export "_start")
+    call $bench_end
+    call $bench_start))

@@ -1,0 +1,16 @@
+;; Writes a reason to stderr and exits with code 3 after a complete measured span.
+(module
+  (import "wasi_snapshot_preview1" "fd_write"
+    (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
+  (import "bench" "start" (func $bench_start))
+  (import "bench" "end" (func $bench_end))
+  (memory (export "memory") 1)
+  (data (i32.const 64) "failing on purpose\n")
+  (func (export "_start")
+    call $bench_start
+    call $bench_end
+    (i32.store (i32.const 0) (i32.const 64))
+    (i32.store (i32.const 4) (i32.const 19))
+    (drop (call $fd_write (i32.const 2) (i32.const 0) (i32.const 1) (i32.const 8)))
+    (call $proc_exit (i32.const 3))))

@@ -1,0 +1,7 @@
+;; Breaks the marker protocol: bench.start without bench.end.
+(module
+  (import "bench" "start" (func $bench_start))
+  (import "bench" "end" (func $bench_end))
+  (memory (export "memory") 1)
+  (func (export "_start")
+    call $bench_start))

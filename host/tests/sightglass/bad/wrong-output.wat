@@ -1,0 +1,14 @@
+;; Prints three lines; its .stdout.expected disagrees on the third.
+(module
+  (import "wasi_snapshot_preview1" "fd_write"
+    (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "bench" "start" (func $bench_start))
+  (import "bench" "end" (func $bench_end))
+  (memory (export "memory") 1)
+  (data (i32.const 64) "line one\nline two\nline 3\n")
+  (func (export "_start")
+    call $bench_start
+    call $bench_end
+    (i32.store (i32.const 0) (i32.const 64))
+    (i32.store (i32.const 4) (i32.const 25))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))
