@@ -1,6 +1,7 @@
 //! Numbers derived from measurements: summary statistics and trends.
 
 pub mod compare;
+pub mod counters;
 pub mod groups;
 pub mod leak;
 pub mod stats;

@@ -1,5 +1,6 @@
 //! The summary table printed at the end of a run.
 
+use crate::analysis::counters::{hit_ratio, hit_ratio_names};
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 
 use super::format;
@@ -201,42 +202,6 @@ fn counter_tables(run: &RunResults) -> Vec<String> {
             format!("counters, group `{group}` (last iteration):\n{table}")
         })
         .collect()
-}
-
-/// (label, hits counter, misses-or-total counter) for every hit ratio the counters allow.
-fn hit_ratio_names(names: &[&str]) -> Vec<(String, String, String)> {
-    let mut out = Vec::new();
-    for name in names {
-        if let Some(prefix) = name.strip_suffix("_hits")
-            && names.contains(&format!("{prefix}_misses").as_str())
-        {
-            out.push((
-                prefix.to_string(),
-                name.to_string(),
-                format!("{prefix}_misses"),
-            ));
-        }
-        // The store is the system of record (every read hits); only a cache's hit ratio means anything.
-        if let Some(prefix) = name.strip_suffix(".hits")
-            && prefix != "store"
-            && names.contains(&format!("{prefix}.gets").as_str())
-        {
-            out.push((
-                prefix.to_string(),
-                name.to_string(),
-                format!("{prefix}.gets"),
-            ));
-        }
-    }
-    out
-}
-
-fn hit_ratio(bench: &BenchResult, hits: &str, other: &str) -> Option<f64> {
-    let h = *bench.counters.get(hits)? as f64;
-    let o = *bench.counters.get(other)? as f64;
-    // `x_misses` counts the rest; `x.gets` counts all.
-    let total = if other.ends_with("_misses") { h + o } else { o };
-    (total > 0.0).then(|| h / total)
 }
 
 /// The comparison as a table, regressions first.

@@ -176,6 +176,11 @@ impl Session {
             )
         })?;
         check_counters(&outcome)?;
+        // The `store.` / `remote_cache.` names belong to the host's own counts: a plugin can't
+        // report (or spoof) them.
+        outcome
+            .counters
+            .retain(|c| !c.name.starts_with("store.") && !c.name.starts_with("remote_cache."));
         let host_counters = self.store.data_mut().backends.take_counters();
         outcome.counters.extend(
             host_counters

@@ -346,6 +346,13 @@ impl RawSettings {
         let key = |name: &str| Some(format!("{key_prefix}{name}"));
         let mut s = base.clone();
         if let Some(v) = &self.warmup {
+            if *v.get_ref() > MAX_SAMPLES {
+                return Err(ctx.error(
+                    Some(v.span()),
+                    key("warmup"),
+                    format!("must be at most {MAX_SAMPLES}"),
+                ));
+            }
             s.warmup = *v.get_ref();
         }
         if let Some(v) = &self.samples {
@@ -590,6 +597,18 @@ impl RawSuite {
                 store_latency: raw.store.map_or(Duration::ZERO, |w| w.0),
                 remote_cache_latency: raw.remote_cache.map_or(Duration::ZERO, |w| w.0),
             });
+        // Latencies longer than a deadline could ever allow are typos, not plans.
+        let latencies = [
+            ("http.latency", http.map(|h| h.latency)),
+            ("http.jitter", http.map(|h| h.jitter)),
+            ("backends.store", Some(backends.store_latency)),
+            ("backends.remote_cache", Some(backends.remote_cache_latency)),
+        ];
+        for (key, latency) in latencies {
+            if latency.is_some_and(|l| l > MAX_DEADLINE) {
+                return Err(ctx.error(None, Some(key.into()), "a latency must be at most 24h"));
+            }
+        }
         Ok(Suite {
             name,
             description: self.suite.and_then(|h| h.description),

@@ -1,6 +1,7 @@
 //! The page: header and verdict, summary table, failures, baseline, one section per group of
 //! alternatives with its comparative charts, and one collapsible section per bench.
 
+use crate::analysis::counters::{hit_ratio, hit_ratio_names};
 use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -1611,41 +1612,6 @@ fn ratio_cell(ratio: Option<f64>) -> String {
         ),
         None => "—".into(),
     }
-}
-
-/// (label, hits counter, misses-or-total counter) for every hit ratio the counters allow: a plugin's
-/// `x_hits` / `x_misses`, and the host's `x.hits` / `x.gets` (except the store, which always hits).
-fn hit_ratio_names(names: &[&str]) -> Vec<(String, String, String)> {
-    let mut out = Vec::new();
-    for name in names {
-        if let Some(prefix) = name.strip_suffix("_hits")
-            && names.contains(&format!("{prefix}_misses").as_str())
-        {
-            out.push((
-                prefix.to_string(),
-                name.to_string(),
-                format!("{prefix}_misses"),
-            ));
-        }
-        if let Some(prefix) = name.strip_suffix(".hits")
-            && prefix != "store"
-            && names.contains(&format!("{prefix}.gets").as_str())
-        {
-            out.push((
-                prefix.to_string(),
-                name.to_string(),
-                format!("{prefix}.gets"),
-            ));
-        }
-    }
-    out
-}
-
-fn hit_ratio(bench: &BenchResult, hits: &str, other: &str) -> Option<f64> {
-    let h = *bench.counters.get(hits)? as f64;
-    let o = *bench.counters.get(other)? as f64;
-    let total = if other.ends_with("_misses") { h + o } else { o };
-    (total > 0.0).then(|| h / total)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
