@@ -614,14 +614,10 @@ fn host_side_resources_are_bounded() {
         &["memory limit exceeded"],
     );
     for id in ["chatty-stdout", "chatty-stderr"] {
-        // The host keeps 64 KiB of each stream; past that the plugin's writes fail. What matters
-        // here: the output neither reaches the harness's terminal nor grows its memory.
+        // The host discards stdout and keeps only the last 64 KiB of stderr, so chatty plugins
+        // keep running; the output neither reaches the harness's terminal nor grows its memory.
         let bench = run.bench(id);
-        assert!(
-            ["ok", "error"].contains(&status(bench)),
-            "{id}: {}",
-            message(bench)
-        );
+        assert_eq!(status(bench), "ok", "{id}: {}", message(bench));
         assert!(
             !run.stdout.contains("....."),
             "plugin output reached stdout"

@@ -7,12 +7,14 @@ pub mod command;
 mod fixture_server;
 mod fixtures;
 mod http;
+mod output;
 
 use std::path::PathBuf;
 
 use anyhow::Result;
+use output::TailPipe;
 use wasmtime::component::ResourceTable;
-use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
+use wasmtime_wasi::p2::pipe::SinkOutputStream;
 use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
 use crate::engine::MemoryLimiter;
@@ -38,7 +40,7 @@ pub struct Lending {
 /// Where the fixture folder appears inside the guest (the SDK's `FIXTURE_DIR`).
 pub const GUEST_FIXTURE_DIR: &str = "/fixtures";
 
-/// How much of a plugin's stdout / stderr is kept (for error messages).
+/// How much of the end of a plugin's stderr is kept (for error messages); stdout is discarded.
 const CAPTURE_BYTES: usize = 64 << 10;
 
 /// The data of one store: the plugin's WASI context and the limiter that meters its memory.
@@ -50,16 +52,16 @@ pub struct HostState {
     http_base: Option<String>,
     pub limiter: MemoryLimiter,
     pub backends: Backends,
-    stderr: MemoryOutputPipe,
+    stderr: TailPipe,
 }
 
 impl HostState {
     /// A sandbox with `fixtures` mounted read-only at [`GUEST_FIXTURE_DIR`].
     pub fn new(lending: &Lending, memory_limit: u64) -> Result<Self> {
-        let stderr = MemoryOutputPipe::new(CAPTURE_BYTES);
+        let stderr = TailPipe::new(CAPTURE_BYTES);
         let mut builder = WasiCtxBuilder::new();
         builder
-            .stdout(MemoryOutputPipe::new(CAPTURE_BYTES))
+            .stdout(SinkOutputStream)
             .stderr(stderr.clone())
             .allow_tcp(false)
             .allow_udp(false)
