@@ -153,9 +153,16 @@ impl LoadedPlugin {
         let compiled = cache
             .compile::<Component>(engine, &self.bytes)
             .map_err(|e| {
+                // Bytes without the wasm header were tried as WebAssembly text: say so, since
+                // the text parser's complaint alone ("expected a module field") misleads.
+                let hint = if self.bytes.starts_with(b"\0asm") {
+                    ""
+                } else {
+                    " (the file has no `\\0asm` header, so it is not a WebAssembly binary, and it is not valid WebAssembly text either)"
+                };
                 Failure::new(
                     Status::Error,
-                    format!("{} is not a valid component: {e:#}", self.path.display()),
+                    format!("{} is not a valid component{hint}: {e:#}", self.path.display()),
                 )
             })?;
         let instance_pre = linkers
