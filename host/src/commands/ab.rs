@@ -77,11 +77,11 @@ pub fn run(args: &AbArgs) -> Result<u8, CommandError> {
             write_json_atomically(&path, results)
                 .with_context(|| format!("writing {}", path.display()))?;
         }
-        println!(
+        say!(
             "{}",
             terminal::render(&head, use_color(std::io::stdout().is_terminal()))
         );
-        println!(
+        say!(
             "\nresults: {} (base: {})",
             out_dir.join("results.json").display(),
             out_dir.join("base/results.json").display()

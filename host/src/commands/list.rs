@@ -31,7 +31,7 @@ pub fn run(args: &ListArgs) -> Result<u8, CommandError> {
         }
     };
     if plugins.is_empty() {
-        println!(
+        say!(
             "no plugins found in {}",
             locator
                 .dirs()
@@ -47,11 +47,12 @@ pub fn run(args: &ListArgs) -> Result<u8, CommandError> {
         let mut runner = Runner::new(args.engine.compile_cache())?;
         for (name, path) in plugins {
             let listing = list_plugin(&mut runner, name, path).await;
-            println!("{}  ({})", listing.name, listing.path.display());
+            say!("{}  ({})", listing.name, listing.path.display());
             match listing.workloads {
-                Err(failure) => println!(
+                Err(failure) => say!(
                     "  cannot list workloads [{}]: {}",
-                    failure.status, failure.message
+                    failure.status,
+                    failure.message
                 ),
                 Ok(workloads) => {
                     for w in workloads {
@@ -60,8 +61,8 @@ pub fn run(args: &ListArgs) -> Result<u8, CommandError> {
                             .iter()
                             .map(|p| format!("{}={}", p.name, p.value))
                             .collect();
-                        println!("  {:<14} {}", w.name, w.description);
-                        println!(
+                        say!("  {:<14} {}", w.name, w.description);
+                        say!(
                             "  {:<14} unit: {}; params: {}",
                             "",
                             w.unit,

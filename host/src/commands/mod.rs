@@ -1,5 +1,14 @@
 //! The subcommands, each a short story over the library.
 
+/// `println!` that doesn't panic when stdout is closed early (e.g. `wasmbench list | head`): the
+/// output is for a reader who has gone, and the run's files are already written.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 pub mod ab;
 pub mod compare;
 pub mod list;

@@ -25,6 +25,6 @@ pub fn run(args: &ReportArgs) -> Result<u8, CommandError> {
         .unwrap_or_else(|| args.results.with_file_name(html::FILE_NAME));
     html::write(&out, &results, comparison.as_ref())
         .with_context(|| format!("writing the report for {}", args.results.display()))?;
-    println!("report: {}", out.display());
+    say!("report: {}", out.display());
     Ok(exit::OK)
 }

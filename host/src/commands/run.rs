@@ -79,11 +79,11 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
         write_json_atomically(&results_path, &results)
             .with_context(|| format!("writing {}", results_path.display()))?;
 
-        println!(
+        say!(
             "{}",
             terminal::render(&results, use_color(std::io::stdout().is_terminal()))
         );
-        println!("\nresults: {}", results_path.display());
+        say!("\nresults: {}", results_path.display());
         if interrupted {
             eprintln!(
                 "interrupted: results of the {} finished benches are in {}",
@@ -99,7 +99,7 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
         if let Some(name) = &args.save_baseline {
             let path = baseline_path(name, &args.baseline_dir);
             save_baseline(&results, &path)?;
-            println!("baseline saved: {}", path.display());
+            say!("baseline saved: {}", path.display());
         }
         if let Some(baseline) = &baseline {
             let (_, verdict_code) = conclude(baseline, &results, None, &policy, &out_dir)?;
@@ -115,7 +115,7 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
             )?;
         }
         let report = out_dir.join(crate::report::html::FILE_NAME);
-        println!("report: {}", report.display());
+        say!("report: {}", report.display());
         Ok(if interrupted { exit::INTERRUPTED } else { code })
     })
 }

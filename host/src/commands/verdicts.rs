@@ -87,7 +87,7 @@ pub fn conclude(
     out_dir: &Path,
 ) -> Result<(Comparison, Option<u8>)> {
     let comparison = compare(old, new, policy.thresholds.as_ref(), pairs);
-    println!(
+    say!(
         "\n{}",
         terminal::render_comparison(&comparison, use_color(std::io::stdout().is_terminal()))
     );
@@ -110,7 +110,7 @@ pub fn conclude(
         writeln!(file, "{text}")?;
     }
     for path in &written {
-        println!("wrote {}", path.display());
+        say!("wrote {}", path.display());
     }
     let code = comparison.any(&policy.fail_on).then_some(exit::REGRESSION);
     Ok((comparison, code))
