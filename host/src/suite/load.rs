@@ -345,46 +345,37 @@ impl RawSettings {
     ) -> Result<Settings, SuiteError> {
         let key = |name: &str| Some(format!("{key_prefix}{name}"));
         let mut s = base.clone();
-        if let Some(v) = &self.warmup {
-            if *v.get_ref() > MAX_SAMPLES {
-                return Err(ctx.error(
-                    Some(v.span()),
-                    key("warmup"),
-                    format!("must be at most {MAX_SAMPLES}"),
-                ));
+        // Counts within a range; the message names the range the way a user writes it.
+        let count = |v: &Option<Spanned<u32>>,
+                     name: &str,
+                     range: std::ops::RangeInclusive<u32>,
+                     target: &mut u32| {
+            let Some(v) = v else { return Ok(()) };
+            if !range.contains(v.get_ref()) {
+                let message = if *range.start() == 0 {
+                    format!("must be at most {}", range.end())
+                } else {
+                    format!("must be between {} and {}", range.start(), range.end())
+                };
+                return Err(ctx.error(Some(v.span()), key(name), message));
             }
-            s.warmup = *v.get_ref();
-        }
-        if let Some(v) = &self.samples {
-            if *v.get_ref() == 0 || *v.get_ref() > MAX_SAMPLES {
-                return Err(ctx.error(
-                    Some(v.span()),
-                    key("samples"),
-                    format!("must be between 1 and {MAX_SAMPLES}"),
-                ));
-            }
-            s.samples = *v.get_ref();
-        }
-        if let Some(v) = &self.fuel_iterations {
-            if *v.get_ref() == 0 || *v.get_ref() > MAX_SAMPLES {
-                return Err(ctx.error(
-                    Some(v.span()),
-                    key("fuel_iterations"),
-                    format!("must be between 1 and {MAX_SAMPLES}"),
-                ));
-            }
-            s.fuel_iterations = *v.get_ref();
-        }
-        if let Some(v) = &self.instances {
-            if *v.get_ref() == 0 || *v.get_ref() > MAX_INSTANCES {
-                return Err(ctx.error(
-                    Some(v.span()),
-                    key("instances"),
-                    format!("must be between 1 and {MAX_INSTANCES}"),
-                ));
-            }
-            s.instances = *v.get_ref();
-        }
+            *target = *v.get_ref();
+            Ok(())
+        };
+        count(&self.warmup, "warmup", 0..=MAX_SAMPLES, &mut s.warmup)?;
+        count(&self.samples, "samples", 1..=MAX_SAMPLES, &mut s.samples)?;
+        count(
+            &self.fuel_iterations,
+            "fuel_iterations",
+            1..=MAX_SAMPLES,
+            &mut s.fuel_iterations,
+        )?;
+        count(
+            &self.instances,
+            "instances",
+            1..=MAX_INSTANCES,
+            &mut s.instances,
+        )?;
         if let Some(v) = &self.thresholds {
             let base = s.thresholds.unwrap_or_default();
             s.thresholds = Some(
