@@ -48,7 +48,7 @@ pub fn count(n: f64) -> String {
 }
 
 /// Three significant digits, without trailing noise: 1.23, 12.3, 123.
-fn three_digits(value: f64) -> String {
+pub(crate) fn three_digits(value: f64) -> String {
     if value == 0.0 {
         "0".into()
     } else if value.abs() >= 100.0 {

@@ -16,6 +16,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::analysis::stats::quantile_sorted;
+use crate::report::format::three_digits;
 
 /// The font family plotters writes into `<text>`; the browser resolves it.
 const FONT: &str = "sans-serif";
@@ -301,15 +302,9 @@ fn tick_label(value: f64, step: f64) -> String {
     }
 }
 
-/// Three significant digits: 1.23, 12.3, 123, 1234.
-fn three_digits(value: f64) -> String {
-    if value.abs() >= 100.0 {
-        format!("{value:.0}")
-    } else if value.abs() >= 10.0 {
-        format!("{value:.1}")
-    } else {
-        format!("{value:.2}")
-    }
+/// Small annotation text in `color`, anchored at (`h`, `v`) of its position.
+fn small_text(color: &RGBColor, h: HPos, v: VPos) -> TextStyle<'static> {
+    (FONT, SMALL).into_font().color(color).pos(Pos::new(h, v))
 }
 
 /// Width of the row-label area for these labels (plotters can't measure text without fonts).
@@ -534,10 +529,7 @@ pub fn box_rows(rows: &[BoxRow], axis: &str, scale: &Scale) -> Result<String> {
         for (i, row) in rows.iter().enumerate() {
             let y = i as f64;
             let color = rgb(row.color);
-            let note_style = (FONT, SMALL)
-                .into_font()
-                .color(&INK)
-                .pos(Pos::new(HPos::Left, VPos::Center));
+            let note_style = small_text(&INK, HPos::Left, VPos::Center);
             if row.samples.is_empty() {
                 let at = if log { values.lo } else { 0.0 };
                 area.draw(
@@ -695,10 +687,7 @@ pub fn bar_rows(rows: &[BarRow], axis: &str, scale: &Scale, width: u32) -> Resul
                     + Text::new(
                         row.note.clone(),
                         (8, 0),
-                        (FONT, SMALL)
-                            .into_font()
-                            .color(&color)
-                            .pos(Pos::new(HPos::Left, VPos::Center)),
+                        small_text(&color, HPos::Left, VPos::Center),
                     )),
             )
             .map_err(draw_err)?;
@@ -833,10 +822,7 @@ pub fn lines(
                         + Text::new(
                             label.clone(),
                             (-4, -3),
-                            (FONT, SMALL)
-                                .into_font()
-                                .color(&MUTED)
-                                .pos(Pos::new(HPos::Right, VPos::Bottom)),
+                            small_text(&MUTED, HPos::Right, VPos::Bottom),
                         )),
                 )
                 .map_err(draw_err)?;
@@ -1006,14 +992,7 @@ pub fn histogram(samples: &[f64], color: Rgb, axis: &str, scale: &Scale) -> Resu
             .plotting_area()
             .draw(
                 &(EmptyElement::at((median, top * 1.15))
-                    + Text::new(
-                        "median",
-                        (4, 2),
-                        (FONT, SMALL)
-                            .into_font()
-                            .color(&INK)
-                            .pos(Pos::new(HPos::Left, VPos::Top)),
-                    )),
+                    + Text::new("median", (4, 2), small_text(&INK, HPos::Left, VPos::Top))),
             )
             .map_err(draw_err)?;
         root.present().map_err(draw_err)?;
@@ -1130,10 +1109,7 @@ pub fn ratio_rows(rows: &[RatioRow], band: f64) -> Result<String> {
                     + Text::new(
                         row.note.clone(),
                         (10, 0),
-                        (FONT, SMALL)
-                            .into_font()
-                            .color(&INK)
-                            .pos(Pos::new(HPos::Left, VPos::Center)),
+                        small_text(&INK, HPos::Left, VPos::Center),
                     )),
             )
             .map_err(draw_err)?;
