@@ -1,8 +1,12 @@
-//! What the engine instrumentation costs: the `cpu` plugin's `fib` workload (n = 20, call-heavy) on
-//! an engine with neither fuel nor epochs (`bare`), with epochs only (`epoch`, the timed pass), and
-//! with both (`fuel+epoch`, the metered pass); plus the `misbehave` plugin's `noop` on the epoch
-//! engine, the cost of one call through the harness's call path.
+//! What the harness's timed pass costs against a raw wasmtime call of the same export, and what
+//! engine instrumentation would cost:
+//! - `raw`: `bench.run()` through the generated bindings on an engine with neither fuel nor epochs;
+//! - `timed-pass`: the same call through the harness's own call path on its timed engine
+//!   (`wasmbench::runner::TimedProbe`, exactly what a worker process does for one sample);
+//! - `epoch`, `fuel+epoch`: raw calls on instrumented engines (the metered pass has both).
 //!
+//! Workloads: `cpu/fib` (n = 20, call-heavy), `calibrate/spin` (a tight arithmetic loop), and
+//! `misbehave/noop` (an empty iteration: the per-iteration overhead of the call path itself).
 //! Each criterion iteration is one `bench.run()` call into an already set-up bench, with the store
 //! reset the way the harness does before every call (fuel refilled, epoch deadline pushed out).
 //!
@@ -20,8 +24,9 @@ use wasmtime::{Engine, Store};
 use wasmbench::capability::{HostState, Lending};
 use wasmbench::engine::instrumented_config;
 use wasmbench::plugin::PluginLocator;
-use wasmbench::plugin::bindings::{Param, Plugin, PluginPre};
-use wasmbench::runner::host_linker;
+use wasmbench::plugin::bindings::{Plugin, PluginPre};
+use wasmbench::runner::{TimedProbe, host_linker};
+use wasmbench::suite::Limits;
 
 /// Fuel put back before every call on the metered engine; far more than any call here uses.
 const FUEL: u64 = 1 << 40;
@@ -71,13 +76,7 @@ impl Loaded {
 
         let mut store = Store::new(&engine, HostState::new(&Lending::default(), MEMORY_LIMIT)?);
         store.limiter(|s| &mut s.limiter);
-        let params: Vec<Param> = params
-            .iter()
-            .map(|&(name, value)| Param {
-                name: name.into(),
-                value: value.into(),
-            })
-            .collect();
+        let params = wasmbench::plugin::params(params.iter().copied());
         let mut loaded = rt.block_on(async {
             reset(&mut store, fuel, epochs)?;
             let plugin = pre
@@ -153,35 +152,87 @@ fn runtime() -> Runtime {
         .expect("building the tokio runtime")
 }
 
+/// Times `iters` consecutive samples of the harness's timed pass.
+fn time_probe(probe: &mut TimedProbe, rt: &Runtime, iters: u64) -> Duration {
+    rt.block_on(async {
+        let start = Instant::now();
+        for _ in 0..iters {
+            black_box(probe.iterate().await.expect("timed-pass call failed"));
+        }
+        start.elapsed()
+    })
+}
+
+/// The harness's timed pass on `plugin/workload`, checked to return `checksum` when given.
+fn probe(rt: &Runtime, plugin: &str, workload: &str, params: &[(&str, &str)]) -> TimedProbe {
+    let path = PluginLocator::default()
+        .find(plugin)
+        .unwrap_or_else(|| panic!("plugin `{plugin}` not found (is it built?)"));
+    let limits = Limits {
+        fuel: FUEL,
+        memory_bytes: MEMORY_LIMIT,
+        deadline: Duration::from_secs(60),
+    };
+    let mut probe = rt
+        .block_on(TimedProbe::open(&path, workload, params, limits))
+        .unwrap_or_else(|e| panic!("{plugin}/{workload} on the timed pass: {e:#}"));
+    rt.block_on(probe.iterate())
+        .expect("a first timed-pass call");
+    probe
+}
+
+/// One group: `raw` and `timed-pass` always, and the instrumented engines when `instrumented`.
+fn compare(
+    c: &mut Criterion,
+    rt: &Runtime,
+    (plugin, workload, params): (&str, &str, &[(&str, &str)]),
+    checksum: Option<u64>,
+    instrumented: bool,
+) {
+    let label = params
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    let mut group = c.benchmark_group(format!("{plugin}/{workload}({label})"));
+    group
+        .measurement_time(Duration::from_secs(3))
+        .sample_size(30);
+    let mut engines = vec![("raw", false, false)];
+    if instrumented {
+        engines.extend([("epoch", false, true), ("fuel+epoch", true, true)]);
+    }
+    for (name, fuel, epochs) in engines {
+        let mut loaded = Loaded::open(rt, fuel, epochs, plugin, workload, params)
+            .unwrap_or_else(|e| panic!("{plugin}/{workload} on the {name} engine: {e:#}"));
+        let got = rt.block_on(loaded.run()).expect("a run");
+        if let Some(expected) = checksum {
+            assert_eq!(got, expected, "{plugin}/{workload} on the {name} engine");
+        }
+        group.bench_function(name, |b| b.iter_custom(|iters| loaded.time(rt, iters)));
+    }
+    let mut timed = probe(rt, plugin, workload, params);
+    if let Some(expected) = checksum {
+        assert_eq!(rt.block_on(timed.iterate()).expect("a run"), expected);
+    }
+    group.bench_function("timed-pass", |b| {
+        b.iter_custom(|iters| time_probe(&mut timed, rt, iters))
+    });
+    group.finish();
+}
+
 fn engine_overhead(c: &mut Criterion) {
     let rt = runtime();
     let n = FIB_N.to_string();
-
-    let mut group = c.benchmark_group(format!("cpu/fib(n={FIB_N})"));
-    group
-        .measurement_time(Duration::from_secs(3))
-        .sample_size(30);
-    for (name, fuel, epochs) in [
-        ("bare", false, false),
-        ("epoch", false, true),
-        ("fuel+epoch", true, true),
-    ] {
-        let mut loaded = Loaded::open(&rt, fuel, epochs, "cpu", "fib", &[("n", &n)])
-            .unwrap_or_else(|e| panic!("cpu/fib on the {name} engine: {e:#}"));
-        let checksum = rt.block_on(loaded.run()).expect("fib run");
-        assert_eq!(checksum, FIB_20, "fib({FIB_N}) on the {name} engine");
-        group.bench_function(name, |b| b.iter_custom(|iters| loaded.time(&rt, iters)));
-    }
-    group.finish();
-
-    let mut group = c.benchmark_group("misbehave/noop");
-    group
-        .measurement_time(Duration::from_secs(3))
-        .sample_size(30);
-    let mut loaded = Loaded::open(&rt, false, true, "misbehave", "noop", &[])
-        .unwrap_or_else(|e| panic!("misbehave/noop on the epoch engine: {e:#}"));
-    group.bench_function("epoch", |b| b.iter_custom(|iters| loaded.time(&rt, iters)));
-    group.finish();
+    compare(c, &rt, ("cpu", "fib", &[("n", &n)]), Some(FIB_20), true);
+    compare(
+        c,
+        &rt,
+        ("calibrate", "spin", &[("iterations", "100000")]),
+        None,
+        true,
+    );
+    compare(c, &rt, ("misbehave", "noop", &[]), None, false);
 }
 
 criterion_group!(benches, engine_overhead);

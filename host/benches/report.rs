@@ -11,7 +11,6 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 use wasmbench::analysis::compare::compare;
-use wasmbench::analysis::stats::summarize;
 use wasmbench::report::html;
 use wasmbench::results::{
     BenchResult, Environment, FuelResult, MemoryResult, ParallelResult, Phases, RunResults,
@@ -40,10 +39,10 @@ fn bench(g: usize, k: usize, rng: &mut Lcg, slower: f64) -> BenchResult {
         .map(|_| (base * (0.95 + 0.1 * rng.next())) as u64)
         .collect();
     let failed = g % 9 == 4 && k == 4;
-    let wall = (!failed).then(|| WallResult {
-        summary: summarize(&samples.iter().map(|&s| s as f64).collect::<Vec<_>>()).unwrap(),
-        samples: samples.clone(),
-    });
+    // Three executions of the samples, as a default run has.
+    let wall = (!failed)
+        .then(|| WallResult::from_executions(samples.chunks(7).map(<[u64]>::to_vec).collect()))
+        .flatten();
     let leaky = g % 7 == 3 && k == 0;
     let per_iteration: Vec<u64> = (0..20u64)
         .map(|i| (1 << 20) + if leaky { i * 300_000 } else { 0 })
@@ -121,6 +120,7 @@ fn bench(g: usize, k: usize, rng: &mut Lcg, slower: f64) -> BenchResult {
             speedup: Some(1.6),
         }),
         thresholds: None,
+        timing: None,
     }
 }
 

@@ -48,6 +48,19 @@ pub enum Command {
     Ab(AbArgs),
     /// Write the HTML report of a results file (and its comparison with a baseline).
     Report(ReportArgs),
+    /// Internal: run one execution's job from stdin (started by the harness itself).
+    #[command(name = "__worker", hide = true)]
+    Worker,
+}
+
+/// How the timed pass is run.
+#[derive(Debug, Args, Clone)]
+pub struct MeasureArgs {
+    /// Fresh worker processes per bench, each running warm-up and samples, interleaved across
+    /// benches [default: the suite's `executions`, else 3]. Wall-time verdicts between separate
+    /// runs gate only with 2 or more.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub executions: Option<u32>,
 }
 
 /// How comparisons decide and report.
@@ -62,6 +75,10 @@ pub struct CompareArgs {
     /// List unchanged benches in comparison.md too.
     #[arg(long)]
     pub all: bool,
+    /// When wall time between separate runs may fail the job: `auto` when both sides have two or
+    /// more executions (or the run is a paired A/B), `always` even from a single execution.
+    #[arg(long, value_name = "auto|always", default_value = "auto")]
+    pub wall_gating: String,
 }
 
 #[derive(Debug, Args)]
@@ -94,6 +111,8 @@ pub struct AbArgs {
     /// Seed of the shuffled base/head order within each round.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    #[command(flatten)]
+    pub measure: MeasureArgs,
     /// No progress output.
     #[arg(long, short)]
     pub quiet: bool,
@@ -125,6 +144,8 @@ pub struct RunArgs {
     /// Where named baselines live.
     #[arg(long, default_value = "reports/baselines")]
     pub baseline_dir: PathBuf,
+    #[command(flatten)]
+    pub measure: MeasureArgs,
     #[command(flatten)]
     pub compare: CompareArgs,
     #[command(flatten)]

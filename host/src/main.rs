@@ -14,12 +14,24 @@ fn main() -> ExitCode {
         Command::Compare(args) => commands::compare::run(args),
         Command::Ab(args) => commands::ab::run(args),
         Command::Report(args) => commands::report::run(args),
+        Command::Worker => return worker(),
     };
     match outcome {
         Ok(code) => cli::code(code),
         Err(failure) => {
             eprintln!("error: {:#}", failure.error);
             cli::code(failure.code)
+        }
+    }
+}
+
+/// A worker process: one execution's job from stdin, its events on stdout.
+fn worker() -> ExitCode {
+    match wasmbench::runner::worker::serve() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("wasmbench worker: {error:#}");
+            cli::code(cli::exit::INPUT)
         }
     }
 }

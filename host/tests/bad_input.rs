@@ -479,14 +479,14 @@ fn malformed_results_are_refused_with_the_file_named() {
     let empty = refused(dir, "empty.json", b"");
     assert!(empty.contains("not valid JSON"), "{empty}");
 
-    let newer = good.replacen("\"schema_version\": 1", "\"schema_version\": 2", 1);
+    let newer = good.replacen("\"schema_version\": 2", "\"schema_version\": 3", 1);
     let error = refused(dir, "newer.json", newer.as_bytes());
     assert!(
-        error.contains("results schema version 2") && error.contains("reads version 1"),
+        error.contains("results schema version 3") && error.contains("reads versions 1 and 2"),
         "{error}"
     );
 
-    let stringly = good.replacen("\"schema_version\": 1", "\"schema_version\": \"1\"", 1);
+    let stringly = good.replacen("\"schema_version\": 2", "\"schema_version\": \"2\"", 1);
     let error = refused(dir, "stringly.json", stringly.as_bytes());
     assert!(error.contains("schema_version"), "{error}");
 
@@ -552,9 +552,9 @@ fn compare_refuses_malformed_results_files() {
         ),
         (
             "newer.json",
-            good.replacen("\"schema_version\": 1", "\"schema_version\": 2", 1)
+            good.replacen("\"schema_version\": 2", "\"schema_version\": 3", 1)
                 .into_bytes(),
-            "schema version 2",
+            "schema version 3",
         ),
         (
             "package.json",

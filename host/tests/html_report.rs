@@ -351,6 +351,11 @@ fn steady_wall(results: &mut Value, id: &str, factor: f64) {
     for s in wall["samples"].as_array_mut().unwrap() {
         *s = Value::from(value as u64);
     }
+    for execution in wall["executions"].as_array_mut().unwrap() {
+        for s in execution.as_array_mut().unwrap() {
+            *s = Value::from(value as u64);
+        }
+    }
     for key in [
         "min",
         "max",

@@ -10,7 +10,7 @@ use common::Harness;
 use serde_json::Value;
 
 /// Three quick benches, then slow ones: a signal lands while the slow ones run.
-const SUITE: &str = "[suite]\nname = \"slow\"\n[defaults]\nsamples = 2\nwarmup = 0\nfuel_iterations = 1\n\
+const SUITE: &str = "[suite]\nname = \"slow\"\n[defaults]\nsamples = 2\nwarmup = 0\nfuel_iterations = 1\nexecutions = 1\n\
     [[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\nparams = { n = 10 }\n\
     [[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\nparams = { n = 11 }\n\
     [[bench]]\nplugin = \"misbehave\"\nworkload = \"sleep\"\nparams = { ms = 400 }\nsamples = 20\n\

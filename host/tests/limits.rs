@@ -131,6 +131,59 @@ deadline = "300ms"
     );
 }
 
+/// The timed pass has no instrumentation: a guest that loops only there (after passing the counting
+/// pass) is stopped by killing its worker process at the deadline. The samples before it are kept,
+/// and the next bench runs as usual.
+#[test]
+fn a_runaway_in_the_timed_pass_is_stopped_by_killing_its_worker() {
+    let h = Harness::new();
+    let run = h.run_suite(
+        r#"
+[defaults]
+warmup = 0
+samples = 4
+fuel_iterations = 1
+executions = 2
+deadline = "300ms"
+
+[[bench]]
+plugin = "misbehave"
+workload = "spin-later"
+params = { after = 2 }
+
+[[bench]]
+plugin = "misbehave"
+workload = "noop"
+"#,
+        &[],
+    );
+    run.assert_code(1);
+    let spin = run.bench("misbehave/spin-later[after=2]");
+    assert_eq!(status(spin), "timeout", "{}", message(spin));
+    assert!(
+        message(spin).contains("300ms") && message(spin).contains("worker process was stopped"),
+        "{}",
+        message(spin)
+    );
+    // The counting pass's instance ran 1 iteration; the worker's ran 2 before it spun.
+    assert_eq!(spin["wall_ns"]["samples"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        spin["timing"]["executions"], 1,
+        "a failed bench runs no further execution"
+    );
+    let noop = run.bench("misbehave/noop");
+    assert_eq!(status(noop), "ok", "{}", message(noop));
+    assert_eq!(noop["timing"]["executions"], 2);
+    assert_eq!(noop["timing"]["instrumentation"], serde_json::json!([]));
+    assert_eq!(noop["wall_ns"]["executions"].as_array().unwrap().len(), 2);
+    assert_eq!(noop["wall_ns"]["samples"].as_array().unwrap().len(), 8);
+    assert!(
+        run.elapsed < Duration::from_secs(10),
+        "took {:?}",
+        run.elapsed
+    );
+}
+
 /// A guest parked in a host call (WASI sleep) can't be stopped by epoch interruption; the host's
 /// own timeout must end it.
 #[test]
@@ -320,7 +373,8 @@ fn assert_mixed_results(run: &common::Run) {
     for id in ["good-1", "good-2"] {
         let good = run.bench(id);
         assert_eq!(good["met_expectation"], true, "{good:#}");
-        assert_eq!(good["wall_ns"]["samples"].as_array().unwrap().len(), 3);
+        // 3 samples in each of the default 3 executions.
+        assert_eq!(good["wall_ns"]["samples"].as_array().unwrap().len(), 9);
     }
 }
 

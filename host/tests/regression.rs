@@ -165,14 +165,16 @@ fn every_output_format_has_its_documented_shape() {
     }
 }
 
-#[test]
-fn ab_of_identical_plugins_is_quiet() {
-    let h = Harness::new();
-    let suite = h.suite("reg.toml", SUITE);
+/// `wasmbench ab SUITE` with this workspace's own plugins as the base: an A/A run.
+fn ab_against_the_same_plugins(
+    h: &Harness,
+    suite: &Path,
+    out: &Path,
+    fail_on: &str,
+) -> common::Run {
     let plugins =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/wasm-plugins/wasm32-wasip2/release");
-    let out = h.path().join("ab");
-    let run = h.wasmbench(&[
+    h.wasmbench(&[
         "ab",
         suite.to_str().unwrap(),
         "--base",
@@ -181,8 +183,16 @@ fn ab_of_identical_plugins_is_quiet() {
         "--out",
         out.to_str().unwrap(),
         "--fail-on",
-        "regressed,failed,missing",
-    ]);
+        fail_on,
+    ])
+}
+
+#[test]
+fn ab_of_identical_plugins_is_quiet() {
+    let h = Harness::new();
+    let suite = h.suite("reg.toml", SUITE);
+    let out = h.path().join("ab");
+    let run = ab_against_the_same_plugins(&h, &suite, &out, "regressed,failed,missing");
     // Fuel and memory must agree exactly; wall time may differ by chance, but an A/A run on a quiet
     // machine rarely crosses both the 95% interval and the 5% effect size.
     let comparison = read_json(&out.join("comparison.json"));
@@ -238,7 +248,7 @@ fn missing_or_incompatible_baselines_are_input_errors() {
     let text = std::fs::read_to_string(&baseline).unwrap();
     std::fs::write(
         &baseline,
-        text.replace("\"schema_version\": 1", "\"schema_version\": 99"),
+        text.replace("\"schema_version\": 2", "\"schema_version\": 99"),
     )
     .unwrap();
     let run = h.run(&other, &["--baseline", "theirs"]);
@@ -260,4 +270,154 @@ fn missing_or_incompatible_baselines_are_input_errors() {
     // Bad thresholds and verdict names.
     h.run(&suite, &["--threshold", "speed=5%"]).assert_code(2);
     h.run(&suite, &["--fail-on", "worse"]).assert_code(2);
+}
+
+/// Divides every wall-time number of a results file by 10, so the next run looks ten times as slow
+/// (far beyond the noise of a debug build on a busy test machine).
+fn speed_up_wall_times(path: &Path) {
+    edit_results(path, |bench| {
+        let wall = &mut bench["wall_ns"];
+        let faster = |v: &mut Value| *v = Value::from(v.as_u64().unwrap() / 10);
+        wall["samples"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .for_each(faster);
+        for execution in wall["executions"].as_array_mut().unwrap() {
+            execution
+                .as_array_mut()
+                .unwrap()
+                .iter_mut()
+                .for_each(faster);
+        }
+        let median = wall["summary"]["median"].as_f64().unwrap();
+        wall["summary"]["median"] = Value::from(median / 10.0);
+    });
+}
+
+fn wall_metric(comparison: &Value, id: &str) -> Value {
+    let bench = comparison["comparison"]["benches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["id"] == id)
+        .unwrap_or_else(|| panic!("no bench {id} in {comparison}"));
+    bench["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["metric"] == "wall")
+        .unwrap_or_else(|| panic!("no wall metric in {bench}"))
+        .clone()
+}
+
+/// Between separate runs, wall time fails the job only when both sides have two or more executions;
+/// from a single execution it is reported, marked not gating (unless `--wall-gating always`); one
+/// sample is `insufficient-data`, never a change.
+#[test]
+fn wall_time_gates_only_with_executions_on_both_sides() {
+    let h = Harness::new();
+    let suite = h.suite("reg.toml", SUITE);
+
+    h.run(&suite, &["--executions", "1", "--save-baseline", "one"])
+        .assert_code(0);
+    let one = h.path().join("reports/baselines/one.json");
+    speed_up_wall_times(&one);
+    let run = h.run(&suite, &["--executions", "1", "--baseline", "one"]);
+    run.assert_code(0);
+    let comparison = read_json(&run.out.as_ref().unwrap().join("comparison.json"));
+    let wall = wall_metric(&comparison, "cpu/fib[n=18]");
+    assert_eq!(wall["verdict"], "regressed", "{wall}");
+    assert_eq!(wall["gating"], false, "{wall}");
+    let markdown =
+        std::fs::read_to_string(run.out.as_ref().unwrap().join("comparison.md")).unwrap();
+    assert!(markdown.contains("not gating"), "{markdown}");
+    h.run(
+        &suite,
+        &[
+            "--executions",
+            "1",
+            "--baseline",
+            "one",
+            "--wall-gating",
+            "always",
+        ],
+    )
+    .assert_code(3);
+
+    h.run(&suite, &["--executions", "2", "--save-baseline", "two"])
+        .assert_code(0);
+    let two = h.path().join("reports/baselines/two.json");
+    let saved = read_json(&two);
+    let fib = &saved["benches"][0];
+    assert_eq!(fib["wall_ns"]["executions"].as_array().unwrap().len(), 2);
+    assert_eq!(fib["wall_ns"]["summary"]["executions"], 2);
+    assert_eq!(fib["timing"]["isolation"], "worker-process");
+    speed_up_wall_times(&two);
+    let run = h.run(&suite, &["--executions", "2", "--baseline", "two"]);
+    run.assert_code(3);
+    let comparison = read_json(&run.out.as_ref().unwrap().join("comparison.json"));
+    let wall = wall_metric(&comparison, "cpu/fib[n=18]");
+    assert_eq!(
+        (wall["verdict"].clone(), wall["gating"].clone()),
+        ("regressed".into(), true.into())
+    );
+
+    // One sample on the old side: nothing to judge.
+    edit_results(&two, |bench| {
+        let first = bench["wall_ns"]["samples"][0].clone();
+        bench["wall_ns"]["samples"] = Value::Array(vec![first.clone()]);
+        bench["wall_ns"]["executions"] = Value::Array(vec![Value::Array(vec![first])]);
+    });
+    let run = h.run(&suite, &["--executions", "2", "--baseline", "two"]);
+    run.assert_code(0);
+    let comparison = read_json(&run.out.as_ref().unwrap().join("comparison.json"));
+    assert_eq!(
+        wall_metric(&comparison, "cpu/fib[n=18]")["verdict"],
+        "insufficient-data"
+    );
+}
+
+/// `ab` of a bench that ends as expected on the base side but has nothing to time: each side keeps
+/// its own status (this once recorded the head side `ok` with no data).
+#[test]
+fn ab_keeps_each_sides_expected_failure() {
+    let h = Harness::new();
+    let suite = h.suite(
+        "ab.toml",
+        r#"
+[suite]
+name = "ab"
+[defaults]
+samples = 4
+warmup = 1
+fuel_iterations = 1
+executions = 2
+[fixtures]
+"big.bin" = { size = "8 MiB", seed = 2 }
+[[bench]]
+plugin = "fs-read"
+workload = "blocking"
+params = { file = "big.bin" }
+memory = "4 MiB"
+expect = "memory-limit"
+[[bench]]
+plugin = "cpu"
+workload = "fib"
+params = { n = 15 }
+"#,
+    );
+    let out = h.path().join("ab");
+    let run = ab_against_the_same_plugins(&h, &suite, &out, "failed,missing");
+    run.assert_code(0);
+    let id = "fs-read/blocking[file=big.bin]";
+    for side in ["results.json", "base/results.json"] {
+        let results = read_json(&out.join(side));
+        let bench = common::bench(&results, id);
+        assert_eq!(bench["status"], "memory-limit", "{side}: {bench}");
+        let fib = common::bench(&results, "cpu/fib[n=15]");
+        assert_eq!(fib["status"], "ok", "{side}: {fib}");
+        assert_eq!(fib["timing"]["executions"], 2, "{side}: {fib}");
+    }
+    assert!(out.join("journal.jsonl").is_file());
 }

@@ -35,7 +35,7 @@ fn schema_is_a_valid_draft_2020_12_schema() {
     if let Err(e) = jsonschema::meta::validate(&schema) {
         panic!("the results schema violates its meta-schema: {e}");
     }
-    assert_eq!(schema["properties"]["schema_version"]["const"], 1);
+    assert_eq!(schema["properties"]["schema_version"]["const"], 2);
     assert_eq!(
         schema["$defs"]["status"]["enum"],
         json!([
@@ -194,7 +194,7 @@ fn schema_rejects_malformed_results() {
         ("unknown status", |r| {
             r["benches"][0]["status"] = json!("exploded")
         }),
-        ("other schema version", |r| r["schema_version"] = json!(2)),
+        ("other schema version", |r| r["schema_version"] = json!(3)),
         ("extra top-level field", |r| r["extra"] = json!(true)),
         ("extra bench field", |r| {
             r["benches"][0]["surprise"] = json!(1)

@@ -3,9 +3,16 @@
 //!
 //! - fuel and peak memory are deterministic for a given wasm and settings: compared exactly, with a
 //!   relative tolerance;
+//!   fuel that varies (concurrent I/O, nondeterministic modules) is called only beyond the spread
+//!   both sides showed;
 //! - wall time is noisy: a regression needs a 95% bootstrap interval of the ratio of medians that
-//!   lies wholly above 1 (significance) *and* a point ratio above 1 + threshold (effect size). A/B
-//!   runs use the median of per-pair ratios, which cancels drift shared by both sides of a pair.
+//!   lies wholly above 1 (significance) *and* a point ratio above 1 + threshold (effect size). The
+//!   interval is two-level (executions, then samples), so it includes the variation between fresh
+//!   processes that separate runs show. A/B runs use the median of per-pair ratios, which cancels
+//!   drift shared by both sides of a pair.
+//! - A wall-time verdict between separate runs gates (can fail the job) only when both sides have
+//!   at least two executions; otherwise it is shown, marked not gating. Too few samples give
+//!   `insufficient-data`, never a zero-width interval called a change.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -13,8 +20,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use super::stats::{bootstrap_ci, median_of, ratio_of_medians_ci};
-use crate::results::{BenchResult, RunResults, Status};
+use super::stats::{hierarchical_ci, hierarchical_ratio_ci, median_of};
+use crate::results::{BenchResult, FuelResult, RunResults, Status};
 
 /// What is compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -51,16 +58,19 @@ pub enum Verdict {
     New,
     /// Better beyond the threshold.
     Improved,
+    /// Too few samples on a side to tell (e.g. one wall-time sample).
+    InsufficientData,
     Unchanged,
 }
 
 impl Verdict {
-    pub const ALL: [Verdict; 6] = [
+    pub const ALL: [Verdict; 7] = [
         Verdict::Regressed,
         Verdict::Failed,
         Verdict::Missing,
         Verdict::New,
         Verdict::Improved,
+        Verdict::InsufficientData,
         Verdict::Unchanged,
     ];
 
@@ -71,6 +81,7 @@ impl Verdict {
             Verdict::Missing => "missing",
             Verdict::New => "new",
             Verdict::Improved => "improved",
+            Verdict::InsufficientData => "insufficient-data",
             Verdict::Unchanged => "unchanged",
         }
     }
@@ -171,6 +182,28 @@ pub struct MetricChange {
     /// 95% confidence interval of the ratio (wall time only).
     pub ratio_ci: Option<(f64, f64)>,
     pub threshold: f64,
+    /// Whether this verdict counts for the bench's verdict and the exit code. False for wall time
+    /// between separate runs when a side has a single execution: shown, not enforced.
+    #[serde(default = "gating_default")]
+    pub gating: bool,
+    /// How the verdict was reached, e.g. `3 vs 3 executions`, `paired, 30 pairs`.
+    #[serde(default)]
+    pub basis: Option<String>,
+}
+
+fn gating_default() -> bool {
+    true
+}
+
+/// When a wall-time verdict between separate runs may fail the job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum WallGating {
+    /// When the between-execution variation is known: paired A/B, or two executions or more on
+    /// both sides.
+    #[default]
+    Auto,
+    /// Always, even from a single execution a side (noisy between separate runs).
+    Always,
 }
 
 /// One bench across the two runs.
@@ -184,6 +217,12 @@ pub struct BenchChange {
     pub verdict: Verdict,
     pub metrics: Vec<MetricChange>,
     pub note: Option<String>,
+}
+
+impl BenchChange {
+    fn gating_verdicts(&self) -> impl Iterator<Item = Verdict> + '_ {
+        self.metrics.iter().filter(|m| m.gating).map(|m| m.verdict)
+    }
 }
 
 /// How the two sides were measured.
@@ -207,18 +246,19 @@ pub struct Comparison {
 }
 
 impl Comparison {
+    /// Verdicts equal to `verdict`, of benches and of their gating metrics.
     pub fn count(&self, verdict: Verdict) -> usize {
         self.benches
             .iter()
-            .flat_map(|b| std::iter::once(b.verdict).chain(b.metrics.iter().map(|m| m.verdict)))
+            .flat_map(|b| std::iter::once(b.verdict).chain(b.gating_verdicts()))
             .filter(|v| *v == verdict)
             .count()
     }
 
-    /// Benches with any of `verdicts`, as a whole or in one metric.
+    /// Benches with any of `verdicts`, as a whole or in one gating metric.
     pub fn any(&self, verdicts: &[Verdict]) -> bool {
         self.benches.iter().any(|b| {
-            verdicts.contains(&b.verdict) || b.metrics.iter().any(|m| verdicts.contains(&m.verdict))
+            verdicts.contains(&b.verdict) || b.gating_verdicts().any(|v| verdicts.contains(&v))
         })
     }
 
@@ -246,8 +286,9 @@ impl Comparison {
     }
 }
 
-/// Per-bench wall-time pairs from an interleaved A/B run: (old ns, new ns), in run order.
-pub type Pairs = BTreeMap<String, Vec<(u64, u64)>>;
+/// Per-bench wall-time pairs from an interleaved A/B run: (old ns, new ns) per execution, in run
+/// order.
+pub type Pairs = BTreeMap<String, Vec<Vec<(u64, u64)>>>;
 
 /// Compares `new` against `old` bench by bench (matched by id). `overrides` replace every bench's
 /// thresholds; otherwise each bench uses its suite thresholds, else the defaults. With `pairs`, wall
@@ -257,6 +298,17 @@ pub fn compare(
     new: &RunResults,
     overrides: Option<&Thresholds>,
     pairs: Option<&Pairs>,
+) -> Comparison {
+    compare_with(old, new, overrides, pairs, WallGating::Auto)
+}
+
+/// [`compare`] with a choice of when wall time gates.
+pub fn compare_with(
+    old: &RunResults,
+    new: &RunResults,
+    overrides: Option<&Thresholds>,
+    pairs: Option<&Pairs>,
+    gating: WallGating,
 ) -> Comparison {
     let old_by_id: BTreeMap<&str, &BenchResult> =
         old.benches.iter().map(|b| (b.id.as_str(), b)).collect();
@@ -280,6 +332,7 @@ pub fn compare(
                 bench,
                 &thresholds,
                 pairs.and_then(|p| p.get(&bench.id)),
+                gating,
             ),
         };
         benches.push(change);
@@ -316,7 +369,8 @@ fn compare_bench(
     old: &BenchResult,
     new: &BenchResult,
     t: &Thresholds,
-    pairs: Option<&Vec<(u64, u64)>>,
+    pairs: Option<&Vec<Vec<(u64, u64)>>>,
+    gating: WallGating,
 ) -> BenchChange {
     let mut change = BenchChange {
         id: new.id.clone(),
@@ -346,12 +400,7 @@ fn compare_bench(
         return change;
     }
     if let (Some(a), Some(b)) = (&old.fuel, &new.fuel) {
-        change.metrics.push(exact(
-            Metric::Fuel,
-            a.per_iteration as f64,
-            b.per_iteration as f64,
-            t.fuel,
-        ));
+        change.metrics.push(fuel_change(a, b, t.fuel));
     }
     change.metrics.push(exact(
         Metric::Memory,
@@ -359,15 +408,10 @@ fn compare_bench(
         new.memory.peak_bytes as f64,
         t.memory,
     ));
-    if let Some(wall) = wall_change(old, new, t.wall, pairs) {
+    if let Some(wall) = wall_change(old, new, t.wall, pairs, gating) {
         change.metrics.push(wall);
     }
-    change.verdict = change
-        .metrics
-        .iter()
-        .map(|m| m.verdict)
-        .min()
-        .unwrap_or(Verdict::Unchanged);
+    change.verdict = change.gating_verdicts().min().unwrap_or(Verdict::Unchanged);
     if let Some(w) = new.wall_ns.as_ref().filter(|w| w.summary.noisy) {
         change.note = Some(format!(
             "noisy: median 95% CI spans {:.1}% of the median",
@@ -401,50 +445,117 @@ fn exact(metric: Metric, old: f64, new: f64, threshold: f64) -> MetricChange {
         ratio: Some(ratio),
         ratio_ci: None,
         threshold,
+        gating: true,
+        basis: None,
     }
+}
+
+/// Fuel: exact when both sides are deterministic; when either varies, a change must also lie
+/// beyond the spread of samples both sides showed (new's lowest above old's highest, or the
+/// reverse), so variation alone is never called a change.
+fn fuel_change(old: &FuelResult, new: &FuelResult, threshold: f64) -> MetricChange {
+    let mut change = exact(
+        Metric::Fuel,
+        old.per_iteration as f64,
+        new.per_iteration as f64,
+        threshold,
+    );
+    if !(old.varies || new.varies) {
+        return change;
+    }
+    let range = |f: &FuelResult| {
+        let min = f.samples.iter().copied().min().unwrap_or(f.per_iteration);
+        let max = f.samples.iter().copied().max().unwrap_or(f.per_iteration);
+        (min, max)
+    };
+    let ((old_min, old_max), (new_min, new_max)) = (range(old), range(new));
+    change.basis = Some(format!(
+        "varies: {old_min}–{old_max} vs {new_min}–{new_max}"
+    ));
+    let beyond = match change.verdict {
+        Verdict::Regressed => new_min > old_max,
+        Verdict::Improved => new_max < old_min,
+        _ => true,
+    };
+    if !beyond {
+        change.verdict = Verdict::Unchanged;
+    }
+    change
 }
 
 fn wall_change(
     old: &BenchResult,
     new: &BenchResult,
     threshold: f64,
-    pairs: Option<&Vec<(u64, u64)>>,
+    pairs: Option<&Vec<Vec<(u64, u64)>>>,
+    gating: WallGating,
 ) -> Option<MetricChange> {
     let (a, b) = (old.wall_ns.as_ref()?, new.wall_ns.as_ref()?);
-    let (ratio, ci) = match pairs.filter(|p| p.len() >= 2) {
+    let mut change = MetricChange {
+        metric: Metric::Wall,
+        verdict: Verdict::InsufficientData,
+        old: Some(a.summary.median),
+        new: Some(b.summary.median),
+        ratio: None,
+        ratio_ci: None,
+        threshold,
+        gating: true,
+        basis: None,
+    };
+    let paired = pairs.filter(|p| p.iter().map(Vec::len).sum::<usize>() > 0);
+    let (ratio, ci) = match paired {
         Some(pairs) => {
-            let ratios: Vec<f64> = pairs
+            let ratios: Vec<Vec<f64>> = pairs
                 .iter()
-                .filter(|(o, _)| *o > 0)
-                .map(|(o, n)| *n as f64 / *o as f64)
+                .map(|execution| {
+                    execution
+                        .iter()
+                        .filter(|(o, _)| *o > 0)
+                        .map(|(o, n)| *n as f64 / *o as f64)
+                        .collect()
+                })
                 .collect();
-            (median_of(&ratios), bootstrap_ci(&ratios, median_of))
+            let all: Vec<f64> = ratios.iter().flatten().copied().collect();
+            change.basis = Some(format!(
+                "paired: {} pairs in {} executions",
+                all.len(),
+                ratios.iter().filter(|r| !r.is_empty()).count()
+            ));
+            if all.len() < 2 {
+                return Some(change);
+            }
+            (median_of(&all), hierarchical_ci(&ratios, median_of))
         }
         None => {
-            let old_samples: Vec<f64> = a.samples.iter().map(|&x| x as f64).collect();
-            let new_samples: Vec<f64> = b.samples.iter().map(|&x| x as f64).collect();
+            let (old_runs, new_runs) = (a.executions_f64(), b.executions_f64());
+            let count = |runs: &[Vec<f64>]| runs.iter().filter(|r| !r.is_empty()).count();
+            let (old_n, new_n) = (count(&old_runs), count(&new_runs));
+            change.basis = Some(format!("{old_n} vs {new_n} executions"));
+            if a.samples.len() < 2 || b.samples.len() < 2 {
+                return Some(change);
+            }
+            if old_n < 2 || new_n < 2 {
+                change.gating = gating == WallGating::Always;
+                change.basis = Some(format!(
+                    "{old_n} vs {new_n} executions: not gating (between-run variation unknown)"
+                ));
+            }
             (
-                median_of(&new_samples) / median_of(&old_samples),
-                ratio_of_medians_ci(&old_samples, &new_samples),
+                b.summary.median / a.summary.median,
+                hierarchical_ratio_ci(&old_runs, &new_runs),
             )
         }
     };
-    let verdict = if ci.0 > 1.0 && ratio > 1.0 + threshold {
+    change.verdict = if ci.0 > 1.0 && ratio > 1.0 + threshold {
         Verdict::Regressed
     } else if ci.1 < 1.0 && ratio < 1.0 - threshold {
         Verdict::Improved
     } else {
         Verdict::Unchanged
     };
-    Some(MetricChange {
-        metric: Metric::Wall,
-        verdict,
-        old: Some(a.summary.median),
-        new: Some(b.summary.median),
-        ratio: Some(ratio),
-        ratio_ci: Some(ci),
-        threshold,
-    })
+    change.ratio = Some(ratio);
+    change.ratio_ci = Some(ci);
+    Some(change)
 }
 
 #[cfg(test)]

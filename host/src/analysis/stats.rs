@@ -1,5 +1,5 @@
-//! Statistics of samples: robust summaries, a bootstrap confidence interval for the median, Tukey
-//! outlier counts, and the growth trend of a series.
+//! Statistics of samples: robust summaries, bootstrap confidence intervals (two-level when samples
+//! come from several executions), Tukey outlier counts, and the growth trend of a series.
 //!
 //! The bootstrap is seeded, so the same samples always give the same interval.
 
@@ -15,12 +15,19 @@ pub const CONFIDENCE: f64 = 0.95;
 /// A summary is flagged noisy when its median's 95% interval is wider than this share of the median.
 pub const NOISY_CI_WIDTH: f64 = 0.10;
 
-/// Summary of `samples`; `None` when there are none.
+/// Summary of `samples` from one execution; `None` when there are none.
 pub fn summarize(samples: &[f64]) -> Option<Summary> {
-    if samples.is_empty() {
+    summarize_executions(&[samples.to_vec()])
+}
+
+/// Summary of the samples of several executions (fresh processes) pooled; the median's interval is
+/// a two-level bootstrap (see [`hierarchical_ci`]), so it includes the variation between
+/// executions. `None` when there are no samples.
+pub fn summarize_executions(executions: &[Vec<f64>]) -> Option<Summary> {
+    let mut sorted: Vec<f64> = executions.iter().flatten().copied().collect();
+    if sorted.is_empty() {
         return None;
     }
-    let mut sorted = samples.to_vec();
     sorted.sort_by(f64::total_cmp);
     let count = sorted.len();
     let mean = sorted.iter().sum::<f64>() / count as f64;
@@ -33,9 +40,10 @@ pub fn summarize(samples: &[f64]) -> Option<Summary> {
     let median = quantile_sorted(&sorted, 0.5);
     let mut deviations: Vec<f64> = sorted.iter().map(|x| (x - median).abs()).collect();
     deviations.sort_by(f64::total_cmp);
-    let (ci_low, ci_high) = bootstrap_ci(samples, median_of);
+    let (ci_low, ci_high) = hierarchical_ci(executions, median_of);
     Some(Summary {
         count,
+        executions: executions.iter().filter(|e| !e.is_empty()).count(),
         min: sorted[0],
         max: sorted[count - 1],
         mean,
@@ -84,37 +92,93 @@ pub fn bootstrap_ci(samples: &[f64], statistic: impl Fn(&[f64]) -> f64) -> (f64,
             statistic(&resample)
         })
         .collect();
-    estimates.sort_by(f64::total_cmp);
-    let tail = (1.0 - CONFIDENCE) / 2.0;
-    (
-        quantile_sorted(&estimates, tail),
-        quantile_sorted(&estimates, 1.0 - tail),
-    )
+    percentile_interval(&mut estimates)
 }
 
 /// Seeded percentile-bootstrap interval of median(new) / median(old) for two independent sample sets.
 pub fn ratio_of_medians_ci(old: &[f64], new: &[f64]) -> (f64, f64) {
-    if old.len() < 2 || new.len() < 2 {
-        let r = median_of(new) / median_of(old);
-        return (r, r);
+    hierarchical_ratio_ci(&[old.to_vec()], &[new.to_vec()])
+}
+
+/// Draws one two-level resample into `out`: as many executions as there are, with replacement, and
+/// within each drawn execution as many samples as it has, with replacement (Kalibera & Jones,
+/// "Rigorous benchmarking in reasonable time", ISMM 2013). With one execution this is the ordinary
+/// bootstrap.
+fn hierarchical_resample(rng: &mut ChaCha8Rng, executions: &[&[f64]], out: &mut Vec<f64>) {
+    out.clear();
+    for _ in 0..executions.len() {
+        let execution = executions[rng.random_range(0..executions.len())];
+        out.extend((0..execution.len()).map(|_| execution[rng.random_range(0..execution.len())]));
     }
-    let mut rng =
-        ChaCha8Rng::seed_from_u64(0x5eed_0001 ^ ((old.len() as u64) << 32) ^ new.len() as u64);
-    let (mut a, mut b) = (vec![0.0; old.len()], vec![0.0; new.len()]);
-    let mut ratios: Vec<f64> = (0..RESAMPLES)
+}
+
+fn non_empty(executions: &[Vec<f64>]) -> Vec<&[f64]> {
+    executions
+        .iter()
+        .filter(|e| !e.is_empty())
+        .map(Vec::as_slice)
+        .collect()
+}
+
+fn seed_of(parts: &[usize]) -> u64 {
+    parts.iter().fold(0x5eed_0002, |seed, &n| {
+        stable_hash(&(n as u64 ^ seed).to_le_bytes())
+    })
+}
+
+/// A seeded two-level bootstrap interval of `statistic` over the pooled samples of `executions`:
+/// it reflects the spread between executions as well as within them. With fewer than two samples
+/// in all, the interval is the point itself (and callers must not treat it as evidence).
+pub fn hierarchical_ci(executions: &[Vec<f64>], statistic: impl Fn(&[f64]) -> f64) -> (f64, f64) {
+    let groups = non_empty(executions);
+    let pooled: Vec<f64> = groups.iter().flat_map(|g| g.iter().copied()).collect();
+    let point = statistic(&pooled);
+    if pooled.len() < 2 {
+        return (point, point);
+    }
+    let sizes: Vec<usize> = groups.iter().map(|g| g.len()).collect();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed_of(&sizes));
+    let mut resample = Vec::with_capacity(pooled.len());
+    let mut estimates: Vec<f64> = (0..RESAMPLES)
         .map(|_| {
-            a.iter_mut()
-                .for_each(|slot| *slot = old[rng.random_range(0..old.len())]);
-            b.iter_mut()
-                .for_each(|slot| *slot = new[rng.random_range(0..new.len())]);
-            median_of(&b) / median_of(&a)
+            hierarchical_resample(&mut rng, &groups, &mut resample);
+            statistic(&resample)
         })
         .collect();
-    ratios.sort_by(f64::total_cmp);
+    percentile_interval(&mut estimates)
+}
+
+/// A seeded two-level bootstrap interval of median(new) / median(old), each side's executions
+/// resampled independently (see [`hierarchical_ci`]).
+pub fn hierarchical_ratio_ci(old: &[Vec<f64>], new: &[Vec<f64>]) -> (f64, f64) {
+    let (a, b) = (non_empty(old), non_empty(new));
+    let pooled =
+        |groups: &[&[f64]]| -> Vec<f64> { groups.iter().flat_map(|g| g.iter().copied()).collect() };
+    let (pa, pb) = (pooled(&a), pooled(&b));
+    if pa.len() < 2 || pb.len() < 2 {
+        let r = median_of(&pb) / median_of(&pa);
+        return (r, r);
+    }
+    let sizes: Vec<usize> = a.iter().chain(b.iter()).map(|g| g.len()).collect();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed_of(&sizes) ^ 0x0001);
+    let (mut ra, mut rb) = (Vec::with_capacity(pa.len()), Vec::with_capacity(pb.len()));
+    let mut ratios: Vec<f64> = (0..RESAMPLES)
+        .map(|_| {
+            hierarchical_resample(&mut rng, &a, &mut ra);
+            hierarchical_resample(&mut rng, &b, &mut rb);
+            median_of(&rb) / median_of(&ra)
+        })
+        .collect();
+    percentile_interval(&mut ratios)
+}
+
+/// The central [`CONFIDENCE`] interval of bootstrap estimates.
+fn percentile_interval(estimates: &mut [f64]) -> (f64, f64) {
+    estimates.sort_by(f64::total_cmp);
     let tail = (1.0 - CONFIDENCE) / 2.0;
     (
-        quantile_sorted(&ratios, tail),
-        quantile_sorted(&ratios, 1.0 - tail),
+        quantile_sorted(estimates, tail),
+        quantile_sorted(estimates, 1.0 - tail),
     )
 }
 
@@ -228,6 +292,57 @@ mod tests {
         assert!(
             low > 1.1,
             "a 20% shift is clearly outside 1: ({low}, {high})"
+        );
+    }
+
+    #[test]
+    fn between_execution_spread_widens_the_interval() {
+        // Three executions, each tight, but their levels differ by 10%: the pooled one-level
+        // bootstrap is narrow, the two-level one must cover the spread of levels.
+        let executions: Vec<Vec<f64>> = [100.0, 110.0, 120.0]
+            .iter()
+            .map(|level| (0..20).map(|i| level + (i % 3) as f64 * 0.1).collect())
+            .collect();
+        let pooled: Vec<f64> = executions.iter().flatten().copied().collect();
+        let flat = bootstrap_ci(&pooled, median_of);
+        let (low, high) = hierarchical_ci(&executions, median_of);
+        assert!(
+            high - low > 2.0 * (flat.1 - flat.0),
+            "({low}, {high}) vs {flat:?}"
+        );
+        assert!(low <= 101.0 && high >= 119.0, "({low}, {high})");
+        let summary = summarize_executions(&executions).unwrap();
+        assert_eq!((summary.count, summary.executions), (60, 3));
+        assert!(summary.noisy, "a 20% spread between executions is noisy");
+        // Seeded: the same input gives the same interval.
+        assert_eq!(hierarchical_ci(&executions, median_of), (low, high));
+    }
+
+    #[test]
+    fn ratio_between_separate_executions_includes_their_spread() {
+        let side = |levels: &[f64]| -> Vec<Vec<f64>> {
+            levels
+                .iter()
+                .map(|level| (0..15).map(|i| level + (i % 4) as f64 * 0.05).collect())
+                .collect()
+        };
+        // Same distribution of levels on both sides: the interval must contain 1.
+        let (low, high) =
+            hierarchical_ratio_ci(&side(&[100.0, 104.0, 97.0]), &side(&[103.0, 98.0, 101.0]));
+        assert!(low < 1.0 && high > 1.0, "({low}, {high})");
+        // A clear 20% shift stays outside 1.
+        let (low, _) =
+            hierarchical_ratio_ci(&side(&[100.0, 101.0, 99.0]), &side(&[120.0, 121.0, 119.0]));
+        assert!(low > 1.1, "{low}");
+        // One sample a side: no interval to speak of.
+        assert_eq!(
+            hierarchical_ratio_ci(&[vec![100.0]], &[vec![150.0]]),
+            (1.5, 1.5)
+        );
+        // Empty executions are ignored.
+        assert_eq!(
+            hierarchical_ci(&[vec![], vec![5.0, 5.0]], median_of),
+            (5.0, 5.0)
         );
     }
 

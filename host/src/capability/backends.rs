@@ -23,7 +23,7 @@ pub enum LatencyMode {
 }
 
 /// Latency per call of each backend.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct BackendsConfig {
     pub mode: LatencyMode,
     pub store_latency: Duration,

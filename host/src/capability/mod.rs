@@ -27,8 +27,8 @@ pub use fixtures::FixtureDir;
 
 use crate::plugin::bindings::host::{Backend, Host};
 
-/// What one bench's plugin is lent.
-#[derive(Debug, Clone, Default)]
+/// What one bench's plugin is lent (sent to worker processes as is).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Lending {
     /// Folder mounted read-only at [`GUEST_FIXTURE_DIR`].
     pub fixtures: Option<PathBuf>,

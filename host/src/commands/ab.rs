@@ -1,6 +1,7 @@
-//! `wasmbench ab SUITE --base DIR_OR_WASM`: the suite's benches run twice in one process — the base
-//! version of each plugin and the current (head) one — iterations interleaved in a seeded shuffled
-//! order; wall time is compared pair by pair, fuel and memory exactly.
+//! `wasmbench ab SUITE --base DIR_OR_WASM`: each bench runs in both versions — the base version of
+//! each plugin and the current (head) one — in the same worker processes, iterations interleaved
+//! in a seeded shuffled order; wall time is compared pair by pair, fuel and memory exactly. The
+//! run loop, journal and interrupt handling are `run`'s.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -15,8 +16,8 @@ use crate::analysis::groups;
 use crate::cli::{AbArgs, exit};
 use crate::plugin::PluginLocator;
 use crate::report::terminal;
-use crate::results::write_json_atomically;
-use crate::runner::{BenchPlan, Observer, Runner};
+use crate::results::{Environment, Journal, SuiteInfo, write_json_atomically};
+use crate::runner::{BenchPlan, RunOptions, Runner, interrupt};
 use crate::suite::{PluginSource, load_suite};
 use crate::ui::{ProgressObserver, use_color};
 
@@ -44,32 +45,63 @@ pub fn run(args: &AbArgs) -> Result<u8, CommandError> {
         runner.prepare_capabilities(&suite)?;
 
         let started_at = timestamp();
+        interrupt::install()?;
+        let journal = Journal::create(
+            &out_dir.join("journal.jsonl"),
+            &SuiteInfo {
+                name: suite.name.clone(),
+                path: suite.path.display().to_string(),
+            },
+            &Environment::capture(),
+            &started_at,
+        )?;
         let mut observer = ProgressObserver::new(plans.len(), args.quiet);
+        // Base and head of a bench run as one unit; a bench with no base version runs alone and
+        // is reported as new.
+        let units: Vec<Vec<BenchPlan>> = plans
+            .iter()
+            .map(|head| match base_plan(head, &args.base) {
+                Some(base) => vec![base, head.clone()],
+                None => vec![head.clone()],
+            })
+            .collect();
+        let options = RunOptions {
+            executions: args.measure.executions,
+            seed: args.seed,
+        };
+        let mut journal = Some(journal);
+        let mut journal_error = None;
+        let finished = runner
+            .run_units(&units, &options, &mut observer, &mut |unit| {
+                // The journal follows the head side, as results.json does.
+                if let (Some(journal), Some(head)) = (journal.as_mut(), unit.results.last())
+                    && let Err(e) = journal.append(head)
+                {
+                    journal_error.get_or_insert(e);
+                }
+            })
+            .await;
+        if let Some(e) = journal_error {
+            return Err(e.into());
+        }
         let (mut base_benches, mut head_benches, mut pairs) =
             (Vec::new(), Vec::new(), Pairs::new());
-        for (index, head) in plans.iter().enumerate() {
-            observer.bench_started(index, plans.len(), head);
-            match base_plan(head, &args.base) {
-                Some(base) => {
-                    let ab = runner.run_ab(&base, head, args.seed, &mut observer).await;
-                    observer.bench_finished(&ab.head);
-                    pairs.insert(head.id.clone(), ab.pairs);
-                    base_benches.push(ab.base);
-                    head_benches.push(ab.head);
-                }
-                // No base version of this plugin: measured alone, reported as new.
-                None => {
-                    let result = runner.run_bench(head, &mut observer).await;
-                    observer.bench_finished(&result);
-                    head_benches.push(result);
-                }
+        for mut unit in finished {
+            let head = unit.results.pop().expect("a unit has a head side");
+            if let Some(base) = unit.results.pop() {
+                pairs.insert(head.id.clone(), unit.pairs);
+                base_benches.push(base);
             }
+            head_benches.push(head);
         }
         observer.finish();
+        let interrupted = interrupt::requested();
         groups::check_checksums(&mut base_benches);
         groups::check_checksums(&mut head_benches);
-        let base = assemble(&suite, started_at.clone(), base_benches);
-        let head = assemble(&suite, started_at, head_benches);
+        let mut base = assemble(&suite, started_at.clone(), base_benches);
+        let mut head = assemble(&suite, started_at, head_benches);
+        base.interrupted = interrupted;
+        head.interrupted = interrupted;
         for (results, path) in [
             (&base, out_dir.join("base").join("results.json")),
             (&head, out_dir.join("results.json")),
@@ -92,6 +124,14 @@ pub fn run(args: &AbArgs) -> Result<u8, CommandError> {
             exit::OK
         };
         let (_, code) = conclude(&base, &head, Some(&pairs), &policy, &out_dir)?;
+        if interrupted {
+            eprintln!(
+                "interrupted: results of the {} finished benches are in {}",
+                head.benches.len(),
+                out_dir.join("results.json").display()
+            );
+            return Ok(exit::INTERRUPTED);
+        }
         Ok(code.unwrap_or(run_code))
     })
 }

@@ -16,7 +16,7 @@ use crate::report::terminal;
 use crate::results::BenchResult;
 use crate::results::Journal;
 use crate::results::{Environment, RunResults, SCHEMA_VERSION, SuiteInfo, write_json_atomically};
-use crate::runner::{BenchPlan, Observer, Runner, interrupt};
+use crate::runner::{BenchPlan, RunOptions, Runner, interrupt};
 use crate::suite::{Suite, load_suite};
 use crate::ui::{ProgressObserver, use_color};
 
@@ -57,18 +57,25 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
             &started_at,
         )?;
         let mut observer = ProgressObserver::new(plans.len(), args.quiet);
-        let mut benches = Vec::with_capacity(plans.len());
-        for (index, plan) in plans.iter().enumerate() {
-            observer.bench_started(index, plans.len(), plan);
-            let result = runner.run_bench(plan, &mut observer).await;
-            if interrupt::requested() {
-                // The bench in progress didn't finish: keep only what did.
-                break;
-            }
-            observer.bench_finished(&result);
-            journal.append(&result)?;
-            benches.push(result);
+        let units: Vec<Vec<BenchPlan>> = plans.into_iter().map(|plan| vec![plan]).collect();
+        let options = RunOptions {
+            executions: args.measure.executions,
+            seed: 1,
+        };
+        let mut journal_error = None;
+        let finished = runner
+            .run_units(&units, &options, &mut observer, &mut |unit| {
+                for result in &unit.results {
+                    if let Err(e) = journal.append(result) {
+                        journal_error.get_or_insert(e);
+                    }
+                }
+            })
+            .await;
+        if let Some(e) = journal_error {
+            return Err(e.into());
         }
+        let mut benches: Vec<BenchResult> = finished.into_iter().flat_map(|u| u.results).collect();
         observer.finish();
         let interrupted = interrupt::requested();
         groups::check_checksums(&mut benches);

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use crate::analysis::compare::{Comparison, Pairs, Thresholds, Verdict, compare};
+use crate::analysis::compare::{Comparison, Pairs, Thresholds, Verdict, WallGating, compare_with};
 use crate::cli::{CompareArgs, exit};
 use crate::report::export::{Inputs, write_all};
 use crate::report::terminal;
@@ -52,6 +52,7 @@ pub struct Policy {
     pub thresholds: Option<Thresholds>,
     pub fail_on: Vec<Verdict>,
     pub all: bool,
+    pub wall_gating: WallGating,
 }
 
 impl Policy {
@@ -69,10 +70,16 @@ impl Policy {
             .iter()
             .map(|v| v.trim().parse::<Verdict>().map_err(anyhow::Error::msg))
             .collect::<Result<Vec<_>>>()?;
+        let wall_gating = match args.wall_gating.trim() {
+            "auto" => WallGating::Auto,
+            "always" => WallGating::Always,
+            other => bail!("--wall-gating `{other}`: expected `auto` or `always`"),
+        };
         Ok(Policy {
             thresholds,
             fail_on,
             all: args.all,
+            wall_gating,
         })
     }
 }
@@ -86,7 +93,13 @@ pub fn conclude(
     policy: &Policy,
     out_dir: &Path,
 ) -> Result<(Comparison, Option<u8>)> {
-    let comparison = compare(old, new, policy.thresholds.as_ref(), pairs);
+    let comparison = compare_with(
+        old,
+        new,
+        policy.thresholds.as_ref(),
+        pairs,
+        policy.wall_gating,
+    );
     say!(
         "\n{}",
         terminal::render_comparison(&comparison, use_color(std::io::stdout().is_terminal()))

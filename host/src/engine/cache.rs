@@ -71,6 +71,11 @@ impl CompileCache {
         CompileCache { dir }
     }
 
+    /// The cache's folder; `None` when caching is off.
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
     /// The default location: `$WASMBENCH_CACHE_DIR`, else `$XDG_CACHE_HOME/wasmbench`, else
     /// `~/.cache/wasmbench`.
     pub fn default_dir() -> Option<PathBuf> {

@@ -1,5 +1,5 @@
-//! wasmtime engines for the two measurement passes, the epoch ticker that enforces deadlines, the
-//! memory limiter, and the on-disk compile cache.
+//! wasmtime engines for the two measurement passes, the epoch ticker that enforces the metered
+//! engine's deadlines, the memory limiter, and the on-disk compile cache.
 
 mod cache;
 mod limiter;
@@ -21,13 +21,26 @@ pub const EPOCH_TICK: Duration = Duration::from_millis(5);
 /// Which pass an engine serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EngineKind {
-    /// Fuel metering on: counts fuel per iteration and enforces the fuel budget. Too slow to time.
+    /// Fuel metering and epoch checks: counts fuel per iteration, enforces the fuel budget and the
+    /// deadline in-process. Too slow to time.
     Metered,
-    /// No fuel instrumentation: only epoch checks, for the deadline. Wall time is measured here.
+    /// No instrumentation at all (neither fuel nor epoch checks), so the code timed is the code
+    /// users ship. Runs only in worker processes, whose supervisor enforces the deadline by
+    /// killing a worker that makes no progress.
     Timed,
 }
 
-/// The two engines and the thread that advances their epochs.
+impl EngineKind {
+    /// The instrumentation compiled into this engine's code, for results.json.
+    pub fn instrumentation(self) -> &'static [&'static str] {
+        match self {
+            EngineKind::Metered => &["fuel", "epochs"],
+            EngineKind::Timed => &[],
+        }
+    }
+}
+
+/// The two engines and the thread that advances the metered engine's epochs.
 pub struct Engines {
     metered: Engine,
     timed: Engine,
@@ -36,30 +49,35 @@ pub struct Engines {
 }
 
 impl Engines {
-    pub fn new() -> Result<Self> {
+    /// Both engines; `tick` starts the epoch ticker the metered engine's deadlines need (a worker,
+    /// which only runs the uninstrumented engine, does without: no thread waking it every 5 ms).
+    pub fn new(tick: bool) -> Result<Self> {
         let metered = Engine::new(&config(EngineKind::Metered))
             .map_err(|e| anyhow::Error::from(e).context("creating the metered engine"))?;
         let timed = Engine::new(&config(EngineKind::Timed))
             .map_err(|e| anyhow::Error::from(e).context("creating the timed engine"))?;
         let ticker_stop = Arc::new(AtomicBool::new(false));
-        let ticker = {
-            let (metered, timed, stop) = (metered.clone(), timed.clone(), ticker_stop.clone());
-            std::thread::Builder::new()
-                .name("wasmbench-epoch".into())
-                .spawn(move || {
-                    while !stop.load(Ordering::Relaxed) {
-                        std::thread::sleep(EPOCH_TICK);
-                        metered.increment_epoch();
-                        timed.increment_epoch();
-                    }
-                })
-                .context("starting the epoch ticker thread")?
+        let ticker = if tick {
+            let (metered, stop) = (metered.clone(), ticker_stop.clone());
+            Some(
+                std::thread::Builder::new()
+                    .name("wasmbench-epoch".into())
+                    .spawn(move || {
+                        while !stop.load(Ordering::Relaxed) {
+                            std::thread::sleep(EPOCH_TICK);
+                            metered.increment_epoch();
+                        }
+                    })
+                    .context("starting the epoch ticker thread")?,
+            )
+        } else {
+            None
         };
         Ok(Engines {
             metered,
             timed,
             ticker_stop,
-            ticker: Some(ticker),
+            ticker,
         })
     }
 
@@ -86,13 +104,15 @@ pub fn deadline_ticks(deadline: Duration) -> u64 {
     u64::try_from(ticks).unwrap_or(u64::MAX).max(1)
 }
 
-fn config(kind: EngineKind) -> Config {
-    // Every pass needs a wall-clock bound; epoch checks are the cheap way to interrupt guest code.
-    instrumented_config(kind == EngineKind::Metered, true)
+/// The configuration of each pass's engine.
+pub fn config(kind: EngineKind) -> Config {
+    // Epoch checks cost up to 1.8x on call- and loop-heavy code: only the metered pass has them.
+    let metered = kind == EngineKind::Metered;
+    instrumented_config(metered, metered)
 }
 
-/// An engine configuration with or without fuel metering and epoch checks. The harness always uses
-/// epochs; `benches/engine_overhead.rs` also measures an engine with neither, to size their cost.
+/// An engine configuration with or without fuel metering and epoch checks (`benches/
+/// engine_overhead.rs` measures each combination).
 pub fn instrumented_config(fuel: bool, epochs: bool) -> Config {
     let mut config = Config::new();
     config.wasm_component_model(true);

@@ -26,5 +26,18 @@ pub mod bindings {
     pub use self::wasmbench::plugin::types::{Counter, Outcome, Param, WorkloadInfo};
 }
 
+/// Name/value pairs as the plugin receives them.
+pub fn params<K: AsRef<str>, V: AsRef<str>>(
+    pairs: impl IntoIterator<Item = (K, V)>,
+) -> Vec<bindings::Param> {
+    pairs
+        .into_iter()
+        .map(|(name, value)| bindings::Param {
+            name: name.as_ref().to_string(),
+            value: value.as_ref().to_string(),
+        })
+        .collect()
+}
+
 /// The contract version this host speaks (the WIT package version).
 pub const CONTRACT: &str = "wasmbench:plugin@0.1.0";

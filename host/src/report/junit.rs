@@ -23,10 +23,11 @@ impl Export for JUnit {
         let (mut tests, mut failures) = (0, 0);
         for bench in &c.benches {
             // A bench without metric changes (new, missing, failed, no measurements) is one case.
-            let metrics: Vec<(String, Verdict, String)> = if bench.metrics.is_empty() {
+            let metrics: Vec<(String, Verdict, bool, String)> = if bench.metrics.is_empty() {
                 vec![(
                     "status".into(),
                     bench.verdict,
+                    true,
                     bench.note.clone().unwrap_or_default(),
                 )]
             } else {
@@ -43,11 +44,16 @@ impl Export for JUnit {
                             m.ratio_ci,
                             m.threshold
                         );
-                        (m.metric.as_str().to_string(), m.verdict, detail)
+                        let detail = match (&m.basis, m.gating) {
+                            (Some(basis), _) => format!("{detail} ({basis})"),
+                            (None, false) => format!("{detail} (not gating)"),
+                            (None, true) => detail,
+                        };
+                        (m.metric.as_str().to_string(), m.verdict, m.gating, detail)
                     })
                     .collect()
             };
-            for (name, verdict, detail) in metrics {
+            for (name, verdict, gating, detail) in metrics {
                 tests += 1;
                 write!(
                     cases,
@@ -55,10 +61,12 @@ impl Export for JUnit {
                     escape(&bench.id),
                     escape(&name)
                 )?;
-                if matches!(
-                    verdict,
-                    Verdict::Regressed | Verdict::Failed | Verdict::Missing
-                ) {
+                if gating
+                    && matches!(
+                        verdict,
+                        Verdict::Regressed | Verdict::Failed | Verdict::Missing
+                    )
+                {
                     failures += 1;
                     write!(
                         cases,

@@ -40,11 +40,25 @@ impl Export for Markdown {
             percent(c.thresholds.fuel),
             percent(c.thresholds.memory)
         )?;
+        if c.benches
+            .iter()
+            .any(|b| b.metrics.iter().any(|m| !m.gating))
+        {
+            writeln!(out)?;
+            writeln!(
+                out,
+                "Wall time marked *not gating* comes from a side with a single execution: separate runs differ more than one execution shows, so it is reported but does not fail the job (run with `--executions 2` or more on both sides, or use `wasmbench ab`)."
+            )?;
+        }
         writeln!(out)?;
         let shown: Vec<&BenchChange> = c
             .by_concern()
             .into_iter()
-            .filter(|b| inputs.all || b.verdict != Verdict::Unchanged)
+            .filter(|b| {
+                inputs.all
+                    || b.verdict != Verdict::Unchanged
+                    || b.metrics.iter().any(|m| m.verdict != Verdict::Unchanged)
+            })
             .collect();
         if shown.is_empty() {
             writeln!(out, "No bench changed beyond its thresholds.")?;
@@ -89,6 +103,7 @@ fn verdict_cell(v: Verdict) -> String {
         Verdict::Missing => "⚠️",
         Verdict::New => "🆕",
         Verdict::Improved => "🟢",
+        Verdict::InsufficientData => "❔",
         Verdict::Unchanged => "⚪",
     };
     format!("{symbol} {v}")
@@ -108,8 +123,12 @@ fn metric_cell(b: &BenchChange, metric: Metric) -> String {
     if let Some(ratio) = m.ratio {
         write!(cell, " ({})", change(m, ratio)).expect("writing to a String");
     }
-    if m.verdict == Verdict::Regressed || m.verdict == Verdict::Improved {
+    if !m.gating {
+        write!(cell, " {}, not gating", m.verdict).expect("writing to a String");
+    } else if m.verdict == Verdict::Regressed || m.verdict == Verdict::Improved {
         cell = format!("**{cell}**");
+    } else if m.verdict == Verdict::InsufficientData {
+        cell.push_str(" insufficient data");
     }
     cell
 }

@@ -225,7 +225,7 @@ pub fn render_comparison(comparison: &crate::analysis::compare::Comparison, colo
             verdict = verdict.fg(match bench.verdict {
                 Verdict::Regressed | Verdict::Failed | Verdict::Missing => Color::Red,
                 Verdict::Improved => Color::Green,
-                Verdict::New | Verdict::Unchanged => Color::Reset,
+                Verdict::New | Verdict::InsufficientData | Verdict::Unchanged => Color::Reset,
             });
         }
         let cell = |metric: Metric| {
@@ -243,9 +243,23 @@ pub fn render_comparison(comparison: &crate::analysis::compare::Comparison, colo
                     if m.verdict != Verdict::Unchanged {
                         text.push_str(&format!(" {}", m.verdict));
                     }
+                    if !m.gating {
+                        text.push_str(" (not gating: a single execution)");
+                    }
                     text
                 })
-                .unwrap_or_else(|| "—".into())
+                .unwrap_or_else(|| {
+                    let insufficient = bench
+                        .metrics
+                        .iter()
+                        .any(|m| m.metric == metric && m.verdict == Verdict::InsufficientData);
+                    if insufficient {
+                        "insufficient data"
+                    } else {
+                        "—"
+                    }
+                    .into()
+                })
         };
         table.add_row(vec![
             Cell::new(&bench.id),

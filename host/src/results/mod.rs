@@ -16,8 +16,9 @@ use crate::suite::Limits;
 pub use journal::{Journal, is_journal, read_journal};
 pub use write::{read_results, write_atomically, write_json_atomically};
 
-/// Bump on any change a reader could notice; readers reject other versions.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Bump on any change a reader could notice. Version 2 added executions (`wall_ns.executions`,
+/// `timing`); version 1 files are upgraded on reading, other versions are refused.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// How a bench ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -152,6 +153,9 @@ pub struct BenchResult {
     pub counters: BTreeMap<String, u64>,
     /// The parallel pass, when the bench ran more than one instance.
     pub parallel: Option<ParallelResult>,
+    /// How the timed pass ran (absent in results older than schema version 2).
+    #[serde(default)]
+    pub timing: Option<TimingInfo>,
     /// Regression thresholds the suite set for this bench, if any.
     #[serde(default)]
     pub thresholds: Option<crate::analysis::compare::Thresholds>,
@@ -207,15 +211,60 @@ pub struct FuelResult {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct WallResult {
-    /// Per-iteration wall time, in run order.
+    /// Per-iteration wall time of every execution, in run order (the executions concatenated).
     pub samples: Vec<u64>,
+    /// The same samples per execution (each a fresh worker process), in run order.
+    pub executions: Vec<Vec<u64>>,
     pub summary: Summary,
+}
+
+impl WallResult {
+    /// Wall times from per-execution samples; `None` when there are none.
+    pub fn from_executions(executions: Vec<Vec<u64>>) -> Option<Self> {
+        let executions: Vec<Vec<u64>> = executions.into_iter().filter(|e| !e.is_empty()).collect();
+        let as_f64: Vec<Vec<f64>> = executions
+            .iter()
+            .map(|e| e.iter().map(|&ns| ns as f64).collect())
+            .collect();
+        let summary = crate::analysis::stats::summarize_executions(&as_f64)?;
+        Some(WallResult {
+            samples: executions.iter().flatten().copied().collect(),
+            executions,
+            summary,
+        })
+    }
+
+    /// The samples per execution as floats, for statistics.
+    pub fn executions_f64(&self) -> Vec<Vec<f64>> {
+        self.executions
+            .iter()
+            .map(|e| e.iter().map(|&ns| ns as f64).collect())
+            .collect()
+    }
+}
+
+/// How the timed pass was run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimingInfo {
+    /// Instrumentation compiled into the timed code (`fuel`, `epochs`); empty: none, the code
+    /// users ship.
+    pub instrumentation: Vec<String>,
+    /// `worker-process`: each execution in a fresh process, its deadline enforced from outside.
+    pub isolation: String,
+    /// Executions asked for, and completed.
+    pub executions_planned: u32,
+    pub executions: u32,
+    /// Per execution: from spawning the worker to its plugins being loaded, nanoseconds.
+    pub worker_start_ns: Vec<u64>,
 }
 
 /// Summary statistics of a sample set, in the samples' unit.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     pub count: usize,
+    /// Executions (fresh worker processes) the samples came from.
+    #[serde(default = "one")]
+    pub executions: usize,
     pub min: f64,
     pub max: f64,
     pub mean: f64,
@@ -228,13 +277,18 @@ pub struct Summary {
     pub p95: f64,
     /// Coefficient of variation: stddev / mean.
     pub cv: f64,
-    /// 95% percentile-bootstrap confidence interval of the median (2000 seeded resamples).
+    /// 95% percentile-bootstrap confidence interval of the median (2000 seeded resamples; two-level,
+    /// executions then samples, when there are several executions).
     pub median_ci_low: f64,
     pub median_ci_high: f64,
     /// Samples beyond Tukey's fences.
     pub outliers: Outliers,
     /// The median's interval is wider than 10% of the median: too noisy to trust small differences.
     pub noisy: bool,
+}
+
+fn one() -> usize {
+    1
 }
 
 /// Counts of samples beyond Tukey's fences: mild 1.5–3 IQR from the quartiles, severe beyond 3 IQR.

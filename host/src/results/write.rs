@@ -44,12 +44,13 @@ pub fn read_results(path: &Path) -> Result<RunResults> {
     if super::is_journal(&text) {
         return super::read_journal(path);
     }
-    let value: serde_json::Value = serde_json::from_str(&text)
+    let mut value: serde_json::Value = serde_json::from_str(&text)
         .with_context(|| format!("{}: not valid JSON", path.display()))?;
     match value.get("schema_version").and_then(|v| v.as_u64()) {
         Some(v) if v == u64::from(SCHEMA_VERSION) => {}
+        Some(1) => upgrade_from_v1(&mut value),
         Some(v) => bail!(
-            "{}: results schema version {v}, this wasmbench reads version {SCHEMA_VERSION}",
+            "{}: results schema version {v}, this wasmbench reads versions 1 and {SCHEMA_VERSION}",
             path.display()
         ),
         None => bail!(
@@ -59,4 +60,23 @@ pub fn read_results(path: &Path) -> Result<RunResults> {
     }
     serde_path_to_error::deserialize(value)
         .map_err(|e| anyhow::anyhow!("{}: key `{}`: {}", path.display(), e.path(), e.inner()))
+}
+
+/// Version 1 had one execution per bench: its samples become that execution.
+pub(super) fn upgrade_from_v1(value: &mut serde_json::Value) {
+    if let Some(benches) = value.get_mut("benches").and_then(|b| b.as_array_mut()) {
+        for bench in benches {
+            upgrade_bench_from_v1(bench);
+        }
+    }
+    value["schema_version"] = serde_json::Value::from(SCHEMA_VERSION);
+}
+
+pub(super) fn upgrade_bench_from_v1(bench: &mut serde_json::Value) {
+    if let Some(wall) = bench.get_mut("wall_ns").filter(|w| w.is_object())
+        && wall.get("executions").is_none()
+    {
+        let samples = wall.get("samples").cloned().unwrap_or_default();
+        wall["executions"] = serde_json::Value::Array(vec![samples]);
+    }
 }

@@ -1,23 +1,26 @@
-//! One bench through its phases. The counting pass runs on the fuel-metered engine (fuel per
-//! iteration, budget enforcement); the timing pass runs on the uninstrumented engine (wall time,
-//! memory per iteration). Any failure ends the bench with a status; the run goes on.
+//! Benches through their phases, for `run` and `ab` alike. A unit is one bench, or the base and
+//! head versions of one bench (`ab`). First every unit's counting pass runs here, on the
+//! fuel-metered engine (fuel per iteration, budget enforcement); then its executions, each a fresh
+//! worker process on the uninstrumented engine (wall time, memory per iteration), interleaved
+//! round-robin across units so that machine drift spreads over all of them. Any failure ends its
+//! own bench with a status; the run goes on.
 
 use std::collections::BTreeMap;
 
 use crate::analysis::{leak, stats};
 use crate::engine::EngineKind;
-use crate::plugin::bindings::{Outcome, Param};
+use crate::plugin::bindings::Outcome;
 use crate::results::{
-    BenchResult, FuelResult, MemoryResult, ParallelResult, Phases, Status, UnitsResult, WallResult,
-    WasmInfo,
+    BenchResult, FuelResult, MemoryResult, ParallelResult, Phases, Status, TimingInfo, UnitsResult,
+    WallResult, WasmInfo,
 };
 
 use super::Runner;
 use super::instance::BenchSession;
-use super::parallel::{ParallelRun, ParallelSpec, run_parallel};
+use super::parallel::ParallelRun;
 use super::plan::BenchPlan;
-use super::plugins::Prepared;
 use super::session::Failure;
+use super::worker::{self, Execution, Job, SideJob};
 
 /// What a bench is doing, for progress display.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,7 +34,10 @@ pub enum Phase {
 
 /// Follows a run as it goes (progress bars, log lines).
 pub trait Observer {
+    /// Work on bench `index` of `total` starts: its counting pass, or one of its executions.
     fn bench_started(&mut self, index: usize, total: usize, plan: &BenchPlan);
+    /// The bench just started runs its execution `number` of `of` (1-based).
+    fn execution_started(&mut self, _number: u32, _of: u32) {}
     fn progress(&mut self, phase: Phase, done: u32, total: u32);
     fn bench_finished(&mut self, result: &BenchResult);
 }
@@ -45,13 +51,31 @@ impl Observer for SilentObserver {
     fn bench_finished(&mut self, _: &BenchResult) {}
 }
 
+/// How a run is carried out, beyond each bench's settings.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunOptions {
+    /// Executions for every bench (`--executions`), overriding the suite.
+    pub executions: Option<u32>,
+    /// Seed of the shuffled base/head order of A/B units.
+    pub seed: u64,
+}
+
+/// A finished unit: one result per side (base first), and for two sides the wall-time pairs
+/// (base ns, head ns) of each execution in run order.
+pub struct UnitResult {
+    pub results: Vec<BenchResult>,
+    pub pairs: Vec<Vec<(u64, u64)>>,
+}
+
 /// Measurements gathered so far; kept when a bench fails part-way.
 #[derive(Default)]
 pub(super) struct Record {
     phases: Phases,
     fuel_setup: u64,
     fuel: Vec<u64>,
-    wall: Vec<u64>,
+    /// Wall time per sample, per execution.
+    executions: Vec<Vec<u64>>,
+    /// Linear memory after each sample of the first execution (fresh processes start over).
     memory: Vec<u64>,
     peak_memory: u64,
     first_outcome: Option<Outcome>,
@@ -60,6 +84,7 @@ pub(super) struct Record {
     wasm_sha256: String,
     /// Wall time of the counted iterations: what timing under fuel metering would have shown.
     metered_wall: Vec<u64>,
+    worker_start_ns: Vec<u64>,
     parallel: Option<ParallelRun>,
 }
 
@@ -80,63 +105,163 @@ impl Record {
     }
 }
 
-impl Runner {
-    /// Runs one planned bench to its end, successful or not.
-    pub async fn run_bench(
-        &mut self,
-        plan: &BenchPlan,
-        observer: &mut dyn Observer,
-    ) -> BenchResult {
-        let mut record = Record::default();
-        let outcome = match &plan.broken {
-            Some(failure) => Err(failure.clone()),
-            None => self.measure(plan, &mut record, observer).await,
-        };
-        finish(plan, record, outcome.err())
+/// One side of a unit while it runs.
+struct Side<'a> {
+    plan: &'a BenchPlan,
+    record: Record,
+    failure: Option<Failure>,
+}
+
+/// A unit while it runs.
+struct Unit<'a> {
+    sides: Vec<Side<'a>>,
+    pairs: Vec<Vec<(u64, u64)>>,
+    executions: u32,
+    /// Set once the unit is finished (and reported).
+    finished: bool,
+}
+
+impl Unit<'_> {
+    fn live(&self) -> Vec<usize> {
+        (0..self.sides.len())
+            .filter(|&i| self.sides[i].failure.is_none())
+            .collect()
     }
 
-    async fn measure(
+    fn head(&self) -> &BenchPlan {
+        self.sides.last().expect("a unit has a side").plan
+    }
+}
+
+impl Runner {
+    /// Runs every unit (one plan, or base and head plans of one bench) to its end; `finished` sees
+    /// each unit as it ends. On an interrupt, units with at least one finished execution are
+    /// kept; the others are dropped.
+    pub async fn run_units(
+        &mut self,
+        units: &[Vec<BenchPlan>],
+        options: &RunOptions,
+        observer: &mut dyn Observer,
+        finished: &mut dyn FnMut(&UnitResult),
+    ) -> Vec<UnitResult> {
+        let total = units.len();
+        let mut running: Vec<Unit> = units
+            .iter()
+            .map(|plans| Unit {
+                sides: plans
+                    .iter()
+                    .map(|plan| Side {
+                        plan,
+                        record: Record::default(),
+                        failure: plan.broken.clone(),
+                    })
+                    .collect(),
+                pairs: Vec::new(),
+                executions: options
+                    .executions
+                    .unwrap_or(plans.last().map_or(1, |p| p.def.settings.executions))
+                    .max(1),
+                finished: false,
+            })
+            .collect();
+        let mut results: Vec<Option<UnitResult>> = units.iter().map(|_| None).collect();
+        let mut counted = 0;
+        for (index, unit) in running.iter_mut().enumerate() {
+            if super::interrupt::requested() {
+                break;
+            }
+            observer.bench_started(index, total, unit.head());
+            for side in unit.sides.iter_mut().filter(|s| s.failure.is_none()) {
+                if let Err(failure) = self.count_pass(side.plan, &mut side.record, observer).await {
+                    side.failure = Some(failure);
+                }
+            }
+            counted += 1;
+        }
+        let rounds = running.iter().map(|u| u.executions).max().unwrap_or(0);
+        'rounds: for round in 0..rounds {
+            for (index, unit) in running.iter_mut().enumerate().take(counted) {
+                if super::interrupt::requested() {
+                    break 'rounds;
+                }
+                if unit.finished {
+                    continue;
+                }
+                let live = unit.live();
+                if round < unit.executions && !live.is_empty() {
+                    observer.bench_started(index, total, unit.head());
+                    observer.execution_started(round + 1, unit.executions);
+                    let job = self.job(unit, &live, round, options.seed);
+                    let execution = worker::execute(&self.worker_exe, &job, observer);
+                    if super::interrupt::requested() {
+                        // The execution in progress didn't finish: keep only what did.
+                        break 'rounds;
+                    }
+                    merge(unit, &live, execution, round);
+                }
+                if round + 1 >= unit.executions || unit.live().is_empty() {
+                    let result = conclude(unit);
+                    observer.bench_finished(result.results.last().expect("a side"));
+                    finished(&result);
+                    results[index] = Some(result);
+                }
+            }
+        }
+        // Interrupted: what has at least one execution (or ended before one) still counts.
+        for (index, unit) in running.iter_mut().enumerate().take(counted) {
+            let started = unit.sides.iter().any(|s| !s.record.executions.is_empty());
+            let ended = unit.live().is_empty();
+            if !unit.finished && (started || ended) {
+                let result = conclude(unit);
+                observer.bench_finished(result.results.last().expect("a side"));
+                finished(&result);
+                results[index] = Some(result);
+            }
+        }
+        results.into_iter().flatten().collect()
+    }
+
+    /// The job of execution `round` of `unit`'s live sides.
+    fn job(&self, unit: &Unit, live: &[usize], round: u32, seed: u64) -> Job {
+        let head = unit.head();
+        let settings = &head.def.settings;
+        Job {
+            cache_dir: self.cache.dir().map(|d| d.to_path_buf()),
+            lending: self.lending.clone(),
+            limits: settings.limits,
+            warmup: settings.warmup,
+            samples: settings.samples,
+            sides: live
+                .iter()
+                .map(|&i| {
+                    let side = &unit.sides[i];
+                    SideJob {
+                        wasm: side.plan.wasm_path.clone(),
+                        sha256: side.record.wasm_sha256.clone(),
+                        workload: side.plan.workload.clone(),
+                        params: side.plan.params.clone().into_iter().collect(),
+                    }
+                })
+                .collect(),
+            // Seeded per bench and execution, so a rerun with the same seed alternates identically.
+            order_seed: seed
+                ^ stats::stable_hash(head.id.as_bytes())
+                ^ u64::from(round).wrapping_mul(0x9e37_79b9_7f4a_7c15),
+            // Once, in the first execution, for a bench measured alone.
+            parallel: (round == 0 && unit.sides.len() == 1 && settings.instances > 1)
+                .then_some(settings.instances),
+        }
+    }
+
+    /// Compiles the plugin for both engines (the timed one into the cache the workers load from),
+    /// then counts fuel per iteration on the metered engine.
+    pub(super) async fn count_pass(
         &mut self,
         plan: &BenchPlan,
         record: &mut Record,
         observer: &mut dyn Observer,
     ) -> Result<(), Failure> {
         let settings = &plan.def.settings;
-        let timed = self.count_pass(plan, record, observer).await?;
-        let mut session = self.open_timed(&timed, plan, record, observer).await?;
-        for i in 0..settings.samples {
-            observer.progress(Phase::Time, i, settings.samples);
-            sample(&mut session, record).await?;
-        }
-        observer.progress(Phase::Time, settings.samples, settings.samples);
-        session.close().await?;
-
-        if settings.instances > 1 {
-            observer.progress(Phase::Parallel, 0, settings.instances);
-            record.parallel = Some(run_parallel(ParallelSpec {
-                pre: &timed.pre,
-                lending: &self.lending(),
-                limits: settings.limits,
-                workload: &plan.workload,
-                params: &params_of(plan),
-                instances: settings.instances,
-                warmup: settings.warmup,
-                iterations: settings.samples,
-            })?);
-        }
-        Ok(())
-    }
-
-    /// Compiles the plugin for both engines, then counts fuel per iteration on the metered engine.
-    /// Returns the plugin prepared for the timed engine.
-    pub(super) async fn count_pass(
-        &mut self,
-        plan: &BenchPlan,
-        record: &mut Record,
-        observer: &mut dyn Observer,
-    ) -> Result<Prepared, Failure> {
-        let settings = &plan.def.settings;
-        let params = params_of(plan);
         observer.progress(Phase::Prepare, 0, 1);
         let (metered, sha256) = self.prepare(&plan.wasm_path, EngineKind::Metered)?;
         record.wasm_sha256 = sha256;
@@ -150,11 +275,12 @@ impl Runner {
             &metered.pre,
             EngineKind::Metered,
             settings.limits,
-            &self.lending(),
+            &self.lending,
         )
         .await?;
-        let setup = session.setup(&plan.workload, &params).await?;
-        record.fuel_setup = setup.and_then(|s| s.fuel).unwrap_or(0);
+        let setup = session.setup(&plan.workload, &plan.param_list()).await;
+        record.peak_memory = record.peak_memory.max(session.peak_memory());
+        record.fuel_setup = setup?.and_then(|s| s.fuel).unwrap_or(0);
         let counted = settings.fuel_iterations;
         let warm = u32::from(settings.warmup > 0);
         for i in 0..warm + counted {
@@ -168,73 +294,83 @@ impl Runner {
             }
             record.outcome(iteration.outcome);
         }
-        session.close().await?;
-        Ok(timed)
+        session.close().await
     }
+}
 
-    /// A timed-engine instance, set up and warmed up, ready for samples.
-    pub(super) async fn open_timed(
-        &self,
-        timed: &Prepared,
-        plan: &BenchPlan,
-        record: &mut Record,
-        observer: &mut dyn Observer,
-    ) -> Result<BenchSession, Failure> {
-        let settings = &plan.def.settings;
-        let (mut session, instantiate) = BenchSession::open(
-            &timed.pre,
-            EngineKind::Timed,
-            settings.limits,
-            &self.lending(),
-        )
-        .await?;
-        record.phases.instantiate_ns = Some(instantiate.as_nanos() as u64);
-        let setup = session.setup(&plan.workload, &params_of(plan)).await?;
-        record.phases.setup_ns = setup.map(|s| s.elapsed.as_nanos() as u64);
-        for i in 0..settings.warmup {
-            observer.progress(Phase::Warmup, i, settings.warmup);
-            let iteration = session.iterate().await;
-            record.peak_memory = record.peak_memory.max(session.peak_memory());
-            record.outcome(iteration?.outcome);
+/// Adds one execution's measurements to the unit; `live[slot]` is the side of job slot `slot`.
+fn merge(unit: &mut Unit, live: &[usize], execution: Execution, round: u32) {
+    for (slot, &index) in live.iter().enumerate() {
+        let got = &execution.sides[slot];
+        let side = &mut unit.sides[index];
+        let record = &mut side.record;
+        if round == 0 {
+            record.phases.instantiate_ns = got.instantiate_ns;
+            record.phases.setup_ns = got.setup_ns;
         }
-        Ok(session)
+        for sample in got.warmups.iter().chain(&got.samples) {
+            record.outcome(sample.outcome());
+        }
+        if record.memory.is_empty() {
+            record.memory = got.samples.iter().map(|s| s.memory).collect();
+        }
+        record.peak_memory = record.peak_memory.max(got.peak_memory);
+        record
+            .executions
+            .push(got.samples.iter().map(|s| s.wall_ns).collect());
+        record.worker_start_ns.extend(execution.start_ns);
+        if let Some(failure) = &got.failure {
+            side.failure = Some(failure.clone());
+        }
+    }
+    if let [_, _] = live {
+        let (b, h) = (&execution.sides[0], &execution.sides[1]);
+        unit.pairs.push(
+            b.samples
+                .iter()
+                .zip(&h.samples)
+                .map(|(b, h)| (b.wall_ns, h.wall_ns))
+                .collect(),
+        );
+    }
+    match execution.parallel {
+        Some(Ok(run)) => unit.sides[live[0]].record.parallel = Some(run),
+        Some(Err(failure)) => unit.sides[live[0]].failure = Some(failure),
+        None => {}
     }
 }
 
-/// One timed iteration, recorded; returns its wall time in nanoseconds.
-pub(super) async fn sample(
-    session: &mut BenchSession,
-    record: &mut Record,
-) -> Result<u64, Failure> {
-    let iteration = session.iterate().await;
-    record.peak_memory = record.peak_memory.max(session.peak_memory());
-    let iteration = iteration?;
-    let wall = iteration.wall.as_nanos() as u64;
-    record.wall.push(wall);
-    record.memory.push(iteration.memory);
-    record.outcome(iteration.outcome);
-    Ok(wall)
+/// The unit's results, as it stands.
+fn conclude(unit: &mut Unit) -> UnitResult {
+    unit.finished = true;
+    let executions = unit.executions;
+    UnitResult {
+        results: unit
+            .sides
+            .iter_mut()
+            .map(|side| {
+                finish(
+                    side.plan,
+                    std::mem::take(&mut side.record),
+                    side.failure.clone(),
+                    executions,
+                )
+            })
+            .collect(),
+        pairs: std::mem::take(&mut unit.pairs),
+    }
 }
 
-fn params_of(plan: &BenchPlan) -> Vec<Param> {
-    plan.params
-        .iter()
-        .map(|(name, value)| Param {
-            name: name.clone(),
-            value: value.clone(),
-        })
-        .collect()
-}
-
-pub(super) fn finish(plan: &BenchPlan, record: Record, failure: Option<Failure>) -> BenchResult {
+fn finish(
+    plan: &BenchPlan,
+    record: Record,
+    failure: Option<Failure>,
+    executions_planned: u32,
+) -> BenchResult {
     let status = failure.as_ref().map_or(Status::Ok, |f| f.status);
     let expected = plan.def.expect;
-    let wall = stats::summarize(&record.wall.iter().map(|&ns| ns as f64).collect::<Vec<_>>()).map(
-        |summary| WallResult {
-            samples: record.wall.clone(),
-            summary,
-        },
-    );
+    let completed = record.executions.iter().filter(|e| !e.is_empty()).count() as u32;
+    let wall = WallResult::from_executions(record.executions);
     let metered_median = stats::median_u64(&record.metered_wall);
     let fuel = stats::median_u64(&record.fuel).map(|median| FuelResult {
         varies: record.fuel.iter().any(|&f| f != record.fuel[0]),
@@ -304,6 +440,17 @@ pub(super) fn finish(plan: &BenchPlan, record: Record, failure: Option<Failure>)
                     .filter(|r| *r > 0.0)
                     .map(|r| units_per_second / r),
             }
+        }),
+        timing: Some(TimingInfo {
+            instrumentation: EngineKind::Timed
+                .instrumentation()
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            isolation: "worker-process".into(),
+            executions_planned,
+            executions: completed,
+            worker_start_ns: record.worker_start_ns,
         }),
     }
 }

@@ -13,12 +13,12 @@ use wasmtime_wasi::I32Exit;
 
 use crate::analysis::stats::stable_hash;
 use crate::capability::command::{CommandState, MarkerError};
-use crate::engine::{EngineKind, deadline_ticks};
+use crate::engine::EngineKind;
 use crate::plugin::bindings::{Outcome, WorkloadInfo};
 use crate::results::Status;
 use crate::suite::Limits;
 
-use super::session::{Failure, HOST_GRACE, Iteration, classify, clip, timeout_in_host};
+use super::session::{Failure, HOST_GRACE, Iteration, arm, classify, clip, timeout_in_host};
 
 /// What one run of a core module counts as a unit of work.
 pub const UNIT: &str = "runs";
@@ -235,12 +235,7 @@ impl CommandSession {
             .map_err(|e| Failure::new(Status::Error, format!("preparing the sandbox: {e:#}")))?;
         let mut store = Store::new(self.pre.pre.module().engine(), state);
         store.limiter(|s| &mut s.limiter);
-        if self.kind == EngineKind::Metered {
-            store
-                .set_fuel(limits.fuel)
-                .map_err(|e| Failure::new(Status::Error, format!("{e:#}")))?;
-        }
-        store.set_epoch_deadline(deadline_ticks(limits.deadline));
+        arm(&mut store, self.kind, &limits)?;
         let start = Instant::now();
         let result = tokio::time::timeout(
             limits.deadline + HOST_GRACE,
@@ -274,12 +269,7 @@ impl CommandSession {
             .get_typed_func::<(), ()>(&mut store, &self.entry)
             .map_err(|e| Failure::new(Status::Error, format!("{what}: {e:#}")))?;
         let limits = self.limits;
-        if self.kind == EngineKind::Metered {
-            store
-                .set_fuel(limits.fuel)
-                .map_err(|e| Failure::new(Status::Error, format!("{e:#}")))?;
-        }
-        store.set_epoch_deadline(deadline_ticks(limits.deadline));
+        arm(&mut store, self.kind, &limits)?;
         let result = tokio::time::timeout(
             limits.deadline + HOST_GRACE,
             func.call_async(&mut store, ()),

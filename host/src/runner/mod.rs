@@ -1,7 +1,7 @@
 //! Running benches: planning a suite against the plugins' declared workloads, then each bench
-//! through its phases (compile, instantiate, setup, warm-up, fuel count, timing).
+//! through its phases: compile and count fuel in this process (metered engine), then time it in
+//! fresh worker processes (uninstrumented engine), executions interleaved across benches.
 
-mod ab;
 mod bench;
 mod command;
 mod instance;
@@ -9,20 +9,22 @@ pub mod interrupt;
 mod parallel;
 mod plan;
 mod plugins;
+mod probe;
 mod session;
+pub mod worker;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
-use crate::capability::{BackendsConfig, FixtureDir, FixtureServer, Lending};
+use crate::capability::{FixtureDir, FixtureServer, Lending};
 use crate::engine::{CompileCache, Engines};
 use crate::suite::{PluginSource, Suite};
 
-pub use ab::AbResult;
-pub use bench::{Observer, Phase, SilentObserver};
+pub use bench::{Observer, Phase, RunOptions, SilentObserver, UnitResult};
 pub use plan::{BenchPlan, PlanError, PluginListing, list_plugin};
+pub use probe::TimedProbe;
 pub use session::Failure;
 
 use plugins::{Linkers, LoadedPlugin};
@@ -33,25 +35,60 @@ pub struct Runner {
     engines: Engines,
     linkers: Linkers,
     cache: CompileCache,
+    /// A private cache for workers when the user's is off (`--no-cache`): compiled once by the
+    /// supervisor, loaded by every worker, removed with the run.
+    _private_cache: Option<tempfile::TempDir>,
     plugins: BTreeMap<PathBuf, Result<LoadedPlugin, Failure>>,
     fixtures: Option<FixtureDir>,
     http_server: Option<FixtureServer>,
-    backends: BackendsConfig,
+    lending: Lending,
+    /// The binary started as a worker process: this one.
+    worker_exe: PathBuf,
 }
 
 impl Runner {
+    /// A runner for a supervising process (`run`, `ab`, `list`).
     pub fn new(cache: CompileCache) -> Result<Self> {
-        let engines = Engines::new()?;
-        let linkers = Linkers::new(&engines)?;
+        let (cache, private) = match cache.dir() {
+            Some(_) => (cache, None),
+            None => {
+                let dir = tempfile::Builder::new()
+                    .prefix("wasmbench-cache-")
+                    .tempdir()
+                    .context("creating a private compile cache")?;
+                (CompileCache::new(Some(dir.path().to_path_buf())), Some(dir))
+            }
+        };
+        let mut runner = Runner::with(cache, Lending::default(), true)?;
+        runner._private_cache = private;
+        Ok(runner)
+    }
+
+    /// A runner inside a worker process: the timed engine only matters, no epoch ticker.
+    pub(crate) fn for_worker(cache: CompileCache, lending: Lending) -> Result<Self> {
+        Runner::with(cache, lending, false)
+    }
+
+    fn with(cache: CompileCache, lending: Lending, tick: bool) -> Result<Self> {
+        let engines = Engines::new(tick)?;
+        let linkers = Linkers::new();
         Ok(Runner {
             engines,
             linkers,
             cache,
+            _private_cache: None,
             plugins: BTreeMap::new(),
             fixtures: None,
             http_server: None,
-            backends: BackendsConfig::default(),
+            lending,
+            worker_exe: std::env::current_exe().context("finding the wasmbench binary")?,
         })
+    }
+
+    /// Starts workers from `exe` instead of this binary (for embedders and tests whose binary is
+    /// not `wasmbench`).
+    pub fn set_worker_exe(&mut self, exe: PathBuf) {
+        self.worker_exe = exe;
     }
 
     /// Sets up what the suite's plugins are lent: generated fixture files, the HTTP fixture
@@ -63,17 +100,12 @@ impl Runner {
         if let Some(config) = suite.http {
             self.http_server = Some(FixtureServer::start(config)?);
         }
-        self.backends = suite.backends;
-        Ok(())
-    }
-
-    /// What each bench's plugin is lent.
-    fn lending(&self) -> Lending {
-        Lending {
+        self.lending = Lending {
             fixtures: self.fixtures.as_ref().map(|f| f.path().to_path_buf()),
             http_base: self.http_server.as_ref().map(FixtureServer::base_url),
-            backends: self.backends,
-        }
+            backends: suite.backends,
+        };
+        Ok(())
     }
 
     /// The HTTP fixture server, when the suite asked for one.

@@ -15,6 +15,7 @@ use super::plugins::Pre;
 use super::session::Failure;
 
 /// What the parallel pass measured.
+#[derive(Debug)]
 pub struct ParallelRun {
     /// From the moment every instance was ready to the moment the last one finished.
     pub elapsed: Duration,

@@ -32,6 +32,13 @@ pub struct BenchPlan {
     pub broken: Option<Failure>,
 }
 
+impl BenchPlan {
+    /// The parameters as the plugin receives them.
+    pub fn param_list(&self) -> Vec<crate::plugin::bindings::Param> {
+        crate::plugin::params(&self.params)
+    }
+}
+
 /// A suite that names something the plugins don't offer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlanError {

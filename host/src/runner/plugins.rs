@@ -1,6 +1,7 @@
 //! Loaded plugins: bytes read once (their kind told from the binary), compiled once per engine
 //! (through the on-disk cache), linked once into an `InstancePre` that every bench of the run reuses.
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -108,7 +109,8 @@ impl LoadedPlugin {
                 )
             })?;
         let pre = linkers
-            .command(kind)
+            .command(engines, kind)
+            .map_err(|e| Failure::new(Status::Error, format!("preparing the host: {e:#}")))?
             .instantiate_pre(&compiled.artifact)
             .map_err(|e| {
                 Failure::new(
@@ -166,7 +168,8 @@ impl LoadedPlugin {
                 )
             })?;
         let instance_pre = linkers
-            .get(kind)
+            .get(engines, kind)
+            .map_err(|e| Failure::new(Status::Error, format!("preparing the host: {e:#}")))?
             .instantiate_pre(&compiled.artifact)
             .map_err(|e| {
                 Failure::new(
@@ -198,37 +201,50 @@ impl LoadedPlugin {
 }
 
 /// One linker per engine with every host capability a plugin may import, and one per engine for
-/// core modules (WASI preview 1 and the `bench` markers).
+/// core modules (WASI preview 1 and the `bench` markers). Each is built on first use: a worker
+/// process needs only the timed engine's, and building a linker costs part of its start.
 pub struct Linkers {
-    metered: Linker<HostState>,
-    timed: Linker<HostState>,
-    metered_command: wasmtime::Linker<CommandState>,
-    timed_command: wasmtime::Linker<CommandState>,
+    component: [OnceCell<Linker<HostState>>; 2],
+    command: [OnceCell<wasmtime::Linker<CommandState>>; 2],
 }
 
 impl Linkers {
-    pub fn new(engines: &Engines) -> anyhow::Result<Self> {
-        Ok(Linkers {
-            metered: linker(engines, EngineKind::Metered)?,
-            timed: linker(engines, EngineKind::Timed)?,
-            metered_command: command_linker(engines.get(EngineKind::Metered))?,
-            timed_command: command_linker(engines.get(EngineKind::Timed))?,
+    pub fn new() -> Self {
+        Linkers {
+            component: Default::default(),
+            command: Default::default(),
+        }
+    }
+
+    fn get(&self, engines: &Engines, kind: EngineKind) -> anyhow::Result<&Linker<HostState>> {
+        lazily(&self.component[slot(kind)], || {
+            host_linker(engines.get(kind))
         })
     }
 
-    fn get(&self, kind: EngineKind) -> &Linker<HostState> {
-        match kind {
-            EngineKind::Metered => &self.metered,
-            EngineKind::Timed => &self.timed,
-        }
+    fn command(
+        &self,
+        engines: &Engines,
+        kind: EngineKind,
+    ) -> anyhow::Result<&wasmtime::Linker<CommandState>> {
+        lazily(&self.command[slot(kind)], || {
+            command_linker(engines.get(kind))
+        })
     }
+}
 
-    fn command(&self, kind: EngineKind) -> &wasmtime::Linker<CommandState> {
-        match kind {
-            EngineKind::Metered => &self.metered_command,
-            EngineKind::Timed => &self.timed_command,
-        }
+fn slot(kind: EngineKind) -> usize {
+    match kind {
+        EngineKind::Metered => 0,
+        EngineKind::Timed => 1,
     }
+}
+
+fn lazily<T>(cell: &OnceCell<T>, make: impl FnOnce() -> anyhow::Result<T>) -> anyhow::Result<&T> {
+    if cell.get().is_none() {
+        let _ = cell.set(make()?);
+    }
+    Ok(cell.get().expect("set just above"))
 }
 
 /// A linker for core modules in the sightglass convention: WASI preview 1, `bench.start`,
@@ -237,10 +253,6 @@ pub fn command_linker(engine: &wasmtime::Engine) -> anyhow::Result<wasmtime::Lin
     let mut linker = wasmtime::Linker::new(engine);
     command::add_to_linker(&mut linker)?;
     Ok(linker)
-}
-
-fn linker(engines: &Engines, kind: EngineKind) -> anyhow::Result<Linker<HostState>> {
-    host_linker(engines.get(kind))
 }
 
 /// A linker with every host capability a plugin may import: WASI 0.2, outgoing HTTP, `host`.

@@ -1,6 +1,6 @@
 //! One instance of a plugin in its own store, and every call into it made under the bench's limits:
-//! fuel budget (metered engine), memory limit, and deadline (epoch, plus a host-side timeout for a
-//! guest parked in a host call, which epochs can't interrupt).
+//! fuel budget (metered engine), memory limit, and deadline (epoch checks on the metered engine, the
+//! worker supervisor on the timed one, plus a host-side timeout for a guest parked in a host call).
 
 use std::time::{Duration, Instant};
 
@@ -80,13 +80,8 @@ impl Session {
             .map_err(|e| Failure::new(Status::Error, format!("preparing the sandbox: {e:#}")))?;
         let mut store = Store::new(pre.engine(), state);
         store.limiter(|s| &mut s.limiter);
-        if kind == EngineKind::Metered {
-            // The start function and instantiation run under the same budget as an iteration.
-            store
-                .set_fuel(limits.fuel)
-                .map_err(|e| Failure::new(Status::Error, format!("{e:#}")))?;
-        }
-        store.set_epoch_deadline(deadline_ticks(limits.deadline));
+        // The start function and instantiation run under the same limits as an iteration.
+        arm(&mut store, kind, &limits)?;
         let start = Instant::now();
         let result = tokio::time::timeout(
             limits.deadline + HOST_GRACE,
@@ -223,13 +218,7 @@ impl Session {
             ));
         }
         let metered = self.kind == EngineKind::Metered;
-        if metered {
-            self.store
-                .set_fuel(self.limits.fuel)
-                .map_err(|e| Failure::new(Status::Error, format!("{e:#}")))?;
-        }
-        self.store
-            .set_epoch_deadline(deadline_ticks(self.limits.deadline));
+        arm(&mut self.store, self.kind, &self.limits)?;
         let start = Instant::now();
         let result = tokio::time::timeout(
             self.limits.deadline + HOST_GRACE,
@@ -252,6 +241,24 @@ impl Session {
             }),
         }
     }
+}
+
+/// Arms a store's in-process limits before a call into the guest: on the metered engine the fuel
+/// budget and the epoch deadline. The memory limit is the store's limiter, always on; the timed
+/// engine has no instrumentation, so its deadline is the worker supervisor's (and the host-side
+/// timeout around each call for a guest waiting in a host function).
+pub(super) fn arm<T>(
+    store: &mut Store<T>,
+    kind: EngineKind,
+    limits: &Limits,
+) -> Result<(), Failure> {
+    if kind == EngineKind::Metered {
+        store
+            .set_fuel(limits.fuel)
+            .map_err(|e| Failure::new(Status::Error, format!("{e:#}")))?;
+        store.set_epoch_deadline(deadline_ticks(limits.deadline));
+    }
+    Ok(())
 }
 
 pub(super) fn timeout_in_host(what: &str, deadline: Duration) -> Failure {

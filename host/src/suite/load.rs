@@ -10,7 +10,9 @@ use std::time::Duration;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::model::{BenchDef, FixtureSpec, Limits, PluginSource, Settings, Suite};
+use super::model::{
+    BenchDef, DEFAULT_EXECUTIONS, FixtureSpec, Limits, PluginSource, Settings, Suite,
+};
 use crate::capability::{BackendsConfig, HttpFixtureConfig, LatencyMode};
 use crate::results::Status;
 
@@ -191,6 +193,7 @@ struct RawSettings {
     warmup: Option<Spanned<u32>>,
     samples: Option<Spanned<u32>>,
     fuel_iterations: Option<Spanned<u32>>,
+    executions: Option<Spanned<u32>>,
     instances: Option<Spanned<u32>>,
     thresholds: Option<Spanned<String>>,
     fuel: Option<Spanned<u64>>,
@@ -222,6 +225,7 @@ struct RawBench {
     warmup: Option<Spanned<u32>>,
     samples: Option<Spanned<u32>>,
     fuel_iterations: Option<Spanned<u32>>,
+    executions: Option<Spanned<u32>>,
     instances: Option<Spanned<u32>>,
     thresholds: Option<Spanned<String>>,
     fuel: Option<Spanned<u64>>,
@@ -235,6 +239,7 @@ impl RawBench {
             warmup: self.warmup.clone(),
             samples: self.samples.clone(),
             fuel_iterations: self.fuel_iterations.clone(),
+            executions: self.executions.clone(),
             instances: self.instances.clone(),
             thresholds: self.thresholds.clone(),
             fuel: self.fuel.clone(),
@@ -319,6 +324,7 @@ const DEFAULT_SETTINGS: Settings = Settings {
     warmup: 2,
     samples: 10,
     fuel_iterations: 3,
+    executions: DEFAULT_EXECUTIONS,
     instances: 1,
     thresholds: None,
     limits: Limits {
@@ -334,6 +340,7 @@ const MAX_MEMORY: u64 = 4 << 30; // wasm32 can't address more
 const MAX_DEADLINE: Duration = Duration::from_secs(24 * 3600);
 const MAX_FIXTURE: u64 = 4 << 30;
 const MAX_INSTANCES: u32 = 256;
+const MAX_EXECUTIONS: u32 = 1000;
 
 impl RawSettings {
     /// `self` over `base`, validated.
@@ -369,6 +376,12 @@ impl RawSettings {
             "fuel_iterations",
             1..=MAX_SAMPLES,
             &mut s.fuel_iterations,
+        )?;
+        count(
+            &self.executions,
+            "executions",
+            1..=MAX_EXECUTIONS,
+            &mut s.executions,
         )?;
         count(
             &self.instances,

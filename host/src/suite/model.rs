@@ -30,12 +30,19 @@ pub struct Settings {
     pub samples: u32,
     /// Iterations counted on the fuel-metered engine.
     pub fuel_iterations: u32,
+    /// Fresh worker processes that each run `warmup` + `samples` timed iterations; their spread is
+    /// the between-run variation that wall-time verdicts need.
+    pub executions: u32,
     /// Instances run at once in the parallel pass (1: no parallel pass).
     pub instances: u32,
     /// Regression thresholds for this bench (`thresholds = "wall=5%,fuel=0.5%"`), else the defaults.
     pub thresholds: Option<crate::analysis::compare::Thresholds>,
     pub limits: Limits,
 }
+
+/// Executions per bench unless a suite or `--executions` says otherwise. Chosen from measurement:
+/// see "How a bench is measured" in the README.
+pub const DEFAULT_EXECUTIONS: u32 = 3;
 
 /// Where a bench's plugin comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

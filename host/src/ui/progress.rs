@@ -21,8 +21,9 @@ enum Mode {
 pub struct ProgressObserver {
     mode: Mode,
     total: usize,
-    index: usize,
+    finished: usize,
     id: String,
+    execution: String,
     started: Instant,
 }
 
@@ -48,8 +49,9 @@ impl ProgressObserver {
         ProgressObserver {
             mode,
             total,
-            index: 0,
+            finished: 0,
             id: String::new(),
+            execution: String::new(),
             started: Instant::now(),
         }
     }
@@ -63,14 +65,17 @@ impl ProgressObserver {
 }
 
 impl Observer for ProgressObserver {
-    fn bench_started(&mut self, index: usize, total: usize, plan: &BenchPlan) {
-        self.index = index;
+    fn bench_started(&mut self, _index: usize, total: usize, plan: &BenchPlan) {
         self.total = total;
         self.id = plan.id.clone();
+        self.execution.clear();
         if let Mode::Bar(bar) = &self.mode {
-            bar.set_position(index as u64);
             bar.set_message(plan.id.clone());
         }
+    }
+
+    fn execution_started(&mut self, number: u32, of: u32) {
+        self.execution = format!(" · execution {number}/{of}");
     }
 
     fn progress(&mut self, phase: Phase, done: u32, total: u32) {
@@ -82,13 +87,17 @@ impl Observer for ProgressObserver {
                 Phase::Time => "timing",
                 Phase::Parallel => "parallel instances",
             };
-            bar.set_message(format!("{} · {phase} {done}/{total}", self.id));
+            bar.set_message(format!(
+                "{}{} · {phase} {done}/{total}",
+                self.id, self.execution
+            ));
         }
     }
 
     fn bench_finished(&mut self, result: &BenchResult) {
+        self.finished += 1;
         match &self.mode {
-            Mode::Bar(bar) => bar.set_position(self.index as u64 + 1),
+            Mode::Bar(bar) => bar.set_position(self.finished as u64),
             Mode::Lines => {
                 let median = result
                     .wall_ns
@@ -104,7 +113,7 @@ impl Observer for ProgressObserver {
                 let _ = writeln!(
                     err,
                     "[{}/{}] {} {} median {} ({:.1} s elapsed){verdict}",
-                    self.index + 1,
+                    self.finished,
                     self.total,
                     result.id,
                     result.status,

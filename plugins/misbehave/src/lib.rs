@@ -39,6 +39,37 @@ impl Workload for Spin {
     }
 }
 
+/// Returns at once for the first `after` iterations of an instance, then loops forever: passes
+/// the short counting pass and hangs in the timed pass, where only the worker supervisor can stop it.
+struct SpinLater {
+    after: u64,
+    done: u64,
+}
+
+impl Workload for SpinLater {
+    const NAME: &'static str = "spin-later";
+    const DESCRIPTION: &'static str = "return at once `after` times, then loop forever in guest code";
+    const PARAMS: &'static [(&'static str, &'static str)] = &[("after", "1")];
+
+    fn setup(params: &Params) -> Result<Self, String> {
+        Ok(SpinLater {
+            after: params.u64("after")?,
+            done: 0,
+        })
+    }
+
+    fn run(&mut self) -> Result<Outcome, String> {
+        if self.done < self.after {
+            self.done += 1;
+            return Ok(Outcome::new(0, 1));
+        }
+        let mut x = 0u64;
+        loop {
+            x = std::hint::black_box(x.wrapping_add(1));
+        }
+    }
+}
+
 /// Executes `unreachable` after some nested calls, so the backtrace has frames.
 struct Trap;
 
@@ -138,4 +169,4 @@ impl Workload for Sleep {
     }
 }
 
-wasmbench_sdk::register!(Noop, Spin, Trap, Panic, SetupError, Grow, Sleep);
+wasmbench_sdk::register!(Noop, Spin, SpinLater, Trap, Panic, SetupError, Grow, Sleep);

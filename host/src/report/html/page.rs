@@ -1493,7 +1493,7 @@ fn verdict_class(v: Verdict) -> &'static str {
     match v {
         Verdict::Regressed | Verdict::Failed => "v-bad",
         Verdict::Improved => "v-good",
-        Verdict::Missing | Verdict::New => "v-note",
+        Verdict::Missing | Verdict::New | Verdict::InsufficientData => "v-note",
         Verdict::Unchanged => "v-same",
     }
 }
@@ -1505,6 +1505,7 @@ fn verdict_text(v: Verdict) -> &'static str {
         Verdict::Missing => "− missing",
         Verdict::New => "+ new",
         Verdict::Improved => "▼ improved",
+        Verdict::InsufficientData => "? insufficient data",
         Verdict::Unchanged => "= unchanged",
     }
 }

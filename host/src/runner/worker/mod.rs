@@ -1,0 +1,133 @@
+//! Worker processes: the timed pass runs in a child process of the harness (the same binary, as
+//! `wasmbench __worker`), on the uninstrumented engine. The supervisor sends one [`Job`] (an
+//! execution of one bench, or of both sides of an A/B bench) on the child's stdin and reads
+//! [`Event`]s, one JSON line each, from its stdout. Each call into the guest is announced by a
+//! [`Event::Begin`] line before it starts; a worker that stays silent past the call's deadline is
+//! killed, so a runaway guest needs no instrumentation to be stopped.
+
+mod child;
+mod supervisor;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::capability::Lending;
+use crate::plugin::bindings::Outcome;
+use crate::results::Status;
+use crate::suite::Limits;
+
+pub use child::serve;
+pub(super) use supervisor::{Execution, execute};
+
+/// The hidden subcommand that turns the binary into a worker.
+pub const SUBCOMMAND: &str = "__worker";
+
+/// One execution: fresh instances of one or two plugins, set up, warmed up, sampled.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Job {
+    /// The compile cache the supervisor filled: the worker deserializes instead of compiling.
+    pub cache_dir: Option<PathBuf>,
+    pub lending: Lending,
+    pub limits: Limits,
+    pub warmup: u32,
+    pub samples: u32,
+    /// One side for `run`, two (base, head) for `ab`, whose iterations alternate in an order
+    /// shuffled by `order_seed`.
+    pub sides: Vec<SideJob>,
+    pub order_seed: u64,
+    /// Instances of the parallel pass after the samples (one side only), if any.
+    pub parallel: Option<u32>,
+}
+
+/// One plugin of a job.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SideJob {
+    pub wasm: PathBuf,
+    /// The SHA-256 the supervisor measured: a file changed since is refused, not timed.
+    pub sha256: String,
+    pub workload: String,
+    pub params: Vec<(String, String)>,
+}
+
+/// What a worker reports, in order.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "kebab-case")]
+pub enum Event {
+    /// Every side is compiled (or loaded from the cache); what that cost.
+    Ready {
+        load_ns: u64,
+    },
+    /// A call into `side` starts now; it may take `calls` deadlines (a core module's run is an
+    /// instantiation and a call).
+    Begin {
+        side: usize,
+        calls: u32,
+        what: String,
+    },
+    Instantiated {
+        side: usize,
+        ns: u64,
+    },
+    SetUp {
+        side: usize,
+        ns: Option<u64>,
+    },
+    /// A warm-up iteration (not recorded, but its outcome counts for checksum agreement).
+    Warmed {
+        side: usize,
+        sample: Sample,
+    },
+    Sample {
+        side: usize,
+        sample: Sample,
+    },
+    /// The parallel pass starts; it may take `calls` deadlines.
+    ParallelStarted {
+        calls: u32,
+    },
+    Parallel {
+        elapsed_ns: u64,
+        units: u64,
+        iterations: u64,
+    },
+    /// `side` ended early; the job goes on with the other side, if any.
+    Failed {
+        side: usize,
+        status: Status,
+        message: String,
+        peak_memory: u64,
+    },
+    Done,
+}
+
+/// One iteration as the worker saw it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Sample {
+    pub wall_ns: u64,
+    /// Linear memory after the iteration, and the highest so far.
+    pub memory: u64,
+    pub peak_memory: u64,
+    pub checksum: u64,
+    pub units: u64,
+    pub counters: BTreeMap<String, u64>,
+}
+
+impl Sample {
+    /// The plugin's outcome, as the record keeps it.
+    pub fn outcome(&self) -> Outcome {
+        Outcome {
+            checksum: self.checksum,
+            units: self.units,
+            counters: self
+                .counters
+                .iter()
+                .map(|(name, value)| crate::plugin::bindings::Counter {
+                    name: name.clone(),
+                    value: *value,
+                })
+                .collect(),
+        }
+    }
+}

@@ -1,0 +1,328 @@
+//! The supervisor side: starts a worker for one execution, feeds it the job, and follows its
+//! events with a watchdog. A worker silent for longer than the call it announced may take (its
+//! deadlines plus a grace) is killed and the side in that call ends `timeout`; a worker that dies
+//! ends its side with `error` and its last stderr lines. Either way only that bench is affected.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use super::{Event, Job, SUBCOMMAND, Sample};
+use crate::results::Status;
+use crate::runner::bench::{Observer, Phase};
+use crate::runner::parallel::ParallelRun;
+use crate::runner::session::{Failure, HOST_GRACE, clip};
+
+/// Time a worker may take to start and load its plugins before its first call (a cache miss
+/// compiles, which a debug build of the host does slowly).
+const STARTUP: Duration = Duration::from_secs(120);
+/// Scheduling slack on top of a call's deadlines before the worker is deemed stuck.
+const SLACK: Duration = Duration::from_millis(500);
+/// How often the watchdog looks at the interrupt flag while it waits.
+const POLL: Duration = Duration::from_millis(50);
+/// The longest line a worker may send (counters and messages are bounded far below this).
+const MAX_LINE: u64 = 16 << 20;
+/// How much of a worker's own stderr is kept for a crash message.
+const STDERR_TAIL: usize = 4096;
+
+/// What one side of an execution measured.
+#[derive(Debug, Default)]
+pub struct SideRecord {
+    pub instantiate_ns: Option<u64>,
+    pub setup_ns: Option<u64>,
+    pub warmups: Vec<Sample>,
+    pub samples: Vec<Sample>,
+    pub peak_memory: u64,
+    pub failure: Option<Failure>,
+}
+
+/// What one execution measured.
+#[derive(Debug, Default)]
+pub struct Execution {
+    pub sides: Vec<SideRecord>,
+    /// From spawning the worker to its plugins being loaded: the price of a fresh process.
+    pub start_ns: Option<u64>,
+    pub parallel: Option<Result<ParallelRun, Failure>>,
+}
+
+/// Runs `job` in a fresh worker process (`exe __worker`).
+pub fn execute(exe: &Path, job: &Job, observer: &mut dyn Observer) -> Execution {
+    let mut execution = Execution {
+        sides: job.sides.iter().map(|_| SideRecord::default()).collect(),
+        ..Execution::default()
+    };
+    if let Err(failure) = supervise(exe, job, &mut execution, observer) {
+        // The worker as a whole failed: every side still running ends with it.
+        for side in execution.sides.iter_mut().filter(|s| s.failure.is_none()) {
+            side.failure = Some(failure.clone());
+        }
+    }
+    execution
+}
+
+/// Where the worker is: which side's call runs, and how long it may take.
+struct Watch {
+    since: Instant,
+    allowance: Duration,
+    side: Option<usize>,
+    what: String,
+}
+
+fn supervise(
+    exe: &Path,
+    job: &Job,
+    execution: &mut Execution,
+    observer: &mut dyn Observer,
+) -> Result<(), Failure> {
+    let spawned = Instant::now();
+    let mut child = spawn(exe)?;
+    let input = serde_json::to_vec(job).map_err(|e| internal(format!("encoding the job: {e}")))?;
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    // The job is small; a worker that dies before reading it shows up as a closed stdout below.
+    let _ = stdin.write_all(&input);
+    drop(stdin);
+    let events = read_lines(child.stdout.take().expect("stdout is piped"));
+    let stderr = read_tail(child.stderr.take().expect("stderr is piped"));
+
+    let deadline = job.limits.deadline + HOST_GRACE;
+    let mut watch = Watch {
+        since: Instant::now(),
+        allowance: STARTUP + deadline,
+        side: None,
+        what: "loading the plugin".into(),
+    };
+    let mut done = false;
+    let mut in_parallel = false;
+    let mut samples_done = 0;
+    let total = job.samples * job.sides.len() as u32;
+    loop {
+        if crate::runner::interrupt::requested() {
+            kill(&mut child);
+            return Err(Failure::new(Status::Error, "interrupted"));
+        }
+        let left = watch.allowance.saturating_sub(watch.since.elapsed());
+        if left.is_zero() {
+            kill(&mut child);
+            let failure = match watch.side {
+                Some(_) => Failure::new(
+                    Status::Timeout,
+                    format!(
+                        "{} passed the {} deadline (its worker process was stopped)",
+                        watch.what,
+                        humantime::format_duration(job.limits.deadline)
+                    ),
+                ),
+                None => Failure::new(
+                    Status::Error,
+                    format!(
+                        "the worker process made no progress {} in {}",
+                        watch.what,
+                        humantime::format_duration(watch.allowance)
+                    ),
+                ),
+            };
+            return match watch.side {
+                // The parallel pass failing fails the bench, as it would in-process.
+                Some(_) if in_parallel => {
+                    execution.parallel = Some(Err(failure));
+                    Ok(())
+                }
+                // Only the side in the call fails: the other side of an A/B job keeps the samples
+                // it has and goes on alone in the next execution.
+                Some(side) => {
+                    execution.sides[side].failure = Some(failure);
+                    Ok(())
+                }
+                None => Err(failure),
+            };
+        }
+        let event = match events.recv_timeout(left.min(POLL)) {
+            Ok(Ok(event)) => event,
+            Ok(Err(bad)) => {
+                kill(&mut child);
+                return Err(internal(format!("the worker sent {bad}")));
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => continue,
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        };
+        match event {
+            Event::Ready { .. } => {
+                execution.start_ns = Some(spawned.elapsed().as_nanos() as u64);
+            }
+            Event::Begin { side, calls, what } => {
+                watch = Watch {
+                    since: Instant::now(),
+                    allowance: deadline * calls + SLACK,
+                    side: Some(side),
+                    what,
+                };
+            }
+            Event::ParallelStarted { calls } => {
+                in_parallel = true;
+                observer.progress(Phase::Parallel, 0, job.parallel.unwrap_or(0));
+                watch = Watch {
+                    since: Instant::now(),
+                    allowance: deadline * calls + SLACK,
+                    side: Some(0),
+                    what: "the parallel pass".into(),
+                };
+            }
+            Event::Instantiated { side, ns } => execution.sides[side].instantiate_ns = Some(ns),
+            Event::SetUp { side, ns } => execution.sides[side].setup_ns = ns,
+            Event::Warmed { side, sample } => {
+                let record = &mut execution.sides[side];
+                record.peak_memory = record.peak_memory.max(sample.peak_memory);
+                record.warmups.push(sample);
+            }
+            Event::Sample { side, sample } => {
+                samples_done += 1;
+                observer.progress(Phase::Time, samples_done, total);
+                let record = &mut execution.sides[side];
+                record.peak_memory = record.peak_memory.max(sample.peak_memory);
+                record.samples.push(sample);
+            }
+            Event::Parallel {
+                elapsed_ns,
+                units,
+                iterations,
+            } => {
+                execution.parallel = Some(Ok(ParallelRun {
+                    elapsed: Duration::from_nanos(elapsed_ns),
+                    units,
+                    iterations,
+                }))
+            }
+            Event::Failed {
+                side,
+                status,
+                message,
+                peak_memory,
+            } => {
+                let failure = Failure::new(status, message);
+                if in_parallel {
+                    execution.parallel = Some(Err(failure));
+                } else {
+                    let record = &mut execution.sides[side];
+                    record.peak_memory = record.peak_memory.max(peak_memory);
+                    record.failure.get_or_insert(failure);
+                }
+            }
+            Event::Done => done = true,
+        }
+    }
+    let status = child.wait();
+    if done {
+        return Ok(());
+    }
+    if crate::runner::interrupt::requested() {
+        return Err(Failure::new(Status::Error, "interrupted"));
+    }
+    let how = match status {
+        Ok(status) => describe_exit(status),
+        Err(e) => format!("could not be waited for ({e})"),
+    };
+    let tail = stderr.join().unwrap_or_default();
+    let mut message = format!("the worker process {how} during {}", watch.what);
+    if !tail.trim().is_empty() {
+        message.push_str(&format!("\nworker stderr: {}", clip(tail.trim())));
+    }
+    Err(Failure::new(Status::Error, message))
+}
+
+fn spawn(exe: &Path) -> Result<Child, Failure> {
+    let mut command = Command::new(exe);
+    command
+        .arg(SUBCOMMAND)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: prctl is async-signal-safe; it only asks the kernel to kill the worker when
+        // the supervisor dies, so a killed harness leaves no worker running on.
+        unsafe {
+            command.pre_exec(|| {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+    }
+    command.spawn().map_err(|e| {
+        internal(format!(
+            "starting a worker process ({} {SUBCOMMAND}): {e}",
+            exe.display()
+        ))
+    })
+}
+
+/// The worker's stdout, one parsed event per line, on a channel (so the watchdog can time out).
+fn read_lines(stdout: impl Read + Send + 'static) -> mpsc::Receiver<Result<Event, String>> {
+    let (send, receive) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut reader = BufReader::new(stdout);
+        let mut line = String::new();
+        loop {
+            line.clear();
+            match (&mut reader).take(MAX_LINE).read_line(&mut line) {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {
+                    let parsed = serde_json::from_str::<Event>(line.trim_end())
+                        .map_err(|e| format!("an unreadable line ({e}): {}", clip(&line)));
+                    let stop = parsed.is_err();
+                    if send.send(parsed).is_err() || stop {
+                        return;
+                    }
+                }
+            }
+        }
+    });
+    receive
+}
+
+/// The last [`STDERR_TAIL`] bytes of the worker's stderr, once it closes.
+fn read_tail(stderr: impl Read + Send + 'static) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut tail: Vec<u8> = Vec::new();
+        let mut buf = [0u8; 4096];
+        let mut stderr = stderr;
+        while let Ok(n) = stderr.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            tail.extend_from_slice(&buf[..n]);
+            if tail.len() > 2 * STDERR_TAIL {
+                tail.drain(..tail.len() - STDERR_TAIL);
+            }
+        }
+        let start = tail.len().saturating_sub(STDERR_TAIL);
+        String::from_utf8_lossy(&tail[start..]).into_owned()
+    })
+}
+
+fn kill(child: &mut Child) {
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+fn describe_exit(status: std::process::ExitStatus) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(signal) = status.signal() {
+            return format!("was killed by signal {signal}");
+        }
+    }
+    match status.code() {
+        Some(code) => format!("exited with code {code}"),
+        None => "ended".into(),
+    }
+}
+
+fn internal(message: String) -> Failure {
+    Failure::new(Status::Error, message)
+}
