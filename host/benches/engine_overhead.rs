@@ -2,7 +2,10 @@
 //! engine instrumentation would cost:
 //! - `raw`: `bench.run()` through the generated bindings on an engine with neither fuel nor epochs;
 //! - `timed-pass`: the same call through the harness's own call path on its timed engine
-//!   (`wasmbench::runner::TimedProbe`, exactly what a worker process does for one sample);
+//!   (`wasmbench::runner::TimedProbe`, exactly what a worker process does for one sample), and
+//!   `timed-pass/raw-call`: a bare bindings call on that very instance. Code and data layout move
+//!   wall time by tens of percent between instances (see the README), so the harness's own cost is
+//!   `timed-pass` against `timed-pass/raw-call`, one instance;
 //! - `epoch`, `fuel+epoch`: raw calls on instrumented engines (the metered pass has both).
 //!
 //! Workloads: `cpu/fib` (n = 20, call-heavy), `calibrate/spin` (a tight arithmetic loop), and
@@ -152,12 +155,18 @@ fn runtime() -> Runtime {
         .expect("building the tokio runtime")
 }
 
-/// Times `iters` consecutive samples of the harness's timed pass.
-fn time_probe(probe: &mut TimedProbe, rt: &Runtime, iters: u64) -> Duration {
+/// Times `iters` consecutive samples of the harness's timed pass (or, with `raw`, bare calls on
+/// the same instance).
+fn time_probe(probe: &mut TimedProbe, rt: &Runtime, iters: u64, raw: bool) -> Duration {
     rt.block_on(async {
         let start = Instant::now();
         for _ in 0..iters {
-            black_box(probe.iterate().await.expect("timed-pass call failed"));
+            let checksum = if raw {
+                probe.call_raw().await
+            } else {
+                probe.iterate().await
+            };
+            black_box(checksum.expect("timed-pass call failed"));
         }
         start.elapsed()
     })
@@ -216,7 +225,10 @@ fn compare(
         assert_eq!(rt.block_on(timed.iterate()).expect("a run"), expected);
     }
     group.bench_function("timed-pass", |b| {
-        b.iter_custom(|iters| time_probe(&mut timed, rt, iters))
+        b.iter_custom(|iters| time_probe(&mut timed, rt, iters, false))
+    });
+    group.bench_function("timed-pass/raw-call", |b| {
+        b.iter_custom(|iters| time_probe(&mut timed, rt, iters, true))
     });
     group.finish();
 }

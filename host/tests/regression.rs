@@ -421,3 +421,50 @@ params = { n = 15 }
     }
     assert!(out.join("journal.jsonl").is_file());
 }
+
+/// Results written before executions existed (schema version 1) are still compared and reported.
+#[test]
+fn results_of_schema_version_1_are_still_read() {
+    let h = Harness::new();
+    let suite = h.suite("reg.toml", SUITE);
+    let run = h.run(&suite, &["--executions", "2"]);
+    run.assert_code(0);
+    let out = run.out.as_ref().unwrap();
+    let mut old = read_json(&out.join("results.json"));
+    old["schema_version"] = Value::from(1);
+    for bench in old["benches"].as_array_mut().unwrap() {
+        let bench = bench.as_object_mut().unwrap();
+        bench.remove("timing");
+        let wall = bench["wall_ns"].as_object_mut().unwrap();
+        wall.remove("executions");
+        wall["summary"]
+            .as_object_mut()
+            .unwrap()
+            .remove("executions");
+    }
+    let v1 = h.path().join("v1.json");
+    std::fs::write(&v1, serde_json::to_string_pretty(&old).unwrap()).unwrap();
+    let compared = h.wasmbench(&[
+        "compare",
+        v1.to_str().unwrap(),
+        out.join("results.json").to_str().unwrap(),
+        "--out",
+        h.path().join("cmp").to_str().unwrap(),
+    ]);
+    compared.assert_code(0);
+    let comparison = read_json(&h.path().join("cmp/comparison.json"));
+    // The old side is one execution: wall time is shown, not gating.
+    let wall = wall_metric(&comparison, "cpu/fib[n=18]");
+    assert_eq!(wall["gating"], false, "{wall}");
+    assert!(
+        wall["basis"].as_str().unwrap().starts_with("1 vs 2"),
+        "{wall}"
+    );
+    h.wasmbench(&[
+        "report",
+        v1.to_str().unwrap(),
+        "-o",
+        h.path().join("v1.html").to_str().unwrap(),
+    ])
+    .assert_code(0);
+}

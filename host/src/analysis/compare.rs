@@ -5,14 +5,14 @@
 //!   relative tolerance;
 //!   fuel that varies (concurrent I/O, nondeterministic modules) is called only beyond the spread
 //!   both sides showed;
-//! - wall time is noisy: a regression needs a 95% bootstrap interval of the ratio of medians that
-//!   lies wholly above 1 (significance) *and* a point ratio above 1 + threshold (effect size). The
-//!   interval is two-level (executions, then samples), so it includes the variation between fresh
-//!   processes that separate runs show. A/B runs use the median of per-pair ratios, which cancels
-//!   drift shared by both sides of a pair.
-//! - A wall-time verdict between separate runs gates (can fail the job) only when both sides have
-//!   at least two executions; otherwise it is shown, marked not gating. Too few samples give
-//!   `insufficient-data`, never a zero-width interval called a change.
+//! - wall time is noisy. A/B runs (paired): the median of per-pair ratios, which cancels drift
+//!   shared by both sides of a pair, with a two-level bootstrap interval (executions, then pairs);
+//!   a regression needs the interval wholly above 1 and the ratio above 1 + threshold. Separate
+//!   runs with two executions or more a side: the ratio of geometric means of per-execution
+//!   medians with a Welch t interval, which must lie wholly above 1 + threshold (the threshold is
+//!   the allowance for the drift separate runs always have). With a single execution on a side,
+//!   the verdict (from a bootstrap of the samples) is shown but marked not gating. Too few samples
+//!   give `insufficient-data`, never a zero-width interval called a change.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -20,7 +20,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use super::stats::{hierarchical_ci, hierarchical_ratio_ci, median_of};
+use super::stats::{execution_ratio_ci, hierarchical_ci, hierarchical_ratio_ci, median_of};
 use crate::results::{BenchResult, FuelResult, RunResults, Status};
 
 /// What is compared.
@@ -534,28 +534,44 @@ fn wall_change(
             if a.samples.len() < 2 || b.samples.len() < 2 {
                 return Some(change);
             }
-            if old_n < 2 || new_n < 2 {
-                change.gating = gating == WallGating::Always;
-                change.basis = Some(format!(
-                    "{old_n} vs {new_n} executions: not gating (between-run variation unknown)"
-                ));
+            match execution_ratio_ci(&old_runs, &new_runs) {
+                // Separate runs drift by a few percent whatever the code does: a change must be
+                // confidently beyond the threshold, not merely beyond 1.
+                Some((ratio, ci)) => {
+                    change.verdict = beyond(ratio, ci, 1.0 + threshold, 1.0 - threshold, threshold);
+                    change.ratio = Some(ratio);
+                    change.ratio_ci = Some(ci);
+                    return Some(change);
+                }
+                None => {
+                    change.gating = gating == WallGating::Always;
+                    change.basis = Some(format!(
+                        "{old_n} vs {new_n} executions: not gating (between-run variation unknown)"
+                    ));
+                    (
+                        b.summary.median / a.summary.median,
+                        hierarchical_ratio_ci(&old_runs, &new_runs),
+                    )
+                }
             }
-            (
-                b.summary.median / a.summary.median,
-                hierarchical_ratio_ci(&old_runs, &new_runs),
-            )
         }
     };
-    change.verdict = if ci.0 > 1.0 && ratio > 1.0 + threshold {
-        Verdict::Regressed
-    } else if ci.1 < 1.0 && ratio < 1.0 - threshold {
-        Verdict::Improved
-    } else {
-        Verdict::Unchanged
-    };
+    change.verdict = beyond(ratio, ci, 1.0, 1.0, threshold);
     change.ratio = Some(ratio);
     change.ratio_ci = Some(ci);
     Some(change)
+}
+
+/// `regressed` when the interval lies wholly above `above` and the ratio beyond the threshold,
+/// `improved` for the mirror case, else `unchanged`.
+fn beyond(ratio: f64, ci: (f64, f64), above: f64, below: f64, threshold: f64) -> Verdict {
+    if ci.0 > above && ratio > 1.0 + threshold {
+        Verdict::Regressed
+    } else if ci.1 < below && ratio < 1.0 - threshold {
+        Verdict::Improved
+    } else {
+        Verdict::Unchanged
+    }
 }
 
 #[cfg(test)]
@@ -603,6 +619,61 @@ mod tests {
         );
         assert_eq!(
             exact(Metric::Memory, 0.0, 0.0, 0.0).verdict,
+            Verdict::Unchanged
+        );
+    }
+
+    fn fuel(samples: &[u64]) -> FuelResult {
+        let mut sorted = samples.to_vec();
+        sorted.sort_unstable();
+        FuelResult {
+            per_iteration: sorted[sorted.len() / 2],
+            samples: samples.to_vec(),
+            varies: samples.iter().any(|&s| s != samples[0]),
+            setup: 0,
+            metering_slowdown: None,
+        }
+    }
+
+    #[test]
+    fn varying_fuel_changes_only_beyond_both_sides_spread() {
+        // Medians 1000 vs 1030 (+3%), but the spreads overlap: variation, not a change.
+        let change = fuel_change(&fuel(&[950, 1000, 1040]), &fuel(&[1000, 1030, 1060]), 0.005);
+        assert_eq!(change.verdict, Verdict::Unchanged, "{change:?}");
+        assert!(change.basis.as_deref().unwrap().contains("varies"));
+        // New's lowest above old's highest: a change.
+        let change = fuel_change(&fuel(&[990, 1000, 1010]), &fuel(&[1050, 1060, 1070]), 0.005);
+        assert_eq!(change.verdict, Verdict::Regressed);
+        let change = fuel_change(&fuel(&[1050, 1060, 1070]), &fuel(&[990, 1000, 1010]), 0.005);
+        assert_eq!(change.verdict, Verdict::Improved);
+        // Deterministic fuel stays exact.
+        let change = fuel_change(&fuel(&[1000; 3]), &fuel(&[1006; 3]), 0.005);
+        assert_eq!(change.verdict, Verdict::Regressed);
+        assert_eq!(change.basis, None);
+    }
+
+    #[test]
+    fn separate_runs_need_the_interval_beyond_the_threshold() {
+        // Interval wholly above 1 but reaching below 1.05: drift-sized, not a regression.
+        assert_eq!(
+            beyond(1.08, (1.02, 1.14), 1.05, 0.95, 0.05),
+            Verdict::Unchanged
+        );
+        assert_eq!(
+            beyond(1.08, (1.02, 1.14), 1.0, 1.0, 0.05),
+            Verdict::Regressed
+        );
+        assert_eq!(
+            beyond(1.12, (1.06, 1.18), 1.05, 0.95, 0.05),
+            Verdict::Regressed
+        );
+        assert_eq!(
+            beyond(0.88, (0.82, 0.94), 1.05, 0.95, 0.05),
+            Verdict::Improved
+        );
+        // Inside the effect size: unchanged whatever the interval.
+        assert_eq!(
+            beyond(1.04, (1.03, 1.05), 1.0, 1.0, 0.05),
             Verdict::Unchanged
         );
     }

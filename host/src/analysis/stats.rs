@@ -5,6 +5,7 @@
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use crate::results::{Outliers, Summary};
 
@@ -170,6 +171,51 @@ pub fn hierarchical_ratio_ci(old: &[Vec<f64>], new: &[Vec<f64>]) -> (f64, f64) {
         })
         .collect();
     percentile_interval(&mut ratios)
+}
+
+/// The ratio new/old of the geometric means of per-execution medians, with a Welch t interval
+/// computed on their logarithms; `None` unless both sides have two executions or more.
+///
+/// Between separate runs this is the honest interval: each execution's median carries its own
+/// sampling noise plus the process-level effect (code and data layout, measured here to put whole
+/// executions of a CPU-bound bench 30–50% apart), so the spread of execution medians covers both
+/// levels, and the t quantile with Welch's degrees of freedom stays wide with few executions, where
+/// a bootstrap over three executions is far too narrow (see README, "Regression checks").
+pub fn execution_ratio_ci(old: &[Vec<f64>], new: &[Vec<f64>]) -> Option<(f64, (f64, f64))> {
+    let logs = |side: &[Vec<f64>]| -> Vec<f64> {
+        side.iter()
+            .filter(|e| !e.is_empty())
+            .map(|e| median_of(e))
+            .filter(|m| *m > 0.0)
+            .map(f64::ln)
+            .collect()
+    };
+    let (a, b) = (logs(old), logs(new));
+    if a.len() < 2 || b.len() < 2 {
+        return None;
+    }
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+    let var = |v: &[f64]| {
+        let m = mean(v);
+        v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (v.len() - 1) as f64
+    };
+    let (na, nb) = (a.len() as f64, b.len() as f64);
+    let (va, vb) = (var(&a) / na, var(&b) / nb);
+    let difference = mean(&b) - mean(&a);
+    let ratio = difference.exp();
+    let se = (va + vb).sqrt();
+    if se == 0.0 || !se.is_finite() {
+        return Some((ratio, (ratio, ratio)));
+    }
+    // Welch–Satterthwaite degrees of freedom.
+    let df = (va + vb).powi(2) / (va.powi(2) / (na - 1.0) + vb.powi(2) / (nb - 1.0));
+    let t = StudentsT::new(0.0, 1.0, df)
+        .map(|d| d.inverse_cdf(1.0 - (1.0 - CONFIDENCE) / 2.0))
+        .ok()?;
+    Some((
+        ratio,
+        ((difference - t * se).exp(), (difference + t * se).exp()),
+    ))
 }
 
 /// The central [`CONFIDENCE`] interval of bootstrap estimates.
@@ -344,6 +390,38 @@ mod tests {
             hierarchical_ci(&[vec![], vec![5.0, 5.0]], median_of),
             (5.0, 5.0)
         );
+    }
+
+    #[test]
+    fn execution_ratio_uses_the_spread_of_execution_medians() {
+        let side = |levels: &[f64]| -> Vec<Vec<f64>> {
+            levels
+                .iter()
+                .map(|&l| vec![l, l * 1.01, l * 0.99])
+                .collect()
+        };
+        // Identical levels: ratio 1 inside the interval.
+        let (r, (low, high)) =
+            execution_ratio_ci(&side(&[100.0, 104.0, 97.0]), &side(&[103.0, 98.0, 101.0])).unwrap();
+        assert!(
+            (r - 1.0).abs() < 0.02 && low < 1.0 && high > 1.0,
+            "{r} ({low}, {high})"
+        );
+        // Bimodal executions (a fast process now and then) make a wide interval, not a change.
+        let (_, (low, high)) =
+            execution_ratio_ci(&side(&[100.0, 100.0, 65.0]), &side(&[100.0, 100.0, 100.0]))
+                .unwrap();
+        assert!(low < 1.0 && high > 1.3, "({low}, {high})");
+        // A clear, consistent 20% shift is bracketed tightly.
+        let (r, (low, high)) =
+            execution_ratio_ci(&side(&[100.0, 101.0, 99.0]), &side(&[120.0, 121.0, 119.0]))
+                .unwrap();
+        assert!(
+            (r - 1.2).abs() < 0.01 && low > 1.15 && high < 1.25,
+            "{r} ({low}, {high})"
+        );
+        // One execution a side: no between-execution variation to go on.
+        assert!(execution_ratio_ci(&side(&[100.0]), &side(&[100.0, 101.0])).is_none());
     }
 
     #[test]

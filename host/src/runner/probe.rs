@@ -45,6 +45,17 @@ impl TimedProbe {
         })
     }
 
+    /// One `run` call straight through the bindings on the same instance, without the harness's
+    /// call path (a core module has no such call: its runs need fresh instances).
+    pub async fn call_raw(&mut self) -> Result<u64> {
+        match &mut self.session {
+            BenchSession::Component(session) => {
+                session.run_raw().await.map_err(anyhow::Error::from)
+            }
+            BenchSession::Command(_) => Err(anyhow!("a core module has no raw run call")),
+        }
+    }
+
     /// One sample as a worker takes it; returns the checksum.
     pub async fn iterate(&mut self) -> Result<u64> {
         let iteration = self

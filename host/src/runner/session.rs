@@ -190,6 +190,20 @@ impl Session {
         })
     }
 
+    /// One `run` call straight through the bindings, none of the harness's bookkeeping around it:
+    /// the baseline `benches/engine_overhead.rs` measures the harness's call path against, on the
+    /// very same instance (so code and data layout are the same on both sides).
+    pub async fn run_raw(&mut self) -> wasmtime::Result<u64> {
+        let bench = self.bench.expect("setup succeeded before run_raw");
+        let outcome = self
+            .plugin
+            .wasmbench_plugin_workload()
+            .bench()
+            .call_run(&mut self.store, bench)
+            .await?;
+        Ok(outcome.map_or(0, |o| o.checksum))
+    }
+
     /// Linear memory the store holds now, and its peak.
     pub fn peak_memory(&self) -> u64 {
         self.store.data().limiter.peak() as u64
