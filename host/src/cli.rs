@@ -43,8 +43,8 @@ pub enum Command {
     List(ListArgs),
     /// Compare two results files (e.g. a baseline and a new run) and write the comparison reports.
     Compare(CompareCommandArgs),
-    /// Run two versions of the plugins interleaved in one process and compare them pair by pair:
-    /// the mode that detects wall-time changes on a noisy machine.
+    /// Run two versions of the plugins interleaved in the same worker processes and compare them
+    /// pair by pair: the mode that detects wall-time changes on a noisy machine.
     Ab(AbArgs),
     /// Write the HTML report of a results file (and its comparison with a baseline).
     Report(ReportArgs),

@@ -451,8 +451,8 @@ fn exact(metric: Metric, old: f64, new: f64, threshold: f64) -> MetricChange {
 }
 
 /// Fuel: exact when both sides are deterministic; when either varies, a change must also lie
-/// beyond the spread of samples both sides showed (new's lowest above old's highest, or the
-/// reverse), so variation alone is never called a change.
+/// beyond the spread of samples both sides showed (new's lowest above old's highest by more than
+/// either side's range, or the reverse), so variation alone is never called a change.
 fn fuel_change(old: &FuelResult, new: &FuelResult, threshold: f64) -> MetricChange {
     let mut change = exact(
         Metric::Fuel,
@@ -472,9 +472,12 @@ fn fuel_change(old: &FuelResult, new: &FuelResult, threshold: f64) -> MetricChan
     change.basis = Some(format!(
         "varies: {old_min}–{old_max} vs {new_min}–{new_max}"
     ));
+    // Three samples understate a spread: the gap between the sides must also exceed the wider
+    // of the two ranges.
+    let spread = (old_max - old_min).max(new_max - new_min);
     let beyond = match change.verdict {
-        Verdict::Regressed => new_min > old_max,
-        Verdict::Improved => new_max < old_min,
+        Verdict::Regressed => new_min > old_max && new_min - old_max > spread,
+        Verdict::Improved => new_max < old_min && old_min - new_max > spread,
         _ => true,
     };
     if !beyond {
@@ -641,9 +644,12 @@ mod tests {
         let change = fuel_change(&fuel(&[950, 1000, 1040]), &fuel(&[1000, 1030, 1060]), 0.005);
         assert_eq!(change.verdict, Verdict::Unchanged, "{change:?}");
         assert!(change.basis.as_deref().unwrap().contains("varies"));
-        // New's lowest above old's highest: a change.
+        // New's lowest above old's highest, by more than either side's range: a change.
         let change = fuel_change(&fuel(&[990, 1000, 1010]), &fuel(&[1050, 1060, 1070]), 0.005);
         assert_eq!(change.verdict, Verdict::Regressed);
+        // Apart, but by less than a side's own range: not enough to tell.
+        let change = fuel_change(&fuel(&[990, 1000, 1040]), &fuel(&[1050, 1060, 1070]), 0.005);
+        assert_eq!(change.verdict, Verdict::Unchanged);
         let change = fuel_change(&fuel(&[1050, 1060, 1070]), &fuel(&[990, 1000, 1010]), 0.005);
         assert_eq!(change.verdict, Verdict::Improved);
         // Deterministic fuel stays exact.
