@@ -95,7 +95,7 @@ fn supervise(
     };
     let mut done = false;
     let mut in_parallel = false;
-    let mut samples_done = 0;
+    let (mut warmed, mut samples_done) = (0, 0);
     let total = job.samples * job.sides.len() as u32;
     loop {
         if crate::runner::interrupt::requested() {
@@ -172,6 +172,8 @@ fn supervise(
             Event::Instantiated { side, ns } => execution.sides[side].instantiate_ns = Some(ns),
             Event::SetUp { side, ns } => execution.sides[side].setup_ns = ns,
             Event::Warmed { side, sample } => {
+                warmed += 1;
+                observer.progress(Phase::Warmup, warmed, job.warmup * job.sides.len() as u32);
                 let record = &mut execution.sides[side];
                 record.peak_memory = record.peak_memory.max(sample.peak_memory);
                 record.warmups.push(sample);
