@@ -272,12 +272,13 @@ fn missing_or_incompatible_baselines_are_input_errors() {
     h.run(&suite, &["--fail-on", "worse"]).assert_code(2);
 }
 
-/// Divides every wall-time number of a results file by 10, so the next run looks ten times as slow
-/// (far beyond the noise of a debug build on a busy test machine).
+/// Divides every wall-time number of a results file by 1000, so the next run looks a thousand times
+/// as slow (far beyond the noise of a debug build on a busy test machine, even through the wide
+/// interval of a few executions).
 fn speed_up_wall_times(path: &Path) {
     edit_results(path, |bench| {
         let wall = &mut bench["wall_ns"];
-        let faster = |v: &mut Value| *v = Value::from(v.as_u64().unwrap() / 10);
+        let faster = |v: &mut Value| *v = Value::from(v.as_u64().unwrap() / 1000);
         wall["samples"]
             .as_array_mut()
             .unwrap()
@@ -291,7 +292,7 @@ fn speed_up_wall_times(path: &Path) {
                 .for_each(faster);
         }
         let median = wall["summary"]["median"].as_f64().unwrap();
-        wall["summary"]["median"] = Value::from(median / 10.0);
+        wall["summary"]["median"] = Value::from(median / 1000.0);
     });
 }
 
@@ -345,16 +346,16 @@ fn wall_time_gates_only_with_executions_on_both_sides() {
     )
     .assert_code(3);
 
-    h.run(&suite, &["--executions", "2", "--save-baseline", "two"])
+    h.run(&suite, &["--executions", "3", "--save-baseline", "two"])
         .assert_code(0);
     let two = h.path().join("reports/baselines/two.json");
     let saved = read_json(&two);
     let fib = &saved["benches"][0];
-    assert_eq!(fib["wall_ns"]["executions"].as_array().unwrap().len(), 2);
-    assert_eq!(fib["wall_ns"]["summary"]["executions"], 2);
+    assert_eq!(fib["wall_ns"]["executions"].as_array().unwrap().len(), 3);
+    assert_eq!(fib["wall_ns"]["summary"]["executions"], 3);
     assert_eq!(fib["timing"]["isolation"], "worker-process");
     speed_up_wall_times(&two);
-    let run = h.run(&suite, &["--executions", "2", "--baseline", "two"]);
+    let run = h.run(&suite, &["--executions", "3", "--baseline", "two"]);
     run.assert_code(3);
     let comparison = read_json(&run.out.as_ref().unwrap().join("comparison.json"));
     let wall = wall_metric(&comparison, "cpu/fib[n=18]");

@@ -469,7 +469,7 @@ impl<'a> Page<'a> {
                                 continue;
                             }
                             lines.push(format!(
-                                "<span class=\"{}\">{} {}</span>{}",
+                                "<span class=\"{}\">{} {}</span>{}{}",
                                 verdict_class(m.verdict),
                                 m.metric.as_str(),
                                 ratio_text(r),
@@ -479,7 +479,12 @@ impl<'a> Page<'a> {
                                         ratio_text(a),
                                         ratio_text(b)
                                     ))
-                                    .unwrap_or_default()
+                                    .unwrap_or_default(),
+                                if m.gating {
+                                    ""
+                                } else {
+                                    " (not gating: a single execution)"
+                                }
                             ));
                         }
                         let detail = if lines.is_empty() {
