@@ -79,21 +79,8 @@ pub fn median_of(values: &[f64]) -> f64 {
 
 /// A seeded percentile-bootstrap interval of `statistic` over `samples`.
 pub fn bootstrap_ci(samples: &[f64], statistic: impl Fn(&[f64]) -> f64) -> (f64, f64) {
-    let point = statistic(samples);
-    if samples.len() < 2 {
-        return (point, point);
-    }
-    let mut rng = ChaCha8Rng::seed_from_u64(0x5eed_0000 ^ samples.len() as u64);
-    let mut resample = vec![0.0; samples.len()];
-    let mut estimates: Vec<f64> = (0..RESAMPLES)
-        .map(|_| {
-            for slot in resample.iter_mut() {
-                *slot = samples[rng.random_range(0..samples.len())];
-            }
-            statistic(&resample)
-        })
-        .collect();
-    percentile_interval(&mut estimates)
+    // One execution: the two-level bootstrap is the ordinary one.
+    hierarchical_ci(&[samples.to_vec()], statistic)
 }
 
 /// Seeded percentile-bootstrap interval of median(new) / median(old) for two independent sample sets.

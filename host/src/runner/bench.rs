@@ -239,7 +239,7 @@ impl Runner {
                         wasm: side.plan.wasm_path.clone(),
                         sha256: side.record.wasm_sha256.clone(),
                         workload: side.plan.workload.clone(),
-                        params: side.plan.params.clone().into_iter().collect(),
+                        params: side.plan.params.clone(),
                     }
                 })
                 .collect(),

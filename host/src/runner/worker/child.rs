@@ -177,7 +177,7 @@ async fn run<W: Write>(job: &Job, out: &mut Reporter<W>) -> Result<()> {
             lending: &runner.lending,
             limits: job.limits,
             workload: &side.workload,
-            params: &crate::plugin::params(side.params.iter().map(|(k, v)| (k, v))),
+            params: &crate::plugin::params(&side.params),
             instances,
             warmup: job.warmup,
             iterations: job.samples,
@@ -228,10 +228,7 @@ async fn open<W: Write>(
     })?;
     out.begin(index, 1, "setup")?;
     match session
-        .setup(
-            &side.workload,
-            &crate::plugin::params(side.params.iter().map(|(k, v)| (k, v))),
-        )
+        .setup(&side.workload, &crate::plugin::params(&side.params))
         .await
     {
         Ok(setup) => out.send(&Event::SetUp {

@@ -48,7 +48,7 @@ pub struct SideJob {
     /// The SHA-256 the supervisor measured: a file changed since is refused, not timed.
     pub sha256: String,
     pub workload: String,
-    pub params: Vec<(String, String)>,
+    pub params: BTreeMap<String, String>,
 }
 
 /// What a worker reports, in order.
