@@ -26,10 +26,10 @@ use wasmtime::{Engine, Store};
 
 use wasmbench::capability::{HostState, Lending};
 use wasmbench::engine::instrumented_config;
+use wasmbench::model::Limits;
 use wasmbench::plugin::PluginLocator;
 use wasmbench::plugin::bindings::{Plugin, PluginPre};
 use wasmbench::runner::{TimedProbe, host_linker};
-use wasmbench::suite::Limits;
 
 /// Fuel put back before every call on the metered engine; far more than any call here uses.
 const FUEL: u64 = 1 << 40;

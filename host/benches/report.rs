@@ -11,12 +11,13 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 use wasmbench::analysis::compare::compare;
+use wasmbench::analysis::stats::wall_result;
+use wasmbench::model::{Limits, Status};
 use wasmbench::report::html;
 use wasmbench::results::{
     BenchResult, Environment, FuelResult, MemoryResult, ParallelResult, Phases, RunResults,
-    SCHEMA_VERSION, Status, SuiteInfo, UnitsResult, WallResult, WasmInfo,
+    SCHEMA_VERSION, SuiteInfo, UnitsResult, WasmInfo,
 };
-use wasmbench::suite::Limits;
 
 /// A deterministic pseudo-random sequence (no dependency on a generator crate's stream).
 struct Lcg(u64);
@@ -41,7 +42,7 @@ fn bench(g: usize, k: usize, rng: &mut Lcg, slower: f64) -> BenchResult {
     let failed = g % 9 == 4 && k == 4;
     // Three executions of the samples, as a default run has.
     let wall = (!failed)
-        .then(|| WallResult::from_executions(samples.chunks(7).map(<[u64]>::to_vec).collect()))
+        .then(|| wall_result(samples.chunks(7).map(<[u64]>::to_vec).collect()))
         .flatten();
     let leaky = g % 7 == 3 && k == 0;
     let per_iteration: Vec<u64> = (0..20u64)
@@ -77,7 +78,8 @@ fn bench(g: usize, k: usize, rng: &mut Lcg, slower: f64) -> BenchResult {
             fuel: 10_000_000_000,
             memory_bytes: 128 << 20,
             deadline: Duration::from_secs(10),
-        },
+        }
+        .into(),
         warmup: 2,
         status: if failed { Status::Trap } else { Status::Ok },
         expected: Status::Ok,

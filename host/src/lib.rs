@@ -1,17 +1,45 @@
 //! wasmbench: a harness that runs WebAssembly plugin workloads under fixed fuel, memory and time
 //! limits, measures them, and reports.
 //!
-//! Data flows down this list; nothing below `runner` knows about the command line.
+//! Data flows down this list: a module uses only modules declared after it (checked by the
+//! `layering` test, which reads this file), `model` is the leaf everything shares, and nothing
+//! below `cli` knows about the command line. ARCHITECTURE.md draws the picture.
 
-pub mod cli;
+/// What each subcommand does, start to finish.
 pub mod commands;
+
+/// The command line's shape and exit codes.
+pub mod cli;
+
+/// Progress on the terminal.
 pub mod ui;
 
-pub mod analysis;
-pub mod capability;
-pub mod engine;
-pub mod plugin;
+/// Results and comparisons turned into files and tables people read.
 pub mod report;
-pub mod results;
+
+/// Plans benches and measures them (counting pass in-process, timed pass in worker processes).
 pub mod runner;
+
+/// Statistics and verdicts over results.
+pub mod analysis;
+
+/// results.json: its shape, reading and writing.
+pub mod results;
+
+/// What the host lends a plugin: fixtures, HTTP, backends, sandboxed WASI.
+pub mod capability;
+
+/// wasmtime engines and the compile cache.
+pub mod engine;
+
+/// Suites: TOML read into benches with defaults applied.
 pub mod suite;
+
+/// Finding, classifying and binding plugins.
+pub mod plugin;
+
+/// The shared vocabulary: status, limits, metrics, thresholds, service settings.
+pub mod model;
+
+#[cfg(test)]
+mod layering;

@@ -4,7 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::results::{BenchResult, Status};
+use crate::model::Status;
+use crate::results::BenchResult;
 
 /// Marks benches whose checksum differs from their group's reference; returns how many.
 pub fn check_checksums(benches: &mut [BenchResult]) -> usize {

@@ -7,7 +7,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
-use crate::results::{Outliers, Summary};
+use crate::results::{Outliers, Summary, WallResult};
 
 /// Bootstrap resamples for confidence intervals.
 pub const RESAMPLES: usize = 2000;
@@ -110,7 +110,7 @@ fn non_empty(executions: &[Vec<f64>]) -> Vec<&[f64]> {
 
 fn seed_of(parts: &[usize]) -> u64 {
     parts.iter().fold(0x5eed_0002, |seed, &n| {
-        stable_hash(&(n as u64 ^ seed).to_le_bytes())
+        crate::model::stable_hash(&(n as u64 ^ seed).to_le_bytes())
     })
 }
 
@@ -234,13 +234,6 @@ pub fn tukey(sorted: &[f64]) -> Outliers {
     out
 }
 
-/// FNV-1a of `bytes`: a hash that stays the same across runs and Rust versions (for seeding).
-pub fn stable_hash(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
-        (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
-}
-
 /// Median of integer samples (upper-middle for even counts, so the result is a real sample).
 pub fn median_u64(samples: &[u64]) -> Option<u64> {
     let mut sorted = samples.to_vec();
@@ -263,6 +256,21 @@ pub fn slope(series: &[f64]) -> f64 {
         den += dx * dx;
     }
     num / den
+}
+
+/// Wall times from per-execution samples, summarized; `None` when there are none.
+pub fn wall_result(executions: Vec<Vec<u64>>) -> Option<WallResult> {
+    let executions: Vec<Vec<u64>> = executions.into_iter().filter(|e| !e.is_empty()).collect();
+    let as_f64: Vec<Vec<f64>> = executions
+        .iter()
+        .map(|e| e.iter().map(|&ns| ns as f64).collect())
+        .collect();
+    let summary = summarize_executions(&as_f64)?;
+    Some(WallResult {
+        samples: executions.iter().flatten().copied().collect(),
+        executions,
+        summary,
+    })
 }
 
 #[cfg(test)]

@@ -7,28 +7,9 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
+use crate::model::{BackendsConfig, LatencyMode};
 
 use crate::plugin::bindings::host::Backend;
-
-/// How a backend's latency is paid.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum LatencyMode {
-    /// Added to the `*.latency_ns` counters; the call returns at once.
-    #[default]
-    Accounted,
-    /// The call sleeps for the latency.
-    Slept,
-}
-
-/// Latency per call of each backend.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct BackendsConfig {
-    pub mode: LatencyMode,
-    pub store_latency: Duration,
-    pub remote_cache_latency: Duration,
-}
 
 #[derive(Debug, Default)]
 struct Counters {

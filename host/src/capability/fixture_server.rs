@@ -14,6 +14,8 @@ use std::task::{Context as TaskContext, Poll};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
+
+use crate::model::HttpFixtureConfig;
 use bytes::Bytes;
 use http_body::{Frame, SizeHint};
 use hyper::body::Incoming;
@@ -22,28 +24,6 @@ use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use rand::{Rng, RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-
-/// Defaults for requests that don't set a query parameter.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct HttpFixtureConfig {
-    pub latency: Duration,
-    pub jitter: Duration,
-    pub size: u64,
-    pub error_rate: f64,
-    pub seed: u64,
-}
-
-impl Default for HttpFixtureConfig {
-    fn default() -> Self {
-        HttpFixtureConfig {
-            latency: Duration::from_millis(20),
-            jitter: Duration::ZERO,
-            size: 1024,
-            error_rate: 0.0,
-            seed: 1,
-        }
-    }
-}
 
 /// Largest body the server produces.
 const MAX_BODY: u64 = 64 << 20;

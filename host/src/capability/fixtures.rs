@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::suite::FixtureSpec;
+use crate::model::FixtureSpec;
 
 /// A temporary folder of generated fixture files, removed on drop.
 pub struct FixtureDir {

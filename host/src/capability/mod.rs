@@ -18,11 +18,12 @@ use wasmtime_wasi::p2::pipe::SinkOutputStream;
 use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
 use crate::engine::MemoryLimiter;
+use crate::model::BackendsConfig;
 use http::FixtureOnly;
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
-pub use backends::{Backends, BackendsConfig, LatencyMode, StorageLimitExceeded};
-pub use fixture_server::{FixtureServer, HttpFixtureConfig};
+pub use backends::{Backends, StorageLimitExceeded};
+pub use fixture_server::FixtureServer;
 pub use fixtures::FixtureDir;
 
 use crate::plugin::bindings::host::{Backend, Host};

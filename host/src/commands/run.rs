@@ -11,8 +11,9 @@ use super::verdicts::{Policy, baseline_path, conclude, load_baseline, save_basel
 use crate::analysis::groups;
 use crate::cli::{RunArgs, exit};
 use crate::plugin::PluginLocator;
-use crate::report::export::{Inputs, write_all};
+use crate::report::export::Inputs;
 use crate::report::terminal;
+use crate::report::write_all;
 use crate::results::BenchResult;
 use crate::results::Journal;
 use crate::results::{Environment, RunResults, SCHEMA_VERSION, SuiteInfo, write_json_atomically};

@@ -6,10 +6,12 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use crate::analysis::compare::{Comparison, Pairs, Thresholds, Verdict, WallGating, compare_with};
+use crate::analysis::compare::{Comparison, Pairs, Verdict, WallGating, compare_with};
 use crate::cli::{CompareArgs, exit};
-use crate::report::export::{Inputs, write_all};
+use crate::model::Thresholds;
+use crate::report::export::Inputs;
 use crate::report::terminal;
+use crate::report::write_all;
 use crate::results::{RunResults, read_results, write_json_atomically};
 use crate::ui::use_color;
 

@@ -1,6 +1,8 @@
 //! Number formats shared by every report: durations in ns/µs/ms/s, sizes in KiB/MiB, counts with
 //! SI prefixes.
 
+use crate::model::Unit;
+
 /// `1.23 ms`, `850 ns`, `2.50 s`.
 pub fn duration_ns(ns: f64) -> String {
     let (value, unit) = if ns < 1e3 {
@@ -45,6 +47,25 @@ pub fn count(n: f64) -> String {
         return three_digits(n);
     };
     format!("{}{prefix}", three_digits(value))
+}
+
+/// A metric's value in its unit: `1.23 ms`, `4.19 M` fuel, `16.0 MiB`.
+pub fn quantity(unit: Unit, value: f64) -> String {
+    match unit {
+        Unit::Nanoseconds => duration_ns(value),
+        Unit::Fuel => count(value),
+        Unit::Bytes => bytes(value as u64),
+    }
+}
+
+/// A fraction as a percentage with at most one decimal: 0.05 → `5%`, 0.005 → `0.5%`.
+pub fn percent(fraction: f64) -> String {
+    format!("{}%", (fraction * 1000.0).round() / 10.0)
+}
+
+/// A ratio as a signed change: 1.034 → `+3.4%`.
+pub fn signed_change(ratio: f64) -> String {
+    format!("{:+.1}%", (ratio - 1.0) * 100.0)
 }
 
 /// Three significant digits, without trailing noise: 1.23, 12.3, 123.

@@ -1,12 +1,17 @@
 //! `junit.xml`: one test case per bench and metric; a regression or failure is a failing test, so CI
-//! systems that read JUnit show exactly what changed.
+//! systems that read JUnit show exactly what changed. Written with `quick-junit`, which escapes and
+//! serializes to the schema CI systems read.
 
-use std::fmt::Write;
+use std::time::Duration;
 
 use anyhow::Result;
+use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
 use super::export::{Export, Inputs};
-use crate::analysis::compare::Verdict;
+use super::format;
+use crate::analysis::compare::{BenchChange, MetricChange, Verdict};
+use crate::model::Metric;
+use crate::results::{BenchResult, RunResults};
 
 pub struct JUnit;
 
@@ -19,99 +24,127 @@ impl Export for JUnit {
         let Some(c) = inputs.comparison else {
             return Ok(None);
         };
-        let mut cases = String::new();
-        let (mut tests, mut failures) = (0, 0);
+        let mut suite = TestSuite::new(inputs.results.suite.name.as_str());
         for bench in &c.benches {
-            // A bench without metric changes (new, missing, failed, no measurements) is one case.
-            let metrics: Vec<(String, Verdict, bool, String)> = if bench.metrics.is_empty() {
-                vec![(
-                    "status".into(),
-                    bench.verdict,
-                    true,
-                    bench.note.clone().unwrap_or_default(),
-                )]
-            } else {
-                bench
-                    .metrics
-                    .iter()
-                    .map(|m| {
-                        let detail = format!(
-                            "{}: new {:?}, old {:?}, ratio {:?}, 95% CI {:?}, threshold {}",
-                            m.metric.as_str(),
-                            m.new,
-                            m.old,
-                            m.ratio,
-                            m.ratio_ci,
-                            m.threshold
-                        );
-                        let detail = match (&m.basis, m.gating) {
-                            (Some(basis), _) => format!("{detail} ({basis})"),
-                            (None, false) => format!("{detail} (not gating)"),
-                            (None, true) => detail,
-                        };
-                        (m.metric.as_str().to_string(), m.verdict, m.gating, detail)
-                    })
-                    .collect()
-            };
-            for (name, verdict, gating, detail) in metrics {
-                tests += 1;
-                write!(
-                    cases,
-                    r#"    <testcase classname="{}" name="{}">"#,
-                    escape(&bench.id),
-                    escape(&name)
-                )?;
-                if gating
-                    && matches!(
-                        verdict,
-                        Verdict::Regressed | Verdict::Failed | Verdict::Missing
-                    )
-                {
-                    failures += 1;
-                    write!(
-                        cases,
-                        r#"<failure type="{verdict}" message="{verdict}">{}</failure>"#,
-                        escape(&detail)
-                    )?;
-                } else {
-                    write!(
-                        cases,
-                        "<system-out>{verdict}: {}</system-out>",
-                        escape(&detail)
-                    )?;
-                }
-                writeln!(cases, "</testcase>")?;
-            }
+            let measured = inputs.results.benches.iter().find(|b| b.id == bench.id);
+            suite.add_test_cases(cases(bench, measured));
         }
-        let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-        writeln!(
-            out,
-            r#"<testsuites name="wasmbench" tests="{tests}" failures="{failures}">"#
-        )?;
-        writeln!(
-            out,
-            r#"  <testsuite name="{}" tests="{tests}" failures="{failures}" errors="0" skipped="0">"#,
-            escape(&inputs.results.suite.name)
-        )?;
-        out.push_str(&cases);
-        out.push_str("  </testsuite>\n</testsuites>\n");
-        Ok(Some(out))
+        if let Some(elapsed) = run_time(inputs.results) {
+            suite.set_time(elapsed);
+        }
+        let mut report = Report::new("wasmbench");
+        report.add_test_suite(suite);
+        Ok(Some(report.to_string()?))
     }
 }
 
-/// Escapes text for XML attributes and content.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => {}
-            c => out.push(c),
+/// A bench's cases: one per compared metric, or one `status` case when no metric was compared (new,
+/// missing, failed, no measurements).
+fn cases(bench: &BenchChange, measured: Option<&BenchResult>) -> Vec<TestCase> {
+    if bench.metrics.is_empty() {
+        let note = bench.note.clone().unwrap_or_default();
+        let mut case = TestCase::new("status", status(bench.verdict, true, &note));
+        case.set_classname(bench.id.as_str());
+        if !note.is_empty() {
+            case.set_system_out(format!("{}: {note}", bench.verdict));
         }
+        return vec![case];
     }
-    out
+    bench
+        .metrics
+        .iter()
+        .map(|m| {
+            let detail = describe(m);
+            let mut case = TestCase::new(m.metric.as_str(), status(m.verdict, m.gating, &detail));
+            case.set_classname(bench.id.as_str());
+            case.set_system_out(format!("{}: {detail}", m.verdict));
+            // The time the new run spent in this bench's timed iterations, on the wall-time case.
+            if let Some(time) = measured
+                .filter(|_| m.metric == Metric::Wall)
+                .and_then(timed)
+            {
+                case.set_time(time);
+            }
+            case
+        })
+        .collect()
+}
+
+fn status(verdict: Verdict, gating: bool, detail: &str) -> TestCaseStatus {
+    if gating
+        && matches!(
+            verdict,
+            Verdict::Regressed | Verdict::Failed | Verdict::Missing
+        )
+    {
+        let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+        status
+            .set_type(verdict.as_str())
+            .set_message(format!("{verdict}: {detail}"));
+        status
+    } else {
+        TestCaseStatus::success()
+    }
+}
+
+/// `1.34 ms vs 1.20 ms (+11.7%, 95% CI +8.0% … +15.2%), threshold 5%; 3 vs 3 executions`.
+fn describe(m: &MetricChange) -> String {
+    let value =
+        |v: Option<f64>| v.map_or("—".to_string(), |v| format::quantity(m.metric.unit(), v));
+    let mut text = format!("{} {} vs {}", m.metric.label(), value(m.new), value(m.old));
+    if let Some(ratio) = m.ratio {
+        text.push_str(&format!(" ({}", format::signed_change(ratio)));
+        if let Some((low, high)) = m.ratio_ci {
+            text.push_str(&format!(
+                ", 95% CI {} … {}",
+                format::signed_change(low),
+                format::signed_change(high)
+            ));
+        }
+        text.push(')');
+    }
+    text.push_str(&format!(", threshold {}", format::percent(m.threshold)));
+    match (&m.basis, m.gating) {
+        (Some(basis), _) => text.push_str(&format!("; {basis}")),
+        (None, false) => text.push_str("; not gating"),
+        (None, true) => {}
+    }
+    text
+}
+
+/// Sum of a bench's timed iterations.
+fn timed(bench: &BenchResult) -> Option<Duration> {
+    let wall = bench.wall_ns.as_ref()?;
+    Some(Duration::from_nanos(wall.samples.iter().sum()))
+}
+
+/// From the run's start to its end.
+fn run_time(results: &RunResults) -> Option<Duration> {
+    let started = humantime::parse_rfc3339(&results.started_at).ok()?;
+    let finished = humantime::parse_rfc3339(&results.finished_at).ok()?;
+    finished.duration_since(started).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failure_text_reads_as_a_sentence() {
+        let change = MetricChange {
+            metric: Metric::Wall,
+            verdict: Verdict::Regressed,
+            old: Some(1_200_000.0),
+            new: Some(1_340_000.0),
+            ratio: Some(1.117),
+            ratio_ci: Some((1.08, 1.152)),
+            threshold: 0.05,
+            gating: true,
+            basis: Some("3 vs 3 executions".into()),
+        };
+        assert_eq!(
+            describe(&change),
+            "wall time 1.34 ms vs 1.20 ms (+11.7%, 95% CI +8.0% … +15.2%), threshold 5%; 3 vs 3 executions"
+        );
+    }
 }

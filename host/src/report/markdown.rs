@@ -7,7 +7,8 @@ use anyhow::Result;
 
 use super::export::{Export, Inputs};
 use super::format;
-use crate::analysis::compare::{BenchChange, Metric, MetricChange, Mode, Verdict};
+use crate::analysis::compare::{BenchChange, MetricChange, Mode, Verdict};
+use crate::model::Metric;
 
 pub struct Markdown;
 
@@ -32,13 +33,16 @@ impl Export for Markdown {
             Mode::Paired => "interleaved A/B run (wall time compared pair by pair)",
             Mode::Baseline => "against a stored baseline",
         };
+        let thresholds: Vec<String> = c
+            .thresholds
+            .iter()
+            .map(|(metric, t)| format!("{metric} {}", format::percent(t)))
+            .collect();
         writeln!(
             out,
-            "Suite `{}`, {mode}. Thresholds: wall {}, fuel {}, memory {} (wall time also needs its 95% interval to exclude no change).",
+            "Suite `{}`, {mode}. Thresholds: {} (wall time also needs its 95% interval to exclude no change).",
             inputs.results.suite.name,
-            percent(c.thresholds.wall),
-            percent(c.thresholds.fuel),
-            percent(c.thresholds.memory)
+            thresholds.join(", ")
         )?;
         if c.benches
             .iter()
@@ -64,20 +68,20 @@ impl Export for Markdown {
             writeln!(out, "No bench changed beyond its thresholds.")?;
             return Ok(Some(out));
         }
-        writeln!(
-            out,
-            "| bench | verdict | wall time (new / old) | fuel / iteration | peak memory | note |"
-        )?;
-        writeln!(out, "|---|---|---|---|---|---|")?;
+        let columns: Vec<String> = Metric::ALL
+            .iter()
+            .map(|m| format!("{} (new / old)", m.label()))
+            .collect();
+        writeln!(out, "| bench | verdict | {} | note |", columns.join(" | "))?;
+        writeln!(out, "|---|---|{}---|", "---|".repeat(Metric::COUNT))?;
         for b in shown {
+            let cells: Vec<String> = Metric::ALL.iter().map(|&m| metric_cell(b, m)).collect();
             writeln!(
                 out,
-                "| `{}` | {} | {} | {} | {} | {} |",
+                "| `{}` | {} | {} | {} |",
                 b.id,
                 verdict_cell(b.verdict),
-                metric_cell(b, Metric::Wall),
-                metric_cell(b, Metric::Fuel),
-                metric_cell(b, Metric::Memory),
+                cells.join(" | "),
                 b.note.as_deref().unwrap_or("").replace('|', "\\|")
             )?;
         }
@@ -113,11 +117,9 @@ fn metric_cell(b: &BenchChange, metric: Metric) -> String {
     let Some(m) = b.metrics.iter().find(|m| m.metric == metric) else {
         return "—".into();
     };
-    let value = |x: Option<f64>| match (metric, x) {
-        (_, None) => "—".to_string(),
-        (Metric::Wall, Some(v)) => format::duration_ns(v),
-        (Metric::Fuel, Some(v)) => format::count(v),
-        (Metric::Memory, Some(v)) => format::bytes(v as u64),
+    let value = |x: Option<f64>| match x {
+        None => "—".to_string(),
+        Some(v) => format::quantity(metric.unit(), v),
     };
     let mut cell = format!("{} / {}", value(m.new), value(m.old));
     if let Some(ratio) = m.ratio {
@@ -134,13 +136,9 @@ fn metric_cell(b: &BenchChange, metric: Metric) -> String {
 }
 
 fn change(m: &MetricChange, ratio: f64) -> String {
-    let pct = |r: f64| format!("{:+.1}%", (r - 1.0) * 100.0);
+    let pct = format::signed_change;
     match m.ratio_ci {
         Some((low, high)) => format!("{}, 95% CI {} … {}", pct(ratio), pct(low), pct(high)),
         None => pct(ratio),
     }
-}
-
-fn percent(fraction: f64) -> String {
-    format!("{}%", (fraction * 1000.0).round() / 10.0)
 }

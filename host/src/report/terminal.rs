@@ -1,10 +1,11 @@
 //! The summary table printed at the end of a run.
 
 use crate::analysis::counters::{hit_ratio, hit_ratio_names};
+use crate::model::{Metric, Status, Unit};
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 
 use super::format;
-use crate::results::{BenchResult, RunResults, Status};
+use crate::results::{BenchResult, RunResults};
 
 /// Renders the run as a table; `color` adds colour to statuses (the words carry the meaning too).
 pub fn render(run: &RunResults, color: bool) -> String {
@@ -206,19 +207,20 @@ fn counter_tables(run: &RunResults) -> Vec<String> {
 
 /// The comparison as a table, regressions first.
 pub fn render_comparison(comparison: &crate::analysis::compare::Comparison, color: bool) -> String {
-    use crate::analysis::compare::{Metric, Verdict};
+    use crate::analysis::compare::Verdict;
     let mut table = Table::new();
     table
         .load_style(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header([
-            "bench",
-            "verdict",
-            "wall (new/old, 95% CI)",
-            "fuel",
-            "peak memory",
-            "note",
-        ]);
+        .set_header(
+            ["bench".to_string(), "verdict".to_string()]
+                .into_iter()
+                .chain(Metric::ALL.map(|m| match m.unit() {
+                    Unit::Nanoseconds => format!("{} (new/old, 95% CI)", m.label()),
+                    _ => m.label().to_string(),
+                }))
+                .chain(["note".to_string()]),
+        );
     for bench in comparison.by_concern() {
         let mut verdict = Cell::new(bench.verdict.to_string());
         if color {
@@ -235,7 +237,7 @@ pub fn render_comparison(comparison: &crate::analysis::compare::Comparison, colo
                 .find(|m| m.metric == metric)
                 .and_then(|m| m.ratio.map(|r| (m, r)))
                 .map(|(m, r)| {
-                    let pct = |x: f64| format!("{:+.1}%", (x - 1.0) * 100.0);
+                    let pct = super::format::signed_change;
                     let mut text = pct(r);
                     if let Some((low, high)) = m.ratio_ci {
                         text.push_str(&format!(" [{} … {}]", pct(low), pct(high)));
@@ -261,14 +263,10 @@ pub fn render_comparison(comparison: &crate::analysis::compare::Comparison, colo
                     .into()
                 })
         };
-        table.add_row(vec![
-            Cell::new(&bench.id),
-            verdict,
-            Cell::new(cell(Metric::Wall)),
-            Cell::new(cell(Metric::Fuel)),
-            Cell::new(cell(Metric::Memory)),
-            Cell::new(bench.note.as_deref().unwrap_or("")),
-        ]);
+        let mut row = vec![Cell::new(&bench.id), verdict];
+        row.extend(Metric::ALL.map(|m| Cell::new(cell(m))));
+        row.push(Cell::new(bench.note.as_deref().unwrap_or("")));
+        table.add_row(row);
     }
     format!(
         "comparison ({}): {}\n{table}",

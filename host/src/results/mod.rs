@@ -6,12 +6,10 @@ mod journal;
 mod write;
 
 use std::collections::BTreeMap;
-use std::fmt;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::suite::Limits;
+use crate::model::{Limits, Metric, Status};
 
 pub use journal::{Journal, is_journal, read_journal};
 pub use write::{read_results, write_atomically, write_json_atomically};
@@ -19,66 +17,6 @@ pub use write::{read_results, write_atomically, write_json_atomically};
 /// Bump on any change a reader could notice. Version 2 added executions (`wall_ns.executions`,
 /// `timing`); version 1 files are upgraded on reading, other versions are refused.
 pub const SCHEMA_VERSION: u32 = 2;
-
-/// How a bench ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Status {
-    /// Every phase completed.
-    Ok,
-    /// An iteration (or setup) used more than the fuel budget.
-    OutOfFuel,
-    /// The guest asked for more linear memory than the limit.
-    MemoryLimit,
-    /// An iteration (or setup) ran past the deadline.
-    Timeout,
-    /// The guest trapped (unreachable, panic, stack overflow, ...).
-    Trap,
-    /// The plugin could not be loaded or set up, or returned an error.
-    Error,
-    /// A core module's stdout or stderr differed from its `.stdout.expected` / `.stderr.expected`.
-    WrongOutput,
-}
-
-impl Status {
-    pub const ALL: [Status; 7] = [
-        Status::Ok,
-        Status::OutOfFuel,
-        Status::MemoryLimit,
-        Status::Timeout,
-        Status::Trap,
-        Status::Error,
-        Status::WrongOutput,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Ok => "ok",
-            Status::OutOfFuel => "out-of-fuel",
-            Status::MemoryLimit => "memory-limit",
-            Status::Timeout => "timeout",
-            Status::Trap => "trap",
-            Status::Error => "error",
-            Status::WrongOutput => "wrong-output",
-        }
-    }
-}
-
-impl fmt::Display for Status {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Status {
-    type Err = ();
-    fn from_str(s: &str) -> Result<Self, ()> {
-        Status::ALL
-            .into_iter()
-            .find(|status| status.as_str() == s)
-            .ok_or(())
-    }
-}
 
 /// A whole run.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -132,7 +70,7 @@ pub struct BenchResult {
     /// Every parameter, defaults included.
     pub params: BTreeMap<String, String>,
     pub wasm: WasmInfo,
-    pub limits: Limits,
+    pub limits: LimitsRecord,
     pub warmup: u32,
     pub status: Status,
     pub expected: Status,
@@ -158,7 +96,87 @@ pub struct BenchResult {
     pub timing: Option<TimingInfo>,
     /// Regression thresholds the suite set for this bench, if any.
     #[serde(default)]
-    pub thresholds: Option<crate::analysis::compare::Thresholds>,
+    pub thresholds: Option<crate::model::Thresholds>,
+}
+
+impl BenchResult {
+    /// The bench's value of `metric`, as verdicts compare it; `None` when it wasn't measured.
+    pub fn measurement(&self, metric: Metric) -> Option<Measurement<'_>> {
+        match metric {
+            Metric::Wall => self.wall_ns.as_ref().map(Measurement::Sampled),
+            Metric::Fuel => self.fuel.as_ref().map(|f| {
+                Measurement::Counted(Counted {
+                    value: f.per_iteration as f64,
+                    range: f.varies.then(|| {
+                        let min = f.samples.iter().min().copied().unwrap_or(f.per_iteration);
+                        let max = f.samples.iter().max().copied().unwrap_or(f.per_iteration);
+                        (min as f64, max as f64)
+                    }),
+                })
+            }),
+            Metric::Memory => Some(Measurement::Counted(Counted {
+                value: self.memory.peak_bytes as f64,
+                range: None,
+            })),
+        }
+    }
+
+    /// The one number exports show for `metric`: the count, or the median of the samples.
+    pub fn metric_value(&self, metric: Metric) -> Option<f64> {
+        self.measurement(metric).map(|m| match m {
+            Measurement::Counted(c) => c.value,
+            Measurement::Sampled(w) => w.summary.median,
+        })
+    }
+}
+
+/// A bench's value of one metric.
+#[derive(Debug, Clone, Copy)]
+pub enum Measurement<'a> {
+    /// A count: exact for a given wasm, or varying between iterations.
+    Counted(Counted),
+    /// Samples per execution (wall time).
+    Sampled(&'a WallResult),
+}
+
+/// A counted metric's value, and the range its iterations spanned when they disagreed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Counted {
+    pub value: f64,
+    pub range: Option<(f64, f64)>,
+}
+
+impl Counted {
+    /// The range the iterations spanned (just the value when they agreed).
+    pub fn span(&self) -> (f64, f64) {
+        self.range.unwrap_or((self.value, self.value))
+    }
+}
+
+/// The limits a bench ran under, as results.json records them. Its own type, so the file's shape
+/// changes only when this module (and the schema version) says so, not when the model's does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LimitsRecord {
+    pub fuel: u64,
+    pub memory_bytes: u64,
+    /// Nanoseconds.
+    #[serde(with = "crate::model::duration_ns")]
+    pub deadline: std::time::Duration,
+}
+
+impl From<Limits> for LimitsRecord {
+    fn from(limits: Limits) -> Self {
+        let Limits {
+            fuel,
+            memory_bytes,
+            deadline,
+        } = limits;
+        LimitsRecord {
+            fuel,
+            memory_bytes,
+            deadline,
+        }
+    }
 }
 
 /// N instances run at once, each on its own thread and store.
@@ -219,21 +237,6 @@ pub struct WallResult {
 }
 
 impl WallResult {
-    /// Wall times from per-execution samples; `None` when there are none.
-    pub fn from_executions(executions: Vec<Vec<u64>>) -> Option<Self> {
-        let executions: Vec<Vec<u64>> = executions.into_iter().filter(|e| !e.is_empty()).collect();
-        let as_f64: Vec<Vec<f64>> = executions
-            .iter()
-            .map(|e| e.iter().map(|&ns| ns as f64).collect())
-            .collect();
-        let summary = crate::analysis::stats::summarize_executions(&as_f64)?;
-        Some(WallResult {
-            samples: executions.iter().flatten().copied().collect(),
-            executions,
-            summary,
-        })
-    }
-
     /// The samples per execution as floats, for statistics.
     pub fn executions_f64(&self) -> Vec<Vec<f64>> {
         self.executions

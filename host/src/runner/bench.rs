@@ -9,47 +9,20 @@ use std::collections::BTreeMap;
 
 use crate::analysis::{leak, stats};
 use crate::engine::EngineKind;
+use crate::model::Status;
 use crate::plugin::bindings::Outcome;
 use crate::results::{
-    BenchResult, FuelResult, MemoryResult, ParallelResult, Phases, Status, TimingInfo, UnitsResult,
-    WallResult, WasmInfo,
+    BenchResult, FuelResult, MemoryResult, ParallelResult, Phases, TimingInfo, UnitsResult,
+    WasmInfo,
 };
 
 use super::Runner;
 use super::instance::BenchSession;
+use super::observer::{Observer, Phase};
 use super::parallel::ParallelRun;
 use super::plan::BenchPlan;
 use super::session::Failure;
 use super::worker::{self, Execution, Job, SideJob};
-
-/// What a bench is doing, for progress display.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Phase {
-    Prepare,
-    CountFuel,
-    Warmup,
-    Time,
-    Parallel,
-}
-
-/// Follows a run as it goes (progress bars, log lines).
-pub trait Observer {
-    /// Work on bench `index` of `total` starts: its counting pass, or one of its executions.
-    fn bench_started(&mut self, index: usize, total: usize, plan: &BenchPlan);
-    /// The bench just started runs its execution `number` of `of` (1-based).
-    fn execution_started(&mut self, _number: u32, _of: u32) {}
-    fn progress(&mut self, phase: Phase, done: u32, total: u32);
-    fn bench_finished(&mut self, result: &BenchResult);
-}
-
-/// An observer that shows nothing.
-pub struct SilentObserver;
-
-impl Observer for SilentObserver {
-    fn bench_started(&mut self, _: usize, _: usize, _: &BenchPlan) {}
-    fn progress(&mut self, _: Phase, _: u32, _: u32) {}
-    fn bench_finished(&mut self, _: &BenchResult) {}
-}
 
 /// How a run is carried out, beyond each bench's settings.
 #[derive(Debug, Clone, Copy, Default)]
@@ -245,7 +218,7 @@ impl Runner {
                 .collect(),
             // Seeded per bench and execution, so a rerun with the same seed alternates identically.
             order_seed: seed
-                ^ stats::stable_hash(head.id.as_bytes())
+                ^ crate::model::stable_hash(head.id.as_bytes())
                 ^ u64::from(round).wrapping_mul(0x9e37_79b9_7f4a_7c15),
             // Once, in the first execution, for a bench measured alone.
             parallel: (round == 0 && unit.sides.len() == 1 && settings.instances > 1)
@@ -370,7 +343,7 @@ fn finish(
     let status = failure.as_ref().map_or(Status::Ok, |f| f.status);
     let expected = plan.def.expect;
     let completed = record.executions.iter().filter(|e| !e.is_empty()).count() as u32;
-    let wall = WallResult::from_executions(record.executions);
+    let wall = stats::wall_result(record.executions);
     let metered_median = stats::median_u64(&record.metered_wall);
     let fuel = stats::median_u64(&record.fuel).map(|median| FuelResult {
         varies: record.fuel.iter().any(|&f| f != record.fuel[0]),
@@ -406,7 +379,7 @@ fn finish(
             path: plan.wasm_path.display().to_string(),
             sha256: record.wasm_sha256.clone(),
         },
-        limits: plan.def.settings.limits,
+        limits: plan.def.settings.limits.into(),
         warmup: plan.def.settings.warmup,
         status,
         expected,

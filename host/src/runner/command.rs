@@ -6,19 +6,18 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use wasmtime::{ExternType, Instance, InstancePre, Store};
 use wasmtime_wasi::I32Exit;
 
-use crate::analysis::stats::stable_hash;
 use crate::capability::command::{CommandState, MarkerError};
 use crate::engine::EngineKind;
+use crate::model::{Limits, Status, stable_hash};
 use crate::plugin::bindings::{Outcome, WorkloadInfo};
-use crate::results::Status;
-use crate::suite::Limits;
 
-use super::session::{Failure, HOST_GRACE, Iteration, arm, classify, clip, timeout_in_host};
+use super::limits::{Failure, classify, clip, within_limits};
+use super::session::Iteration;
 
 /// What one run of a core module counts as a unit of work.
 pub const UNIT: &str = "runs";
@@ -235,19 +234,16 @@ impl CommandSession {
             .map_err(|e| Failure::new(Status::Error, format!("preparing the sandbox: {e:#}")))?;
         let mut store = Store::new(self.pre.pre.module().engine(), state);
         store.limiter(|s| &mut s.limiter);
-        arm(&mut store, self.kind, &limits)?;
-        let start = Instant::now();
-        let result = tokio::time::timeout(
-            limits.deadline + HOST_GRACE,
-            self.pre.pre.instantiate_async(&mut store),
-        )
-        .await;
-        let elapsed = start.elapsed();
+        let pre = &self.pre.pre;
+        let (result, elapsed) =
+            within_limits(&mut store, self.kind, &limits, "instantiation", async |s| {
+                pre.instantiate_async(s).await
+            })
+            .await?;
         self.peak_memory = self.peak_memory.max(store.data().limiter.peak() as u64);
         match result {
-            Err(_) => Err(timeout_in_host("instantiation", limits.deadline)),
-            Ok(Err(e)) => Err(classify("instantiation", e, &store, &limits)),
-            Ok(Ok(instance)) => Ok(((store, instance), elapsed)),
+            Err(e) => Err(classify("instantiation", e, &store, &limits)),
+            Ok(instance) => Ok(((store, instance), elapsed)),
         }
     }
 
@@ -269,18 +265,17 @@ impl CommandSession {
             .get_typed_func::<(), ()>(&mut store, &self.entry)
             .map_err(|e| Failure::new(Status::Error, format!("{what}: {e:#}")))?;
         let limits = self.limits;
-        arm(&mut store, self.kind, &limits)?;
-        let result = tokio::time::timeout(
-            limits.deadline + HOST_GRACE,
-            func.call_async(&mut store, ()),
-        )
-        .await;
+        let result = within_limits(&mut store, self.kind, &limits, &what, async |s| {
+            func.call_async(s, ()).await
+        })
+        .await
+        .map_err(whole_run)?
+        .0;
         let state = store.data();
         self.peak_memory = self.peak_memory.max(state.limiter.peak() as u64);
         match result {
-            Err(_) => return Err(whole_run(timeout_in_host(&what, limits.deadline))),
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => match (e.downcast_ref::<I32Exit>(), e.downcast_ref::<MarkerError>()) {
+            Ok(()) => {}
+            Err(e) => match (e.downcast_ref::<I32Exit>(), e.downcast_ref::<MarkerError>()) {
                 // `proc_exit(0)` is how many commands end.
                 (Some(I32Exit(0)), _) => {}
                 (Some(I32Exit(code)), _) => {

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use crate::capability::Lending;
 use crate::engine::EngineKind;
+use crate::model::Limits;
 use crate::plugin::bindings::Param;
-use crate::suite::Limits;
 
 use super::command::CommandSession;
 use super::plugins::Pre;

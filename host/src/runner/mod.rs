@@ -6,6 +6,8 @@ mod bench;
 mod command;
 mod instance;
 pub mod interrupt;
+mod limits;
+mod observer;
 mod parallel;
 mod plan;
 mod plugins;
@@ -22,7 +24,8 @@ use crate::capability::{FixtureDir, FixtureServer, Lending};
 use crate::engine::{CompileCache, Engines};
 use crate::suite::{PluginSource, Suite};
 
-pub use bench::{Observer, Phase, RunOptions, SilentObserver, UnitResult};
+pub use bench::{RunOptions, UnitResult};
+pub use observer::{Observer, Phase, SilentObserver};
 pub use plan::{BenchPlan, PlanError, PluginListing, list_plugin};
 pub use probe::TimedProbe;
 pub use session::Failure;

@@ -6,9 +6,8 @@ use std::time::{Duration, Instant};
 
 use crate::capability::Lending;
 use crate::engine::EngineKind;
+use crate::model::{Limits, Status};
 use crate::plugin::bindings::Param;
-use crate::results::Status;
-use crate::suite::Limits;
 
 use super::instance::BenchSession;
 use super::plugins::Pre;

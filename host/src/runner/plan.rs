@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 
 use crate::capability::Lending;
 use crate::engine::EngineKind;
+use crate::model::Limits;
 use crate::plugin::bindings::WorkloadInfo;
 use crate::plugin::{DEFAULT_ENTRY, PluginKind, PluginLocator};
-use crate::suite::{BenchDef, Limits, PluginSource, Suite};
+use crate::suite::{BenchDef, PluginSource, Suite};
 
 use super::plugins::Pre;
 use super::session::{Failure, Session};
@@ -63,12 +64,9 @@ pub struct PluginListing {
     pub workloads: Result<Vec<WorkloadInfo>, Failure>,
 }
 
-/// Limits for calling `workloads()`: generous, but a hostile plugin can't hang the planner.
-const INSPECT_LIMITS: Limits = Limits {
-    fuel: 10_000_000_000,
-    memory_bytes: 256 << 20,
-    deadline: std::time::Duration::from_secs(10),
-};
+/// Limits for calling `workloads()`: a bench's defaults, generous, but a hostile plugin can't
+/// hang the planner.
+const INSPECT_LIMITS: Limits = Limits::DEFAULT;
 
 impl Runner {
     /// Plans every bench of `suite`, in suite order.

@@ -14,9 +14,9 @@ use wasmtime::component::{Component, Linker};
 use crate::capability::HostState;
 use crate::capability::command::{self, CommandState};
 use crate::engine::{CompileCache, EngineKind, Engines, hex};
+use crate::model::Status;
 use crate::plugin::PluginKind;
 use crate::plugin::bindings::PluginPre;
-use crate::results::Status;
 
 use super::command::{CommandPre, ExpectedOutput};
 use super::session::Failure;

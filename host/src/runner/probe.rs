@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::{Result, anyhow};
 
 use crate::engine::{CompileCache, EngineKind};
-use crate::suite::Limits;
+use crate::model::Limits;
 
 use super::Runner;
 use super::instance::BenchSession;

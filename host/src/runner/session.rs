@@ -2,46 +2,22 @@
 //! fuel budget (metered engine), memory limit, and deadline (epoch checks on the metered engine, the
 //! worker supervisor on the timed one, plus a host-side timeout for a guest parked in a host call).
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use wasmtime::Store;
 use wasmtime::component::ResourceAny;
-use wasmtime::{Store, Trap, WasmBacktrace};
 
-use crate::capability::command::CommandState;
-use crate::capability::{HostState, Lending, StorageLimitExceeded};
-use crate::engine::{EngineKind, MemoryLimiter, deadline_ticks};
+pub use super::limits::Failure;
+use super::limits::{classify, clip, within_limits};
+use crate::capability::{HostState, Lending};
+use crate::engine::EngineKind;
+use crate::model::{Limits, Status};
 use crate::plugin::bindings::{Counter, Outcome, Param, Plugin, PluginPre, WorkloadInfo};
-use crate::results::Status;
-use crate::suite::Limits;
-
-/// Extra time the host waits past the deadline before abandoning a call stuck in a host function;
-/// guest code itself is stopped at the deadline by epoch interruption.
-pub(super) const HOST_GRACE: Duration = Duration::from_millis(50);
-
-/// Most of a plugin's own text (an error message, its stderr) kept in a failure message: results
-/// and the report stay readable whatever the plugin returns.
-const MAX_PLUGIN_TEXT: usize = 4096;
 
 /// Most counters one iteration may report, and the longest counter name: beyond these the plugin
 /// is flooding the results, not measuring.
 const MAX_COUNTERS: usize = 1024;
 const MAX_COUNTER_NAME: usize = 256;
-
-/// Why a bench ended early.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Failure {
-    pub status: Status,
-    pub message: String,
-}
-
-impl Failure {
-    pub fn new(status: Status, message: impl Into<String>) -> Self {
-        Failure {
-            status,
-            message: message.into(),
-        }
-    }
-}
 
 /// A value returned by a guarded call with what it cost.
 pub struct Measured<T> {
@@ -81,19 +57,12 @@ impl Session {
         let mut store = Store::new(pre.engine(), state);
         store.limiter(|s| &mut s.limiter);
         // The start function and instantiation run under the same limits as an iteration.
-        arm(&mut store, kind, &limits)?;
-        let start = Instant::now();
-        let result = tokio::time::timeout(
-            limits.deadline + HOST_GRACE,
-            pre.instantiate_async(&mut store),
-        )
-        .await;
-        let elapsed = start.elapsed();
-        let plugin = match result {
-            Err(_) => return Err(timeout_in_host("instantiation", limits.deadline)),
-            Ok(Err(e)) => return Err(classify("instantiation", e, &store, &limits)),
-            Ok(Ok(plugin)) => plugin,
-        };
+        let (result, elapsed) =
+            within_limits(&mut store, kind, &limits, "instantiation", async |s| {
+                pre.instantiate_async(s).await
+            })
+            .await?;
+        let plugin = result.map_err(|e| classify("instantiation", e, &store, &limits))?;
         Ok((
             Session {
                 store,
@@ -232,157 +201,29 @@ impl Session {
             ));
         }
         let metered = self.kind == EngineKind::Metered;
-        arm(&mut self.store, self.kind, &self.limits)?;
-        let start = Instant::now();
-        let result = tokio::time::timeout(
-            self.limits.deadline + HOST_GRACE,
-            call(&mut self.store, &self.plugin),
+        let plugin = &self.plugin;
+        let (result, elapsed) = within_limits(
+            &mut self.store,
+            self.kind,
+            &self.limits,
+            what,
+            async |store| call(store, plugin).await,
         )
-        .await;
-        let elapsed = start.elapsed();
+        .await?;
         let fuel = if metered {
             Some(self.limits.fuel - self.store.get_fuel().unwrap_or(0))
         } else {
             None
         };
         match result {
-            Err(_) => Err(timeout_in_host(what, self.limits.deadline)),
-            Ok(Err(e)) => Err(classify(what, e, &self.store, &self.limits)),
-            Ok(Ok(value)) => Ok(Measured {
+            Err(e) => Err(classify(what, e, &self.store, &self.limits)),
+            Ok(value) => Ok(Measured {
                 value,
                 elapsed,
                 fuel,
             }),
         }
     }
-}
-
-/// Arms a store's in-process limits before a call into the guest: on the metered engine the fuel
-/// budget and the epoch deadline. The memory limit is the store's limiter, always on; the timed
-/// engine has no instrumentation, so its deadline is the worker supervisor's (and the host-side
-/// timeout around each call for a guest waiting in a host function).
-pub(super) fn arm<T>(
-    store: &mut Store<T>,
-    kind: EngineKind,
-    limits: &Limits,
-) -> Result<(), Failure> {
-    if kind == EngineKind::Metered {
-        store
-            .set_fuel(limits.fuel)
-            .map_err(|e| Failure::new(Status::Error, format!("{e:#}")))?;
-        store.set_epoch_deadline(deadline_ticks(limits.deadline));
-    }
-    Ok(())
-}
-
-pub(super) fn timeout_in_host(what: &str, deadline: Duration) -> Failure {
-    Failure::new(
-        Status::Timeout,
-        format!(
-            "{what} passed the {} deadline while waiting in a host call",
-            humantime::format_duration(deadline)
-        ),
-    )
-}
-
-/// What [`classify`] needs to know about a store's data.
-pub(super) trait Sandboxed {
-    fn limiter(&self) -> &MemoryLimiter;
-    /// The last lines the guest wrote to stderr, if any.
-    fn stderr_tail(&self) -> Option<String>;
-}
-
-impl Sandboxed for HostState {
-    fn limiter(&self) -> &MemoryLimiter {
-        &self.limiter
-    }
-    fn stderr_tail(&self) -> Option<String> {
-        HostState::stderr_tail(self)
-    }
-}
-
-impl Sandboxed for CommandState {
-    fn limiter(&self) -> &MemoryLimiter {
-        &self.limiter
-    }
-    fn stderr_tail(&self) -> Option<String> {
-        CommandState::stderr_tail(self)
-    }
-}
-
-/// Turns an error from a call into the guest into a status and a message.
-pub(super) fn classify<T: Sandboxed>(
-    what: &str,
-    error: wasmtime::Error,
-    store: &Store<T>,
-    limits: &Limits,
-) -> Failure {
-    let state = store.data();
-    if let Some(hit) = state.limiter().limit_hit() {
-        return Failure::new(Status::MemoryLimit, format!("{what}: {hit}"));
-    }
-    if let Some(hit) = error.downcast_ref::<StorageLimitExceeded>() {
-        return Failure::new(Status::MemoryLimit, format!("{what}: {hit}"));
-    }
-    // The plugin's last words (e.g. a panic message) go right after the reason, before the backtrace.
-    let with_stderr = |message: String| match state.stderr_tail().as_deref().map(clip) {
-        Some(tail) => match message.split_once('\n') {
-            Some((reason, rest)) => format!("{reason}\nplugin stderr: {tail}\n{rest}"),
-            None => format!("{message}\nplugin stderr: {tail}"),
-        },
-        None => message,
-    };
-    match error.downcast_ref::<Trap>() {
-        Some(Trap::OutOfFuel) => Failure::new(
-            Status::OutOfFuel,
-            format!(
-                "{what} used more than the fuel budget of {} per iteration",
-                limits.fuel
-            ),
-        ),
-        Some(Trap::Interrupt) => Failure::new(
-            Status::Timeout,
-            format!(
-                "{what} passed the {} deadline",
-                humantime::format_duration(limits.deadline)
-            ),
-        ),
-        Some(_) => Failure::new(
-            Status::Trap,
-            with_stderr(format!("{what} trapped: {}", describe(&error))),
-        ),
-        None => Failure::new(
-            Status::Error,
-            with_stderr(format!("{what} failed: {}", describe(&error))),
-        ),
-    }
-}
-
-/// The error's causes on one line, then the wasm backtrace when there is one.
-fn describe(error: &wasmtime::Error) -> String {
-    let causes: Vec<String> = error
-        .chain()
-        .map(|cause| cause.to_string())
-        .filter(|text| !text.starts_with("error while executing at wasm backtrace"))
-        .collect();
-    let mut text = causes.join(": ");
-    if let Some(backtrace) = error.downcast_ref::<WasmBacktrace>() {
-        text.push('\n');
-        text.push_str(&backtrace.to_string());
-    }
-    text
-}
-
-/// `text` cut to [`MAX_PLUGIN_TEXT`] bytes (on a character boundary), saying how much was cut.
-pub(super) fn clip(text: &str) -> String {
-    if text.len() <= MAX_PLUGIN_TEXT {
-        return text.to_string();
-    }
-    let mut end = MAX_PLUGIN_TEXT;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}… ({} more bytes cut)", &text[..end], text.len() - end)
 }
 
 /// Fails an iteration whose counters would flood the results.
@@ -411,21 +252,4 @@ fn check_counters(outcome: &Outcome) -> Result<(), Failure> {
         ));
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn clip_keeps_short_text_and_cuts_long_text_on_a_char_boundary() {
-        assert_eq!(clip("short"), "short");
-        let long = "é".repeat(MAX_PLUGIN_TEXT);
-        let clipped = clip(&long);
-        assert!(clipped.len() < MAX_PLUGIN_TEXT + 40, "{}", clipped.len());
-        assert!(clipped.ends_with(&format!(
-            "({} more bytes cut)",
-            long.len() - MAX_PLUGIN_TEXT
-        )));
-    }
 }

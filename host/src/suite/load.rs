@@ -10,11 +10,8 @@ use std::time::Duration;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::model::{
-    BenchDef, DEFAULT_EXECUTIONS, FixtureSpec, Limits, PluginSource, Settings, Suite,
-};
-use crate::capability::{BackendsConfig, HttpFixtureConfig, LatencyMode};
-use crate::results::Status;
+use super::model::{BenchDef, DEFAULT_EXECUTIONS, PluginSource, Settings, Suite};
+use crate::model::{BackendsConfig, FixtureSpec, HttpFixtureConfig, LatencyMode, Limits, Status};
 
 /// A suite that can't be used, with where and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -327,11 +324,7 @@ const DEFAULT_SETTINGS: Settings = Settings {
     executions: DEFAULT_EXECUTIONS,
     instances: 1,
     thresholds: None,
-    limits: Limits {
-        fuel: 10_000_000_000,
-        memory_bytes: 256 << 20,
-        deadline: Duration::from_secs(10),
-    },
+    limits: Limits::DEFAULT,
 };
 
 /// Beyond these, a limit is a typo rather than a plan.

@@ -5,4 +5,4 @@ mod load;
 mod model;
 
 pub use load::{SuiteError, load_suite, parse_suite, suggest};
-pub use model::{BenchDef, DEFAULT_EXECUTIONS, FixtureSpec, Limits, PluginSource, Settings, Suite};
+pub use model::{BenchDef, DEFAULT_EXECUTIONS, PluginSource, Settings, Suite};

@@ -2,24 +2,8 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
-
-use crate::capability::{BackendsConfig, HttpFixtureConfig};
-use crate::results::Status;
-
-/// Limits every iteration (and `setup`) runs under.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Limits {
-    /// Fuel budget per iteration (roughly, wasm instructions).
-    pub fuel: u64,
-    /// Cap on the plugin's total linear memory, in bytes.
-    pub memory_bytes: u64,
-    /// Wall-clock deadline per iteration, in nanoseconds.
-    #[serde(with = "duration_ns")]
-    pub deadline: Duration,
-}
+use crate::model::{BackendsConfig, FixtureSpec, HttpFixtureConfig, Limits, Status, Thresholds};
 
 /// How a bench is measured.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,7 +20,7 @@ pub struct Settings {
     /// Instances run at once in the parallel pass (1: no parallel pass).
     pub instances: u32,
     /// Regression thresholds for this bench (`thresholds = "wall=5%,fuel=0.5%"`), else the defaults.
-    pub thresholds: Option<crate::analysis::compare::Thresholds>,
+    pub thresholds: Option<Thresholds>,
     pub limits: Limits,
 }
 
@@ -86,13 +70,6 @@ pub struct BenchDef {
     pub location: String,
 }
 
-/// A generated fixture file: `size` seeded pseudo-random bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FixtureSpec {
-    pub size: u64,
-    pub seed: u64,
-}
-
 /// A loaded suite.
 #[derive(Debug, Clone)]
 pub struct Suite {
@@ -105,18 +82,4 @@ pub struct Suite {
     /// Latencies of the simulated backends (`[backends]`).
     pub backends: BackendsConfig,
     pub benches: Vec<BenchDef>,
-}
-
-pub(crate) mod duration_ns {
-    use std::time::Duration;
-
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_u64(u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
-        Ok(Duration::from_nanos(u64::deserialize(d)?))
-    }
 }

@@ -21,28 +21,8 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::stats::{execution_ratio_ci, hierarchical_ci, hierarchical_ratio_ci, median_of};
-use crate::results::{BenchResult, FuelResult, RunResults, Status};
-
-/// What is compared.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Metric {
-    Wall,
-    Fuel,
-    Memory,
-}
-
-impl Metric {
-    pub const ALL: [Metric; 3] = [Metric::Wall, Metric::Fuel, Metric::Memory];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Metric::Wall => "wall",
-            Metric::Fuel => "fuel",
-            Metric::Memory => "memory",
-        }
-    }
-}
+use crate::model::{Direction, Metric, Status, Thresholds};
+use crate::results::{BenchResult, Counted, Measurement, RunResults, WallResult};
 
 /// The outcome of comparing one bench (and metric).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -106,68 +86,6 @@ impl FromStr for Verdict {
                 )
             })
     }
-}
-
-/// Relative tolerances per metric (0.05 = 5%).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Thresholds {
-    pub wall: f64,
-    pub fuel: f64,
-    pub memory: f64,
-}
-
-impl Default for Thresholds {
-    /// Wall 5% (plus significance); fuel 0.5%, which allows the small variation of allocator-heavy
-    /// workloads but catches a 3% change; memory 0: peak memory is exact for a given wasm.
-    fn default() -> Self {
-        Thresholds {
-            wall: 0.05,
-            fuel: 0.005,
-            memory: 0.0,
-        }
-    }
-}
-
-impl Thresholds {
-    pub fn get(&self, metric: Metric) -> f64 {
-        match metric {
-            Metric::Wall => self.wall,
-            Metric::Fuel => self.fuel,
-            Metric::Memory => self.memory,
-        }
-    }
-
-    /// Applies overrides such as `fuel=0.5%,wall=5%,memory=0` (a bare number is a fraction).
-    pub fn with_overrides(mut self, spec: &str) -> Result<Self, String> {
-        for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let (name, value) = part
-                .split_once('=')
-                .ok_or_else(|| format!("threshold `{part}` must look like `wall=5%`"))?;
-            let value = parse_fraction(value.trim()).ok_or_else(|| {
-                format!("threshold `{part}`: `{value}` is not a percentage like `5%` or a fraction like `0.05`")
-            })?;
-            match name.trim() {
-                "wall" => self.wall = value,
-                "fuel" => self.fuel = value,
-                "memory" => self.memory = value,
-                other => {
-                    return Err(format!(
-                        "unknown metric `{other}` in `{part}` (one of: wall, fuel, memory)"
-                    ));
-                }
-            }
-        }
-        Ok(self)
-    }
-}
-
-/// `5%` → 0.05, `0.05` → 0.05; negative values are rejected.
-pub fn parse_fraction(text: &str) -> Option<f64> {
-    let value = match text.strip_suffix('%') {
-        Some(percent) => percent.trim().parse::<f64>().ok()? / 100.0,
-        None => text.parse::<f64>().ok()?,
-    };
-    (value.is_finite() && value >= 0.0).then_some(value)
 }
 
 /// One metric of one bench.
@@ -399,17 +317,21 @@ fn compare_bench(
         }
         return change;
     }
-    if let (Some(a), Some(b)) = (&old.fuel, &new.fuel) {
-        change.metrics.push(fuel_change(a, b, t.fuel));
-    }
-    change.metrics.push(exact(
-        Metric::Memory,
-        old.memory.peak_bytes as f64,
-        new.memory.peak_bytes as f64,
-        t.memory,
-    ));
-    if let Some(wall) = wall_change(old, new, t.wall, pairs, gating) {
-        change.metrics.push(wall);
+    for metric in Metric::ALL {
+        let (Some(a), Some(b)) = (old.measurement(metric), new.measurement(metric)) else {
+            continue;
+        };
+        let threshold = t.get(metric);
+        let metric_change = match (a, b) {
+            (Measurement::Counted(a), Measurement::Counted(b)) => {
+                counted_change(metric, a, b, threshold)
+            }
+            (Measurement::Sampled(a), Measurement::Sampled(b)) => {
+                sampled_change(metric, a, b, threshold, pairs, gating)
+            }
+            _ => continue,
+        };
+        change.metrics.push(oriented(metric_change));
     }
     change.verdict = change.gating_verdicts().min().unwrap_or(Verdict::Unchanged);
     if let Some(w) = new.wall_ns.as_ref().filter(|w| w.summary.noisy) {
@@ -417,6 +339,18 @@ fn compare_bench(
             "noisy: median 95% CI spans {:.1}% of the median",
             100.0 * (w.summary.median_ci_high - w.summary.median_ci_low) / w.summary.median
         ));
+    }
+    change
+}
+
+/// Verdicts are computed as if more were worse; a metric where more is better swaps them.
+fn oriented(mut change: MetricChange) -> MetricChange {
+    if change.metric.direction() == Direction::HigherIsBetter {
+        change.verdict = match change.verdict {
+            Verdict::Regressed => Verdict::Improved,
+            Verdict::Improved => Verdict::Regressed,
+            other => other,
+        };
     }
     change
 }
@@ -450,25 +384,16 @@ fn exact(metric: Metric, old: f64, new: f64, threshold: f64) -> MetricChange {
     }
 }
 
-/// Fuel: exact when both sides are deterministic; when either varies, a change must also lie
-/// beyond the spread of samples both sides showed (new's lowest above old's highest by more than
-/// either side's range, or the reverse), so variation alone is never called a change.
-fn fuel_change(old: &FuelResult, new: &FuelResult, threshold: f64) -> MetricChange {
-    let mut change = exact(
-        Metric::Fuel,
-        old.per_iteration as f64,
-        new.per_iteration as f64,
-        threshold,
-    );
-    if !(old.varies || new.varies) {
+/// Counted metrics (fuel, memory): exact when both sides are deterministic; when either varies
+/// (fuel of concurrent I/O), a change must also lie beyond the spread of samples both sides showed
+/// (new's lowest above old's highest by more than either side's range, or the reverse), so
+/// variation alone is never called a change.
+fn counted_change(metric: Metric, old: Counted, new: Counted, threshold: f64) -> MetricChange {
+    let mut change = exact(metric, old.value, new.value, threshold);
+    if old.range.is_none() && new.range.is_none() {
         return change;
     }
-    let range = |f: &FuelResult| {
-        let min = f.samples.iter().copied().min().unwrap_or(f.per_iteration);
-        let max = f.samples.iter().copied().max().unwrap_or(f.per_iteration);
-        (min, max)
-    };
-    let ((old_min, old_max), (new_min, new_max)) = (range(old), range(new));
+    let ((old_min, old_max), (new_min, new_max)) = (old.span(), new.span());
     change.basis = Some(format!(
         "varies: {old_min}–{old_max} vs {new_min}–{new_max}"
     ));
@@ -486,16 +411,18 @@ fn fuel_change(old: &FuelResult, new: &FuelResult, threshold: f64) -> MetricChan
     change
 }
 
-fn wall_change(
-    old: &BenchResult,
-    new: &BenchResult,
+/// Sampled metrics (wall time): paired ratios in an A/B run, per-execution medians between
+/// separate runs.
+fn sampled_change(
+    metric: Metric,
+    a: &WallResult,
+    b: &WallResult,
     threshold: f64,
     pairs: Option<&Vec<Vec<(u64, u64)>>>,
     gating: WallGating,
-) -> Option<MetricChange> {
-    let (a, b) = (old.wall_ns.as_ref()?, new.wall_ns.as_ref()?);
+) -> MetricChange {
     let mut change = MetricChange {
-        metric: Metric::Wall,
+        metric,
         verdict: Verdict::InsufficientData,
         old: Some(a.summary.median),
         new: Some(b.summary.median),
@@ -525,7 +452,7 @@ fn wall_change(
                 ratios.iter().filter(|r| !r.is_empty()).count()
             ));
             if all.len() < 2 {
-                return Some(change);
+                return change;
             }
             (median_of(&all), hierarchical_ci(&ratios, median_of))
         }
@@ -535,7 +462,7 @@ fn wall_change(
             let (old_n, new_n) = (count(&old_runs), count(&new_runs));
             change.basis = Some(format!("{old_n} vs {new_n} executions"));
             if a.samples.len() < 2 || b.samples.len() < 2 {
-                return Some(change);
+                return change;
             }
             match execution_ratio_ci(&old_runs, &new_runs) {
                 // Separate runs drift by a few percent whatever the code does: a change must be
@@ -544,7 +471,7 @@ fn wall_change(
                     change.verdict = beyond(ratio, ci, 1.0 + threshold, 1.0 - threshold, threshold);
                     change.ratio = Some(ratio);
                     change.ratio_ci = Some(ci);
-                    return Some(change);
+                    return change;
                 }
                 None => {
                     change.gating = gating == WallGating::Always;
@@ -562,7 +489,7 @@ fn wall_change(
     change.verdict = beyond(ratio, ci, 1.0, 1.0, threshold);
     change.ratio = Some(ratio);
     change.ratio_ci = Some(ci);
-    Some(change)
+    change
 }
 
 /// `regressed` when the interval lies wholly above `above` and the ratio beyond the threshold,

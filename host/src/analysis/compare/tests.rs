@@ -7,7 +7,14 @@ fn thresholds_parse_and_override() {
     let t = Thresholds::default()
         .with_overrides("fuel=0.5%,wall=5%,memory=0")
         .unwrap();
-    assert_eq!((t.fuel, t.wall, t.memory), (0.005, 0.05, 0.0));
+    assert_eq!(
+        (
+            t.get(Metric::Fuel),
+            t.get(Metric::Wall),
+            t.get(Metric::Memory)
+        ),
+        (0.005, 0.05, 0.0)
+    );
     assert!(
         Thresholds::default()
             .with_overrides("speed=5%")
@@ -47,16 +54,19 @@ fn exact_metrics_at_the_threshold_edges() {
     );
 }
 
-fn fuel(samples: &[u64]) -> FuelResult {
+/// Fuel as a bench reports it: the median, and the range when iterations disagreed.
+fn fuel(samples: &[u64]) -> Counted {
     let mut sorted = samples.to_vec();
     sorted.sort_unstable();
-    FuelResult {
-        per_iteration: sorted[sorted.len() / 2],
-        samples: samples.to_vec(),
-        varies: samples.iter().any(|&s| s != samples[0]),
-        setup: 0,
-        metering_slowdown: None,
+    let varies = sorted.first() != sorted.last();
+    Counted {
+        value: sorted[sorted.len() / 2] as f64,
+        range: varies.then(|| (sorted[0] as f64, sorted[sorted.len() - 1] as f64)),
     }
+}
+
+fn fuel_change(old: &Counted, new: &Counted, threshold: f64) -> MetricChange {
+    counted_change(Metric::Fuel, *old, *new, threshold)
 }
 
 #[test]

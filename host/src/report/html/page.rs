@@ -2,6 +2,7 @@
 //! alternatives with its comparative charts, and one collapsible section per bench.
 
 use crate::analysis::counters::{hit_ratio, hit_ratio_names};
+use crate::model::{Metric, Status};
 use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -11,9 +12,9 @@ use anyhow::Result;
 use sha2::{Digest, Sha256};
 
 use super::charts::{self, Axis, BarRow, BoxRow, RatioRow, Rgb, Scale, Series};
-use crate::analysis::compare::{BenchChange, Comparison, Metric, MetricChange, Mode, Verdict};
+use crate::analysis::compare::{BenchChange, Comparison, MetricChange, Mode, Verdict};
 use crate::report::format;
-use crate::results::{BenchResult, RunResults, Status};
+use crate::results::{BenchResult, RunResults};
 
 const STYLE: &str = include_str!("style.css");
 const SCRIPT: &str = include_str!("script.js");
@@ -552,9 +553,9 @@ impl<'a> Page<'a> {
             escape(&comparison.old_label),
             escape(&comparison.new_label),
             escape(&comparison.headline()),
-            percent(t.wall),
-            percent(t.fuel),
-            percent(t.memory),
+            percent(t.get(Metric::Wall)),
+            percent(t.get(Metric::Fuel)),
+            percent(t.get(Metric::Memory)),
         );
         let ordered = comparison.by_concern();
         let index_of: BTreeMap<&str, usize> = self
@@ -584,7 +585,7 @@ impl<'a> Page<'a> {
             })
             .collect();
         if !rows.is_empty() {
-            let svg = charts::ratio_rows(&rows, 1.0 + t.wall)?;
+            let svg = charts::ratio_rows(&rows, 1.0 + t.get(Metric::Wall))?;
             self.figure(
                 out,
                 svg,

@@ -11,7 +11,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::{Event, Job, Sample};
 use crate::engine::{CompileCache, EngineKind};
-use crate::results::Status;
+use crate::model::Status;
 use crate::runner::Runner;
 use crate::runner::instance::BenchSession;
 use crate::runner::parallel::{ParallelSpec, run_parallel};

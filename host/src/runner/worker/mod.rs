@@ -14,9 +14,8 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::capability::Lending;
+use crate::model::{Limits, Status};
 use crate::plugin::bindings::Outcome;
-use crate::results::Status;
-use crate::suite::Limits;
 
 pub use child::serve;
 pub(super) use supervisor::{Execution, execute};

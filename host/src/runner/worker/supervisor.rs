@@ -10,10 +10,11 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use super::{Event, Job, SUBCOMMAND, Sample};
-use crate::results::Status;
-use crate::runner::bench::{Observer, Phase};
+use crate::model::Status;
+use crate::runner::limits::HOST_GRACE;
+use crate::runner::limits::{Failure, clip};
+use crate::runner::observer::{Observer, Phase};
 use crate::runner::parallel::ParallelRun;
-use crate::runner::session::{Failure, HOST_GRACE, clip};
 
 /// Time a worker may take to start and load its plugins before its first call (a cache miss
 /// compiles, which a debug build of the host does slowly).

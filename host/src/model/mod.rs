@@ -1,0 +1,17 @@
+//! The vocabulary every other module shares: how a bench ends, the limits it runs under, what is
+//! measured (metrics) and how much change is tolerated (thresholds), and the simulated services'
+//! settings. A leaf: it uses nothing else in the crate, so anything may use it.
+
+mod config;
+mod hash;
+mod limits;
+mod metric;
+mod status;
+mod thresholds;
+
+pub use config::{BackendsConfig, FixtureSpec, HttpFixtureConfig, LatencyMode};
+pub use hash::stable_hash;
+pub use limits::{Limits, duration_ns};
+pub use metric::{Direction, Metric, Unit};
+pub use status::Status;
+pub use thresholds::{Thresholds, parse_fraction};

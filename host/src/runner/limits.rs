@@ -1,0 +1,185 @@
+//! The one place a call into the guest is put under a bench's limits: fuel and the epoch deadline
+//! armed on the metered engine, the wait bounded at the deadline (plus a grace for a guest stuck in
+//! a host function). Memory is the store's limiter, always on; on the timed engine, which has no
+//! instrumentation, the worker supervisor enforces the deadline from outside the process. And the
+//! one place a call's error becomes a status: which limit it hit, or a trap, or an error.
+
+use std::time::{Duration, Instant};
+
+use wasmtime::{Store, Trap, WasmBacktrace};
+
+use crate::capability::command::CommandState;
+use crate::capability::{HostState, StorageLimitExceeded};
+use crate::engine::{EngineKind, MemoryLimiter, deadline_ticks};
+use crate::model::{Limits, Status};
+
+/// Most of a plugin's own text (an error message, its stderr) kept in a failure message: results
+/// and the report stay readable whatever the plugin returns.
+const MAX_PLUGIN_TEXT: usize = 4096;
+
+/// Why a bench ended early.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub status: Status,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn new(status: Status, message: impl Into<String>) -> Self {
+        Failure {
+            status,
+            message: message.into(),
+        }
+    }
+}
+
+/// Extra time the host waits past the deadline before abandoning a call stuck in a host function;
+/// guest code itself is stopped at the deadline by epoch interruption (or by the supervisor).
+pub(super) const HOST_GRACE: Duration = Duration::from_millis(50);
+
+/// Runs `call` on `store` under `limits`; returns the call's own result and how long it took, or
+/// a `timeout` failure when it waited in the host past the deadline.
+pub(super) async fn within_limits<S, R>(
+    store: &mut Store<S>,
+    kind: EngineKind,
+    limits: &Limits,
+    what: &str,
+    call: impl AsyncFnOnce(&mut Store<S>) -> wasmtime::Result<R>,
+) -> Result<(wasmtime::Result<R>, Duration), Failure> {
+    if kind == EngineKind::Metered {
+        store
+            .set_fuel(limits.fuel)
+            .map_err(|e| Failure::new(Status::Error, format!("{e:#}")))?;
+        store.set_epoch_deadline(deadline_ticks(limits.deadline));
+    }
+    let start = Instant::now();
+    let result = tokio::time::timeout(limits.deadline + HOST_GRACE, call(store)).await;
+    let elapsed = start.elapsed();
+    match result {
+        Ok(result) => Ok((result, elapsed)),
+        Err(_) => Err(Failure::new(
+            Status::Timeout,
+            format!(
+                "{what} passed the {} deadline while waiting in a host call",
+                humantime::format_duration(limits.deadline)
+            ),
+        )),
+    }
+}
+
+/// What [`classify`] needs to know about a store's data.
+pub(super) trait Sandboxed {
+    fn limiter(&self) -> &MemoryLimiter;
+    /// The last lines the guest wrote to stderr, if any.
+    fn stderr_tail(&self) -> Option<String>;
+}
+
+impl Sandboxed for HostState {
+    fn limiter(&self) -> &MemoryLimiter {
+        &self.limiter
+    }
+    fn stderr_tail(&self) -> Option<String> {
+        HostState::stderr_tail(self)
+    }
+}
+
+impl Sandboxed for CommandState {
+    fn limiter(&self) -> &MemoryLimiter {
+        &self.limiter
+    }
+    fn stderr_tail(&self) -> Option<String> {
+        CommandState::stderr_tail(self)
+    }
+}
+
+/// Turns an error from a call into the guest into a status and a message.
+pub(super) fn classify<T: Sandboxed>(
+    what: &str,
+    error: wasmtime::Error,
+    store: &Store<T>,
+    limits: &Limits,
+) -> Failure {
+    let state = store.data();
+    if let Some(hit) = state.limiter().limit_hit() {
+        return Failure::new(Status::MemoryLimit, format!("{what}: {hit}"));
+    }
+    if let Some(hit) = error.downcast_ref::<StorageLimitExceeded>() {
+        return Failure::new(Status::MemoryLimit, format!("{what}: {hit}"));
+    }
+    // The plugin's last words (e.g. a panic message) go right after the reason, before the backtrace.
+    let with_stderr = |message: String| match state.stderr_tail().as_deref().map(clip) {
+        Some(tail) => match message.split_once('\n') {
+            Some((reason, rest)) => format!("{reason}\nplugin stderr: {tail}\n{rest}"),
+            None => format!("{message}\nplugin stderr: {tail}"),
+        },
+        None => message,
+    };
+    match error.downcast_ref::<Trap>() {
+        Some(Trap::OutOfFuel) => Failure::new(
+            Status::OutOfFuel,
+            format!(
+                "{what} used more than the fuel budget of {} per iteration",
+                limits.fuel
+            ),
+        ),
+        Some(Trap::Interrupt) => Failure::new(
+            Status::Timeout,
+            format!(
+                "{what} passed the {} deadline",
+                humantime::format_duration(limits.deadline)
+            ),
+        ),
+        Some(_) => Failure::new(
+            Status::Trap,
+            with_stderr(format!("{what} trapped: {}", describe(&error))),
+        ),
+        None => Failure::new(
+            Status::Error,
+            with_stderr(format!("{what} failed: {}", describe(&error))),
+        ),
+    }
+}
+
+/// The error's causes on one line, then the wasm backtrace when there is one.
+fn describe(error: &wasmtime::Error) -> String {
+    let causes: Vec<String> = error
+        .chain()
+        .map(|cause| cause.to_string())
+        .filter(|text| !text.starts_with("error while executing at wasm backtrace"))
+        .collect();
+    let mut text = causes.join(": ");
+    if let Some(backtrace) = error.downcast_ref::<WasmBacktrace>() {
+        text.push('\n');
+        text.push_str(&backtrace.to_string());
+    }
+    text
+}
+
+/// `text` cut to [`MAX_PLUGIN_TEXT`] bytes (on a character boundary), saying how much was cut.
+pub(super) fn clip(text: &str) -> String {
+    if text.len() <= MAX_PLUGIN_TEXT {
+        return text.to_string();
+    }
+    let mut end = MAX_PLUGIN_TEXT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… ({} more bytes cut)", &text[..end], text.len() - end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clip_keeps_short_text_and_cuts_long_text_on_a_char_boundary() {
+        assert_eq!(clip("short"), "short");
+        let long = "é".repeat(MAX_PLUGIN_TEXT);
+        let clipped = clip(&long);
+        assert!(clipped.len() < MAX_PLUGIN_TEXT + 40, "{}", clipped.len());
+        assert!(clipped.ends_with(&format!(
+            "({} more bytes cut)",
+            long.len() - MAX_PLUGIN_TEXT
+        )));
+    }
+}
