@@ -1,6 +1,8 @@
 //! Unit tests of the verdict rules.
 
+use super::rules::{beyond, counted_change, exact};
 use super::*;
+use crate::results::Counted;
 
 #[test]
 fn thresholds_parse_and_override() {

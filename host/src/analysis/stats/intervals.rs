@@ -1,0 +1,146 @@
+//! Confidence intervals by seeded bootstrap (one- and two-level: executions, then samples) and
+//! by Welch's t on per-execution medians.
+
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use statrs::distribution::{ContinuousCDF, StudentsT};
+
+use super::{CONFIDENCE, RESAMPLES, median_of, quantile_sorted};
+
+/// A seeded percentile-bootstrap interval of `statistic` over `samples`.
+pub fn bootstrap_ci(samples: &[f64], statistic: impl Fn(&[f64]) -> f64) -> (f64, f64) {
+    // One execution: the two-level bootstrap is the ordinary one.
+    hierarchical_ci(&[samples.to_vec()], statistic)
+}
+
+/// Seeded percentile-bootstrap interval of median(new) / median(old) for two independent sample sets.
+pub fn ratio_of_medians_ci(old: &[f64], new: &[f64]) -> (f64, f64) {
+    hierarchical_ratio_ci(&[old.to_vec()], &[new.to_vec()])
+}
+
+/// Draws one two-level resample into `out`: as many executions as there are, with replacement, and
+/// within each drawn execution as many samples as it has, with replacement (Kalibera & Jones,
+/// "Rigorous benchmarking in reasonable time", ISMM 2013). With one execution this is the ordinary
+/// bootstrap.
+fn hierarchical_resample(rng: &mut ChaCha8Rng, executions: &[&[f64]], out: &mut Vec<f64>) {
+    out.clear();
+    for _ in 0..executions.len() {
+        let execution = executions[rng.random_range(0..executions.len())];
+        out.extend((0..execution.len()).map(|_| execution[rng.random_range(0..execution.len())]));
+    }
+}
+
+fn non_empty(executions: &[Vec<f64>]) -> Vec<&[f64]> {
+    executions
+        .iter()
+        .filter(|e| !e.is_empty())
+        .map(Vec::as_slice)
+        .collect()
+}
+
+fn seed_of(parts: &[usize]) -> u64 {
+    parts.iter().fold(0x5eed_0002, |seed, &n| {
+        crate::model::stable_hash(&(n as u64 ^ seed).to_le_bytes())
+    })
+}
+
+/// A seeded two-level bootstrap interval of `statistic` over the pooled samples of `executions`:
+/// it reflects the spread between executions as well as within them. With fewer than two samples
+/// in all, the interval is the point itself (and callers must not treat it as evidence).
+pub fn hierarchical_ci(executions: &[Vec<f64>], statistic: impl Fn(&[f64]) -> f64) -> (f64, f64) {
+    let groups = non_empty(executions);
+    let pooled: Vec<f64> = groups.iter().flat_map(|g| g.iter().copied()).collect();
+    let point = statistic(&pooled);
+    if pooled.len() < 2 {
+        return (point, point);
+    }
+    let sizes: Vec<usize> = groups.iter().map(|g| g.len()).collect();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed_of(&sizes));
+    let mut resample = Vec::with_capacity(pooled.len());
+    let mut estimates: Vec<f64> = (0..RESAMPLES)
+        .map(|_| {
+            hierarchical_resample(&mut rng, &groups, &mut resample);
+            statistic(&resample)
+        })
+        .collect();
+    percentile_interval(&mut estimates)
+}
+
+/// A seeded two-level bootstrap interval of median(new) / median(old), each side's executions
+/// resampled independently (see [`hierarchical_ci`]).
+pub fn hierarchical_ratio_ci(old: &[Vec<f64>], new: &[Vec<f64>]) -> (f64, f64) {
+    let (a, b) = (non_empty(old), non_empty(new));
+    let pooled =
+        |groups: &[&[f64]]| -> Vec<f64> { groups.iter().flat_map(|g| g.iter().copied()).collect() };
+    let (pa, pb) = (pooled(&a), pooled(&b));
+    if pa.len() < 2 || pb.len() < 2 {
+        let r = median_of(&pb) / median_of(&pa);
+        return (r, r);
+    }
+    let sizes: Vec<usize> = a.iter().chain(b.iter()).map(|g| g.len()).collect();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed_of(&sizes) ^ 0x0001);
+    let (mut ra, mut rb) = (Vec::with_capacity(pa.len()), Vec::with_capacity(pb.len()));
+    let mut ratios: Vec<f64> = (0..RESAMPLES)
+        .map(|_| {
+            hierarchical_resample(&mut rng, &a, &mut ra);
+            hierarchical_resample(&mut rng, &b, &mut rb);
+            median_of(&rb) / median_of(&ra)
+        })
+        .collect();
+    percentile_interval(&mut ratios)
+}
+
+/// The ratio new/old of the geometric means of per-execution medians, with a Welch t interval
+/// computed on their logarithms; `None` unless both sides have two executions or more.
+///
+/// Between separate runs this is the honest interval: each execution's median carries its own
+/// sampling noise plus the process-level effect (code and data layout, measured here to put whole
+/// executions of a CPU-bound bench 30–50% apart), so the spread of execution medians covers both
+/// levels, and the t quantile with Welch's degrees of freedom stays wide with few executions, where
+/// a bootstrap over three executions is far too narrow (see README, "Regression checks").
+pub fn execution_ratio_ci(old: &[Vec<f64>], new: &[Vec<f64>]) -> Option<(f64, (f64, f64))> {
+    let logs = |side: &[Vec<f64>]| -> Vec<f64> {
+        side.iter()
+            .filter(|e| !e.is_empty())
+            .map(|e| median_of(e))
+            .filter(|m| *m > 0.0)
+            .map(f64::ln)
+            .collect()
+    };
+    let (a, b) = (logs(old), logs(new));
+    if a.len() < 2 || b.len() < 2 {
+        return None;
+    }
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+    let var = |v: &[f64]| {
+        let m = mean(v);
+        v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (v.len() - 1) as f64
+    };
+    let (na, nb) = (a.len() as f64, b.len() as f64);
+    let (va, vb) = (var(&a) / na, var(&b) / nb);
+    let difference = mean(&b) - mean(&a);
+    let ratio = difference.exp();
+    let se = (va + vb).sqrt();
+    if se == 0.0 || !se.is_finite() {
+        return Some((ratio, (ratio, ratio)));
+    }
+    // Welch–Satterthwaite degrees of freedom.
+    let df = (va + vb).powi(2) / (va.powi(2) / (na - 1.0) + vb.powi(2) / (nb - 1.0));
+    let t = StudentsT::new(0.0, 1.0, df)
+        .map(|d| d.inverse_cdf(1.0 - (1.0 - CONFIDENCE) / 2.0))
+        .ok()?;
+    Some((
+        ratio,
+        ((difference - t * se).exp(), (difference + t * se).exp()),
+    ))
+}
+
+/// The central [`CONFIDENCE`] interval of bootstrap estimates.
+fn percentile_interval(estimates: &mut [f64]) -> (f64, f64) {
+    estimates.sort_by(f64::total_cmp);
+    let tail = (1.0 - CONFIDENCE) / 2.0;
+    (
+        quantile_sorted(estimates, tail),
+        quantile_sorted(estimates, 1.0 - tail),
+    )
+}
