@@ -9,17 +9,17 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use super::CommandError;
-use super::run::{assemble, select, timestamp};
+use super::measure::{assemble, measure, plan};
 use super::verdicts::{Policy, conclude};
 use crate::analysis::compare::Pairs;
 use crate::analysis::groups;
 use crate::cli::{AbArgs, exit};
 use crate::plugin::PluginLocator;
 use crate::report::terminal;
-use crate::results::{Environment, Journal, SuiteInfo, write_json_atomically};
-use crate::runner::{BenchPlan, RunOptions, Runner, interrupt};
+use crate::results::write_json_atomically;
+use crate::runner::{BenchPlan, RunOptions, Runner};
 use crate::suite::{PluginSource, load_suite};
-use crate::ui::{ProgressObserver, use_color};
+use crate::ui::use_color;
 
 pub fn run(args: &AbArgs) -> Result<u8, CommandError> {
     let suite = load_suite(&args.suite)?;
@@ -38,24 +38,7 @@ pub fn run(args: &AbArgs) -> Result<u8, CommandError> {
     let runtime = super::runtime()?;
     runtime.block_on(async {
         let mut runner = Runner::new(args.engine.compile_cache())?;
-        let plans = select(
-            runner.plan(&suite, &PluginLocator::default()).await?,
-            &args.filter,
-        )?;
-        runner.prepare_capabilities(&suite)?;
-
-        let started_at = timestamp();
-        interrupt::install()?;
-        let journal = Journal::create(
-            &out_dir.join("journal.jsonl"),
-            &SuiteInfo {
-                name: suite.name.clone(),
-                path: suite.path.display().to_string(),
-            },
-            &Environment::capture(),
-            &started_at,
-        )?;
-        let mut observer = ProgressObserver::new(plans.len(), args.quiet);
+        let plans = plan(&mut runner, &suite, &args.filter).await?;
         // Base and head of a bench run as one unit; a bench with no base version runs alone and
         // is reported as new.
         let units: Vec<Vec<BenchPlan>> = plans
@@ -69,24 +52,11 @@ pub fn run(args: &AbArgs) -> Result<u8, CommandError> {
             executions: args.measure.executions,
             seed: args.seed,
         };
-        let mut journal = Some(journal);
-        let mut journal_error = None;
-        let finished = runner
-            .run_units(&units, &options, &mut observer, &mut |unit| {
-                // The journal follows the head side, as results.json does.
-                if let (Some(journal), Some(head)) = (journal.as_mut(), unit.results.last())
-                    && let Err(e) = journal.append(head)
-                {
-                    journal_error.get_or_insert(e);
-                }
-            })
-            .await;
-        if let Some(e) = journal_error {
-            return Err(e.into());
-        }
+        let measured = measure(&mut runner, &suite, &units, &options, &out_dir, args.quiet).await?;
+        let (interrupted, started_at) = (measured.interrupted, measured.started_at);
         let (mut base_benches, mut head_benches, mut pairs) =
             (Vec::new(), Vec::new(), Pairs::new());
-        for mut unit in finished {
+        for mut unit in measured.units {
             let head = unit.results.pop().expect("a unit has a head side");
             if let Some(base) = unit.results.pop() {
                 pairs.insert(head.id.clone(), unit.pairs);
@@ -94,8 +64,6 @@ pub fn run(args: &AbArgs) -> Result<u8, CommandError> {
             }
             head_benches.push(head);
         }
-        observer.finish();
-        let interrupted = interrupt::requested();
         groups::check_checksums(&mut base_benches);
         groups::check_checksums(&mut head_benches);
         let mut base = assemble(&suite, started_at.clone(), base_benches);

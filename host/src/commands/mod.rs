@@ -12,6 +12,7 @@ macro_rules! say {
 pub mod ab;
 pub mod compare;
 pub mod list;
+mod measure;
 pub mod report;
 pub mod run;
 pub mod verdicts;

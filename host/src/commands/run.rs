@@ -2,24 +2,22 @@
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::time::SystemTime;
 
 use anyhow::Context;
 
 use super::CommandError;
+use super::measure::{assemble, measure, plan};
 use super::verdicts::{Policy, baseline_path, conclude, load_baseline, save_baseline};
 use crate::analysis::groups;
 use crate::cli::{RunArgs, exit};
-use crate::plugin::PluginLocator;
 use crate::report::export::Inputs;
 use crate::report::terminal;
 use crate::report::write_all;
 use crate::results::BenchResult;
-use crate::results::Journal;
-use crate::results::{Environment, RunResults, SCHEMA_VERSION, SuiteInfo, write_json_atomically};
-use crate::runner::{BenchPlan, RunOptions, Runner, interrupt};
-use crate::suite::{Suite, load_suite};
-use crate::ui::{ProgressObserver, use_color};
+use crate::results::write_json_atomically;
+use crate::runner::{BenchPlan, RunOptions, Runner};
+use crate::suite::load_suite;
+use crate::ui::use_color;
 
 pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
     let suite = load_suite(&args.suite)?;
@@ -39,49 +37,19 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
     let runtime = super::runtime()?;
     runtime.block_on(async {
         let mut runner = Runner::new(args.engine.compile_cache())?;
-        let plans = select(
-            runner.plan(&suite, &PluginLocator::default()).await?,
-            &args.filter,
-        )?;
-        runner.prepare_capabilities(&suite)?;
-
-        let started_at = timestamp();
-        interrupt::install()?;
-        let suite_info = SuiteInfo {
-            name: suite.name.clone(),
-            path: suite.path.display().to_string(),
-        };
-        let mut journal = Journal::create(
-            &out_dir.join("journal.jsonl"),
-            &suite_info,
-            &Environment::capture(),
-            &started_at,
-        )?;
-        let mut observer = ProgressObserver::new(plans.len(), args.quiet);
+        let plans = plan(&mut runner, &suite, &args.filter).await?;
         let units: Vec<Vec<BenchPlan>> = plans.into_iter().map(|plan| vec![plan]).collect();
         let options = RunOptions {
             executions: args.measure.executions,
             seed: 1,
         };
-        let mut journal_error = None;
-        let finished = runner
-            .run_units(&units, &options, &mut observer, &mut |unit| {
-                for result in &unit.results {
-                    if let Err(e) = journal.append(result) {
-                        journal_error.get_or_insert(e);
-                    }
-                }
-            })
-            .await;
-        if let Some(e) = journal_error {
-            return Err(e.into());
-        }
-        let mut benches: Vec<BenchResult> = finished.into_iter().flat_map(|u| u.results).collect();
-        observer.finish();
-        let interrupted = interrupt::requested();
+        let measured = measure(&mut runner, &suite, &units, &options, &out_dir, args.quiet).await?;
+        let interrupted = measured.interrupted;
+        let mut benches: Vec<BenchResult> =
+            measured.units.into_iter().flat_map(|u| u.results).collect();
         groups::check_checksums(&mut benches);
 
-        let mut results = assemble(&suite, started_at, benches);
+        let mut results = assemble(&suite, measured.started_at, benches);
         results.interrupted = interrupted;
         let results_path = out_dir.join("results.json");
         write_json_atomically(&results_path, &results)
@@ -126,43 +94,4 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
         say!("report: {}", report.display());
         Ok(if interrupted { exit::INTERRUPTED } else { code })
     })
-}
-
-/// The results of a run of `suite` that started at `started_at` and ends now.
-pub(super) fn assemble(suite: &Suite, started_at: String, benches: Vec<BenchResult>) -> RunResults {
-    RunResults {
-        schema_version: SCHEMA_VERSION,
-        suite: SuiteInfo {
-            name: suite.name.clone(),
-            path: suite.path.display().to_string(),
-        },
-        environment: Environment::capture(),
-        started_at,
-        finished_at: timestamp(),
-        interrupted: false,
-        benches,
-    }
-}
-
-/// Keeps the benches whose id contains any filter (all when there are none).
-pub(super) fn select(plans: Vec<BenchPlan>, filters: &[String]) -> anyhow::Result<Vec<BenchPlan>> {
-    if filters.is_empty() {
-        return Ok(plans);
-    }
-    let ids: Vec<String> = plans.iter().map(|p| p.id.clone()).collect();
-    let kept: Vec<BenchPlan> = plans
-        .into_iter()
-        .filter(|p| filters.iter().any(|f| p.id.contains(f.as_str())))
-        .collect();
-    anyhow::ensure!(
-        !kept.is_empty(),
-        "no bench id contains {:?}; the suite's benches are: {}",
-        filters,
-        ids.join(", ")
-    );
-    Ok(kept)
-}
-
-pub(super) fn timestamp() -> String {
-    humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
 }

@@ -1,0 +1,116 @@
+//! What `run` and `ab` share: plan the suite's selected benches, then measure units of them (a
+//! bench, or an A/B pair) in one loop with the journal, Ctrl-C handling and progress.
+
+use std::path::Path;
+use std::time::SystemTime;
+
+use super::CommandError;
+use crate::plugin::PluginLocator;
+use crate::results::{BenchResult, Environment, Journal, RunResults, SCHEMA_VERSION, SuiteInfo};
+use crate::runner::{BenchPlan, RunOptions, Runner, UnitResult, interrupt};
+use crate::suite::Suite;
+use crate::ui::ProgressObserver;
+
+/// The units a run measured, when it started, and whether Ctrl-C stopped it early.
+pub(super) struct Measured {
+    pub units: Vec<UnitResult>,
+    pub started_at: String,
+    pub interrupted: bool,
+}
+
+/// Every bench of `suite` whose id contains one of `filters` (all when none), planned, with the
+/// capabilities they need started.
+pub(super) async fn plan(
+    runner: &mut Runner,
+    suite: &Suite,
+    filters: &[String],
+) -> Result<Vec<BenchPlan>, CommandError> {
+    let plans = select(
+        runner.plan(suite, &PluginLocator::default()).await?,
+        filters,
+    )?;
+    runner.prepare_capabilities(suite)?;
+    Ok(plans)
+}
+
+/// Runs `units`, appending each finished unit's last result (the bench, or an A/B pair's head
+/// side, as results.json holds) to `out_dir/journal.jsonl`, with progress on the terminal.
+pub(super) async fn measure(
+    runner: &mut Runner,
+    suite: &Suite,
+    units: &[Vec<BenchPlan>],
+    options: &RunOptions,
+    out_dir: &Path,
+    quiet: bool,
+) -> Result<Measured, CommandError> {
+    let started_at = timestamp();
+    interrupt::install()?;
+    let mut journal = Journal::create(
+        &out_dir.join("journal.jsonl"),
+        &suite_info(suite),
+        &Environment::capture(),
+        &started_at,
+    )?;
+    let mut observer = ProgressObserver::new(units.len(), quiet);
+    let mut journal_error = None;
+    let units = runner
+        .run_units(units, options, &mut observer, &mut |unit| {
+            if let Some(result) = unit.results.last()
+                && let Err(e) = journal.append(result)
+            {
+                journal_error.get_or_insert(e);
+            }
+        })
+        .await;
+    if let Some(e) = journal_error {
+        return Err(e.into());
+    }
+    observer.finish();
+    Ok(Measured {
+        units,
+        started_at,
+        interrupted: interrupt::requested(),
+    })
+}
+
+pub(super) fn assemble(suite: &Suite, started_at: String, benches: Vec<BenchResult>) -> RunResults {
+    RunResults {
+        schema_version: SCHEMA_VERSION,
+        suite: suite_info(suite),
+        environment: Environment::capture(),
+        started_at,
+        finished_at: timestamp(),
+        interrupted: false,
+        benches,
+    }
+}
+
+/// Keeps the benches whose id contains any filter (all when there are none).
+pub(super) fn select(plans: Vec<BenchPlan>, filters: &[String]) -> anyhow::Result<Vec<BenchPlan>> {
+    if filters.is_empty() {
+        return Ok(plans);
+    }
+    let ids: Vec<String> = plans.iter().map(|p| p.id.clone()).collect();
+    let kept: Vec<BenchPlan> = plans
+        .into_iter()
+        .filter(|p| filters.iter().any(|f| p.id.contains(f.as_str())))
+        .collect();
+    anyhow::ensure!(
+        !kept.is_empty(),
+        "no bench id contains {:?}; the suite's benches are: {}",
+        filters,
+        ids.join(", ")
+    );
+    Ok(kept)
+}
+
+pub(super) fn timestamp() -> String {
+    humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
+}
+
+fn suite_info(suite: &Suite) -> SuiteInfo {
+    SuiteInfo {
+        name: suite.name.clone(),
+        path: suite.path.display().to_string(),
+    }
+}
