@@ -1,7 +1,7 @@
 //! Limits and misbehaving plugins: every failure is contained in its bench, ends with the right
 //! status and a useful message, and the run goes on.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -12,7 +12,7 @@
 //! | enormous results (error text, counters, aliased strings) | `error` (clipped / refused) |
 //! | files that are not plugins | `error` naming the file and the reason |
 
-mod common;
+use crate::common;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

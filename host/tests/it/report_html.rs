@@ -3,7 +3,7 @@
 //! well-formed page with no external reference, and a real browser must show it without errors or
 //! network requests.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

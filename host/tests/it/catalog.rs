@@ -1,7 +1,7 @@
 //! The workload catalog against the host's capabilities: cache patterns, leaks, fetch concurrency,
 //! the outgoing-HTTP policy, parallel instances and group checksum agreement.
 
-mod common;
+use crate::common;
 
 use common::Harness;
 use serde_json::Value;

@@ -1,7 +1,7 @@
 //! The command line: malformed suites are rejected with exit code 2 and an error that names the
 //! file, the line and the key; `list`; `--filter`.
 
-mod common;
+use crate::common;
 
 use common::{Harness, Run, ids, line_of, lines_of, status};
 

@@ -4,7 +4,7 @@
 //! `wasmbench compare`) with a message that names the file. Baselines of another suite are covered
 //! in `tests/regression.rs`.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

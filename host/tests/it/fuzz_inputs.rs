@@ -11,7 +11,7 @@
 //! `PROPTEST_CASES` for a longer run, e.g. `PROPTEST_CASES=100000 cargo test --release --test
 //! fuzz_inputs`.
 
-mod common;
+use crate::common;
 
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
