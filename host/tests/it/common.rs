@@ -1,8 +1,6 @@
 //! Helpers shared by the integration tests: run the `wasmbench` binary against a suite written into a
 //! temporary folder, with a per-test compile cache, and read `results.json` back.
 
-#![allow(dead_code)] // each test binary uses a different subset
-
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

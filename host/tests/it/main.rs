@@ -5,13 +5,11 @@
 
 mod common;
 
-mod bad_input;
 mod catalog;
 mod cli;
-mod fuzz_inputs;
-mod hostile;
+mod containment;
+mod input;
 mod interrupt;
-mod limits;
 mod measurement;
 mod regression;
 mod report_html;
