@@ -17,7 +17,8 @@ struct SlowSetup;
 
 impl Workload for SlowSetup {
     const NAME: &'static str = "slow-setup";
-    const DESCRIPTION: &'static str = "never finish setup (spin in guest code, or sleep `ms` in a host call)";
+    const DESCRIPTION: &'static str =
+        "never finish setup (spin in guest code, or sleep `ms` in a host call)";
     const PARAMS: &'static [(&'static str, &'static str)] = &[("mode", "spin"), ("ms", "60000")];
 
     fn setup(params: &Params) -> Result<Self, String> {
@@ -54,7 +55,10 @@ impl Workload for MemoryBomb {
     const PARAMS: &'static [(&'static str, &'static str)] = &[("mode", "grow"), ("pages", "16")];
 
     fn setup(params: &Params) -> Result<Self, String> {
-        Ok(MemoryBomb { mode: params.str("mode")?.to_string(), pages: params.usize("pages")? })
+        Ok(MemoryBomb {
+            mode: params.str("mode")?.to_string(),
+            pages: params.usize("pages")?,
+        })
     }
 
     fn run(&mut self) -> Result<Outcome, String> {
@@ -62,7 +66,9 @@ impl Workload for MemoryBomb {
         match self.mode.as_str() {
             "grow" => loop {
                 if core::arch::wasm32::memory_grow(0, self.pages) == usize::MAX {
-                    return Err(format!("memory.grow failed (returned -1) after {grown} pages: the guest was not stopped"));
+                    return Err(format!(
+                        "memory.grow failed (returned -1) after {grown} pages: the guest was not stopped"
+                    ));
                 }
                 grown += self.pages as u64;
             },
@@ -88,11 +94,17 @@ struct HugeAlloc {
 
 impl Workload for HugeAlloc {
     const NAME: &'static str = "huge-alloc";
-    const DESCRIPTION: &'static str = "allocate one enormous block (memory.grow by `pages`, or a Vec of `bytes`)";
-    const PARAMS: &'static [(&'static str, &'static str)] = &[("mode", "grow"), ("pages", "60000"), ("bytes", "1 GiB")];
+    const DESCRIPTION: &'static str =
+        "allocate one enormous block (memory.grow by `pages`, or a Vec of `bytes`)";
+    const PARAMS: &'static [(&'static str, &'static str)] =
+        &[("mode", "grow"), ("pages", "60000"), ("bytes", "1 GiB")];
 
     fn setup(params: &Params) -> Result<Self, String> {
-        Ok(HugeAlloc { mode: params.str("mode")?.to_string(), pages: params.usize("pages")?, bytes: params.bytes("bytes")? as usize })
+        Ok(HugeAlloc {
+            mode: params.str("mode")?.to_string(),
+            pages: params.usize("pages")?,
+            bytes: params.bytes("bytes")? as usize,
+        })
     }
 
     fn run(&mut self) -> Result<Outcome, String> {
@@ -100,13 +112,23 @@ impl Workload for HugeAlloc {
             "grow" => {
                 let old = core::arch::wasm32::memory_grow(0, self.pages);
                 if old == usize::MAX {
-                    return Err(format!("memory.grow by {} pages failed (returned -1): the guest was not stopped", self.pages));
+                    return Err(format!(
+                        "memory.grow by {} pages failed (returned -1): the guest was not stopped",
+                        self.pages
+                    ));
                 }
                 Ok(Outcome::new(old as u64, self.pages as u64))
             }
             "vec" => {
                 let block = vec![1u8; self.bytes];
-                Ok(Outcome::new(std::hint::black_box(&block).iter().step_by(4096).map(|&b| u64::from(b)).sum(), 1))
+                Ok(Outcome::new(
+                    std::hint::black_box(&block)
+                        .iter()
+                        .step_by(4096)
+                        .map(|&b| u64::from(b))
+                        .sum(),
+                    1,
+                ))
             }
             other => Err(format!("unknown mode `{other}` (grow, vec)")),
         }
@@ -140,11 +162,14 @@ fn deep_shadow(n: u64) -> u64 {
 
 impl Workload for StackOverflow {
     const NAME: &'static str = "stack-overflow";
-    const DESCRIPTION: &'static str = "recurse without end (on the wasm stack, or on the shadow stack in memory)";
+    const DESCRIPTION: &'static str =
+        "recurse without end (on the wasm stack, or on the shadow stack in memory)";
     const PARAMS: &'static [(&'static str, &'static str)] = &[("mode", "native")];
 
     fn setup(params: &Params) -> Result<Self, String> {
-        Ok(StackOverflow { mode: params.str("mode")?.to_string() })
+        Ok(StackOverflow {
+            mode: params.str("mode")?.to_string(),
+        })
     }
 
     fn run(&mut self) -> Result<Outcome, String> {
@@ -165,11 +190,14 @@ struct Trap {
 
 impl Workload for Trap {
     const NAME: &'static str = "trap";
-    const DESCRIPTION: &'static str = "trap: unreachable, div-zero, checked-div, out-of-bounds, abort";
+    const DESCRIPTION: &'static str =
+        "trap: unreachable, div-zero, checked-div, out-of-bounds, abort";
     const PARAMS: &'static [(&'static str, &'static str)] = &[("kind", "unreachable")];
 
     fn setup(params: &Params) -> Result<Self, String> {
-        Ok(Trap { kind: params.str("kind")?.to_string() })
+        Ok(Trap {
+            kind: params.str("kind")?.to_string(),
+        })
     }
 
     fn run(&mut self) -> Result<Outcome, String> {
@@ -226,7 +254,9 @@ struct Fs {
 impl Fs {
     fn attempt(&self) -> std::io::Result<Outcome> {
         let path = self.path.as_str();
-        let done = |bytes: &[u8]| Outcome::new(fnv1a(0, bytes), bytes.len() as u64).counter("bytes", bytes.len() as u64);
+        let done = |bytes: &[u8]| {
+            Outcome::new(fnv1a(0, bytes), bytes.len() as u64).counter("bytes", bytes.len() as u64)
+        };
         match self.op.as_str() {
             "read" => {
                 let mut data = Vec::new();
@@ -234,7 +264,10 @@ impl Fs {
                 Ok(done(&data))
             }
             "write" => {
-                std::fs::OpenOptions::new().write(true).open(path)?.write_all(b"owned")?;
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(path)?
+                    .write_all(b"owned")?;
                 Ok(done(b"written"))
             }
             "create" => {
@@ -242,7 +275,10 @@ impl Fs {
                 Ok(done(b"created"))
             }
             "truncate" => {
-                std::fs::OpenOptions::new().write(true).truncate(true).open(path)?;
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .truncate(true)
+                    .open(path)?;
                 Ok(done(b"truncated"))
             }
             "mkdir" => std::fs::create_dir(path).map(|()| done(b"mkdir")),
@@ -250,8 +286,9 @@ impl Fs {
             "rename" => std::fs::rename(path, &self.to).map(|()| done(b"renamed")),
             "symlink" => symlink(&self.to, path).map(|()| done(b"linked")),
             "list" => {
-                let names: Vec<String> =
-                    std::fs::read_dir(path)?.map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned())).collect::<Result<_, _>>()?;
+                let names: Vec<String> = std::fs::read_dir(path)?
+                    .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
+                    .collect::<Result<_, _>>()?;
                 Ok(done(names.join("\n").as_bytes()).counter("entries", names.len() as u64))
             }
             "metadata" => {
@@ -266,7 +303,10 @@ impl Fs {
 /// `symlink(2)` through wasi-libc (`std::os::wasi::fs::symlink_path` is unstable).
 fn symlink(target: &str, link: &str) -> std::io::Result<()> {
     unsafe extern "C" {
-        fn symlink(target: *const std::ffi::c_char, link: *const std::ffi::c_char) -> std::ffi::c_int;
+        fn symlink(
+            target: *const std::ffi::c_char,
+            link: *const std::ffi::c_char,
+        ) -> std::ffi::c_int;
     }
     let target = std::ffi::CString::new(target).map_err(std::io::Error::other)?;
     let link = std::ffi::CString::new(link).map_err(std::io::Error::other)?;
@@ -280,14 +320,20 @@ fn symlink(target: &str, link: &str) -> std::io::Result<()> {
 impl Workload for Fs {
     const NAME: &'static str = "fs";
     const DESCRIPTION: &'static str = "one file operation (read, write, create, truncate, mkdir, remove, rename, symlink, list, metadata) on `path`";
-    const PARAMS: &'static [(&'static str, &'static str)] = &[("op", "read"), ("path", "/etc/passwd"), ("to", "")];
+    const PARAMS: &'static [(&'static str, &'static str)] =
+        &[("op", "read"), ("path", "/etc/passwd"), ("to", "")];
 
     fn setup(params: &Params) -> Result<Self, String> {
-        Ok(Fs { op: params.str("op")?.to_string(), path: params.str("path")?.to_string(), to: params.str("to")?.to_string() })
+        Ok(Fs {
+            op: params.str("op")?.to_string(),
+            path: params.str("path")?.to_string(),
+            to: params.str("to")?.to_string(),
+        })
     }
 
     fn run(&mut self) -> Result<Outcome, String> {
-        self.attempt().map_err(|e| format!("{} {} denied: {e}", self.op, self.path))
+        self.attempt()
+            .map_err(|e| format!("{} {} denied: {e}", self.op, self.path))
     }
 }
 
@@ -333,7 +379,8 @@ impl Net {
 impl Workload for Net {
     const NAME: &'static str = "net";
     const DESCRIPTION: &'static str = "raw network access (tcp-connect, tcp-listen, udp-bind, udp-send, dns) to `addr` (`fixture`: the HTTP fixture server)";
-    const PARAMS: &'static [(&'static str, &'static str)] = &[("op", "tcp-connect"), ("addr", "127.0.0.1:80")];
+    const PARAMS: &'static [(&'static str, &'static str)] =
+        &[("op", "tcp-connect"), ("addr", "127.0.0.1:80")];
 
     fn setup(params: &Params) -> Result<Self, String> {
         let addr = match params.str("addr")? {
@@ -344,11 +391,15 @@ impl Workload for Net {
                 .to_string(),
             addr => addr.to_string(),
         };
-        Ok(Net { op: params.str("op")?.to_string(), addr })
+        Ok(Net {
+            op: params.str("op")?.to_string(),
+            addr,
+        })
     }
 
     fn run(&mut self) -> Result<Outcome, String> {
-        self.attempt().map_err(|e| format!("{} {} denied: {e}", self.op, self.addr))
+        self.attempt()
+            .map_err(|e| format!("{} {} denied: {e}", self.op, self.addr))
     }
 }
 
@@ -358,7 +409,8 @@ struct Env;
 
 impl Workload for Env {
     const NAME: &'static str = "env";
-    const DESCRIPTION: &'static str = "count environment variables, arguments, stdin bytes; report the working directory";
+    const DESCRIPTION: &'static str =
+        "count environment variables, arguments, stdin bytes; report the working directory";
 
     fn setup(_: &Params) -> Result<Self, String> {
         Ok(Env)
@@ -367,7 +419,9 @@ impl Workload for Env {
     fn run(&mut self) -> Result<Outcome, String> {
         let vars = std::env::vars_os().count() as u64;
         let args = std::env::args_os().count() as u64;
-        let cwd = std::env::current_dir().map(|d| d.display().to_string()).unwrap_or_default();
+        let cwd = std::env::current_dir()
+            .map(|d| d.display().to_string())
+            .unwrap_or_default();
         let mut stdin = Vec::new();
         let _ = std::io::stdin().read_to_end(&mut stdin);
         Ok(Outcome::new(fnv1a(0, cwd.as_bytes()), 1)
@@ -389,13 +443,17 @@ fn huge_text(params: &Params) -> Result<String, String> {
 
 impl Workload for HugeError {
     const NAME: &'static str = "huge-error";
-    const DESCRIPTION: &'static str = "return an error message of `bytes` bytes from `phase` (setup or run)";
-    const PARAMS: &'static [(&'static str, &'static str)] = &[("bytes", "50 MiB"), ("phase", "run")];
+    const DESCRIPTION: &'static str =
+        "return an error message of `bytes` bytes from `phase` (setup or run)";
+    const PARAMS: &'static [(&'static str, &'static str)] =
+        &[("bytes", "50 MiB"), ("phase", "run")];
 
     fn setup(params: &Params) -> Result<Self, String> {
         match params.str("phase")? {
             "setup" => Err(huge_text(params)?),
-            "run" => Ok(HugeError { bytes: params.bytes("bytes")? as usize }),
+            "run" => Ok(HugeError {
+                bytes: params.bytes("bytes")? as usize,
+            }),
             other => Err(format!("unknown phase `{other}` (setup, run)")),
         }
     }
@@ -413,11 +471,15 @@ struct ManyCounters {
 
 impl Workload for ManyCounters {
     const NAME: &'static str = "many-counters";
-    const DESCRIPTION: &'static str = "return `n` distinct counters with `name_len`-byte names per iteration";
+    const DESCRIPTION: &'static str =
+        "return `n` distinct counters with `name_len`-byte names per iteration";
     const PARAMS: &'static [(&'static str, &'static str)] = &[("n", "100000"), ("name_len", "12")];
 
     fn setup(params: &Params) -> Result<Self, String> {
-        Ok(ManyCounters { n: params.usize("n")?, name_len: params.usize("name_len")? })
+        Ok(ManyCounters {
+            n: params.usize("n")?,
+            name_len: params.usize("name_len")?,
+        })
     }
 
     fn run(&mut self) -> Result<Outcome, String> {
@@ -443,11 +505,15 @@ struct AliasedCounters {
 
 impl Workload for AliasedCounters {
     const NAME: &'static str = "aliased-counters";
-    const DESCRIPTION: &'static str = "return `n` counters whose names alias one `len`-byte buffer (host-side amplification)";
+    const DESCRIPTION: &'static str =
+        "return `n` counters whose names alias one `len`-byte buffer (host-side amplification)";
     const PARAMS: &'static [(&'static str, &'static str)] = &[("n", "4096"), ("len", "64 KiB")];
 
     fn setup(params: &Params) -> Result<Self, String> {
-        Ok(AliasedCounters { n: params.usize("n")?, len: params.bytes("len")? as usize })
+        Ok(AliasedCounters {
+            n: params.usize("n")?,
+            len: params.bytes("len")? as usize,
+        })
     }
 
     fn run(&mut self) -> Result<Outcome, String> {
@@ -456,7 +522,8 @@ impl Workload for AliasedCounters {
         outcome.counters.reserve(self.n);
         for i in 0..self.n {
             // SAFETY: none; the same bytes are handed out `n` times (the attack).
-            let name = unsafe { String::from_raw_parts(buffer.as_mut_ptr(), buffer.len(), buffer.len()) };
+            let name =
+                unsafe { String::from_raw_parts(buffer.as_mut_ptr(), buffer.len(), buffer.len()) };
             outcome.counters.push((name, i as u64));
         }
         Ok(outcome)
@@ -478,7 +545,8 @@ impl Workload for UnstableChecksum {
 
     fn run(&mut self) -> Result<Outcome, String> {
         self.iteration += 1;
-        Ok(Outcome::new(fnv1a(0, &self.iteration.to_le_bytes()), 1).counter("iteration", self.iteration))
+        Ok(Outcome::new(fnv1a(0, &self.iteration.to_le_bytes()), 1)
+            .counter("iteration", self.iteration))
     }
 }
 
@@ -490,8 +558,10 @@ struct Chatty {
 
 impl Workload for Chatty {
     const NAME: &'static str = "chatty";
-    const DESCRIPTION: &'static str = "write `bytes` to `stream` (stdout or stderr) every iteration";
-    const PARAMS: &'static [(&'static str, &'static str)] = &[("bytes", "1 MiB"), ("stream", "stdout")];
+    const DESCRIPTION: &'static str =
+        "write `bytes` to `stream` (stdout or stderr) every iteration";
+    const PARAMS: &'static [(&'static str, &'static str)] =
+        &[("bytes", "1 MiB"), ("stream", "stdout")];
 
     fn setup(params: &Params) -> Result<Self, String> {
         let stderr = match params.str("stream")? {
@@ -508,9 +578,13 @@ impl Workload for Chatty {
 
     fn run(&mut self) -> Result<Outcome, String> {
         let written = if self.stderr {
-            std::io::stderr().write_all(&self.text).and_then(|()| std::io::stderr().flush())
+            std::io::stderr()
+                .write_all(&self.text)
+                .and_then(|()| std::io::stderr().flush())
         } else {
-            std::io::stdout().write_all(&self.text).and_then(|()| std::io::stdout().flush())
+            std::io::stdout()
+                .write_all(&self.text)
+                .and_then(|()| std::io::stdout().flush())
         };
         written.map_err(|e| format!("writing {} bytes failed: {e}", self.text.len()))?;
         Ok(Outcome::new(self.text.len() as u64, self.text.len() as u64))
@@ -527,17 +601,26 @@ struct BackendHoard {
 
 impl Workload for BackendHoard {
     const NAME: &'static str = "backend-hoard";
-    const DESCRIPTION: &'static str = "put `puts` values of `bytes` under fresh keys in the host store every iteration";
+    const DESCRIPTION: &'static str =
+        "put `puts` values of `bytes` under fresh keys in the host store every iteration";
     const UNIT: &'static str = "bytes";
     const PARAMS: &'static [(&'static str, &'static str)] = &[("bytes", "4 MiB"), ("puts", "1")];
 
     fn setup(params: &Params) -> Result<Self, String> {
-        Ok(BackendHoard { value: vec![7; params.bytes("bytes")? as usize], puts: params.u64("puts")?, next: 0 })
+        Ok(BackendHoard {
+            value: vec![7; params.bytes("bytes")? as usize],
+            puts: params.u64("puts")?,
+            next: 0,
+        })
     }
 
     fn run(&mut self) -> Result<Outcome, String> {
         for _ in 0..self.puts {
-            host::put(host::Backend::Store, &format!("hoard-{}", self.next), &self.value);
+            host::put(
+                host::Backend::Store,
+                &format!("hoard-{}", self.next),
+                &self.value,
+            );
             self.next += 1;
         }
         Ok(Outcome::new(self.next, self.puts * self.value.len() as u64))
@@ -555,7 +638,9 @@ impl Workload for Exit {
     const PARAMS: &'static [(&'static str, &'static str)] = &[("code", "0")];
 
     fn setup(params: &Params) -> Result<Self, String> {
-        Ok(Exit { code: params.u64("code")? as i32 })
+        Ok(Exit {
+            code: params.u64("code")? as i32,
+        })
     }
 
     fn run(&mut self) -> Result<Outcome, String> {
@@ -575,8 +660,12 @@ impl Workload for Thread {
     }
 
     fn run(&mut self) -> Result<Outcome, String> {
-        let handle = std::thread::Builder::new().spawn(|| 42u64).map_err(|e| format!("spawning a thread denied: {e}"))?;
-        let value = handle.join().map_err(|_| "the thread panicked".to_string())?;
+        let handle = std::thread::Builder::new()
+            .spawn(|| 42u64)
+            .map_err(|e| format!("spawning a thread denied: {e}"))?;
+        let value = handle
+            .join()
+            .map_err(|_| "the thread panicked".to_string())?;
         Ok(Outcome::new(value, 1))
     }
 }
