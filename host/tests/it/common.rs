@@ -231,20 +231,3 @@ pub fn u64s(value: &Value) -> Vec<u64> {
         .map(|v| v.as_u64().unwrap_or_else(|| panic!("not a u64: {v}")))
         .collect()
 }
-
-/// The 1-based numbers of the lines of `text` equal to `line` (after trimming).
-pub fn lines_of(text: &str, line: &str) -> Vec<usize> {
-    let found: Vec<usize> = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| l.trim() == line)
-        .map(|(i, _)| i + 1)
-        .collect();
-    assert!(!found.is_empty(), "no line `{line}` in the suite");
-    found
-}
-
-/// The 1-based number of the first line of `text` equal to `line` (after trimming).
-pub fn line_of(text: &str, line: &str) -> usize {
-    lines_of(text, line)[0]
-}

@@ -20,6 +20,7 @@ fn broken_components_fail_only_their_own_bench() {
         std::fs::write(h.path().join(name), data).unwrap();
     };
     write("empty.wasm", b"");
+    write("not-wasm.wasm", b"not wasm at all");
     write("truncated.wasm", &bytes[..bytes.len() / 2]);
     write("random.wasm", &pseudo_random_bytes(64 << 10));
     // Random bytes after a valid component header: gets past the magic number.
@@ -34,6 +35,11 @@ fn broken_components_fail_only_their_own_bench() {
     };
     let local = |name: &str| h.path().join(name);
     let benches = [
+        // No id: it is derived from the file name and the workload.
+        format!(
+            "\n[[bench]]\nwasm = \"{}\"\nworkload = \"anything\"\n",
+            local("not-wasm.wasm").display()
+        ),
         wasm("empty-file", &local("empty.wasm")),
         wasm("truncated", &local("truncated.wasm")),
         wasm("random", &local("random.wasm")),
@@ -46,6 +52,12 @@ fn broken_components_fail_only_their_own_bench() {
     let run = run_corpus(&h, DEFAULTS, &benches);
     run.assert_code(1);
     let invalid = "is not a valid component";
+    assert_bench(
+        &run,
+        "not-wasm/anything",
+        "error",
+        &["not-wasm.wasm", invalid],
+    );
     assert_bench(&run, "empty-file", "error", &["empty.wasm", invalid]);
     assert_bench(&run, "truncated", "error", &["truncated.wasm", invalid]);
     assert_bench(&run, "random", "error", &["random.wasm", invalid]);

@@ -18,6 +18,13 @@ fn filesystem_escapes_are_denied() {
     let marker = format!("wasmbench-hostile-{}", std::process::id());
     let host_marker = Path::new("/tmp").join(&marker);
     let _ = std::fs::remove_file(&host_marker);
+    // The host makes its fixture folder in the same temporary folder as this harness's, so this
+    // path names a real file next door.
+    std::fs::write(h.path().join("secret.txt"), "secret").unwrap();
+    let next_door = format!(
+        "/fixtures/../{}/secret.txt",
+        h.path().file_name().unwrap().to_str().unwrap()
+    );
     let header =
         format!("{DEFAULTS}\n[fixtures]\n\"data.bin\" = {{ size = \"1 KiB\", seed = 3 }}\n");
     let fs = |id: &str, op: &str, path: &str, to: &str| {
@@ -32,6 +39,7 @@ fn filesystem_escapes_are_denied() {
         fs("inside", "read", "/fixtures/data.bin", ""),
         fs("etc-passwd", "read", "/etc/passwd", ""),
         fs("dot-dot", "read", "/fixtures/../etc/passwd", ""),
+        fs("next-door", "read", &next_door, ""),
         fs(
             "dot-dot-deep",
             "read",
@@ -84,7 +92,7 @@ fn filesystem_escapes_are_denied() {
         assert_bench(&run, id, "error", &["denied", "No such file or directory"]);
     }
     // `..` out of the preopened folder is refused by the sandbox, not resolved on the host.
-    for id in ["dot-dot", "dot-dot-deep"] {
+    for id in ["dot-dot", "dot-dot-deep", "next-door"] {
         assert_bench(&run, id, "error", &["denied", "Operation not permitted"]);
     }
     // The fixture folder is mounted read-only.

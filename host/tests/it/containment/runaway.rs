@@ -27,6 +27,10 @@ fn endless_loops_end_at_the_fuel_budget_or_the_deadline() {
             "mode = \"sleep\", ms = 60000",
             "deadline = \"300ms\"",
         ),
+        // A guest parked in a host call (WASI sleep) can't be stopped by epoch interruption; the
+        // host's own timeout must end it.
+        "\n[[bench]]\nid = \"run-sleep\"\nplugin = \"misbehave\"\nworkload = \"sleep\"\nparams = { ms = 60000 }\ndeadline = \"300ms\"\n"
+            .to_string(),
     ]
     .concat();
     let run = run_corpus(&h, DEFAULTS, &benches);
@@ -43,6 +47,15 @@ fn endless_loops_end_at_the_fuel_budget_or_the_deadline() {
         "timeout",
         &["run passed the 300ms deadline"],
     );
+    // The limits a bench ran under are recorded with it, and an undeclared failure did not meet
+    // the bench's expectation.
+    let spin = run.bench("spin-fuel");
+    assert_eq!(spin["limits"]["fuel"], 10_000_000u64);
+    assert_eq!(spin["expected"], "ok");
+    assert_eq!(spin["met_expectation"], false);
+    let spin = run.bench("spin-deadline");
+    assert_eq!(spin["limits"]["deadline"], 300_000_000u64);
+    assert_eq!(spin["limits"]["fuel"], 1_000_000_000_000_000u64);
     assert_bench(
         &run,
         "setup-spin-fuel",
@@ -61,7 +74,13 @@ fn endless_loops_end_at_the_fuel_budget_or_the_deadline() {
         "timeout",
         &["setup passed the 300ms deadline while waiting in a host call"],
     );
-    // Three deadlines of 300 ms (and a 60 s sleep) must not hold the run up.
+    assert_bench(
+        &run,
+        "run-sleep",
+        "timeout",
+        &["run passed the 300ms deadline", "host call"],
+    );
+    // Four deadlines of 300 ms (and two 60 s sleeps) must not hold the run up.
     assert!(
         run.elapsed < Duration::from_secs(20),
         "took {:?}",
@@ -89,24 +108,44 @@ fn memory_bombs_and_huge_allocations_hit_the_memory_limit() {
             "mode = \"vec\", bytes = \"1 GiB\"",
             limit,
         ),
+        // 8 MiB more every iteration: over the limit in the counting pass's fourth.
+        format!(
+            "\n[[bench]]\nid = \"grow-steps\"\nplugin = \"misbehave\"\nworkload = \"grow\"\nparams = {{ bytes = \"8 MiB\" }}\nfuel_iterations = 3\n{limit}\n"
+        ),
     ]
     .concat();
     let run = run_corpus(&h, DEFAULTS, &benches);
     run.assert_code(1);
-    for id in ["bomb-grow", "bomb-vec", "huge-grow", "huge-vec"] {
+    for id in [
+        "bomb-grow",
+        "bomb-vec",
+        "huge-grow",
+        "huge-vec",
+        "grow-steps",
+    ] {
         assert_bench(
             &run,
             id,
             "memory-limit",
             &["memory limit exceeded", "33554432-byte limit"],
         );
+        assert_eq!(run.bench(id)["limits"]["memory_bytes"], LIMIT);
         let peak = run.bench(id)["memory"]["peak_bytes"].as_u64().unwrap();
         assert!(peak <= LIMIT, "{id}: peak {peak} is over the limit");
+        // Every bomb but the one growing in steps ends inside its first iteration.
         assert!(
-            run.bench(id)["checksum"].is_null(),
+            id == "grow-steps" || run.bench(id)["checksum"].is_null(),
             "{id} finished an iteration"
         );
     }
+    // Growing in steps, the guest really got close to the limit before it was stopped.
+    let peak = run.bench("grow-steps")["memory"]["peak_bytes"]
+        .as_u64()
+        .unwrap();
+    assert!(
+        peak >= LIMIT / 2,
+        "the guest grew to only {peak} bytes before being stopped"
+    );
     // 60000 pages at once: the request is refused whole, not granted up to the limit.
     assert!(
         message(run.bench("huge-grow")).contains("3933274112 bytes"),
@@ -159,11 +198,26 @@ fn traps_and_panics_end_with_status_trap() {
         hostile("abort", "trap", "kind = \"abort\"", ""),
         hostile("panic-run", "panic", "phase = \"run\"", ""),
         hostile("panic-setup", "panic", "phase = \"setup\"", ""),
+        "\n[[bench]]\nid = \"misbehave-trap\"\nplugin = \"misbehave\"\nworkload = \"trap\"\n"
+            .to_string(),
     ]
     .concat();
     let run = run_corpus(&h, DEFAULTS, &benches);
     run.assert_code(1);
     assert_bench(&run, "unreachable", "trap", &["run trapped", "unreachable"]);
+    // The message carries the wasm backtrace, and a bench that never finished an iteration has no
+    // measurements.
+    assert_bench(
+        &run,
+        "misbehave-trap",
+        "trap",
+        &["unreachable", "trap_inner"],
+    );
+    let trap = run.bench("misbehave-trap");
+    assert!(
+        trap["fuel"].is_null() && trap["wall_ns"].is_null(),
+        "{trap:#}"
+    );
     assert_bench(
         &run,
         "div-zero",
