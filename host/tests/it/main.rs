@@ -3,6 +3,7 @@
 //! [`common::Harness`], each in its own temporary folder with its own compile cache; nothing here
 //! changes the test process's environment or working directory, so the tests run in parallel threads.
 
+mod browser;
 mod common;
 
 mod catalog;
