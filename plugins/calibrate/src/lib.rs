@@ -54,9 +54,10 @@ impl Workload for Spin {
             x ^= x << 17;
             x = x.wrapping_mul(0x2545_f491_4f6c_dd1d);
         }
-        // The checksum covers only the plain part's work shape, not the extra rounds' result, so
-        // variants still "compute the same thing" as far as a group is concerned.
-        Ok(Outcome::new(std::hint::black_box(x) & 0, self.rounds))
+        // The result is kept (so the loop can't be optimised away) but not in the checksum: variants
+        // with extra rounds still "compute the same thing" as far as a group is concerned.
+        std::hint::black_box(x);
+        Ok(Outcome::new(0, self.rounds))
     }
 }
 
