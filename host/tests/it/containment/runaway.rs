@@ -170,7 +170,12 @@ fn stack_overflow_traps_with_a_clear_message() {
         &run,
         "native",
         "trap",
-        &["run trapped", "call stack exhausted", "hostile::deep"],
+        &[
+            "run trapped",
+            "call stack exhausted",
+            "hostile.wasm!hostile::",
+            "::deep::",
+        ],
     );
     // Recursion with big frames overflows Rust's shadow stack in linear memory first; it sits
     // below the data, so the overflow runs off the bottom of memory and traps too.
