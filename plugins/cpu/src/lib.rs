@@ -19,7 +19,9 @@ impl Workload for Fib {
     fn setup(params: &Params) -> Result<Self, String> {
         let n = params.u64("n")?;
         if n > 90 {
-            return Err(format!("parameter `n` must be at most 90 (fib overflows u64), got {n}"));
+            return Err(format!(
+                "parameter `n` must be at most 90 (fib overflows u64), got {n}"
+            ));
         }
         Ok(Fib { n })
     }
@@ -48,7 +50,10 @@ impl Workload for Sieve {
         if limit < 2 {
             return Err(format!("parameter `limit` must be at least 2, got {limit}"));
         }
-        Ok(Sieve { limit, marks: vec![true; limit + 1] })
+        Ok(Sieve {
+            limit,
+            marks: vec![true; limit + 1],
+        })
     }
 
     fn run(&mut self) -> Result<Outcome, String> {
@@ -59,7 +64,9 @@ impl Workload for Sieve {
         let mut i = 2;
         while i * i <= self.limit {
             if marks[i] {
-                (i * i..=self.limit).step_by(i).for_each(|j| marks[j] = false);
+                (i * i..=self.limit)
+                    .step_by(i)
+                    .for_each(|j| marks[j] = false);
             }
             i += 1;
         }
@@ -67,7 +74,9 @@ impl Workload for Sieve {
             .iter()
             .enumerate()
             .filter(|&(_, &prime)| prime)
-            .fold((0u64, 0u64), |(c, s), (n, _)| (c + 1, s.wrapping_add(n as u64)));
+            .fold((0u64, 0u64), |(c, s), (n, _)| {
+                (c + 1, s.wrapping_add(n as u64))
+            });
         Ok(Outcome::new(count.rotate_left(32) ^ sum, self.limit as u64).counter("primes", count))
     }
 }
@@ -80,7 +89,8 @@ struct Sort {
 
 impl Workload for Sort {
     const NAME: &'static str = "sort";
-    const DESCRIPTION: &'static str = "sort len seeded pseudo-random u64s (copy, then unstable sort)";
+    const DESCRIPTION: &'static str =
+        "sort len seeded pseudo-random u64s (copy, then unstable sort)";
     const UNIT: &'static str = "elements";
     const PARAMS: &'static [(&'static str, &'static str)] = &[("len", "100000"), ("seed", "1")];
 
@@ -96,7 +106,10 @@ impl Workload for Sort {
                 state
             })
             .collect();
-        Ok(Sort { input, scratch: Vec::with_capacity(len) })
+        Ok(Sort {
+            input,
+            scratch: Vec::with_capacity(len),
+        })
     }
 
     fn run(&mut self) -> Result<Outcome, String> {

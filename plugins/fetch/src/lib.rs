@@ -224,7 +224,8 @@ struct Get {
 
 impl Workload for Get {
     const NAME: &'static str = "get";
-    const DESCRIPTION: &'static str = "GET one `url` as given (empty: the fixture server's /item/0)";
+    const DESCRIPTION: &'static str =
+        "GET one `url` as given (empty: the fixture server's /item/0)";
     const UNIT: &'static str = "requests";
     const PARAMS: &'static [(&'static str, &'static str)] = &[("url", "")];
 
@@ -236,7 +237,10 @@ impl Workload for Get {
             ),
             url => url.to_string(),
         };
-        Ok(Get { url, client: Client::new() })
+        Ok(Get {
+            url,
+            client: Client::new(),
+        })
     }
 
     fn run(&mut self) -> Result<Outcome, String> {
@@ -245,7 +249,11 @@ impl Workload for Get {
             let request = Request::get(url.as_str())
                 .body(Body::empty())
                 .map_err(|e| format!("building GET {url}: {e}"))?;
-            let response = self.client.send(request).await.map_err(|e| format!("GET {url} failed: {e:#}"))?;
+            let response = self
+                .client
+                .send(request)
+                .await
+                .map_err(|e| format!("GET {url} failed: {e:#}"))?;
             let status = response.status().as_u16();
             let contents = response
                 .into_body()
@@ -253,7 +261,10 @@ impl Workload for Get {
                 .await
                 .map_err(|e| format!("reading the body of GET {url} failed: {e:#}"))?
                 .to_vec();
-            Ok(Outcome::new(fnv1a(fnv1a(0, &status.to_le_bytes()), &contents), 1).counter("status", u64::from(status)))
+            Ok(
+                Outcome::new(fnv1a(fnv1a(0, &status.to_le_bytes()), &contents), 1)
+                    .counter("status", u64::from(status)),
+            )
         })
     }
 }

@@ -20,7 +20,9 @@ impl Workload for Blocking {
     const PARAMS: &'static [(&'static str, &'static str)] = &[("file", "data.bin")];
 
     fn setup(params: &Params) -> Result<Self, String> {
-        Ok(Blocking { path: fixture_path(params.str("file")?) })
+        Ok(Blocking {
+            path: fixture_path(params.str("file")?),
+        })
     }
 
     fn run(&mut self) -> Result<Outcome, String> {
@@ -37,24 +39,32 @@ struct Stream {
 
 impl Workload for Stream {
     const NAME: &'static str = "stream";
-    const DESCRIPTION: &'static str = "read the fixture file in fixed-size chunks through one buffer, hashing as it goes";
+    const DESCRIPTION: &'static str =
+        "read the fixture file in fixed-size chunks through one buffer, hashing as it goes";
     const UNIT: &'static str = "bytes";
-    const PARAMS: &'static [(&'static str, &'static str)] = &[("file", "data.bin"), ("chunk", "64 KiB")];
+    const PARAMS: &'static [(&'static str, &'static str)] =
+        &[("file", "data.bin"), ("chunk", "64 KiB")];
 
     fn setup(params: &Params) -> Result<Self, String> {
         let chunk = params.bytes("chunk")?;
         if chunk == 0 {
             return Err("parameter `chunk` must be at least 1 byte".into());
         }
-        let chunk = usize::try_from(chunk).map_err(|_| "parameter `chunk` is too large".to_string())?;
-        Ok(Stream { path: fixture_path(params.str("file")?), buffer: vec![0; chunk] })
+        let chunk =
+            usize::try_from(chunk).map_err(|_| "parameter `chunk` is too large".to_string())?;
+        Ok(Stream {
+            path: fixture_path(params.str("file")?),
+            buffer: vec![0; chunk],
+        })
     }
 
     fn run(&mut self) -> Result<Outcome, String> {
         let mut file = File::open(&self.path).map_err(|e| format!("opening {}: {e}", self.path))?;
         let (mut hash, mut total) = (0, 0u64);
         loop {
-            let n = file.read(&mut self.buffer).map_err(|e| format!("reading {}: {e}", self.path))?;
+            let n = file
+                .read(&mut self.buffer)
+                .map_err(|e| format!("reading {}: {e}", self.path))?;
             if n == 0 {
                 break;
             }
@@ -62,7 +72,10 @@ impl Workload for Stream {
             total += n as u64;
         }
         // An empty file hashes to the offset basis, as `fnv1a(0, &[])` does in `blocking`.
-        Ok(Outcome::new(if total == 0 { fnv1a(0, &[]) } else { hash }, total))
+        Ok(Outcome::new(
+            if total == 0 { fnv1a(0, &[]) } else { hash },
+            total,
+        ))
     }
 }
 

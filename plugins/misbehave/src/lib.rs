@@ -48,7 +48,8 @@ struct SpinLater {
 
 impl Workload for SpinLater {
     const NAME: &'static str = "spin-later";
-    const DESCRIPTION: &'static str = "return at once `after` times, then loop forever in guest code";
+    const DESCRIPTION: &'static str =
+        "return at once `after` times, then loop forever in guest code";
     const PARAMS: &'static [(&'static str, &'static str)] = &[("after", "1")];
 
     fn setup(params: &Params) -> Result<Self, String> {
@@ -139,7 +140,10 @@ impl Workload for Grow {
     const PARAMS: &'static [(&'static str, &'static str)] = &[("bytes", "1 MiB")];
 
     fn setup(params: &Params) -> Result<Self, String> {
-        Ok(Grow { bytes: params.bytes("bytes")? as usize, kept: Vec::new() })
+        Ok(Grow {
+            bytes: params.bytes("bytes")? as usize,
+            kept: Vec::new(),
+        })
     }
 
     fn run(&mut self) -> Result<Outcome, String> {
@@ -160,7 +164,9 @@ impl Workload for Sleep {
     const PARAMS: &'static [(&'static str, &'static str)] = &[("ms", "10")];
 
     fn setup(params: &Params) -> Result<Self, String> {
-        Ok(Sleep { millis: params.u64("ms")? })
+        Ok(Sleep {
+            millis: params.u64("ms")?,
+        })
     }
 
     fn run(&mut self) -> Result<Outcome, String> {

@@ -70,7 +70,11 @@ pub struct Outcome {
 
 impl Outcome {
     pub fn new(checksum: u64, units: u64) -> Self {
-        Outcome { checksum, units, counters: Vec::new() }
+        Outcome {
+            checksum,
+            units,
+            counters: Vec::new(),
+        }
     }
 
     /// Adds a counter; chainable.
@@ -164,7 +168,10 @@ impl<R: Registry> wit::Guest for Export<R> {
                 default_params: e
                     .params
                     .iter()
-                    .map(|(name, value)| wit_types::Param { name: name.to_string(), value: value.to_string() })
+                    .map(|(name, value)| wit_types::Param {
+                        name: name.to_string(),
+                        value: value.to_string(),
+                    })
                     .collect(),
                 unit: e.unit.to_string(),
             })
@@ -174,13 +181,23 @@ impl<R: Registry> wit::Guest for Export<R> {
 
 impl<R: Registry> wit::GuestBench for BenchResource<R> {
     fn setup(name: String, params: Vec<wit_types::Param>) -> Result<wit::Bench, String> {
-        let entry = R::entries().iter().find(|e| e.name == name).ok_or_else(|| {
-            let known: Vec<_> = R::entries().iter().map(|e| e.name).collect();
-            format!("unknown workload `{name}` (this plugin offers: {})", known.join(", "))
-        })?;
-        let params = Params::with_defaults(entry.params, params.into_iter().map(|p| (p.name, p.value)));
+        let entry = R::entries()
+            .iter()
+            .find(|e| e.name == name)
+            .ok_or_else(|| {
+                let known: Vec<_> = R::entries().iter().map(|e| e.name).collect();
+                format!(
+                    "unknown workload `{name}` (this plugin offers: {})",
+                    known.join(", ")
+                )
+            })?;
+        let params =
+            Params::with_defaults(entry.params, params.into_iter().map(|p| (p.name, p.value)));
         let bench = (entry.setup)(&params)?;
-        Ok(wit::Bench::new(BenchResource::<R> { bench: RefCell::new(bench), _registry: PhantomData }))
+        Ok(wit::Bench::new(BenchResource::<R> {
+            bench: RefCell::new(bench),
+            _registry: PhantomData,
+        }))
     }
 
     fn run(&self) -> Result<wit_types::Outcome, String> {
@@ -220,7 +237,11 @@ macro_rules! register {
 
 /// FNV-1a, a small stable hash for checksums.
 pub fn fnv1a(seed: u64, bytes: &[u8]) -> u64 {
-    let mut hash = if seed == 0 { 0xcbf2_9ce4_8422_2325 } else { seed };
+    let mut hash = if seed == 0 {
+        0xcbf2_9ce4_8422_2325
+    } else {
+        seed
+    };
     for &b in bytes {
         hash ^= u64::from(b);
         hash = hash.wrapping_mul(0x0000_0100_0000_01b3);

@@ -13,8 +13,10 @@ impl Params {
         defaults: &[(&str, &str)],
         given: impl IntoIterator<Item = (String, String)>,
     ) -> Self {
-        let mut values: BTreeMap<String, String> =
-            defaults.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let mut values: BTreeMap<String, String> = defaults
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         values.extend(given);
         Params { values }
     }
@@ -44,7 +46,8 @@ impl Params {
     /// A floating-point number.
     pub fn f64(&self, name: &str) -> Result<f64, String> {
         let raw = self.str(name)?;
-        raw.parse().map_err(|_| format!("parameter `{name}` must be a number, got `{raw}`"))
+        raw.parse()
+            .map_err(|_| format!("parameter `{name}` must be a number, got `{raw}`"))
     }
 
     /// A boolean (`true` / `false`).
@@ -52,7 +55,9 @@ impl Params {
         match self.str(name)? {
             "true" => Ok(true),
             "false" => Ok(false),
-            raw => Err(format!("parameter `{name}` must be true or false, got `{raw}`")),
+            raw => Err(format!(
+                "parameter `{name}` must be true or false, got `{raw}`"
+            )),
         }
     }
 
@@ -60,13 +65,16 @@ impl Params {
     /// (`64 KiB`, `1MiB`, `10 kB`).
     pub fn bytes(&self, name: &str) -> Result<u64, String> {
         let raw = self.str(name)?;
-        parse_bytes(raw).ok_or_else(|| format!("parameter `{name}` must be a size like `64 KiB`, got `{raw}`"))
+        parse_bytes(raw)
+            .ok_or_else(|| format!("parameter `{name}` must be a size like `64 KiB`, got `{raw}`"))
     }
 }
 
 fn parse_bytes(raw: &str) -> Option<u64> {
     let raw = raw.trim();
-    let split = raw.find(|c: char| !c.is_ascii_digit() && c != '_').unwrap_or(raw.len());
+    let split = raw
+        .find(|c: char| !c.is_ascii_digit() && c != '_')
+        .unwrap_or(raw.len());
     let (number, unit) = raw.split_at(split);
     let number: u64 = number.replace('_', "").parse().ok()?;
     let scale: u64 = match unit.trim().to_ascii_lowercase().as_str() {
@@ -97,7 +105,10 @@ mod tests {
 
     #[test]
     fn given_values_override_defaults() {
-        let p = Params::with_defaults(&[("n", "1"), ("m", "2")], [("n".to_string(), "5".to_string())]);
+        let p = Params::with_defaults(
+            &[("n", "1"), ("m", "2")],
+            [("n".to_string(), "5".to_string())],
+        );
         assert_eq!(p.u64("n"), Ok(5));
         assert_eq!(p.u64("m"), Ok(2));
         assert!(p.u64("x").unwrap_err().contains("missing parameter `x`"));

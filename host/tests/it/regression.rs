@@ -1,7 +1,7 @@
 //! Regression checks end to end: baselines, `compare`, interleaved A/B, verdicts, exit codes and every
 //! output format.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

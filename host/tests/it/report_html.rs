@@ -3,13 +3,13 @@
 //! well-formed page with no external reference, and a real browser must show it without errors or
 //! network requests.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
+use crate::browser::{assert_report_script_ran, chromium_or_skip, headless, png_size};
 use common::{Harness, Run};
 use serde_json::Value;
 
@@ -438,77 +438,10 @@ fn report_with_a_baseline_with_regressions() {
 
 // --- A real browser ---------------------------------------------------------------------------------
 
-fn chromium() -> Option<PathBuf> {
-    for name in ["chromium", "chromium-browser"] {
-        let found = Command::new(name)
-            .arg("--version")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if found {
-            return Some(PathBuf::from(name));
-        }
-    }
-    None
-}
-
-/// Runs headless Chromium on `page` with the network cut off; returns (stdout, stderr).
-fn headless(browser: &Path, profile: &Path, page: &Path, extra: &[String]) -> (String, String) {
-    let mut cmd = Command::new(browser);
-    cmd.args([
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--enable-logging=stderr",
-        "--v=0",
-        "--host-resolver-rules=MAP * ~NOTFOUND",
-    ])
-    .arg(format!("--user-data-dir={}", profile.display()))
-    .args(extra)
-    .arg(format!("file://{}", page.display()))
-    .stdin(Stdio::null())
-    .stdout(Stdio::piped())
-    .stderr(Stdio::piped());
-    let child = cmd.spawn().expect("starting chromium");
-    let id = child.id();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    let output = match rx.recv_timeout(Duration::from_secs(90)) {
-        Ok(output) => output.expect("waiting for chromium"),
-        Err(_) => {
-            let _ = Command::new("kill").arg("-9").arg(id.to_string()).status();
-            panic!("chromium did not finish in 90 s");
-        }
-    };
-    (
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
-
-/// Width and height from a PNG's IHDR chunk.
-fn png_size(bytes: &[u8]) -> (u32, u32) {
-    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "not a PNG");
-    let be = |at: usize| u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap());
-    (be(16), be(20))
-}
-
 #[test]
 fn chromium_shows_the_report_without_errors_or_requests() {
-    let Some(browser) = chromium() else {
-        if std::env::var_os("CI").is_some() {
-            panic!("chromium is not installed; CI must install it (.ci/run does)");
-        }
-        eprintln!(
-            "SKIPPED chromium_shows_the_report_without_errors_or_requests: no chromium on PATH (install Debian's `chromium`; CI fails instead of skipping)"
-        );
+    let Some(browser) = chromium_or_skip("chromium_shows_the_report_without_errors_or_requests")
+    else {
         return;
     };
     let h = Harness::new();
@@ -584,14 +517,5 @@ fn chromium_shows_the_report_without_errors_or_requests() {
         charts,
         "charts missing from the DOM"
     );
-    let buttons: Vec<&str> = dom
-        .split("class=\"toggle-details\"")
-        .skip(1)
-        .map(|rest| &rest[..rest.find('>').unwrap()])
-        .collect();
-    assert_eq!(buttons.len(), 2);
-    assert!(
-        buttons.iter().all(|b| !b.contains("hidden")),
-        "the inline script did not run: {buttons:?}"
-    );
+    assert_report_script_ran(&html, &dom);
 }

@@ -1,8 +1,6 @@
 //! Helpers shared by the integration tests: run the `wasmbench` binary against a suite written into a
 //! temporary folder, with a per-test compile cache, and read `results.json` back.
 
-#![allow(dead_code)] // each test binary uses a different subset
-
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -232,21 +230,4 @@ pub fn u64s(value: &Value) -> Vec<u64> {
         .iter()
         .map(|v| v.as_u64().unwrap_or_else(|| panic!("not a u64: {v}")))
         .collect()
-}
-
-/// The 1-based numbers of the lines of `text` equal to `line` (after trimming).
-pub fn lines_of(text: &str, line: &str) -> Vec<usize> {
-    let found: Vec<usize> = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| l.trim() == line)
-        .map(|(i, _)| i + 1)
-        .collect();
-    assert!(!found.is_empty(), "no line `{line}` in the suite");
-    found
-}
-
-/// The 1-based number of the first line of `text` equal to `line` (after trimming).
-pub fn line_of(text: &str, line: &str) -> usize {
-    lines_of(text, line)[0]
 }

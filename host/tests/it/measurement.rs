@@ -1,7 +1,7 @@
 //! What is measured: checksums of alternatives agree, fuel is deterministic, and the compile cache
 //! is used.
 
-mod common;
+use crate::common;
 
 use common::{Harness, Run, message, status, u64s};
 

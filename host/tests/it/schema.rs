@@ -1,7 +1,7 @@
 //! `host/schema/results.schema.json` is a valid, documented JSON Schema, and real results.json files
 //! (successes and failures of every kind) validate against it while malformed ones don't.
 
-mod common;
+use crate::common;
 
 use serde_json::{Value, json};
 

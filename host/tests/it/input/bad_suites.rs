@@ -1,21 +1,17 @@
-//! The bad-input corpus: malformed suites get exit code 2 and a message that names the file and,
-//! where there is one, the line, column and key (`tests/cli.rs` has the first cases; these are the
-//! rest); malformed results files are refused by `wasmbench::results::read_results` (and so by
-//! `wasmbench compare`) with a message that names the file. Baselines of another suite are covered
-//! in `tests/regression.rs`.
+//! Malformed suites get exit code 2 and a message that names the file and, where there is one, the
+//! line, column and key, with a suggestion for a misspelt name; nothing runs. Baselines of another
+//! suite are covered in `regression`.
 
-mod common;
-
-use std::path::Path;
+use crate::common;
 
 use common::Harness;
 
-/// One bad suite: its text, the line the error must point at (`None`: the file as a whole), and
-/// texts the message must contain (the key, the reason, a suggestion).
+/// One bad suite: its text, the line the error must point at (any one of `lines`; none: the file as
+/// a whole), and texts the message must contain (the key, the reason, a suggestion).
 struct Case {
     name: &'static str,
     text: &'static str,
-    line: Option<usize>,
+    lines: &'static [usize],
     needles: &'static [&'static str],
 }
 
@@ -35,12 +31,16 @@ fn check(cases: &[Case]) {
         if run.results.is_some() {
             problems.push("results.json was written".to_string());
         }
-        let expected_place = match case.line {
-            Some(line) => format!("bad.toml:{line}:"),
-            None => "bad.toml".to_string(),
+        let places: Vec<String> = if case.lines.is_empty() {
+            vec!["bad.toml".to_string()]
+        } else {
+            case.lines
+                .iter()
+                .map(|line| format!("bad.toml:{line}:"))
+                .collect()
         };
-        if !run.stderr.contains(&expected_place) {
-            problems.push(format!("the error does not name {expected_place}"));
+        if !places.iter().any(|place| run.stderr.contains(place)) {
+            problems.push(format!("the error does not name {}", places.join(" or ")));
         }
         for needle in case.needles {
             if !run.stderr.contains(needle) {
@@ -49,6 +49,9 @@ fn check(cases: &[Case]) {
         }
         if run.stderr.contains("panicked") {
             problems.push("the harness panicked".to_string());
+        }
+        if run.stderr.contains("serde_spanned") {
+            problems.push("the key leaks serde internals".to_string());
         }
         if !problems.is_empty() {
             failures.push(format!(
@@ -67,39 +70,45 @@ fn check(cases: &[Case]) {
 fn toml_syntax_errors_name_their_line() {
     check(&[
         Case {
+            name: "unclosed table header",
+            text: "[defaults]\nsamples = 2\n\n[[bench]\nplugin = \"cpu\"\nworkload = \"fib\"\n",
+            lines: &[4],
+            needles: &["invalid TOML"],
+        },
+        Case {
             name: "unterminated string",
             text: "[[bench]]\nplugin = \"cpu\"\nworkload = \"fib\n",
-            line: Some(3),
+            lines: &[3],
             needles: &["invalid TOML"],
         },
         Case {
             name: "duplicate key",
             text: "[[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\nsamples = 1\nsamples = 2\n",
-            line: Some(5),
+            lines: &[5],
             needles: &["invalid TOML", "duplicate key"],
         },
         Case {
             name: "value without a key",
             text: "[[bench]]\nplugin = \"cpu\"\n= \"fib\"\n",
-            line: Some(3),
+            lines: &[3],
             needles: &["invalid TOML"],
         },
         Case {
             name: "integer too large for TOML",
             text: "[[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\nfuel = 99999999999999999999\n",
-            line: Some(4),
+            lines: &[4],
             needles: &["bench[0].fuel"],
         },
         Case {
             name: "empty file",
             text: "",
-            line: None,
+            lines: &[],
             needles: &["no benches"],
         },
         Case {
             name: "no benches",
             text: "[defaults]\nsamples = 1\n",
-            line: None,
+            lines: &[],
             needles: &["key `bench`", "no benches"],
         },
     ]);
@@ -111,97 +120,121 @@ fn unknown_keys_anywhere_are_rejected_with_a_suggestion() {
         Case {
             name: "top-level table",
             text: "[default]\nsamples = 1\n\n[[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\n",
-            line: Some(1),
+            lines: &[1],
             needles: &["`default`", "did you mean `defaults`"],
+        },
+        Case {
+            name: "defaults",
+            text: "[defaults]\nwarmup = 1\nfuel_iteration = 2\n\n[[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\n",
+            lines: &[3],
+            needles: &["`fuel_iteration`", "did you mean `fuel_iterations`"],
         },
         Case {
             name: "suite header",
             text: "[suite]\nnmae = \"x\"\n\n[[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\n",
-            line: Some(2),
+            lines: &[2],
             needles: &["key `suite.nmae`", "did you mean `name`"],
         },
         Case {
             name: "fixture",
             text: "[fixtures]\n\"a.bin\" = { sise = \"1 KiB\" }\n\n[[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\n",
-            line: Some(2),
+            lines: &[2],
             needles: &["`sise`", "did you mean `size`"],
         },
         Case {
             name: "http",
             text: "[http]\nlatencey = \"1ms\"\n\n[[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\n",
-            line: Some(2),
+            lines: &[2],
             needles: &["key `http.latencey`", "did you mean `latency`"],
         },
         Case {
             name: "backends",
             text: "[backends]\nstor = \"1ms\"\n\n[[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\n",
-            line: Some(2),
+            lines: &[2],
             needles: &["key `backends.stor`", "did you mean `store`"],
         },
         Case {
             name: "bench",
             text: "[[bench]]\nplugin = \"cpu\"\nworklaod = \"fib\"\n",
-            line: Some(3),
+            lines: &[3],
             needles: &["key `bench[0].worklaod`", "did you mean `workload`"],
         },
         Case {
             name: "a required key missing",
             text: "[[bench]]\nplugin = \"cpu\"\n",
-            line: Some(1),
+            lines: &[1],
             needles: &["bench[0]", "missing field `workload`"],
         },
     ]);
 }
 
 #[test]
-fn wrong_types_name_the_key() {
+fn wrong_types_and_invalid_values_name_the_key() {
     check(&[
+        Case {
+            name: "string count",
+            text: "[[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\nsamples = \"ten\"\n",
+            lines: &[4],
+            needles: &["key `bench[0].samples`", "\"ten\"", "u32"],
+        },
+        Case {
+            name: "unparsable size in the second bench",
+            text: "[defaults]\nsamples = 2\n\n[[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\n\n[[bench]]\nplugin = \"cpu\"\nworkload = \"sieve\"\nmemory = \"lots\"\n",
+            lines: &[11],
+            needles: &["key `bench[1].memory`", "invalid size `lots`"],
+        },
+        Case {
+            name: "unknown expectation",
+            text: "[[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\nexpect = \"memory-limt\"\n",
+            lines: &[4],
+            needles: &["bench[0].expect", "did you mean `memory-limit`"],
+        },
         Case {
             name: "bool size",
             text: "[[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\nmemory = true\n",
-            line: Some(4),
+            lines: &[4],
             needles: &["key `bench[0].memory`", "expected a size"],
         },
         Case {
             name: "integer duration",
             text: "[[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\ndeadline = 10\n",
-            line: Some(4),
+            lines: &[4],
             needles: &["key `bench[0].deadline`", "expected a string"],
         },
         Case {
             name: "params as a string",
             text: "[[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\nparams = \"n=3\"\n",
-            line: Some(4),
+            lines: &[4],
             needles: &["key `bench[0].params`", "expected a map"],
         },
         Case {
             name: "array parameter",
             text: "[[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\nparams = { n = [1, 2] }\n",
-            line: Some(4),
+            lines: &[4],
             needles: &["key `bench[0].params.n`", "string, number or boolean"],
         },
         Case {
             name: "integer expectation",
             text: "[[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\nexpect = 3\n",
-            line: Some(4),
+            lines: &[4],
             needles: &["key `bench[0].expect`"],
         },
         Case {
             name: "bench as a table",
             text: "[bench]\nplugin = \"cpu\"\nworkload = \"fib\"\n",
-            line: Some(1),
+            lines: &[1],
             needles: &["key `bench`", "expected a sequence"],
         },
         Case {
             name: "bench as a number",
             text: "bench = 5\n",
-            line: Some(1),
+            lines: &[1],
             needles: &["key `bench`"],
         },
         Case {
             name: "latency mode",
             text: "[backends]\nlatency_mode = \"asleep\"\n\n[[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\n",
-            line: Some(2),
+            lines: &[2],
             needles: &["backends.latency_mode", "accounted", "slept"],
         },
     ]);
@@ -216,73 +249,73 @@ fn negative_and_zero_sizes_and_counts_are_rejected() {
         Case {
             name: "negative samples",
             text: bench("samples = -1"),
-            line: Some(4),
+            lines: &[4],
             needles: &["key `bench[0].samples`", "`-1`"],
         },
         Case {
             name: "negative warmup",
             text: "[defaults]\nwarmup = -1\n\n[[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\n",
-            line: Some(2),
+            lines: &[2],
             needles: &["key `defaults.warmup`", "`-1`"],
         },
         Case {
             name: "zero fuel",
             text: bench("fuel = 0"),
-            line: Some(4),
+            lines: &[4],
             needles: &["key `bench[0].fuel`", "must be positive"],
         },
         Case {
             name: "negative fuel",
             text: bench("fuel = -5"),
-            line: Some(4),
+            lines: &[4],
             needles: &["key `bench[0].fuel`", "`-5`"],
         },
         Case {
             name: "zero fuel iterations",
             text: bench("fuel_iterations = 0"),
-            line: Some(4),
+            lines: &[4],
             needles: &["key `bench[0].fuel_iterations`", "between 1 and"],
         },
         Case {
             name: "zero instances",
             text: bench("instances = 0"),
-            line: Some(4),
+            lines: &[4],
             needles: &["key `bench[0].instances`", "between 1 and 256"],
         },
         Case {
             name: "zero memory",
             text: bench("memory = 0"),
-            line: Some(4),
+            lines: &[4],
             needles: &["key `bench[0].memory`", "between 64 KiB"],
         },
         Case {
             name: "negative memory",
             text: bench("memory = \"-1 MiB\""),
-            line: Some(4),
+            lines: &[4],
             needles: &["key `bench[0].memory`", "invalid size `-1 MiB`"],
         },
         Case {
             name: "zero deadline",
             text: bench("deadline = \"0s\""),
-            line: Some(4),
+            lines: &[4],
             needles: &["key `bench[0].deadline`", "between 1ms and 24h"],
         },
         Case {
             name: "negative deadline",
             text: bench("deadline = \"-1s\""),
-            line: Some(4),
+            lines: &[4],
             needles: &["key `bench[0].deadline`", "invalid duration `-1s`"],
         },
         Case {
             name: "negative fixture size",
             text: "[fixtures]\n\"a.bin\" = { size = -1 }\n\n[[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\n",
-            line: Some(2),
+            lines: &[2],
             needles: &["size", "expected a size"],
         },
         Case {
             name: "negative error rate",
             text: "[http]\nerror_rate = -0.5\n\n[[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\n",
-            line: Some(2),
+            lines: &[2],
             needles: &["key `http.error_rate`", "between 0 and 1"],
         },
     ]);
@@ -297,61 +330,61 @@ fn absurd_limits_are_rejected() {
         Case {
             name: "a terabyte of memory",
             text: bench("memory = \"1 TiB\""),
-            line: Some(4),
+            lines: &[4],
             needles: &["key `bench[0].memory`", "4 GiB"],
         },
         Case {
             name: "a century of deadline",
             text: bench("deadline = \"100 years\""),
-            line: Some(4),
+            lines: &[4],
             needles: &["key `bench[0].deadline`", "24h"],
         },
         Case {
             name: "a nanosecond of deadline",
             text: bench("deadline = \"1ns\""),
-            line: Some(4),
+            lines: &[4],
             needles: &["key `bench[0].deadline`", "1ms"],
         },
         Case {
             name: "millions of samples",
             text: bench("samples = 2_000_000"),
-            line: Some(4),
+            lines: &[4],
             needles: &["key `bench[0].samples`", "between 1 and 1000000"],
         },
         Case {
             name: "a hundred thousand instances",
             text: bench("instances = 100000"),
-            line: Some(4),
+            lines: &[4],
             needles: &["key `bench[0].instances`", "between 1 and 256"],
         },
         Case {
             name: "a terabyte fixture",
             text: "[fixtures]\n\"a.bin\" = { size = \"1 TiB\" }\n\n[[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\n",
-            line: Some(2),
+            lines: &[2],
             needles: &["a.bin", "at most 4 GiB"],
         },
         Case {
             name: "an error rate above 1",
             text: "[http]\nerror_rate = 2\n\n[[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\n",
-            line: Some(2),
+            lines: &[2],
             needles: &["key `http.error_rate`", "between 0 and 1"],
         },
         Case {
             name: "an error rate that is not a number",
             text: "[http]\nerror_rate = nan\n\n[[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\n",
-            line: Some(2),
+            lines: &[2],
             needles: &["key `http.error_rate`", "between 0 and 1"],
         },
         Case {
             name: "a fixture name that climbs out",
             text: "[fixtures]\n\"../escape.bin\" = { size = 1 }\n\n[[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\n",
-            line: Some(2),
+            lines: &[2],
             needles: &["plain file name"],
         },
         Case {
             name: "a hidden fixture name",
             text: "[fixtures]\n\".hidden\" = { size = 1 }\n\n[[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\n",
-            line: Some(2),
+            lines: &[2],
             needles: &["plain file name"],
         },
     ]);
@@ -363,31 +396,70 @@ fn plugin_sources_and_ids_must_make_sense() {
         Case {
             name: "both plugin and wasm",
             text: "[[bench]]\nplugin = \"cpu\"\nwasm = \"x.wasm\"\nworkload = \"fib\"\n",
-            line: Some(3),
+            lines: &[3],
             needles: &["key `bench[0].wasm`", "not both"],
         },
         Case {
             name: "neither plugin nor wasm",
             text: "[[bench]]\nworkload = \"fib\"\n",
-            line: Some(1),
+            lines: &[1],
             needles: &["key `bench[0]`", "needs `plugin"],
         },
         Case {
             name: "missing wasm file",
             text: "[[bench]]\nwasm = \"nope.wasm\"\nworkload = \"fib\"\n",
-            line: Some(1),
+            lines: &[1],
             needles: &["key `bench[0].wasm`", "no such wasm file", "nope.wasm"],
         },
         Case {
             name: "wasm is a folder",
             text: "[[bench]]\nwasm = \".\"\nworkload = \"fib\"\n",
-            line: Some(1),
+            lines: &[1],
             needles: &["key `bench[0].wasm`", "no such wasm file"],
+        },
+        Case {
+            name: "unknown plugin",
+            text: "[defaults]\nsamples = 1\n\n[[bench]]\nplugin = \"cpuu\"\nworkload = \"fib\"\n",
+            // The bench's header line or the offending key's line.
+            lines: &[4, 5],
+            needles: &["key `bench[0].plugin`", "`cpuu`", "did you mean `cpu`"],
+        },
+        Case {
+            name: "unknown workload",
+            text: "[defaults]\nsamples = 1\n\n[[bench]]\nplugin = \"misbehave\"\nworkload = \"noop\"\n\n[[bench]]\nplugin = \"cpu\"\nworkload = \"fibb\"\n",
+            lines: &[8, 10],
+            needles: &[
+                "key `bench[1].workload`",
+                "`fibb`",
+                "fib, sieve, sort",
+                "did you mean `fib`",
+            ],
+        },
+        Case {
+            name: "unknown parameter",
+            text: "[defaults]\nsamples = 1\n\n[[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\nparams = { m = 3 }\n",
+            lines: &[4, 7],
+            needles: &[
+                "key `bench[0].params.m`",
+                "unknown parameter `m`",
+                "known: n",
+            ],
+        },
+        Case {
+            // Setting a parameter to its default gives the same id as leaving it out.
+            name: "duplicate derived ids",
+            text: "[defaults]\nsamples = 1\n\n[[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\n\n[[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\nparams = { n = 25 }\n",
+            lines: &[8],
+            needles: &[
+                "key `bench[1].id`",
+                "duplicate bench id `cpu/fib`",
+                "bad.toml:4:",
+            ],
         },
         Case {
             name: "duplicate explicit ids",
             text: "[[bench]]\nid = \"x\"\nplugin = \"cpu\"\nworkload = \"fib\"\n\n[[bench]]\nid = \"x\"\nplugin = \"cpu\"\nworkload = \"sieve\"\n",
-            line: Some(6),
+            lines: &[6],
             needles: &[
                 "key `bench[1].id`",
                 "duplicate bench id `x`",
@@ -397,7 +469,7 @@ fn plugin_sources_and_ids_must_make_sense() {
         Case {
             name: "unknown workload of a hostile plugin",
             text: "[[bench]]\nplugin = \"hostile\"\nworkload = \"fork-bomb\"\n",
-            line: Some(1),
+            lines: &[1],
             needles: &["key `bench[0].workload`", "unknown workload `fork-bomb`"],
         },
     ]);
@@ -406,6 +478,15 @@ fn plugin_sources_and_ids_must_make_sense() {
 #[test]
 fn unreadable_suites_are_named() {
     let h = Harness::new();
+    let missing = h.path().join("no-such-suite.toml");
+    let run = h.run(&missing, &[]);
+    run.assert_code(2);
+    assert!(run.results.is_none());
+    assert!(
+        run.stderr.contains("no-such-suite.toml"),
+        "{}",
+        run.transcript()
+    );
     // A folder where the suite should be (chmod 000 would not stop root).
     let folder = h.path().join("folder.toml");
     std::fs::create_dir(&folder).unwrap();
@@ -431,151 +512,4 @@ fn unreadable_suites_are_named() {
         run.transcript()
     );
     assert!(run.results.is_none());
-}
-
-// ---- results files ----
-
-/// A real results.json from a short run, as text.
-fn real_results(h: &Harness) -> String {
-    let run = h.run_suite(
-        "[defaults]\nwarmup = 0\nsamples = 1\nfuel_iterations = 1\n[[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\nparams = { n = 10 }\n",
-        &[],
-    );
-    run.assert_code(0);
-    std::fs::read_to_string(run.out.unwrap().join("results.json")).unwrap()
-}
-
-/// `read_results` on `text` written to `name`: the error message (panics if it was accepted).
-fn refused(dir: &Path, name: &str, text: &[u8]) -> String {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    let error = match wasmbench::results::read_results(&path) {
-        Ok(_) => panic!("{name} was accepted as results"),
-        Err(e) => format!("{e:#}"),
-    };
-    assert!(
-        error.contains(&path.display().to_string()),
-        "{name}: the error does not name the file: {error}"
-    );
-    error
-}
-
-#[test]
-fn malformed_results_are_refused_with_the_file_named() {
-    let h = Harness::new();
-    let good = real_results(&h);
-    let dir = h.path();
-    let path = dir.join("good.json");
-    std::fs::write(&path, &good).unwrap();
-    let read = wasmbench::results::read_results(&path).expect("a real results file loads");
-    assert_eq!(read.benches.len(), 1);
-
-    let truncated = refused(dir, "truncated.json", &good.as_bytes()[..good.len() / 2]);
-    assert!(
-        truncated.contains("not valid JSON") && truncated.contains("line"),
-        "{truncated}"
-    );
-
-    let empty = refused(dir, "empty.json", b"");
-    assert!(empty.contains("not valid JSON"), "{empty}");
-
-    let newer = good.replacen("\"schema_version\": 2", "\"schema_version\": 3", 1);
-    let error = refused(dir, "newer.json", newer.as_bytes());
-    assert!(
-        error.contains("results schema version 3") && error.contains("reads versions 1 and 2"),
-        "{error}"
-    );
-
-    let stringly = good.replacen("\"schema_version\": 2", "\"schema_version\": \"2\"", 1);
-    let error = refused(dir, "stringly.json", stringly.as_bytes());
-    assert!(error.contains("schema_version"), "{error}");
-
-    for (name, text) in [
-        (
-            "package.json",
-            &b"{\"name\": \"left-pad\", \"version\": \"1.3.0\"}"[..],
-        ),
-        ("array.json", b"[1, 2, 3]"),
-        ("string.json", b"\"results\""),
-        ("null.json", b"null"),
-    ] {
-        let error = refused(dir, name, text);
-        assert!(
-            error.contains("not a wasmbench results file"),
-            "{name}: {error}"
-        );
-    }
-
-    // The right version, the wrong contents: the key path is named.
-    let missing = good.replacen("\"benches\"", "\"benchez\"", 1);
-    let error = refused(dir, "missing.json", missing.as_bytes());
-    assert!(error.contains("benches"), "{error}");
-    let bad_status = good.replacen("\"status\": \"ok\"", "\"status\": \"fine\"", 1);
-    let error = refused(dir, "bad-status.json", bad_status.as_bytes());
-    assert!(
-        error.contains("benches[0].status") && error.contains("fine"),
-        "{error}"
-    );
-
-    // Deep nesting: refused by the parser's depth limit, not by overflowing the stack.
-    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-    let error = refused(dir, "deep.json", deep.as_bytes());
-    assert!(error.contains("not valid JSON"), "{error}");
-
-    let error = refused(dir, "binary.json", b"\xff\xfe\x00{\x00");
-    assert!(error.contains("cannot read"), "{error}");
-
-    for missing in [dir.join("no-such.json"), dir.to_path_buf()] {
-        let error = format!(
-            "{:#}",
-            wasmbench::results::read_results(&missing).expect_err("not a file")
-        );
-        assert!(
-            error.contains(&missing.display().to_string()) && error.contains("cannot read"),
-            "{error}"
-        );
-    }
-}
-
-/// The same files through the command line (`wasmbench compare OLD NEW`): exit 2, the file named.
-#[test]
-fn compare_refuses_malformed_results_files() {
-    let h = Harness::new();
-    let good = real_results(&h);
-    let dir = h.path();
-    std::fs::write(dir.join("good.json"), &good).unwrap();
-    let bad: [(&str, Vec<u8>, &str); 5] = [
-        (
-            "truncated.json",
-            good.as_bytes()[..good.len() / 2].to_vec(),
-            "not valid JSON",
-        ),
-        (
-            "newer.json",
-            good.replacen("\"schema_version\": 2", "\"schema_version\": 3", 1)
-                .into_bytes(),
-            "schema version 3",
-        ),
-        (
-            "package.json",
-            b"{\"name\": \"left-pad\"}".to_vec(),
-            "not a wasmbench results file",
-        ),
-        ("binary.json", b"\xff\xfe\x00".to_vec(), "cannot read"),
-        ("missing.json", Vec::new(), "cannot read"),
-    ];
-    for (name, bytes, reason) in &bad {
-        if *name != "missing.json" {
-            std::fs::write(dir.join(name), bytes).unwrap();
-        }
-        for args in [["good.json", name], [name, "good.json"]] {
-            let run = h.wasmbench(&["compare", args[0], args[1], "--out", "cmp"]);
-            run.assert_code(2);
-            assert!(
-                run.stderr.contains(name) && run.stderr.contains(reason),
-                "{args:?}\n{}",
-                run.transcript()
-            );
-        }
-    }
 }

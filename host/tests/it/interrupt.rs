@@ -1,7 +1,7 @@
 //! Nothing lost: SIGINT / SIGTERM write what finished (marked interrupted, exit 130); SIGKILL leaves
 //! the previous results intact and a readable journal.
 
-mod common;
+use crate::common;
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};

@@ -6,7 +6,7 @@
 //! (each breaks one rule), and the Rust module `plugins-p1/word-count` (built for wasm32-wasip1 by
 //! build.rs) with its input and expected output in `tests/sightglass/word-count/`.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,107 @@
+//! The command line: `list` (every plugin, or a suite's) and `--filter`. Malformed suites and their
+//! messages are in `input::bad_suites`.
+
+use crate::common;
+
+use common::{Harness, ids, status};
+
+#[test]
+fn list_shows_workloads_and_default_params() {
+    let h = Harness::new();
+    let run = h.wasmbench(&["list"]);
+    run.assert_code(0);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    // The cpu plugin's section: its header line up to the next plugin's.
+    let start = lines
+        .iter()
+        .position(|l| l.starts_with("cpu "))
+        .unwrap_or_else(|| panic!("no cpu plugin listed\n{}", run.transcript()));
+    let end = lines[start + 1..]
+        .iter()
+        .position(|l| !l.starts_with(' '))
+        .map_or(lines.len(), |i| start + 1 + i);
+    let section = lines[start..end].join("\n");
+    assert!(
+        section.lines().any(|l| l.trim_start().starts_with("fib ")),
+        "no fib workload in\n{section}"
+    );
+    assert!(section.contains("n=25"), "no `n` parameter in\n{section}");
+    assert!(
+        run.stdout.contains("fs-read") && run.stdout.contains("misbehave"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn list_with_a_suite_shows_only_its_plugins() {
+    let h = Harness::new();
+    let suite = h.suite(
+        "only-cpu.toml",
+        "[[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\n",
+    );
+    let run = h.wasmbench(&["list", suite.to_str().unwrap()]);
+    run.assert_code(0);
+    assert!(run.stdout.contains("fib"), "{}", run.transcript());
+    assert!(run.stdout.contains("sieve"), "{}", run.transcript());
+    assert!(!run.stdout.contains("misbehave"), "{}", run.transcript());
+    assert!(!run.stdout.contains("fs-read"), "{}", run.transcript());
+}
+
+const FILTER_SUITE: &str = r#"
+[defaults]
+warmup = 0
+samples = 1
+fuel_iterations = 1
+
+[[bench]]
+plugin = "cpu"
+workload = "fib"
+params = { n = 10 }
+
+[[bench]]
+plugin = "cpu"
+workload = "sieve"
+params = { limit = 1000 }
+
+[[bench]]
+plugin = "misbehave"
+workload = "noop"
+"#;
+
+#[test]
+fn filter_runs_only_matching_benches() {
+    let h = Harness::new();
+    let suite = h.suite("filter.toml", FILTER_SUITE);
+
+    let run = h.run(&suite, &["--filter", "fib"]);
+    run.assert_code(0);
+    assert_eq!(ids(run.results()), ["cpu/fib[n=10]"]);
+    assert_eq!(status(run.bench("cpu/fib[n=10]")), "ok");
+
+    // Repeated filters: any match; suite order is kept.
+    let run = h.run(&suite, &["-f", "noop", "-f", "sieve"]);
+    run.assert_code(0);
+    assert_eq!(
+        ids(run.results()),
+        ["cpu/sieve[limit=1000]", "misbehave/noop"]
+    );
+
+    let run = h.run(&suite, &[]);
+    run.assert_code(0);
+    assert_eq!(ids(run.results()).len(), 3);
+}
+
+#[test]
+fn filter_matching_nothing_is_an_input_error() {
+    let h = Harness::new();
+    let suite = h.suite("filter.toml", FILTER_SUITE);
+    let run = h.run(&suite, &["--filter", "no-such-bench"]);
+    run.assert_code(2);
+    assert!(run.results.is_none(), "{}", run.transcript());
+    assert!(
+        run.stderr.contains("no-such-bench") && run.stderr.contains("cpu/fib[n=10]"),
+        "the error should name the filter and the benches there are\n{}",
+        run.transcript()
+    );
+}

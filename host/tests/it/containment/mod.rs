@@ -1,0 +1,172 @@
+//! The hostile-plugin corpus: plugins that attack the harness on purpose (`plugins/hostile`,
+//! `plugins/misbehave`, `plugins/fetch` and the components in `tests/fixtures/`). Every attack must
+//! end its own bench with the status below, and a good bench before and after it in the same run
+//! must still produce its normal result.
+//!
+//! | attack | status |
+//! |---|---|
+//! | endless loop / endless `setup` | `out-of-fuel`, or `timeout` at the deadline |
+//! | memory bombs, huge allocations, hoarding host storage, huge HTTP bodies | `memory-limit` |
+//! | stack overflow, `unreachable`, divide by zero, out-of-bounds, abort, panics | `trap` |
+//! | file system, network, process escapes | `error` with the OS's reason (denied) |
+//! | enormous results (error text, counters, aliased strings) | `error` (clipped / refused) |
+//! | files that are not plugins | `error` naming the file and the reason |
+//!
+//! `limits` has the declared limits (fuel, memory, deadline) and expected failures of ordinary
+//! plugins; the other modules are the corpus, by kind of attack.
+
+mod broken_plugins;
+mod escapes;
+mod host_resources;
+mod limits;
+mod runaway;
+
+use crate::common;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{Harness, Run, ids, message, status};
+
+/// fib(15) = 610: the good benches' checksum.
+const FIB_15: &str = "0000000000000262";
+
+/// Short runs: one warm-up, one counted and two timed iterations per bench.
+const DEFAULTS: &str = "[defaults]\nwarmup = 1\nsamples = 2\nfuel_iterations = 1\n";
+
+/// A suite of `benches` between two good benches (`good-before`, `good-after`), after `header`
+/// (`[defaults]`, `[fixtures]`, `[http]`...).
+fn corpus(header: &str, benches: &str) -> String {
+    let good = |id: &str| {
+        format!(
+            "\n[[bench]]\nid = \"{id}\"\nplugin = \"cpu\"\nworkload = \"fib\"\nparams = {{ n = 15 }}\n"
+        )
+    };
+    format!(
+        "{header}{}{benches}{}",
+        good("good-before"),
+        good("good-after")
+    )
+}
+
+/// Runs `benches` between the good benches and checks the good ones, and that every bench has a
+/// result in suite order.
+fn run_corpus(h: &Harness, header: &str, benches: &str) -> Run {
+    let run = h.run_suite(&corpus(header, benches), &[]);
+    assert_good_benches_ran(&run);
+    run
+}
+
+fn assert_good_benches_ran(run: &Run) {
+    let ids = ids(run.results());
+    assert_eq!(
+        ids.first().map(String::as_str),
+        Some("good-before"),
+        "{ids:?}"
+    );
+    assert_eq!(
+        ids.last().map(String::as_str),
+        Some("good-after"),
+        "{ids:?}"
+    );
+    for id in ["good-before", "good-after"] {
+        let good = run.bench(id);
+        assert_eq!(status(good), "ok", "{id}: {}", message(good));
+        assert_eq!(good["checksum"], FIB_15, "{good:#}");
+        // 2 samples in each of the default 3 executions.
+        assert_eq!(good["wall_ns"]["samples"].as_array().map(Vec::len), Some(6));
+    }
+}
+
+/// Asserts bench `id` ended with `expected` and its message contains every one of `needles`.
+fn assert_bench(run: &Run, id: &str, expected: &str, needles: &[&str]) {
+    let bench = run.bench(id);
+    let text = message(bench);
+    assert_eq!(status(bench), expected, "{id}: {text}");
+    for needle in needles {
+        assert!(
+            text.contains(needle),
+            "{id}: the message does not mention {needle:?}:\n{text}"
+        );
+    }
+}
+
+/// A `[[bench]]` of the hostile plugin.
+fn hostile(id: &str, workload: &str, params: &str, extra: &str) -> String {
+    let params = if params.is_empty() {
+        String::new()
+    } else {
+        format!("params = {{ {params} }}\n")
+    };
+    format!(
+        "\n[[bench]]\nid = \"{id}\"\nplugin = \"hostile\"\nworkload = \"{workload}\"\n{params}{extra}\n"
+    )
+}
+
+/// The built component of plugin `name`.
+fn built_plugin(name: &str) -> PathBuf {
+    wasmbench::plugin::PluginLocator::new(vec![PathBuf::from(env!("WASMBENCH_BUILT_PLUGINS"))])
+        .find(name)
+        .unwrap_or_else(|| panic!("plugin `{name}` is not built"))
+}
+
+/// Runs `cmd` (a `wasmbench run ... --out out`) to completion like the harness does, and samples
+/// the process's peak resident memory (Linux: `VmHWM`) while it runs.
+fn execute_measured(mut cmd: Command, out: &Path) -> (Run, Option<u64>) {
+    let start = Instant::now();
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starting wasmbench");
+    let reader = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = pipe.read_to_string(&mut text);
+            text
+        })
+    };
+    let stdout = reader(Box::new(child.stdout.take().unwrap()));
+    let stderr = reader(Box::new(child.stderr.take().unwrap()));
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut peak = None;
+    let status = loop {
+        if let Some(kib) = std::fs::read_to_string(&status_path)
+            .ok()
+            .and_then(|s| peak_kib(&s))
+        {
+            peak = Some(peak.unwrap_or(0).max(kib << 10));
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > Duration::from_secs(120) {
+            let _ = child.kill();
+            panic!("wasmbench ran longer than 120 s");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let results = std::fs::read_to_string(out.join("results.json"))
+        .ok()
+        .map(|text| serde_json::from_str(&text).expect("results.json is valid JSON"));
+    let run = Run {
+        code: status.code(),
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+        out: Some(out.to_path_buf()),
+        results,
+        elapsed: start.elapsed(),
+    };
+    (run, peak)
+}
+
+/// `VmHWM` (peak resident set) in KiB from `/proc/PID/status`.
+fn peak_kib(status: &str) -> Option<u64> {
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}

@@ -1,0 +1,8 @@
+//! Untrusted input: malformed suites and results files are refused with a message that names the
+//! file (and the line and key), never with a panic; property tests fuzz both readers.
+
+mod bad_results;
+mod bad_suites;
+mod fuzz;
+mod fuzz_results;
+mod fuzz_suites;

@@ -1,0 +1,18 @@
+//! wasmbench's integration tests: one test binary (`cargo test --test it`), one module per concern.
+//! Most tests run the `wasmbench` binary (`env!("CARGO_BIN_EXE_wasmbench")`) through
+//! [`common::Harness`], each in its own temporary folder with its own compile cache; nothing here
+//! changes the test process's environment or working directory, so the tests run in parallel threads.
+
+mod browser;
+mod common;
+
+mod catalog;
+mod cli;
+mod containment;
+mod input;
+mod interrupt;
+mod measurement;
+mod regression;
+mod report_html;
+mod schema;
+mod sightglass;
