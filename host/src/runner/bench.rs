@@ -5,22 +5,14 @@
 //! round-robin across units so that machine drift spreads over all of them. Any failure ends its
 //! own bench with a status; the run goes on.
 
-use std::collections::BTreeMap;
-
-use crate::analysis::{leak, stats};
 use crate::engine::EngineKind;
-use crate::model::Status;
-use crate::plugin::bindings::Outcome;
-use crate::results::{
-    BenchResult, FuelResult, MemoryResult, ParallelResult, Phases, TimingInfo, UnitsResult,
-    WasmInfo,
-};
+use crate::results::BenchResult;
 
 use super::Runner;
 use super::instance::BenchSession;
 use super::observer::{Observer, Phase};
-use super::parallel::ParallelRun;
 use super::plan::BenchPlan;
+use super::record::{self, Record};
 use super::session::Failure;
 use super::worker::{self, Execution, Job, SideJob};
 
@@ -38,44 +30,6 @@ pub struct RunOptions {
 pub struct UnitResult {
     pub results: Vec<BenchResult>,
     pub pairs: Vec<Vec<(u64, u64)>>,
-}
-
-/// Measurements gathered so far; kept when a bench fails part-way.
-#[derive(Default)]
-pub(super) struct Record {
-    phases: Phases,
-    fuel_setup: u64,
-    fuel: Vec<u64>,
-    /// Wall time per sample, per execution.
-    executions: Vec<Vec<u64>>,
-    /// Linear memory after each sample of the first execution (fresh processes start over).
-    memory: Vec<u64>,
-    peak_memory: u64,
-    first_outcome: Option<Outcome>,
-    last_counters: BTreeMap<String, u64>,
-    checksum_stable: bool,
-    wasm_sha256: String,
-    /// Wall time of the counted iterations: what timing under fuel metering would have shown.
-    metered_wall: Vec<u64>,
-    worker_start_ns: Vec<u64>,
-    parallel: Option<ParallelRun>,
-}
-
-impl Record {
-    fn outcome(&mut self, outcome: Outcome) {
-        self.last_counters = outcome
-            .counters
-            .iter()
-            .map(|c| (c.name.clone(), c.value))
-            .collect();
-        match &self.first_outcome {
-            None => {
-                self.checksum_stable = true;
-                self.first_outcome = Some(outcome);
-            }
-            Some(first) => self.checksum_stable &= first.checksum == outcome.checksum,
-        }
-    }
 }
 
 /// One side of a unit while it runs.
@@ -322,7 +276,7 @@ fn conclude(unit: &mut Unit) -> UnitResult {
             .sides
             .iter_mut()
             .map(|side| {
-                finish(
+                record::finish(
                     side.plan,
                     std::mem::take(&mut side.record),
                     side.failure.clone(),
@@ -331,99 +285,5 @@ fn conclude(unit: &mut Unit) -> UnitResult {
             })
             .collect(),
         pairs: std::mem::take(&mut unit.pairs),
-    }
-}
-
-fn finish(
-    plan: &BenchPlan,
-    record: Record,
-    failure: Option<Failure>,
-    executions_planned: u32,
-) -> BenchResult {
-    let status = failure.as_ref().map_or(Status::Ok, |f| f.status);
-    let expected = plan.def.expect;
-    let completed = record.executions.iter().filter(|e| !e.is_empty()).count() as u32;
-    let wall = stats::wall_result(record.executions);
-    let metered_median = stats::median_u64(&record.metered_wall);
-    let fuel = stats::median_u64(&record.fuel).map(|median| FuelResult {
-        varies: record.fuel.iter().any(|&f| f != record.fuel[0]),
-        per_iteration: median,
-        samples: record.fuel.clone(),
-        setup: record.fuel_setup,
-        metering_slowdown: metered_median
-            .zip(wall.as_ref().map(|w| w.summary.median))
-            .filter(|(_, timed)| *timed > 0.0)
-            .map(|(metered, timed)| metered as f64 / timed),
-    });
-    let memory_series: Vec<f64> = record.memory.iter().map(|&b| b as f64).collect();
-    let single_rate = wall
-        .as_ref()
-        .zip(record.first_outcome.as_ref())
-        .filter(|(w, _)| w.summary.median > 0.0)
-        .map(|(w, o)| o.units as f64 / (w.summary.median / 1e9));
-    let units = record.first_outcome.as_ref().map(|o| UnitsResult {
-        unit: plan.unit.clone(),
-        per_iteration: o.units,
-        per_second: wall
-            .as_ref()
-            .filter(|w| w.summary.median > 0.0)
-            .map(|w| o.units as f64 / (w.summary.median / 1e9)),
-    });
-    BenchResult {
-        id: plan.id.clone(),
-        plugin: plan.plugin_name.clone(),
-        workload: plan.workload.clone(),
-        group: plan.def.group.clone(),
-        params: plan.params.clone(),
-        wasm: WasmInfo {
-            path: plan.wasm_path.display().to_string(),
-            sha256: record.wasm_sha256.clone(),
-        },
-        limits: plan.def.settings.limits.into(),
-        warmup: plan.def.settings.warmup,
-        status,
-        expected,
-        met_expectation: status == expected,
-        message: failure.map(|f| f.message),
-        phases: record.phases,
-        fuel,
-        wall_ns: wall,
-        memory: MemoryResult {
-            peak_bytes: record.peak_memory,
-            growth_per_iteration: stats::slope(&memory_series),
-            leak_suspected: leak::suspect(&record.memory),
-            per_iteration: record.memory,
-        },
-        checksum: record
-            .first_outcome
-            .as_ref()
-            .map(|o| format!("{:016x}", o.checksum)),
-        checksum_stable: record.checksum_stable,
-        units,
-        counters: record.last_counters,
-        thresholds: plan.def.settings.thresholds,
-        parallel: record.parallel.map(|p| {
-            let units_per_second = p.units as f64 / p.elapsed.as_secs_f64().max(1e-9);
-            ParallelResult {
-                instances: plan.def.settings.instances,
-                iterations: p.iterations,
-                elapsed_ns: p.elapsed.as_nanos() as u64,
-                units_per_second,
-                speedup: single_rate
-                    .filter(|r| *r > 0.0)
-                    .map(|r| units_per_second / r),
-            }
-        }),
-        timing: Some(TimingInfo {
-            instrumentation: EngineKind::Timed
-                .instrumentation()
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
-            isolation: "worker-process".into(),
-            executions_planned,
-            executions: completed,
-            worker_start_ns: record.worker_start_ns,
-        }),
     }
 }

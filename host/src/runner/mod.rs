@@ -12,6 +12,7 @@ mod parallel;
 mod plan;
 mod plugins;
 mod probe;
+mod record;
 mod session;
 pub mod worker;
 
