@@ -46,6 +46,11 @@ fn main() {
         .nth(4)
         .expect("OUT_DIR is inside the target dir");
     let guest_target = target_root.join("wasm-plugins");
+    // The guest SDK reads parameters with the shared rule in `crates/params`.
+    println!(
+        "cargo:rerun-if-changed={}",
+        manifest_dir.join("../crates/params").display()
+    );
     for guest in &GUESTS {
         println!(
             "cargo:rerun-if-changed={}",

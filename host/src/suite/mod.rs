@@ -3,6 +3,7 @@
 
 mod load;
 mod model;
+pub mod params;
 
 pub use load::{SuiteError, load_suite, parse_suite, suggest};
 pub use model::{BenchDef, DEFAULT_EXECUTIONS, FixtureSpec, Limits, PluginSource, Settings, Suite};
