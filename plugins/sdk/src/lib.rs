@@ -54,8 +54,9 @@ pub mod __private {
 use bindings::exports::wasmbench::plugin::workload as wit;
 use bindings::wasmbench::plugin::types as wit_types;
 
-/// The version of the WIT contract this SDK speaks.
-pub const CONTRACT_VERSION: &str = "0.1.0";
+/// The version of the WIT contract this SDK speaks: the package version of `plugins/wit/plugin.wit`,
+/// read by the build script.
+pub const CONTRACT_VERSION: &str = env!("WASMBENCH_CONTRACT_VERSION");
 
 /// The result of one iteration.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,7 +71,11 @@ pub struct Outcome {
 
 impl Outcome {
     pub fn new(checksum: u64, units: u64) -> Self {
-        Outcome { checksum, units, counters: Vec::new() }
+        Outcome {
+            checksum,
+            units,
+            counters: Vec::new(),
+        }
     }
 
     /// Adds a counter; chainable.
@@ -164,7 +169,10 @@ impl<R: Registry> wit::Guest for Export<R> {
                 default_params: e
                     .params
                     .iter()
-                    .map(|(name, value)| wit_types::Param { name: name.to_string(), value: value.to_string() })
+                    .map(|(name, value)| wit_types::Param {
+                        name: name.to_string(),
+                        value: value.to_string(),
+                    })
                     .collect(),
                 unit: e.unit.to_string(),
             })
@@ -174,13 +182,23 @@ impl<R: Registry> wit::Guest for Export<R> {
 
 impl<R: Registry> wit::GuestBench for BenchResource<R> {
     fn setup(name: String, params: Vec<wit_types::Param>) -> Result<wit::Bench, String> {
-        let entry = R::entries().iter().find(|e| e.name == name).ok_or_else(|| {
-            let known: Vec<_> = R::entries().iter().map(|e| e.name).collect();
-            format!("unknown workload `{name}` (this plugin offers: {})", known.join(", "))
-        })?;
-        let params = Params::with_defaults(entry.params, params.into_iter().map(|p| (p.name, p.value)));
+        let entry = R::entries()
+            .iter()
+            .find(|e| e.name == name)
+            .ok_or_else(|| {
+                let known: Vec<_> = R::entries().iter().map(|e| e.name).collect();
+                format!(
+                    "unknown workload `{name}` (this plugin offers: {})",
+                    known.join(", ")
+                )
+            })?;
+        let params =
+            Params::with_defaults(entry.params, params.into_iter().map(|p| (p.name, p.value)));
         let bench = (entry.setup)(&params)?;
-        Ok(wit::Bench::new(BenchResource::<R> { bench: RefCell::new(bench), _registry: PhantomData }))
+        Ok(wit::Bench::new(BenchResource::<R> {
+            bench: RefCell::new(bench),
+            _registry: PhantomData,
+        }))
     }
 
     fn run(&self) -> Result<wit_types::Outcome, String> {
@@ -220,7 +238,11 @@ macro_rules! register {
 
 /// FNV-1a, a small stable hash for checksums.
 pub fn fnv1a(seed: u64, bytes: &[u8]) -> u64 {
-    let mut hash = if seed == 0 { 0xcbf2_9ce4_8422_2325 } else { seed };
+    let mut hash = if seed == 0 {
+        0xcbf2_9ce4_8422_2325
+    } else {
+        seed
+    };
     for &b in bytes {
         hash ^= u64::from(b);
         hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
@@ -276,5 +298,20 @@ pub mod host {
     /// Base URL of the HTTP fixture server (`http://127.0.0.1:PORT`), if the bench has one.
     pub fn http_fixture() -> Option<String> {
         wit::http_fixture()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// `CONTRACT_VERSION` is what the WIT file says, read here independently of the build script.
+    #[test]
+    fn contract_version_is_the_wit_package_version() {
+        let wit = concat!(env!("CARGO_MANIFEST_DIR"), "/../wit/plugin.wit");
+        let text = std::fs::read_to_string(wit).unwrap();
+        let expected = format!("package wasmbench:plugin@{};", super::CONTRACT_VERSION);
+        assert!(
+            text.lines().any(|line| line.trim() == expected),
+            "{wit} has no line `{expected}`"
+        );
     }
 }
