@@ -4,6 +4,9 @@
 //! - every crate in `../plugins-p1` for wasm32-wasip1: core modules in the sightglass convention,
 //!   used by the tests (`WASMBENCH_BUILT_P1_MODULES`).
 //!
+//! It also reads the contract's name and version from the `package` line of the WIT file
+//! (`WASMBENCH_CONTRACT`, e.g. `wasmbench:plugin@0.1.0`), so the WIT file is their only source.
+//!
 //! The nested cargo gets its own target dir to avoid the outer build lock.
 
 use std::env;
@@ -46,6 +49,11 @@ fn main() {
         .nth(4)
         .expect("OUT_DIR is inside the target dir");
     let guest_target = target_root.join("wasm-plugins");
+    // The guest SDK reads parameters with the shared rule in `crates/params`.
+    println!(
+        "cargo:rerun-if-changed={}",
+        manifest_dir.join("../crates/params").display()
+    );
     for guest in &GUESTS {
         println!(
             "cargo:rerun-if-changed={}",
@@ -60,6 +68,10 @@ fn main() {
     println!(
         "cargo:rustc-env=WASMBENCH_WASMTIME_VERSION={}",
         locked_version(&manifest_dir, "wasmtime")
+    );
+    println!(
+        "cargo:rustc-env=WASMBENCH_CONTRACT={}",
+        wit_package(&manifest_dir.join("../plugins/wit/plugin.wit"))
     );
 
     if env::var_os("WASMBENCH_SKIP_PLUGIN_BUILD").is_some() {
@@ -157,4 +169,24 @@ fn locked_version(manifest_dir: &Path, package: &str) -> String {
     text.split_once(&needle)
         .and_then(|(_, rest)| rest.split_once('"'))
         .map_or_else(|| "unknown".to_string(), |(version, _)| version.to_string())
+}
+
+/// The package of a WIT file, from its `package name:space@version;` line, e.g.
+/// `wasmbench:plugin@0.1.0`.
+fn wit_package(wit: &Path) -> String {
+    println!("cargo:rerun-if-changed={}", wit.display());
+    let text = std::fs::read_to_string(wit)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", wit.display()));
+    text.lines()
+        .find_map(|line| line.trim().strip_prefix("package "))
+        .and_then(|rest| rest.trim().strip_suffix(';'))
+        .map(str::trim)
+        .filter(|package| package.contains(':') && package.contains('@'))
+        .unwrap_or_else(|| {
+            panic!(
+                "{} has no `package name:space@version;` line",
+                wit.display()
+            )
+        })
+        .to_string()
 }

@@ -39,5 +39,9 @@ pub fn params<K: AsRef<str>, V: AsRef<str>>(
         .collect()
 }
 
-/// The contract version this host speaks (the WIT package version).
-pub const CONTRACT: &str = "wasmbench:plugin@0.1.0";
+/// The contract version this host speaks: the package of `plugins/wit/plugin.wit`, read by the build
+/// script (e.g. `wasmbench:plugin@0.1.0`).
+pub const CONTRACT: &str = env!("WASMBENCH_CONTRACT");
+
+#[cfg(test)]
+mod tests;

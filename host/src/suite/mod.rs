@@ -1,8 +1,17 @@
 //! The suite model: what to run, with which limits, parsed from `suites/*.toml` with errors that
 //! name the file, line, column and key.
 
+mod error;
+mod folder;
 mod load;
 mod model;
+pub mod params;
+mod raw;
+mod resolve;
+mod settings;
+#[cfg(test)]
+mod tests;
 
-pub use load::{SuiteError, load_suite, parse_suite, suggest};
+pub use error::{SuiteError, suggest};
+pub use load::{load_suite, parse_suite};
 pub use model::{BenchDef, DEFAULT_EXECUTIONS, PluginSource, Settings, Suite};

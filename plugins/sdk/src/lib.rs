@@ -54,8 +54,9 @@ pub mod __private {
 use bindings::exports::wasmbench::plugin::workload as wit;
 use bindings::wasmbench::plugin::types as wit_types;
 
-/// The version of the WIT contract this SDK speaks.
-pub const CONTRACT_VERSION: &str = "0.1.0";
+/// The version of the WIT contract this SDK speaks: the package version of `plugins/wit/plugin.wit`,
+/// read by the build script.
+pub const CONTRACT_VERSION: &str = env!("WASMBENCH_CONTRACT_VERSION");
 
 /// The result of one iteration.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -297,5 +298,20 @@ pub mod host {
     /// Base URL of the HTTP fixture server (`http://127.0.0.1:PORT`), if the bench has one.
     pub fn http_fixture() -> Option<String> {
         wit::http_fixture()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// `CONTRACT_VERSION` is what the WIT file says, read here independently of the build script.
+    #[test]
+    fn contract_version_is_the_wit_package_version() {
+        let wit = concat!(env!("CARGO_MANIFEST_DIR"), "/../wit/plugin.wit");
+        let text = std::fs::read_to_string(wit).unwrap();
+        let expected = format!("package wasmbench:plugin@{};", super::CONTRACT_VERSION);
+        assert!(
+            text.lines().any(|line| line.trim() == expected),
+            "{wit} has no line `{expected}`"
+        );
     }
 }

@@ -1,4 +1,5 @@
 //! Workload parameters: text from the host, parsed on demand with errors that name the parameter.
+//! The rule for each kind of value is `wasmbench-params`, which the host reads parameters with too.
 
 use std::collections::BTreeMap;
 
@@ -32,9 +33,8 @@ impl Params {
     /// An unsigned integer (`_` separators allowed).
     pub fn u64(&self, name: &str) -> Result<u64, String> {
         let raw = self.str(name)?;
-        raw.replace('_', "")
-            .parse()
-            .map_err(|_| format!("parameter `{name}` must be an unsigned integer, got `{raw}`"))
+        wasmbench_params::uint(raw)
+            .ok_or_else(|| format!("parameter `{name}` must be an unsigned integer, got `{raw}`"))
     }
 
     /// An unsigned integer that fits in `usize`.
@@ -46,61 +46,68 @@ impl Params {
     /// A floating-point number.
     pub fn f64(&self, name: &str) -> Result<f64, String> {
         let raw = self.str(name)?;
-        raw.parse()
-            .map_err(|_| format!("parameter `{name}` must be a number, got `{raw}`"))
+        wasmbench_params::float(raw)
+            .ok_or_else(|| format!("parameter `{name}` must be a number, got `{raw}`"))
     }
 
     /// A boolean (`true` / `false`).
     pub fn bool(&self, name: &str) -> Result<bool, String> {
-        match self.str(name)? {
-            "true" => Ok(true),
-            "false" => Ok(false),
-            raw => Err(format!(
-                "parameter `{name}` must be true or false, got `{raw}`"
-            )),
-        }
+        let raw = self.str(name)?;
+        wasmbench_params::boolean(raw)
+            .ok_or_else(|| format!("parameter `{name}` must be true or false, got `{raw}`"))
     }
 
-    /// A size in bytes: a plain integer or a number with a binary or decimal unit
-    /// (`64 KiB`, `1MiB`, `10 kB`).
+    /// A size in bytes: a plain integer or an integer with a binary or decimal unit
+    /// (`64 KiB`, `64k` and `1MiB` are binary, `10 kB` decimal).
     pub fn bytes(&self, name: &str) -> Result<u64, String> {
         let raw = self.str(name)?;
-        parse_bytes(raw)
+        wasmbench_params::size(raw)
             .ok_or_else(|| format!("parameter `{name}` must be a size like `64 KiB`, got `{raw}`"))
     }
-}
-
-fn parse_bytes(raw: &str) -> Option<u64> {
-    let raw = raw.trim();
-    let split = raw
-        .find(|c: char| !c.is_ascii_digit() && c != '_')
-        .unwrap_or(raw.len());
-    let (number, unit) = raw.split_at(split);
-    let number: u64 = number.replace('_', "").parse().ok()?;
-    let scale: u64 = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1,
-        "kb" => 1_000,
-        "mb" => 1_000_000,
-        "gb" => 1_000_000_000,
-        "k" | "kib" => 1 << 10,
-        "m" | "mib" => 1 << 20,
-        "g" | "gib" => 1 << 30,
-        _ => return None,
-    };
-    number.checked_mul(scale)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    use wasmbench_params::vectors::{self, Rule};
+
+    /// The shared vectors, read through `Params` as a plugin reads them.
+    #[test]
+    fn params_follow_the_shared_vectors() {
+        for v in vectors::all() {
+            let p = Params::with_defaults(&[("x", v.input)], []);
+            let (got, rule) = match v.rule {
+                Rule::Uint => (p.u64("x"), "an unsigned integer"),
+                Rule::Size => (p.bytes("x"), "a size like `64 KiB`"),
+            };
+            match v.expected {
+                Some(n) => assert_eq!(got, Ok(n), "vectors.txt:{}", v.line),
+                None => assert_eq!(
+                    got,
+                    Err(format!("parameter `x` must be {rule}, got `{}`", v.input)),
+                    "vectors.txt:{}",
+                    v.line
+                ),
+            }
+        }
+    }
+
     #[test]
     fn sizes_parse_with_units() {
-        assert_eq!(parse_bytes("64 KiB"), Some(65536));
-        assert_eq!(parse_bytes("1MiB"), Some(1 << 20));
-        assert_eq!(parse_bytes("10 kB"), Some(10_000));
-        assert_eq!(parse_bytes("4096"), Some(4096));
-        assert_eq!(parse_bytes("4 parsecs"), None);
+        let p = Params::with_defaults(
+            &[
+                ("a", "64 KiB"),
+                ("b", "64k"),
+                ("c", "10 kB"),
+                ("d", "4 parsecs"),
+            ],
+            [],
+        );
+        assert_eq!(p.bytes("a"), Ok(65536));
+        assert_eq!(p.bytes("b"), Ok(65536));
+        assert_eq!(p.bytes("c"), Ok(10_000));
+        assert!(p.bytes("d").is_err());
     }
 
     #[test]

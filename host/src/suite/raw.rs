@@ -1,0 +1,205 @@
+//! The suite file as written: TOML read into serde types that keep each value's place in the file
+//! (unknown keys rejected).
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+use std::time::Duration;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::error::{Ctx, SuiteError, with_suggestion};
+use crate::model::LatencyMode;
+
+/// Reads the TOML text into the raw types; errors name the key path and the place in the file.
+pub(super) fn deserialize(ctx: &Ctx<'_>) -> Result<RawSuite, SuiteError> {
+    let deserializer = toml::de::Deserializer::parse(ctx.text)
+        .map_err(|e| ctx.error(e.span(), None, format!("invalid TOML: {}", e.message())))?;
+    serde_path_to_error::deserialize(deserializer).map_err(|e| {
+        // `Spanned` wraps values in a private field; drop it from the user-facing key path.
+        let key = e
+            .path()
+            .to_string()
+            .split('.')
+            .filter(|segment| !segment.starts_with("$__serde_spanned"))
+            .collect::<Vec<_>>()
+            .join(".");
+        let key = (!key.is_empty() && key != ".").then_some(key);
+        let inner = e.into_inner();
+        let message = with_suggestion(inner.message());
+        ctx.error(inner.span(), key, message)
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSuite {
+    pub(super) suite: Option<RawHeader>,
+    #[serde(default)]
+    pub(super) defaults: RawSettings,
+    #[serde(default)]
+    pub(super) fixtures: BTreeMap<Spanned<String>, RawFixture>,
+    pub(super) http: Option<RawHttp>,
+    pub(super) backends: Option<RawBackends>,
+    #[serde(default)]
+    pub(super) bench: Vec<Spanned<RawBench>>,
+}
+
+/// `[http]`: start the HTTP fixture server with these defaults.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawHttp {
+    pub(super) latency: Option<Wall>,
+    pub(super) jitter: Option<Wall>,
+    pub(super) size: Option<Size>,
+    pub(super) error_rate: Option<Spanned<f64>>,
+    pub(super) seed: Option<u64>,
+}
+
+/// `[backends]`: latency per call of the simulated store and remote cache.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawBackends {
+    pub(super) latency_mode: Option<LatencyMode>,
+    pub(super) store: Option<Wall>,
+    pub(super) remote_cache: Option<Wall>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawHeader {
+    pub(super) name: Option<String>,
+    pub(super) description: Option<String>,
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSettings {
+    pub(super) warmup: Option<Spanned<u32>>,
+    pub(super) samples: Option<Spanned<u32>>,
+    pub(super) fuel_iterations: Option<Spanned<u32>>,
+    pub(super) executions: Option<Spanned<u32>>,
+    pub(super) instances: Option<Spanned<u32>>,
+    pub(super) thresholds: Option<Spanned<String>>,
+    pub(super) fuel: Option<Spanned<u64>>,
+    pub(super) memory: Option<Spanned<Size>>,
+    pub(super) deadline: Option<Spanned<Wall>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawFixture {
+    pub(super) size: Spanned<Size>,
+    #[serde(default)]
+    pub(super) seed: u64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawBench {
+    pub(super) id: Option<Spanned<String>>,
+    pub(super) plugin: Option<Spanned<String>>,
+    pub(super) wasm: Option<Spanned<String>>,
+    /// Required for components; a core module runs `_start` when it is left out.
+    pub(super) workload: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(super) params: BTreeMap<String, Spanned<ParamValue>>,
+    pub(super) group: Option<String>,
+    pub(super) expect: Option<Spanned<String>>,
+    // The settings keys again: serde can't combine `flatten` with `deny_unknown_fields`.
+    pub(super) warmup: Option<Spanned<u32>>,
+    pub(super) samples: Option<Spanned<u32>>,
+    pub(super) fuel_iterations: Option<Spanned<u32>>,
+    pub(super) executions: Option<Spanned<u32>>,
+    pub(super) instances: Option<Spanned<u32>>,
+    pub(super) thresholds: Option<Spanned<String>>,
+    pub(super) fuel: Option<Spanned<u64>>,
+    pub(super) memory: Option<Spanned<Size>>,
+    pub(super) deadline: Option<Spanned<Wall>>,
+}
+
+impl RawBench {
+    /// The bench's own settings keys, to apply over the suite's defaults.
+    pub(super) fn settings(&self) -> RawSettings {
+        RawSettings {
+            warmup: self.warmup.clone(),
+            samples: self.samples.clone(),
+            fuel_iterations: self.fuel_iterations.clone(),
+            executions: self.executions.clone(),
+            instances: self.instances.clone(),
+            thresholds: self.thresholds.clone(),
+            fuel: self.fuel.clone(),
+            memory: self.memory.clone(),
+            deadline: self.deadline.clone(),
+        }
+    }
+}
+
+/// A size: a byte count or text such as `"16 MiB"`.
+#[derive(Clone, Copy)]
+pub(super) struct Size(pub(super) u64);
+
+impl<'de> Deserialize<'de> for Size {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Bytes(u64),
+            Text(String),
+        }
+        match Raw::deserialize(d).map_err(|_| {
+            serde::de::Error::custom("expected a size such as \"16 MiB\" or a byte count")
+        })? {
+            Raw::Bytes(n) => Ok(Size(n)),
+            Raw::Text(text) => bytesize::ByteSize::from_str(&text)
+                .map(|b| Size(b.as_u64()))
+                .map_err(|e| {
+                    serde::de::Error::custom(format!(
+                        "invalid size `{text}`: {e} (write e.g. \"16 MiB\")"
+                    ))
+                }),
+        }
+    }
+}
+
+/// A duration written as text, e.g. `"10s"` or `"250ms"`.
+#[derive(Clone, Copy)]
+pub(super) struct Wall(pub(super) Duration);
+
+impl<'de> Deserialize<'de> for Wall {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        humantime::parse_duration(&text).map(Wall).map_err(|e| {
+            serde::de::Error::custom(format!(
+                "invalid duration `{text}`: {e} (write e.g. \"10s\")"
+            ))
+        })
+    }
+}
+
+/// A parameter value: TOML scalars, passed to the plugin as text.
+#[derive(Clone)]
+pub(super) struct ParamValue(pub(super) String);
+
+impl<'de> Deserialize<'de> for ParamValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Int(i64),
+            Float(f64),
+            Bool(bool),
+            Text(String),
+        }
+        Ok(ParamValue(
+            match Raw::deserialize(d).map_err(|_| {
+                serde::de::Error::custom("a parameter must be a string, number or boolean")
+            })? {
+                Raw::Int(n) => n.to_string(),
+                Raw::Float(x) => x.to_string(),
+                Raw::Bool(b) => b.to_string(),
+                Raw::Text(s) => s,
+            },
+        ))
+    }
+}
