@@ -36,9 +36,9 @@ impl Export for Markdown {
             out,
             "Suite `{}`, {mode}. Thresholds: wall {}, fuel {}, memory {} (wall time also needs its 95% interval to exclude no change).",
             inputs.results.suite.name,
-            percent(c.thresholds.wall),
-            percent(c.thresholds.fuel),
-            percent(c.thresholds.memory)
+            format::percent(c.thresholds.wall),
+            format::percent(c.thresholds.fuel),
+            format::percent(c.thresholds.memory)
         )?;
         if c.benches
             .iter()
@@ -113,12 +113,7 @@ fn metric_cell(b: &BenchChange, metric: Metric) -> String {
     let Some(m) = b.metrics.iter().find(|m| m.metric == metric) else {
         return "—".into();
     };
-    let value = |x: Option<f64>| match (metric, x) {
-        (_, None) => "—".to_string(),
-        (Metric::Wall, Some(v)) => format::duration_ns(v),
-        (Metric::Fuel, Some(v)) => format::count(v),
-        (Metric::Memory, Some(v)) => format::bytes(v as u64),
-    };
+    let value = |x: Option<f64>| x.map_or("—".to_string(), format::metric(metric).value);
     let mut cell = format!("{} / {}", value(m.new), value(m.old));
     if let Some(ratio) = m.ratio {
         write!(cell, " ({})", change(m, ratio)).expect("writing to a String");
@@ -134,13 +129,9 @@ fn metric_cell(b: &BenchChange, metric: Metric) -> String {
 }
 
 fn change(m: &MetricChange, ratio: f64) -> String {
-    let pct = |r: f64| format!("{:+.1}%", (r - 1.0) * 100.0);
+    let pct = format::change;
     match m.ratio_ci {
         Some((low, high)) => format!("{}, 95% CI {} … {}", pct(ratio), pct(low), pct(high)),
         None => pct(ratio),
     }
-}
-
-fn percent(fraction: f64) -> String {
-    format!("{}%", (fraction * 1000.0).round() / 10.0)
 }
