@@ -1,0 +1,101 @@
+//! The bench details section: one collapsible section per bench.
+
+use anyhow::Result;
+use maud::{Markup, html};
+
+use super::groups::counter_value;
+use super::{figure, ratio_cell, swatch};
+use crate::report::html::view::{CounterTable, Detail, Fact, Piece};
+
+pub(super) fn details(details: &[Detail]) -> Result<Markup> {
+    if details.is_empty() {
+        return Ok(html! {});
+    }
+    let sections = details.iter().map(detail).collect::<Result<Vec<_>>>()?;
+    Ok(html! {
+        section id="details" aria-labelledby="details-h" {
+            "\n" h2 id="details-h" { "Bench details" } "\n"
+            p class="lead" {
+                "Per bench: samples in run order (drift, warm-up), their distribution, linear memory after each iteration (a leak climbs), and the counters of the last iteration. "
+                // Shown by the script: without it, they would do nothing.
+                button type="button" class="toggle-details" data-open="true" hidden { "Expand all" }
+                " "
+                button type="button" class="toggle-details" data-open="false" hidden { "Collapse all" }
+            }
+            "\n"
+            @for s in sections { (s) }
+        }
+        "\n"
+    })
+}
+
+fn detail(d: &Detail) -> Result<Markup> {
+    let figures = d.figures.iter().map(figure).collect::<Result<Vec<_>>>()?;
+    Ok(html! {
+        details class="bench" id={ "bench-" (d.bench.index) } open[d.open] {
+            summary {
+                (swatch(&d.bench.color))
+                span class={ "status " (d.status.class) } { (d.status.text) }
+                " " code { (d.bench.id) } (d.median)
+            }
+            "\n"
+            @if let Some(m) = &d.message { pre class="message" { (m) } "\n" }
+            dl class="facts" { @for f in &d.facts { (fact(f)) } }
+            "\n"
+            @if !figures.is_empty() {
+                div class="charts small" { "\n" @for f in figures { (f) } }
+                "\n"
+            }
+            @if let Some(t) = &d.counters { (counters(t)) }
+        }
+        "\n"
+    })
+}
+
+fn fact(f: &Fact) -> Markup {
+    html! {
+        div {
+            dt { (f.term) }
+            dd {
+                @for piece in &f.pieces {
+                    @match piece {
+                        Piece::Text(text) => (text),
+                        Piece::Code(text) => code { (text) },
+                        Piece::Warn(text) => span class="warn" { (text) },
+                        Piece::Group(g, name) => a href={ "#group-" (g) } { (name) },
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One bench's counters: a single column.
+fn counters(t: &CounterTable) -> Markup {
+    html! {
+        div class="table-wrap" {
+            table class="counters" {
+                caption { "Counters of the last iteration" }
+                "\n"
+                tbody {
+                    "\n"
+                    @for (label, cells) in &t.ratios {
+                        tr class="ratio" {
+                            th scope="row" { (label) " hit ratio" }
+                            td class="num" { (ratio_cell(cells[0])) }
+                        }
+                        "\n"
+                    }
+                    @for (name, cells) in &t.counters {
+                        tr {
+                            th scope="row" { code { (name) } }
+                            td class="num" { (counter_value(cells[0].as_ref())) }
+                        }
+                        "\n"
+                    }
+                }
+            }
+        }
+        "\n"
+    }
+}
