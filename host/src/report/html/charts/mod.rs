@@ -16,7 +16,7 @@ mod ratios;
 mod scale;
 
 use anyhow::{Result, anyhow};
-use maud::{Markup, PreEscaped, html};
+use maud::Render;
 use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -144,12 +144,19 @@ fn draw_err<E: std::fmt::Debug>(e: E) -> anyhow::Error {
     anyhow!("drawing a chart: {e:?}")
 }
 
-/// Replaces plotters' `<svg …>` opening tag with one that has an accessible name.
-pub fn labelled(svg: &str, id: &str, title: &str, description: &str) -> Markup {
-    let Some(end) = svg.find('>') else {
-        // Not an SVG document: nothing to label (plotters always writes one).
-        return PreEscaped(svg.to_string());
-    };
+/// plotters' SVG document taken apart, for the page to write its own `<svg>` tag with an
+/// accessible name around the drawing.
+pub struct Svg<'a> {
+    pub width: &'a str,
+    pub height: &'a str,
+    pub view_box: &'a str,
+    /// The drawing, written compacted.
+    pub body: Compact<'a>,
+}
+
+/// Splits plotters' output into its size attributes and its drawing.
+pub fn split(svg: &str) -> Svg<'_> {
+    let end = svg.find('>').unwrap_or(0);
     let open = &svg[..end];
     let attr = |name: &str| -> &str {
         let key = format!(" {name}=\"");
@@ -160,34 +167,58 @@ pub fn labelled(svg: &str, id: &str, title: &str, description: &str) -> Markup {
             })
             .unwrap_or_default()
     };
-    let body = svg[end + 1..].trim_start();
-    let body = body.trim_end().strip_suffix("</svg>").unwrap_or(body);
-    html! {
-        svg class="chart" width=(attr("width")) height=(attr("height")) viewBox=(attr("viewBox"))
-            xmlns="http://www.w3.org/2000/svg" role="img"
-            aria-labelledby={ (id) "-t " (id) "-d" } {
-            title id={ (id) "-t" } { (title) }
-            desc id={ (id) "-d" } { (description) }
-            // plotters' drawing: markup we generated, with its text already escaped by plotters.
-            (PreEscaped(compact(body)))
-        }
+    let body = svg[(end + 1).min(svg.len())..].trim();
+    Svg {
+        width: attr("width"),
+        height: attr("height"),
+        view_box: attr("viewBox"),
+        body: Compact(body.strip_suffix("</svg>").unwrap_or(body)),
     }
 }
 
-/// Drops what plotters writes that changes nothing: default opacities, the font family (the page's
-/// CSS sets it) and 16-digit font sizes. A third less SVG for the same picture.
-fn compact(body: &str) -> String {
-    let mut body = body
-        .replace(" opacity=\"1\"", "")
-        .replace(" font-family=\"sans-serif\"", "")
-        .replace(" stroke=\"none\" stroke-width=\"1\"", " stroke=\"none\"");
-    for size in [LABEL, SMALL] {
-        body = body.replace(
-            &format!(" font-size=\"{}\"", size / 1.24),
-            &format!(" font-size=\"{:.1}\"", size / 1.24),
-        );
+/// plotters' drawing (markup it generated, its text already escaped by it), rendered as is but
+/// compacted on the way: see [`compact_into`].
+pub struct Compact<'a>(&'a str);
+
+impl Render for Compact<'_> {
+    fn render_to(&self, out: &mut String) {
+        compact_into(self.0, out);
     }
-    body
+}
+
+/// Attributes plotters writes that change nothing.
+const DROP: [&str; 2] = [" opacity=\"1\"", " font-family=\"sans-serif\""];
+const STROKE: &str = " stroke=\"none\" stroke-width=\"1\"";
+
+/// Writes `body` without what changes nothing: default opacities, the font family (the page's CSS
+/// sets it) and 16-digit font sizes. A third less SVG for the same picture, in one pass.
+fn compact_into(body: &str, out: &mut String) {
+    let sizes = [LABEL, SMALL].map(|size| {
+        (
+            format!(" font-size=\"{}\"", size / 1.24),
+            format!(" font-size=\"{:.1}\"", size / 1.24),
+        )
+    });
+    out.reserve(body.len());
+    let mut rest = body;
+    // Every attribute starts with a space: look at each space only.
+    while let Some(at) = rest.find(' ') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        if let Some(drop) = DROP.iter().find(|d| rest.starts_with(**d)) {
+            rest = &rest[drop.len()..];
+        } else if rest.starts_with(STROKE) {
+            out.push_str(" stroke=\"none\"");
+            rest = &rest[STROKE.len()..];
+        } else if let Some((from, to)) = sizes.iter().find(|(from, _)| rest.starts_with(from)) {
+            out.push_str(to);
+            rest = &rest[from.len()..];
+        } else {
+            out.push(' ');
+            rest = &rest[1..];
+        }
+    }
+    out.push_str(rest);
 }
 
 #[cfg(test)]
@@ -201,14 +232,15 @@ mod tests {
         assert_eq!(shorten("short", 7), "short");
     }
 
+    /// The one-pass compaction writes what the replacements it stands for wrote.
     #[test]
-    fn charts_are_labelled_svg() {
+    fn compaction_is_the_replacements_in_one_pass() {
         let samples = vec![1.0e6, 1.2e6, 1.1e6];
         let chart = Chart::Boxes(BoxChart {
             rows: vec![BoxRow {
                 label: "a".into(),
                 color: (0, 0, 0),
-                stats: BoxStats::of(&samples),
+                stats: BoxStats::of(&samples.iter().map(|v| v / 1e6).collect::<Vec<_>>()),
                 samples,
                 missing: String::new(),
                 note: "1.10 ms".into(),
@@ -216,12 +248,26 @@ mod tests {
             axis: "wall time",
             scale: Scale::duration(1.2e6),
         });
-        let svg = labelled(&chart.draw().unwrap(), "c1", "Title <x>", "desc").into_string();
-        assert!(svg.starts_with("<svg class=\"chart\""), "{svg}");
-        assert!(svg.contains("aria-labelledby=\"c1-t c1-d\""));
-        assert!(svg.contains("<title id=\"c1-t\">Title &lt;x&gt;</title>"));
-        assert!(svg.contains("wall time (ms)"));
-        assert!(svg.trim_end().ends_with("</svg>"));
-        assert_eq!(svg.matches("</svg>").count(), 1);
+        let svg = chart.draw().unwrap();
+        let parts = split(&svg);
+        assert_eq!(parts.width, "1000");
+        assert!(parts.body.0.starts_with('<') && !parts.body.0.ends_with("</svg>"));
+        let mut expected = parts
+            .body
+            .0
+            .replace(" opacity=\"1\"", "")
+            .replace(" font-family=\"sans-serif\"", "")
+            .replace(STROKE, " stroke=\"none\"");
+        for size in [LABEL, SMALL] {
+            expected = expected.replace(
+                &format!(" font-size=\"{}\"", size / 1.24),
+                &format!(" font-size=\"{:.1}\"", size / 1.24),
+            );
+        }
+        let mut compact = String::new();
+        parts.body.render_to(&mut compact);
+        assert_eq!(compact, expected);
+        assert!(compact.len() < parts.body.0.len());
+        assert!(compact.contains("wall time (ms)"));
     }
 }

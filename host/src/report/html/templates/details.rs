@@ -1,4 +1,4 @@
-//! The bench details section: one collapsible section per bench.
+//! A bench's collapsible section in the bench details.
 
 use anyhow::Result;
 use maud::{Markup, html};
@@ -7,29 +7,7 @@ use super::groups::counter_value;
 use super::{figure, ratio_cell, swatch};
 use crate::report::html::view::{CounterTable, Detail, Fact, Piece};
 
-pub(super) fn details(details: &[Detail]) -> Result<Markup> {
-    if details.is_empty() {
-        return Ok(html! {});
-    }
-    let sections = details.iter().map(detail).collect::<Result<Vec<_>>>()?;
-    Ok(html! {
-        section id="details" aria-labelledby="details-h" {
-            "\n" h2 id="details-h" { "Bench details" } "\n"
-            p class="lead" {
-                "Per bench: samples in run order (drift, warm-up), their distribution, linear memory after each iteration (a leak climbs), and the counters of the last iteration. "
-                // Shown by the script: without it, they would do nothing.
-                button type="button" class="toggle-details" data-open="true" hidden { "Expand all" }
-                " "
-                button type="button" class="toggle-details" data-open="false" hidden { "Collapse all" }
-            }
-            "\n"
-            @for s in sections { (s) }
-        }
-        "\n"
-    })
-}
-
-fn detail(d: &Detail) -> Result<Markup> {
+pub(super) fn detail(d: &Detail) -> Result<Markup> {
     let figures = d.figures.iter().map(figure).collect::<Result<Vec<_>>>()?;
     Ok(html! {
         details class="bench" id={ "bench-" (d.bench.index) } open[d.open] {

@@ -1,4 +1,4 @@
-//! The comparisons section: one section per group, with its legend, charts and counters.
+//! A group's section in the comparisons: its legend, charts and counters.
 
 use anyhow::Result;
 use maud::{Markup, html};
@@ -6,25 +6,7 @@ use maud::{Markup, html};
 use super::{bench_link, figure, ratio_cell, swatch};
 use crate::report::html::view::{CounterTable, CounterValue, GroupSection};
 
-pub(super) fn comparisons(groups: &[GroupSection]) -> Result<Markup> {
-    if groups.is_empty() {
-        return Ok(html! {});
-    }
-    let sections = groups.iter().map(group).collect::<Result<Vec<_>>>()?;
-    Ok(html! {
-        section id="comparisons" aria-labelledby="comparisons-h" {
-            "\n" h2 id="comparisons-h" { "Comparisons" } "\n"
-            p class="lead" {
-                "Each group's alternatives side by side: wall time per iteration (box: quartiles; thick line: median; whiskers: furthest sample within 1.5 IQR; dots: every sample), fuel per iteration, peak linear memory, and scaling where a parameter or the instance count varies."
-            }
-            "\n"
-            @for s in sections { (s) }
-        }
-        "\n"
-    })
-}
-
-fn group(g: &GroupSection) -> Result<Markup> {
+pub(super) fn group(g: &GroupSection) -> Result<Markup> {
     let figures = g.figures.iter().map(figure).collect::<Result<Vec<_>>>()?;
     Ok(html! {
         section class="group" id={ "group-" (g.index) } aria-labelledby={ "group-" (g.index) "-h" } {
