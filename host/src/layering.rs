@@ -234,10 +234,6 @@ fn top_level_modules_use_only_those_declared_after_them() {
 fn no_submodules_use_each_other_in_a_cycle() {
     let mut cycles = Vec::new();
     for (parent, edges) in sibling_edges(&src_dir()) {
-        // Being rewritten as a view model with one file per chart kind; removed with it.
-        if parent == ["report", "html"] {
-            continue;
-        }
         if let Some(cycle) = find_cycle(&edges) {
             cycles.push(format!(
                 "in `crate::{}`: {}",

@@ -2,6 +2,7 @@
 
 pub mod compare;
 pub mod counters;
+pub mod distribution;
 pub mod groups;
 pub mod leak;
 pub mod stats;

@@ -69,7 +69,7 @@ impl Metric {
         const DEFINITIONS: [Definition; Metric::COUNT] = [
             Definition {
                 name: "wall",
-                label: "wall time",
+                label: "median wall time",
                 unit: Unit::Nanoseconds,
                 direction: Direction::LowerIsBetter,
                 default_threshold: 0.05,
@@ -102,7 +102,7 @@ impl Metric {
         self.definition().name
     }
 
-    /// For people: `wall time`, `peak memory`.
+    /// For people: `median wall time`, `peak memory`.
     pub fn label(self) -> &'static str {
         self.definition().label
     }

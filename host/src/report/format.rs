@@ -1,5 +1,4 @@
-//! Number formats shared by every report: durations in ns/µs/ms/s, sizes in KiB/MiB, counts with
-//! SI prefixes.
+//! Text formats shared by every report: durations, sizes, counts, percentages, ratios, plurals.
 
 use crate::model::Unit;
 
@@ -58,14 +57,94 @@ pub fn quantity(unit: Unit, value: f64) -> String {
     }
 }
 
-/// A fraction as a percentage with at most one decimal: 0.05 → `5%`, 0.005 → `0.5%`.
+/// A fraction as a percentage, up to two decimals: `5%`, `0.5%`, `1.25%`.
 pub fn percent(fraction: f64) -> String {
-    format!("{}%", (fraction * 1000.0).round() / 10.0)
+    let text = format!("{:.2}", fraction * 100.0);
+    format!("{}%", text.trim_end_matches('0').trim_end_matches('.'))
 }
 
-/// A ratio as a signed change: 1.034 → `+3.4%`.
-pub fn signed_change(ratio: f64) -> String {
+/// A fraction as a percentage with one decimal always, so a column lines up: `83.3%`, `100.0%`.
+pub fn percent_one_decimal(fraction: f64) -> String {
+    format!("{:.1}%", fraction * 100.0)
+}
+
+/// A ratio of new to old as a signed change: `+5.0%`, `-12.3%`.
+pub fn change(ratio: f64) -> String {
     format!("{:+.1}%", (ratio - 1.0) * 100.0)
+}
+
+/// A ratio: `1.500×`, `12.3×`, `∞`.
+pub fn ratio(r: f64) -> String {
+    if !r.is_finite() {
+        "∞".into()
+    } else if r >= 10.0 {
+        format!("{r:.1}×")
+    } else {
+        format!("{r:.3}×")
+    }
+}
+
+/// `1 bench`, `3 benches`.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// `1234567` → `1,234,567`.
+pub fn grouped(value: u64) -> String {
+    let digits = value.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (k, c) in digits.chars().enumerate() {
+        if k > 0 && (digits.len() - k).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Small counts exactly (`1`, `2,000`), large ones with a prefix (`4.19 M`).
+pub fn exact_or_count(n: u64) -> String {
+    if n < 100_000 {
+        grouped(n)
+    } else {
+        count(n as f64)
+    }
+}
+
+/// A duration interval, the unit written once when both ends share it: `20.7 – 21.2 ms`.
+pub fn duration_range(low: f64, high: f64) -> String {
+    let (a, b) = (duration_ns(low), duration_ns(high));
+    match (a.rsplit_once(' '), b.rsplit_once(' ')) {
+        (Some((x, unit_a)), Some((y, unit_b))) if unit_a == unit_b => format!("{x} – {y} {unit_a}"),
+        _ => format!("{a} – {b}"),
+    }
+}
+
+/// Units per second: `4.00 MiB/s` for bytes, `1.23 k ops/s` for anything else.
+pub fn per_second(value: f64, unit: &str) -> String {
+    if unit == "bytes" {
+        format!("{}/s", bytes(value as u64))
+    } else {
+        format!("{} {unit}/s", count(value))
+    }
+}
+
+/// Fuel per iteration, marked when it varies between iterations: `~30.0 M (varies)`.
+pub fn fuel(per_iteration: u64, varies: bool) -> String {
+    let value = count(per_iteration as f64);
+    if varies {
+        format!("~{value} (varies)")
+    } else {
+        value
+    }
+}
+
+/// `2026-11-25T13:30:59Z` → `2026-11-25 13:30:59 UTC`.
+pub fn pretty_time(rfc3339: &str) -> String {
+    match rfc3339.strip_suffix('Z') {
+        Some(t) => format!("{} UTC", t.replacen('T', " ", 1)),
+        None => rfc3339.to_string(),
+    }
 }
 
 /// Three significant digits, without trailing noise: 1.23, 12.3, 123.
@@ -94,5 +173,34 @@ mod tests {
         assert_eq!(bytes(16 << 20), "16.0 MiB");
         assert_eq!(count(45_600.0), "45.6 k");
         assert_eq!(count(7.0), "7.00");
+    }
+
+    #[test]
+    fn numbers_read_well() {
+        assert_eq!(grouped(1234567), "1,234,567");
+        assert_eq!(grouped(12), "12");
+        assert_eq!(exact_or_count(2000), "2,000");
+        assert_eq!(exact_or_count(4_190_000), "4.19 M");
+        assert_eq!(duration_range(20.7e6, 21.2e6), "20.7 – 21.2 ms");
+        assert_eq!(duration_range(998.0e3, 1.02e6), "998 µs – 1.02 ms");
+        assert_eq!(ratio(1.5), "1.500×");
+        assert_eq!(ratio(12.34), "12.3×");
+        assert_eq!(ratio(f64::INFINITY), "∞");
+        assert_eq!(percent(0.05), "5%");
+        assert_eq!(percent(0.005), "0.5%");
+        assert_eq!(percent(0.0125), "1.25%");
+        assert_eq!(percent_one_decimal(0.8333), "83.3%");
+        assert_eq!(change(1.05), "+5.0%");
+        assert_eq!(change(0.9), "-10.0%");
+        assert_eq!(plural(1, "bench", "benches"), "1 bench");
+        assert_eq!(plural(2, "bench", "benches"), "2 benches");
+        assert_eq!(per_second(4.0 * 1024.0 * 1024.0, "bytes"), "4.00 MiB/s");
+        assert_eq!(per_second(1230.0, "ops"), "1.23 k ops/s");
+        assert_eq!(fuel(30_000_000, true), "~30.0 M (varies)");
+        assert_eq!(quantity(crate::model::Unit::Bytes, 2048.0), "2.00 KiB");
+        assert_eq!(
+            pretty_time("2026-11-25T13:30:59Z"),
+            "2026-11-25 13:30:59 UTC"
+        );
     }
 }

@@ -93,12 +93,12 @@ fn describe(m: &MetricChange) -> String {
         |v: Option<f64>| v.map_or("—".to_string(), |v| format::quantity(m.metric.unit(), v));
     let mut text = format!("{} {} vs {}", m.metric.label(), value(m.new), value(m.old));
     if let Some(ratio) = m.ratio {
-        text.push_str(&format!(" ({}", format::signed_change(ratio)));
+        text.push_str(&format!(" ({}", format::change(ratio)));
         if let Some((low, high)) = m.ratio_ci {
             text.push_str(&format!(
                 ", 95% CI {} … {}",
-                format::signed_change(low),
-                format::signed_change(high)
+                format::change(low),
+                format::change(high)
             ));
         }
         text.push(')');
@@ -144,7 +144,7 @@ mod tests {
         };
         assert_eq!(
             describe(&change),
-            "wall time 1.34 ms vs 1.20 ms (+11.7%, 95% CI +8.0% … +15.2%), threshold 5%; 3 vs 3 executions"
+            "median wall time 1.34 ms vs 1.20 ms (+11.7%, 95% CI +8.0% … +15.2%), threshold 5%; 3 vs 3 executions"
         );
     }
 }

@@ -136,7 +136,7 @@ fn metric_cell(b: &BenchChange, metric: Metric) -> String {
 }
 
 fn change(m: &MetricChange, ratio: f64) -> String {
-    let pct = format::signed_change;
+    let pct = format::change;
     match m.ratio_ci {
         Some((low, high)) => format!("{}, 95% CI {} … {}", pct(ratio), pct(low), pct(high)),
         None => pct(ratio),

@@ -237,7 +237,7 @@ pub fn render_comparison(comparison: &crate::analysis::compare::Comparison, colo
                 .find(|m| m.metric == metric)
                 .and_then(|m| m.ratio.map(|r| (m, r)))
                 .map(|(m, r)| {
-                    let pct = super::format::signed_change;
+                    let pct = super::format::change;
                     let mut text = pct(r);
                     if let Some((low, high)) = m.ratio_ci {
                         text.push_str(&format!(" [{} … {}]", pct(low), pct(high)));

@@ -4,9 +4,13 @@
 //! [`render`] builds it from a run (and, optionally, its comparison with a baseline); `run`,
 //! `compare` and `ab` write it as `report.html` next to `results.json` through [`HtmlReport`], and
 //! `wasmbench report` renders it from a results file.
+//!
+//! Two steps: [`view`] computes everything the page shows from the results, [`templates`] lay it out
+//! with maud templates; [`charts`] draws the SVG charts.
 
 pub mod charts;
-mod page;
+mod templates;
+mod view;
 
 use std::path::Path;
 
@@ -21,7 +25,7 @@ pub const FILE_NAME: &str = "report.html";
 
 /// The whole page.
 pub fn render(results: &RunResults, comparison: Option<&Comparison>) -> Result<String> {
-    page::Page::new(results, comparison).render()
+    templates::page(&view::Page::new(results, comparison))
 }
 
 /// Renders and writes the page to `path` (through a temporary file and a rename).

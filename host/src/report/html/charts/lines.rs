@@ -1,0 +1,192 @@
+//! Line charts: scaling against a parameter or the instance count, samples and memory in run order.
+
+use anyhow::Result;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+use super::axis::{Values, min_max, tick_label};
+use super::{
+    FONT, GRID, INK, MUTED, Rgb, SMALL, Scale, draw_err, mesh_style, plot, rgb, small_text, svg,
+};
+
+/// An axis of a line chart.
+pub struct Axis {
+    pub title: String,
+    pub scale: Scale,
+    pub log: bool,
+    pub from_zero: bool,
+    /// Whole-number ticks only.
+    pub integer: bool,
+}
+
+/// One line of a line chart. Points and error bars are raw values.
+pub struct Series {
+    pub label: String,
+    pub color: Rgb,
+    pub points: Vec<(f64, f64)>,
+    /// (x, low, high): a vertical error bar, e.g. a median's confidence interval.
+    pub errors: Vec<(f64, f64, f64)>,
+    pub dashed: bool,
+    pub markers: bool,
+}
+
+/// A line chart; a legend when more than one series has a label.
+pub struct LineChart {
+    pub series: Vec<Series>,
+    pub x: Axis,
+    pub y: Axis,
+    /// Horizontal reference lines (raw y, label), e.g. a median.
+    pub marks: Vec<(f64, String)>,
+    /// The SVG's size.
+    pub size: (u32, u32),
+}
+
+impl LineChart {
+    pub fn draw(&self) -> Result<String> {
+        let (series, x, y, marks, size) = (&self.series, &self.x, &self.y, &self.marks, self.size);
+        let xs = || {
+            series
+                .iter()
+                .flat_map(|s| s.points.iter().map(|p| p.0 / x.scale.divisor))
+        };
+        let ys = || {
+            series
+                .iter()
+                .flat_map(|s| {
+                    s.points
+                        .iter()
+                        .map(|p| p.1)
+                        .chain(s.errors.iter().flat_map(|e| [e.1, e.2]))
+                })
+                .chain(marks.iter().map(|m| m.0))
+                .map(|v| v / y.scale.divisor)
+        };
+        let (x_min, x_max) = min_max(xs());
+        let (y_min, y_max) = min_max(ys());
+        let x_values = if x.log {
+            Values::new(x_min, x_max, true, false, 0.0)
+        } else {
+            let pad = ((x_max - x_min) * 0.04).max(0.5);
+            Values {
+                lo: if x.from_zero { 0.0 } else { x_min - pad },
+                hi: x_max + pad,
+                log: false,
+                integer: x.integer,
+                fixed: None,
+            }
+        };
+        let mut y_values = Values::new(y_min, y_max, y.log, y.from_zero, 0.12);
+        y_values.integer = y.integer && !y.log;
+        let (_, x_step) = x_values.ticks(7);
+        let (_, y_step) = y_values.ticks(6);
+        let legend = series.iter().filter(|s| !s.label.is_empty()).count() > 1;
+        svg(size, |root| {
+            let mut chart = plot(root, 64, x_values, y_values)?;
+            let x_fmt = |v: &f64| {
+                if x.log {
+                    tick_label(*v, v.abs().max(1e-12) / 10.0)
+                } else {
+                    tick_label(*v, x_step)
+                }
+            };
+            let y_fmt = |v: &f64| {
+                if y.log {
+                    tick_label(*v, v.abs().max(1e-12) / 10.0)
+                } else {
+                    tick_label(*v, y_step)
+                }
+            };
+            mesh_style(&mut chart.configure_mesh())
+                .x_labels(7)
+                .y_labels(6)
+                .x_label_formatter(&x_fmt)
+                .y_label_formatter(&y_fmt)
+                .x_desc(x.scale.title(&x.title))
+                .y_desc(y.scale.title(&y.title))
+                .draw()
+                .map_err(draw_err)?;
+            let (xd, yd) = (x.scale.divisor, y.scale.divisor);
+            for (value, label) in marks {
+                let v = value / yd;
+                let (lo, hi) = (chart.x_range().start, chart.x_range().end);
+                chart
+                    .draw_series(DashedLineSeries::new(
+                        vec![(lo, v), (hi, v)],
+                        5,
+                        4,
+                        ShapeStyle::from(&MUTED).stroke_width(1),
+                    ))
+                    .map_err(draw_err)?;
+                chart
+                    .plotting_area()
+                    .draw(
+                        &(EmptyElement::at((hi, v))
+                            + Text::new(
+                                label.clone(),
+                                (-4, -3),
+                                small_text(&MUTED, HPos::Right, VPos::Bottom),
+                            )),
+                    )
+                    .map_err(draw_err)?;
+            }
+            for s in series {
+                let color = rgb(s.color);
+                let style = ShapeStyle::from(&color).stroke_width(2);
+                let points: Vec<(f64, f64)> =
+                    s.points.iter().map(|(a, b)| (a / xd, b / yd)).collect();
+                let drawn = if s.dashed {
+                    chart
+                        .draw_series(DashedLineSeries::new(points.clone(), 6, 4, style))
+                        .map_err(draw_err)?
+                } else {
+                    chart
+                        .draw_series(LineSeries::new(points.clone(), style))
+                        .map_err(draw_err)?
+                };
+                if !s.label.is_empty() {
+                    let dashed = s.dashed;
+                    drawn.label(s.label.clone()).legend(move |(px, py)| {
+                        let gap = if dashed { 4 } else { 0 };
+                        EmptyElement::at((px, py))
+                            + PathElement::new(vec![(0, 0), (8 - gap / 2, 0)], style)
+                            + PathElement::new(vec![(8 + gap / 2, 0), (18, 0)], style)
+                    });
+                }
+                for &(ex, lo, hi) in &s.errors {
+                    let (ex, lo, hi) = (ex / xd, lo / yd, hi / yd);
+                    let thin = ShapeStyle::from(&color).stroke_width(1);
+                    chart
+                        .plotting_area()
+                        .draw(&PathElement::new(vec![(ex, lo), (ex, hi)], thin))
+                        .map_err(draw_err)?;
+                    for v in [lo, hi] {
+                        chart
+                            .plotting_area()
+                            .draw(
+                                &(EmptyElement::at((ex, v))
+                                    + PathElement::new(vec![(-4, 0), (4, 0)], thin)),
+                            )
+                            .map_err(draw_err)?;
+                    }
+                }
+                if s.markers {
+                    chart
+                        .draw_series(points.iter().map(|p| Circle::new(*p, 3, color.filled())))
+                        .map_err(draw_err)?;
+                }
+            }
+            if legend {
+                chart
+                    .configure_series_labels()
+                    .position(SeriesLabelPosition::UpperLeft)
+                    .margin(8)
+                    .label_font((FONT, SMALL).into_font().color(&INK))
+                    .background_style(WHITE.mix(0.9))
+                    .border_style(GRID)
+                    .draw()
+                    .map_err(draw_err)?;
+            }
+            Ok(())
+        })
+    }
+}

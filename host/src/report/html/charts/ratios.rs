@@ -1,0 +1,122 @@
+//! The baseline chart: ratios (this run over the baseline) with their intervals on a log axis.
+
+use anyhow::Result;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+use super::axis::{Rows, Values, min_max, tick_label};
+use super::{
+    INK, Rgb, WIDE, draw_err, label_area, mesh_style, plot, rgb, shorten, small_text, svg,
+};
+
+/// A row of the baseline chart: a ratio (current / baseline) with its interval.
+pub struct RatioRow {
+    pub label: String,
+    pub ratio: f64,
+    pub interval: (f64, f64),
+    pub color: Rgb,
+    pub note: String,
+}
+
+/// Ratios with their confidence intervals on a log axis, 1 marked: right of it is slower.
+pub struct RatioChart {
+    pub rows: Vec<RatioRow>,
+    /// The band from 1/`band` to `band` (e.g. 1.05) is shaded: changes inside it are within the
+    /// threshold.
+    pub band: f64,
+}
+
+impl RatioChart {
+    pub fn draw(&self) -> Result<String> {
+        let (rows, band) = (&self.rows, self.band);
+        let labels: Vec<String> = rows.iter().map(|r| shorten(&r.label, 40)).collect();
+        let (lo, hi) = min_max(
+            rows.iter()
+                .flat_map(|r| [r.ratio, r.interval.0, r.interval.1])
+                .filter(|v| v.is_finite() && *v > 0.0),
+        );
+        // Symmetric around 1 on a log axis: a doubling and a halving are as far from 1.
+        let reach = hi.max(1.0 / lo).max(1.25).log2().ceil().exp2();
+        let ticks: Vec<f64> = if reach <= 2.0 {
+            vec![0.5, 0.67, 0.8, 1.0, 1.25, 1.5, 2.0]
+        } else {
+            let step = if reach > 16.0 { 4.0 } else { 2.0 };
+            let mut t = vec![1.0];
+            let mut v = step;
+            while v <= reach * 1.0001 {
+                t.push(v);
+                t.insert(0, 1.0 / v);
+                v *= step;
+            }
+            t
+        };
+        let values = Values {
+            lo: 1.0 / reach,
+            // Room on the right for the notes.
+            hi: reach * 2.5,
+            log: true,
+            integer: false,
+            fixed: Some(ticks),
+        };
+        let height = 80 + 30 * rows.len() as u32;
+        svg((WIDE, height), |root| {
+            let mut chart = plot(root, label_area(&labels), values, Rows(rows.len()))?;
+            let y_fmt = |v: &f64| labels.get(v.round() as usize).cloned().unwrap_or_default();
+            let x_fmt = |v: &f64| {
+                if *v < 1.0 {
+                    format!("{}×", tick_label(*v, 0.01))
+                } else {
+                    format!("{}×", tick_label(*v, 0.05))
+                }
+            };
+            mesh_style(&mut chart.configure_mesh())
+                .disable_y_mesh()
+                .y_labels(rows.len())
+                .x_labels(12)
+                .x_label_formatter(&x_fmt)
+                .y_label_formatter(&y_fmt)
+                .x_desc("median wall time, this run ÷ baseline (log scale): right of 1× is slower")
+                .draw()
+                .map_err(draw_err)?;
+            let area = chart.plotting_area();
+            let top = -0.5;
+            let bottom = rows.len() as f64 - 0.5;
+            if band > 1.0 {
+                area.draw(&Rectangle::new(
+                    [(1.0 / band, top), (band, bottom)],
+                    RGBColor(0xe8, 0xe8, 0xe8).filled(),
+                ))
+                .map_err(draw_err)?;
+            }
+            area.draw(&PathElement::new(
+                vec![(1.0, top), (1.0, bottom)],
+                ShapeStyle::from(&INK).stroke_width(1),
+            ))
+            .map_err(draw_err)?;
+            for (i, row) in rows.iter().enumerate() {
+                let y = i as f64;
+                let color = rgb(row.color);
+                let style = ShapeStyle::from(&color).stroke_width(2);
+                let (a, b) = row.interval;
+                area.draw(&PathElement::new(vec![(a, y), (b, y)], style))
+                    .map_err(draw_err)?;
+                for w in [a, b] {
+                    area.draw(&PathElement::new(vec![(w, y - 0.2), (w, y + 0.2)], style))
+                        .map_err(draw_err)?;
+                }
+                area.draw(&Circle::new((row.ratio, y), 4, color.filled()))
+                    .map_err(draw_err)?;
+                area.draw(
+                    &(EmptyElement::at((b.max(row.ratio), y))
+                        + Text::new(
+                            row.note.clone(),
+                            (10, 0),
+                            small_text(&INK, HPos::Left, VPos::Center),
+                        )),
+                )
+                .map_err(draw_err)?;
+            }
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,79 @@
+//! A bench's collapsible section in the bench details.
+
+use anyhow::Result;
+use maud::{Markup, html};
+
+use super::groups::counter_value;
+use super::{figure, ratio_cell, swatch};
+use crate::report::html::view::{CounterTable, Detail, Fact, Piece};
+
+pub(super) fn detail(d: &Detail) -> Result<Markup> {
+    let figures = d.figures.iter().map(figure).collect::<Result<Vec<_>>>()?;
+    Ok(html! {
+        details class="bench" id={ "bench-" (d.bench.index) } open[d.open] {
+            summary {
+                (swatch(&d.bench.color))
+                span class={ "status " (d.status.class) } { (d.status.text) }
+                " " code { (d.bench.id) } (d.median)
+            }
+            "\n"
+            @if let Some(m) = &d.message { pre class="message" { (m) } "\n" }
+            dl class="facts" { @for f in &d.facts { (fact(f)) } }
+            "\n"
+            @if !figures.is_empty() {
+                div class="charts small" { "\n" @for f in figures { (f) } }
+                "\n"
+            }
+            @if let Some(t) = &d.counters { (counters(t)) }
+        }
+        "\n"
+    })
+}
+
+fn fact(f: &Fact) -> Markup {
+    html! {
+        div {
+            dt { (f.term) }
+            dd {
+                @for piece in &f.pieces {
+                    @match piece {
+                        Piece::Text(text) => (text),
+                        Piece::Code(text) => code { (text) },
+                        Piece::Warn(text) => span class="warn" { (text) },
+                        Piece::Group(g, name) => a href={ "#group-" (g) } { (name) },
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One bench's counters: a single column.
+fn counters(t: &CounterTable) -> Markup {
+    html! {
+        div class="table-wrap" {
+            table class="counters" {
+                caption { "Counters of the last iteration" }
+                "\n"
+                tbody {
+                    "\n"
+                    @for (label, cells) in &t.ratios {
+                        tr class="ratio" {
+                            th scope="row" { (label) " hit ratio" }
+                            td class="num" { (ratio_cell(cells[0])) }
+                        }
+                        "\n"
+                    }
+                    @for (name, cells) in &t.counters {
+                        tr {
+                            th scope="row" { code { (name) } }
+                            td class="num" { (counter_value(cells[0].as_ref())) }
+                        }
+                        "\n"
+                    }
+                }
+            }
+        }
+        "\n"
+    }
+}

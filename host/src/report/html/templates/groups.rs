@@ -1,0 +1,88 @@
+//! A group's section in the comparisons: its legend, charts and counters.
+
+use anyhow::Result;
+use maud::{Markup, html};
+
+use super::{bench_link, figure, ratio_cell, swatch};
+use crate::report::html::view::{CounterTable, CounterValue, GroupSection};
+
+pub(super) fn group(g: &GroupSection) -> Result<Markup> {
+    let figures = g.figures.iter().map(figure).collect::<Result<Vec<_>>>()?;
+    Ok(html! {
+        section class="group" id={ "group-" (g.index) } aria-labelledby={ "group-" (g.index) "-h" } {
+            "\n"
+            h3 id={ "group-" (g.index) "-h" } {
+                @match &g.name {
+                    Some(name) => { "Group " code { (name) } },
+                    None => "Benches without a group",
+                }
+                " " span class="count" { (g.count) }
+            }
+            "\n"
+            ul class="legend" aria-label="Colours" {
+                @for item in &g.legend {
+                    li {
+                        (bench_link(&item.bench))
+                        @if let Some(s) = &item.status {
+                            " " span class={ "status " (s.class) } { (s.text) }
+                        }
+                    }
+                }
+            }
+            "\n"
+            div class="charts" { "\n" @for f in figures { (f) } }
+            "\n"
+            @if let Some(t) = &g.counters { (counters(t)) }
+        }
+        "\n"
+    })
+}
+
+/// A group's counters: one column per bench.
+fn counters(t: &CounterTable) -> Markup {
+    html! {
+        details class="counters" open {
+            summary { "Counters of the last iteration, with hit ratios" }
+            div class="table-wrap" {
+                table class="counters" {
+                    "\n"
+                    thead { tr {
+                        th scope="col" { "counter" }
+                        @for b in &t.columns { th scope="col" { (swatch(&b.color)) (b.id) } }
+                    } }
+                    "\n"
+                    tbody {
+                        "\n"
+                        @for (label, cells) in &t.ratios {
+                            tr class="ratio" {
+                                th scope="row" { (label) " hit ratio" }
+                                @for r in cells { td class="num" { (ratio_cell(*r)) } }
+                            }
+                            "\n"
+                        }
+                        @for (name, cells) in &t.counters {
+                            tr {
+                                th scope="row" { code { (name) } }
+                                @for v in cells { td class="num" { (counter_value(v.as_ref())) } }
+                            }
+                            "\n"
+                        }
+                    }
+                }
+            }
+        }
+        "\n"
+    }
+}
+
+/// A counter's value in human units with the exact value on hover, or exact; a dash when absent.
+pub(super) fn counter_value(value: Option<&CounterValue>) -> Markup {
+    match value {
+        None => html! { "—" },
+        Some(CounterValue {
+            exact,
+            human: Some(human),
+        }) => html! { span title=(exact) { (human) } },
+        Some(CounterValue { exact, human: None }) => html! { (exact) },
+    }
+}

@@ -1,0 +1,199 @@
+//! The baseline section: the comparison's headline, the ratio chart and one row per bench.
+
+use std::collections::BTreeMap;
+
+use super::super::charts::{Chart, RatioChart, RatioRow};
+use super::colors::ABSENT;
+use super::{BenchLink, Context, Figure, VerdictText, metric, verdict_text};
+use crate::analysis::compare::{BenchChange, Comparison, Mode, Verdict};
+use crate::model::Metric;
+use crate::report::format;
+
+pub struct Baseline {
+    pub old_label: String,
+    pub new_label: String,
+    pub mode: &'static str,
+    pub headline: String,
+    /// The wall-time threshold, e.g. `5%`.
+    pub wall_threshold: String,
+    /// The metrics compared exactly and their thresholds: `fuel and peak memory`, `0.5% and 0%`.
+    pub exact_metrics: String,
+    pub exact_thresholds: String,
+    pub chart: Option<Figure>,
+    /// Column titles after bench and verdict, in [`Metric::ALL`] order.
+    pub columns: Vec<String>,
+    pub rows: Vec<BaselineRow>,
+}
+
+pub struct BaselineRow {
+    /// The bench id; a link when the bench is in this run.
+    pub id: String,
+    pub link: Option<BenchLink>,
+    pub verdict: VerdictText,
+    /// Per metric in [`Metric::ALL`] order.
+    pub metrics: Vec<MetricCells>,
+    pub note: String,
+}
+
+/// A metric's cells in the baseline table.
+pub enum MetricCells {
+    /// Wall time, compared statistically: old → new, and the ratio with its interval.
+    Interval {
+        times: Option<String>,
+        ratio: Option<(VerdictText, String, Option<String>)>,
+    },
+    /// Fuel and memory, compared exactly.
+    Exact(Option<Exact>),
+}
+
+pub enum Exact {
+    Unchanged(String),
+    Changed {
+        class: &'static str,
+        ratio: String,
+        old: String,
+        new: String,
+    },
+}
+
+/// Whether a metric is judged by an interval (wall time) or exactly (fuel, memory).
+fn by_interval(m: Metric) -> bool {
+    m == Metric::Wall
+}
+
+pub(super) fn baseline(cx: &mut Context, comparison: &Comparison) -> Baseline {
+    let mode = match comparison.mode {
+        Mode::Baseline => "a stored baseline and this run",
+        Mode::Paired => "an interleaved A/B run, compared pair by pair",
+    };
+    let t = &comparison.thresholds;
+    let ordered = comparison.by_concern();
+    let index_of: BTreeMap<&str, usize> = cx
+        .run
+        .benches
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (b.id.as_str(), i))
+        .collect();
+    let rows: Vec<RatioRow> = ordered
+        .iter()
+        .filter_map(|change| {
+            let wall = metric(change, Metric::Wall)?;
+            let ratio = wall.ratio?;
+            Some(RatioRow {
+                label: change.id.clone(),
+                ratio,
+                interval: wall.ratio_ci.unwrap_or((ratio, ratio)),
+                color: index_of
+                    .get(change.id.as_str())
+                    .map(|&i| cx.colors[i])
+                    .unwrap_or(ABSENT),
+                note: format!(
+                    "{} {}",
+                    format::ratio(ratio),
+                    verdict_text(wall.verdict).text
+                ),
+            })
+        })
+        .collect();
+    let chart = (!rows.is_empty()).then(|| {
+        cx.figure(
+            Chart::Ratios(RatioChart { rows, band: 1.0 + t.get(Metric::Wall) }),
+            "Wall time against the baseline".into(),
+            "Ratio of median wall time, this run over the baseline, with its 95% confidence interval, per bench, regressions first.".into(),
+            "Median wall time, this run ÷ baseline, with its 95% interval (log scale). Shaded: within the threshold. Right of 1× is slower.".into(),
+            "wide",
+        )
+    });
+    let columns = Metric::ALL
+        .into_iter()
+        .flat_map(|m| {
+            let name = m.label();
+            if by_interval(m) {
+                vec![
+                    format!("{name}: baseline → this run"),
+                    "ratio [95% CI]".to_string(),
+                ]
+            } else {
+                vec![name.to_string()]
+            }
+        })
+        .collect();
+    let exact: Vec<Metric> = Metric::ALL
+        .into_iter()
+        .filter(|m| !by_interval(*m))
+        .collect();
+    let rows = ordered
+        .into_iter()
+        .map(|change| row(cx, &index_of, change))
+        .collect();
+    Baseline {
+        old_label: comparison.old_label.clone(),
+        new_label: comparison.new_label.clone(),
+        mode,
+        headline: comparison.headline(),
+        wall_threshold: format::percent(t.get(Metric::Wall)),
+        exact_metrics: exact
+            .iter()
+            .map(|m| m.label())
+            .collect::<Vec<_>>()
+            .join(" and "),
+        exact_thresholds: exact
+            .iter()
+            .map(|m| format::percent(t.get(*m)))
+            .collect::<Vec<_>>()
+            .join(" and "),
+        chart,
+        columns,
+        rows,
+    }
+}
+
+fn row(cx: &Context, index_of: &BTreeMap<&str, usize>, change: &BenchChange) -> BaselineRow {
+    let metrics = Metric::ALL
+        .into_iter()
+        .map(|m| {
+            let value = |v: f64| format::quantity(m.unit(), v);
+            let c = metric(change, m);
+            if by_interval(m) {
+                MetricCells::Interval {
+                    times: c.and_then(|c| Some(format!("{} → {}", value(c.old?), value(c.new?)))),
+                    ratio: c.and_then(|c| {
+                        let interval = c
+                            .ratio_ci
+                            .map(|(a, b)| format!("[{} – {}]", format::ratio(a), format::ratio(b)));
+                        Some((verdict_text(c.verdict), format::ratio(c.ratio?), interval))
+                    }),
+                }
+            } else {
+                MetricCells::Exact(c.and_then(|c| {
+                    let (old, new, ratio) = (c.old?, c.new?, c.ratio?);
+                    Some(if c.verdict == Verdict::Unchanged {
+                        Exact::Unchanged(format!("= {}", value(new)))
+                    } else {
+                        Exact::Changed {
+                            class: verdict_text(c.verdict).class,
+                            ratio: format::ratio(ratio),
+                            old: value(old),
+                            new: value(new),
+                        }
+                    })
+                }))
+            }
+        })
+        .collect();
+    let mut note = change.note.clone().unwrap_or_default();
+    if let (Some(a), Some(b)) = (change.old_status, change.new_status)
+        && a != b
+        && note.is_empty()
+    {
+        note = format!("{a} → {b}");
+    }
+    BaselineRow {
+        id: change.id.clone(),
+        link: index_of.get(change.id.as_str()).map(|&i| cx.link(i)),
+        verdict: verdict_text(change.verdict),
+        metrics,
+        note,
+    }
+}

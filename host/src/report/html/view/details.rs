@@ -1,0 +1,213 @@
+//! One bench's detail section: its facts, its samples in run order and their distribution, linear
+//! memory per iteration, and its counters.
+
+use super::super::charts::{
+    Axis, Chart, HistogramChart, LineChart, SMALL_H, SMALL_W, Scale, Series,
+};
+use super::counters::{self, CounterTable};
+use super::{BenchLink, Context, Fact, Figure, OPEN_DETAILS_UP_TO, Piece, StatusText, status_of};
+use crate::analysis::distribution::Histogram;
+use crate::report::format::{self, duration_ns};
+use crate::results::BenchResult;
+
+pub struct Detail {
+    pub bench: BenchLink,
+    pub open: bool,
+    pub status: StatusText,
+    /// ` · median 1.23 ms`, or empty.
+    pub median: String,
+    pub message: Option<String>,
+    pub facts: Vec<Fact>,
+    pub figures: Vec<Figure>,
+    pub counters: Option<CounterTable>,
+}
+
+pub(super) fn detail(cx: &mut Context, i: usize) -> Detail {
+    let run = cx.run;
+    let b = &run.benches[i];
+    let mut figures = Vec::new();
+    if let Some(w) = b.wall_ns.as_ref().filter(|w| !w.samples.is_empty()) {
+        let raw: Vec<f64> = w.samples.iter().map(|&s| s as f64).collect();
+        let max = raw.iter().copied().fold(0.0, f64::max);
+        let scale = Scale::duration(max);
+        // Binned in the axis's unit, so bin edges fall where the axis puts them.
+        let in_unit: Vec<f64> = raw.iter().map(|v| v / scale.divisor).collect();
+        let (median, n) = (duration_ns(w.summary.median), raw.len());
+        let run_order = LineChart {
+            series: vec![Series {
+                label: String::new(),
+                color: cx.colors[i],
+                points: raw
+                    .iter()
+                    .enumerate()
+                    .map(|(k, v)| ((k + 1) as f64, *v))
+                    .collect(),
+                errors: Vec::new(),
+                dashed: false,
+                markers: true,
+            }],
+            x: iterations("timed iteration (run order)"),
+            y: Axis {
+                title: "wall time".into(),
+                scale: scale.clone(),
+                log: false,
+                from_zero: false,
+                integer: false,
+            },
+            marks: vec![(w.summary.median, "median".into())],
+            size: (SMALL_W, SMALL_H),
+        };
+        figures.push(cx.figure(
+            Chart::Lines(run_order),
+            format!("Wall time in run order, {}", b.id),
+            format!(
+                "Line chart of the {n} timed iterations of {} in run order; median {median}.",
+                b.id
+            ),
+            "Samples in run order: a slope is drift, a high start is warm-up.".into(),
+            "small",
+        ));
+        let histogram = HistogramChart {
+            histogram: Histogram::of(&in_unit).expect("samples are not empty"),
+            color: cx.colors[i],
+            axis: "wall time per iteration",
+            scale,
+        };
+        figures.push(cx.figure(
+            Chart::Histogram(histogram),
+            format!("Distribution of wall time, {}", b.id),
+            format!(
+                "Histogram of the wall time of {}: from {} to {}, median {median}.",
+                b.id,
+                duration_ns(w.summary.min),
+                duration_ns(w.summary.max),
+            ),
+            "Distribution of the samples.".into(),
+            "small",
+        ));
+    }
+    if !b.memory.per_iteration.is_empty() {
+        figures.push(memory_figure(cx, b, i));
+    }
+    let counters = (!b.counters.is_empty()).then(|| counters::table(Vec::new(), &[b]));
+    Detail {
+        bench: cx.link(i),
+        open: run.benches.len() <= OPEN_DETAILS_UP_TO,
+        status: status_of(b),
+        median: b
+            .wall_ns
+            .as_ref()
+            .map(|w| format!(" · median {}", duration_ns(w.summary.median)))
+            .unwrap_or_default(),
+        message: b.message.clone(),
+        facts: facts(b, cx.group_of[i]),
+        figures,
+        counters,
+    }
+}
+
+/// An x axis of iterations: whole numbers.
+fn iterations(title: &str) -> Axis {
+    Axis {
+        title: title.into(),
+        scale: Scale::plain(""),
+        log: false,
+        from_zero: false,
+        integer: true,
+    }
+}
+
+fn memory_figure(cx: &mut Context, b: &BenchResult, i: usize) -> Figure {
+    let points: Vec<(f64, f64)> = b
+        .memory
+        .per_iteration
+        .iter()
+        .enumerate()
+        .map(|(k, v)| ((k + 1) as f64, *v as f64))
+        .collect();
+    let max = points.iter().map(|p| p.1).fold(0.0, f64::max);
+    let chart = LineChart {
+        series: vec![Series {
+            label: String::new(),
+            color: cx.colors[i],
+            points,
+            errors: Vec::new(),
+            dashed: false,
+            markers: true,
+        }],
+        x: iterations("timed iteration"),
+        y: Axis {
+            title: "linear memory".into(),
+            scale: Scale::bytes(max),
+            log: false,
+            from_zero: true,
+            integer: false,
+        },
+        marks: Vec::new(),
+        size: (SMALL_W, SMALL_H),
+    };
+    let growth = b.memory.growth_per_iteration;
+    let sign = if growth >= 0.0 { "+" } else { "−" };
+    let trend = format!("{sign}{}/iteration", format::bytes(growth.abs() as u64));
+    let leak = b.memory.leak_suspected;
+    cx.figure(
+        Chart::Lines(chart),
+        format!("Linear memory after each iteration, {}", b.id),
+        format!(
+            "Line chart of linear memory after each timed iteration of {}: trend {trend}{}.",
+            b.id,
+            if leak { ", leak suspected" } else { "" }
+        ),
+        format!(
+            "Linear memory after each iteration (trend {trend}){}.",
+            if leak {
+                " — ⚠ keeps growing: leak suspected"
+            } else {
+                ""
+            }
+        ),
+        "small",
+    )
+}
+
+/// The facts list: what ran, under which limits, and every measurement in words.
+fn facts(b: &BenchResult, group: usize) -> Vec<Fact> {
+    let mut facts = vec![Fact {
+        term: "plugin / workload",
+        pieces: vec![
+            Piece::Code(b.plugin.clone()),
+            Piece::Text(" / ".into()),
+            Piece::Code(b.workload.clone()),
+        ],
+    }];
+    if let Some(g) = &b.group {
+        facts.push(Fact {
+            term: "group",
+            pieces: vec![Piece::Group(group, g.clone())],
+        });
+    }
+    if !b.params.is_empty() {
+        let mut pieces = Vec::new();
+        for (k, (key, value)) in b.params.iter().enumerate() {
+            if k > 0 {
+                pieces.push(Piece::Text(" ".into()));
+            }
+            pieces.push(Piece::Code(format!("{key}={value}")));
+        }
+        facts.push(Fact {
+            term: "params",
+            pieces,
+        });
+    }
+    facts.push(Fact {
+        term: "limits",
+        pieces: vec![Piece::Text(format!(
+            "fuel {} · memory {} · deadline {}",
+            format::count(b.limits.fuel as f64),
+            format::bytes(b.limits.memory_bytes),
+            duration_ns(b.limits.deadline.as_nanos() as f64)
+        ))],
+    });
+    facts.extend(super::measured::facts(b));
+    facts
+}

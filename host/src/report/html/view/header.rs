@@ -1,0 +1,125 @@
+//! The page's head, header (suite, verdict, environment), table of contents and footer.
+
+use super::Context;
+use crate::analysis::compare::Verdict;
+use crate::report::format::{self, plural};
+
+pub struct Header {
+    pub version: String,
+    pub suite_name: String,
+    pub suite_path: String,
+    /// RFC 3339, for the `<time>` element.
+    pub started_at: String,
+    pub started: String,
+    /// ` · took 10m 10s`, or empty when the times don't parse.
+    pub took: String,
+    pub verdict_class: &'static str,
+    pub verdict: String,
+    pub interrupted: bool,
+    pub environment: Vec<(&'static str, String)>,
+    /// The table of contents: failures (their count), baseline, groups, details.
+    pub failures: usize,
+    pub baseline: bool,
+    pub groups: Vec<NavGroup>,
+    pub details: bool,
+}
+
+pub struct NavGroup {
+    pub index: usize,
+    pub title: String,
+}
+
+pub(super) fn header(cx: &Context) -> Header {
+    let run = cx.run;
+    let env = &run.environment;
+    let failures = run.unmet().count();
+    let regressions = cx
+        .comparison
+        .map(|c| {
+            c.benches
+                .iter()
+                .filter(|b| b.verdict == Verdict::Regressed)
+                .count()
+        })
+        .unwrap_or(0);
+    let mut parts = Vec::new();
+    if failures > 0 {
+        parts.push(format!("✗ {}", plural(failures, "failure", "failures")));
+    }
+    if regressions > 0 {
+        parts.push(format!(
+            "▲ {} against the baseline",
+            plural(regressions, "regression", "regressions")
+        ));
+    }
+    let benches = plural(run.benches.len(), "bench", "benches");
+    let (verdict_class, verdict) = if !parts.is_empty() {
+        ("v-bad", format!("{} (of {benches}).", parts.join(" · ")))
+    } else if run.benches.is_empty() {
+        ("v-ok", "No benches ran.".to_string())
+    } else {
+        let baseline = if cx.comparison.is_some() {
+            ", no regression against the baseline"
+        } else {
+            ""
+        };
+        (
+            "v-ok",
+            format!("✓ All ok: {benches} ended as expected{baseline}."),
+        )
+    };
+    let mut environment = vec![
+        ("wasmbench", env.wasmbench_version.clone()),
+        ("wasmtime", env.wasmtime_version.clone()),
+        ("system", format!("{} {}", env.os, env.arch)),
+        (
+            "cpu",
+            format!("{} · {}", env.cpu, plural(env.cores, "core", "cores")),
+        ),
+    ];
+    if let Some(host) = &env.hostname {
+        environment.push(("host", host.clone()));
+    }
+    if let Some(commit) = &env.git_commit {
+        environment.push(("commit", commit.chars().take(12).collect()));
+    }
+    Header {
+        version: env.wasmbench_version.clone(),
+        suite_name: run.suite.name.clone(),
+        suite_path: run.suite.path.clone(),
+        started_at: run.started_at.clone(),
+        started: format::pretty_time(&run.started_at),
+        took: took(&run.started_at, &run.finished_at),
+        verdict_class,
+        verdict,
+        interrupted: run.interrupted,
+        environment,
+        failures,
+        baseline: cx.comparison.is_some(),
+        groups: cx
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(index, g)| NavGroup {
+                index,
+                title: g.title(),
+            })
+            .collect(),
+        details: !run.benches.is_empty(),
+    }
+}
+
+/// ` · took 10m 10s` from two RFC 3339 times; empty when they don't parse or run backwards.
+fn took(started: &str, finished: &str) -> String {
+    let (Ok(a), Ok(b)) = (
+        humantime::parse_rfc3339(started),
+        humantime::parse_rfc3339(finished),
+    ) else {
+        return String::new();
+    };
+    match b.duration_since(a) {
+        Ok(d) if d.as_secs() == 0 => " · took under 1 s".to_string(),
+        Ok(d) => format!(" · took {}", humantime::format_duration(d)),
+        Err(_) => String::new(),
+    }
+}
