@@ -6,7 +6,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::{Rows, Values, tick_label};
 use super::{
-    INK, MUTED, Rgb, Scale, WIDE, draw_err, label_area, mesh_style, plot, rgb, shorten, small_text,
+    INK, MUTED, Rgb, Scale, WIDE, draw_err, label_area, plot, rgb, row_mesh, shorten, small_text,
     svg,
 };
 use crate::analysis::distribution::BoxStats;
@@ -121,16 +121,7 @@ impl BoxChart {
                     tick_label(*v, step)
                 }
             };
-            let y_fmt = |v: &f64| labels.get(v.round() as usize).cloned().unwrap_or_default();
-            mesh_style(&mut chart.configure_mesh())
-                .disable_y_mesh()
-                .x_labels(8)
-                .y_labels(rows.len())
-                .x_label_formatter(&x_fmt)
-                .y_label_formatter(&y_fmt)
-                .x_desc(title)
-                .draw()
-                .map_err(draw_err)?;
+            row_mesh(&mut chart, &labels, &x_fmt, title)?;
 
             let area = chart.plotting_area();
             for (i, row) in rows.iter().enumerate() {

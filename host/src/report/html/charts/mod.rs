@@ -120,6 +120,26 @@ fn small_text(color: &RGBColor, h: HPos, v: VPos) -> TextStyle<'static> {
     (FONT, SMALL).into_font().color(color).pos(Pos::new(h, v))
 }
 
+/// The mesh of a chart with one row per label: values along x, the labels down the left side.
+fn row_mesh(
+    chart: &mut Plot<'_, '_, axis::Values, axis::Rows>,
+    labels: &[String],
+    x_fmt: &dyn Fn(&f64) -> String,
+    title: String,
+) -> Result<()> {
+    let y_fmt = |v: &f64| labels.get(v.round() as usize).cloned().unwrap_or_default();
+    mesh_style(&mut chart.configure_mesh())
+        .disable_y_mesh()
+        .x_labels(8)
+        .y_labels(labels.len())
+        .x_label_formatter(x_fmt)
+        .y_label_formatter(&y_fmt)
+        .x_desc(title)
+        .draw()
+        .map_err(draw_err)?;
+    Ok(())
+}
+
 /// Width of the row-label area for these labels (plotters can't measure text without fonts).
 fn label_area(labels: &[String]) -> u32 {
     let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
