@@ -172,8 +172,8 @@ fn ab_against_the_same_plugins(
     out: &Path,
     fail_on: &str,
 ) -> common::Run {
-    let plugins =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/wasm-plugins/wasm32-wasip2/release");
+    // Where host/build.rs put this build's plugin components (also under a custom target dir).
+    let plugins = Path::new(env!("WASMBENCH_BUILT_PLUGINS"));
     h.wasmbench(&[
         "ab",
         suite.to_str().unwrap(),
