@@ -112,16 +112,7 @@ impl Harness {
         let mut cmd = self.command();
         cmd.arg("run").arg(suite).arg("--out").arg(&out).arg("-q");
         cmd.args(extra);
-        let mut run = execute(cmd);
-        let results_path = out.join("results.json");
-        if results_path.is_file() {
-            let text = std::fs::read_to_string(&results_path).expect("reading results.json");
-            run.results = Some(serde_json::from_str(&text).unwrap_or_else(|e| {
-                panic!("results.json is not valid JSON: {e}\n{text}");
-            }));
-        }
-        run.out = Some(out);
-        run
+        with_results(execute(cmd), &out)
     }
 
     /// Writes `text` as a suite and runs it.
@@ -144,8 +135,27 @@ impl Default for Harness {
     }
 }
 
+/// `run` with the output folder of a `wasmbench run … --out out` and its results.json, if written.
+pub fn with_results(mut run: Run, out: &Path) -> Run {
+    let results_path = out.join("results.json");
+    if results_path.is_file() {
+        let text = std::fs::read_to_string(&results_path).expect("reading results.json");
+        run.results = Some(serde_json::from_str(&text).unwrap_or_else(|e| {
+            panic!("results.json is not valid JSON: {e}\n{text}");
+        }));
+    }
+    run.out = Some(out.to_path_buf());
+    run
+}
+
 /// Runs `cmd` to completion (killing it after [`PROCESS_LIMIT`]), capturing its output.
-fn execute(mut cmd: Command) -> Run {
+fn execute(cmd: Command) -> Run {
+    execute_watching(cmd, |_| {})
+}
+
+/// [`execute`], calling `watch` with the process id at every poll while it runs (e.g. to sample
+/// its memory).
+pub fn execute_watching(mut cmd: Command, mut watch: impl FnMut(u32)) -> Run {
     let start = Instant::now();
     let mut child = cmd
         .stdin(Stdio::null())
@@ -163,6 +173,7 @@ fn execute(mut cmd: Command) -> Run {
     let stdout = reader(Box::new(child.stdout.take().expect("piped stdout")));
     let stderr = reader(Box::new(child.stderr.take().expect("piped stderr")));
     let status = loop {
+        watch(child.id());
         if let Some(status) = child.try_wait().expect("waiting for wasmbench") {
             break status;
         }

@@ -23,10 +23,8 @@ mod runaway;
 
 use crate::common;
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 use common::{Harness, Run, ids, message, status};
 
@@ -113,54 +111,18 @@ fn built_plugin(name: &str) -> PathBuf {
 }
 
 /// Runs `cmd` (a `wasmbench run ... --out out`) to completion like the harness does, and samples
-/// the process's peak resident memory (Linux: `VmHWM`) while it runs.
-fn execute_measured(mut cmd: Command, out: &Path) -> (Run, Option<u64>) {
-    let start = Instant::now();
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("starting wasmbench");
-    let reader = |mut pipe: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = pipe.read_to_string(&mut text);
-            text
-        })
-    };
-    let stdout = reader(Box::new(child.stdout.take().unwrap()));
-    let stderr = reader(Box::new(child.stderr.take().unwrap()));
-    let status_path = format!("/proc/{}/status", child.id());
+/// the process's peak resident memory (Linux: `VmHWM`, a high-water mark) while it runs.
+fn execute_measured(cmd: Command, out: &Path) -> (Run, Option<u64>) {
     let mut peak = None;
-    let status = loop {
-        if let Some(kib) = std::fs::read_to_string(&status_path)
+    let run = common::execute_watching(cmd, |pid| {
+        if let Some(kib) = std::fs::read_to_string(format!("/proc/{pid}/status"))
             .ok()
             .and_then(|s| peak_kib(&s))
         {
             peak = Some(peak.unwrap_or(0).max(kib << 10));
         }
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > Duration::from_secs(120) {
-            let _ = child.kill();
-            panic!("wasmbench ran longer than 120 s");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    let results = std::fs::read_to_string(out.join("results.json"))
-        .ok()
-        .map(|text| serde_json::from_str(&text).expect("results.json is valid JSON"));
-    let run = Run {
-        code: status.code(),
-        stdout: stdout.join().unwrap(),
-        stderr: stderr.join().unwrap(),
-        out: Some(out.to_path_buf()),
-        results,
-        elapsed: start.elapsed(),
-    };
-    (run, peak)
+    });
+    (common::with_results(run, out), peak)
 }
 
 /// `VmHWM` (peak resident set) in KiB from `/proc/PID/status`.
