@@ -10,10 +10,10 @@ use crate::results::BenchResult;
 
 use super::Runner;
 use super::instance::BenchSession;
+use super::limits::Failure;
 use super::observer::{Observer, Phase};
 use super::plan::BenchPlan;
 use super::record::{self, Record};
-use super::session::Failure;
 use super::worker::{self, Execution, Job, SideJob};
 
 /// How a run is carried out, beyond each bench's settings.

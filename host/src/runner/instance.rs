@@ -10,8 +10,9 @@ use crate::model::Limits;
 use crate::plugin::bindings::Param;
 
 use super::command::CommandSession;
+use super::limits::Failure;
 use super::plugins::Pre;
-use super::session::{Failure, Iteration, Measured, Session};
+use super::session::{Iteration, Measured, Session};
 
 pub enum BenchSession {
     Component(Session),

@@ -26,10 +26,10 @@ use crate::engine::{CompileCache, Engines};
 use crate::suite::{PluginSource, Suite};
 
 pub use bench::{RunOptions, UnitResult};
+pub use limits::Failure;
 pub use observer::{Observer, Phase, SilentObserver};
 pub use plan::{BenchPlan, PlanError, PluginListing, list_plugin};
 pub use probe::TimedProbe;
-pub use session::Failure;
 
 use plugins::{Linkers, LoadedPlugin};
 pub use plugins::{command_linker, host_linker};

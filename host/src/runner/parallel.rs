@@ -10,8 +10,8 @@ use crate::model::{Limits, Status};
 use crate::plugin::bindings::Param;
 
 use super::instance::BenchSession;
+use super::limits::Failure;
 use super::plugins::Pre;
-use super::session::Failure;
 
 /// What the parallel pass measured.
 #[derive(Debug)]

@@ -12,8 +12,9 @@ use crate::plugin::bindings::WorkloadInfo;
 use crate::plugin::{DEFAULT_ENTRY, PluginKind, PluginLocator};
 use crate::suite::{BenchDef, PluginSource, Suite};
 
+use super::limits::Failure;
 use super::plugins::Pre;
-use super::session::{Failure, Session};
+use super::session::Session;
 use super::{Runner, resolve_source};
 
 /// A bench ready to run.

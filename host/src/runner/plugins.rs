@@ -19,7 +19,7 @@ use crate::plugin::PluginKind;
 use crate::plugin::bindings::PluginPre;
 
 use super::command::{CommandPre, ExpectedOutput};
-use super::session::Failure;
+use super::limits::Failure;
 
 /// A plugin linked for one engine, ready to instantiate.
 #[derive(Clone)]

@@ -7,8 +7,7 @@ use std::time::Duration;
 use wasmtime::Store;
 use wasmtime::component::ResourceAny;
 
-pub use super::limits::Failure;
-use super::limits::{classify, clip, within_limits};
+use super::limits::{Failure, classify, clip, within_limits};
 use crate::capability::{HostState, Lending};
 use crate::engine::EngineKind;
 use crate::model::{Limits, Status};

@@ -14,9 +14,10 @@ use crate::engine::{CompileCache, EngineKind};
 use crate::model::Status;
 use crate::runner::Runner;
 use crate::runner::instance::BenchSession;
+use crate::runner::limits::Failure;
 use crate::runner::parallel::{ParallelSpec, run_parallel};
 use crate::runner::plugins::{Pre, Prepared};
-use crate::runner::session::{Failure, Iteration};
+use crate::runner::session::Iteration;
 
 /// Runs the job on stdin, reporting on stdout. Errors here are the harness's own (a job it can't
 /// read, a closed pipe); a plugin's failures are reported as [`Event::Failed`].
