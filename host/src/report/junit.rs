@@ -2,6 +2,7 @@
 //! systems that read JUnit show exactly what changed. Written with `quick-junit`, which escapes and
 //! serializes to the schema CI systems read.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use anyhow::Result;
@@ -25,8 +26,14 @@ impl Export for JUnit {
             return Ok(None);
         };
         let mut suite = TestSuite::new(inputs.results.suite.name.as_str());
+        let by_id: BTreeMap<&str, &BenchResult> = inputs
+            .results
+            .benches
+            .iter()
+            .map(|b| (b.id.as_str(), b))
+            .collect();
         for bench in &c.benches {
-            let measured = inputs.results.benches.iter().find(|b| b.id == bench.id);
+            let measured = by_id.get(bench.id.as_str()).copied();
             suite.add_test_cases(cases(bench, measured));
         }
         if let Some(elapsed) = run_time(inputs.results) {
