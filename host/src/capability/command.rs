@@ -11,7 +11,7 @@ use wasmtime_wasi::p1::WasiP1Ctx;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{FsPerms, WasiCtxBuilder};
 
-use crate::engine::MemoryLimiter;
+use crate::engine::{MemoryLimiter, StoreWatch, Watched};
 
 /// How much of a module's stdout / stderr is kept: the output check compares all of it, so a module
 /// writing more than this fails (the write fails).
@@ -21,6 +21,7 @@ pub const OUTPUT_CAPTURE_BYTES: usize = 16 << 20;
 pub struct CommandState {
     wasi: WasiP1Ctx,
     pub limiter: MemoryLimiter,
+    pub watch: StoreWatch,
     pub markers: Markers,
     stdout: MemoryOutputPipe,
     stderr: MemoryOutputPipe,
@@ -30,6 +31,7 @@ impl CommandState {
     /// A sandbox with `dir` pre-opened read-only as `.`, `program` as the only argument, no
     /// environment, no network.
     pub fn new(dir: &Path, program: &str, memory_limit: u64) -> Result<Self> {
+        let watch = StoreWatch::new(memory_limit);
         let stdout = MemoryOutputPipe::new(OUTPUT_CAPTURE_BYTES);
         let stderr = MemoryOutputPipe::new(OUTPUT_CAPTURE_BYTES);
         let mut builder = WasiCtxBuilder::new();
@@ -49,6 +51,7 @@ impl CommandState {
         Ok(CommandState {
             wasi: builder.build_p1(),
             limiter: MemoryLimiter::new(memory_limit),
+            watch,
             markers: Markers::default(),
             stdout,
             stderr,
@@ -68,6 +71,12 @@ impl CommandState {
     /// The last lines the module wrote to stderr, if any.
     pub fn stderr_tail(&self) -> Option<String> {
         super::last_lines(&self.stderr.contents())
+    }
+}
+
+impl Watched for CommandState {
+    fn watch(&mut self) -> &mut StoreWatch {
+        &mut self.watch
     }
 }
 

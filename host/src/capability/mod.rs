@@ -17,7 +17,7 @@ use wasmtime::component::ResourceTable;
 use wasmtime_wasi::p2::pipe::SinkOutputStream;
 use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
-use crate::engine::MemoryLimiter;
+use crate::engine::{MemoryLimiter, StoreWatch, Watched};
 use crate::model::BackendsConfig;
 use http::FixtureOnly;
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
@@ -52,6 +52,7 @@ pub struct HostState {
     http_policy: FixtureOnly,
     http_base: Option<String>,
     pub limiter: MemoryLimiter,
+    pub watch: StoreWatch,
     pub backends: Backends,
     stderr: TailPipe,
 }
@@ -59,6 +60,8 @@ pub struct HostState {
 impl HostState {
     /// A sandbox with `fixtures` mounted read-only at [`GUEST_FIXTURE_DIR`].
     pub fn new(lending: &Lending, memory_limit: u64) -> Result<Self> {
+        // Everything built from here on is held for the plugin.
+        let watch = StoreWatch::new(memory_limit);
         let stderr = TailPipe::new(CAPTURE_BYTES);
         let mut builder = WasiCtxBuilder::new();
         builder
@@ -87,6 +90,7 @@ impl HostState {
             http_policy: FixtureOnly { authority },
             http_base: lending.http_base.clone(),
             limiter: MemoryLimiter::new(memory_limit),
+            watch,
             // What the backends hold for the plugin is bounded like its linear memory.
             backends: Backends::new(&lending.backends, memory_limit),
             stderr,
@@ -105,6 +109,12 @@ fn last_lines(bytes: &[u8]) -> Option<String> {
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     let tail = lines[lines.len().saturating_sub(5)..].join("\n");
     (!tail.is_empty()).then_some(tail)
+}
+
+impl Watched for HostState {
+    fn watch(&mut self) -> &mut StoreWatch {
+        &mut self.watch
+    }
 }
 
 impl WasiView for HostState {

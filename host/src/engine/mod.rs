@@ -1,8 +1,10 @@
 //! wasmtime engines for the two measurement passes, the epoch ticker that enforces the metered
-//! engine's deadlines, the memory limiter, and the on-disk compile cache.
+//! engine's deadlines, the memory limiter, host memory accounting, and the on-disk compile cache.
 
 mod cache;
+pub mod host_memory;
 mod limiter;
+mod watch;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -13,9 +15,12 @@ use anyhow::{Context, Result};
 use wasmtime::{Config, Engine};
 
 pub use cache::{Artifact, CompileCache, Compiled, hex};
+pub use host_memory::HostMemoryExceeded;
 pub use limiter::MemoryLimiter;
+pub use watch::{HostCalls, StoreWatch, Watched, install as watch};
 
-/// How often the epoch advances; deadlines are rounded up to whole ticks.
+/// How often the epoch advances: how often the metered pass checks a call's deadline and the host
+/// memory held for its plugin.
 pub const EPOCH_TICK: Duration = Duration::from_millis(5);
 
 /// Which pass an engine serves.
@@ -96,12 +101,6 @@ impl Drop for Engines {
             let _ = ticker.join();
         }
     }
-}
-
-/// Epoch ticks that cover `deadline` (at least one).
-pub fn deadline_ticks(deadline: Duration) -> u64 {
-    let ticks = deadline.as_nanos().div_ceil(EPOCH_TICK.as_nanos());
-    u64::try_from(ticks).unwrap_or(u64::MAX).max(1)
 }
 
 /// The configuration of each pass's engine.

@@ -16,7 +16,7 @@ use crate::engine::EngineKind;
 use crate::model::{Limits, Status, stable_hash};
 use crate::plugin::bindings::{Outcome, WorkloadInfo};
 
-use super::limits::{Failure, classify, clip, within_limits};
+use super::limits::{Failure, classify, clip, sandbox, within_limits};
 use super::session::Iteration;
 
 /// What one run of a core module counts as a unit of work.
@@ -233,7 +233,7 @@ impl CommandSession {
         let state = CommandState::new(&self.pre.dir, &self.pre.program, limits.memory_bytes)
             .map_err(|e| Failure::new(Status::Error, format!("preparing the sandbox: {e:#}")))?;
         let mut store = Store::new(self.pre.pre.module().engine(), state);
-        store.limiter(|s| &mut s.limiter);
+        sandbox(&mut store, self.kind);
         let pre = &self.pre.pre;
         let (result, elapsed) =
             within_limits(&mut store, self.kind, &limits, "instantiation", async |s| {

@@ -10,7 +10,7 @@ use wasmtime::{Store, Trap, WasmBacktrace};
 
 use crate::capability::command::CommandState;
 use crate::capability::{HostState, StorageLimitExceeded};
-use crate::engine::{EngineKind, MemoryLimiter, deadline_ticks};
+use crate::engine::{EngineKind, HostMemoryExceeded, MemoryLimiter, Watched};
 use crate::model::{Limits, Status};
 
 /// Most of a plugin's own text (an error message, its stderr) kept in a failure message: results
@@ -37,9 +37,19 @@ impl Failure {
 /// guest code itself is stopped at the deadline by epoch interruption (or by the supervisor).
 pub(super) const HOST_GRACE: Duration = Duration::from_millis(50);
 
+/// Puts a fresh store under its limits: the memory limiter always; on the metered engine, the watch
+/// that checks the deadline and the host memory held at every epoch tick and times host calls.
+pub(super) fn sandbox<S: Sandboxed>(store: &mut Store<S>, kind: EngineKind) {
+    store.limiter(|s| s.limiter_mut());
+    if kind == EngineKind::Metered {
+        crate::engine::watch(store);
+    }
+}
+
 /// Runs `call` on `store` under `limits`; returns the call's own result and how long it took, or
-/// a `timeout` failure when it waited in the host past the deadline.
-pub(super) async fn within_limits<S, R>(
+/// a `timeout` failure when it waited in the host past the deadline, or a `memory-limit` failure
+/// when the host holds more for the plugin than its budget once the call is over.
+pub(super) async fn within_limits<S: Sandboxed, R>(
     store: &mut Store<S>,
     kind: EngineKind,
     limits: &Limits,
@@ -50,11 +60,16 @@ pub(super) async fn within_limits<S, R>(
         store
             .set_fuel(limits.fuel)
             .map_err(|e| Failure::new(Status::Error, format!("{e:#}")))?;
-        store.set_epoch_deadline(deadline_ticks(limits.deadline));
+        // The watch compares the clock with the deadline at every tick.
+        store.data_mut().watch().deadline = Some(Instant::now() + limits.deadline);
+        store.set_epoch_deadline(1);
     }
     let start = Instant::now();
     let result = tokio::time::timeout(limits.deadline + HOST_GRACE, call(store)).await;
     let elapsed = start.elapsed();
+    if let Err(hit) = store.data_mut().watch().host_memory.check() {
+        return Err(Failure::new(Status::MemoryLimit, format!("{what}: {hit}")));
+    }
     match result {
         Ok(result) => Ok((result, elapsed)),
         Err(_) => Err(Failure::new(
@@ -67,9 +82,10 @@ pub(super) async fn within_limits<S, R>(
     }
 }
 
-/// What [`classify`] needs to know about a store's data.
-pub(super) trait Sandboxed {
+/// What [`classify`] and [`sandbox`] need of a store's data.
+pub(super) trait Sandboxed: Watched {
     fn limiter(&self) -> &MemoryLimiter;
+    fn limiter_mut(&mut self) -> &mut MemoryLimiter;
     /// The last lines the guest wrote to stderr, if any.
     fn stderr_tail(&self) -> Option<String>;
 }
@@ -77,6 +93,9 @@ pub(super) trait Sandboxed {
 impl Sandboxed for HostState {
     fn limiter(&self) -> &MemoryLimiter {
         &self.limiter
+    }
+    fn limiter_mut(&mut self) -> &mut MemoryLimiter {
+        &mut self.limiter
     }
     fn stderr_tail(&self) -> Option<String> {
         HostState::stderr_tail(self)
@@ -86,6 +105,9 @@ impl Sandboxed for HostState {
 impl Sandboxed for CommandState {
     fn limiter(&self) -> &MemoryLimiter {
         &self.limiter
+    }
+    fn limiter_mut(&mut self) -> &mut MemoryLimiter {
+        &mut self.limiter
     }
     fn stderr_tail(&self) -> Option<String> {
         CommandState::stderr_tail(self)
@@ -104,6 +126,9 @@ pub(super) fn classify<T: Sandboxed>(
         return Failure::new(Status::MemoryLimit, format!("{what}: {hit}"));
     }
     if let Some(hit) = error.downcast_ref::<StorageLimitExceeded>() {
+        return Failure::new(Status::MemoryLimit, format!("{what}: {hit}"));
+    }
+    if let Some(hit) = error.downcast_ref::<HostMemoryExceeded>() {
         return Failure::new(Status::MemoryLimit, format!("{what}: {hit}"));
     }
     // The plugin's last words (e.g. a panic message) go right after the reason, before the backtrace.

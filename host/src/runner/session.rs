@@ -7,7 +7,7 @@ use std::time::Duration;
 use wasmtime::Store;
 use wasmtime::component::ResourceAny;
 
-use super::limits::{Failure, classify, clip, within_limits};
+use super::limits::{Failure, classify, clip, sandbox, within_limits};
 use crate::capability::{HostState, Lending};
 use crate::engine::EngineKind;
 use crate::model::{Limits, Status};
@@ -54,7 +54,7 @@ impl Session {
         let state = HostState::new(lending, limits.memory_bytes)
             .map_err(|e| Failure::new(Status::Error, format!("preparing the sandbox: {e:#}")))?;
         let mut store = Store::new(pre.engine(), state);
-        store.limiter(|s| &mut s.limiter);
+        sandbox(&mut store, kind);
         // The start function and instantiation run under the same limits as an iteration.
         let (result, elapsed) =
             within_limits(&mut store, kind, &limits, "instantiation", async |s| {

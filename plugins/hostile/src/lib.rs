@@ -9,10 +9,12 @@
 //! test would see status `ok`.
 
 mod escapes;
+mod host_memory;
 mod host_resources;
 mod runaway;
 
 use escapes::{Env, Exit, Fs, Net, Thread};
+use host_memory::{FieldsHoard, HostHasher};
 use host_resources::{
     AliasedCounters, BackendHoard, Chatty, HugeError, ManyCounters, UnstableChecksum,
 };
@@ -36,4 +38,6 @@ wasmbench_sdk::register!(
     BackendHoard,
     Exit,
     Thread,
+    FieldsHoard,
+    HostHasher,
 );

@@ -10,6 +10,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::{Event, Job, Sample};
+use crate::engine::host_memory::{self, budget_for};
 use crate::engine::{CompileCache, EngineKind};
 use crate::model::Status;
 use crate::runner::Runner;
@@ -18,6 +19,10 @@ use crate::runner::limits::Failure;
 use crate::runner::parallel::{ParallelSpec, run_parallel};
 use crate::runner::plugins::{Pre, Prepared};
 use crate::runner::session::Iteration;
+
+/// Room for the worker's own allocations once its plugins are loaded (event buffers, samples, the
+/// runtime), on top of what its plugins may make it hold.
+const WORKER_BOOKKEEPING: u64 = 64 << 20;
 
 /// Runs the job on stdin, reporting on stdout. Errors here are the harness's own (a job it can't
 /// read, a closed pipe); a plugin's failures are reported as [`Event::Failed`].
@@ -114,6 +119,14 @@ async fn run<W: Write>(job: &Job, out: &mut Reporter<W>) -> Result<()> {
     out.send(&Event::Ready {
         load_ns: start.elapsed().as_nanos() as u64,
     })?;
+    // From here on, what the process allocates is held for the plugins (and the samples): past
+    // their budgets the allocator ends the process, which the supervisor reports as memory-limit.
+    let stores = (job.sides.len() as u64).max(job.parallel.map_or(1, u64::from));
+    host_memory::arm_ceiling(
+        budget_for(job.limits.memory_bytes)
+            .saturating_mul(stores)
+            .saturating_add(WORKER_BOOKKEEPING),
+    );
 
     let mut live: Vec<Option<Live>> = Vec::new();
     for (index, ready) in prepared.iter().enumerate() {

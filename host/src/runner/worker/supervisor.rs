@@ -10,6 +10,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use super::{Event, Job, SUBCOMMAND, Sample};
+use crate::engine::host_memory::{HOST_MEMORY_EXIT, budget_for};
 use crate::model::Status;
 use crate::runner::limits::HOST_GRACE;
 use crate::runner::limits::{Failure, clip};
@@ -124,20 +125,7 @@ fn supervise(
                     ),
                 ),
             };
-            return match watch.side {
-                // The parallel pass failing fails the bench, as it would in-process.
-                Some(_) if in_parallel => {
-                    execution.parallel = Some(Err(failure));
-                    Ok(())
-                }
-                // Only the side in the call fails: the other side of an A/B job keeps the samples
-                // it has and goes on alone in the next execution.
-                Some(side) => {
-                    execution.sides[side].failure = Some(failure);
-                    Ok(())
-                }
-                None => Err(failure),
-            };
+            return blame(execution, &watch, in_parallel, failure);
         }
         let event = match events.recv_timeout(left.min(POLL)) {
             Ok(Ok(event)) => event,
@@ -222,6 +210,17 @@ fn supervise(
     if crate::runner::interrupt::requested() {
         return Err(Failure::new(Status::Error, "interrupted"));
     }
+    if matches!(&status, Ok(s) if s.code() == Some(HOST_MEMORY_EXIT)) {
+        let failure = Failure::new(
+            Status::MemoryLimit,
+            format!(
+                "{}: host memory limit exceeded: the host held more for the plugin than its {}-byte budget (its worker process was stopped)",
+                watch.what,
+                budget_for(job.limits.memory_bytes)
+            ),
+        );
+        return blame(execution, &watch, in_parallel, failure);
+    }
     let how = match status {
         Ok(status) => describe_exit(status),
         Err(e) => format!("could not be waited for ({e})"),
@@ -232,6 +231,30 @@ fn supervise(
         message.push_str(&format!("\nworker stderr: {}", clip(tail.trim())));
     }
     Err(Failure::new(Status::Error, message))
+}
+
+/// Charges `failure` to whoever the worker was running: the parallel pass, one side, or (between
+/// calls) the whole execution.
+fn blame(
+    execution: &mut Execution,
+    watch: &Watch,
+    in_parallel: bool,
+    failure: Failure,
+) -> Result<(), Failure> {
+    match watch.side {
+        // The parallel pass failing fails the bench, as it would in-process.
+        Some(_) if in_parallel => {
+            execution.parallel = Some(Err(failure));
+            Ok(())
+        }
+        // Only the side in the call fails: the other side of an A/B job keeps the samples it has
+        // and goes on alone in the next execution.
+        Some(side) => {
+            execution.sides[side].failure = Some(failure);
+            Ok(())
+        }
+        None => Err(failure),
+    }
 }
 
 fn spawn(exe: &Path) -> Result<Child, Failure> {
