@@ -178,7 +178,11 @@ mod tests {
     #[test]
     fn the_budget_sees_what_the_host_holds_and_stops_counting_what_it_frees() {
         let mut budget = HostMemoryBudget::open(1 << 20);
-        assert_eq!(budget.budget, (1 << 20) + MIN_HOST_BUDGET, "a small limit gets the floor");
+        assert_eq!(
+            budget.budget,
+            (1 << 20) + MIN_HOST_BUDGET,
+            "a small limit gets the floor"
+        );
         let block = vec![0u8; BLOCK];
         let error = budget.check().expect_err("512 MiB is over a 17 MiB budget");
         assert!(error.held as usize >= BLOCK - ROOM, "{error}");

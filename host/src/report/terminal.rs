@@ -67,10 +67,14 @@ fn row(bench: &BenchResult, color: bool) -> Vec<Cell> {
     let wall = bench.wall_ns.as_ref().map(|w| w.summary);
     let fuel = bench.fuel.as_ref().map(|f| {
         let value = format::count(f.per_iteration as f64);
-        if f.varies {
+        let value = if f.varies {
             format!("~{value} (varies)")
         } else {
             value
+        };
+        match bench.host.as_ref().and_then(format::host_share_line) {
+            Some(host) => format!("{value}\n{host}"),
+            None => value,
         }
     });
     let throughput = bench

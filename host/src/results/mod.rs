@@ -91,6 +91,9 @@ pub struct BenchResult {
     pub counters: BTreeMap<String, u64>,
     /// The parallel pass, when the bench ran more than one instance.
     pub parallel: Option<ParallelResult>,
+    /// Time the plugin made the host spend per iteration (absent in older results).
+    #[serde(default)]
+    pub host: Option<HostResult>,
     /// How the timed pass ran (absent in results older than schema version 2).
     #[serde(default)]
     pub timing: Option<TimingInfo>,
@@ -225,6 +228,19 @@ pub struct FuelResult {
     /// Median wall time of the counted (fuel-metered) iterations over the timed median: how much
     /// fuel instrumentation would have distorted the timing, which is why timing runs without it.
     pub metering_slowdown: Option<f64>,
+}
+
+/// Work done outside guest code for the plugin (host functions and runtime calls such as memory
+/// growth and bulk copies): what fuel doesn't count. Measured on the counting pass, whose host code
+/// runs natively, so it is comparable with the timed wall time.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct HostResult {
+    /// Calls into the host per iteration (median).
+    pub calls_per_iteration: u64,
+    /// Time in the host per iteration, in nanoseconds (median).
+    pub ns_per_iteration: u64,
+    /// `ns_per_iteration` over the timed median wall time, at most 1.
+    pub share_of_wall: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -217,6 +217,7 @@ impl Runner {
             let iteration = iteration?;
             if i >= warm {
                 record.fuel.push(iteration.fuel.unwrap_or(0));
+                record.host.extend(iteration.host);
                 record.metered_wall.push(iteration.wall.as_nanos() as u64);
             }
             record.outcome(iteration.outcome);

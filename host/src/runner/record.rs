@@ -7,12 +7,12 @@ use super::limits::Failure;
 use super::parallel::ParallelRun;
 use super::plan::BenchPlan;
 use crate::analysis::{leak, stats};
-use crate::engine::EngineKind;
+use crate::engine::{EngineKind, HostCalls};
 use crate::model::Status;
 use crate::plugin::bindings::Outcome;
 use crate::results::{
-    BenchResult, FuelResult, MemoryResult, ParallelResult, Phases, TimingInfo, UnitsResult,
-    WasmInfo,
+    BenchResult, FuelResult, HostResult, MemoryResult, ParallelResult, Phases, TimingInfo,
+    UnitsResult, WasmInfo,
 };
 
 /// Measurements gathered so far; kept when a bench fails part-way.
@@ -21,6 +21,8 @@ pub(super) struct Record {
     pub(super) phases: Phases,
     pub(super) fuel_setup: u64,
     pub(super) fuel: Vec<u64>,
+    /// Host calls of each counted iteration.
+    pub(super) host: Vec<HostCalls>,
     /// Wall time per sample, per execution.
     pub(super) executions: Vec<Vec<u64>>,
     /// Linear memory after each sample of the first execution (fresh processes start over).
@@ -75,6 +77,7 @@ pub(super) fn finish(
             .filter(|(_, timed)| *timed > 0.0)
             .map(|(metered, timed)| metered as f64 / timed),
     });
+    let host = host_result(&record.host, wall.as_ref().map(|w| w.summary.median));
     let memory_series: Vec<f64> = record.memory.iter().map(|&b| b as f64).collect();
     let single_rate = wall
         .as_ref()
@@ -134,6 +137,7 @@ pub(super) fn finish(
                     .map(|r| units_per_second / r),
             }
         }),
+        host,
         timing: Some(TimingInfo {
             instrumentation: EngineKind::Timed
                 .instrumentation()
@@ -146,4 +150,18 @@ pub(super) fn finish(
             worker_start_ns: record.worker_start_ns,
         }),
     }
+}
+
+/// Medians of the counted iterations' host calls, and their share of the timed median.
+fn host_result(host: &[HostCalls], timed_median_ns: Option<f64>) -> Option<HostResult> {
+    let calls: Vec<u64> = host.iter().map(|h| h.calls).collect();
+    let times: Vec<u64> = host.iter().map(|h| h.time.as_nanos() as u64).collect();
+    let ns_per_iteration = stats::median_u64(&times)?;
+    Some(HostResult {
+        calls_per_iteration: stats::median_u64(&calls)?,
+        ns_per_iteration,
+        share_of_wall: timed_median_ns
+            .filter(|median| *median > 0.0)
+            .map(|median| (ns_per_iteration as f64 / median).min(1.0)),
+    })
 }

@@ -9,7 +9,7 @@ use wasmtime::component::ResourceAny;
 
 use super::limits::{Failure, classify, clip, sandbox, within_limits};
 use crate::capability::{HostState, Lending};
-use crate::engine::EngineKind;
+use crate::engine::{EngineKind, HostCalls};
 use crate::model::{Limits, Status};
 use crate::plugin::bindings::{Counter, Outcome, Param, Plugin, PluginPre, WorkloadInfo};
 
@@ -32,6 +32,8 @@ pub struct Iteration {
     pub fuel: Option<u64>,
     /// Linear memory after the iteration, bytes.
     pub memory: u64,
+    /// Calls into the host and the time spent there (metered engine only).
+    pub host: Option<HostCalls>,
     pub outcome: Outcome,
 }
 
@@ -121,8 +123,9 @@ impl Session {
     /// Runs one iteration of the set-up bench.
     pub async fn iterate(&mut self) -> Result<Iteration, Failure> {
         let bench = self.bench.expect("setup succeeded before iterate");
-        // Backend counters cover exactly one iteration.
+        // Backend counters and host calls cover exactly one iteration.
         self.store.data_mut().backends.take_counters();
+        self.store.data_mut().watch.take_host_calls();
         let measured = self
             .guarded("run", async |store, plugin| {
                 plugin
@@ -150,10 +153,12 @@ impl Session {
                 .into_iter()
                 .map(|(name, value)| Counter { name, value }),
         );
+        let host = self.store.data_mut().watch.take_host_calls();
         Ok(Iteration {
             wall: measured.elapsed,
             fuel: measured.fuel,
             memory: self.store.data().limiter.current() as u64,
+            host: (self.kind == EngineKind::Metered).then_some(host),
             outcome,
         })
     }

@@ -5,28 +5,37 @@ use wasip2::http::types::Fields;
 use wasmbench_sdk::{Outcome, Params, Workload, host};
 
 /// Keeps `count` wasi:http `fields` resources alive per iteration, each with a header of `bytes`:
-/// the host holds them in its resource table, outside the plugin's linear memory.
+/// the host holds them in its resource table, outside the plugin's linear memory. Iterations
+/// before the `from`-th of an instance hold nothing (so the attack can wait for the timed pass).
 pub(crate) struct FieldsHoard {
     count: u64,
     value: Vec<u8>,
+    from: u64,
+    iteration: u64,
     kept: Vec<Fields>,
 }
 
 impl Workload for FieldsHoard {
     const NAME: &'static str = "fields-hoard";
-    const DESCRIPTION: &'static str =
-        "create `count` wasi:http fields with a `bytes` header per iteration and never drop them";
-    const PARAMS: &'static [(&'static str, &'static str)] = &[("count", "2000"), ("bytes", "4 KiB")];
+    const DESCRIPTION: &'static str = "create `count` wasi:http fields with a `bytes` header per iteration (from the `from`-th on) and never drop them";
+    const PARAMS: &'static [(&'static str, &'static str)] =
+        &[("count", "2000"), ("bytes", "4 KiB"), ("from", "0")];
 
     fn setup(params: &Params) -> Result<Self, String> {
         Ok(FieldsHoard {
             count: params.u64("count")?,
             value: vec![b'x'; params.bytes("bytes")? as usize],
+            from: params.u64("from")?,
+            iteration: 0,
             kept: Vec::new(),
         })
     }
 
     fn run(&mut self) -> Result<Outcome, String> {
+        self.iteration += 1;
+        if self.iteration < self.from {
+            return Ok(Outcome::new(0, 0));
+        }
         for _ in 0..self.count {
             let fields = Fields::new();
             fields
@@ -46,10 +55,8 @@ pub(crate) struct HostHasher {
 
 impl Workload for HostHasher {
     const NAME: &'static str = "host-hasher";
-    const DESCRIPTION: &'static str =
-        "hash a `bytes` backend in the host `rounds` times per iteration (cheap in fuel, not in time)";
-    const PARAMS: &'static [(&'static str, &'static str)] =
-        &[("bytes", "4 MiB"), ("rounds", "10")];
+    const DESCRIPTION: &'static str = "hash a `bytes` backend in the host `rounds` times per iteration (cheap in fuel, not in time)";
+    const PARAMS: &'static [(&'static str, &'static str)] = &[("bytes", "4 MiB"), ("rounds", "10")];
 
     fn setup(params: &Params) -> Result<Self, String> {
         let bytes = params.bytes("bytes")? as usize;

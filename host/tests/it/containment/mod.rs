@@ -17,6 +17,7 @@
 
 mod broken_plugins;
 mod escapes;
+mod host_memory;
 mod host_resources;
 mod limits;
 mod runaway;

@@ -55,6 +55,9 @@ pub(super) fn facts(b: &BenchResult) -> Vec<Fact> {
             ),
         ));
     }
+    if let Some(h) = &b.host {
+        facts.push(fact("host time", format::host_time(h)));
+    }
     if let Some(p) = &b.parallel {
         let unit = b.units.as_ref().map_or("units", |u| u.unit.as_str());
         facts.push(fact(
