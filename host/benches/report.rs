@@ -15,8 +15,8 @@ use wasmbench::analysis::stats::wall_result;
 use wasmbench::model::{Limits, Status};
 use wasmbench::report::html;
 use wasmbench::results::{
-    BenchResult, Environment, FuelResult, MemoryResult, ParallelResult, Phases, RunResults,
-    SCHEMA_VERSION, SuiteInfo, UnitsResult, WasmInfo,
+    BenchResult, Environment, FuelResult, HostResult, MemoryResult, ParallelResult, Phases,
+    RunResults, SCHEMA_VERSION, SuiteInfo, UnitsResult, WasmInfo,
 };
 
 /// A deterministic pseudo-random sequence (no dependency on a generator crate's stream).
@@ -120,6 +120,11 @@ fn bench(g: usize, k: usize, rng: &mut Lcg, slower: f64) -> BenchResult {
             elapsed_ns: 60_000_000,
             units_per_second: 300.0e6,
             speedup: Some(1.6),
+        }),
+        host: median.map(|m| HostResult {
+            calls_per_iteration: 64,
+            ns_per_iteration: (m * 0.2) as u64,
+            share_of_wall: Some(0.2),
         }),
         thresholds: None,
         timing: None,

@@ -161,6 +161,35 @@ pub(crate) fn three_digits(value: f64) -> String {
     }
 }
 
+/// Time in the host per iteration, its share of the wall time and the calls:
+/// `1.20 ms per iteration (98% of wall time) in 10 host calls`.
+pub fn host_time(h: &HostResult) -> String {
+    let share = h
+        .share_of_wall
+        .map(|s| format!(" ({} of wall time)", percent_one_decimal(s)))
+        .unwrap_or_default();
+    format!(
+        "{} per iteration{share} in {} host call{}",
+        duration_ns(h.ns_per_iteration as f64),
+        exact_or_count(h.calls_per_iteration),
+        if h.calls_per_iteration == 1 { "" } else { "s" }
+    )
+}
+
+/// Host time worth a line in a summary table: at least [`HOST_SHARE_SHOWN`] of the wall time.
+pub fn host_share_line(h: &HostResult) -> Option<String> {
+    let share = h.share_of_wall.filter(|s| *s >= HOST_SHARE_SHOWN)?;
+    Some(format!(
+        "host {} ({})",
+        duration_ns(h.ns_per_iteration as f64),
+        percent_one_decimal(share)
+    ))
+}
+
+/// From this share of the wall time on, summary tables show the host time next to the fuel, so a
+/// plugin that is cheap in fuel but makes the host work can't look cheap.
+pub const HOST_SHARE_SHOWN: f64 = 0.10;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,32 +234,3 @@ mod tests {
         );
     }
 }
-
-/// Time in the host per iteration, its share of the wall time and the calls:
-/// `1.20 ms per iteration (98% of wall time) in 10 host calls`.
-pub fn host_time(h: &HostResult) -> String {
-    let share = h
-        .share_of_wall
-        .map(|s| format!(" ({} of wall time)", percent_one_decimal(s)))
-        .unwrap_or_default();
-    format!(
-        "{} per iteration{share} in {} host call{}",
-        duration_ns(h.ns_per_iteration as f64),
-        exact_or_count(h.calls_per_iteration),
-        if h.calls_per_iteration == 1 { "" } else { "s" }
-    )
-}
-
-/// Host time worth a line in a summary table: at least [`HOST_SHARE_SHOWN`] of the wall time.
-pub fn host_share_line(h: &HostResult) -> Option<String> {
-    let share = h.share_of_wall.filter(|s| *s >= HOST_SHARE_SHOWN)?;
-    Some(format!(
-        "host {} ({})",
-        duration_ns(h.ns_per_iteration as f64),
-        percent_one_decimal(share)
-    ))
-}
-
-/// From this share of the wall time on, summary tables show the host time next to the fuel, so a
-/// plugin that is cheap in fuel but makes the host work can't look cheap.
-pub const HOST_SHARE_SHOWN: f64 = 0.10;
