@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use wasmbench::cli::{self, Cli, Command};
 use wasmbench::commands;
+use wasmbench::report::escape::terminal::Inert;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -19,7 +20,8 @@ fn main() -> ExitCode {
     match outcome {
         Ok(code) => cli::code(code),
         Err(failure) => {
-            eprintln!("error: {:#}", failure.error);
+            // The message may quote plugin text (workload names, errors): shown inert.
+            eprintln!("error: {}", Inert::text(&format!("{:#}", failure.error)));
             cli::code(failure.code)
         }
     }
@@ -30,7 +32,7 @@ fn worker() -> ExitCode {
     match wasmbench::runner::worker::serve() {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("wasmbench worker: {error:#}");
+            eprintln!("wasmbench worker: {}", Inert::text(&format!("{error:#}")));
             cli::code(cli::exit::INPUT)
         }
     }

@@ -15,6 +15,7 @@ use crate::analysis::compare::Pairs;
 use crate::analysis::groups;
 use crate::cli::{AbArgs, exit};
 use crate::plugin::PluginLocator;
+use crate::report::escape::terminal::path as shown;
 use crate::report::terminal;
 use crate::results::write_json_atomically;
 use crate::runner::{BenchPlan, RunOptions, Runner};
@@ -83,8 +84,8 @@ pub fn run(args: &AbArgs) -> Result<u8, CommandError> {
         );
         say!(
             "\nresults: {} (base: {})",
-            out_dir.join("results.json").display(),
-            out_dir.join("base/results.json").display()
+            shown(&out_dir.join("results.json")),
+            shown(&out_dir.join("base/results.json"))
         );
         let run_code = if head.unmet().next().is_some() {
             exit::BENCH_FAILED
@@ -96,7 +97,7 @@ pub fn run(args: &AbArgs) -> Result<u8, CommandError> {
             eprintln!(
                 "interrupted: results of the {} finished benches are in {}",
                 head.benches.len(),
-                out_dir.join("results.json").display()
+                shown(&out_dir.join("results.json"))
             );
             return Ok(exit::INTERRUPTED);
         }

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use super::CommandError;
 use crate::cli::ListArgs;
 use crate::plugin::PluginLocator;
+use crate::report::escape::terminal::{self, Inert};
 use crate::runner::{Runner, list_plugin, resolve_source};
 use crate::suite::load_suite;
 
@@ -36,7 +37,7 @@ pub fn run(args: &ListArgs) -> Result<u8, CommandError> {
             locator
                 .dirs()
                 .iter()
-                .map(|d| d.display().to_string())
+                .map(|d| terminal::path(d))
                 .collect::<Vec<_>>()
                 .join(", ")
         );
@@ -47,25 +48,33 @@ pub fn run(args: &ListArgs) -> Result<u8, CommandError> {
         let mut runner = Runner::new(args.engine.compile_cache())?;
         for (name, path) in plugins {
             let listing = list_plugin(&mut runner, name, path).await;
-            say!("{}  ({})", listing.name, listing.path.display());
+            say!(
+                "{}  ({})",
+                Inert::line(&listing.name),
+                terminal::path(&listing.path)
+            );
             match listing.workloads {
                 Err(failure) => say!(
                     "  cannot list workloads [{}]: {}",
                     failure.status,
-                    failure.message
+                    Inert::text(&failure.message)
                 ),
                 Ok(workloads) => {
                     for w in workloads {
                         let params: Vec<String> = w
                             .default_params
                             .iter()
-                            .map(|p| format!("{}={}", p.name, p.value))
+                            .map(|p| format!("{}={}", Inert::line(&p.name), Inert::line(&p.value)))
                             .collect();
-                        say!("  {:<14} {}", w.name, w.description);
+                        say!(
+                            "  {:<14} {}",
+                            Inert::line(&w.name),
+                            Inert::line(&w.description)
+                        );
                         say!(
                             "  {:<14} unit: {}; params: {}",
                             "",
-                            w.unit,
+                            Inert::line(&w.unit),
                             if params.is_empty() {
                                 "none".into()
                             } else {

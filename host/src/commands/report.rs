@@ -6,6 +6,7 @@ use super::CommandError;
 use super::verdicts::baseline_path;
 use crate::analysis::compare::compare;
 use crate::cli::{ReportArgs, exit};
+use crate::report::escape::terminal::path as shown;
 use crate::report::html;
 use crate::results::read_results;
 
@@ -25,6 +26,6 @@ pub fn run(args: &ReportArgs) -> Result<u8, CommandError> {
         .unwrap_or_else(|| args.results.with_file_name(html::FILE_NAME));
     html::write(&out, &results, comparison.as_ref())
         .with_context(|| format!("writing the report for {}", args.results.display()))?;
-    say!("report: {}", out.display());
+    say!("report: {}", shown(&out));
     Ok(exit::OK)
 }

@@ -10,6 +10,7 @@ use super::measure::{assemble, measure, plan};
 use super::verdicts::{Policy, baseline_path, conclude, load_baseline, save_baseline};
 use crate::analysis::groups;
 use crate::cli::{RunArgs, exit};
+use crate::report::escape::terminal::path as shown;
 use crate::report::export::Inputs;
 use crate::report::terminal;
 use crate::report::write_all;
@@ -59,12 +60,12 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
             "{}",
             terminal::render(&results, use_color(std::io::stdout().is_terminal()))
         );
-        say!("\nresults: {}", results_path.display());
+        say!("\nresults: {}", shown(&results_path));
         if interrupted {
             eprintln!(
                 "interrupted: results of the {} finished benches are in {}",
                 results.benches.len(),
-                results_path.display()
+                shown(&results_path)
             );
         }
         let mut code = if results.unmet().next().is_some() {
@@ -75,7 +76,7 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
         if let Some(name) = &args.save_baseline {
             let path = baseline_path(name, &args.baseline_dir);
             save_baseline(&results, &path)?;
-            say!("baseline saved: {}", path.display());
+            say!("baseline saved: {}", shown(&path));
         }
         if let Some(baseline) = &baseline {
             let (_, verdict_code) = conclude(baseline, &results, None, &policy, &out_dir)?;
@@ -91,7 +92,7 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
             )?;
         }
         let report = out_dir.join(crate::report::html::FILE_NAME);
-        say!("report: {}", report.display());
+        say!("report: {}", shown(&report));
         Ok(if interrupted { exit::INTERRUPTED } else { code })
     })
 }

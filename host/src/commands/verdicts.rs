@@ -9,6 +9,7 @@ use anyhow::{Context, Result, bail};
 use crate::analysis::compare::{Comparison, Pairs, Verdict, WallGating, compare_with};
 use crate::cli::{CompareArgs, exit};
 use crate::model::Thresholds;
+use crate::report::escape::terminal::path as shown;
 use crate::report::export::Inputs;
 use crate::report::terminal;
 use crate::report::write_all;
@@ -125,7 +126,7 @@ pub fn conclude(
         writeln!(file, "{text}")?;
     }
     for path in &written {
-        say!("wrote {}", path.display());
+        say!("wrote {}", shown(path));
     }
     let code = comparison.any(&policy.fail_on).then_some(exit::REGRESSION);
     Ok((comparison, code))

@@ -1,6 +1,7 @@
 //! `junit.xml`: one test case per bench and metric; a regression or failure is a failing test, so CI
 //! systems that read JUnit show exactly what changed. Written with `quick-junit`, which escapes and
-//! serializes to the schema CI systems read.
+//! serializes to the schema CI systems read. Text from plugins and results files goes through
+//! [`super::escape::xml`] first, so the file stays well-formed whatever a name holds.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -8,6 +9,7 @@ use std::time::Duration;
 use anyhow::Result;
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
+use super::escape::xml;
 use super::export::{Export, Inputs};
 use super::format;
 use crate::analysis::compare::{BenchChange, MetricChange, Verdict};
@@ -25,7 +27,7 @@ impl Export for JUnit {
         let Some(c) = inputs.comparison else {
             return Ok(None);
         };
-        let mut suite = TestSuite::new(inputs.results.suite.name.as_str());
+        let mut suite = TestSuite::new(xml::attribute(&inputs.results.suite.name));
         let by_id: BTreeMap<&str, &BenchResult> = inputs
             .results
             .benches
@@ -51,9 +53,9 @@ fn cases(bench: &BenchChange, measured: Option<&BenchResult>) -> Vec<TestCase> {
     if bench.metrics.is_empty() {
         let note = bench.note.clone().unwrap_or_default();
         let mut case = TestCase::new("status", status(bench.verdict, true, &note));
-        case.set_classname(bench.id.as_str());
+        case.set_classname(xml::attribute(&bench.id));
         if !note.is_empty() {
-            case.set_system_out(format!("{}: {note}", bench.verdict));
+            case.set_system_out(xml::text(&format!("{}: {note}", bench.verdict)));
         }
         return vec![case];
     }
@@ -63,8 +65,8 @@ fn cases(bench: &BenchChange, measured: Option<&BenchResult>) -> Vec<TestCase> {
         .map(|m| {
             let detail = describe(m);
             let mut case = TestCase::new(m.metric.as_str(), status(m.verdict, m.gating, &detail));
-            case.set_classname(bench.id.as_str());
-            case.set_system_out(format!("{}: {detail}", m.verdict));
+            case.set_classname(xml::attribute(&bench.id));
+            case.set_system_out(xml::text(&format!("{}: {detail}", m.verdict)));
             // The time the new run spent in this bench's timed iterations, on the wall-time case.
             if let Some(time) = measured
                 .filter(|_| m.metric == Metric::Wall)
@@ -87,7 +89,7 @@ fn status(verdict: Verdict, gating: bool, detail: &str) -> TestCaseStatus {
         let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
         status
             .set_type(verdict.as_str())
-            .set_message(format!("{verdict}: {detail}"));
+            .set_message(xml::attribute(&format!("{verdict}: {detail}")));
         status
     } else {
         TestCaseStatus::success()

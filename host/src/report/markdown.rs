@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use anyhow::Result;
 
+use super::escape::markdown as md;
 use super::export::{Export, Inputs};
 use super::format;
 use crate::analysis::compare::{BenchChange, MetricChange, Mode, Verdict};
@@ -40,8 +41,8 @@ impl Export for Markdown {
             .collect();
         writeln!(
             out,
-            "Suite `{}`, {mode}. Thresholds: {} (wall time also needs its 95% interval to exclude no change).",
-            inputs.results.suite.name,
+            "Suite {}, {mode}. Thresholds: {} (wall time also needs its 95% interval to exclude no change).",
+            md::code(&inputs.results.suite.name),
             thresholds.join(", ")
         )?;
         if c.benches
@@ -78,11 +79,11 @@ impl Export for Markdown {
             let cells: Vec<String> = Metric::ALL.iter().map(|&m| metric_cell(b, m)).collect();
             writeln!(
                 out,
-                "| `{}` | {} | {} | {} |",
-                b.id,
+                "| {} | {} | {} | {} |",
+                md::code(&b.id),
                 verdict_cell(b.verdict),
                 cells.join(" | "),
-                b.note.as_deref().unwrap_or("").replace('|', "\\|")
+                md::text(b.note.as_deref().unwrap_or(""))
             )?;
         }
         if !inputs.all {

@@ -1,7 +1,9 @@
 //! Turning results into things people read. One module per output format, each behind
 //! [`export::Export`]; [`exporters`] lists them.
+//! Text from plugins and results files is made inert for each destination by [`escape`].
 
 pub mod bmf;
+pub mod escape;
 pub mod export;
 pub mod format;
 pub mod gab;

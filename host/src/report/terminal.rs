@@ -1,9 +1,12 @@
-//! The summary table printed at the end of a run.
+//! The summary table printed at the end of a run, and the comparison table. Every text from a
+//! plugin or a results file (ids, units, counter names, messages) goes through
+//! [`super::escape::terminal`].
 
 use crate::analysis::counters::{hit_ratio, hit_ratio_names};
 use crate::model::{Metric, Status, Unit};
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 
+use super::escape::terminal::{line, text};
 use super::format;
 use crate::results::{BenchResult, RunResults};
 
@@ -35,7 +38,14 @@ pub fn render(run: &RunResults, color: bool) -> String {
         .benches
         .iter()
         .filter_map(|b| b.message.as_ref().map(|m| (b, m)))
-        .map(|(b, m)| format!("{} [{}]: {}", b.id, b.status, first_lines(m, 6)))
+        .map(|(b, m)| {
+            format!(
+                "{} [{}]: {}",
+                line(&b.id),
+                b.status,
+                first_lines(&text(m), 6)
+            )
+        })
         .collect();
     if !notes.is_empty() {
         out.push_str("\n\n");
@@ -83,7 +93,7 @@ fn row(bench: &BenchResult, color: bool) -> Vec<Cell> {
         .and_then(|u| u.per_second.map(|ps| (ps, &u.unit)))
         .map(|(ps, unit)| match unit.as_str() {
             "bytes" => format!("{}/s", format::bytes(ps as u64)),
-            unit => format!("{} {unit}/s", format::count(ps)),
+            unit => format!("{} {}/s", format::count(ps), line(unit)),
         });
     let throughput = match (&bench.parallel, throughput) {
         (Some(p), Some(single)) => Some(format!(
@@ -107,7 +117,7 @@ fn row(bench: &BenchResult, color: bool) -> Vec<Cell> {
     };
     let dash = || "—".to_string();
     vec![
-        Cell::new(&bench.id),
+        Cell::new(line(&bench.id)),
         status,
         Cell::new(
             wall.map(|w| format::duration_ns(w.median))
@@ -133,9 +143,9 @@ fn row(bench: &BenchResult, color: bool) -> Vec<Cell> {
                 .as_deref()
                 .map(|c| {
                     if bench.checksum_stable {
-                        c.to_string()
+                        line(c).into_owned()
                     } else {
-                        format!("{c} (unstable)")
+                        format!("{} (unstable)", line(c))
                     }
                 })
                 .unwrap_or_else(dash),
@@ -185,10 +195,10 @@ fn counter_tables(run: &RunResults) -> Vec<String> {
                 .load_style(presets::UTF8_FULL_CONDENSED)
                 .set_content_arrangement(ContentArrangement::Dynamic);
             let mut header = vec!["counter".to_string()];
-            header.extend(benches.iter().map(|b| b.id.clone()));
+            header.extend(benches.iter().map(|b| line(&b.id).into_owned()));
             table.set_header(header);
             for (label, hits, other) in &ratios {
-                let mut row = vec![format!("{label} hit ratio")];
+                let mut row = vec![format!("{} hit ratio", line(label))];
                 row.extend(benches.iter().map(|b| match hit_ratio(b, hits, other) {
                     Some(r) => format!("{:.1}%", r * 100.0),
                     None => "—".into(),
@@ -196,7 +206,7 @@ fn counter_tables(run: &RunResults) -> Vec<String> {
                 table.add_row(row);
             }
             for name in &names {
-                let mut row = vec![name.to_string()];
+                let mut row = vec![line(name).into_owned()];
                 row.extend(
                     benches
                         .iter()
@@ -204,7 +214,10 @@ fn counter_tables(run: &RunResults) -> Vec<String> {
                 );
                 table.add_row(row);
             }
-            format!("counters, group `{group}` (last iteration):\n{table}")
+            format!(
+                "counters, group `{}` (last iteration):\n{table}",
+                line(group)
+            )
         })
         .collect()
 }
@@ -267,9 +280,9 @@ pub fn render_comparison(comparison: &crate::analysis::compare::Comparison, colo
                     .into()
                 })
         };
-        let mut row = vec![Cell::new(&bench.id), verdict];
+        let mut row = vec![Cell::new(line(&bench.id)), verdict];
         row.extend(Metric::ALL.map(|m| Cell::new(cell(m))));
-        row.push(Cell::new(bench.note.as_deref().unwrap_or("")));
+        row.push(Cell::new(text(bench.note.as_deref().unwrap_or(""))));
         table.add_row(row);
     }
     format!(

@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::report::escape::terminal::{Inert, line};
 use crate::report::format;
 use crate::results::BenchResult;
 use crate::runner::{BenchPlan, Observer, Phase};
@@ -67,10 +68,10 @@ impl ProgressObserver {
 impl Observer for ProgressObserver {
     fn bench_started(&mut self, _index: usize, total: usize, plan: &BenchPlan) {
         self.total = total;
-        self.id = plan.id.clone();
+        self.id = line(&plan.id).into_owned();
         self.execution.clear();
         if let Mode::Bar(bar) = &self.mode {
-            bar.set_message(plan.id.clone());
+            bar.set_message(self.id.clone());
         }
     }
 
@@ -115,7 +116,7 @@ impl Observer for ProgressObserver {
                     "[{}/{}] {} {} median {} ({:.1} s elapsed){verdict}",
                     self.finished,
                     self.total,
-                    result.id,
+                    Inert::line(&result.id),
                     result.status,
                     median,
                     self.started.elapsed().as_secs_f64()

@@ -132,7 +132,7 @@ fn every_output_format_has_its_documented_shape() {
         "{md}"
     );
     assert!(
-        !md.contains("`cpu/sieve[limit=20000]`"),
+        !md.contains("cpu/sieve[limit=20000]"),
         "unchanged benches are left out by default:\n{md}"
     );
 

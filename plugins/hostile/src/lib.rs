@@ -2,7 +2,7 @@
 //! is contained (`host/tests/it/containment/`). Endless work in `setup`, memory bombs, stack
 //! overflows, arithmetic traps, panics, attempts to reach files, sockets and the environment the
 //! host did not lend, enormous or ever-changing results, floods of output, and hoarding host-side
-//! storage.
+//! storage, and text that would act on the terminal or the reports instead of showing.
 //!
 //! Every escape attempt returns `Err(<what it tried>: <the OS error>)`, so a denied attempt ends its
 //! bench with status `error` and the reason; an attempt that *succeeded* would return `Ok` and the
@@ -12,6 +12,7 @@ mod escapes;
 mod host_memory;
 mod host_resources;
 mod runaway;
+mod text;
 
 use escapes::{Env, Exit, Fs, Net, Thread};
 use host_memory::{FieldsHoard, HostHasher};
@@ -19,6 +20,7 @@ use host_resources::{
     AliasedCounters, BackendHoard, Chatty, HugeError, ManyCounters, UnstableChecksum,
 };
 use runaway::{HugeAlloc, MemoryBomb, Panic, SlowSetup, StackOverflow, Trap};
+use text::{TextError, TextOk, TextPanic};
 
 wasmbench_sdk::register!(
     SlowSetup,
@@ -40,4 +42,7 @@ wasmbench_sdk::register!(
     Thread,
     FieldsHoard,
     HostHasher,
+    TextOk,
+    TextError,
+    TextPanic,
 );
