@@ -48,6 +48,9 @@ pub fn run(args: &ListArgs) -> Result<u8, CommandError> {
         for (name, path) in plugins {
             let listing = list_plugin(&mut runner, name, path).await;
             say!("{}  ({})", listing.name, listing.path.display());
+            for warning in &listing.warnings {
+                say!("  warning: {warning}");
+            }
             match listing.workloads {
                 Err(failure) => say!(
                     "  cannot list workloads [{}]: {}",

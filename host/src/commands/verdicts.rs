@@ -117,7 +117,7 @@ pub fn conclude(
             .iter()
             .find(|p| p.extension().is_some_and(|e| e == "md"))
     {
-        let text = std::fs::read_to_string(markdown)?;
+        let text = crate::input::read_text(markdown, crate::input::Kind::Report)?;
         let mut file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
