@@ -93,13 +93,20 @@ impl fmt::Display for Reason {
         match self {
             Reason::Open(e) => write!(f, "cannot open it: {e}"),
             Reason::NotRegular(what) => write!(f, "is {what}, not a regular file"),
-            Reason::TooLarge { size, kind } => write!(
-                f,
-                "is {}, over the {} cap for {}",
-                size_text(*size),
-                size_text(kind.cap()),
-                kind.noun()
-            ),
+            Reason::TooLarge { size, kind } => {
+                let (shown, cap) = (size_text(*size), size_text(kind.cap()));
+                if shown == cap {
+                    // Just over: rounding would show the same number twice.
+                    write!(
+                        f,
+                        "is {size} bytes, over the {cap} ({} bytes) cap for {}",
+                        kind.cap(),
+                        kind.noun()
+                    )
+                } else {
+                    write!(f, "is {shown}, over the {cap} cap for {}", kind.noun())
+                }
+            }
             Reason::Grew { kind } => write!(
                 f,
                 "grew past the {} cap for {} while it was read",
@@ -270,10 +277,13 @@ mod tests {
             "{error}"
         );
         file.set_len(Kind::Suite.cap() + 1).unwrap();
-        assert!(matches!(
-            read(&path, Kind::Suite).unwrap_err().reason,
-            Reason::TooLarge { .. }
-        ));
+        let error = read(&path, Kind::Suite).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .ends_with("is 4194305 bytes, over the 4.0 MiB (4194304 bytes) cap for a suite"),
+            "{error}"
+        );
         file.set_len(Kind::Suite.cap()).unwrap();
         assert_eq!(
             read(&path, Kind::Suite).unwrap().len() as u64,

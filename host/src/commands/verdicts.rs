@@ -26,7 +26,8 @@ pub fn baseline_path(spec: &str, dir: &Path) -> PathBuf {
 
 /// Loads a baseline for suite `suite`, refusing one saved for another suite.
 pub fn load_baseline(path: &Path, suite: &str) -> Result<RunResults> {
-    if !path.is_file() {
+    // Something there that is not a regular file is refused by the reader, with what it is.
+    if !path.exists() {
         bail!(
             "baseline {} does not exist (save one with `wasmbench run SUITE --save-baseline NAME`)",
             path.display()

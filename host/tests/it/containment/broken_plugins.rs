@@ -118,10 +118,11 @@ fn not_wasm_at_all_is_an_input_error() {
             "is not a WebAssembly binary or text file",
         ),
         (
+            // UTF-16 with a byte-order mark, as some editors save text.
             "utf16.wat",
-            "(module)"
-                .encode_utf16()
-                .flat_map(u16::to_le_bytes)
+            [0xff, 0xfe]
+                .into_iter()
+                .chain("(module)".encode_utf16().flat_map(u16::to_le_bytes))
                 .collect(),
             "is not a WebAssembly binary or text file",
         ),
