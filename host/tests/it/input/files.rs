@@ -102,7 +102,7 @@ fn results_and_baselines_must_be_regular_files_of_at_most_1_gib() {
     let good = good.to_str().unwrap();
     let pipe = fifo(&h.path().join("results.fifo"));
     let pipe = pipe.to_str().unwrap();
-    let big = sparse(&h.path().join("big.json"), (1 << 30) + 1);
+    let big = sparse(&h.path().join("big.json"), 2 << 30);
     let big = big.to_str().unwrap();
     let suite = h.suite("fib.toml", FIB);
     let suite = suite.to_str().unwrap();
@@ -132,12 +132,12 @@ fn results_and_baselines_must_be_regular_files_of_at_most_1_gib() {
         (
             "report of a 1 GiB file",
             vec!["report", big],
-            "over the 1.0 GiB cap for a results file",
+            "is 2.0 GiB, over the 1.0 GiB cap for a results file",
         ),
         (
             "a 1 GiB baseline",
             vec!["run", suite, "-q", "--baseline", big],
-            "over the 1.0 GiB cap for a results file",
+            "is 2.0 GiB, over the 1.0 GiB cap for a results file",
         ),
     ];
     for (what, args, reason) in cases {
