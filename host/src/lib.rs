@@ -38,6 +38,9 @@ pub mod suite;
 /// Finding, classifying and binding plugins.
 pub mod plugin;
 
+/// Reading the files a user hands the harness: regular files only, each kind under a size cap.
+pub mod input;
+
 /// The shared vocabulary: status, limits, metrics, thresholds, service settings.
 pub mod model;
 

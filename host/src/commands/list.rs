@@ -53,6 +53,9 @@ pub fn run(args: &ListArgs) -> Result<u8, CommandError> {
                 Inert::line(&listing.name),
                 terminal::path(&listing.path)
             );
+            for warning in &listing.warnings {
+                say!("  warning: {}", Inert::text(warning));
+            }
             match listing.workloads {
                 Err(failure) => say!(
                     "  cannot list workloads [{}]: {}",

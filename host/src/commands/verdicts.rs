@@ -27,7 +27,8 @@ pub fn baseline_path(spec: &str, dir: &Path) -> PathBuf {
 
 /// Loads a baseline for suite `suite`, refusing one saved for another suite.
 pub fn load_baseline(path: &Path, suite: &str) -> Result<RunResults> {
-    if !path.is_file() {
+    // Something there that is not a regular file is refused by the reader, with what it is.
+    if !path.exists() {
         bail!(
             "baseline {} does not exist (save one with `wasmbench run SUITE --save-baseline NAME`)",
             path.display()
@@ -118,7 +119,7 @@ pub fn conclude(
             .iter()
             .find(|p| p.extension().is_some_and(|e| e == "md"))
     {
-        let text = std::fs::read_to_string(markdown)?;
+        let text = crate::input::read_text(markdown, crate::input::Kind::Report)?;
         let mut file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)

@@ -26,6 +26,21 @@ impl Limits {
     };
 }
 
+/// The most a suite may set each limit to: beyond these a value is a typo rather than a plan.
+impl Limits {
+    /// At most 10^15 fuel per iteration: at the ~10^9 fuel a second the metered engine runs, about
+    /// 10^6 s (11 days), far past the longest deadline ([`Limits::MAX_DEADLINE`], ~8.6·10^13 fuel).
+    pub const MAX_FUEL: u64 = 1_000_000_000_000_000;
+    /// At least one wasm page.
+    pub const MIN_MEMORY: u64 = 64 << 10;
+    /// At most 4 GiB: a wasm32 memory can't address more, and a plugin gets one budget for all its
+    /// memories and tables.
+    pub const MAX_MEMORY: u64 = 4 << 30;
+    pub const MIN_DEADLINE: Duration = Duration::from_millis(1);
+    /// At most 24 h per iteration.
+    pub const MAX_DEADLINE: Duration = Duration::from_secs(24 * 3600);
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Limits::DEFAULT

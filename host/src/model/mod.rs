@@ -7,6 +7,7 @@ mod hash;
 mod limits;
 mod metric;
 mod status;
+mod text;
 mod thresholds;
 
 pub use config::{BackendsConfig, FixtureSpec, HttpFixtureConfig, LatencyMode};
@@ -14,4 +15,5 @@ pub use hash::stable_hash;
 pub use limits::{Limits, duration_ns};
 pub use metric::{Direction, Metric, Unit};
 pub use status::Status;
+pub use text::{MAX_MESSAGE, MAX_PLUGIN_TEXT, clip};
 pub use thresholds::{Thresholds, parse_fraction};

@@ -38,18 +38,78 @@ pub fn module_bench_id(path: &Path) -> String {
     format!("{folder}/{stem}")
 }
 
-/// The binary form of `bytes` (WebAssembly text is converted) and its kind. Bytes that are neither
-/// wasm nor valid text are returned as they are, as a component: compiling them reports why.
-pub fn detect(bytes: &[u8]) -> (PluginKind, Cow<'_, [u8]>) {
+/// Why a file is not a plugin of either kind. Never quotes the file: a suite may point `wasm` at
+/// any file the user can read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotWasm {
+    /// Neither the wasm binary header nor text whose first token (after comments) is `(`.
+    Unknown,
+    /// WebAssembly text that does not parse: where (1-based) and the parser's reason.
+    InvalidText {
+        line: usize,
+        column: usize,
+        reason: String,
+    },
+}
+
+impl std::fmt::Display for NotWasm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotWasm::Unknown => write!(
+                f,
+                "is not a WebAssembly binary or text file (no `\\0asm` header, and not \
+                 WebAssembly text such as `(module ...)` or `(component ...)`)"
+            ),
+            NotWasm::InvalidText {
+                line,
+                column,
+                reason,
+            } => write!(
+                f,
+                "is not valid WebAssembly text: line {line}, column {column}: {reason}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for NotWasm {}
+
+/// The binary form of `bytes` (WebAssembly text is converted) and its kind; bytes that are neither
+/// a wasm binary nor WebAssembly text are refused. Binaries are checked only for the header here:
+/// compiling them says what else is wrong.
+pub fn detect(bytes: &[u8]) -> Result<(PluginKind, Cow<'_, [u8]>), NotWasm> {
     let binary = if bytes.starts_with(MAGIC) {
         Cow::Borrowed(bytes)
+    } else if wat::Detect::from_bytes(bytes) == wat::Detect::WasmText {
+        let text = std::str::from_utf8(bytes).map_err(|_| NotWasm::Unknown)?;
+        Cow::Owned(parse_text(text)?)
     } else {
-        match wat::parse_bytes(bytes) {
-            Ok(binary) => binary,
-            Err(_) => return (PluginKind::Component, Cow::Borrowed(bytes)),
+        return Err(NotWasm::Unknown);
+    };
+    Ok((kind_of_binary(&binary), binary))
+}
+
+/// WebAssembly text to a binary; an error says where, not what the line holds.
+fn parse_text(text: &str) -> Result<Vec<u8>, NotWasm> {
+    let invalid = |error: wast::Error| {
+        let (line, column) = error.span().linecol_in(text);
+        let reason = error.message();
+        NotWasm::InvalidText {
+            line: line + 1,
+            column: column + 1,
+            // The parser's reason is one line; it may name a token of the text, never a whole line.
+            reason: reason
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .chars()
+                .take(200)
+                .collect(),
         }
     };
-    (kind_of_binary(&binary), binary)
+    let buffer = wast::parser::ParseBuffer::new(text).map_err(invalid)?;
+    let mut wat = wast::parser::parse::<wast::Wat>(&buffer).map_err(invalid)?;
+    wat.encode().map_err(invalid)
 }
 
 /// A core module's preamble is `\0asm` then version 1 as a 32-bit little-endian number; a
@@ -68,20 +128,39 @@ mod tests {
     #[test]
     fn headers_and_text_tell_the_kinds_apart() {
         assert_eq!(
-            detect(b"\0asm\x01\0\0\0").0,
+            detect(b"\0asm\x01\0\0\0").unwrap().0,
             PluginKind::CoreModule,
             "an empty core module"
         );
-        assert_eq!(detect(b"\0asm\x0d\0\x01\0").0, PluginKind::Component);
-        let (kind, binary) = detect(b"(module (func (export \"_start\")))");
+        assert_eq!(
+            detect(b"\0asm\x0d\0\x01\0").unwrap().0,
+            PluginKind::Component
+        );
+        let (kind, binary) = detect(b";; a comment\n(module (func (export \"_start\")))").unwrap();
         assert_eq!(kind, PluginKind::CoreModule);
         assert!(binary.starts_with(MAGIC));
-        assert_eq!(detect(b"(component)").0, PluginKind::Component);
-        let (kind, bytes) = detect(b"not wasm at all");
-        assert_eq!(kind, PluginKind::Component);
-        assert_eq!(
-            &*bytes, b"not wasm at all",
-            "left for the compiler to reject"
-        );
+        assert_eq!(detect(b"(component)").unwrap().0, PluginKind::Component);
+        // A truncated binary is left for the compiler to reject, with its reason.
+        assert_eq!(detect(b"\0asm\x0d\0").unwrap().0, PluginKind::Component);
+    }
+
+    #[test]
+    fn other_files_are_refused_without_quoting_them() {
+        for bytes in [
+            &b"root:x:0:0:root:/root:/bin/bash\n"[..],
+            b"",
+            b"   \n",
+            b"\xff\xfe(\0m\0",
+            b"not wasm at all",
+        ] {
+            assert_eq!(detect(bytes).unwrap_err(), NotWasm::Unknown, "{bytes:?}");
+        }
+        let error = detect(b"(module\n  (func secret-token-here))").unwrap_err();
+        let NotWasm::InvalidText { line, .. } = &error else {
+            panic!("{error:?}")
+        };
+        assert_eq!(*line, 2, "{error}");
+        assert!(!error.to_string().contains("secret-token-here"), "{error}");
+        assert!(error.to_string().contains("line 2, column"), "{error}");
     }
 }

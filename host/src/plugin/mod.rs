@@ -4,7 +4,7 @@
 mod kind;
 mod locate;
 
-pub use kind::{DEFAULT_ENTRY, PluginKind, detect, module_bench_id};
+pub use kind::{DEFAULT_ENTRY, NotWasm, PluginKind, detect, module_bench_id};
 pub use locate::PluginLocator;
 
 /// Host bindings of `plugins/wit/plugin.wit`.

@@ -6,11 +6,13 @@
 //! every further line `{"bench": <bench result>}`. A torn last line is ignored when reading.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
+
+use crate::input::Kind;
 
 use super::{BenchResult, Environment, RunResults, SCHEMA_VERSION, SuiteInfo};
 
@@ -93,12 +95,20 @@ pub fn is_journal(text: &str) -> bool {
 }
 
 /// Rebuilds run results from a journal: every complete bench line, `interrupted` set (a journal
-/// becomes results.json only when a run completes).
+/// becomes results.json only when a run completes). Read like results.json ([`Kind::Results`]).
 pub fn read_journal(path: &Path) -> Result<RunResults> {
-    let file = File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut lines = BufReader::new(file).lines();
-    let header_line = lines.next().context("empty journal")??;
-    let header: Header = serde_json::from_str(&header_line)
+    let text = crate::input::read_text(path, Kind::Results)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {}", path.display(), e.reason))?;
+    let mut results = parse_journal(path, &text)?;
+    results.clip_text();
+    Ok(results)
+}
+
+/// [`read_journal`] of `text`, read from `path`.
+pub(super) fn parse_journal(path: &Path, text: &str) -> Result<RunResults> {
+    let mut lines = text.lines();
+    let header_line = lines.next().context("empty journal")?;
+    let header: Header = serde_json::from_str(header_line)
         .with_context(|| format!("{}:1: not a wasmbench journal header", path.display()))?;
     if header.journal != JOURNAL_VERSION || header.schema_version != SCHEMA_VERSION {
         bail!(
@@ -108,7 +118,7 @@ pub fn read_journal(path: &Path) -> Result<RunResults> {
             header.schema_version
         );
     }
-    let all: Vec<String> = lines.collect::<std::io::Result<_>>()?;
+    let all: Vec<&str> = lines.collect();
     let mut benches = Vec::new();
     for (index, line) in all.iter().enumerate() {
         match serde_json::from_str::<Line>(line) {

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Limits, Metric, Status};
+use crate::model::{Limits, MAX_MESSAGE, Metric, Status, clip};
 
 pub use journal::{Journal, is_journal, read_journal};
 pub use write::{read_results, write_atomically, write_json_atomically};
@@ -34,6 +34,41 @@ pub struct RunResults {
 }
 
 impl RunResults {
+    /// Cuts free text read from a file (messages, names, the environment's descriptions) to
+    /// [`MAX_MESSAGE`] bytes each, so a report of any results file stays small. Ids, plugin and
+    /// workload names and parameters are what benches are matched by, and are kept whole.
+    pub fn clip_text(&mut self) {
+        let cut = |text: &mut String| {
+            if text.len() > MAX_MESSAGE {
+                *text = clip(text, MAX_MESSAGE);
+            }
+        };
+        cut(&mut self.suite.name);
+        cut(&mut self.suite.path);
+        let env = &mut self.environment;
+        for text in [
+            &mut env.wasmbench_version,
+            &mut env.wasmtime_version,
+            &mut env.os,
+            &mut env.arch,
+            &mut env.cpu,
+        ] {
+            cut(text);
+        }
+        for text in [&mut env.hostname, &mut env.git_commit]
+            .into_iter()
+            .flatten()
+        {
+            cut(text);
+        }
+        for bench in &mut self.benches {
+            for text in [&mut bench.message, &mut bench.group].into_iter().flatten() {
+                cut(text);
+            }
+            cut(&mut bench.wasm.path);
+        }
+    }
+
     /// Benches whose status differs from what the suite expected.
     pub fn unmet(&self) -> impl Iterator<Item = &BenchResult> {
         self.benches.iter().filter(|b| !b.met_expectation)

@@ -5,6 +5,8 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 
+use crate::input::Kind;
+
 use super::{RunResults, SCHEMA_VERSION};
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
@@ -36,15 +38,22 @@ pub fn write_json_atomically<T: serde::Serialize>(path: &Path, value: &T) -> Res
     write_atomically(path, &bytes)
 }
 
-/// Reads a results file, rejecting other schema versions with a clear message.
+/// Reads a results file (a regular file of at most 1 GiB: [`Kind::Results`]), rejecting other
+/// schema versions with a clear message. Free text in it is clipped ([`RunResults::clip_text`]).
 pub fn read_results(path: &Path) -> Result<RunResults> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = crate::input::read_text(path, Kind::Results)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {}", path.display(), e.reason))?;
+    let mut results = parse_results(path, &text)?;
+    results.clip_text();
+    Ok(results)
+}
+
+fn parse_results(path: &Path, text: &str) -> Result<RunResults> {
     // A journal (journal.jsonl) stands in for results.json when a run didn't finish.
-    if super::is_journal(&text) {
-        return super::read_journal(path);
+    if super::is_journal(text) {
+        return super::journal::parse_journal(path, text);
     }
-    let mut value: serde_json::Value = serde_json::from_str(&text)
+    let mut value: serde_json::Value = serde_json::from_str(text)
         .with_context(|| format!("{}: not valid JSON", path.display()))?;
     match value.get("schema_version").and_then(|v| v.as_u64()) {
         Some(v) if v == u64::from(SCHEMA_VERSION) => {}

@@ -13,6 +13,7 @@ use wasmtime_wasi::I32Exit;
 
 use crate::capability::command::{CommandState, MarkerError};
 use crate::engine::EngineKind;
+use crate::input::Kind;
 use crate::model::{Limits, Status, stable_hash};
 use crate::plugin::bindings::{Outcome, WorkloadInfo};
 
@@ -71,17 +72,15 @@ pub struct ExpectedFile {
 }
 
 impl ExpectedOutput {
-    /// Reads the expected-output files beside `module`.
-    pub fn read(module: &Path) -> Result<Self, Failure> {
-        let read = |stream: &str| -> Result<Option<ExpectedFile>, Failure> {
+    /// Reads the expected-output files beside `module`, when they exist (each a regular file of at
+    /// most 16 MiB, [`Kind::ExpectedOutput`]); the error names the file and the reason.
+    pub fn read(module: &Path) -> Result<Self, String> {
+        let read = |stream: &str| -> Result<Option<ExpectedFile>, String> {
             let path = module.with_extension(format!("{stream}.expected"));
-            match std::fs::read(&path) {
+            match crate::input::read(&path, Kind::ExpectedOutput) {
                 Ok(bytes) => Ok(Some(ExpectedFile { path, bytes })),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-                Err(e) => Err(Failure::new(
-                    Status::Error,
-                    format!("cannot read {}: {e}", path.display()),
-                )),
+                Err(e) if e.is_not_found() => Ok(None),
+                Err(e) => Err(e.to_string()),
             }
         };
         Ok(ExpectedOutput {

@@ -11,11 +11,7 @@ use wasmtime::{Store, Trap, WasmBacktrace};
 use crate::capability::command::CommandState;
 use crate::capability::{HostState, StorageLimitExceeded};
 use crate::engine::{EngineKind, HostMemoryExceeded, MemoryLimiter, Watched};
-use crate::model::{Limits, Status};
-
-/// Most of a plugin's own text (an error message, its stderr) kept in a failure message: results
-/// and the report stay readable whatever the plugin returns.
-const MAX_PLUGIN_TEXT: usize = 4096;
+use crate::model::{Limits, MAX_PLUGIN_TEXT, Status};
 
 /// Why a bench ended early.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -180,31 +176,8 @@ fn describe(error: &wasmtime::Error) -> String {
     text
 }
 
-/// `text` cut to [`MAX_PLUGIN_TEXT`] bytes (on a character boundary), saying how much was cut.
+/// A plugin's own text (an error message, its stderr) cut to [`MAX_PLUGIN_TEXT`] for a failure
+/// message: results and the report stay readable whatever the plugin returns.
 pub(super) fn clip(text: &str) -> String {
-    if text.len() <= MAX_PLUGIN_TEXT {
-        return text.to_string();
-    }
-    let mut end = MAX_PLUGIN_TEXT;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}… ({} more bytes cut)", &text[..end], text.len() - end)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn clip_keeps_short_text_and_cuts_long_text_on_a_char_boundary() {
-        assert_eq!(clip("short"), "short");
-        let long = "é".repeat(MAX_PLUGIN_TEXT);
-        let clipped = clip(&long);
-        assert!(clipped.len() < MAX_PLUGIN_TEXT + 40, "{}", clipped.len());
-        assert!(clipped.ends_with(&format!(
-            "({} more bytes cut)",
-            long.len() - MAX_PLUGIN_TEXT
-        )));
-    }
+    crate::model::clip(text, MAX_PLUGIN_TEXT)
 }

@@ -23,6 +23,7 @@ use anyhow::{Context, Result};
 
 use crate::capability::{FixtureDir, FixtureServer, Lending};
 use crate::engine::{CompileCache, Engines};
+use crate::model::Status;
 use crate::suite::{PluginSource, Suite};
 
 pub use bench::{RunOptions, UnitResult};
@@ -117,18 +118,19 @@ impl Runner {
         self.http_server.as_ref()
     }
 
+    /// Reads the plugin at `path` unless it was read; the error names the file and why it is not a
+    /// plugin (not a regular file, too large, not wasm).
+    fn load(&mut self, path: &std::path::Path) -> Result<(), Failure> {
+        loaded(&mut self.plugins, path).map(|_| ())
+    }
+
     /// The plugin at `path` compiled and linked for `kind` (loaded on first use), and its hash.
     fn prepare(
         &mut self,
         path: &std::path::Path,
         kind: crate::engine::EngineKind,
     ) -> Result<(plugins::Prepared, String), Failure> {
-        let plugin = self
-            .plugins
-            .entry(path.to_path_buf())
-            .or_insert_with(|| LoadedPlugin::read(path))
-            .as_mut()
-            .map_err(|f| f.clone())?;
+        let plugin = loaded(&mut self.plugins, path)?;
         let prepared = plugin.prepare(kind, &self.engines, &self.cache, &self.linkers)?;
         Ok((prepared, plugin.sha256.clone()))
     }
@@ -139,13 +141,28 @@ impl Runner {
     }
 }
 
-/// Where a plugin source points on disk, if it exists.
+/// The plugin at `path` from `plugins`, read on first use.
+fn loaded<'a>(
+    plugins: &'a mut BTreeMap<PathBuf, Result<LoadedPlugin, Failure>>,
+    path: &std::path::Path,
+) -> Result<&'a mut LoadedPlugin, Failure> {
+    plugins
+        .entry(path.to_path_buf())
+        .or_insert_with(|| {
+            LoadedPlugin::read(path).map_err(|message| Failure::new(Status::Error, message))
+        })
+        .as_mut()
+        .map_err(|f| f.clone())
+}
+
+/// Where a plugin source points on disk, if anything is there.
 pub fn resolve_source(
     source: &PluginSource,
     locator: &crate::plugin::PluginLocator,
 ) -> Option<PathBuf> {
     match source {
         PluginSource::Named(name) => locator.find(name),
-        PluginSource::File(path) => path.is_file().then(|| path.clone()),
+        // Whatever is there: reading it says why it is not a plugin, if it is not.
+        PluginSource::File(path) => path.exists().then(|| path.clone()),
     }
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::capability::Lending;
 use crate::engine::EngineKind;
-use crate::model::Limits;
+use crate::model::{Limits, Status};
 use crate::plugin::bindings::WorkloadInfo;
 use crate::plugin::{DEFAULT_ENTRY, PluginKind, PluginLocator};
 use crate::suite::{BenchDef, PluginSource, Suite};
@@ -63,6 +63,8 @@ pub struct PluginListing {
     pub name: String,
     pub path: PathBuf,
     pub workloads: Result<Vec<WorkloadInfo>, Failure>,
+    /// What is wrong with the listing though it was read (a workload listed twice).
+    pub warnings: Vec<String>,
 }
 
 /// Limits for calling `workloads()`: a bench's defaults, generous, but a hostile plugin can't
@@ -90,6 +92,17 @@ impl Runner {
                 message: unknown_plugin_message(&def.plugin, locator),
             })?;
             if !listings.contains_key(&path) {
+                // A file that is not a plugin at all (not a regular file, too large, not wasm) is
+                // refused like a missing one; a plugin that fails to compile or answer fails its
+                // benches below.
+                self.load(&path).map_err(|failure| PlanError {
+                    location: def.location.clone(),
+                    key: key(match def.plugin {
+                        PluginSource::Named(_) => "plugin",
+                        PluginSource::File(_) => "wasm",
+                    }),
+                    message: failure.message,
+                })?;
                 let listing = self.inspect(&path).await;
                 listings.insert(path.clone(), listing);
             }
@@ -147,6 +160,15 @@ impl Runner {
             match &listings[&path] {
                 Err(failure) => {
                     plan.broken = Some(failure.clone());
+                    plan.id = def.id.clone().unwrap_or_else(|| {
+                        bench_id(&plugin_name, &workload, &BTreeMap::new(), &def.params)
+                    });
+                }
+                Ok(workloads) if listed(workloads, &workload) > 1 => {
+                    plan.broken = Some(Failure::new(
+                        Status::Error,
+                        ambiguous_workload(&owner, &workload, listed(workloads, &workload)),
+                    ));
                     plan.id = def.id.clone().unwrap_or_else(|| {
                         bench_id(&plugin_name, &workload, &BTreeMap::new(), &def.params)
                     });
@@ -239,11 +261,36 @@ impl Runner {
 /// Lists a plugin's workloads (for `wasmbench list`).
 pub async fn list_plugin(runner: &mut Runner, name: String, path: PathBuf) -> PluginListing {
     let workloads = runner.inspect(&path).await;
+    let mut warnings = Vec::new();
+    if let Ok(workloads) = &workloads {
+        let mut seen = BTreeMap::new();
+        for w in workloads {
+            *seen.entry(w.name.as_str()).or_insert(0) += 1;
+        }
+        let owner = format!("plugin `{name}`");
+        for (workload, count) in seen.into_iter().filter(|(_, count)| *count > 1) {
+            warnings.push(format!(
+                "{}; benches that use it fail",
+                ambiguous_workload(&owner, workload, count)
+            ));
+        }
+    }
     PluginListing {
         name,
         path,
         workloads,
+        warnings,
     }
+}
+
+/// How many times a plugin lists `workload`.
+fn listed(workloads: &[WorkloadInfo], workload: &str) -> usize {
+    workloads.iter().filter(|w| w.name == workload).count()
+}
+
+/// A workload a plugin lists more than once: its benches can't tell which one they would run.
+fn ambiguous_workload(owner: &str, workload: &str, count: usize) -> String {
+    format!("{owner} lists workload `{workload}` {count} times; which one runs is ambiguous")
 }
 
 /// `plugin/workload`, plus `[k=v,...]` for the parameters that differ from the defaults.

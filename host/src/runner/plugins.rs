@@ -14,6 +14,7 @@ use wasmtime::component::{Component, Linker};
 use crate::capability::HostState;
 use crate::capability::command::{self, CommandState};
 use crate::engine::{CompileCache, EngineKind, Engines, hex};
+use crate::input::Kind;
 use crate::model::Status;
 use crate::plugin::PluginKind;
 use crate::plugin::bindings::PluginPre;
@@ -52,14 +53,13 @@ pub struct LoadedPlugin {
 }
 
 impl LoadedPlugin {
-    pub fn read(path: &Path) -> Result<Self, Failure> {
-        let file = std::fs::read(path).map_err(|e| {
-            Failure::new(
-                Status::Error,
-                format!("cannot read plugin {}: {e}", path.display()),
-            )
-        })?;
-        let (kind, binary) = crate::plugin::detect(&file);
+    /// Reads the plugin at `path` (a regular file of at most 256 MiB, [`Kind::Wasm`]) and, for a
+    /// core module, its expected output. Errors name the file and the reason, and are input errors:
+    /// the planner refuses the suite with them.
+    pub fn read(path: &Path) -> Result<Self, String> {
+        let file = crate::input::read(path, Kind::Wasm).map_err(|e| e.to_string())?;
+        let (kind, binary) =
+            crate::plugin::detect(&file).map_err(|e| format!("{}: {e}", path.display()))?;
         let bytes: Arc<[u8]> = binary.into_owned().into();
         let expected = match kind {
             PluginKind::CoreModule => ExpectedOutput::read(path)?,
@@ -155,16 +155,9 @@ impl LoadedPlugin {
         let compiled = cache
             .compile::<Component>(engine, &self.bytes)
             .map_err(|e| {
-                // Bytes without the wasm header were tried as WebAssembly text: say so, since
-                // the text parser's complaint alone ("expected a module field") misleads.
-                let hint = if self.bytes.starts_with(b"\0asm") {
-                    ""
-                } else {
-                    " (the file has no `\\0asm` header, so it is not a WebAssembly binary, and it is not valid WebAssembly text either)"
-                };
                 Failure::new(
                     Status::Error,
-                    format!("{} is not a valid component{hint}: {e:#}", self.path.display()),
+                    format!("{} is not a valid component: {e:#}", self.path.display()),
                 )
             })?;
         let instance_pre = linkers

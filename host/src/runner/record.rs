@@ -107,7 +107,8 @@ pub(super) fn finish(
         status,
         expected,
         met_expectation: status == expected,
-        message: failure.map(|f| f.message),
+        // Plugin text in it was clipped where it was quoted; this bounds the whole.
+        message: failure.map(|f| crate::model::clip(&f.message, crate::model::MAX_MESSAGE)),
         phases: record.phases,
         fuel,
         wall_ns: wall,

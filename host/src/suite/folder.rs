@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use super::model::PluginSource;
 
 /// `wasm = "folder"`: one bench per `*.wasm` / `*.wat` file in it (not in sub-folders), in file
-/// name order, each with id `<folder name>/<file stem>`.
+/// name order, each with id `<folder name>/<file stem>`. An entry so named that is not a folder
+/// (a FIFO, a device) is a bench too: reading it refuses it with the reason.
 pub(super) fn folder_benches(dir: &Path) -> Result<Vec<(Option<String>, PluginSource)>, String> {
     let entries = std::fs::read_dir(dir)
         .map_err(|e| format!("cannot read the folder {}: {e}", dir.display()))?;
@@ -19,7 +20,7 @@ pub(super) fn folder_benches(dir: &Path) -> Result<Vec<(Option<String>, PluginSo
             let wasm = path
                 .extension()
                 .is_some_and(|ext| ext == "wasm" || ext == "wat");
-            visible && wasm && path.is_file()
+            visible && wasm && !path.is_dir()
         })
         .collect();
     if modules.is_empty() {

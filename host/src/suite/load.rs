@@ -5,14 +5,15 @@ use std::path::Path;
 use super::error::{Ctx, SuiteError};
 use super::model::Suite;
 use super::raw::{RawSuite, deserialize};
+use crate::input::Kind;
 
-/// Loads and validates the suite at `path`.
+/// Loads and validates the suite at `path` (a regular file of at most 4 MiB: [`Kind::Suite`]).
 pub fn load_suite(path: &Path) -> Result<Suite, SuiteError> {
-    let text = std::fs::read_to_string(path).map_err(|e| SuiteError {
+    let text = crate::input::read_text(path, Kind::Suite).map_err(|e| SuiteError {
         file: path.to_path_buf(),
         position: None,
         key: None,
-        message: format!("cannot read the suite: {e}"),
+        message: format!("cannot read the suite: {}", e.reason),
         source_line: None,
     })?;
     parse_suite(path, &text)

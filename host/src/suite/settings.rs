@@ -24,8 +24,7 @@ pub(super) const DEFAULT_SETTINGS: Settings = Settings {
 
 /// Beyond these, a limit is a typo rather than a plan.
 const MAX_SAMPLES: u32 = 1_000_000;
-const MAX_MEMORY: u64 = 4 << 30; // wasm32 can't address more
-pub(super) const MAX_DEADLINE: Duration = Duration::from_secs(24 * 3600);
+pub(super) const MAX_DEADLINE: Duration = Limits::MAX_DEADLINE;
 pub(super) const MAX_FIXTURE: u64 = 4 << 30;
 const MAX_INSTANCES: u32 = 256;
 const MAX_EXECUTIONS: u32 = 1000;
@@ -94,18 +93,19 @@ impl RawSettings {
         key: impl Fn(&str) -> Option<String>,
     ) -> Result<(), SuiteError> {
         if let Some(v) = &self.fuel {
-            if *v.get_ref() == 0 {
+            if !(1..=Limits::MAX_FUEL).contains(v.get_ref()) {
                 return Err(ctx.error(
                     Some(v.span()),
                     key("fuel"),
-                    "the fuel budget must be positive",
+                    "the fuel budget must be positive and at most 10^15 \
+                     (1_000_000_000_000_000, about 11 days of wasm per iteration)",
                 ));
             }
             limits.fuel = *v.get_ref();
         }
         if let Some(v) = &self.memory {
             let bytes = v.get_ref().0;
-            if !(64 << 10..=MAX_MEMORY).contains(&bytes) {
+            if !(Limits::MIN_MEMORY..=Limits::MAX_MEMORY).contains(&bytes) {
                 return Err(ctx.error(
                     Some(v.span()),
                     key("memory"),
@@ -116,7 +116,7 @@ impl RawSettings {
         }
         if let Some(v) = &self.deadline {
             let d = v.get_ref().0;
-            if d < Duration::from_millis(1) || d > MAX_DEADLINE {
+            if !(Limits::MIN_DEADLINE..=Limits::MAX_DEADLINE).contains(&d) {
                 return Err(ctx.error(
                     Some(v.span()),
                     key("deadline"),

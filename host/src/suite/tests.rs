@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::{PluginSource, Suite, SuiteError, parse_suite};
-use crate::model::Status;
+use crate::model::{Limits, Status};
 
 fn parse(text: &str) -> Result<Suite, SuiteError> {
     parse_suite(Path::new("suites/t.toml"), text)
@@ -136,4 +136,32 @@ fn unknown_expectation_suggests() {
         err.to_string().contains("did you mean `memory-limit`"),
         "{err}"
     );
+}
+
+#[test]
+fn limits_are_accepted_up_to_their_caps_and_refused_beyond() {
+    let bench = |line: &str| {
+        parse(&format!(
+            "[[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\n{line}\n"
+        ))
+    };
+    let limits = |line: &str| bench(line).unwrap().benches[0].settings.limits;
+    assert_eq!(
+        limits("fuel = 1_000_000_000_000_000").fuel,
+        Limits::MAX_FUEL
+    );
+    assert_eq!(
+        limits("memory = \"4 GiB\"").memory_bytes,
+        Limits::MAX_MEMORY
+    );
+    assert_eq!(limits("deadline = \"24h\"").deadline, Limits::MAX_DEADLINE);
+    for line in [
+        "fuel = 1_000_000_000_000_001",
+        "fuel = 18446744073709551615",
+        "memory = 4294967297",
+        "deadline = \"24h 1s\"",
+    ] {
+        let error = bench(line).unwrap_err();
+        assert_eq!(error.position.map(|p| p.0), Some(4), "{line}: {error}");
+    }
 }

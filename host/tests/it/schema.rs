@@ -141,7 +141,13 @@ workload = "anything"
 #[test]
 fn results_of_successes_and_failures_validate() {
     let h = Harness::new();
-    std::fs::write(h.path().join("not-a-component.wasm"), "not wasm").unwrap();
+    // A wasm header, then garbage: fails its own bench when compiled (a file that is not wasm at
+    // all is refused before the run).
+    std::fs::write(
+        h.path().join("not-a-component.wasm"),
+        b"\0asm\x0d\0\x01\0not wasm",
+    )
+    .unwrap();
     let run = h.run_suite(MIXED_SUITE, &[]);
     run.assert_code(1);
     let results = run.results();

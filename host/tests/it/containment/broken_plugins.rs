@@ -8,8 +8,9 @@ use std::time::Duration;
 use super::{DEFAULTS, assert_bench, built_plugin, corpus, run_corpus};
 use crate::common::{Harness, message, status};
 
-/// Files that are not plugins: each fails its own bench with `error` and a message naming the file
-/// and the reason; the good benches around them run.
+/// Broken wasm (a binary header, then something wrong; text that parses but is no plugin): each fails
+/// its own bench with `error` and a message naming the file and the reason; the good benches around
+/// them run. Files that are not wasm at all are refused before anything runs (`not_wasm_at_all_...`).
 #[test]
 fn broken_components_fail_only_their_own_bench() {
     let h = Harness::new();
@@ -19,10 +20,7 @@ fn broken_components_fail_only_their_own_bench() {
     let write = |name: &str, data: &[u8]| {
         std::fs::write(h.path().join(name), data).unwrap();
     };
-    write("empty.wasm", b"");
-    write("not-wasm.wasm", b"not wasm at all");
     write("truncated.wasm", &bytes[..bytes.len() / 2]);
-    write("random.wasm", &pseudo_random_bytes(64 << 10));
     // Random bytes after a valid component header: gets past the magic number.
     let mut headed = b"\0asm\x0d\0\x01\0".to_vec();
     headed.extend(pseudo_random_bytes(4096));
@@ -38,11 +36,9 @@ fn broken_components_fail_only_their_own_bench() {
         // No id: it is derived from the file name and the workload.
         format!(
             "\n[[bench]]\nwasm = \"{}\"\nworkload = \"anything\"\n",
-            local("not-wasm.wasm").display()
+            local("truncated.wasm").display()
         ),
-        wasm("empty-file", &local("empty.wasm")),
         wasm("truncated", &local("truncated.wasm")),
-        wasm("random", &local("random.wasm")),
         wasm("random-after-header", &local("random-after-header.wasm")),
         wasm("no-exports", &fixtures.join("empty-component.wat")),
         wasm("unknown-import", &fixtures.join("unknown-import.wat")),
@@ -54,13 +50,11 @@ fn broken_components_fail_only_their_own_bench() {
     let invalid = "is not a valid component";
     assert_bench(
         &run,
-        "not-wasm/anything",
+        "truncated/anything",
         "error",
-        &["not-wasm.wasm", invalid],
+        &["truncated.wasm", invalid],
     );
-    assert_bench(&run, "empty-file", "error", &["empty.wasm", invalid]);
     assert_bench(&run, "truncated", "error", &["truncated.wasm", invalid]);
-    assert_bench(&run, "random", "error", &["random.wasm", invalid]);
     assert_bench(
         &run,
         "random-after-header",
@@ -97,6 +91,73 @@ fn broken_components_fail_only_their_own_bench() {
         assert!(
             bench["checksum"].is_null() && bench["wall_ns"].is_null(),
             "{bench:#}"
+        );
+    }
+}
+
+/// Files that are neither a wasm binary nor WebAssembly text (empty, text, random bytes) and text that
+/// does not parse are not plugins: the suite is refused (exit 2) naming the bench, the file and the
+/// reason, before anything runs; the file's contents are quoted nowhere.
+#[test]
+fn not_wasm_at_all_is_an_input_error() {
+    let h = Harness::new();
+    let cases: [(&str, Vec<u8>, &str); 5] = [
+        (
+            "empty.wasm",
+            Vec::new(),
+            "is not a WebAssembly binary or text file",
+        ),
+        (
+            "not-wasm.wasm",
+            b"secret-words not wasm at all\n".to_vec(),
+            "is not a WebAssembly binary or text file",
+        ),
+        (
+            "random.wasm",
+            pseudo_random_bytes(64 << 10),
+            "is not a WebAssembly binary or text file",
+        ),
+        (
+            // UTF-16 with a byte-order mark, as some editors save text.
+            "utf16.wat",
+            [0xff, 0xfe]
+                .into_iter()
+                .chain("(module)".encode_utf16().flat_map(u16::to_le_bytes))
+                .collect(),
+            "is not a WebAssembly binary or text file",
+        ),
+        (
+            "bad.wat",
+            b";; fine so far\n(module\n  (func secret-words))\n".to_vec(),
+            "is not valid WebAssembly text: line 3, column",
+        ),
+    ];
+    for (name, bytes, reason) in cases {
+        let path = h.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let run = h.run_suite(
+            &corpus(
+                DEFAULTS,
+                &format!(
+                    "\n[[bench]]\nwasm = \"{}\"\nworkload = \"run\"\n",
+                    path.display()
+                ),
+            ),
+            &[],
+        );
+        run.assert_code(2);
+        assert!(run.results.is_none(), "{}", run.transcript());
+        for needle in ["suite.toml:", "key `bench[1].wasm`", name, reason] {
+            assert!(
+                run.stderr.contains(needle),
+                "{name}: {needle:?}\n{}",
+                run.transcript()
+            );
+        }
+        assert!(
+            !run.stderr.contains("secret-words") && !run.stdout.contains("secret-words"),
+            "{name}: the file is quoted\n{}",
+            run.transcript()
         );
     }
 }
@@ -254,5 +315,44 @@ fn components_that_never_finish_loading_are_stopped() {
         run.elapsed < Duration::from_secs(60),
         "took {:?}",
         run.elapsed
+    );
+}
+
+/// A plugin that lists one workload name twice (`hostile-listing`: `twice` two times, `once` once):
+/// the benches that name the ambiguous workload fail with `error` and say why, its other workload
+/// runs, and `wasmbench list` warns.
+#[test]
+fn a_workload_listed_twice_fails_only_the_benches_that_use_it() {
+    let h = Harness::new();
+    let listing = |id: &str, workload: &str| {
+        format!(
+            "\n[[bench]]\nid = \"{id}\"\nplugin = \"hostile-listing\"\nworkload = \"{workload}\"\n"
+        )
+    };
+    let benches = [listing("twice", "twice"), listing("once", "once")].concat();
+    let run = run_corpus(&h, DEFAULTS, &benches);
+    run.assert_code(1);
+    assert_bench(
+        &run,
+        "twice",
+        "error",
+        &[
+            "plugin `hostile-listing` lists workload `twice` 2 times",
+            "ambiguous",
+        ],
+    );
+    let once = run.bench("once");
+    assert_eq!(status(once), "ok", "{once:#}");
+    assert_eq!(once["checksum"], "0000000000000003", "{once:#}");
+
+    let suite = h.suite("listing.toml", &benches);
+    let list = h.wasmbench(&["list", suite.to_str().unwrap()]);
+    list.assert_code(0);
+    assert!(
+        list.stdout.contains(
+            "warning: plugin `hostile-listing` lists workload `twice` 2 times; which one runs is ambiguous"
+        ),
+        "{}",
+        list.transcript()
     );
 }

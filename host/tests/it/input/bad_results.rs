@@ -150,3 +150,43 @@ fn compare_refuses_malformed_results_files() {
         }
     }
 }
+
+/// A results file whose bench message is 200 MB (a plugin's or an editor's doing): read and reported
+/// with the message cut to a few KiB, so the report stays small and the command stays quick.
+#[test]
+fn a_huge_message_is_clipped_when_results_are_read() {
+    let h = Harness::new();
+    let good = real_results(&h);
+    let mut value: serde_json::Value = serde_json::from_str(&good).unwrap();
+    let huge = 200_000_000;
+    value["benches"][0]["message"] = serde_json::Value::String("m".repeat(huge));
+    let path = h.path().join("huge.json");
+    std::fs::write(&path, serde_json::to_vec(&value).unwrap()).unwrap();
+    drop(value);
+
+    let read = wasmbench::results::read_results(&path).expect("read");
+    let message = read.benches[0].message.as_deref().unwrap();
+    assert!(message.len() < 20 << 10, "{}", message.len());
+    assert!(
+        message.ends_with("more bytes cut)"),
+        "{}",
+        &message[message.len() - 40..]
+    );
+    drop(read);
+
+    let report = h.path().join("report.html");
+    let run = h.wasmbench(&[
+        "report",
+        path.to_str().unwrap(),
+        "--output",
+        report.to_str().unwrap(),
+    ]);
+    run.assert_code(0);
+    let size = std::fs::metadata(&report).unwrap().len();
+    assert!(size < 5 << 20, "the report is {size} bytes");
+    assert!(
+        run.stdout.len() + run.stderr.len() < 1 << 20,
+        "{} bytes printed",
+        run.stdout.len() + run.stderr.len()
+    );
+}

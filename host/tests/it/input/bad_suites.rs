@@ -328,6 +328,30 @@ fn absurd_limits_are_rejected() {
     };
     check(&[
         Case {
+            name: "the most fuel a u64 holds",
+            text: "[defaults]\nfuel = 18446744073709551615\n\n[[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\n",
+            lines: &[2],
+            needles: &["key `defaults.fuel`", "at most 10^15"],
+        },
+        Case {
+            name: "one fuel over the cap",
+            text: bench("fuel = 1_000_000_000_000_001"),
+            lines: &[4],
+            needles: &["key `bench[0].fuel`", "at most 10^15"],
+        },
+        Case {
+            name: "millions of warm-up iterations",
+            text: bench("warmup = 1_000_001"),
+            lines: &[4],
+            needles: &["key `bench[0].warmup`", "at most 1000000"],
+        },
+        Case {
+            name: "thousands of executions",
+            text: bench("executions = 1001"),
+            lines: &[4],
+            needles: &["key `bench[0].executions`", "between 1 and 1000"],
+        },
+        Case {
             name: "a terabyte of memory",
             text: bench("memory = \"1 TiB\""),
             lines: &[4],
