@@ -11,6 +11,7 @@
 //! | file system, network, process escapes | `error` with the OS's reason (denied) |
 //! | enormous results (error text, counters, aliased strings) | `error` (clipped / refused) |
 //! | files that are not plugins | `error` naming the file and the reason |
+//! | work counts beyond u64 (units summed over iterations and instances) | `error` naming the units |
 //!
 //! `limits` has the declared limits (fuel, memory, deadline) and expected failures of ordinary
 //! plugins; the other modules are the corpus, by kind of attack.
@@ -19,6 +20,7 @@ mod broken_plugins;
 mod escapes;
 mod host_resources;
 mod limits;
+mod overcount;
 mod runaway;
 
 use crate::common;

@@ -6,3 +6,4 @@ mod bad_suites;
 mod fuzz;
 mod fuzz_results;
 mod fuzz_suites;
+mod no_data;
