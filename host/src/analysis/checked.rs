@@ -23,41 +23,35 @@ pub fn consistent(results: &mut RunResults) -> Vec<String> {
         let Some(wall) = bench.wall_ns.take() else {
             continue;
         };
-        match repaired(wall) {
-            Ok(wall) => bench.wall_ns = Some(wall),
-            Err((wall, why)) => {
-                notes.push(format!("{}: {why}", bench.id));
-                bench.wall_ns = wall;
-            }
+        let (wall, why) = repaired(wall);
+        bench.wall_ns = wall;
+        if let Some(why) = why {
+            notes.push(format!("{}: {why}", bench.id));
         }
     }
     notes
 }
 
-/// `Ok` when `wall` is consistent as it is; else the repaired wall time (`None` without samples)
-/// and why.
-fn repaired(wall: WallResult) -> Result<WallResult, (Option<WallResult>, String)> {
+/// `wall` made consistent (`None` without samples), and why it had to be when it did.
+fn repaired(wall: WallResult) -> (Option<WallResult>, Option<String>) {
     let n = wall.samples.len();
     if n == 0 {
-        return Err((None, "no wall-time samples: no data".into()));
+        return (None, Some("no wall-time samples: no data".into()));
     }
     let in_executions: usize = wall.executions.iter().map(Vec::len).sum();
     if in_executions == n && wall.summary.count == n {
-        return Ok(wall);
+        return (Some(wall), None);
     }
+    let why = format!(
+        "wall time: {n} samples, {in_executions} in executions, a summary of {}; summarized again from the samples",
+        wall.summary.count
+    );
     let executions = if in_executions == n {
         wall.executions
     } else {
         vec![wall.samples]
     };
-    let repaired = stats::wall_result(executions);
-    Err((
-        repaired,
-        format!(
-            "wall time: {n} samples, {in_executions} in executions, a summary of {}; summarized again from the samples",
-            wall.summary.count
-        ),
-    ))
+    (stats::wall_result(executions), Some(why))
 }
 
 #[cfg(test)]
@@ -71,14 +65,16 @@ mod tests {
     #[test]
     fn consistent_wall_time_is_kept_as_is() {
         let w = wall(vec![vec![10, 11, 12], vec![13, 14]]);
-        assert_eq!(repaired(w.clone()).unwrap().summary, w.summary);
+        let (kept, why) = repaired(w.clone());
+        assert_eq!((kept.unwrap().summary, why), (w.summary, None));
     }
 
     #[test]
     fn no_samples_is_no_wall_time() {
         let mut w = wall(vec![vec![10, 11, 12]]);
         w.samples.clear();
-        let (repaired, why) = repaired(w).unwrap_err();
+        let (repaired, why) = repaired(w);
+        let why = why.unwrap();
         assert!(repaired.is_none());
         assert!(why.contains("no data"), "{why}");
     }
@@ -87,8 +83,8 @@ mod tests {
     fn a_stale_summary_is_computed_again() {
         let mut w = wall(vec![vec![10, 11, 12]]);
         w.samples = vec![100, 200];
-        let (repaired, why) = repaired(w).unwrap_err();
-        let repaired = repaired.unwrap();
+        let (repaired, why) = repaired(w);
+        let (repaired, why) = (repaired.unwrap(), why.unwrap());
         assert_eq!(repaired.summary.count, 2);
         assert_eq!(repaired.summary.median, 150.0);
         assert_eq!(repaired.executions, vec![vec![100, 200]]);
@@ -96,7 +92,7 @@ mod tests {
         // Executions missing (an edited file): the samples are one execution.
         let mut w = wall(vec![vec![10, 11, 12]]);
         w.executions.clear();
-        let repaired = super::repaired(w).unwrap_err().0.unwrap();
+        let repaired = super::repaired(w).0.unwrap();
         assert_eq!(repaired.executions, vec![vec![10, 11, 12]]);
     }
 }
