@@ -69,7 +69,8 @@ pub struct CompareArgs {
     /// Override thresholds for every bench, e.g. `fuel=0.5%,wall=5%,memory=0`.
     #[arg(long, value_name = "METRIC=VALUE,...")]
     pub threshold: Option<String>,
-    /// Verdicts that make the exit code 3 (comma-separated): regressed, failed, missing, new, improved.
+    /// Verdicts that make the exit code 3 (comma-separated): regressed, failed, missing, no-data, new,
+    /// improved, insufficient-data.
     #[arg(long, value_delimiter = ',', default_value = "regressed")]
     pub fail_on: Vec<String>,
     /// List unchanged benches in comparison.md too.

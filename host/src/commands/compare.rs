@@ -1,14 +1,13 @@
 //! `wasmbench compare OLD NEW`: verdicts between two results files.
 
 use super::CommandError;
-use super::verdicts::{Policy, conclude};
+use super::verdicts::{Policy, conclude, read_checked};
 use crate::cli::{CompareCommandArgs, exit};
-use crate::results::read_results;
 
 pub fn run(args: &CompareCommandArgs) -> Result<u8, CommandError> {
     let policy = Policy::from_args(&args.compare)?;
-    let old = read_results(&args.old)?;
-    let new = read_results(&args.new)?;
+    let old = read_checked(&args.old)?;
+    let new = read_checked(&args.new)?;
     if old.suite.name != new.suite.name {
         return Err(anyhow::anyhow!(
             "{} is a run of suite `{}` but {} is a run of `{}`; compare runs of the same suite",

@@ -3,19 +3,18 @@
 use anyhow::Context;
 
 use super::CommandError;
-use super::verdicts::baseline_path;
+use super::verdicts::{baseline_path, read_checked};
 use crate::analysis::compare::compare;
 use crate::cli::{ReportArgs, exit};
 use crate::report::escape::terminal::path as shown;
 use crate::report::html;
-use crate::results::read_results;
 
 pub fn run(args: &ReportArgs) -> Result<u8, CommandError> {
-    let results = read_results(&args.results)?;
+    let results = read_checked(&args.results)?;
     let baseline = args
         .baseline
         .as_deref()
-        .map(|spec| read_results(&baseline_path(spec, &args.baseline_dir)))
+        .map(|spec| read_checked(&baseline_path(spec, &args.baseline_dir)))
         .transpose()?;
     let comparison = baseline
         .as_ref()

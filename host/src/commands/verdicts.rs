@@ -34,7 +34,7 @@ pub fn load_baseline(path: &Path, suite: &str) -> Result<RunResults> {
             path.display()
         );
     }
-    let baseline = read_results(path)?;
+    let baseline = read_checked(path)?;
     if baseline.suite.name != suite {
         bail!(
             "{}: this baseline is for suite `{}`, not `{suite}`; compare runs of the same suite",
@@ -43,6 +43,20 @@ pub fn load_baseline(path: &Path, suite: &str) -> Result<RunResults> {
         );
     }
     Ok(baseline)
+}
+
+/// Reads a results file for analysis: wall time made consistent with its samples (no samples: no
+/// data; a stale summary: computed again), with a warning on stderr per bench that needed it.
+pub fn read_checked(path: &Path) -> Result<RunResults> {
+    let mut results = read_results(path)?;
+    for note in crate::analysis::checked::consistent(&mut results) {
+        let note: String = note
+            .chars()
+            .map(|c| if c.is_control() { '?' } else { c })
+            .collect();
+        eprintln!("warning: {}: {note}", path.display());
+    }
+    Ok(results)
 }
 
 /// Stores `results` as a baseline file.

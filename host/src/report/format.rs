@@ -71,6 +71,12 @@ pub fn percent_one_decimal(fraction: f64) -> String {
 
 /// A ratio of new to old as a signed change: `+5.0%`, `-12.3%`.
 pub fn change(ratio: f64) -> String {
+    if ratio.is_nan() {
+        return "—".into();
+    }
+    if ratio.is_infinite() {
+        return if ratio > 0.0 { "+∞" } else { "−∞" }.into();
+    }
     format!("{:+.1}%", (ratio - 1.0) * 100.0)
 }
 

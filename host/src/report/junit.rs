@@ -80,6 +80,14 @@ fn cases(bench: &BenchChange, measured: Option<&BenchResult>) -> Vec<TestCase> {
 }
 
 fn status(verdict: Verdict, gating: bool, detail: &str) -> TestCaseStatus {
+    if verdict == Verdict::NoData {
+        // Nothing was compared: neither a pass nor a failure.
+        let mut status = TestCaseStatus::skipped();
+        status
+            .set_type(verdict.as_str())
+            .set_message(format!("{verdict}: {detail}"));
+        return status;
+    }
     if gating
         && matches!(
             verdict,
@@ -124,7 +132,12 @@ fn describe(m: &MetricChange) -> String {
 /// Sum of a bench's timed iterations.
 fn timed(bench: &BenchResult) -> Option<Duration> {
     let wall = bench.wall_ns.as_ref()?;
-    Some(Duration::from_nanos(wall.samples.iter().sum()))
+    // Saturating: hand-edited samples must not overflow (a panic in debug builds, a wrap in release).
+    Some(Duration::from_nanos(
+        wall.samples
+            .iter()
+            .fold(0u64, |sum, ns| sum.saturating_add(*ns)),
+    ))
 }
 
 /// From the run's start to its end.

@@ -106,6 +106,7 @@ fn verdict_cell(v: Verdict) -> String {
         Verdict::Regressed => "🔴",
         Verdict::Failed => "❌",
         Verdict::Missing => "⚠️",
+        Verdict::NoData => "∅",
         Verdict::New => "🆕",
         Verdict::Improved => "🟢",
         Verdict::InsufficientData => "❔",
@@ -132,6 +133,8 @@ fn metric_cell(b: &BenchChange, metric: Metric) -> String {
         cell = format!("**{cell}**");
     } else if m.verdict == Verdict::InsufficientData {
         cell.push_str(" insufficient data");
+    } else if m.verdict == Verdict::NoData {
+        cell.push_str(" no data");
     }
     cell
 }

@@ -243,6 +243,7 @@ pub fn render_comparison(comparison: &crate::analysis::compare::Comparison, colo
         if color {
             verdict = verdict.fg(match bench.verdict {
                 Verdict::Regressed | Verdict::Failed | Verdict::Missing => Color::Red,
+                Verdict::NoData => Color::Yellow,
                 Verdict::Improved => Color::Green,
                 Verdict::New | Verdict::InsufficientData | Verdict::Unchanged => Color::Reset,
             });
@@ -268,14 +269,10 @@ pub fn render_comparison(comparison: &crate::analysis::compare::Comparison, colo
                     text
                 })
                 .unwrap_or_else(|| {
-                    let insufficient = bench
-                        .metrics
-                        .iter()
-                        .any(|m| m.metric == metric && m.verdict == Verdict::InsufficientData);
-                    if insufficient {
-                        "insufficient data"
-                    } else {
-                        "—"
+                    match bench.metrics.iter().find(|m| m.metric == metric) {
+                        Some(m) if m.verdict == Verdict::InsufficientData => "insufficient data",
+                        Some(m) if m.verdict == Verdict::NoData => "no data",
+                        _ => "—",
                     }
                     .into()
                 })

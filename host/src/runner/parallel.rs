@@ -1,5 +1,9 @@
 //! The parallel pass: N instances of a plugin, each in its own store on its own thread, run their
 //! iterations at the same time; aggregate throughput is work done by all over the wall time of all.
+//!
+//! Units are summed with checked arithmetic: a total beyond `u64::MAX` (1.8·10^19) can only come
+//! from a workload that misreports its work, and ends the bench with status `error` naming the
+//! units it reported, rather than wrapping into a throughput that looks plausible and is wrong.
 
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
@@ -33,6 +37,29 @@ pub struct ParallelSpec<'a> {
     pub instances: u32,
     pub warmup: u32,
     pub iterations: u32,
+}
+
+/// `total + units`, or an `error` failure when the sum does not fit in a u64: `workload`, which
+/// reported `per_iteration` units for an iteration, counts more than any work can (`over` says
+/// which sum overflowed).
+fn add_units(
+    total: u64,
+    units: u64,
+    per_iteration: u64,
+    workload: &str,
+    over: &str,
+) -> Result<u64, Failure> {
+    total.checked_add(units).ok_or_else(|| {
+        Failure::new(
+            Status::Error,
+            format!(
+                "workload `{workload}` reported {per_iteration} units per iteration: the units of \
+                 {over} exceed {} (the most a u64 holds); a units count that large is broken, so \
+                 no throughput is computed",
+                u64::MAX
+            ),
+        )
+    })
 }
 
 /// Runs `spec.instances` instances concurrently, one thread each.
@@ -70,12 +97,15 @@ pub fn run_parallel(spec: ParallelSpec<'_>) -> Result<ParallelRun, Failure> {
                         ready.wait();
                         ready.wait();
                         let mut session = prepared?;
-                        let mut units = 0;
+                        let (mut units, mut largest) = (0u64, 0u64);
                         for _ in 0..iterations {
-                            units += session.iterate().await?.outcome.units;
+                            let done = session.iterate().await?.outcome.units;
+                            largest = largest.max(done);
+                            let over = "one instance's iterations";
+                            units = add_units(units, done, done, &workload, over)?;
                         }
                         let _ = session.close().await;
-                        Ok::<_, Failure>(units)
+                        Ok::<_, Failure>((units, largest))
                     })
                 })
         })
@@ -84,11 +114,20 @@ pub fn run_parallel(spec: ParallelSpec<'_>) -> Result<ParallelRun, Failure> {
     ready.wait();
     let start = Instant::now();
     ready.wait();
-    let mut units = 0;
+    let mut units = 0u64;
     let mut failure = None;
     for thread in threads {
         match thread.join() {
-            Ok(Ok(done)) => units += done,
+            Ok(Ok((done, largest))) => match add_units(
+                units,
+                done,
+                largest,
+                spec.workload,
+                &format!("all {n} instances"),
+            ) {
+                Ok(total) => units = total,
+                Err(f) => failure = failure.or(Some(f)),
+            },
             Ok(Err(f)) => failure = failure.or(Some(f)),
             Err(_) => {
                 failure = failure.or(Some(Failure::new(
@@ -109,5 +148,25 @@ pub fn run_parallel(spec: ParallelSpec<'_>) -> Result<ParallelRun, Failure> {
             units,
             iterations: u64::from(spec.iterations) * n as u64,
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn units_sum_without_wrapping() {
+        assert_eq!(add_units(1, 2, 2, "w", "x"), Ok(3));
+        assert_eq!(add_units(u64::MAX - 1, 1, 1, "w", "x"), Ok(u64::MAX));
+        let half = u64::MAX / 2 + 1;
+        let f = add_units(half, half, half, "big", "all instances").unwrap_err();
+        assert_eq!(f.status, Status::Error);
+        assert!(
+            f.message.contains("`big`")
+                && f.message.contains(&format!("{half} units per iteration")),
+            "{}",
+            f.message
+        );
     }
 }

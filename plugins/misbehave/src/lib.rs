@@ -1,6 +1,6 @@
 //! Workloads that misbehave on purpose, so tests can prove the harness contains them: endless loops,
-//! traps, panics, failing setup, unbounded memory growth, blocking host calls; and `noop`, whose cost
-//! is the harness's own per-iteration overhead.
+//! traps, panics, failing setup, unbounded memory growth, blocking host calls, absurd work counts;
+//! and `noop`, whose cost is the harness's own per-iteration overhead.
 
 use wasmbench_sdk::{Outcome, Params, Workload};
 
@@ -175,4 +175,29 @@ impl Workload for Sleep {
     }
 }
 
-wasmbench_sdk::register!(Noop, Spin, SpinLater, Trap, Panic, SetupError, Grow, Sleep);
+/// Does nothing but claim `units` units of work per iteration: a broken count (e.g. `u64::MAX / 2`)
+/// whose sums over iterations and instances don't fit in a u64.
+struct Overcount {
+    units: u64,
+}
+
+impl Workload for Overcount {
+    const NAME: &'static str = "overcount";
+    const DESCRIPTION: &'static str =
+        "return at once, reporting `units` units of work per iteration";
+    const PARAMS: &'static [(&'static str, &'static str)] = &[("units", "1")];
+
+    fn setup(params: &Params) -> Result<Self, String> {
+        Ok(Overcount {
+            units: params.u64("units")?,
+        })
+    }
+
+    fn run(&mut self) -> Result<Outcome, String> {
+        Ok(Outcome::new(0, self.units))
+    }
+}
+
+wasmbench_sdk::register!(
+    Noop, Spin, SpinLater, Trap, Panic, SetupError, Grow, Sleep, Overcount
+);

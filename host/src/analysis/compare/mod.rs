@@ -13,6 +13,9 @@
 //!   the allowance for the drift separate runs always have). With a single execution on a side,
 //!   the verdict (from a bootstrap of the samples) is shown but marked not gating. Too few samples
 //!   give `insufficient-data`, never a zero-width interval called a change.
+//! - a metric without data on a side — no samples, a zero median, or measured in one run only —
+//!   gives `no-data`: neither a regression nor `unchanged`. It fails the exit code only when asked
+//!   (`--fail-on no-data`).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -22,7 +25,7 @@ use serde::{Deserialize, Serialize};
 
 mod rules;
 
-use rules::{counted_change, oriented, sampled_change};
+use rules::{counted_change, no_data, oriented, sampled_change};
 
 use crate::model::{Metric, Status, Thresholds};
 use crate::results::{BenchResult, Measurement, RunResults};
@@ -37,6 +40,9 @@ pub enum Verdict {
     Failed,
     /// In the baseline, not in the new run.
     Missing,
+    /// A side has nothing to compare: no samples, a zero median (a ratio to it means nothing), or
+    /// the metric measured in one run only.
+    NoData,
     /// In the new run, not in the baseline.
     New,
     /// Better beyond the threshold.
@@ -47,10 +53,11 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    pub const ALL: [Verdict; 7] = [
+    pub const ALL: [Verdict; 8] = [
         Verdict::Regressed,
         Verdict::Failed,
         Verdict::Missing,
+        Verdict::NoData,
         Verdict::New,
         Verdict::Improved,
         Verdict::InsufficientData,
@@ -62,6 +69,7 @@ impl Verdict {
             Verdict::Regressed => "regressed",
             Verdict::Failed => "failed",
             Verdict::Missing => "missing",
+            Verdict::NoData => "no-data",
             Verdict::New => "new",
             Verdict::Improved => "improved",
             Verdict::InsufficientData => "insufficient-data",
@@ -183,7 +191,8 @@ impl Comparison {
         })
     }
 
-    /// Benches in order of concern: regressions first, then failures, missing, new, improved, unchanged.
+    /// Benches in order of concern: regressions first, then failures, missing, no data, new,
+    /// improved, insufficient data, unchanged.
     pub fn by_concern(&self) -> Vec<&BenchChange> {
         let mut benches: Vec<&BenchChange> = self.benches.iter().collect();
         benches.sort_by_key(|b| b.verdict);
@@ -321,10 +330,19 @@ fn compare_bench(
         return change;
     }
     for metric in Metric::ALL {
-        let (Some(a), Some(b)) = (old.measurement(metric), new.measurement(metric)) else {
-            continue;
-        };
         let threshold = t.get(metric);
+        let (a, b) = match (old.measurement(metric), new.measurement(metric)) {
+            (Some(a), Some(b)) => (a, b),
+            (None, None) if metric != Metric::Wall => continue,
+            // Every bench that ends `ok` has wall time; a metric measured on one side only has
+            // nothing to compare with.
+            (a, b) => {
+                change
+                    .metrics
+                    .push(no_data(metric, threshold, a.is_some(), b.is_some()));
+                continue;
+            }
+        };
         let metric_change = match (a, b) {
             (Measurement::Counted(a), Measurement::Counted(b)) => {
                 counted_change(metric, a, b, threshold)
@@ -332,12 +350,17 @@ fn compare_bench(
             (Measurement::Sampled(a), Measurement::Sampled(b)) => {
                 sampled_change(metric, a, b, threshold, pairs, gating)
             }
-            _ => continue,
+            _ => no_data(metric, threshold, true, true),
         };
         change.metrics.push(oriented(metric_change));
     }
     change.verdict = change.gating_verdicts().min().unwrap_or(Verdict::Unchanged);
-    if let Some(w) = new.wall_ns.as_ref().filter(|w| w.summary.noisy) {
+    if let Some(w) = new
+        .wall_ns
+        .as_ref()
+        .filter(|w| w.summary.noisy && !w.samples.is_empty())
+        .filter(|w| w.summary.median > 0.0 && w.summary.median.is_finite())
+    {
         change.note = Some(format!(
             "noisy: median 95% CI spans {:.1}% of the median",
             100.0 * (w.summary.median_ci_high - w.summary.median_ci_low) / w.summary.median

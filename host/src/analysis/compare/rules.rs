@@ -81,6 +81,57 @@ pub(super) fn counted_change(
     change
 }
 
+/// `no-data`: a side has nothing to compare (`old_measured` / `new_measured` say which sides have
+/// the metric at all).
+pub(super) fn no_data(
+    metric: Metric,
+    threshold: f64,
+    old_measured: bool,
+    new_measured: bool,
+) -> MetricChange {
+    let basis = match (old_measured, new_measured) {
+        (false, false) if metric == Metric::Wall => "no samples in either run",
+        (false, true) if metric == Metric::Wall => "no samples in the baseline",
+        (true, false) if metric == Metric::Wall => "no samples in the new run",
+        (false, false) => "not measured in either run",
+        (false, true) => "not measured in the baseline",
+        (true, false) => "not measured in the new run",
+        (true, true) => "measured differently in the two runs",
+    };
+    MetricChange {
+        metric,
+        verdict: Verdict::NoData,
+        old: None,
+        new: None,
+        ratio: None,
+        ratio_ci: None,
+        threshold,
+        gating: true,
+        basis: Some(format!("no data: {basis}")),
+    }
+}
+
+/// A side's samples for statistics, per execution, and their median; why there is no data
+/// otherwise. `samples` is what counts: executions that don't add up to it (a hand-edited or
+/// truncated file) are set aside for the samples as one execution.
+fn usable(w: &WallResult) -> Result<(Vec<Vec<f64>>, f64), &'static str> {
+    if w.samples.is_empty() {
+        return Err("no samples");
+    }
+    let in_executions: usize = w.executions.iter().map(Vec::len).sum();
+    let runs = if in_executions == w.samples.len() {
+        w.executions_f64()
+    } else {
+        vec![w.samples.iter().map(|&ns| ns as f64).collect()]
+    };
+    let pooled: Vec<f64> = runs.iter().flatten().copied().collect();
+    let median = median_of(&pooled);
+    if !(median.is_finite() && median > 0.0) {
+        return Err("a median of 0 ns");
+    }
+    Ok((runs, median))
+}
+
 /// Sampled metrics (wall time): paired ratios in an A/B run, per-execution medians between
 /// separate runs.
 pub(super) fn sampled_change(
@@ -91,16 +142,33 @@ pub(super) fn sampled_change(
     pairs: Option<&Vec<Vec<(u64, u64)>>>,
     gating: WallGating,
 ) -> MetricChange {
+    let (old, new) = (usable(a), usable(b));
+    let median = |side: &Result<(Vec<Vec<f64>>, f64), &str>| side.as_ref().ok().map(|s| s.1);
     let mut change = MetricChange {
         metric,
         verdict: Verdict::InsufficientData,
-        old: Some(a.summary.median),
-        new: Some(b.summary.median),
+        old: median(&old),
+        new: median(&new),
         ratio: None,
         ratio_ci: None,
         threshold,
         gating: true,
         basis: None,
+    };
+    let ((old_runs, old_median), (new_runs, new_median)) = match (old, new) {
+        (Ok(old), Ok(new)) => (old, new),
+        (old, new) => {
+            let why = |side: &str, r: &Result<_, &str>| {
+                r.as_ref().err().map(|e| format!("{e} in the {side}"))
+            };
+            let reasons: Vec<String> = [why("baseline", &old), why("new run", &new)]
+                .into_iter()
+                .flatten()
+                .collect();
+            change.verdict = Verdict::NoData;
+            change.basis = Some(format!("no data: {}", reasons.join(", ")));
+            return change;
+        }
     };
     let paired = pairs.filter(|p| p.iter().map(Vec::len).sum::<usize>() > 0);
     let (ratio, ci) = match paired {
@@ -124,14 +192,25 @@ pub(super) fn sampled_change(
             if all.len() < 2 {
                 return change;
             }
-            (median_of(&all), hierarchical_ci(&ratios, median_of))
+            let ratio = median_of(&all);
+            if !(ratio.is_finite() && ratio > 0.0) {
+                change.verdict = Verdict::NoData;
+                change.basis = Some(format!(
+                    "no data: {} (a median ratio of 0)",
+                    change.basis.unwrap_or_default()
+                ));
+                return change;
+            }
+            (ratio, hierarchical_ci(&ratios, median_of))
         }
         None => {
-            let (old_runs, new_runs) = (a.executions_f64(), b.executions_f64());
             let count = |runs: &[Vec<f64>]| runs.iter().filter(|r| !r.is_empty()).count();
             let (old_n, new_n) = (count(&old_runs), count(&new_runs));
             change.basis = Some(format!("{old_n} vs {new_n} executions"));
             if a.samples.len() < 2 || b.samples.len() < 2 {
+                change.basis = Some(format!(
+                    "{old_n} vs {new_n} executions: a single sample on a side"
+                ));
                 return change;
             }
             match execution_ratio_ci(&old_runs, &new_runs) {
@@ -149,7 +228,7 @@ pub(super) fn sampled_change(
                         "{old_n} vs {new_n} executions: not gating (between-run variation unknown)"
                     ));
                     (
-                        b.summary.median / a.summary.median,
+                        new_median / old_median,
                         hierarchical_ratio_ci(&old_runs, &new_runs),
                     )
                 }

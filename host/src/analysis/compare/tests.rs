@@ -1,6 +1,6 @@
 //! Unit tests of the verdict rules.
 
-use super::rules::{beyond, counted_change, exact};
+use super::rules::{beyond, counted_change, exact, no_data, sampled_change};
 use super::*;
 use crate::results::Counted;
 
@@ -121,4 +121,101 @@ fn separate_runs_need_the_interval_beyond_the_threshold() {
 fn verdicts_parse() {
     assert_eq!("regressed".parse::<Verdict>(), Ok(Verdict::Regressed));
     assert!("worse".parse::<Verdict>().is_err());
+}
+
+fn wall(executions: Vec<Vec<u64>>) -> crate::results::WallResult {
+    crate::analysis::stats::wall_result(executions).unwrap()
+}
+
+fn wall_change(old: &crate::results::WallResult, new: &crate::results::WallResult) -> MetricChange {
+    sampled_change(Metric::Wall, old, new, 0.05, None, WallGating::Auto)
+}
+
+/// No number in a change is NaN or infinite.
+fn finite(change: &MetricChange) -> bool {
+    let values = [change.old, change.new, change.ratio]
+        .into_iter()
+        .flatten()
+        .chain(change.ratio_ci.into_iter().flat_map(|(a, b)| [a, b]));
+    values.into_iter().all(f64::is_finite)
+}
+
+#[test]
+fn empty_samples_are_no_data_not_unchanged() {
+    let good = wall(vec![vec![100, 101, 102], vec![99, 100, 103]]);
+    let mut empty = good.clone();
+    empty.samples.clear();
+    for (old, new, side) in [(&good, &empty, "new run"), (&empty, &good, "baseline")] {
+        let change = wall_change(old, new);
+        assert_eq!(change.verdict, Verdict::NoData, "{change:?}");
+        assert!(
+            change.basis.as_deref().unwrap().contains(side),
+            "{change:?}"
+        );
+        assert!(finite(&change) && change.ratio.is_none(), "{change:?}");
+    }
+    // Samples without executions (an edited file): the samples are one execution, not NaN.
+    let mut flat = good.clone();
+    flat.executions.clear();
+    let change = wall_change(&good, &flat);
+    assert_ne!(change.verdict, Verdict::NoData, "{change:?}");
+    assert!(finite(&change), "{change:?}");
+}
+
+#[test]
+fn zero_medians_are_no_data() {
+    let zeros = wall(vec![vec![0, 0, 0], vec![0, 0, 0]]);
+    let good = wall(vec![vec![100, 101, 102], vec![99, 100, 103]]);
+    for (old, new) in [(&zeros, &good), (&good, &zeros), (&zeros, &zeros)] {
+        let change = wall_change(old, new);
+        assert_eq!(change.verdict, Verdict::NoData, "{change:?}");
+        assert!(finite(&change), "{change:?}");
+    }
+}
+
+#[test]
+fn single_and_equal_samples_give_finite_verdicts() {
+    let one = wall(vec![vec![100]]);
+    let change = wall_change(&one, &one);
+    assert_eq!(change.verdict, Verdict::InsufficientData, "{change:?}");
+    assert!(finite(&change));
+    // All samples equal on both sides: no change, exactly.
+    let same = wall(vec![vec![100; 5], vec![100; 5]]);
+    let change = wall_change(&same, &same);
+    assert_eq!(change.verdict, Verdict::Unchanged, "{change:?}");
+    assert_eq!(change.ratio, Some(1.0));
+    assert!(finite(&change));
+    let single = wall(vec![vec![100; 5]]);
+    let change = wall_change(&single, &single);
+    assert_eq!(change.verdict, Verdict::Unchanged, "{change:?}");
+    assert!(finite(&change));
+}
+
+#[test]
+fn large_sample_sets_are_compared() {
+    let side = |level: u64| -> Vec<u64> {
+        (0..200_000u64)
+            .map(|i| level + (i * 7919) % (level / 20))
+            .collect()
+    };
+    // One execution a side: the bounded bootstrap; a 10% shift is called (not gating).
+    let (old, new) = (wall(vec![side(10_000)]), wall(vec![side(11_000)]));
+    let change = wall_change(&old, &new);
+    assert_eq!(change.verdict, Verdict::Regressed, "{change:?}");
+    assert!(!change.gating);
+    let (low, high) = change.ratio_ci.unwrap();
+    assert!(low > 1.05 && high < 1.15, "{change:?}");
+}
+
+#[test]
+fn a_metric_measured_on_one_side_is_no_data() {
+    let change = no_data(Metric::Wall, 0.05, true, false);
+    assert_eq!(change.verdict, Verdict::NoData);
+    assert_eq!(
+        change.basis.as_deref(),
+        Some("no data: no samples in the new run")
+    );
+    assert_eq!("no-data".parse::<Verdict>(), Ok(Verdict::NoData));
+    // More concerning than a new bench or an improvement, less than a regression.
+    assert!(Verdict::NoData > Verdict::Missing && Verdict::NoData < Verdict::New);
 }

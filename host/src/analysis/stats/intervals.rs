@@ -1,5 +1,18 @@
 //! Confidence intervals by seeded bootstrap (one- and two-level: executions, then samples) and
 //! by Welch's t on per-execution medians.
+//!
+//! **Bounded cost.** A bootstrap draws [`RESAMPLES`] resamples as large as its input, so its cost
+//! grows with the samples: 10^6 samples would take hours. Resampling therefore works on at most
+//! [`RESAMPLED_POINTS`] samples from at most [`RESAMPLED_EXECUTIONS`] executions a side: beyond
+//! that, every k-th execution (evenly spaced in run order), and within each execution its quantiles
+//! at evenly spaced ranks (the midpoints of equal-count bins), as many as its share of the cap. The
+//! subsample has the samples' distribution but fewer points, so the interval is that of
+//! `RESAMPLED_POINTS` samples: wider than the full set's (conservative: never a change the full set
+//! would not show), and still a fraction of a percent for timing noise of a few percent. Point
+//! estimates (medians, ratios) always use every sample. Inputs within the caps are resampled as
+//! they are, so results for ordinary sizes are unchanged.
+
+use std::borrow::Cow;
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -30,11 +43,57 @@ fn hierarchical_resample(rng: &mut ChaCha8Rng, executions: &[&[f64]], out: &mut 
     }
 }
 
+/// The most samples a side's bootstrap resamples from (see the module's documentation).
+pub const RESAMPLED_POINTS: usize = 10_000;
+/// The most executions a side's bootstrap resamples from.
+pub const RESAMPLED_EXECUTIONS: usize = 1_000;
+
 fn non_empty(executions: &[Vec<f64>]) -> Vec<&[f64]> {
     executions
         .iter()
         .filter(|e| !e.is_empty())
         .map(Vec::as_slice)
+        .collect()
+}
+
+/// The executions to resample: `groups` as they are within the caps, else a deterministic
+/// subsample of at most [`RESAMPLED_EXECUTIONS`] executions and about [`RESAMPLED_POINTS`] samples
+/// (each chosen execution keeps at least one).
+fn bounded<'a>(groups: &[&'a [f64]]) -> Vec<Cow<'a, [f64]>> {
+    let total: usize = groups.iter().map(|g| g.len()).sum();
+    if total <= RESAMPLED_POINTS && groups.len() <= RESAMPLED_EXECUTIONS {
+        return groups.iter().map(|g| Cow::Borrowed(*g)).collect();
+    }
+    let chosen: Vec<&[f64]> = if groups.len() > RESAMPLED_EXECUTIONS {
+        (0..RESAMPLED_EXECUTIONS)
+            .map(|i| groups[i * groups.len() / RESAMPLED_EXECUTIONS])
+            .collect()
+    } else {
+        groups.to_vec()
+    };
+    let total: usize = chosen.iter().map(|g| g.len()).sum();
+    chosen
+        .into_iter()
+        .map(|g| {
+            let share =
+                (RESAMPLED_POINTS as u128 * g.len() as u128 / total.max(1) as u128) as usize;
+            let keep = share.clamp(1, g.len());
+            if keep == g.len() {
+                return Cow::Borrowed(g);
+            }
+            Cow::Owned(quantile_points(g, keep))
+        })
+        .collect()
+}
+
+/// `k` values of `values` at evenly spaced ranks: the middle of each of `k` equal-count bins of the
+/// sorted values.
+pub(super) fn quantile_points(values: &[f64], k: usize) -> Vec<f64> {
+    let mut sorted = values.to_vec();
+    sorted.sort_unstable_by(f64::total_cmp);
+    let n = sorted.len() as u128;
+    (0..k as u128)
+        .map(|j| sorted[((2 * j + 1) * n / (2 * k as u128)) as usize])
         .collect()
 }
 
@@ -54,9 +113,11 @@ pub fn hierarchical_ci(executions: &[Vec<f64>], statistic: impl Fn(&[f64]) -> f6
     if pooled.len() < 2 {
         return (point, point);
     }
+    let bounded = bounded(&groups);
+    let groups: Vec<&[f64]> = bounded.iter().map(|g| g.as_ref()).collect();
     let sizes: Vec<usize> = groups.iter().map(|g| g.len()).collect();
     let mut rng = ChaCha8Rng::seed_from_u64(seed_of(&sizes));
-    let mut resample = Vec::with_capacity(pooled.len());
+    let mut resample = Vec::with_capacity(sizes.iter().sum());
     let mut estimates: Vec<f64> = (0..RESAMPLES)
         .map(|_| {
             hierarchical_resample(&mut rng, &groups, &mut resample);
@@ -77,9 +138,12 @@ pub fn hierarchical_ratio_ci(old: &[Vec<f64>], new: &[Vec<f64>]) -> (f64, f64) {
         let r = median_of(&pb) / median_of(&pa);
         return (r, r);
     }
+    let (bounded_a, bounded_b) = (bounded(&a), bounded(&b));
+    let a: Vec<&[f64]> = bounded_a.iter().map(|g| g.as_ref()).collect();
+    let b: Vec<&[f64]> = bounded_b.iter().map(|g| g.as_ref()).collect();
     let sizes: Vec<usize> = a.iter().chain(b.iter()).map(|g| g.len()).collect();
     let mut rng = ChaCha8Rng::seed_from_u64(seed_of(&sizes) ^ 0x0001);
-    let (mut ra, mut rb) = (Vec::with_capacity(pa.len()), Vec::with_capacity(pb.len()));
+    let (mut ra, mut rb) = (Vec::new(), Vec::new());
     let mut ratios: Vec<f64> = (0..RESAMPLES)
         .map(|_| {
             hierarchical_resample(&mut rng, &a, &mut ra);

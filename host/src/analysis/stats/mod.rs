@@ -1,12 +1,15 @@
 //! Statistics of samples: robust summaries, bootstrap confidence intervals (two-level when samples
 //! come from several executions), Tukey outlier counts, and the growth trend of a series.
 //!
-//! The bootstrap is seeded, so the same samples always give the same interval.
+//! The bootstrap is seeded, so the same samples always give the same interval. Its cost is bounded
+//! whatever the number of samples: resamples are drawn from at most [`RESAMPLED_POINTS`] samples
+//! (`RESAMPLED_EXECUTIONS` executions); everything else is a sort or a selection, O(n log n).
 
 mod intervals;
 
 pub use intervals::{
-    bootstrap_ci, execution_ratio_ci, hierarchical_ci, hierarchical_ratio_ci, ratio_of_medians_ci,
+    RESAMPLED_EXECUTIONS, RESAMPLED_POINTS, bootstrap_ci, execution_ratio_ci, hierarchical_ci,
+    hierarchical_ratio_ci, ratio_of_medians_ci,
 };
 
 use crate::results::{Outliers, Summary, WallResult};
@@ -72,11 +75,27 @@ pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
     sorted[low] + (sorted[high] - sorted[low]) * (position - low as f64)
 }
 
-/// Median of unsorted values (reorders a copy).
+/// Median of unsorted values (the same value as [`quantile_sorted`] at 0.5), by selection on a
+/// copy: O(n), not a sort. NaN without values.
 pub fn median_of(values: &[f64]) -> f64 {
+    if values.is_empty() {
+        return f64::NAN;
+    }
     let mut v = values.to_vec();
-    v.sort_by(f64::total_cmp);
-    quantile_sorted(&v, 0.5)
+    let position = 0.5 * (v.len() - 1) as f64;
+    let (low, high) = (position.floor() as usize, position.ceil() as usize);
+    let (below, &mut at_high, _) = v.select_nth_unstable_by(high, f64::total_cmp);
+    let at_low = if low == high {
+        at_high
+    } else {
+        // The largest value below the selected one is the sorted order's element `low`.
+        below
+            .iter()
+            .copied()
+            .max_by(f64::total_cmp)
+            .expect("`high` > 0 when it differs from `low`")
+    };
+    at_low + (at_high - at_low) * (position - low as f64)
 }
 
 /// Tukey's fences: mild beyond 1.5 IQR from the quartiles, severe beyond 3 IQR.

@@ -164,3 +164,95 @@ fn integer_median() {
     assert_eq!(median_u64(&[3, 1, 2]), Some(2));
     assert_eq!(median_u64(&[]), None);
 }
+
+#[test]
+fn median_by_selection_matches_the_sorted_median() {
+    assert!(median_of(&[]).is_nan());
+    assert_eq!(median_of(&[4.0]), 4.0);
+    assert_eq!(median_of(&[4.0, 1.0]), 2.5);
+    assert_eq!(median_of(&[9.0, 1.0, 5.0, 3.0]), 4.0);
+    let v: Vec<f64> = (0..1001)
+        .map(|i| ((i * 7919) % 1001) as f64 * 0.37)
+        .collect();
+    let mut sorted = v.clone();
+    sorted.sort_by(f64::total_cmp);
+    assert_eq!(median_of(&v), quantile_sorted(&sorted, 0.5));
+    assert_eq!(
+        median_of(&v[1..]),
+        quantile_sorted(&sorted_copy(&v[1..]), 0.5)
+    );
+}
+
+fn sorted_copy(v: &[f64]) -> Vec<f64> {
+    let mut s = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    s
+}
+
+/// A deterministic spread around 1000 (±5%), for large sample sets.
+fn spread(n: usize, level: f64) -> Vec<f64> {
+    (0..n)
+        .map(|i| level * (1.0 + 0.05 * (((i * 7919) % 10_007) as f64 / 10_007.0 - 0.5)))
+        .collect()
+}
+
+#[test]
+fn a_million_samples_are_summarized_with_a_bounded_bootstrap() {
+    // Beyond RESAMPLED_POINTS the bootstrap resamples a quantile subsample: the interval still
+    // covers the median, is seeded, and is narrow (the subsample's width, not the full set's).
+    let samples = spread(1_000_000, 1000.0);
+    let s = summarize(&samples).unwrap();
+    assert_eq!(s.count, 1_000_000);
+    assert!((s.median - 1000.0).abs() < 0.1, "{}", s.median);
+    assert!(
+        s.median_ci_low <= s.median && s.median <= s.median_ci_high,
+        "{s:?}"
+    );
+    assert!(s.median_ci_high - s.median_ci_low < 2.0, "{s:?}");
+    assert!(!s.noisy);
+    assert_eq!(summarize(&samples).unwrap(), s, "seeded");
+    // A 10% shift between two large sides is bracketed tightly.
+    let (low, high) = ratio_of_medians_ci(&spread(100_000, 1000.0), &spread(100_000, 1100.0));
+    assert!(low > 1.09 && high < 1.11 && low <= high, "({low}, {high})");
+    // Many executions: at most RESAMPLED_EXECUTIONS of them are resampled.
+    let executions: Vec<Vec<f64>> = (0..2_000)
+        .map(|i| spread(50, 1000.0 + (i % 3) as f64))
+        .collect();
+    let (low, high) = hierarchical_ci(&executions, median_of);
+    assert!(
+        low <= 1001.0 && high >= 1000.0 && high - low < 5.0,
+        "({low}, {high})"
+    );
+}
+
+#[test]
+fn quantile_points_keep_the_distribution() {
+    let v: Vec<f64> = (0..100_000).rev().map(f64::from).collect();
+    let points = intervals::quantile_points(&v, 1000);
+    assert_eq!(points.len(), 1000);
+    assert_eq!((points[0], points[999]), (50.0, 99_950.0));
+    assert!((median_of(&points) - median_of(&v)).abs() <= 100.0);
+}
+
+#[test]
+fn single_and_equal_samples_give_finite_summaries() {
+    let one = summarize(&[7.0]).unwrap();
+    assert_eq!(
+        (one.median, one.median_ci_low, one.median_ci_high),
+        (7.0, 7.0, 7.0)
+    );
+    let same = summarize(&[5.0; 100]).unwrap();
+    assert_eq!(
+        (
+            same.median,
+            same.median_ci_low,
+            same.median_ci_high,
+            same.mad
+        ),
+        (5.0, 5.0, 5.0, 0.0)
+    );
+    assert!(!same.noisy && same.cv == 0.0);
+    let zeros = summarize(&[0.0; 10]).unwrap();
+    assert!(!zeros.noisy && zeros.cv == 0.0, "{zeros:?}");
+    assert!(wall_result(vec![vec![], vec![]]).is_none());
+}

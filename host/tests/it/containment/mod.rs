@@ -6,12 +6,14 @@
 //! | attack | status |
 //! |---|---|
 //! | endless loop / endless `setup` | `out-of-fuel`, or `timeout` at the deadline |
-//! | memory bombs, huge allocations, hoarding host storage, huge HTTP bodies | `memory-limit` |
+//! | memory bombs, huge allocations, hoarding host storage, huge HTTP bodies, resources held in the host's tables (`host_memory`) | `memory-limit` |
 //! | stack overflow, `unreachable`, divide by zero, out-of-bounds, abort, panics | `trap` |
 //! | file system, network, process escapes | `error` with the OS's reason (denied) |
 //! | enormous results (error text, counters, aliased strings) | `error` (clipped / refused) |
-//! | files that are not plugins | `error` naming the file and the reason |
+//! | files that are not wasm at all | plan error, exit 2, naming the file, quoting none of it |
+//! | wasm that does not load (broken binaries, wrong contract) | `error` naming the file and the reason |
 //! | escape sequences, control characters and markup in names, units, counters, errors, stderr | shown inert in every output (`inert_text`) |
+//! | work counts beyond u64 (units summed over iterations and instances) | `error` naming the units |
 //!
 //! `limits` has the declared limits (fuel, memory, deadline) and expected failures of ordinary
 //! plugins; the other modules are the corpus, by kind of attack.
@@ -22,6 +24,7 @@ mod host_memory;
 mod host_resources;
 mod inert_text;
 mod limits;
+mod overcount;
 mod runaway;
 
 use crate::common;

@@ -8,3 +8,4 @@ mod files;
 mod fuzz;
 mod fuzz_results;
 mod fuzz_suites;
+mod no_data;

@@ -9,7 +9,7 @@ use super::{
     INK, MUTED, Rgb, Scale, WIDE, draw_err, label_area, plot, rgb, row_mesh, shorten, small_text,
     svg,
 };
-use crate::analysis::distribution::BoxStats;
+use crate::analysis::distribution::{BoxStats, CHART_POINTS, thin};
 use crate::report::format::three_digits;
 
 /// A row of a distribution chart: the samples of one bench.
@@ -172,8 +172,9 @@ impl BoxChart {
                     ShapeStyle::from(&INK).stroke_width(3),
                 ))
                 .map_err(draw_err)?;
-                // Samples in run order, spread vertically so equal values stay visible.
-                for (k, v) in row.samples.iter().enumerate() {
+                // Samples in run order, spread vertically so equal values stay visible; at most
+                // CHART_POINTS of them (the extremes of equal runs) when there are more.
+                for (k, v) in thin(&row.samples, CHART_POINTS) {
                     let v = v / scale.divisor;
                     if v < min || v > max {
                         continue;

@@ -6,7 +6,7 @@ use super::super::charts::{
 };
 use super::counters::{self, CounterTable};
 use super::{BenchLink, Context, Fact, Figure, OPEN_DETAILS_UP_TO, Piece, StatusText, status_of};
-use crate::analysis::distribution::Histogram;
+use crate::analysis::distribution::{CHART_POINTS, Histogram, thin};
 use crate::report::format::{self, duration_ns};
 use crate::results::BenchResult;
 
@@ -37,10 +37,10 @@ pub(super) fn detail(cx: &mut Context, i: usize) -> Detail {
             series: vec![Series {
                 label: String::new(),
                 color: cx.colors[i],
-                points: raw
-                    .iter()
-                    .enumerate()
-                    .map(|(k, v)| ((k + 1) as f64, *v))
+                // At most CHART_POINTS: the extremes of equal runs when there are more.
+                points: thin(&raw, CHART_POINTS)
+                    .into_iter()
+                    .map(|(k, v)| ((k + 1) as f64, v))
                     .collect(),
                 errors: Vec::new(),
                 dashed: false,
@@ -118,12 +118,10 @@ fn iterations(title: &str) -> Axis {
 }
 
 fn memory_figure(cx: &mut Context, b: &BenchResult, i: usize) -> Figure {
-    let points: Vec<(f64, f64)> = b
-        .memory
-        .per_iteration
-        .iter()
-        .enumerate()
-        .map(|(k, v)| ((k + 1) as f64, *v as f64))
+    let per_iteration: Vec<f64> = b.memory.per_iteration.iter().map(|&v| v as f64).collect();
+    let points: Vec<(f64, f64)> = thin(&per_iteration, CHART_POINTS)
+        .into_iter()
+        .map(|(k, v)| ((k + 1) as f64, v))
         .collect();
     let max = points.iter().map(|p| p.1).fold(0.0, f64::max);
     let chart = LineChart {

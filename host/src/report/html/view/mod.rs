@@ -225,6 +225,7 @@ fn verdict_text(v: Verdict) -> VerdictText {
         Verdict::Regressed => ("v-bad", "▲ regressed"),
         Verdict::Failed => ("v-bad", "✗ failed"),
         Verdict::Missing => ("v-note", "− missing"),
+        Verdict::NoData => ("v-note", "∅ no data"),
         Verdict::New => ("v-note", "+ new"),
         Verdict::Improved => ("v-good", "▼ improved"),
         Verdict::InsufficientData => ("v-note", "? insufficient data"),
