@@ -69,6 +69,7 @@ fn run(level: u64, n_executions: u64) -> RunResults {
         units: None,
         counters: BTreeMap::new(),
         parallel: None,
+        host: None,
         thresholds: None,
         timing: None,
     };
