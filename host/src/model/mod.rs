@@ -15,5 +15,5 @@ pub use hash::stable_hash;
 pub use limits::{Limits, duration_ns};
 pub use metric::{Direction, Metric, Unit};
 pub use status::Status;
-pub use text::{MAX_MESSAGE, MAX_PLUGIN_TEXT, clip};
+pub use text::{Lines, MAX_MESSAGE, MAX_PLUGIN_TEXT, clip, hidden, visible, write_visible};
 pub use thresholds::{Thresholds, parse_fraction};

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::capability::Lending;
 use crate::engine::EngineKind;
-use crate::model::{Limits, Status};
+use crate::model::{Limits, Lines, Status, visible};
 use crate::plugin::bindings::WorkloadInfo;
 use crate::plugin::{DEFAULT_ENTRY, PluginKind, PluginLocator};
 use crate::suite::{BenchDef, PluginSource, Suite};
@@ -113,7 +113,7 @@ impl Runner {
                 (None, Some(PluginKind::Component), Ok(workloads)) => {
                     let known = workloads
                         .iter()
-                        .map(|w| w.name.as_str())
+                        .map(|w| one_line(&w.name))
                         .collect::<Vec<_>>()
                         .join(", ");
                     return Err(PlanError {
@@ -290,7 +290,14 @@ fn listed(workloads: &[WorkloadInfo], workload: &str) -> usize {
 
 /// A workload a plugin lists more than once: its benches can't tell which one they would run.
 fn ambiguous_workload(owner: &str, workload: &str, count: usize) -> String {
+    let workload = one_line(workload);
     format!("{owner} lists workload `{workload}` {count} times; which one runs is ambiguous")
+}
+
+/// A name a plugin or a suite chose, quoted in a message: on one line whatever it holds, so it
+/// can't start a line that reads like another message.
+fn one_line(name: &str) -> std::borrow::Cow<'_, str> {
+    visible(name, Lines::Single)
 }
 
 /// `plugin/workload`, plus `[k=v,...]` for the parameters that differ from the defaults.
@@ -318,12 +325,13 @@ fn unknown_name_message<'a>(
     owner: &str,
     known: impl Iterator<Item = &'a str> + Clone,
 ) -> String {
-    let listed: Vec<&str> = known.clone().collect();
+    let listed: Vec<_> = known.clone().map(one_line).collect();
     let hint = crate::suite::suggest(name, known)
-        .map(|s| format!("; did you mean `{s}`?"))
+        .map(|s| format!("; did you mean `{}`?", one_line(s)))
         .unwrap_or_default();
     format!(
-        "unknown {what} `{name}` for {owner} (known: {}){hint}",
+        "unknown {what} `{}` for {owner} (known: {}){hint}",
+        one_line(name),
         listed.join(", ")
     )
 }

@@ -288,4 +288,11 @@ fn errors_quoting_plugin_text_are_escaped() {
     assert_ne!(run.code, Some(0), "{}", run.transcript());
     assert_run_inert("an unknown workload", &run);
     assert!(run.stderr.contains(r"text-ok\x1b[2J"), "{}", run.stderr);
+    // The names are quoted on one line: their line breaks can't start a line of their own.
+    assert!(run.stderr.contains(r"\r\n# heading"), "{}", run.stderr);
+    assert!(
+        !run.stderr.lines().any(|l| l.starts_with("# heading")),
+        "a workload name started a line:\n{}",
+        run.stderr
+    );
 }
