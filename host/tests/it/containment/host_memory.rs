@@ -2,7 +2,10 @@
 //! held through handles count against the bench's memory (the harness stays small), and host time
 //! is reported per bench.
 
-use super::{DEFAULTS, assert_bench, assert_good_benches_ran, corpus, execute_measured, hostile};
+use super::{
+    DEFAULTS, assert_bench, assert_good_benches_ran, assert_peak_below, corpus, hostile,
+    run_corpus_measured,
+};
 use crate::common::{Harness, message, status};
 
 /// wasi:http `fields` hoarded in the host's resource table: 20,000 or 40,000 × 4 KiB per iteration
@@ -35,12 +38,7 @@ fn resources_held_in_the_host_count_against_the_memory_limit() {
         ),
     ]
     .concat();
-    let suite = h.suite("suite.toml", &corpus(DEFAULTS, &benches));
-    let out = h.path().join("out-fields");
-    let mut cmd = h.command();
-    cmd.arg("run").arg(&suite).arg("--out").arg(&out).arg("-q");
-    let (run, peak) = execute_measured(cmd, &out);
-    assert_good_benches_ran(&run);
+    let (run, peak) = run_corpus_measured(&h, DEFAULTS, &benches);
     run.assert_code(1);
     assert_bench(
         &run,
@@ -56,13 +54,7 @@ fn resources_held_in_the_host_count_against_the_memory_limit() {
     );
     let few = run.bench("fields-few");
     assert_eq!(status(few), "ok", "{}", message(few));
-    if let Some(peak) = peak {
-        assert!(
-            peak < 512 << 20,
-            "the harness peaked at {} MiB of memory",
-            peak >> 20
-        );
-    }
+    assert_peak_below(peak, 512 << 20);
 }
 
 /// A plugin that spends almost nothing in fuel but makes the host hash 4 MiB ten times per

@@ -1,9 +1,7 @@
 //! Host-side resources a plugin can make the host spend (results, error text, counters, backend
 //! storage, HTTP bodies, captured output) are bounded: refused, clipped or charged to its memory limit.
 
-use super::{
-    DEFAULTS, assert_bench, assert_good_benches_ran, corpus, execute_measured, hostile, run_corpus,
-};
+use super::{DEFAULTS, assert_bench, assert_peak_below, hostile, run_corpus, run_corpus_measured};
 use crate::common::{Harness, message, status};
 
 /// Enormous or never-ending results through the WIT interface: the bench fails or records what it
@@ -110,12 +108,7 @@ fn host_side_resources_are_bounded() {
         hostile("chatty-stderr", "chatty", "bytes = \"1 MiB\", stream = \"stderr\"", ""),
     ]
     .concat();
-    let suite = h.suite("suite.toml", &corpus(&header, &benches));
-    let out = h.path().join("out-host");
-    let mut cmd = h.command();
-    cmd.arg("run").arg(&suite).arg("--out").arg(&out).arg("-q");
-    let (run, peak) = execute_measured(cmd, &out);
-    assert_good_benches_ran(&run);
+    let (run, peak) = run_corpus_measured(&h, &header, &benches);
     run.assert_code(1);
     assert_bench(
         &run,
@@ -143,11 +136,5 @@ fn host_side_resources_are_bounded() {
             "plugin output reached stderr"
         );
     }
-    if let Some(peak) = peak {
-        assert!(
-            peak < 1 << 30,
-            "the harness peaked at {} MiB of memory",
-            peak >> 20
-        );
-    }
+    assert_peak_below(peak, 1 << 30);
 }

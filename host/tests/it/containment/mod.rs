@@ -118,6 +118,29 @@ fn built_plugin(name: &str) -> PathBuf {
 
 /// Runs `cmd` (a `wasmbench run ... --out out`) to completion like the harness does, and samples
 /// the process's peak resident memory (Linux: `VmHWM`, a high-water mark) while it runs.
+/// Runs the corpus quietly while watching the harness's peak memory (VmHWM); the good benches
+/// must have run.
+fn run_corpus_measured(h: &Harness, header: &str, benches: &str) -> (Run, Option<u64>) {
+    let suite = h.suite("suite.toml", &corpus(header, benches));
+    let out = h.path().join("out-measured");
+    let mut cmd = h.command();
+    cmd.arg("run").arg(&suite).arg("--out").arg(&out).arg("-q");
+    let (run, peak) = execute_measured(cmd, &out);
+    assert_good_benches_ran(&run);
+    (run, peak)
+}
+
+/// The harness's peak memory, when it could be read, stayed under `limit` bytes.
+fn assert_peak_below(peak: Option<u64>, limit: u64) {
+    if let Some(peak) = peak {
+        assert!(
+            peak < limit,
+            "the harness peaked at {} MiB of memory",
+            peak >> 20
+        );
+    }
+}
+
 fn execute_measured(cmd: Command, out: &Path) -> (Run, Option<u64>) {
     let mut peak = None;
     let run = common::execute_watching(cmd, |pid| {
