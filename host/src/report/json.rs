@@ -16,7 +16,8 @@ impl Export for ComparisonJson {
             return Ok(None);
         };
         let mut text = serde_json::to_string_pretty(&serde_json::json!({
-            "wasmbench_comparison_version": 1,
+            // 2: the `no-data` verdict; a reader that knows only version 1's verdicts should refuse.
+            "wasmbench_comparison_version": 2,
             "comparison": comparison,
         }))?;
         text.push('\n');
