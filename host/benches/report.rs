@@ -126,6 +126,7 @@ fn bench(g: usize, k: usize, rng: &mut Lcg, slower: f64) -> BenchResult {
             ns_per_iteration: (m * 0.2) as u64,
             share_of_wall: Some(0.2),
         }),
+        output_check: None,
         thresholds: None,
         timing: None,
     }

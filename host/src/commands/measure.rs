@@ -6,7 +6,10 @@ use std::time::SystemTime;
 
 use super::CommandError;
 use crate::plugin::PluginLocator;
-use crate::results::{BenchResult, Environment, Journal, RunResults, SCHEMA_VERSION, SuiteInfo};
+use crate::report::escape::terminal::Inert;
+use crate::results::{
+    BenchResult, Environment, Journal, OutputCheck, RunResults, SCHEMA_VERSION, SuiteInfo,
+};
 use crate::runner::{BenchPlan, RunOptions, Runner, UnitResult, interrupt};
 use crate::suite::Suite;
 use crate::ui::ProgressObserver;
@@ -30,7 +33,28 @@ pub(super) async fn plan(
         filters,
     )?;
     runner.prepare_capabilities(suite)?;
+    for note in &suite.notes {
+        eprintln!("note: {}", Inert::text(note));
+    }
+    for plan in &plans {
+        if plan.output_check == Some(OutputCheck::default()) && plan.broken.is_none() {
+            // As sightglass warns: a module whose output is never checked can be measured
+            // producing the wrong answer.
+            eprintln!(
+                "warning: {}: no expected output ({} or default.stdout.expected, likewise for \
+                 stderr): its output is not checked",
+                Inert::line(&plan.id),
+                Inert::line(&expected_name(&plan.wasm_path)),
+            );
+        }
+    }
     Ok(plans)
+}
+
+/// `<stem>.stdout.expected` for a module at `path`.
+fn expected_name(path: &Path) -> String {
+    let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+    format!("{stem}.stdout.expected")
 }
 
 /// Runs `units`, appending each finished unit's last result (the bench, or an A/B pair's head

@@ -1,7 +1,7 @@
 //! Text formats shared by every report: durations, sizes, counts, percentages, ratios, plurals.
 
 use crate::model::Unit;
-use crate::results::HostResult;
+use crate::results::{HostResult, OutputCheck};
 
 /// `1.23 ms`, `850 ns`, `2.50 s`.
 pub fn duration_ns(ns: f64) -> String {
@@ -190,6 +190,30 @@ pub fn host_share_line(h: &HostResult) -> Option<String> {
         duration_ns(h.ns_per_iteration as f64),
         percent_one_decimal(share)
     ))
+}
+
+/// Which expected-output files a core module's runs were compared with:
+/// `stdout against default.stdout.expected · stderr not checked`.
+pub fn output_check(check: &OutputCheck) -> String {
+    let file = |path: &Option<String>| match path {
+        Some(path) => format!(
+            "against {}",
+            std::path::Path::new(path)
+                .file_name()
+                .map_or(path.clone(), |n| n.to_string_lossy().into_owned())
+        ),
+        None => "not checked".into(),
+    };
+    if check.stdout.is_none() && check.stderr.is_none() {
+        return "no: neither <stem>.stdout.expected nor default.stdout.expected (nor stderr's) \
+                exists, so a wrong answer would go unnoticed"
+            .into();
+    }
+    format!(
+        "stdout {} · stderr {}",
+        file(&check.stdout),
+        file(&check.stderr)
+    )
 }
 
 /// From this share of the wall time on, summary tables show the host time next to the fuel, so a

@@ -129,6 +129,10 @@ pub struct BenchResult {
     /// Time the plugin made the host spend per iteration (absent in older results).
     #[serde(default)]
     pub host: Option<HostResult>,
+    /// For a core module: which files its stdout and stderr were checked against (null for a
+    /// component, and in older results).
+    #[serde(default)]
+    pub output_check: Option<OutputCheck>,
     /// How the timed pass ran (absent in results older than schema version 2).
     #[serde(default)]
     pub timing: Option<TimingInfo>,
@@ -263,6 +267,14 @@ pub struct FuelResult {
     /// Median wall time of the counted (fuel-metered) iterations over the timed median: how much
     /// fuel instrumentation would have distorted the timing, which is why timing runs without it.
     pub metering_slowdown: Option<f64>,
+}
+
+/// The expected-output files a core module's runs were compared with, as paths; `None`: that
+/// stream was not checked (no `<stem>.<stream>.expected` nor `default.<stream>.expected`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutputCheck {
+    pub stdout: Option<String>,
+    pub stderr: Option<String>,
 }
 
 /// Work done outside guest code for the plugin (host functions and runtime calls such as memory

@@ -1,10 +1,10 @@
 //! Core modules in the sightglass convention: a WASI preview 1 command whose `_start` is one
 //! iteration, on a fresh instance each time (a command runs once per instance). Only the span between
 //! its `bench.start` and `bench.end` calls is timed and fuel-counted; the whole run stays under the
-//! bench's fuel budget, memory limit and deadline. Output is checked against
-//! `<stem>.stdout.expected` / `<stem>.stderr.expected` where they exist.
+//! bench's fuel budget, memory limit and deadline. Output is checked against the expected files
+//! `runner::expected` finds.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,10 +13,10 @@ use wasmtime_wasi::I32Exit;
 
 use crate::capability::command::{CommandState, MarkerError};
 use crate::engine::EngineKind;
-use crate::input::Kind;
 use crate::model::{Limits, Status, stable_hash};
 use crate::plugin::bindings::{Outcome, WorkloadInfo};
 
+use super::expected::ExpectedOutput;
 use super::limits::{Failure, classify, clip, sandbox, within_limits};
 use super::session::Iteration;
 
@@ -56,109 +56,6 @@ impl CommandPre {
             })
             .collect()
     }
-}
-
-/// `<stem>.stdout.expected` / `<stem>.stderr.expected` beside a module, when they exist.
-#[derive(Debug, Default)]
-pub struct ExpectedOutput {
-    pub stdout: Option<ExpectedFile>,
-    pub stderr: Option<ExpectedFile>,
-}
-
-#[derive(Debug)]
-pub struct ExpectedFile {
-    pub path: PathBuf,
-    pub bytes: Vec<u8>,
-}
-
-impl ExpectedOutput {
-    /// Reads the expected-output files beside `module`, when they exist (each a regular file of at
-    /// most 16 MiB, [`Kind::ExpectedOutput`]); the error names the file and the reason.
-    pub fn read(module: &Path) -> Result<Self, String> {
-        let read = |stream: &str| -> Result<Option<ExpectedFile>, String> {
-            let path = module.with_extension(format!("{stream}.expected"));
-            match crate::input::read(&path, Kind::ExpectedOutput) {
-                Ok(bytes) => Ok(Some(ExpectedFile { path, bytes })),
-                Err(e) if e.is_not_found() => Ok(None),
-                Err(e) => Err(e.to_string()),
-            }
-        };
-        Ok(ExpectedOutput {
-            stdout: read("stdout")?,
-            stderr: read("stderr")?,
-        })
-    }
-
-    /// Fails with `wrong-output` when captured output differs from an expected file.
-    fn check(&self, stdout: &[u8], stderr: &[u8]) -> Result<(), Failure> {
-        for (name, expected, got) in [
-            ("stdout", &self.stdout, stdout),
-            ("stderr", &self.stderr, stderr),
-        ] {
-            let Some(expected) = expected else { continue };
-            if let Some(difference) = first_difference(&expected.bytes, got) {
-                let file = expected
-                    .path
-                    .file_name()
-                    .unwrap_or_default()
-                    .to_string_lossy();
-                return Err(Failure::new(
-                    Status::WrongOutput,
-                    format!("{name} differs from {file}: {difference}"),
-                ));
-            }
-        }
-        Ok(())
-    }
-}
-
-/// The longest line shown in an output difference.
-const MAX_DIFF_LINE: usize = 120;
-
-/// Where `got` first departs from `expected`, line by line: `None` when they are equal.
-pub fn first_difference(expected: &[u8], got: &[u8]) -> Option<String> {
-    if expected == got {
-        return None;
-    }
-    let show = |line: Option<&[u8]>| match line {
-        None => "end of output".to_string(),
-        Some(line) => {
-            let text = String::from_utf8_lossy(line);
-            let mut shown: String = text.chars().take(MAX_DIFF_LINE).collect();
-            if shown.len() < text.len() {
-                shown.push('…');
-            }
-            format!("{shown:?}")
-        }
-    };
-    let mut expected_lines = expected.split_inclusive(|&b| b == b'\n');
-    let mut got_lines = got.split_inclusive(|&b| b == b'\n');
-    let mut number = 1;
-    loop {
-        match (expected_lines.next(), got_lines.next()) {
-            (Some(e), Some(g)) if e == g => number += 1,
-            (e, g) => {
-                // Lines equal but for a missing final newline show the same text: say so.
-                let note = match (e, g) {
-                    (Some(e), Some(g)) if e.trim_ascii_end() == g.trim_ascii_end() => {
-                        " (they differ in line ending)"
-                    }
-                    _ => "",
-                };
-                return Some(format!(
-                    "first difference at line {number}: expected {}, got {}{note} ({} bytes expected, {} got)",
-                    show(e.map(trim_newline)),
-                    show(g.map(trim_newline)),
-                    expected.len(),
-                    got.len()
-                ));
-            }
-        }
-    }
-}
-
-fn trim_newline(line: &[u8]) -> &[u8] {
-    line.strip_suffix(b"\n").unwrap_or(line)
 }
 
 /// Runs of one core module on one engine, each on a fresh instance.
@@ -323,34 +220,4 @@ fn whole_run(mut failure: Failure) -> Failure {
         );
     }
     failure
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn equal_output_has_no_difference() {
-        assert_eq!(first_difference(b"a\nb\n", b"a\nb\n"), None);
-        assert_eq!(first_difference(b"", b""), None);
-    }
-
-    #[test]
-    fn the_first_differing_line_is_named() {
-        let d = first_difference(b"one\ntwo\nthree\n", b"one\ntwo\n3\n").unwrap();
-        assert!(
-            d.starts_with("first difference at line 3: expected \"three\", got \"3\""),
-            "{d}"
-        );
-        let d = first_difference(b"one\ntwo\n", b"one\n").unwrap();
-        assert!(
-            d.contains("line 2: expected \"two\", got end of output"),
-            "{d}"
-        );
-        let d = first_difference(b"one\n", b"one").unwrap();
-        assert!(d.contains("line ending"), "{d}");
-        let long = "x".repeat(500);
-        let d = first_difference(long.as_bytes(), b"y").unwrap();
-        assert!(d.len() < 400, "{d}");
-    }
 }

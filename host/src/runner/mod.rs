@@ -4,6 +4,7 @@
 
 mod bench;
 mod command;
+mod expected;
 mod instance;
 pub mod interrupt;
 mod limits;
@@ -138,6 +139,13 @@ impl Runner {
     /// The kind of the plugin at `path`, once it has been read.
     fn plugin_kind(&self, path: &std::path::Path) -> Option<crate::plugin::PluginKind> {
         self.plugins.get(path)?.as_ref().ok().map(|p| p.kind)
+    }
+
+    /// For a core module, once read: the expected-output files its runs are compared with.
+    fn output_check(&self, path: &std::path::Path) -> Option<crate::results::OutputCheck> {
+        let plugin = self.plugins.get(path)?.as_ref().ok()?;
+        (plugin.kind == crate::plugin::PluginKind::CoreModule)
+            .then(|| plugin.expected.check_record())
     }
 }
 

@@ -10,6 +10,7 @@ use crate::engine::EngineKind;
 use crate::model::{Limits, Lines, Status, visible};
 use crate::plugin::bindings::WorkloadInfo;
 use crate::plugin::{DEFAULT_ENTRY, PluginKind, PluginLocator};
+use crate::results::OutputCheck;
 use crate::suite::{BenchDef, PluginSource, Suite};
 
 use super::limits::Failure;
@@ -32,6 +33,8 @@ pub struct BenchPlan {
     pub unit: String,
     /// Set when the plugin could not be loaded or inspected: the bench fails with this, alone.
     pub broken: Option<Failure>,
+    /// For a core module: the expected-output files its runs are compared with.
+    pub output_check: Option<OutputCheck>,
 }
 
 impl BenchPlan {
@@ -147,6 +150,18 @@ impl Runner {
                     ),
                 });
             }
+            // The id a bench gets unless the suite sets one: from what the file is, never from
+            // whether it loaded, so a baseline comparison sees `failed`, not `missing` + `new`.
+            let default_id = |defaults: &BTreeMap<String, String>| match kind {
+                // Named like the benches of a folder of modules.
+                Some(PluginKind::CoreModule) if workload == DEFAULT_ENTRY => {
+                    crate::plugin::module_bench_id(&path)
+                }
+                Some(PluginKind::CoreModule) => {
+                    format!("{}/{workload}", crate::plugin::module_bench_id(&path))
+                }
+                _ => bench_id(&plugin_name, &workload, defaults, &def.params),
+            };
             let mut plan = BenchPlan {
                 id: String::new(),
                 plugin_name: plugin_name.clone(),
@@ -156,22 +171,25 @@ impl Runner {
                 params: def.params.clone(),
                 unit: "ops".into(),
                 broken: None,
+                output_check: self.output_check(&path),
             };
             match &listings[&path] {
                 Err(failure) => {
                     plan.broken = Some(failure.clone());
-                    plan.id = def.id.clone().unwrap_or_else(|| {
-                        bench_id(&plugin_name, &workload, &BTreeMap::new(), &def.params)
-                    });
+                    plan.id = def
+                        .id
+                        .clone()
+                        .unwrap_or_else(|| default_id(&BTreeMap::new()));
                 }
                 Ok(workloads) if listed(workloads, &workload) > 1 => {
                     plan.broken = Some(Failure::new(
                         Status::Error,
                         ambiguous_workload(&owner, &workload, listed(workloads, &workload)),
                     ));
-                    plan.id = def.id.clone().unwrap_or_else(|| {
-                        bench_id(&plugin_name, &workload, &BTreeMap::new(), &def.params)
-                    });
+                    plan.id = def
+                        .id
+                        .clone()
+                        .unwrap_or_else(|| default_id(&BTreeMap::new()));
                 }
                 Ok(workloads) => {
                     let info = workloads
@@ -206,16 +224,7 @@ impl Runner {
                             });
                         }
                     }
-                    plan.id = def.id.clone().unwrap_or_else(|| match kind {
-                        // Named like the benches of a folder of modules.
-                        Some(PluginKind::CoreModule) if workload == DEFAULT_ENTRY => {
-                            crate::plugin::module_bench_id(&path)
-                        }
-                        Some(PluginKind::CoreModule) => {
-                            format!("{}/{workload}", crate::plugin::module_bench_id(&path))
-                        }
-                        _ => bench_id(&plugin_name, &workload, &defaults, &def.params),
-                    });
+                    plan.id = def.id.clone().unwrap_or_else(|| default_id(&defaults));
                     let mut params = defaults;
                     params.extend(def.params.clone());
                     plan.params = params;

@@ -19,7 +19,8 @@ use crate::model::Status;
 use crate::plugin::PluginKind;
 use crate::plugin::bindings::PluginPre;
 
-use super::command::{CommandPre, ExpectedOutput};
+use super::command::CommandPre;
+use super::expected::ExpectedOutput;
 use super::limits::Failure;
 
 /// A plugin linked for one engine, ready to instantiate.
@@ -48,7 +49,7 @@ pub struct LoadedPlugin {
     /// The binary (WebAssembly text is converted).
     bytes: Arc<[u8]>,
     /// What a core module's runs are checked against.
-    expected: Arc<ExpectedOutput>,
+    pub expected: Arc<ExpectedOutput>,
     prepared: HashMap<EngineKind, Result<Prepared, Failure>>,
 }
 
@@ -160,6 +161,19 @@ impl LoadedPlugin {
                     format!("{} is not a valid component: {e:#}", self.path.display()),
                 )
             })?;
+        if imports_bench_markers(&compiled.artifact, engine) {
+            return Err(Failure::new(
+                Status::Error,
+                format!(
+                    "{} is a component in the sightglass convention (it imports `bench` with \
+                     `start` / `end`): wasmbench runs that convention for core modules only. \
+                     Build it as a core module (e.g. for wasm32-wasip1), or implement the \
+                     wasmbench plugin contract ({})",
+                    self.path.display(),
+                    crate::plugin::CONTRACT
+                ),
+            ));
+        }
         let instance_pre = linkers
             .get(engines, kind)
             .map_err(|e| Failure::new(Status::Error, format!("preparing the host: {e:#}")))?
@@ -191,6 +205,15 @@ impl LoadedPlugin {
             compile_cached: compiled.cached,
         })
     }
+}
+
+/// Whether a component imports sightglass's `bench` markers (an import named `bench`, or an
+/// interface of that name): what our contract can't satisfy, told apart from other link errors.
+fn imports_bench_markers(component: &Component, engine: &wasmtime::Engine) -> bool {
+    component.component_type().imports(engine).any(|(name, _)| {
+        let interface = name.rsplit('/').next().unwrap_or(name);
+        interface.split('@').next() == Some("bench")
+    })
 }
 
 /// One linker per engine with every host capability a plugin may import, and one per engine for

@@ -139,6 +139,7 @@ pub(super) fn finish(
             }
         }),
         host,
+        output_check: plan.output_check.clone(),
         timing: Some(TimingInfo {
             instrumentation: EngineKind::Timed
                 .instrumentation()

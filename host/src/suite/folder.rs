@@ -4,10 +4,19 @@ use std::path::{Path, PathBuf};
 
 use super::model::PluginSource;
 
+/// The modules of a folder, and what was left out.
+pub(super) struct Folder {
+    pub benches: Vec<(Option<String>, PluginSource)>,
+    /// Notes on files left out (a `.wat` beside a `.wasm` of the same stem), for the user.
+    pub notes: Vec<String>,
+}
+
 /// `wasm = "folder"`: one bench per `*.wasm` / `*.wat` file in it (not in sub-folders), in file
 /// name order, each with id `<folder name>/<file stem>`. An entry so named that is not a folder
-/// (a FIFO, a device) is a bench too: reading it refuses it with the reason.
-pub(super) fn folder_benches(dir: &Path) -> Result<Vec<(Option<String>, PluginSource)>, String> {
+/// (a FIFO, a device) is a bench too: reading it refuses it with the reason. A stem present in
+/// both encodings runs once, as the binary (what sightglass runs; the text is usually its source),
+/// and a note says the text was left out.
+pub(super) fn folder_benches(dir: &Path) -> Result<Folder, String> {
     let entries = std::fs::read_dir(dir)
         .map_err(|e| format!("cannot read the folder {}: {e}", dir.display()))?;
     let mut modules: Vec<PathBuf> = entries
@@ -30,11 +39,25 @@ pub(super) fn folder_benches(dir: &Path) -> Result<Vec<(Option<String>, PluginSo
         ));
     }
     modules.sort();
-    Ok(modules
+    let mut notes = Vec::new();
+    modules.retain(|path| {
+        let binary = path.with_extension("wasm");
+        let shadowed = path.extension().is_some_and(|ext| ext == "wat") && binary.exists();
+        if shadowed {
+            notes.push(format!(
+                "{} left out: {} has the same stem, and a folder runs each module once, as its binary",
+                path.display(),
+                binary.file_name().unwrap_or_default().to_string_lossy()
+            ));
+        }
+        !shadowed
+    });
+    let benches = modules
         .into_iter()
         .map(|path| {
             let id = crate::plugin::module_bench_id(&path);
             (Some(id), PluginSource::File(path))
         })
-        .collect())
+        .collect();
+    Ok(Folder { benches, notes })
 }

@@ -82,4 +82,6 @@ pub struct Suite {
     /// Latencies of the simulated backends (`[backends]`).
     pub backends: BackendsConfig,
     pub benches: Vec<BenchDef>,
+    /// What the user should know about how the suite was read (files a folder left out).
+    pub notes: Vec<String>,
 }

@@ -27,8 +27,11 @@ impl RawSuite {
             ));
         }
         let mut benches = Vec::with_capacity(self.bench.len());
+        let mut notes = Vec::new();
         for (index, raw) in self.bench.into_iter().enumerate() {
-            benches.extend(bench(index, raw, &defaults, ctx)?);
+            let (defs, bench_notes) = bench(index, raw, &defaults, ctx)?;
+            benches.extend(defs);
+            notes.extend(bench_notes);
         }
         let name = self
             .suite
@@ -51,6 +54,7 @@ impl RawSuite {
             http,
             backends,
             benches,
+            notes,
         })
     }
 }
@@ -100,7 +104,7 @@ fn bench(
     raw: Spanned<RawBench>,
     defaults: &Settings,
     ctx: &Ctx<'_>,
-) -> Result<Vec<BenchDef>, SuiteError> {
+) -> Result<(Vec<BenchDef>, Vec<String>), SuiteError> {
     let span = raw.span();
     let raw = raw.into_inner();
     let prefix = format!("bench[{index}].");
@@ -119,6 +123,7 @@ fn bench(
              by `wasm = \"...\"` may leave it out and run `_start`)",
         ));
     }
+    let mut notes = Vec::new();
     let sources = match &plugin {
         PluginSource::File(dir) if dir.is_dir() => {
             if let Some(id) = &raw.id {
@@ -129,9 +134,11 @@ fn bench(
                      `<folder>/<file stem>`; `id` can't name them all",
                 ));
             }
-            folder_benches(dir).map_err(|message| {
+            let folder = folder_benches(dir).map_err(|message| {
                 ctx.error(Some(span.clone()), Some(format!("{prefix}wasm")), message)
-            })?
+            })?;
+            notes = folder.notes;
+            folder.benches
         }
         _ => vec![(raw.id.map(Spanned::into_inner), plugin)],
     };
@@ -141,7 +148,7 @@ fn bench(
         .into_iter()
         .map(|(k, v)| (k, v.into_inner().0))
         .collect();
-    Ok(sources
+    let defs = sources
         .into_iter()
         .map(|(id, plugin)| BenchDef {
             id,
@@ -153,7 +160,8 @@ fn bench(
             expect,
             location: format!("{}:{line}:{column}", ctx.file.display()),
         })
-        .collect())
+        .collect();
+    Ok((defs, notes))
 }
 
 /// `plugin = "name"` or `wasm = "path"` (resolved against the suite's folder), exactly one of them.

@@ -183,7 +183,7 @@ fn wrong_output_fails_with_a_short_diff() {
     assert_eq!(
         message(wrong),
         "stdout differs from wrong-output.stdout.expected: first difference at line 3: \
-         expected \"line three\", got \"line 3\" (29 bytes expected, 25 got)"
+         expected \"line three\", got \"line 3\" (3 lines expected, 3 got)"
     );
     let stderr = run.bench("wrong-stderr/word-count");
     assert_eq!(status(stderr), "wrong-output");
@@ -461,5 +461,136 @@ fn the_shipped_sightglass_suite_runs() {
             "modules/read-input",
             "cpu/fib[n=20]"
         ]
+    );
+}
+
+/// Expected output as sightglass finds and compares it: `<stem>.<stream>.expected`, else the
+/// folder's `default.<stream>.expected`, line by line; results.json says which file each stream was
+/// checked against, and a module with no expected output at all is named in a warning.
+#[test]
+fn expected_output_falls_back_to_the_folder_default_and_compares_lines() {
+    let h = Harness::new();
+    let suite = format!(
+        "{DEFAULTS}{}{}",
+        wasm_bench(&fixtures().join("parity"), ""),
+        wasm_bench(&fixtures().join("gc"), "")
+    );
+    let run = h.run_suite(&suite, &[]);
+    run.assert_code(0);
+    assert_eq!(ids(run.results()), ["parity/crlf", "parity/zero", "gc/gc"]);
+    for id in ["parity/crlf", "parity/zero", "gc/gc"] {
+        let bench = run.bench(id);
+        assert_eq!(status(bench), "ok", "{id}: {}", message(bench));
+    }
+    let checked = |id: &str, stream: &str| {
+        run.bench(id)["output_check"][stream].as_str().map(|p| {
+            Path::new(p)
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+    };
+    // "0\n" against a default file holding "0": equal lines, as sightglass sees them.
+    assert_eq!(
+        checked("parity/zero", "stdout").as_deref(),
+        Some("default.stdout.expected")
+    );
+    // Its own file wins over the default; "a\r\nb\r\n" against "a\nb".
+    assert_eq!(
+        checked("parity/crlf", "stdout").as_deref(),
+        Some("crlf.stdout.expected")
+    );
+    assert_eq!(checked("parity/crlf", "stderr"), None);
+    // Nothing to compare with: not checked, and said so.
+    assert_eq!(
+        run.bench("gc/gc")["output_check"],
+        serde_json::json!({"stdout": null, "stderr": null})
+    );
+    assert!(
+        run.stderr.contains("warning: gc/gc: no expected output"),
+        "{}",
+        run.transcript()
+    );
+    assert!(
+        !run.stderr.contains("warning: parity/"),
+        "{}",
+        run.transcript()
+    );
+    let out = run.out.as_ref().expect("run has an output folder");
+    let report = std::fs::read_to_string(out.join("report.html")).expect("the report");
+    assert!(
+        report.contains("against default.stdout.expected"),
+        "the report says which file"
+    );
+    assert!(
+        schema_errors(run.results()).is_empty(),
+        "{:?}",
+        schema_errors(run.results())
+    );
+}
+
+/// A folder holding `X.wasm` and `X.wat` runs `X` once, from the binary, and says the text was
+/// left out (it used to abort the suite with a duplicate id).
+#[test]
+fn a_module_in_two_encodings_runs_once_from_the_binary() {
+    let h = Harness::new();
+    let dir = h.path().join("pair");
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = std::fs::read_to_string(fixtures().join("parity/zero.wat")).unwrap();
+    std::fs::write(dir.join("zero.wat"), &text).unwrap();
+    std::fs::write(dir.join("zero.wasm"), wat::parse_str(&text).unwrap()).unwrap();
+    std::fs::write(dir.join("default.stdout.expected"), "0\n").unwrap();
+    let run = h.run_suite(&format!("{DEFAULTS}{}", wasm_bench(&dir, "")), &[]);
+    run.assert_code(0);
+    assert_eq!(ids(run.results()), ["pair/zero"]);
+    assert!(
+        run.bench("pair/zero")["wasm"]["path"]
+            .as_str()
+            .is_some_and(|p| p.ends_with("zero.wasm")),
+        "{:#}",
+        run.bench("pair/zero")["wasm"]
+    );
+    assert!(
+        run.stderr
+            .contains("zero.wat left out: zero.wasm has the same stem"),
+        "{}",
+        run.transcript()
+    );
+}
+
+/// A module that fails to load keeps the id it would have had, so a baseline comparison reports
+/// it `failed` rather than `missing` plus `new`.
+#[test]
+fn a_module_that_fails_to_load_keeps_its_bench_id() {
+    let h = Harness::new();
+    let module = fixtures().join("bad/unknown-import.wat");
+    let run = h.run_suite(&format!("{DEFAULTS}{}", wasm_bench(&module, "")), &[]);
+    run.assert_code(1);
+    assert_eq!(ids(run.results()), ["bad/unknown-import"]);
+    let bench = run.bench("bad/unknown-import");
+    assert_eq!(status(bench), "error");
+    assert!(
+        message(bench).contains("does not fit the host"),
+        "{}",
+        message(bench)
+    );
+}
+
+/// A component in the sightglass convention (importing `bench` start/end) is refused with a
+/// message that says the convention is for core modules, not a link error that reads like a bug.
+#[test]
+fn a_sightglass_convention_component_is_refused_clearly() {
+    let h = Harness::new();
+    let component =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sightglass-component.wat");
+    let run = h.run_suite(&format!("{DEFAULTS}{}", wasm_bench(&component, "")), &[]);
+    run.assert_code(1);
+    let bench = &run.results()["benches"][0];
+    assert_eq!(status(bench), "error");
+    let text = message(bench);
+    assert!(
+        text.contains("sightglass convention") && text.contains("core modules only"),
+        "{text}"
     );
 }

@@ -58,6 +58,9 @@ pub(super) fn facts(b: &BenchResult) -> Vec<Fact> {
     if let Some(h) = &b.host {
         facts.push(fact("host time", format::host_time(h)));
     }
+    if let Some(check) = &b.output_check {
+        facts.push(fact("output checked", format::output_check(check)));
+    }
     if let Some(p) = &b.parallel {
         let unit = b.units.as_ref().map_or("units", |u| u.unit.as_str());
         facts.push(fact(
