@@ -11,7 +11,7 @@ use wasmtime_wasi::p1::WasiP1Ctx;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{FsPerms, WasiCtxBuilder};
 
-use crate::engine::{MemoryLimiter, StoreWatch, Watched};
+use crate::engine::{HostCalls, MemoryLimiter, StoreWatch, Watched};
 
 /// How much of a module's stdout / stderr is kept: the output check compares all of it, so a module
 /// writing more than this fails (the write fails).
@@ -92,8 +92,9 @@ pub fn add_to_linker(linker: &mut Linker<CommandState>) -> Result<()> {
                 // Fuel is read first and the clock last, so the span holds as little host work as
                 // possible.
                 let fuel = caller.get_fuel().ok();
+                let host = caller.data().watch.host_calls();
                 let markers = &mut caller.data_mut().markers;
-                markers.start(fuel).map_err(wasmtime::Error::new)?;
+                markers.start(fuel, host).map_err(wasmtime::Error::new)?;
                 markers.started_at = Some(Instant::now());
                 Ok(())
             },
@@ -106,10 +107,11 @@ pub fn add_to_linker(linker: &mut Linker<CommandState>) -> Result<()> {
             |mut caller: Caller<'_, CommandState>| -> wasmtime::Result<()> {
                 let now = Instant::now();
                 let fuel = caller.get_fuel().ok();
+                let host = caller.data().watch.host_calls();
                 caller
                     .data_mut()
                     .markers
-                    .end(now, fuel)
+                    .end(now, fuel, host)
                     .map_err(wasmtime::Error::new)
             },
         )
@@ -146,6 +148,9 @@ pub struct Markers {
     start_fuel: Option<u64>,
     started: bool,
     end: Option<(Instant, Option<u64>)>,
+    /// The store's host calls when each marker was called (counted on the metered engine only).
+    host_at_start: HostCalls,
+    host_at_end: HostCalls,
 }
 
 /// The measured span of one run.
@@ -154,19 +159,22 @@ pub struct Span {
     pub wall: Duration,
     /// Fuel used between the markers (metered engine only).
     pub fuel: Option<u64>,
+    /// Calls out of guest code between the markers (counted on the metered engine only).
+    pub host: HostCalls,
 }
 
 impl Markers {
-    fn start(&mut self, fuel: Option<u64>) -> Result<(), MarkerError> {
+    fn start(&mut self, fuel: Option<u64>, host: HostCalls) -> Result<(), MarkerError> {
         if self.started {
             return Err(MarkerError::StartTwice);
         }
         self.started = true;
         self.start_fuel = fuel;
+        self.host_at_start = host;
         Ok(())
     }
 
-    fn end(&mut self, now: Instant, fuel: Option<u64>) -> Result<(), MarkerError> {
+    fn end(&mut self, now: Instant, fuel: Option<u64>, host: HostCalls) -> Result<(), MarkerError> {
         if !self.started {
             return Err(MarkerError::EndBeforeStart);
         }
@@ -174,6 +182,7 @@ impl Markers {
             return Err(MarkerError::EndTwice);
         }
         self.end = Some((now, fuel));
+        self.host_at_end = host;
         Ok(())
     }
 
@@ -193,6 +202,7 @@ impl Markers {
                 .start_fuel
                 .zip(end_fuel)
                 .map(|(start, end)| start.saturating_sub(end)),
+            host: self.host_at_end.since(self.host_at_start),
         })
     }
 }
@@ -204,10 +214,17 @@ mod tests {
     #[test]
     fn markers_accept_one_start_then_one_end() {
         let mut m = Markers::default();
-        m.start(Some(1000)).unwrap();
+        let host = |calls, ms| HostCalls {
+            calls,
+            time: Duration::from_millis(ms),
+        };
+        m.start(Some(1000), host(3, 5)).unwrap();
         m.started_at = Some(Instant::now());
-        m.end(Instant::now(), Some(900)).unwrap();
-        assert_eq!(m.span().unwrap().fuel, Some(100));
+        m.end(Instant::now(), Some(900), host(10, 12)).unwrap();
+        let span = m.span().unwrap();
+        assert_eq!(span.fuel, Some(100));
+        // Only the calls between the markers count.
+        assert_eq!(span.host, host(7, 7));
     }
 
     #[test]
@@ -215,15 +232,24 @@ mod tests {
         let mut m = Markers::default();
         assert_eq!(m.span(), Err(MarkerError::NeverStarted));
         assert_eq!(
-            m.end(Instant::now(), None),
+            m.end(Instant::now(), None, HostCalls::default()),
             Err(MarkerError::EndBeforeStart)
         );
-        m.start(None).unwrap();
+        m.start(None, HostCalls::default()).unwrap();
         assert_eq!(m.span(), Err(MarkerError::NeverEnded));
-        assert_eq!(m.start(None), Err(MarkerError::StartTwice));
+        assert_eq!(
+            m.start(None, HostCalls::default()),
+            Err(MarkerError::StartTwice)
+        );
         m.started_at = Some(Instant::now());
-        m.end(Instant::now(), None).unwrap();
-        assert_eq!(m.end(Instant::now(), None), Err(MarkerError::EndTwice));
-        assert_eq!(m.start(None), Err(MarkerError::StartTwice));
+        m.end(Instant::now(), None, HostCalls::default()).unwrap();
+        assert_eq!(
+            m.end(Instant::now(), None, HostCalls::default()),
+            Err(MarkerError::EndTwice)
+        );
+        assert_eq!(
+            m.start(None, HostCalls::default()),
+            Err(MarkerError::StartTwice)
+        );
     }
 }

@@ -17,6 +17,16 @@ pub struct HostCalls {
     pub time: Duration,
 }
 
+impl HostCalls {
+    /// What was added between `earlier` and `self` (two readings of one store's count).
+    pub fn since(self, earlier: HostCalls) -> HostCalls {
+        HostCalls {
+            calls: self.calls.saturating_sub(earlier.calls),
+            time: self.time.saturating_sub(earlier.time),
+        }
+    }
+}
+
 /// The per-store state the watch keeps.
 #[derive(Debug)]
 pub struct StoreWatch {
@@ -36,6 +46,11 @@ impl StoreWatch {
             host_calls: HostCalls::default(),
             entered_host: None,
         }
+    }
+
+    /// Host calls since the last take, so far.
+    pub fn host_calls(&self) -> HostCalls {
+        self.host_calls
     }
 
     /// Host calls since the last take.

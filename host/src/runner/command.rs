@@ -193,10 +193,8 @@ impl CommandSession {
             .map_err(|marker| Failure::new(Status::Error, format!("{what} {marker}")))?;
         let (stdout, stderr) = (state.stdout(), state.stderr());
         self.pre.expected.check(&stdout, &stderr)?;
-        // The whole run's host calls: the markers delimit guest time, not host calls.
-        let host =
-            (self.kind == EngineKind::Metered).then(|| store.data_mut().watch.take_host_calls());
-        let state = store.data();
+        // Host calls between the markers, like the fuel and the wall time.
+        let host = (self.kind == EngineKind::Metered).then_some(span.host);
         Ok(Iteration {
             wall: span.wall,
             fuel: span.fuel,
