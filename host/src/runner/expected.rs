@@ -117,13 +117,14 @@ pub fn first_difference(expected: &[u8], got: &[u8]) -> Option<String> {
         .zip(&got_lines)
         .position(|(e, g)| e != g)
         .unwrap_or(expected_lines.len().min(got_lines.len()));
+    let count = |n: usize| format!("{n} line{}", if n == 1 { "" } else { "s" });
     Some(format!(
-        "first difference at line {}: expected {}, got {} ({} lines expected, {} got)",
+        "first difference at line {}: expected {}, got {} ({} expected, {} got)",
         at + 1,
         show(expected_lines.get(at)),
         show(got_lines.get(at)),
-        expected_lines.len(),
-        got_lines.len()
+        count(expected_lines.len()),
+        count(got_lines.len())
     ))
 }
 

@@ -183,7 +183,7 @@ fn wrong_output_fails_with_a_short_diff() {
     assert_eq!(
         message(wrong),
         "stdout differs from wrong-output.stdout.expected: first difference at line 3: \
-         expected \"line three\", got \"line 3\" (3 lines expected, 3 got)"
+         expected \"line three\", got \"line 3\" (3 lines expected, 3 lines got)"
     );
     let stderr = run.bench("wrong-stderr/word-count");
     assert_eq!(status(stderr), "wrong-output");
