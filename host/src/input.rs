@@ -22,7 +22,8 @@ pub enum Kind {
     Results,
     /// A plugin: a component or core module, binary or text.
     Wasm,
-    /// A core module's `<stem>.stdout.expected` / `<stem>.stderr.expected`.
+    /// A core module's `<stem>.stdout.expected` or its folder's `default.stdout.expected` (and
+    /// the same for stderr).
     ExpectedOutput,
     /// A report the harness wrote and reads back (comparison.md for a GitHub step summary).
     Report,
