@@ -10,7 +10,7 @@ use crate::report::escape::terminal::Inert;
 use crate::results::{
     BenchResult, Environment, Journal, OutputCheck, RunResults, SCHEMA_VERSION, SuiteInfo,
 };
-use crate::runner::{BenchPlan, RunOptions, Runner, UnitResult, interrupt};
+use crate::runner::{BenchPlan, RunOptions, Runner, UnitResult, expected_output_files, interrupt};
 use crate::suite::Suite;
 use crate::ui::ProgressObserver;
 
@@ -40,21 +40,21 @@ pub(super) async fn plan(
         if plan.output_check == Some(OutputCheck::default()) && plan.broken.is_none() {
             // As sightglass warns: a module whose output is never checked can be measured
             // producing the wrong answer.
+            let [own, default] = expected_output_files(&plan.wasm_path, "stdout").map(|path| {
+                path.file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned()
+            });
             eprintln!(
-                "warning: {}: no expected output ({} or default.stdout.expected, likewise for \
-                 stderr): its output is not checked",
+                "warning: {}: no expected output ({} or {default}, likewise for stderr): its \
+                 output is not checked",
                 Inert::line(&plan.id),
-                Inert::line(&expected_name(&plan.wasm_path)),
+                Inert::line(&own),
             );
         }
     }
     Ok(plans)
-}
-
-/// `<stem>.stdout.expected` for a module at `path`.
-fn expected_name(path: &Path) -> String {
-    let stem = path.file_stem().unwrap_or_default().to_string_lossy();
-    format!("{stem}.stdout.expected")
 }
 
 /// Runs `units`, appending each finished unit's last result (the bench, or an A/B pair's head

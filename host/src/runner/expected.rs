@@ -66,11 +66,18 @@ impl ExpectedOutput {
     }
 }
 
-/// `<stem>.<stream>.expected`, else `default.<stream>.expected` in the module's folder.
+/// Where `module`'s expected `stream` output may be, in order: `<stem>.<stream>.expected`, then
+/// `default.<stream>.expected` in its folder.
+pub fn candidates(module: &Path, stream: &str) -> [PathBuf; 2] {
+    [
+        module.with_extension(format!("{stream}.expected")),
+        module.with_file_name(format!("default.{stream}.expected")),
+    ]
+}
+
+/// The first of [`candidates`] that exists, read.
 fn find(module: &Path, stream: &str) -> Result<Option<ExpectedFile>, String> {
-    let own = module.with_extension(format!("{stream}.expected"));
-    let default = module.with_file_name(format!("default.{stream}.expected"));
-    for path in [own, default] {
+    for path in candidates(module, stream) {
         match crate::input::read(&path, Kind::ExpectedOutput) {
             Ok(bytes) => return Ok(Some(ExpectedFile { path, bytes })),
             Err(e) if e.is_not_found() => continue,

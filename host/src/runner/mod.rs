@@ -28,6 +28,7 @@ use crate::model::Status;
 use crate::suite::{PluginSource, Suite};
 
 pub use bench::{RunOptions, UnitResult};
+pub use expected::candidates as expected_output_files;
 pub use limits::Failure;
 pub use observer::{Observer, Phase, SilentObserver};
 pub use plan::{BenchPlan, PlanError, PluginListing, list_plugin};

@@ -57,6 +57,13 @@ fn assert_run_inert(what: &str, run: &Run) {
     assert_inert(&format!("{what} stderr"), &run.stderr);
 }
 
+/// Every one of `shown` (escaped text) appears in `output`: shown, not dropped.
+fn assert_shows(what: &str, output: &str, shown: &[&str]) {
+    for text in shown {
+        assert!(output.contains(text), "{what} lacks {text}:\n{output}");
+    }
+}
+
 /// The suite: a bench per hostile workload (one with a hostile id, one whose id is made from the
 /// hostile workload name), between the good benches, under a hostile suite name.
 fn suite_text() -> String {
@@ -97,21 +104,19 @@ fn run_shows_plugin_text_escaped_and_keeps_it_raw_in_results() {
 
     // The text is shown, escaped, not dropped: ids and units in the table, the counter table, the
     // failure messages (with the plugin's stderr), the progress lines.
-    for shown in [
-        r"bench\x1b[2J\x1b[31m\x1b]0;pwned\x07",
-        r"unit\x1b[2J",
-        r"counter\x1b[2J",
-        r"text-error\x1b[2J",
-        r"error\x1b[2J",
-        r"panic\x1b[2J",
-        r"\u{9b}31m\r\n# heading | cell `code` <!-- hidden \u{202e}desrever\u{2066}x\u{2069}",
-    ] {
-        assert!(
-            run.stdout.contains(shown),
-            "stdout lacks {shown}:\n{}",
-            run.stdout
-        );
-    }
+    assert_shows(
+        "stdout",
+        &run.stdout,
+        &[
+            r"bench\x1b[2J\x1b[31m\x1b]0;pwned\x07",
+            r"unit\x1b[2J",
+            r"counter\x1b[2J",
+            r"text-error\x1b[2J",
+            r"error\x1b[2J",
+            r"panic\x1b[2J",
+            r"\u{9b}31m\r\n# heading | cell `code` <!-- hidden \u{202e}desrever\u{2066}x\u{2069}",
+        ],
+    );
     assert!(
         // Benches finish in any order (their executions interleave).
         run.stderr.contains(r"/5] bench\x1b[2J"),
@@ -262,19 +267,17 @@ fn list_shows_workloads_escaped() {
     let list = h.wasmbench(&["list"]);
     list.assert_code(0);
     assert_run_inert("list", &list);
-    for shown in [
-        r"text-ok\x1b[2J",
-        r"description\x1b[2J",
-        r"unit\x1b[2J",
-        r"param\x1b[2J",
-        r"value\x1b[2J",
-    ] {
-        assert!(
-            list.stdout.contains(shown),
-            "list lacks {shown}:\n{}",
-            list.stdout
-        );
-    }
+    assert_shows(
+        "list",
+        &list.stdout,
+        &[
+            r"text-ok\x1b[2J",
+            r"description\x1b[2J",
+            r"unit\x1b[2J",
+            r"param\x1b[2J",
+            r"value\x1b[2J",
+        ],
+    );
 }
 
 #[test]
