@@ -1,5 +1,6 @@
 //! Numbers derived from measurements: summary statistics and trends.
 
+pub mod changepoint;
 pub mod checked;
 pub mod compare;
 pub mod counters;
