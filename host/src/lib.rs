@@ -20,6 +20,9 @@ pub mod report;
 /// Plans benches and measures them (counting pass in-process, timed pass in worker processes).
 pub mod runner;
 
+/// Runs across commits: series per bench, metric and testbed, stored in SQLite; change points.
+pub mod history;
+
 /// Statistics and verdicts over results.
 pub mod analysis;
 

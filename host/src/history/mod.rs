@@ -1,0 +1,266 @@
+//! The history of runs across commits: what a series is, how a run becomes points in series, where
+//! they are stored ([`Store`], with SQLite behind it), and which series shifted ([`analyze`]).
+//!
+//! A series is one metric of one bench on one testbed under one host version and one set of limits:
+//! values measured on different machines, by different wasmtime versions or under different limits
+//! are never compared, so they never share a series.
+
+mod analyze;
+mod sqlite;
+
+use std::collections::BTreeMap;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, Result, bail};
+
+use crate::model::{Metric, Status};
+use crate::results::{Measurement, RunResults};
+
+pub use analyze::{Analysis, Change, Gate, SeriesTrend, analyze, trend};
+pub use sqlite::SqliteStore;
+
+/// What makes values comparable: everything but the commit.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SeriesKey {
+    pub suite: String,
+    /// The bench id, e.g. `cpu/fib[n=27]`.
+    pub bench: String,
+    /// The machine class (see [`default_testbed`]).
+    pub testbed: String,
+    /// wasmbench's and wasmtime's versions.
+    pub host: String,
+    /// The bench's limits, e.g. `fuel=5000000000 memory=67108864 deadline=10s`.
+    pub limits: String,
+    pub metric: Metric,
+}
+
+/// One run's value of one series.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Value {
+    pub value: f64,
+    /// The value's 95% interval (the median's, for wall time; the iterations' range for a
+    /// varying count; the value itself for an exact one).
+    pub low: f64,
+    pub high: f64,
+    /// The metric is deterministic for this wasm (fuel that didn't vary, peak memory): any change
+    /// is a change point.
+    pub exact: bool,
+}
+
+/// A results file as the history records it.
+#[derive(Debug, Clone)]
+pub struct RunRecord {
+    pub commit: String,
+    pub branch: Option<String>,
+    /// When the commit is placed on the series' axis: milliseconds since the Unix epoch.
+    pub at_ms: i64,
+    pub suite: String,
+    pub testbed: String,
+    pub host: String,
+    /// The results' own start time, which tells two runs of one commit apart.
+    pub started_at: String,
+    pub values: Vec<(SeriesKey, Value)>,
+}
+
+/// Where a run, and the commit it measured, came from.
+#[derive(Debug, Clone, Default)]
+pub struct Provenance {
+    pub commit: String,
+    pub branch: Option<String>,
+    /// RFC 3339; default: when the run started.
+    pub time: Option<String>,
+    /// Default: [`default_testbed`].
+    pub testbed: Option<String>,
+}
+
+/// The testbed a run's environment belongs to when none is named: OS, architecture, CPU model and
+/// core count. Not the host name: CI runners of one class have a new name every job.
+pub fn default_testbed(results: &RunResults) -> String {
+    let env = &results.environment;
+    format!("{}-{} {} ×{}", env.os, env.arch, env.cpu.trim(), env.cores)
+}
+
+impl RunRecord {
+    /// The points a run adds: every metric of every bench that ran to completion.
+    pub fn from_results(results: &RunResults, provenance: &Provenance) -> Result<RunRecord> {
+        let commit = provenance.commit.trim();
+        if commit.is_empty() || commit.len() > 200 || commit.chars().any(char::is_control) {
+            bail!("--commit must be a commit id (1 to 200 characters, no control characters)");
+        }
+        let time = provenance.time.as_deref().unwrap_or(&results.started_at);
+        let at_ms = parse_time(time).with_context(|| {
+            format!(
+                "{} is not an RFC 3339 time (e.g. 2026-11-30T07:15:00Z)",
+                if provenance.time.is_some() {
+                    format!("--time {time:?}")
+                } else {
+                    format!("the results' started_at {time:?}")
+                }
+            )
+        })?;
+        let testbed = provenance
+            .testbed
+            .clone()
+            .unwrap_or_else(|| default_testbed(results));
+        let env = &results.environment;
+        let host = format!(
+            "wasmbench {} · wasmtime {}",
+            env.wasmbench_version, env.wasmtime_version
+        );
+        let suite = results.suite.name.clone();
+        let mut values = Vec::new();
+        for bench in results.benches.iter().filter(|b| b.status == Status::Ok) {
+            let limits = format!(
+                "fuel={} memory={} deadline={}",
+                bench.limits.fuel,
+                bench.limits.memory_bytes,
+                humantime::format_duration(bench.limits.deadline)
+            );
+            for metric in Metric::ALL {
+                let Some(value) = bench.measurement(metric).and_then(value_of) else {
+                    continue;
+                };
+                let key = SeriesKey {
+                    suite: suite.clone(),
+                    bench: bench.id.clone(),
+                    testbed: testbed.clone(),
+                    host: host.clone(),
+                    limits: limits.clone(),
+                    metric,
+                };
+                values.push((key, value));
+            }
+        }
+        Ok(RunRecord {
+            commit: commit.to_owned(),
+            branch: provenance.branch.clone(),
+            at_ms,
+            suite,
+            testbed,
+            host,
+            started_at: results.started_at.clone(),
+            values,
+        })
+    }
+}
+
+fn value_of(measurement: Measurement<'_>) -> Option<Value> {
+    let value = match measurement {
+        Measurement::Counted(counted) => {
+            let (low, high) = counted.span();
+            Value {
+                value: counted.value,
+                low,
+                high,
+                exact: counted.range.is_none(),
+            }
+        }
+        Measurement::Sampled(wall) => Value {
+            value: wall.summary.median,
+            low: wall.summary.median_ci_low,
+            high: wall.summary.median_ci_high,
+            exact: false,
+        },
+    };
+    [value.value, value.low, value.high]
+        .iter()
+        .all(|v| v.is_finite())
+        .then_some(value)
+}
+
+fn parse_time(text: &str) -> Result<i64> {
+    let time = humantime::parse_rfc3339_weak(text.trim())?;
+    let ms = match time.duration_since(UNIX_EPOCH) {
+        Ok(after) => after.as_millis() as i64,
+        Err(before) => -(before.duration().as_millis() as i64),
+    };
+    Ok(ms)
+}
+
+/// An RFC 3339 UTC time of `ms` since the epoch, to the second.
+pub fn format_time(ms: i64) -> String {
+    let time = if ms >= 0 {
+        UNIX_EPOCH + std::time::Duration::from_millis(ms as u64)
+    } else {
+        UNIX_EPOCH - std::time::Duration::from_millis(ms.unsigned_abs())
+    };
+    humantime::format_rfc3339_seconds(time).to_string()
+}
+
+/// A series as stored, with its id in the store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    pub id: i64,
+    pub key: SeriesKey,
+}
+
+/// One commit's value in a series.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Point {
+    pub run: i64,
+    pub commit: String,
+    pub branch: Option<String>,
+    pub at_ms: i64,
+    pub value: Value,
+}
+
+/// Which series to read. Empty fields match everything.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub suite: Option<String>,
+    pub testbed: Option<String>,
+    /// Benches whose id contains any of these.
+    pub bench: Vec<String>,
+    /// Only runs recorded on this branch.
+    pub branch: Option<String>,
+    /// The newest this many points of each series.
+    pub last: usize,
+}
+
+/// What `add` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Added {
+    pub run: i64,
+    pub values: usize,
+    /// Series seen for the first time.
+    pub new_series: usize,
+}
+
+/// A history of runs. SQLite today ([`SqliteStore`]); a server database (PostgreSQL for a team
+/// with many runners writing at once) would be another implementation of this trait.
+pub trait Store {
+    /// Records a run; refuses one already recorded (same suite, testbed, host, commit and start).
+    fn add(&mut self, run: &RunRecord) -> Result<Added>;
+    /// The series the selection names, ordered by key.
+    fn series(&self, selection: &Selection) -> Result<Vec<Series>>;
+    /// The newest `selection.last` points of a series, oldest first.
+    fn points(&self, series: &Series, selection: &Selection) -> Result<Vec<Point>>;
+    /// How many runs and series are stored.
+    fn counts(&self) -> Result<(u64, u64)>;
+    /// Where a commit (or a unique prefix of its id) sits on the time axis: its earliest run.
+    fn commit_time(&self, commit: &str) -> Result<Option<i64>>;
+}
+
+/// Series grouped by bench (suite, bench, testbed, host, limits), metrics in `Metric::ALL` order.
+pub fn by_bench(series: Vec<Series>) -> BTreeMap<SeriesKey, Vec<Series>> {
+    let mut grouped: BTreeMap<SeriesKey, Vec<Series>> = BTreeMap::new();
+    for s in series {
+        let bench = SeriesKey {
+            metric: Metric::Wall,
+            ..s.key.clone()
+        };
+        grouped.entry(bench).or_default().push(s);
+    }
+    for list in grouped.values_mut() {
+        list.sort_by_key(|s| s.key.metric);
+    }
+    grouped
+}
+
+#[cfg(test)]
+mod tests;
+
+/// Seconds since the epoch now, for `added_at`.
+fn now_rfc3339() -> String {
+    humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
+}
