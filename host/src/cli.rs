@@ -48,6 +48,10 @@ pub enum Command {
     Ab(AbArgs),
     /// Write the HTML report of a results file (and its comparison with a baseline).
     Report(ReportArgs),
+    /// Record runs across commits in a history database, find where metrics shifted (change
+    /// points), fail CI on a shift for the worse, and chart the trends.
+    #[command(subcommand)]
+    History(HistoryCommand),
     /// Internal: run one execution's job from stdin (started by the harness itself).
     #[command(name = "__worker", hide = true)]
     Worker,
@@ -198,4 +202,106 @@ impl EngineArgs {
         };
         crate::engine::CompileCache::new(dir)
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HistoryCommand {
+    /// Record a results file (a run of one commit) in the history.
+    Add(HistoryAddArgs),
+    /// Find change points; exit 3 when the newest commits of a series sit after a change for the
+    /// worse, naming the commit where it started.
+    Check(HistoryCheckArgs),
+    /// Write the trend report: each bench's metrics over commits, change points marked.
+    Report(HistoryReportArgs),
+}
+
+/// Where the history lives.
+#[derive(Debug, Args, Clone)]
+pub struct HistoryFile {
+    /// The history database (one SQLite file; created by `history add`).
+    #[arg(
+        long,
+        value_name = "FILE",
+        env = "WASMBENCH_HISTORY",
+        default_value = "reports/history.db"
+    )]
+    pub history: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryAddArgs {
+    /// The run's results file, e.g. reports/quick/results.json.
+    #[arg(value_name = "RESULTS.json")]
+    pub results: PathBuf,
+    /// The commit the run measured.
+    #[arg(long, value_name = "SHA")]
+    pub commit: String,
+    /// The branch the commit is on.
+    #[arg(long)]
+    pub branch: Option<String>,
+    /// The commit's place on the time axis (RFC 3339, e.g. the commit time)
+    /// [default: when the run started].
+    #[arg(long, value_name = "TIME")]
+    pub time: Option<String>,
+    /// Name of the machine class the run measured [default: OS, architecture, CPU model and
+    /// cores]. Series of different testbeds never mix.
+    #[arg(long, value_name = "NAME")]
+    pub testbed: Option<String>,
+    #[command(flatten)]
+    pub file: HistoryFile,
+}
+
+/// Which series, how many of their newest points, and how change points are found.
+#[derive(Debug, Args, Clone)]
+pub struct SeriesArgs {
+    /// Only this suite's series.
+    #[arg(long)]
+    pub suite: Option<String>,
+    /// Only this testbed's series.
+    #[arg(long, value_name = "NAME")]
+    pub testbed: Option<String>,
+    /// Only runs recorded on this branch.
+    #[arg(long)]
+    pub branch: Option<String>,
+    /// Only benches whose id contains this text (repeatable: any match).
+    #[arg(long, short)]
+    pub filter: Vec<String>,
+    /// The newest this many commits of each series.
+    #[arg(long, value_name = "N", default_value_t = 200, value_parser = clap::value_parser!(u32).range(2..=100_000))]
+    pub last: u32,
+    /// Largest p-value of the permutation test for a change point in a sampled metric (wall time).
+    #[arg(long, value_name = "P", default_value_t = 0.01)]
+    pub significance: f64,
+    /// Change points smaller than this relative change are not reported, e.g. `1%`.
+    #[arg(long, value_name = "PERCENT", default_value = "0")]
+    pub min_change: String,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryCheckArgs {
+    #[command(flatten)]
+    pub file: HistoryFile,
+    #[command(flatten)]
+    pub series: SeriesArgs,
+    /// The smallest change that fails, per metric, e.g. `wall=3%,fuel=0` [default: the same as
+    /// `compare`: wall 5%, fuel 0.5%, memory 0].
+    #[arg(long, value_name = "METRIC=VALUE,...")]
+    pub threshold: Option<String>,
+    /// Only changes that started within the newest N commits of their series fail.
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
+    pub recent: u32,
+    /// Only changes that started at this commit or later fail (e.g. the last release).
+    #[arg(long, value_name = "COMMIT")]
+    pub since: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryReportArgs {
+    #[command(flatten)]
+    pub file: HistoryFile,
+    #[command(flatten)]
+    pub series: SeriesArgs,
+    /// The HTML file to write [default: trends.html next to the history file].
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }

@@ -11,6 +11,7 @@ macro_rules! say {
 
 pub mod ab;
 pub mod compare;
+pub mod history;
 pub mod list;
 mod measure;
 pub mod report;

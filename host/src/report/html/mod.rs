@@ -10,6 +10,7 @@
 
 pub mod charts;
 mod templates;
+pub mod trends;
 mod view;
 
 use std::path::Path;

@@ -37,6 +37,8 @@ pub struct LineChart {
     pub y: Axis,
     /// Horizontal reference lines (raw y, label), e.g. a median.
     pub marks: Vec<(f64, String)>,
+    /// Vertical reference lines (raw x, label), e.g. change points.
+    pub x_marks: Vec<(f64, String)>,
     /// The SVG's size.
     pub size: (u32, u32),
 }
@@ -125,6 +127,29 @@ impl LineChart {
                                 label.clone(),
                                 (-4, -3),
                                 small_text(&MUTED, HPos::Right, VPos::Bottom),
+                            )),
+                    )
+                    .map_err(draw_err)?;
+            }
+            for (value, label) in &self.x_marks {
+                let v = value / xd;
+                let (lo, hi) = (chart.y_range().start, chart.y_range().end);
+                chart
+                    .draw_series(DashedLineSeries::new(
+                        vec![(v, lo), (v, hi)],
+                        5,
+                        4,
+                        ShapeStyle::from(&INK).stroke_width(1),
+                    ))
+                    .map_err(draw_err)?;
+                chart
+                    .plotting_area()
+                    .draw(
+                        &(EmptyElement::at((v, hi))
+                            + Text::new(
+                                label.clone(),
+                                (4, 3),
+                                small_text(&INK, HPos::Left, VPos::Top),
                             )),
                     )
                     .map_err(draw_err)?;

@@ -176,7 +176,7 @@ fn bench_link(b: &BenchLink) -> Markup {
 }
 
 /// A chart in a figure, with its accessible name and caption.
-fn figure(f: &Figure) -> Result<Markup> {
+pub(super) fn figure(f: &Figure) -> Result<Markup> {
     let drawn = f.chart.draw()?;
     let svg = charts::split(&drawn);
     let id = &f.id;

@@ -55,6 +55,7 @@ pub(super) fn detail(cx: &mut Context, i: usize) -> Detail {
                 integer: false,
             },
             marks: vec![(w.summary.median, "median".into())],
+            x_marks: Vec::new(),
             size: (SMALL_W, SMALL_H),
         };
         figures.push(cx.figure(
@@ -142,6 +143,7 @@ fn memory_figure(cx: &mut Context, b: &BenchResult, i: usize) -> Figure {
             integer: false,
         },
         marks: Vec::new(),
+        x_marks: Vec::new(),
         size: (SMALL_W, SMALL_H),
     };
     let growth = b.memory.growth_per_iteration;

@@ -86,6 +86,7 @@ fn instances(cx: &mut Context, benches: &[(usize, &BenchResult)], title: &str) -
             integer: false,
         },
         marks: Vec::new(),
+        x_marks: Vec::new(),
         size: (WIDE, 320),
     };
     Some(cx.figure(
@@ -170,6 +171,7 @@ fn parameter(
             integer: false,
         },
         marks: Vec::new(),
+        x_marks: Vec::new(),
         size: (WIDE, 320),
     };
     cx.figure(

@@ -1,0 +1,257 @@
+//! `wasmbench history add | check | report`: runs recorded across commits, change points found,
+//! CI failed on a shift for the worse, trends charted.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, anyhow};
+
+use super::CommandError;
+use super::verdicts::read_checked;
+use crate::analysis::changepoint::Settings;
+use crate::cli::{
+    HistoryAddArgs, HistoryCheckArgs, HistoryCommand, HistoryReportArgs, SeriesArgs, exit,
+};
+use crate::history::{
+    Analysis, Change, Gate, Provenance, RunRecord, Selection, SeriesTrend, SqliteStore, Store,
+    analyze,
+};
+use crate::model::{Thresholds, parse_fraction};
+use crate::report::escape::terminal::{Inert, path as shown};
+use crate::report::format::{percent_one_decimal, plural, quantity};
+use crate::report::html::trends;
+
+pub fn run(command: &HistoryCommand) -> Result<u8, CommandError> {
+    match command {
+        HistoryCommand::Add(args) => add(args),
+        HistoryCommand::Check(args) => check(args),
+        HistoryCommand::Report(args) => report(args),
+    }
+}
+
+fn add(args: &HistoryAddArgs) -> Result<u8, CommandError> {
+    let results = read_checked(&args.results)?;
+    let record = RunRecord::from_results(
+        &results,
+        &Provenance {
+            commit: args.commit.clone(),
+            branch: args.branch.clone(),
+            time: args.time.clone(),
+            testbed: args.testbed.clone(),
+        },
+    )?;
+    if results.interrupted {
+        eprintln!(
+            "warning: {} is an interrupted run: only its finished benches are recorded",
+            shown(&args.results)
+        );
+    }
+    if record.values.is_empty() {
+        eprintln!(
+            "warning: {} has no bench that ran to completion: the commit is recorded without values",
+            shown(&args.results)
+        );
+    }
+    let path = &args.file.history;
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("creating {}", parent.display()))?;
+    }
+    let mut store = SqliteStore::open(path, true)?;
+    let added = store
+        .add(&record)
+        .with_context(|| format!("adding {} to {}", args.results.display(), path.display()))?;
+    let (runs, series) = store.counts()?;
+    say!(
+        "history: {} · commit {} · {} ({} new) · testbed {}",
+        shown(path),
+        Inert::line(&record.commit),
+        plural(added.values, "value", "values"),
+        plural(added.new_series, "series", "series"),
+        Inert::line(&record.testbed)
+    );
+    say!(
+        "history: {} and {} in all",
+        plural(runs as usize, "run", "runs"),
+        plural(series as usize, "series", "series")
+    );
+    Ok(exit::OK)
+}
+
+/// The selection and detection settings the series arguments describe.
+fn selection(args: &SeriesArgs) -> Result<(Selection, Settings), CommandError> {
+    if !(args.significance > 0.0 && args.significance < 1.0) {
+        return Err(anyhow!(
+            "--significance {} must be between 0 and 1 (e.g. 0.01)",
+            args.significance
+        )
+        .into());
+    }
+    let min_change = parse_fraction(args.min_change.trim()).ok_or_else(|| {
+        anyhow!(
+            "--min-change `{}` is not a percentage like `1%` or a fraction like `0.01`",
+            args.min_change
+        )
+    })?;
+    let selection = Selection {
+        suite: args.suite.clone(),
+        testbed: args.testbed.clone(),
+        bench: args.filter.clone(),
+        branch: args.branch.clone(),
+        last: args.last as usize,
+    };
+    let settings = Settings {
+        significance: args.significance,
+        min_change,
+        ..Settings::default()
+    };
+    Ok((selection, settings))
+}
+
+fn open_existing(path: &Path) -> Result<SqliteStore, CommandError> {
+    Ok(SqliteStore::open(path, false)?)
+}
+
+fn check(args: &HistoryCheckArgs) -> Result<u8, CommandError> {
+    let (selection, settings) = selection(&args.series)?;
+    let thresholds = Thresholds::default()
+        .with_overrides(args.threshold.as_deref().unwrap_or(""))
+        .map_err(|e| anyhow!("--threshold: {e}"))?;
+    let store = open_existing(&args.file.history)?;
+    let since_ms = args
+        .since
+        .as_deref()
+        .map(|commit| {
+            store.commit_time(commit)?.ok_or_else(|| {
+                anyhow!(
+                    "--since {commit:?}: no run of this commit is in {}",
+                    args.file.history.display()
+                )
+            })
+        })
+        .transpose()?;
+    let gate = Gate {
+        thresholds,
+        recent: args.recent as usize,
+        since_ms,
+    };
+    let analysis = analyze(&store, &selection, &settings)?;
+    if analysis.trends.is_empty() {
+        return Err(anyhow!(
+            "{}: no series matches (add runs with `wasmbench history add`, or widen --suite/--testbed/--branch/--filter)",
+            args.file.history.display()
+        )
+        .into());
+    }
+    say!("{}", overview(&args.file.history, &analysis));
+    let failures: Vec<(&SeriesTrend, &Change)> = analysis.failures(&gate).collect();
+    for (trend, change) in &failures {
+        say!("REGRESSED  {}", describe(trend, change));
+    }
+    // Changes that don't fail: improvements, older or smaller shifts, still worth a line.
+    for trend in &analysis.trends {
+        let failing = trend.failing(&gate).map(|c| c.at.index);
+        for change in trend.changes.iter().rev().take(3).rev() {
+            if Some(change.at.index) == failing {
+                continue;
+            }
+            let kind = if change.regression {
+                "worse    "
+            } else {
+                "better   "
+            };
+            say!("{kind}  {}", describe(trend, change));
+        }
+    }
+    if failures.is_empty() {
+        say!(
+            "history check: no series sits after a change for the worse (within the newest {} commits{})",
+            args.recent,
+            if since_ms.is_some() {
+                ", since the given commit"
+            } else {
+                ""
+            }
+        );
+        Ok(exit::OK)
+    } else {
+        say!(
+            "history check: {} after a change for the worse",
+            plural(failures.len(), "series sits", "series sit")
+        );
+        Ok(exit::REGRESSION)
+    }
+}
+
+/// One line naming the series' scope.
+fn overview(path: &Path, analysis: &Analysis) -> String {
+    let newest = analysis
+        .trends
+        .iter()
+        .filter_map(|t| t.points.last())
+        .max_by_key(|p| (p.at_ms, p.run));
+    let commits = analysis
+        .trends
+        .iter()
+        .map(|t| t.points.len())
+        .max()
+        .unwrap_or(0);
+    format!(
+        "history: {} · {} · up to {} each{}",
+        shown(path),
+        plural(analysis.trends.len(), "series", "series"),
+        plural(commits, "commit", "commits"),
+        newest
+            .map(|p| format!(", newest {}", Inert::line(&p.commit)))
+            .unwrap_or_default()
+    )
+}
+
+/// `cpu/fib · wall +10.2% (1.02 ms → 1.12 ms) from abc123 (after 0ff1ce), p 0.005 · suite · testbed`
+fn describe(trend: &SeriesTrend, change: &Change) -> String {
+    let key = &trend.series.key;
+    let unit = key.metric.unit();
+    let sign = if change.at.change > 0.0 { "+" } else { "" };
+    let evidence = match change.at.p_value {
+        Some(p) => format!(", p {p:.3}"),
+        None => ", exact".to_string(),
+    };
+    format!(
+        "{} · {} {sign}{} ({} → {}) from commit {}{}{evidence} · suite {} · {}",
+        Inert::line(&key.bench),
+        key.metric.as_str(),
+        percent_one_decimal(change.at.change),
+        quantity(unit, change.at.before),
+        quantity(unit, change.at.after),
+        Inert::line(&change.commit),
+        change
+            .previous_commit
+            .as_deref()
+            .map(|c| format!(" (after {})", Inert::line(c)))
+            .unwrap_or_default(),
+        Inert::line(&key.suite),
+        Inert::line(&key.testbed),
+    )
+}
+
+fn report(args: &HistoryReportArgs) -> Result<u8, CommandError> {
+    let (selection, settings) = selection(&args.series)?;
+    let store = open_existing(&args.file.history)?;
+    let analysis = analyze(&store, &selection, &settings)?;
+    let out = args
+        .output
+        .clone()
+        .unwrap_or_else(|| default_trends_path(&args.file.history));
+    trends::write(&out, &analysis, &args.file.history)
+        .with_context(|| format!("writing the trend report {}", out.display()))?;
+    say!(
+        "trends: {} ({})",
+        shown(&out),
+        plural(analysis.trends.len(), "series", "series")
+    );
+    Ok(exit::OK)
+}
+
+/// `trends.html` next to the history file.
+pub fn default_trends_path(history: &Path) -> PathBuf {
+    history.with_file_name(trends::FILE_NAME)
+}
