@@ -171,6 +171,10 @@ pub struct ReportArgs {
     /// The HTML file to write [default: report.html next to the results file].
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// A history database (`wasmbench history`): also write trends.html for this suite next to
+    /// the report, and link to it from the report.
+    #[arg(long, value_name = "FILE")]
+    pub history: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -267,7 +271,7 @@ pub struct SeriesArgs {
     #[arg(long, short)]
     pub filter: Vec<String>,
     /// The newest this many commits of each series.
-    #[arg(long, value_name = "N", default_value_t = 200, value_parser = clap::value_parser!(u32).range(2..=100_000))]
+    #[arg(long, value_name = "N", default_value_t = crate::history::DEFAULT_LAST, value_parser = clap::value_parser!(u32).range(2..=100_000))]
     pub last: u32,
     /// Largest p-value of the permutation test for a change point in a sampled metric (wall time).
     #[arg(long, value_name = "P", default_value_t = 0.01)]

@@ -251,6 +251,26 @@ fn report(args: &HistoryReportArgs) -> Result<u8, CommandError> {
     Ok(exit::OK)
 }
 
+/// Writes the trend report of `suite` from `history` next to `report` (for the run report to
+/// link to) and returns its path.
+pub fn write_suite_trends(
+    history: &Path,
+    suite: &str,
+    report: &Path,
+) -> Result<PathBuf, CommandError> {
+    let store = open_existing(history)?;
+    let selection = Selection {
+        suite: Some(suite.to_owned()),
+        last: crate::history::DEFAULT_LAST as usize,
+        ..Selection::default()
+    };
+    let analysis = analyze(&store, &selection, &Settings::default())?;
+    let out = report.with_file_name(trends::FILE_NAME);
+    trends::write(&out, &analysis, history)
+        .with_context(|| format!("writing the trend report {}", out.display()))?;
+    Ok(out)
+}
+
 /// `trends.html` next to the history file.
 pub fn default_trends_path(history: &Path) -> PathBuf {
     history.with_file_name(trends::FILE_NAME)

@@ -23,8 +23,21 @@ pub fn run(args: &ReportArgs) -> Result<u8, CommandError> {
         .output
         .clone()
         .unwrap_or_else(|| args.results.with_file_name(html::FILE_NAME));
-    html::write(&out, &results, comparison.as_ref())
-        .with_context(|| format!("writing the report for {}", args.results.display()))?;
+    let trends = args
+        .history
+        .as_deref()
+        .map(|history| super::history::write_suite_trends(history, &results.suite.name, &out))
+        .transpose()?;
+    html::write_linked(
+        &out,
+        &results,
+        comparison.as_ref(),
+        trends.is_some().then_some(html::trends::FILE_NAME),
+    )
+    .with_context(|| format!("writing the report for {}", args.results.display()))?;
     say!("report: {}", shown(&out));
+    if let Some(trends) = trends {
+        say!("trends: {}", shown(&trends));
+    }
     Ok(exit::OK)
 }

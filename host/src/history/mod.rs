@@ -19,6 +19,9 @@ use crate::results::{Measurement, RunResults};
 pub use analyze::{Analysis, Change, Gate, SeriesTrend, analyze, trend};
 pub use sqlite::SqliteStore;
 
+/// How many of a series' newest commits are analysed and charted unless told otherwise.
+pub const DEFAULT_LAST: u32 = 200;
+
 /// What makes values comparable: everything but the commit.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SeriesKey {

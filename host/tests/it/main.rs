@@ -9,6 +9,7 @@ mod common;
 mod catalog;
 mod cli;
 mod containment;
+mod history;
 mod input;
 mod interrupt;
 mod measurement;

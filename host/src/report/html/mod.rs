@@ -31,7 +31,19 @@ pub fn render(results: &RunResults, comparison: Option<&Comparison>) -> Result<S
 
 /// Renders and writes the page to `path` (through a temporary file and a rename).
 pub fn write(path: &Path, results: &RunResults, comparison: Option<&Comparison>) -> Result<()> {
-    let html = render(results, comparison)?;
+    write_linked(path, results, comparison, None)
+}
+
+/// [`write`], with a link in the header to the trend report at `trends` (relative to the page).
+pub fn write_linked(
+    path: &Path,
+    results: &RunResults,
+    comparison: Option<&Comparison>,
+    trends: Option<&str>,
+) -> Result<()> {
+    let mut page = view::Page::new(results, comparison);
+    page.header.trends = trends.map(str::to_owned);
+    let html = templates::page(&page)?;
     write_atomically(path, html.as_bytes()).with_context(|| format!("writing {}", path.display()))
 }
 

@@ -122,6 +122,9 @@ fn header(h: &Header) -> Markup {
             @if h.interrupted {
                 p class="verdict v-bad" { "The run was interrupted: not every bench ran." } "\n"
             }
+            @if let Some(trends) = &h.trends {
+                p class="trends-link" { a href=(trends) { "Trends across commits" } " — this suite's history, change points marked." } "\n"
+            }
             dl class="env" aria-label="Environment" {
                 @for (term, value) in &h.environment {
                     div { dt { (term) } dd { (value) } }

@@ -22,6 +22,8 @@ pub struct Header {
     pub baseline: bool,
     pub groups: Vec<NavGroup>,
     pub details: bool,
+    /// A link to the trend report of the suite's history (`report --history`), relative to the page.
+    pub trends: Option<String>,
 }
 
 pub struct NavGroup {
@@ -106,6 +108,7 @@ pub(super) fn header(cx: &Context) -> Header {
             })
             .collect(),
         details: !run.benches.is_empty(),
+        trends: None,
     }
 }
 
