@@ -297,6 +297,10 @@ pub struct HistoryCheckArgs {
     /// Only changes that started at this commit or later fail (e.g. the last release).
     #[arg(long, value_name = "COMMIT")]
     pub since: Option<String>,
+    /// Also write the findings as Markdown (for a pull-request comment); appended to
+    /// `$GITHUB_STEP_SUMMARY` too when it is set.
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

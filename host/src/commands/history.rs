@@ -1,6 +1,7 @@
 //! `wasmbench history add | check | report`: runs recorded across commits, change points found,
 //! CI failed on a shift for the worse, trends charted.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow};
@@ -12,13 +13,14 @@ use crate::cli::{
     HistoryAddArgs, HistoryCheckArgs, HistoryCommand, HistoryReportArgs, SeriesArgs, exit,
 };
 use crate::history::{
-    Analysis, Change, Gate, Provenance, RunRecord, Selection, SeriesTrend, SqliteStore, Store,
-    analyze,
+    Analysis, Gate, Provenance, RunRecord, Selection, SqliteStore, Store, analyze,
 };
 use crate::model::{Thresholds, parse_fraction};
 use crate::report::escape::terminal::{Inert, path as shown};
-use crate::report::format::{percent_one_decimal, plural, quantity};
+use crate::report::format::plural;
+use crate::report::history_check;
 use crate::report::html::trends;
+use crate::results::write_atomically;
 
 pub fn run(command: &HistoryCommand) -> Result<u8, CommandError> {
     match command {
@@ -143,26 +145,25 @@ fn check(args: &HistoryCheckArgs) -> Result<u8, CommandError> {
         .into());
     }
     say!("{}", overview(&args.file.history, &analysis));
-    let failures: Vec<(&SeriesTrend, &Change)> = analysis.failures(&gate).collect();
-    for (trend, change) in &failures {
-        say!("REGRESSED  {}", describe(trend, change));
+    let findings = history_check::findings(&analysis, &gate);
+    for finding in &findings {
+        say!("{}", history_check::line(finding));
     }
-    // Changes that don't fail: improvements, older or smaller shifts, still worth a line.
-    for trend in &analysis.trends {
-        let failing = trend.failing(&gate).map(|c| c.at.index);
-        for change in trend.changes.iter().rev().take(3).rev() {
-            if Some(change.at.index) == failing {
-                continue;
-            }
-            let kind = if change.regression {
-                "worse    "
-            } else {
-                "better   "
-            };
-            say!("{kind}  {}", describe(trend, change));
-        }
+    let failing = findings.iter().filter(|f| f.failing).count();
+    let markdown = history_check::markdown(&analysis, &findings);
+    if let Some(path) = &args.markdown {
+        write_atomically(path, markdown.as_bytes())
+            .with_context(|| format!("writing {}", path.display()))?;
     }
-    if failures.is_empty() {
+    if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY") {
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&summary)
+            .context("appending to $GITHUB_STEP_SUMMARY")?;
+        writeln!(file, "{markdown}")?;
+    }
+    if failing == 0 {
         say!(
             "history check: no series sits after a change for the worse (within the newest {} commits{})",
             args.recent,
@@ -176,7 +177,7 @@ fn check(args: &HistoryCheckArgs) -> Result<u8, CommandError> {
     } else {
         say!(
             "history check: {} after a change for the worse",
-            plural(failures.len(), "series sits", "series sit")
+            plural(failing, "series sits", "series sit")
         );
         Ok(exit::REGRESSION)
     }
@@ -203,33 +204,6 @@ fn overview(path: &Path, analysis: &Analysis) -> String {
         newest
             .map(|p| format!(", newest {}", Inert::line(&p.commit)))
             .unwrap_or_default()
-    )
-}
-
-/// `cpu/fib · wall +10.2% (1.02 ms → 1.12 ms) from abc123 (after 0ff1ce), p 0.005 · suite · testbed`
-fn describe(trend: &SeriesTrend, change: &Change) -> String {
-    let key = &trend.series.key;
-    let unit = key.metric.unit();
-    let sign = if change.at.change > 0.0 { "+" } else { "" };
-    let evidence = match change.at.p_value {
-        Some(p) => format!(", p {p:.3}"),
-        None => ", exact".to_string(),
-    };
-    format!(
-        "{} · {} {sign}{} ({} → {}) from commit {}{}{evidence} · suite {} · {}",
-        Inert::line(&key.bench),
-        key.metric.as_str(),
-        percent_one_decimal(change.at.change),
-        quantity(unit, change.at.before),
-        quantity(unit, change.at.after),
-        Inert::line(&change.commit),
-        change
-            .previous_commit
-            .as_deref()
-            .map(|c| format!(" (after {})", Inert::line(c)))
-            .unwrap_or_default(),
-        Inert::line(&key.suite),
-        Inert::line(&key.testbed),
     )
 }
 

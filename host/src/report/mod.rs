@@ -7,6 +7,7 @@ pub mod escape;
 pub mod export;
 pub mod format;
 pub mod gab;
+pub mod history_check;
 pub mod html;
 pub mod json;
 pub mod junit;

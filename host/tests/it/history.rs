@@ -106,6 +106,26 @@ fn a_fuel_regression_fails_check_naming_its_commit_and_is_charted() {
         check.transcript()
     );
 
+    // The same, in Markdown for a pull request or the step summary.
+    let md = h.wasmbench(&[
+        "history",
+        "check",
+        "--history",
+        "h.db",
+        "--markdown",
+        "check.md",
+    ]);
+    md.assert_code(3);
+    let text = std::fs::read_to_string(h.path().join("check.md")).unwrap();
+    assert!(
+        text.contains("1 series sits after a change for the worse"),
+        "{text}"
+    );
+    assert!(
+        text.contains("| REGRESSED | <code>cpu/fib[n=18]</code> | fuel | +3.0% |"),
+        "{text}"
+    );
+
     // A looser threshold, or `--since` after the change, lets it pass.
     h.wasmbench(&[
         "history",

@@ -1,0 +1,129 @@
+//! What `history check` found, for people: lines on the terminal, a Markdown table for a pull
+//! request or the CI step summary.
+
+use crate::history::{Analysis, Change, Gate, SeriesTrend};
+use crate::report::escape::{markdown, terminal::Inert};
+use crate::report::format::{percent_one_decimal, plural, quantity};
+
+/// A change point as `history check` reports it.
+pub struct Finding<'a> {
+    pub trend: &'a SeriesTrend,
+    pub change: &'a Change,
+    /// It fails the gate (the newest commits sit after it, it is for the worse and big enough).
+    pub failing: bool,
+}
+
+/// Every failing change, then the latest three other changes of each series.
+pub fn findings<'a>(analysis: &'a Analysis, gate: &'a Gate) -> Vec<Finding<'a>> {
+    let mut out: Vec<Finding<'a>> = analysis
+        .failures(gate)
+        .map(|(trend, change)| Finding {
+            trend,
+            change,
+            failing: true,
+        })
+        .collect();
+    for trend in &analysis.trends {
+        let failing = trend.failing(gate).map(|c| c.at.index);
+        for change in trend.changes.iter().rev().take(3).rev() {
+            if Some(change.at.index) != failing {
+                out.push(Finding {
+                    trend,
+                    change,
+                    failing: false,
+                });
+            }
+        }
+    }
+    out
+}
+
+fn signed(change: f64) -> String {
+    let sign = if change > 0.0 { "+" } else { "" };
+    format!("{sign}{}", percent_one_decimal(change))
+}
+
+fn label(finding: &Finding<'_>) -> &'static str {
+    match (finding.failing, finding.change.regression) {
+        (true, _) => "REGRESSED",
+        (false, true) => "worse",
+        (false, false) => "better",
+    }
+}
+
+/// One terminal line: `REGRESSED  cpu/fib · fuel +3.0% (1 M → 1.03 M) from commit c08 (after c07), exact · suite s · testbed`.
+pub fn line(finding: &Finding<'_>) -> String {
+    let key = &finding.trend.series.key;
+    let change = finding.change;
+    let unit = key.metric.unit();
+    let evidence = match change.at.p_value {
+        Some(p) => format!(", p {p:.3}"),
+        None => ", exact".to_string(),
+    };
+    format!(
+        "{:<9}  {} · {} {} ({} → {}) from commit {}{}{evidence} · suite {} · {}",
+        label(finding),
+        Inert::line(&key.bench),
+        key.metric.as_str(),
+        signed(change.at.change),
+        quantity(unit, change.at.before),
+        quantity(unit, change.at.after),
+        Inert::line(&change.commit),
+        change
+            .previous_commit
+            .as_deref()
+            .map(|c| format!(" (after {})", Inert::line(c)))
+            .unwrap_or_default(),
+        Inert::line(&key.suite),
+        Inert::line(&key.testbed),
+    )
+}
+
+/// The findings as a Markdown section (GitHub-flavoured).
+pub fn markdown(analysis: &Analysis, findings: &[Finding<'_>]) -> String {
+    let failing = findings.iter().filter(|f| f.failing).count();
+    let mut out = String::from("## wasmbench history check\n\n");
+    out.push_str(&if failing > 0 {
+        format!(
+            "**{} after a change for the worse** (of {}).\n\n",
+            plural(failing, "series sits", "series sit"),
+            plural(analysis.trends.len(), "series", "series")
+        )
+    } else {
+        format!(
+            "No series sits after a change for the worse ({} checked).\n\n",
+            plural(analysis.trends.len(), "series", "series")
+        )
+    });
+    if findings.is_empty() {
+        return out;
+    }
+    out.push_str(
+        "| | bench | metric | change | before → after | from commit | evidence | testbed |\n",
+    );
+    out.push_str("|---|---|---|---:|---|---|---|---|\n");
+    for f in findings {
+        let key = &f.trend.series.key;
+        let unit = key.metric.unit();
+        let c = f.change;
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} → {} | {}{} | {} | {} |\n",
+            label(f),
+            markdown::code(&key.bench),
+            key.metric.as_str(),
+            signed(c.at.change),
+            quantity(unit, c.at.before),
+            quantity(unit, c.at.after),
+            markdown::code(&c.commit),
+            c.previous_commit
+                .as_deref()
+                .map(|p| format!(" (after {})", markdown::code(p)))
+                .unwrap_or_default(),
+            c.at.p_value
+                .map(|p| format!("p = {p:.3}"))
+                .unwrap_or_else(|| "exact".into()),
+            markdown::text(&key.testbed),
+        ));
+    }
+    out
+}
