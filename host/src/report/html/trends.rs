@@ -42,6 +42,12 @@ pub fn render(analysis: &Analysis, history: &Path) -> Result<String> {
         .iter()
         .filter_map(|t| t.points.last())
         .max_by_key(|p| (p.at_ms, p.run));
+    // Each series' section, for the summary's links.
+    let anchors: std::collections::HashMap<i64, usize> = benches
+        .values()
+        .enumerate()
+        .flat_map(|(index, members)| members.iter().map(move |s| (s.id, index)))
+        .collect();
     let mut sections = Vec::new();
     for (index, (bench, members)) in benches.iter().enumerate() {
         let trends: Vec<&SeriesTrend> = members
@@ -82,7 +88,7 @@ pub fn render(analysis: &Analysis, history: &Path) -> Result<String> {
                     }
                 }
                 main {
-                    (summary(analysis))
+                    (summary(analysis, &anchors))
                     @for s in &sections { (s) }
                 }
                 footer {
@@ -98,7 +104,7 @@ pub fn render(analysis: &Analysis, history: &Path) -> Result<String> {
     Ok(markup.into_string())
 }
 
-fn summary(analysis: &Analysis) -> Markup {
+fn summary(analysis: &Analysis, anchors: &std::collections::HashMap<i64, usize>) -> Markup {
     html! {
         section id="summary" aria-labelledby="summary-h" {
             h2 id="summary-h" { "Series" }
@@ -112,7 +118,8 @@ fn summary(analysis: &Analysis) -> Markup {
                     @for t in &analysis.trends {
                         @let key = &t.series.key;
                         tr {
-                            td { code { (key.bench) } } td { (key.metric.as_str()) } td { (key.testbed) }
+                            td { a href={ "#b" (anchors.get(&t.series.id).copied().unwrap_or(0)) "-h" } { code { (key.bench) } } }
+                            td { (key.metric.as_str()) } td { (key.testbed) }
                             td class="num" { (t.points.len()) }
                             td class="num" { (t.points.last().map(|p| quantity(key.metric.unit(), p.value.value)).unwrap_or_default()) }
                             td class="num" { (t.changes.len()) }
