@@ -264,9 +264,10 @@ pub struct SeriesArgs {
     /// Only this testbed's series.
     #[arg(long, value_name = "NAME")]
     pub testbed: Option<String>,
-    /// Only runs recorded on this branch.
+    /// Only runs recorded on this branch (repeatable: any), e.g. `--branch main --branch pr-42`
+    /// to check a pull request's run against main's history.
     #[arg(long)]
-    pub branch: Option<String>,
+    pub branch: Vec<String>,
     /// Only benches whose id contains this text (repeatable: any match).
     #[arg(long, short)]
     pub filter: Vec<String>,

@@ -98,7 +98,7 @@ fn selection(args: &SeriesArgs) -> Result<(Selection, Settings), CommandError> {
         suite: args.suite.clone(),
         testbed: args.testbed.clone(),
         bench: args.filter.clone(),
-        branch: args.branch.clone(),
+        branches: args.branch.clone(),
         last: args.last as usize,
     };
     let settings = Settings {

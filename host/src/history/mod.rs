@@ -214,8 +214,8 @@ pub struct Selection {
     pub testbed: Option<String>,
     /// Benches whose id contains any of these.
     pub bench: Vec<String>,
-    /// Only runs recorded on this branch.
-    pub branch: Option<String>,
+    /// Only runs recorded on these branches (empty: every run), e.g. `main` and a pull request's.
+    pub branches: Vec<String>,
     /// The newest this many points of each series.
     pub last: usize,
 }

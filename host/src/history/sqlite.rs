@@ -284,11 +284,15 @@ impl Store for SqliteStore {
         let mut statement = self.connection.prepare_cached(
             "SELECT p.run_id, r.commit_id, r.branch, p.at_ms, p.value, p.low, p.high, p.exact
              FROM points p JOIN runs r ON r.id = p.run_id
-             WHERE p.series_id = ?1 AND (?2 IS NULL OR r.branch = ?2)
+             WHERE p.series_id = ?1
+               AND (?2 IS NULL OR r.branch IN (SELECT value FROM json_each(?2)))
              ORDER BY p.at_ms DESC, p.run_id DESC LIMIT ?3",
         )?;
         let limit = i64::try_from(selection.last).unwrap_or(i64::MAX);
-        let rows = statement.query_map(params![series.id, selection.branch, limit], |row| {
+        let branches = (!selection.branches.is_empty())
+            .then(|| serde_json::to_string(&selection.branches))
+            .transpose()?;
+        let rows = statement.query_map(params![series.id, branches, limit], |row| {
             Ok(Point {
                 run: row.get(0)?,
                 commit: row.get(1)?,

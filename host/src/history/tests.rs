@@ -113,10 +113,15 @@ fn points_follow_commit_time_not_insertion_order_and_filter_by_branch() {
     };
     assert_eq!(commits(&all()), ["early", "side", "late"]);
     let main = Selection {
-        branch: Some("main".into()),
+        branches: vec!["main".into()],
         ..all()
     };
     assert_eq!(commits(&main), ["early", "late"]);
+    let both = Selection {
+        branches: vec!["main".into(), "feature".into()],
+        ..all()
+    };
+    assert_eq!(commits(&both), ["early", "side", "late"]);
     assert_eq!(store.commit_time("lat").unwrap(), Some(3_000));
     assert_eq!(store.commit_time("nope").unwrap(), None);
 }
