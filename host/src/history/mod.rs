@@ -86,10 +86,12 @@ pub fn default_testbed(results: &RunResults) -> String {
 impl RunRecord {
     /// The points a run adds: every metric of every bench that ran to completion.
     pub fn from_results(results: &RunResults, provenance: &Provenance) -> Result<RunRecord> {
-        let commit = provenance.commit.trim();
-        if commit.is_empty() || commit.len() > 200 || commit.chars().any(char::is_control) {
-            bail!("--commit must be a commit id (1 to 200 characters, no control characters)");
-        }
+        let commit = label("--commit", &provenance.commit)?;
+        let branch = provenance
+            .branch
+            .as_deref()
+            .map(|b| label("--branch", b).map(str::to_owned))
+            .transpose()?;
         let time = provenance.time.as_deref().unwrap_or(&results.started_at);
         let at_ms = parse_time(time).with_context(|| {
             format!(
@@ -101,10 +103,10 @@ impl RunRecord {
                 }
             )
         })?;
-        let testbed = provenance
-            .testbed
-            .clone()
-            .unwrap_or_else(|| default_testbed(results));
+        let testbed = match provenance.testbed.as_deref() {
+            Some(name) => label("--testbed", name)?.to_owned(),
+            None => default_testbed(results),
+        };
         let env = &results.environment;
         let host = format!(
             "wasmbench {} · wasmtime {}",
@@ -136,7 +138,7 @@ impl RunRecord {
         }
         Ok(RunRecord {
             commit: commit.to_owned(),
-            branch: provenance.branch.clone(),
+            branch,
             at_ms,
             suite,
             testbed,
@@ -145,6 +147,16 @@ impl RunRecord {
             values,
         })
     }
+}
+
+/// A name given on the command line, checked: 1 to 200 characters, none of them control characters
+/// (they would end up in terminal lines, Markdown tables and file names of reports).
+fn label<'a>(option: &str, text: &'a str) -> Result<&'a str> {
+    let text = text.trim();
+    if text.is_empty() || text.chars().count() > 200 || text.chars().any(char::is_control) {
+        bail!("{option} must be 1 to 200 characters, none of them control characters");
+    }
+    Ok(text)
 }
 
 fn value_of(measurement: Measurement<'_>) -> Option<Value> {

@@ -238,6 +238,24 @@ fn bad_history_input_is_refused_with_a_clear_error() {
         bad_time.transcript()
     );
 
+    let control = h.wasmbench(&[
+        "history",
+        "add",
+        r,
+        "--commit",
+        "x\u{1b}[2J",
+        "--history",
+        "h.db",
+    ]);
+    control.assert_code(2);
+    assert!(
+        control
+            .stderr
+            .contains("--commit must be 1 to 200 characters"),
+        "{}",
+        control.transcript()
+    );
+
     add(&h, &results, "x", 0, &[]).assert_code(0);
     let twice = add(&h, &results, "x", 0, &[]);
     twice.assert_code(2);
