@@ -20,8 +20,6 @@ pub const FILE_NAME: &str = "trends.html";
 
 const STYLE: &str = include_str!("style.css");
 const LINE: (u8, u8, u8) = (0x1f, 0x5f, 0xa8);
-/// Error bars beyond this many points would be a smear: the line alone is drawn.
-const MAX_ERROR_BARS: usize = 300;
 
 /// Renders the page and writes it to `path` (through a temporary file and a rename).
 pub fn write(path: &Path, analysis: &Analysis, history: &Path) -> Result<()> {
@@ -190,7 +188,9 @@ fn metric(id: &str, trend: &SeriesTrend) -> Result<Markup> {
             .enumerate()
             .map(|(i, p)| (i as f64, p.value.value))
             .collect(),
-        errors: if trend.exact || points.len() > MAX_ERROR_BARS {
+        // The median's interval as a band: bars would crowd at a few hundred commits.
+        errors: Vec::new(),
+        band: if trend.exact {
             Vec::new()
         } else {
             points
@@ -255,7 +255,7 @@ fn metric(id: &str, trend: &SeriesTrend) -> Result<Markup> {
             if trend.exact {
                 ""
             } else {
-                ", bars: the median's 95% interval"
+                ", band: the median's 95% interval"
             }
         ),
         class: "wide",

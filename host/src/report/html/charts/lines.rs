@@ -26,6 +26,9 @@ pub struct Series {
     pub points: Vec<(f64, f64)>,
     /// (x, low, high): a vertical error bar, e.g. a median's confidence interval.
     pub errors: Vec<(f64, f64, f64)>,
+    /// (x, low, high) along the line: a shaded band, e.g. intervals over many commits, where
+    /// error bars would crowd.
+    pub band: Vec<(f64, f64, f64)>,
     pub dashed: bool,
     pub markers: bool,
 }
@@ -59,6 +62,7 @@ impl LineChart {
                         .iter()
                         .map(|p| p.1)
                         .chain(s.errors.iter().flat_map(|e| [e.1, e.2]))
+                        .chain(s.band.iter().flat_map(|e| [e.1, e.2]))
                 })
                 .chain(marks.iter().map(|m| m.0))
                 .map(|v| v / y.scale.divisor)
@@ -156,6 +160,18 @@ impl LineChart {
             }
             for s in series {
                 let color = rgb(s.color);
+                if !s.band.is_empty() {
+                    let outline: Vec<(f64, f64)> = s
+                        .band
+                        .iter()
+                        .map(|&(bx, _, hi)| (bx / xd, hi / yd))
+                        .chain(s.band.iter().rev().map(|&(bx, lo, _)| (bx / xd, lo / yd)))
+                        .collect();
+                    chart
+                        .plotting_area()
+                        .draw(&Polygon::new(outline, color.mix(0.18).filled()))
+                        .map_err(draw_err)?;
+                }
                 let style = ShapeStyle::from(&color).stroke_width(2);
                 let points: Vec<(f64, f64)> =
                     s.points.iter().map(|(a, b)| (a / xd, b / yd)).collect();

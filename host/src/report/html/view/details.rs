@@ -43,6 +43,7 @@ pub(super) fn detail(cx: &mut Context, i: usize) -> Detail {
                     .map(|(k, v)| ((k + 1) as f64, v))
                     .collect(),
                 errors: Vec::new(),
+                band: Vec::new(),
                 dashed: false,
                 markers: true,
             }],
@@ -131,6 +132,7 @@ fn memory_figure(cx: &mut Context, b: &BenchResult, i: usize) -> Figure {
             color: cx.colors[i],
             points,
             errors: Vec::new(),
+            band: Vec::new(),
             dashed: false,
             markers: true,
         }],

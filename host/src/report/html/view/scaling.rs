@@ -50,6 +50,7 @@ fn instances(cx: &mut Context, benches: &[(usize, &BenchResult)], title: &str) -
             color: cx.colors[i],
             points: vec![(1.0, single), (n, p.units_per_second)],
             errors: Vec::new(),
+            band: Vec::new(),
             dashed: false,
             markers: true,
         });
@@ -58,6 +59,7 @@ fn instances(cx: &mut Context, benches: &[(usize, &BenchResult)], title: &str) -
             color: cx.colors[i],
             points: vec![(1.0, single), (n, single * n)],
             errors: Vec::new(),
+            band: Vec::new(),
             dashed: true,
             markers: false,
         });
@@ -140,6 +142,7 @@ fn parameter(
             color: cx.colors[first],
             points,
             errors,
+            band: Vec::new(),
             dashed: false,
             markers: true,
         });
