@@ -109,6 +109,11 @@ pub struct AbArgs {
     /// Run only benches whose id contains this text (repeatable).
     #[arg(long, short)]
     pub filter: Vec<String>,
+    /// Run only shard K of N (1 ≤ K ≤ N ≤ 1000): the benches (after --filter) whose id hashes to
+    /// it, the same split in every job, stable when benches are added or removed. Join the shards'
+    /// results with `wasmbench merge`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::runner::Shard>,
     /// Seed of the shuffled base/head order within each round.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -133,6 +138,11 @@ pub struct RunArgs {
     /// Run only benches whose id contains this text (repeatable: any match).
     #[arg(long, short)]
     pub filter: Vec<String>,
+    /// Run only shard K of N (1 ≤ K ≤ N ≤ 1000): the benches (after --filter) whose id hashes to
+    /// it, the same split in every job, stable when benches are added or removed. Join the shards'
+    /// results with `wasmbench merge`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::runner::Shard>,
     /// No progress output; print only the summary table and the results path.
     #[arg(long, short)]
     pub quiet: bool,
