@@ -48,6 +48,9 @@ pub enum Command {
     Ab(AbArgs),
     /// Write the HTML report of a results file (and its comparison with a baseline).
     Report(ReportArgs),
+    /// Join the results of a suite's shards (`run --shard K/N`), or of runs of one suite with
+    /// different benches, into one results file and its HTML report.
+    Merge(MergeArgs),
     /// Internal: run one execution's job from stdin (started by the harness itself).
     #[command(name = "__worker", hide = true)]
     Worker,
@@ -177,6 +180,20 @@ pub struct ReportArgs {
     /// The HTML file to write [default: report.html next to the results file].
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The results files (results.json or journal.jsonl) to join.
+    #[arg(value_name = "RESULTS.json", required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// The merged results file to write; report.html is written next to it.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Merge the shards that are there when some are missing (or cut short): the merged results
+    /// are marked interrupted when benches are missing.
+    #[arg(long)]
+    pub partial: bool,
 }
 
 #[derive(Debug, Args)]

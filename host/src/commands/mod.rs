@@ -13,6 +13,7 @@ pub mod ab;
 pub mod compare;
 pub mod list;
 mod measure;
+pub mod merge;
 pub mod report;
 pub mod run;
 pub mod verdicts;
