@@ -15,4 +15,5 @@ mod measurement;
 mod regression;
 mod report_html;
 mod schema;
+mod shards;
 mod sightglass;
