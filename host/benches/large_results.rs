@@ -84,6 +84,7 @@ fn run(level: u64, n_executions: u64) -> RunResults {
         started_at: "2026-11-25T13:30:59Z".into(),
         finished_at: "2026-11-25T13:41:09Z".into(),
         interrupted: false,
+        shard: None,
         benches: vec![bench],
     }
 }

@@ -144,6 +144,7 @@ fn run(slower: f64, seed: u64) -> RunResults {
         started_at: "2026-11-25T13:30:59Z".into(),
         finished_at: "2026-11-25T13:41:09Z".into(),
         interrupted: false,
+        shard: None,
         benches: (0..20)
             .flat_map(|g| (0..5).map(move |k| (g, k)))
             .map(|(g, k)| bench(g, k, &mut rng, slower))

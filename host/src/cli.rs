@@ -48,6 +48,9 @@ pub enum Command {
     Ab(AbArgs),
     /// Write the HTML report of a results file (and its comparison with a baseline).
     Report(ReportArgs),
+    /// Join the results of a suite's shards (`run --shard K/N`), or of runs of one suite with
+    /// different benches, into one results file and its HTML report.
+    Merge(MergeArgs),
     /// Record runs across commits in a history database, find where metrics shifted (change
     /// points), fail CI on a shift for the worse, and chart the trends.
     #[command(subcommand)]
@@ -113,6 +116,11 @@ pub struct AbArgs {
     /// Run only benches whose id contains this text (repeatable).
     #[arg(long, short)]
     pub filter: Vec<String>,
+    /// Run only shard K of N (1 ≤ K ≤ N ≤ 1000): the benches (after --filter) whose id hashes to
+    /// it, the same split in every job, stable when benches are added or removed. Join the shards'
+    /// results with `wasmbench merge`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::runner::Shard>,
     /// Seed of the shuffled base/head order within each round.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -137,6 +145,11 @@ pub struct RunArgs {
     /// Run only benches whose id contains this text (repeatable: any match).
     #[arg(long, short)]
     pub filter: Vec<String>,
+    /// Run only shard K of N (1 ≤ K ≤ N ≤ 1000): the benches (after --filter) whose id hashes to
+    /// it, the same split in every job, stable when benches are added or removed. Join the shards'
+    /// results with `wasmbench merge`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::runner::Shard>,
     /// No progress output; print only the summary table and the results path.
     #[arg(long, short)]
     pub quiet: bool,
@@ -175,6 +188,20 @@ pub struct ReportArgs {
     /// the report, and link to it from the report.
     #[arg(long, value_name = "FILE")]
     pub history: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The results files (results.json or journal.jsonl) to join.
+    #[arg(value_name = "RESULTS.json", required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// The merged results file to write; report.html is written next to it.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Merge the shards that are there when some are missing (or cut short): the merged results
+    /// are marked interrupted when benches are missing.
+    #[arg(long)]
+    pub partial: bool,
 }
 
 #[derive(Debug, Args)]

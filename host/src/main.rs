@@ -15,6 +15,7 @@ fn main() -> ExitCode {
         Command::Compare(args) => commands::compare::run(args),
         Command::Ab(args) => commands::ab::run(args),
         Command::Report(args) => commands::report::run(args),
+        Command::Merge(args) => commands::merge::run(args),
         Command::History(command) => commands::history::run(command),
         Command::Worker => return worker(),
     };

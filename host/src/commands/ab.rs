@@ -39,7 +39,8 @@ pub fn run(args: &AbArgs) -> Result<u8, CommandError> {
     let runtime = super::runtime()?;
     runtime.block_on(async {
         let mut runner = Runner::new(args.engine.compile_cache())?;
-        let plans = plan(&mut runner, &suite, &args.filter).await?;
+        let selection = plan(&mut runner, &suite, &args.filter, args.shard).await?;
+        let (plans, shard) = (selection.plans, selection.shard);
         // Base and head of a bench run as one unit; a bench with no base version runs alone and
         // is reported as new.
         let units: Vec<Vec<BenchPlan>> = plans
@@ -53,7 +54,16 @@ pub fn run(args: &AbArgs) -> Result<u8, CommandError> {
             executions: args.measure.executions,
             seed: args.seed,
         };
-        let measured = measure(&mut runner, &suite, &units, &options, &out_dir, args.quiet).await?;
+        let measured = measure(
+            &mut runner,
+            &suite,
+            &units,
+            &options,
+            &out_dir,
+            args.quiet,
+            shard,
+        )
+        .await?;
         let (interrupted, started_at) = (measured.interrupted, measured.started_at);
         let (mut base_benches, mut head_benches, mut pairs) =
             (Vec::new(), Vec::new(), Pairs::new());
@@ -67,8 +77,8 @@ pub fn run(args: &AbArgs) -> Result<u8, CommandError> {
         }
         groups::check_checksums(&mut base_benches);
         groups::check_checksums(&mut head_benches);
-        let mut base = assemble(&suite, started_at.clone(), base_benches);
-        let mut head = assemble(&suite, started_at, head_benches);
+        let mut base = assemble(&suite, started_at.clone(), base_benches, shard);
+        let mut head = assemble(&suite, started_at, head_benches, shard);
         base.interrupted = interrupted;
         head.interrupted = interrupted;
         for (results, path) in [

@@ -8,9 +8,12 @@ use super::CommandError;
 use crate::plugin::PluginLocator;
 use crate::report::escape::terminal::Inert;
 use crate::results::{
-    BenchResult, Environment, Journal, OutputCheck, RunResults, SCHEMA_VERSION, SuiteInfo,
+    BenchResult, Environment, Journal, OutputCheck, RunResults, SCHEMA_VERSION, ShardInfo,
+    SuiteInfo,
 };
-use crate::runner::{BenchPlan, RunOptions, Runner, UnitResult, expected_output_files, interrupt};
+use crate::runner::{
+    BenchPlan, RunOptions, Runner, Shard, UnitResult, expected_output_files, interrupt,
+};
 use crate::suite::Suite;
 use crate::ui::ProgressObserver;
 
@@ -21,17 +24,42 @@ pub(super) struct Measured {
     pub interrupted: bool,
 }
 
-/// Every bench of `suite` whose id contains one of `filters` (all when none), planned, with the
-/// capabilities they need started.
+/// The benches a run measures, and which shard of the suite they are.
+pub(super) struct Selection {
+    pub plans: Vec<BenchPlan>,
+    pub shard: Option<ShardInfo>,
+}
+
+/// Every bench of `suite` whose id contains one of `filters` (all when none) and, with `shard`,
+/// that belongs to it (by the id the planner gave it, loaded or not), planned, with the
+/// capabilities they need started. A shard may hold no bench.
 pub(super) async fn plan(
     runner: &mut Runner,
     suite: &Suite,
     filters: &[String],
-) -> Result<Vec<BenchPlan>, CommandError> {
+    shard: Option<Shard>,
+) -> Result<Selection, CommandError> {
     let plans = select(
         runner.plan(suite, &PluginLocator::default()).await?,
         filters,
     )?;
+    let (plans, shard) = match shard {
+        None => (plans, None),
+        Some(shard) => {
+            let benches_in_suite = plans.len();
+            let plans = shard.select(plans, |plan| plan.id.as_str());
+            eprintln!(
+                "note: shard {shard}: {} of the suite's {benches_in_suite} benches",
+                plans.len()
+            );
+            let info = ShardInfo {
+                index: shard.index,
+                count: shard.count,
+                benches_in_suite,
+            };
+            (plans, Some(info))
+        }
+    };
     runner.prepare_capabilities(suite)?;
     for note in &suite.notes {
         eprintln!("note: {}", Inert::text(note));
@@ -54,7 +82,7 @@ pub(super) async fn plan(
             );
         }
     }
-    Ok(plans)
+    Ok(Selection { plans, shard })
 }
 
 /// Runs `units`, appending each finished unit's last result (the bench, or an A/B pair's head
@@ -66,6 +94,7 @@ pub(super) async fn measure(
     options: &RunOptions,
     out_dir: &Path,
     quiet: bool,
+    shard: Option<ShardInfo>,
 ) -> Result<Measured, CommandError> {
     let started_at = timestamp();
     interrupt::install()?;
@@ -74,6 +103,7 @@ pub(super) async fn measure(
         &suite_info(suite),
         &Environment::capture(),
         &started_at,
+        shard,
     )?;
     let mut observer = ProgressObserver::new(units.len(), quiet);
     let mut journal_error = None;
@@ -97,7 +127,12 @@ pub(super) async fn measure(
     })
 }
 
-pub(super) fn assemble(suite: &Suite, started_at: String, benches: Vec<BenchResult>) -> RunResults {
+pub(super) fn assemble(
+    suite: &Suite,
+    started_at: String,
+    benches: Vec<BenchResult>,
+    shard: Option<ShardInfo>,
+) -> RunResults {
     RunResults {
         schema_version: SCHEMA_VERSION,
         suite: suite_info(suite),
@@ -105,6 +140,7 @@ pub(super) fn assemble(suite: &Suite, started_at: String, benches: Vec<BenchResu
         started_at,
         finished_at: timestamp(),
         interrupted: false,
+        shard,
         benches,
     }
 }

@@ -14,6 +14,7 @@ pub mod compare;
 pub mod history;
 pub mod list;
 mod measure;
+pub mod merge;
 pub mod report;
 pub mod run;
 pub mod verdicts;

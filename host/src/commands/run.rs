@@ -38,19 +38,29 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
     let runtime = super::runtime()?;
     runtime.block_on(async {
         let mut runner = Runner::new(args.engine.compile_cache())?;
-        let plans = plan(&mut runner, &suite, &args.filter).await?;
-        let units: Vec<Vec<BenchPlan>> = plans.into_iter().map(|plan| vec![plan]).collect();
+        let selection = plan(&mut runner, &suite, &args.filter, args.shard).await?;
+        let units: Vec<Vec<BenchPlan>> =
+            selection.plans.into_iter().map(|plan| vec![plan]).collect();
         let options = RunOptions {
             executions: args.measure.executions,
             seed: 1,
         };
-        let measured = measure(&mut runner, &suite, &units, &options, &out_dir, args.quiet).await?;
+        let measured = measure(
+            &mut runner,
+            &suite,
+            &units,
+            &options,
+            &out_dir,
+            args.quiet,
+            selection.shard,
+        )
+        .await?;
         let interrupted = measured.interrupted;
         let mut benches: Vec<BenchResult> =
             measured.units.into_iter().flat_map(|u| u.results).collect();
         groups::check_checksums(&mut benches);
 
-        let mut results = assemble(&suite, measured.started_at, benches);
+        let mut results = assemble(&suite, measured.started_at, benches, selection.shard);
         results.interrupted = interrupted;
         let results_path = out_dir.join("results.json");
         write_json_atomically(&results_path, &results)

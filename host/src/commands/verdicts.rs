@@ -13,7 +13,7 @@ use crate::report::escape::terminal::path as shown;
 use crate::report::export::Inputs;
 use crate::report::terminal;
 use crate::report::write_all;
-use crate::results::{RunResults, read_results, write_json_atomically};
+use crate::results::{RunResults, read_results_declared, write_json_atomically};
 use crate::ui::use_color;
 
 /// `NAME` → `<dir>/NAME.json`; anything that looks like a path is used as is.
@@ -48,7 +48,12 @@ pub fn load_baseline(path: &Path, suite: &str) -> Result<RunResults> {
 /// Reads a results file for analysis: wall time made consistent with its samples (no samples: no
 /// data; a stale summary: computed again), with a warning on stderr per bench that needed it.
 pub fn read_checked(path: &Path) -> Result<RunResults> {
-    let mut results = read_results(path)?;
+    read_checked_declared(path).map(|(results, _)| results)
+}
+
+/// [`read_checked`], with the schema version the file declared before it was upgraded on reading.
+pub fn read_checked_declared(path: &Path) -> Result<(RunResults, u32)> {
+    let (mut results, declared) = read_results_declared(path)?;
     for note in crate::analysis::checked::consistent(&mut results) {
         let note: String = note
             .chars()
@@ -56,7 +61,7 @@ pub fn read_checked(path: &Path) -> Result<RunResults> {
             .collect();
         eprintln!("warning: {}: {note}", path.display());
     }
-    Ok(results)
+    Ok((results, declared))
 }
 
 /// Stores `results` as a baseline file.

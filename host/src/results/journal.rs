@@ -2,7 +2,8 @@
 //! flushed as each bench ends. A run that is killed outright (SIGKILL, power loss) leaves it readable;
 //! `wasmbench report` / `compare` accept it in place of results.json (marked interrupted).
 //!
-//! Line 1 is a header (`{"journal": 1, "schema_version", "suite", "environment", "started_at"}`),
+//! Line 1 is a header (`{"journal": 1, "schema_version", "suite", "environment", "started_at",
+//! "shard"}`; `shard` absent in older journals),
 //! every further line `{"bench": <bench result>}`. A torn last line is ignored when reading.
 
 use std::fs::File;
@@ -14,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::input::Kind;
 
-use super::{BenchResult, Environment, RunResults, SCHEMA_VERSION, SuiteInfo};
+use super::{BenchResult, Environment, RunResults, SCHEMA_VERSION, ShardInfo, SuiteInfo};
 
 /// Journal format version.
 const JOURNAL_VERSION: u32 = 1;
@@ -26,6 +27,8 @@ struct Header {
     suite: SuiteInfo,
     environment: Environment,
     started_at: String,
+    #[serde(default)]
+    shard: Option<ShardInfo>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -46,6 +49,7 @@ impl Journal {
         suite: &SuiteInfo,
         environment: &Environment,
         started_at: &str,
+        shard: Option<ShardInfo>,
     ) -> Result<Self> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
@@ -62,6 +66,7 @@ impl Journal {
             suite: suite.clone(),
             environment: environment.clone(),
             started_at: started_at.to_string(),
+            shard,
         })?;
         Ok(journal)
     }
@@ -135,6 +140,7 @@ pub(super) fn parse_journal(path: &Path, text: &str) -> Result<RunResults> {
         finished_at: header.started_at.clone(),
         started_at: header.started_at,
         interrupted: true,
+        shard: header.shard,
         benches,
     })
 }

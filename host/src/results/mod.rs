@@ -12,10 +12,12 @@ use serde::{Deserialize, Serialize};
 use crate::model::{Limits, MAX_MESSAGE, Metric, Status, clip};
 
 pub use journal::{Journal, is_journal, read_journal};
-pub use write::{read_results, write_atomically, write_json_atomically};
+pub use write::{read_results, read_results_declared, write_atomically, write_json_atomically};
 
 /// Bump on any change a reader could notice. Version 2 added executions (`wall_ns.executions`,
-/// `timing`); version 1 files are upgraded on reading, other versions are refused.
+/// `timing`); version 1 files are upgraded on reading, other versions are refused. Fields added
+/// since with `#[serde(default)]` (`host`, `output_check`, `shard`) are read as absent from older
+/// files of the same version, so they did not change it.
 pub const SCHEMA_VERSION: u32 = 2;
 
 /// A whole run.
@@ -30,6 +32,10 @@ pub struct RunResults {
     /// True when the run was stopped before every bench ran.
     #[serde(default)]
     pub interrupted: bool,
+    /// The part of the suite this run was (`run --shard K/N`); none for a whole run and a merged
+    /// one (absent in older results).
+    #[serde(default)]
+    pub shard: Option<ShardInfo>,
     pub benches: Vec<BenchResult>,
 }
 
@@ -73,6 +79,15 @@ impl RunResults {
     pub fn unmet(&self) -> impl Iterator<Item = &BenchResult> {
         self.benches.iter().filter(|b| !b.met_expectation)
     }
+}
+
+/// Which shard of the suite a run was: shard `index` of `count`, and how many benches the whole
+/// suite had after `--filter`, before sharding, so a merge can tell when benches are missing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShardInfo {
+    pub index: u32,
+    pub count: u32,
+    pub benches_in_suite: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -41,23 +41,32 @@ pub fn write_json_atomically<T: serde::Serialize>(path: &Path, value: &T) -> Res
 /// Reads a results file (a regular file of at most 1 GiB: [`Kind::Results`]), rejecting other
 /// schema versions with a clear message. Free text in it is clipped ([`RunResults::clip_text`]).
 pub fn read_results(path: &Path) -> Result<RunResults> {
-    let text = crate::input::read_text(path, Kind::Results)
-        .map_err(|e| anyhow::anyhow!("cannot read {}: {}", path.display(), e.reason))?;
-    let mut results = parse_results(path, &text)?;
-    results.clip_text();
-    Ok(results)
+    read_results_declared(path).map(|(results, _)| results)
 }
 
-fn parse_results(path: &Path, text: &str) -> Result<RunResults> {
+/// [`read_results`], with the schema version the file declared (the results are upgraded to
+/// [`SCHEMA_VERSION`]; a journal declares the version in its header).
+pub fn read_results_declared(path: &Path) -> Result<(RunResults, u32)> {
+    let text = crate::input::read_text(path, Kind::Results)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {}", path.display(), e.reason))?;
+    let (mut results, declared) = parse_results(path, &text)?;
+    results.clip_text();
+    Ok((results, declared))
+}
+
+fn parse_results(path: &Path, text: &str) -> Result<(RunResults, u32)> {
     // A journal (journal.jsonl) stands in for results.json when a run didn't finish.
     if super::is_journal(text) {
-        return super::journal::parse_journal(path, text);
+        return super::journal::parse_journal(path, text).map(|r| (r, SCHEMA_VERSION));
     }
     let mut value: serde_json::Value = serde_json::from_str(text)
         .with_context(|| format!("{}: not valid JSON", path.display()))?;
-    match value.get("schema_version").and_then(|v| v.as_u64()) {
-        Some(v) if v == u64::from(SCHEMA_VERSION) => {}
-        Some(1) => upgrade_from_v1(&mut value),
+    let declared = match value.get("schema_version").and_then(|v| v.as_u64()) {
+        Some(v) if v == u64::from(SCHEMA_VERSION) => SCHEMA_VERSION,
+        Some(1) => {
+            upgrade_from_v1(&mut value);
+            1
+        }
         Some(v) => bail!(
             "{}: results schema version {v}, this wasmbench reads versions 1 and {SCHEMA_VERSION}",
             path.display()
@@ -66,9 +75,10 @@ fn parse_results(path: &Path, text: &str) -> Result<RunResults> {
             "{}: not a wasmbench results file (no `schema_version`)",
             path.display()
         ),
-    }
-    serde_path_to_error::deserialize(value)
-        .map_err(|e| anyhow::anyhow!("{}: key `{}`: {}", path.display(), e.path(), e.inner()))
+    };
+    let results = serde_path_to_error::deserialize(value)
+        .map_err(|e| anyhow::anyhow!("{}: key `{}`: {}", path.display(), e.path(), e.inner()))?;
+    Ok((results, declared))
 }
 
 /// Version 1 had one execution per bench: its samples become that execution.

@@ -15,6 +15,7 @@ mod plugins;
 mod probe;
 mod record;
 mod session;
+pub mod shard;
 pub mod worker;
 
 use std::collections::BTreeMap;
@@ -33,6 +34,7 @@ pub use limits::Failure;
 pub use observer::{Observer, Phase, SilentObserver};
 pub use plan::{BenchPlan, PlanError, PluginListing, list_plugin};
 pub use probe::TimedProbe;
+pub use shard::Shard;
 
 use plugins::{Linkers, LoadedPlugin};
 pub use plugins::{command_linker, host_linker};

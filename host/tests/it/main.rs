@@ -16,4 +16,5 @@ mod measurement;
 mod regression;
 mod report_html;
 mod schema;
+mod shards;
 mod sightglass;

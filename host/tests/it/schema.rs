@@ -13,12 +13,12 @@ fn schema() -> Value {
     serde_json::from_str(&text).expect("the results schema is valid JSON")
 }
 
-fn validator() -> jsonschema::Validator {
+pub(crate) fn validator() -> jsonschema::Validator {
     jsonschema::validator_for(&schema()).expect("the results schema compiles")
 }
 
 /// Every validation error, one per line, with where it is.
-fn errors(validator: &jsonschema::Validator, instance: &Value) -> Vec<String> {
+pub(crate) fn errors(validator: &jsonschema::Validator, instance: &Value) -> Vec<String> {
     validator
         .iter_errors(instance)
         .map(|e| format!("{}: {e}", e.instance_path()))
