@@ -41,9 +41,8 @@ fuel_iterations = 2
 executions = 2
 
 [[bench]]
-plugin = "calibrate"
-workload = "spin"
 wasm = "$work/variant-$1/calibrate.wasm"
+workload = "spin"
 params = { iterations = 200000 }
 
 [[bench]]
@@ -77,6 +76,7 @@ for i in $(seq 1 "$commits"); do
   variant=0
   (( i >= step_at )) && variant=10
   suite "$variant" > "$work/suite.toml"
+  mkdir -p "$work/$commit"
   counts=()
   shard_files=()
   for k in $(seq 1 "$shards"); do
