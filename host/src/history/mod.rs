@@ -246,6 +246,8 @@ pub struct Added {
 pub trait Store {
     /// Records a run; refuses one already recorded (same suite, testbed, host, commit and start).
     fn add(&mut self, run: &RunRecord) -> Result<Added>;
+    /// Records many runs at once, all or none (a bulk import).
+    fn add_all(&mut self, runs: &[RunRecord]) -> Result<Vec<Added>>;
     /// The series the selection names, ordered by key.
     fn series(&self, selection: &Selection) -> Result<Vec<Series>>;
     /// The newest `selection.last` points of a series, oldest first.

@@ -163,86 +163,19 @@ impl SqliteStore {
 
 impl Store for SqliteStore {
     fn add(&mut self, run: &RunRecord) -> Result<Added> {
+        Ok(self.add_all(std::slice::from_ref(run))?[0])
+    }
+
+    fn add_all(&mut self, runs: &[RunRecord]) -> Result<Vec<Added>> {
+        // One transaction: a run's points land on one page per series, so many runs at once
+        // write each page once instead of once per run.
         let tx = self.connection.transaction()?;
-        let exists: Option<i64> = tx
-            .query_row(
-                "SELECT id FROM runs WHERE suite = ?1 AND testbed = ?2 AND host = ?3
-                   AND commit_id = ?4 AND started_at = ?5",
-                params![run.suite, run.testbed, run.host, run.commit, run.started_at],
-                |row| row.get(0),
-            )
-            .optional()?;
-        if exists.is_some() {
-            bail!(
-                "this run (suite {}, commit {}, started {}) is already in the history",
-                run.suite,
-                run.commit,
-                run.started_at
-            );
-        }
-        tx.execute(
-            "INSERT INTO runs (commit_id, branch, at_ms, suite, testbed, host, started_at, added_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
-                run.commit,
-                run.branch,
-                run.at_ms,
-                run.suite,
-                run.testbed,
-                run.host,
-                run.started_at,
-                now_rfc3339()
-            ],
-        )?;
-        let run_id = tx.last_insert_rowid();
-        let mut new_series = 0;
-        {
-            let mut find = tx.prepare_cached(
-                "SELECT id FROM series WHERE suite = ?1 AND bench = ?2 AND testbed = ?3
-                   AND host = ?4 AND limits = ?5 AND metric = ?6",
-            )?;
-            let mut insert_series = tx.prepare_cached(
-                "INSERT INTO series (suite, bench, testbed, host, limits, metric)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?;
-            let mut insert_point = tx.prepare_cached(
-                "INSERT INTO points (series_id, at_ms, run_id, value, low, high, exact)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?;
-            for (key, value) in &run.values {
-                let columns = params![
-                    key.suite,
-                    key.bench,
-                    key.testbed,
-                    key.host,
-                    key.limits,
-                    key.metric.as_str()
-                ];
-                let series = match find.query_row(columns, |row| row.get(0)).optional()? {
-                    Some(id) => id,
-                    None => {
-                        insert_series.execute(columns)?;
-                        new_series += 1;
-                        tx.last_insert_rowid()
-                    }
-                };
-                insert_point.execute(params![
-                    series,
-                    run.at_ms,
-                    run_id,
-                    value.value,
-                    value.low,
-                    value.high,
-                    value.exact
-                ])?;
-            }
-        }
+        let added = runs
+            .iter()
+            .map(|run| insert_run(&tx, run))
+            .collect::<Result<Vec<_>>>()?;
         tx.commit()?;
-        Ok(Added {
-            run: run_id,
-            values: run.values.len(),
-            new_series,
-        })
+        Ok(added)
     }
 
     fn series(&self, selection: &Selection) -> Result<Vec<Series>> {
@@ -344,4 +277,86 @@ impl Store for SqliteStore {
             },
         }
     }
+}
+
+/// Records one run inside `tx`.
+fn insert_run(tx: &rusqlite::Transaction<'_>, run: &RunRecord) -> Result<Added> {
+    let exists: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM runs WHERE suite = ?1 AND testbed = ?2 AND host = ?3
+               AND commit_id = ?4 AND started_at = ?5",
+            params![run.suite, run.testbed, run.host, run.commit, run.started_at],
+            |row| row.get(0),
+        )
+        .optional()?;
+    if exists.is_some() {
+        bail!(
+            "this run (suite {}, commit {}, started {}) is already in the history",
+            run.suite,
+            run.commit,
+            run.started_at
+        );
+    }
+    tx.execute(
+        "INSERT INTO runs (commit_id, branch, at_ms, suite, testbed, host, started_at, added_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            run.commit,
+            run.branch,
+            run.at_ms,
+            run.suite,
+            run.testbed,
+            run.host,
+            run.started_at,
+            now_rfc3339()
+        ],
+    )?;
+    let run_id = tx.last_insert_rowid();
+    let mut new_series = 0;
+    {
+        let mut find = tx.prepare_cached(
+            "SELECT id FROM series WHERE suite = ?1 AND bench = ?2 AND testbed = ?3
+               AND host = ?4 AND limits = ?5 AND metric = ?6",
+        )?;
+        let mut insert_series = tx.prepare_cached(
+            "INSERT INTO series (suite, bench, testbed, host, limits, metric)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        let mut insert_point = tx.prepare_cached(
+            "INSERT INTO points (series_id, at_ms, run_id, value, low, high, exact)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        for (key, value) in &run.values {
+            let columns = params![
+                key.suite,
+                key.bench,
+                key.testbed,
+                key.host,
+                key.limits,
+                key.metric.as_str()
+            ];
+            let series = match find.query_row(columns, |row| row.get(0)).optional()? {
+                Some(id) => id,
+                None => {
+                    insert_series.execute(columns)?;
+                    new_series += 1;
+                    tx.last_insert_rowid()
+                }
+            };
+            insert_point.execute(params![
+                series,
+                run.at_ms,
+                run_id,
+                value.value,
+                value.low,
+                value.high,
+                value.exact
+            ])?;
+        }
+    }
+    Ok(Added {
+        run: run_id,
+        values: run.values.len(),
+        new_series,
+    })
 }

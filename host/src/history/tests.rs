@@ -283,3 +283,28 @@ fn an_improvement_after_a_regression_clears_it() {
     };
     assert_eq!(analysis.failures(&gate).count(), 0);
 }
+
+#[test]
+fn a_bulk_import_is_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = SqliteStore::open(&dir.path().join("h.db"), true).unwrap();
+    let runs: Vec<RunRecord> = (0..3)
+        .map(|i| {
+            run(
+                &format!("c{i}"),
+                i * 1000,
+                &[("b", "ci", Metric::Wall, 1.0)],
+            )
+        })
+        .collect();
+    let added = store.add_all(&runs).unwrap();
+    assert_eq!(added.iter().map(|a| a.new_series).sum::<usize>(), 1);
+    assert_eq!(store.counts().unwrap(), (3, 1));
+    // One run already there: the whole batch is refused, nothing of it kept.
+    let again = vec![
+        run("c9", 9_000, &[("other", "ci", Metric::Wall, 1.0)]),
+        runs[1].clone(),
+    ];
+    assert!(store.add_all(&again).is_err());
+    assert_eq!(store.counts().unwrap(), (3, 1));
+}
