@@ -37,13 +37,20 @@ pub struct Settings {
     pub min_change: f64,
 }
 
+impl Settings {
+    /// Values each side of a change point unless told otherwise.
+    pub const DEFAULT_MIN_SIZE: usize = 4;
+    /// The permutation test's level unless told otherwise.
+    pub const DEFAULT_SIGNIFICANCE: f64 = 0.01;
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            min_size: 4,
+            min_size: Settings::DEFAULT_MIN_SIZE,
             window: 120,
             permutations: 199,
-            significance: 0.01,
+            significance: Settings::DEFAULT_SIGNIFICANCE,
             min_change: 0.0,
         }
     }

@@ -103,6 +103,7 @@ fn selection(args: &SeriesArgs) -> Result<(Selection, Settings), CommandError> {
     };
     let settings = Settings {
         significance: args.significance,
+        min_size: args.min_size as usize,
         min_change,
         ..Settings::default()
     };

@@ -289,6 +289,10 @@ fn bad_history_input_is_refused_with_a_clear_error() {
         "2",
     ]);
     significance.assert_code(2);
+    h.wasmbench(&["history", "check", "--history", "h.db", "--min-size", "1"])
+        .assert_code(2);
+    h.wasmbench(&["history", "check", "--history", "h.db", "--min-size", "6"])
+        .assert_code(0);
 
     std::fs::write(
         h.path().join("notes.db"),
