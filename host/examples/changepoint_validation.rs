@@ -29,6 +29,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::Deserialize;
 
 use wasmbench::analysis::changepoint::{self, Settings};
+use wasmbench::analysis::stats::median_of as median;
 use wasmbench::history::{Gate, Point, Series, SeriesKey, Value, trend};
 use wasmbench::model::{Metric, Thresholds};
 
@@ -91,17 +92,6 @@ impl Noise {
         }
         out.truncate(len);
         out
-    }
-}
-
-fn median(values: &[f64]) -> f64 {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let n = sorted.len();
-    if n % 2 == 1 {
-        sorted[n / 2]
-    } else {
-        (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
     }
 }
 

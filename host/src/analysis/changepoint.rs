@@ -20,6 +20,8 @@ use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 
+use super::stats::median_of as median;
+
 /// How change points are searched for and kept.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Settings {
@@ -169,17 +171,6 @@ fn relative(before: f64, after: f64) -> f64 {
         0.0
     } else {
         (after - before) / before.abs()
-    }
-}
-
-fn median(values: &[f64]) -> f64 {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let n = sorted.len();
-    if n % 2 == 1 {
-        sorted[n / 2]
-    } else {
-        (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
     }
 }
 
