@@ -3,7 +3,7 @@
 
 use crate::history::{Analysis, Change, Gate, SeriesTrend};
 use crate::report::escape::{markdown, terminal::Inert};
-use crate::report::format::{percent_one_decimal, plural, quantity};
+use crate::report::format::{change as signed_change, plural, quantity};
 
 /// A change point as `history check` reports it.
 pub struct Finding<'a> {
@@ -38,9 +38,9 @@ pub fn findings<'a>(analysis: &'a Analysis, gate: &'a Gate) -> Vec<Finding<'a>> 
     out
 }
 
+/// A relative change (`(after - before) / before`) as `+3.0%`, the way comparisons show theirs.
 fn signed(change: f64) -> String {
-    let sign = if change > 0.0 { "+" } else { "" };
-    format!("{sign}{}", percent_one_decimal(change))
+    signed_change(1.0 + change)
 }
 
 fn label(finding: &Finding<'_>) -> &'static str {

@@ -12,7 +12,7 @@ use super::templates::figure;
 use super::view::Figure;
 use crate::history::{Analysis, SeriesTrend, by_bench, format_time};
 use crate::model::Unit;
-use crate::report::format::{percent_one_decimal, plural, quantity};
+use crate::report::format::{change as signed_change, plural, quantity};
 use crate::results::write_atomically;
 
 /// The file name `history report` writes by default, and the run report links to.
@@ -137,9 +137,9 @@ fn summary(analysis: &Analysis, anchors: &std::collections::HashMap<i64, usize>)
     }
 }
 
+/// A relative change (`(after - before) / before`) as `+3.0%`, the way comparisons show theirs.
 fn signed(change: f64) -> String {
-    let sign = if change > 0.0 { "+" } else { "" };
-    format!("{sign}{}", percent_one_decimal(change))
+    signed_change(1.0 + change)
 }
 
 fn section(
