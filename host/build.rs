@@ -5,7 +5,7 @@
 //!   used by the tests (`WASMBENCH_BUILT_P1_MODULES`).
 //!
 //! It also reads the contract's name and version from the `package` line of the WIT file
-//! (`WASMBENCH_CONTRACT`, e.g. `wasmbench:plugin@0.1.0`), so the WIT file is their only source.
+//! (`WASMBENCH_CONTRACT`, e.g. `wasmbench:plugin@0.1.1`), so the WIT file is their only source.
 //!
 //! The nested cargo gets its own target dir to avoid the outer build lock.
 

@@ -4,12 +4,14 @@
 
 mod backends;
 pub mod command;
+mod db;
 mod fixture_server;
 mod fixtures;
 mod http;
 mod output;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::Result;
 use output::TailPipe;
@@ -18,11 +20,12 @@ use wasmtime_wasi::p2::pipe::SinkOutputStream;
 use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
 use crate::engine::{MemoryLimiter, StoreWatch, Watched};
-use crate::model::BackendsConfig;
+use crate::model::{BackendsConfig, DbConfig};
 use http::FixtureOnly;
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
 pub use backends::{Backends, StorageLimitExceeded};
+pub use db::{Database, DbLimit, DbSession, PoolWaits, StatementPlan};
 pub use fixture_server::FixtureServer;
 pub use fixtures::FixtureDir;
 
@@ -36,6 +39,28 @@ pub struct Lending {
     /// The fixture server's base URL (`http://127.0.0.1:PORT`), the only HTTP destination allowed.
     pub http_base: Option<String>,
     pub backends: BackendsConfig,
+    /// The bench's database, when the suite has a `[db]` table.
+    pub db: Option<DbConfig>,
+    /// That database, opened in the process that runs the bench ([`Lending::open_database`]) and
+    /// shared by the stores of its instances.
+    #[serde(skip)]
+    pub database: Option<Arc<Database>>,
+}
+
+impl Lending {
+    /// The same lending with a fresh database opened from `db` (none without a `[db]`);
+    /// `capture_plans` records each statement's query plan.
+    pub fn open_database(&self, capture_plans: bool) -> Result<Lending> {
+        let database = self
+            .db
+            .as_ref()
+            .map(|config| Database::open(config, capture_plans))
+            .transpose()?;
+        Ok(Lending {
+            database,
+            ..self.clone()
+        })
+    }
 }
 
 /// Where the fixture folder appears inside the guest (the SDK's `FIXTURE_DIR`).
@@ -54,6 +79,7 @@ pub struct HostState {
     pub limiter: MemoryLimiter,
     pub watch: StoreWatch,
     pub backends: Backends,
+    pub db: DbSession,
     stderr: TailPipe,
 }
 
@@ -93,6 +119,7 @@ impl HostState {
             watch,
             // What the backends hold for the plugin is bounded like its linear memory.
             backends: Backends::new(&lending.backends, memory_limit),
+            db: DbSession::new(lending.database.clone()),
             stderr,
         })
     }

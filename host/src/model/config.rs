@@ -52,3 +52,126 @@ pub struct BackendsConfig {
     pub store_latency: Duration,
     pub remote_cache_latency: Duration,
 }
+
+/// The embedded SQLite database a bench is lent (`[db]` in a suite, with the bench's overrides):
+/// created fresh for each execution from `schema`, `tables` and `indexes`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DbConfig {
+    /// SQL run once to create the schema (trusted: it comes from the suite, not the plugin).
+    pub schema: String,
+    /// Tables filled with generated rows, in order (a `ref` column needs its table seeded first).
+    pub tables: Vec<SeedTable>,
+    /// The indexes this bench gets, `(name, CREATE INDEX …)`, created after seeding.
+    pub indexes: Vec<(String, String)>,
+    /// Connections in the pool the bench's instances share.
+    pub pool: u32,
+    /// Charged per round trip (statement), while holding the connection.
+    pub latency: Duration,
+    pub mode: LatencyMode,
+    /// Cap on SQLite's heap in the process that runs the bench (bytes).
+    pub memory: u64,
+}
+
+impl DbConfig {
+    pub const DEFAULT_POOL: u32 = 4;
+    pub const MAX_POOL: u32 = 256;
+    pub const DEFAULT_MEMORY: u64 = 64 << 20;
+    /// The least heap SQLite gets: below this even seeding small tables fails.
+    pub const MIN_MEMORY: u64 = 4 << 20;
+}
+
+/// A table filled with `rows` generated rows, reproducibly from `seed`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeedTable {
+    pub name: String,
+    pub rows: u64,
+    pub seed: u64,
+    /// Columns in the order given; columns left out get their schema default.
+    pub columns: Vec<(String, ColumnGen)>,
+}
+
+/// How a seeded column's values are generated for row `i` (0-based) of `rows`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ColumnGen {
+    /// `serial`: i + 1.
+    Serial,
+    /// `cycle N`: i % N + 1, spreading rows evenly over N parents.
+    Cycle(u64),
+    /// `int A..B`: uniform in A..=B.
+    Int(i64, i64),
+    /// `real A..B`: uniform in [A, B).
+    Real(f64, f64),
+    /// `text N` or `text A..B`: lowercase letters, length uniform in A..=B.
+    Text(u32, u32),
+    /// `ref TABLE`: uniform in 1..=rows of TABLE (seeded earlier).
+    Ref(String),
+}
+
+impl std::str::FromStr for ColumnGen {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        const FORMS: &str = "`serial`, `cycle N`, `int A..B`, `real A..B`, `text N`, `text A..B` or `ref TABLE`";
+        let text = text.trim();
+        let (kind, arg) = text.split_once(' ').unwrap_or((text, ""));
+        let arg = arg.trim();
+        fn range<'a>(arg: &'a str, text: &str, kind: &str) -> Result<(&'a str, &'a str), String> {
+            arg.split_once("..")
+                .map(|(a, b)| (a.trim(), b.trim()))
+                .ok_or_else(|| format!("`{text}`: expected a range such as `{kind} 1..100`"))
+        }
+        let int = |s: &str| {
+            s.replace('_', "")
+                .parse::<i64>()
+                .map_err(|_| format!("`{text}`: `{s}` is not an integer"))
+        };
+        let gen_ = match kind {
+            "serial" if arg.is_empty() => ColumnGen::Serial,
+            "cycle" => match int(arg)? {
+                n if n >= 1 => ColumnGen::Cycle(n as u64),
+                _ => return Err(format!("`{text}`: the cycle must be at least 1")),
+            },
+            "int" => {
+                let (a, b) = range(arg, text, kind)?;
+                ColumnGen::Int(int(a)?, int(b)?)
+            }
+            "real" => {
+                let (a, b) = range(arg, text, kind)?;
+                let real = |s: &str| {
+                    s.parse::<f64>()
+                        .ok()
+                        .filter(|x| x.is_finite())
+                        .ok_or_else(|| format!("`{text}`: `{s}` is not a finite number"))
+                };
+                ColumnGen::Real(real(a)?, real(b)?)
+            }
+            "text" => {
+                let len = |s: &str| {
+                    s.parse::<u32>()
+                        .ok()
+                        .filter(|&n| n <= 1 << 20)
+                        .ok_or_else(|| format!("`{text}`: `{s}` is not a length up to 1048576"))
+                };
+                match arg.split_once("..") {
+                    Some((a, b)) => ColumnGen::Text(len(a.trim())?, len(b.trim())?),
+                    None => {
+                        let n = len(arg)?;
+                        ColumnGen::Text(n, n)
+                    }
+                }
+            }
+            "ref" if !arg.is_empty() && !arg.contains(' ') => ColumnGen::Ref(arg.to_string()),
+            _ => return Err(format!("unknown column generator `{text}`: write {FORMS}")),
+        };
+        let empty = match &gen_ {
+            ColumnGen::Int(a, b) => a > b,
+            ColumnGen::Real(a, b) => a > b,
+            ColumnGen::Text(a, b) => a > b,
+            _ => false,
+        };
+        if empty {
+            return Err(format!("`{text}`: the range is empty (its start is past its end)"));
+        }
+        Ok(gen_)
+    }
+}

@@ -10,7 +10,9 @@ mod status;
 mod text;
 mod thresholds;
 
-pub use config::{BackendsConfig, FixtureSpec, HttpFixtureConfig, LatencyMode};
+pub use config::{
+    BackendsConfig, ColumnGen, DbConfig, FixtureSpec, HttpFixtureConfig, LatencyMode, SeedTable,
+};
 pub use hash::stable_hash;
 pub use limits::{Limits, duration_ns};
 pub use metric::{Direction, Metric, Unit};

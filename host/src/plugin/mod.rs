@@ -16,13 +16,15 @@ pub mod bindings {
         imports: {
             "wasmbench:plugin/host.put": async | trappable,
             "wasmbench:plugin/host.load": async | trappable,
+            // A statement past the deadline or the database's memory cap traps.
+            "wasmbench:plugin/db": async | trappable,
             default: async,
         },
         exports: { default: async },
     });
 
     pub use self::exports::wasmbench::plugin::workload::Bench;
-    pub use self::wasmbench::plugin::host;
+    pub use self::wasmbench::plugin::{db, host};
     pub use self::wasmbench::plugin::types::{Counter, Outcome, Param, WorkloadInfo};
 }
 
@@ -40,7 +42,7 @@ pub fn params<K: AsRef<str>, V: AsRef<str>>(
 }
 
 /// The contract version this host speaks: the package of `plugins/wit/plugin.wit`, read by the build
-/// script (e.g. `wasmbench:plugin@0.1.0`).
+/// script (e.g. `wasmbench:plugin@0.1.1`).
 pub const CONTRACT: &str = env!("WASMBENCH_CONTRACT");
 
 #[cfg(test)]

@@ -144,6 +144,10 @@ pub struct BenchResult {
     /// Time the plugin made the host spend per iteration (absent in older results).
     #[serde(default)]
     pub host: Option<HostResult>,
+    /// The database the bench was lent and the query plans of its statements (absent without
+    /// `[db]`, and in older results).
+    #[serde(default)]
+    pub db: Option<DbResult>,
     /// For a core module: which files its stdout and stderr were checked against (null for a
     /// component, and in older results).
     #[serde(default)]
@@ -248,6 +252,43 @@ pub struct ParallelResult {
     pub units_per_second: f64,
     /// Aggregate throughput over the single-instance throughput of the timing pass.
     pub speedup: Option<f64>,
+    /// Times an instance waited for a database connection, and the total wait, nanoseconds
+    /// (benches with a database only).
+    #[serde(default)]
+    pub pool_waits: Option<u64>,
+    #[serde(default)]
+    pub pool_wait_ns: Option<u64>,
+}
+
+/// A bench's database: how it was set up, and how SQLite ran each distinct statement.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DbResult {
+    /// Connections in the pool the instances shared.
+    pub pool: u32,
+    /// Charged per round trip, nanoseconds, and how (`accounted` or `slept`).
+    pub latency_ns: u64,
+    pub latency_mode: crate::model::LatencyMode,
+    /// SQLite's heap cap, bytes.
+    pub memory_cap: u64,
+    /// Seeded tables with their row counts.
+    pub tables: Vec<DbTable>,
+    /// Indexes the bench had.
+    pub indexes: Vec<String>,
+    /// `EXPLAIN QUERY PLAN` of each distinct statement the counting pass ran.
+    pub plans: Vec<DbPlan>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DbTable {
+    pub name: String,
+    pub rows: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DbPlan {
+    pub sql: String,
+    /// One line per step, indented two spaces per level.
+    pub plan: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

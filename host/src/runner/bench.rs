@@ -6,6 +6,7 @@
 //! own bench with a status; the run goes on.
 
 use crate::engine::EngineKind;
+use crate::model::Status;
 use crate::results::BenchResult;
 
 use super::Runner;
@@ -154,7 +155,7 @@ impl Runner {
         let settings = &head.def.settings;
         Job {
             cache_dir: self.cache.dir().map(|d| d.to_path_buf()),
-            lending: self.lending.clone(),
+            lending: self.lending_for(&head.def),
             limits: settings.limits,
             warmup: settings.warmup,
             samples: settings.samples,
@@ -198,11 +199,15 @@ impl Runner {
 
         // One warm-up iteration first, so one-off work (the allocator's first growth, lazy init)
         // doesn't make the first count differ.
+        // A fresh database for this pass, whose statements' query plans the results keep.
+        let lending = self.lending_for(&plan.def).open_database(true).map_err(|e| {
+            Failure::new(Status::Error, format!("preparing the bench database: {e:#}"))
+        })?;
         let (mut session, _) = BenchSession::open(
             &metered.pre,
             EngineKind::Metered,
             settings.limits,
-            &self.lending,
+            &lending,
         )
         .await?;
         let setup = session.setup(&plan.workload, &plan.param_list()).await;
@@ -222,7 +227,9 @@ impl Runner {
             }
             record.outcome(iteration.outcome);
         }
-        session.close().await
+        let closed = session.close().await;
+        record.db = lending.database.as_deref().map(record::db_result);
+        closed
     }
 }
 

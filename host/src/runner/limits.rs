@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use wasmtime::{Store, Trap, WasmBacktrace};
 
 use crate::capability::command::CommandState;
-use crate::capability::{HostState, StorageLimitExceeded};
+use crate::capability::{DbLimit, HostState, StorageLimitExceeded};
 use crate::engine::{EngineKind, HostMemoryExceeded, MemoryLimiter, Watched};
 use crate::model::{Limits, MAX_PLUGIN_TEXT, Status};
 
@@ -126,6 +126,13 @@ pub(super) fn classify<T: Sandboxed>(
     }
     if let Some(hit) = error.downcast_ref::<HostMemoryExceeded>() {
         return Failure::new(Status::MemoryLimit, format!("{what}: {hit}"));
+    }
+    if let Some(hit) = error.downcast_ref::<DbLimit>() {
+        let status = match hit {
+            DbLimit::Memory { .. } => Status::MemoryLimit,
+            DbLimit::Deadline | DbLimit::PoolExhausted { .. } => Status::Timeout,
+        };
+        return Failure::new(status, format!("{what}: {hit}"));
     }
     // The plugin's last words (e.g. a panic message) go right after the reason, before the backtrace.
     let with_stderr = |message: String| match state.stderr_tail().as_deref().map(clip) {

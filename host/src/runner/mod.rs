@@ -113,8 +113,18 @@ impl Runner {
             fixtures: self.fixtures.as_ref().map(|f| f.path().to_path_buf()),
             http_base: self.http_server.as_ref().map(FixtureServer::base_url),
             backends: suite.backends,
+            db: None,
+            database: None,
         };
         Ok(())
+    }
+
+    /// What `def` is lent: the suite's services and the bench's own database settings.
+    fn lending_for(&self, def: &crate::suite::BenchDef) -> Lending {
+        Lending {
+            db: def.db.clone(),
+            ..self.lending.clone()
+        }
     }
 
     /// The HTTP fixture server, when the suite asked for one.

@@ -8,7 +8,7 @@
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
-use crate::capability::Lending;
+use crate::capability::{Lending, PoolWaits};
 use crate::engine::EngineKind;
 use crate::model::{Limits, Status};
 use crate::plugin::bindings::Param;
@@ -26,6 +26,8 @@ pub struct ParallelRun {
     pub units: u64,
     /// Iterations done by all instances together.
     pub iterations: u64,
+    /// Waits for a database connection during the pass (benches with a database only).
+    pub pool_waits: Option<PoolWaits>,
 }
 
 pub struct ParallelSpec<'a> {
@@ -65,6 +67,7 @@ fn add_units(
 /// Runs `spec.instances` instances concurrently, one thread each.
 pub fn run_parallel(spec: ParallelSpec<'_>) -> Result<ParallelRun, Failure> {
     let n = spec.instances as usize;
+    let waits_before = spec.lending.database.as_ref().map(|db| db.pool_waits());
     // Everyone (instances + this thread) meets twice: all set up, then go.
     let ready = Arc::new(Barrier::new(n + 1));
     let threads: Vec<_> = (0..n)
@@ -147,6 +150,13 @@ pub fn run_parallel(spec: ParallelSpec<'_>) -> Result<ParallelRun, Failure> {
             elapsed,
             units,
             iterations: u64::from(spec.iterations) * n as u64,
+            pool_waits: spec.lending.database.as_ref().zip(waits_before).map(|(db, before)| {
+                let after = db.pool_waits();
+                PoolWaits {
+                    waits: after.waits - before.waits,
+                    wait: after.wait.saturating_sub(before.wait),
+                }
+            }),
         }),
     }
 }

@@ -271,7 +271,9 @@ pub fn command_linker(engine: &wasmtime::Engine) -> anyhow::Result<wasmtime::Lin
     Ok(linker)
 }
 
-/// A linker with every host capability a plugin may import: WASI 0.2, outgoing HTTP, `host`.
+/// A linker with every host capability a plugin may import: WASI 0.2, outgoing HTTP, `host`, `db`.
+/// Components built against an earlier 0.1.x contract link too: wasmtime matches semver-compatible
+/// interface versions.
 pub fn host_linker(engine: &wasmtime::Engine) -> anyhow::Result<Linker<HostState>> {
     let mut linker = Linker::new(engine);
     wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
@@ -280,5 +282,9 @@ pub fn host_linker(engine: &wasmtime::Engine) -> anyhow::Result<Linker<HostState
         HostState,
         wasmtime::component::HasSelf<HostState>,
     >(&mut linker, |state| state)?;
+    crate::plugin::bindings::db::add_to_linker::<HostState, wasmtime::component::HasSelf<HostState>>(
+        &mut linker,
+        |state| state,
+    )?;
     Ok(linker)
 }

@@ -10,8 +10,9 @@ use crate::analysis::{leak, stats};
 use crate::engine::{EngineKind, HostCalls};
 use crate::model::Status;
 use crate::plugin::bindings::Outcome;
+use crate::capability::Database;
 use crate::results::{
-    BenchResult, FuelResult, HostResult, MemoryResult, ParallelResult, Phases, TimingInfo,
+    BenchResult, DbPlan, DbResult, DbTable, FuelResult, HostResult, MemoryResult, ParallelResult, Phases, TimingInfo,
     UnitsResult, WasmInfo,
 };
 
@@ -36,6 +37,7 @@ pub(super) struct Record {
     pub(super) metered_wall: Vec<u64>,
     pub(super) worker_start_ns: Vec<u64>,
     pub(super) parallel: Option<ParallelRun>,
+    pub(super) db: Option<DbResult>,
 }
 
 impl Record {
@@ -125,6 +127,7 @@ pub(super) fn finish(
         checksum_stable: record.checksum_stable,
         units,
         counters: record.last_counters,
+        db: record.db,
         thresholds: plan.def.settings.thresholds,
         parallel: record.parallel.map(|p| {
             let units_per_second = p.units as f64 / p.elapsed.as_secs_f64().max(1e-9);
@@ -136,6 +139,8 @@ pub(super) fn finish(
                 speedup: single_rate
                     .filter(|r| *r > 0.0)
                     .map(|r| units_per_second / r),
+                pool_waits: p.pool_waits.map(|w| w.waits),
+                pool_wait_ns: p.pool_waits.map(|w| w.wait.as_nanos() as u64),
             }
         }),
         host,
@@ -166,4 +171,32 @@ fn host_result(host: &[HostCalls], timed_median_ns: Option<f64>) -> Option<HostR
             .filter(|median| *median > 0.0)
             .map(|median| (ns_per_iteration as f64 / median).min(1.0)),
     })
+}
+
+/// What the results keep of a bench's database: its setup and its statements' query plans.
+pub(super) fn db_result(database: &Database) -> DbResult {
+    let config = database.config();
+    DbResult {
+        pool: config.pool,
+        latency_ns: config.latency.as_nanos() as u64,
+        latency_mode: config.mode,
+        memory_cap: config.memory,
+        tables: config
+            .tables
+            .iter()
+            .map(|t| DbTable {
+                name: t.name.clone(),
+                rows: t.rows,
+            })
+            .collect(),
+        indexes: config.indexes.iter().map(|(name, _)| name.clone()).collect(),
+        plans: database
+            .plans()
+            .into_iter()
+            .map(|p| DbPlan {
+                sql: p.sql,
+                plan: p.plan,
+            })
+            .collect(),
+    }
 }

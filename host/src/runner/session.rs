@@ -125,6 +125,7 @@ impl Session {
         let bench = self.bench.expect("setup succeeded before iterate");
         // Backend counters and host calls cover exactly one iteration.
         self.store.data_mut().backends.take_counters();
+        self.store.data_mut().db.take_counters();
         self.store.data_mut().watch.take_host_calls();
         let measured = self
             .guarded("run", async |store, plugin| {
@@ -142,12 +143,16 @@ impl Session {
             )
         })?;
         check_counters(&outcome)?;
-        // The `store.` / `remote_cache.` names belong to the host's own counts: a plugin can't
-        // report (or spoof) them.
-        outcome
-            .counters
-            .retain(|c| !c.name.starts_with("store.") && !c.name.starts_with("remote_cache."));
-        let host_counters = self.store.data_mut().backends.take_counters();
+        // The `store.` / `remote_cache.` / `db.` names belong to the host's own counts: a plugin
+        // can't report (or spoof) them.
+        outcome.counters.retain(|c| {
+            !["store.", "remote_cache.", "db."]
+                .iter()
+                .any(|prefix| c.name.starts_with(prefix))
+        });
+        let state = self.store.data_mut();
+        let mut host_counters = state.backends.take_counters();
+        host_counters.extend(state.db.take_counters());
         outcome.counters.extend(
             host_counters
                 .into_iter()
@@ -205,6 +210,11 @@ impl Session {
             ));
         }
         let metered = self.kind == EngineKind::Metered;
+        // A database statement the call makes is interrupted at the call's deadline.
+        self.store
+            .data_mut()
+            .db
+            .arm(std::time::Instant::now() + self.limits.deadline);
         let plugin = &self.plugin;
         let (result, elapsed) = within_limits(
             &mut self.store,

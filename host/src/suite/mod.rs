@@ -1,6 +1,7 @@
 //! The suite model: what to run, with which limits, parsed from `suites/*.toml` with errors that
 //! name the file, line, column and key.
 
+mod db;
 mod error;
 mod folder;
 mod load;

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use crate::model::{BackendsConfig, FixtureSpec, HttpFixtureConfig, Limits, Status, Thresholds};
+use crate::model::{BackendsConfig, DbConfig, FixtureSpec, HttpFixtureConfig, Limits, Status, Thresholds};
 
 /// How a bench is measured.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,6 +64,8 @@ pub struct BenchDef {
     pub params: BTreeMap<String, String>,
     pub group: Option<String>,
     pub settings: Settings,
+    /// The database the bench is lent (`[db]` with its own `db = { ... }` over it).
+    pub db: Option<DbConfig>,
     /// The status the bench is expected to end with.
     pub expect: Status,
     /// Where the bench is defined, for errors: `file:line:column`.

@@ -41,8 +41,78 @@ pub(super) struct RawSuite {
     pub(super) fixtures: BTreeMap<Spanned<String>, RawFixture>,
     pub(super) http: Option<RawHttp>,
     pub(super) backends: Option<RawBackends>,
+    pub(super) db: Option<Spanned<RawDb>>,
     #[serde(default)]
     pub(super) bench: Vec<Spanned<RawBench>>,
+}
+
+/// `[db]`: the embedded database each bench gets (see `suite/db.rs`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawDb {
+    pub(super) schema: Spanned<String>,
+    #[serde(default)]
+    pub(super) indexes: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    pub(super) table: Vec<Spanned<RawSeedTable>>,
+    // The pool's keys (serde can't combine `flatten` with `deny_unknown_fields`).
+    pub(super) pool: Option<Spanned<u32>>,
+    pub(super) latency: Option<Spanned<Wall>>,
+    pub(super) latency_mode: Option<LatencyMode>,
+    pub(super) memory: Option<Spanned<Size>>,
+}
+
+impl RawDb {
+    pub(super) fn pool(&self) -> RawPool {
+        RawPool {
+            pool: self.pool.clone(),
+            latency: self.latency.clone(),
+            latency_mode: self.latency_mode,
+            memory: self.memory.clone(),
+        }
+    }
+}
+
+/// The pool's keys, in `[db]` and in a bench's `db = { ... }`.
+#[derive(Default)]
+pub(super) struct RawPool {
+    pub(super) pool: Option<Spanned<u32>>,
+    pub(super) latency: Option<Spanned<Wall>>,
+    pub(super) latency_mode: Option<LatencyMode>,
+    pub(super) memory: Option<Spanned<Size>>,
+}
+
+/// `[[db.table]]`: rows generated for one table.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSeedTable {
+    pub(super) name: Spanned<String>,
+    pub(super) rows: Spanned<u64>,
+    #[serde(default)]
+    pub(super) seed: u64,
+    pub(super) columns: BTreeMap<Spanned<String>, Spanned<String>>,
+}
+
+/// A bench's `db = { ... }`: its own pool settings and the indexes it gets.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawBenchDb {
+    pub(super) indexes: Option<Vec<Spanned<String>>>,
+    pub(super) pool: Option<Spanned<u32>>,
+    pub(super) latency: Option<Spanned<Wall>>,
+    pub(super) latency_mode: Option<LatencyMode>,
+    pub(super) memory: Option<Spanned<Size>>,
+}
+
+impl RawBenchDb {
+    pub(super) fn pool(&self) -> RawPool {
+        RawPool {
+            pool: self.pool.clone(),
+            latency: self.latency.clone(),
+            latency_mode: self.latency_mode,
+            memory: self.memory.clone(),
+        }
+    }
 }
 
 /// `[http]`: start the HTTP fixture server with these defaults.
@@ -106,6 +176,7 @@ pub(super) struct RawBench {
     pub(super) params: BTreeMap<String, Spanned<ParamValue>>,
     pub(super) group: Option<String>,
     pub(super) expect: Option<Spanned<String>>,
+    pub(super) db: Option<Spanned<RawBenchDb>>,
     // The settings keys again: serde can't combine `flatten` with `deny_unknown_fields`.
     pub(super) warmup: Option<Spanned<u32>>,
     pub(super) samples: Option<Spanned<u32>>,

@@ -9,6 +9,7 @@ use std::time::Duration;
 use toml::Spanned;
 
 use super::error::{Ctx, SuiteError, line_column, suggest};
+use super::db::{SuiteDb, bench_db, suite_db};
 use super::folder::folder_benches;
 use super::model::{BenchDef, PluginSource, Settings, Suite};
 use super::raw::{RawBackends, RawBench, RawFixture, RawHttp, RawSuite};
@@ -26,10 +27,11 @@ impl RawSuite {
                 "the suite has no benches; add at least one [[bench]] table",
             ));
         }
+        let db = suite_db(self.db, ctx)?;
         let mut benches = Vec::with_capacity(self.bench.len());
         let mut notes = Vec::new();
         for (index, raw) in self.bench.into_iter().enumerate() {
-            let (defs, bench_notes) = bench(index, raw, &defaults, ctx)?;
+            let (defs, bench_notes) = bench(index, raw, &defaults, db.as_ref(), ctx)?;
             benches.extend(defs);
             notes.extend(bench_notes);
         }
@@ -103,12 +105,14 @@ fn bench(
     index: usize,
     raw: Spanned<RawBench>,
     defaults: &Settings,
+    db: Option<&SuiteDb>,
     ctx: &Ctx<'_>,
 ) -> Result<(Vec<BenchDef>, Vec<String>), SuiteError> {
     let span = raw.span();
-    let raw = raw.into_inner();
+    let mut raw = raw.into_inner();
     let prefix = format!("bench[{index}].");
     let settings = raw.settings().apply(defaults, ctx, &prefix)?;
+    let db = bench_db(db, raw.db.take(), &prefix, ctx)?;
     let plugin = plugin_source(raw.plugin, raw.wasm, &span, index, ctx)?;
     let expect = match raw.expect {
         None => Status::Ok,
@@ -157,6 +161,7 @@ fn bench(
             params: params.clone(),
             group: raw.group.clone(),
             settings: settings.clone(),
+            db: db.clone(),
             expect,
             location: format!("{}:{line}:{column}", ctx.file.display()),
         })

@@ -2,18 +2,21 @@
 //! is contained (`host/tests/it/containment/`). Endless work in `setup`, memory bombs, stack
 //! overflows, arithmetic traps, panics, attempts to reach files, sockets and the environment the
 //! host did not lend, enormous or ever-changing results, floods of output, and hoarding host-side
-//! storage, and text that would act on the terminal or the reports instead of showing.
+//! storage, text that would act on the terminal or the reports instead of showing, and SQL the
+//! `db` capability must refuse or contain.
 //!
 //! Every escape attempt returns `Err(<what it tried>: <the OS error>)`, so a denied attempt ends its
 //! bench with status `error` and the reason; an attempt that *succeeded* would return `Ok` and the
 //! test would see status `ok`.
 
+mod database;
 mod escapes;
 mod host_memory;
 mod host_resources;
 mod runaway;
 mod text;
 
+use database::Db;
 use escapes::{Env, Exit, Fs, Net, Thread};
 use host_memory::{FieldsHoard, HostHasher};
 use host_resources::{
@@ -45,4 +48,5 @@ wasmbench_sdk::register!(
     TextOk,
     TextError,
     TextPanic,
+    Db,
 );

@@ -301,6 +301,121 @@ pub mod host {
     }
 }
 
+/// The bench's embedded SQLite database (the suite's `[db]` table), reached through a pool of
+/// connections. Every statement is a counted round trip; see `plugins/wit/plugin.wit`.
+///
+/// ```ignore
+/// use wasmbench_sdk::db::{self, Value};
+///
+/// let conn = db::connect()?;
+/// let page = conn.query("SELECT id, title FROM books WHERE author_id = ?1", &[Value::Integer(7)])?;
+/// let insert = conn.prepare("INSERT INTO events(kind) VALUES (?1)")?;
+/// conn.begin()?;
+/// insert.execute(&["click".into()])?;
+/// conn.commit()?;
+/// ```
+pub mod db {
+    use crate::bindings::wasmbench::plugin::db as wit;
+
+    pub use wit::{Connection, Rows, Statement, Value};
+
+    /// Takes a connection from the pool, waiting while all are in use.
+    pub fn connect() -> Result<Connection, String> {
+        wit::connect()
+    }
+
+    /// Runs one statement on a pooled connection; returns the rows it changed.
+    pub fn execute(sql: &str, params: &[Value]) -> Result<u64, String> {
+        wit::execute(sql, params)
+    }
+
+    /// Runs one query on a pooled connection.
+    pub fn query(sql: &str, params: &[Value]) -> Result<Rows, String> {
+        wit::query(sql, params)
+    }
+
+    /// Whether the bench has a database: the suite has a `[db]` table.
+    pub fn available() -> bool {
+        wit::available()
+    }
+
+    impl Value {
+        /// The integer, if this is one.
+        pub fn as_i64(&self) -> Option<i64> {
+            match self {
+                Value::Integer(n) => Some(*n),
+                _ => None,
+            }
+        }
+
+        /// The text, if this is text.
+        pub fn as_str(&self) -> Option<&str> {
+            match self {
+                Value::Text(text) => Some(text),
+                _ => None,
+            }
+        }
+
+        /// `hash` ([`crate::fnv1a`]) extended by the value with its type, so `1` and `"1"` differ.
+        pub fn digest(&self, hash: u64) -> u64 {
+            use crate::fnv1a;
+            match self {
+                Value::Null => fnv1a(hash, &[0]),
+                Value::Integer(n) => fnv1a(fnv1a(hash, &[1]), &n.to_le_bytes()),
+                Value::Real(x) => fnv1a(fnv1a(hash, &[2]), &x.to_bits().to_le_bytes()),
+                Value::Text(text) => {
+                    let hash = fnv1a(fnv1a(hash, &[3]), &(text.len() as u64).to_le_bytes());
+                    fnv1a(hash, text.as_bytes())
+                }
+                Value::Blob(bytes) => {
+                    let hash = fnv1a(fnv1a(hash, &[4]), &(bytes.len() as u64).to_le_bytes());
+                    fnv1a(hash, bytes)
+                }
+            }
+        }
+    }
+
+    impl Rows {
+        /// `hash` extended by every value of every row, in order.
+        pub fn digest(&self, hash: u64) -> u64 {
+            self.rows
+                .iter()
+                .flatten()
+                .fold(hash, |hash, value| value.digest(hash))
+        }
+    }
+
+    impl From<i64> for Value {
+        fn from(n: i64) -> Self {
+            Value::Integer(n)
+        }
+    }
+
+    impl From<f64> for Value {
+        fn from(x: f64) -> Self {
+            Value::Real(x)
+        }
+    }
+
+    impl From<&str> for Value {
+        fn from(text: &str) -> Self {
+            Value::Text(text.to_string())
+        }
+    }
+
+    impl From<String> for Value {
+        fn from(text: String) -> Self {
+            Value::Text(text)
+        }
+    }
+
+    impl From<Vec<u8>> for Value {
+        fn from(bytes: Vec<u8>) -> Self {
+            Value::Blob(bytes)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     /// `CONTRACT_VERSION` is what the WIT file says, read here independently of the build script.

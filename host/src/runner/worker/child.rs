@@ -87,10 +87,18 @@ struct Live {
 
 async fn run<W: Write>(job: &Job, out: &mut Reporter<W>) -> Result<()> {
     let start = Instant::now();
-    let mut runner = Runner::for_worker(
-        CompileCache::new(job.cache_dir.clone()),
-        job.lending.clone(),
-    )?;
+    // The execution's own fresh database, shared by its instances.
+    let lending = match job.lending.open_database(false) {
+        Ok(lending) => lending,
+        Err(e) => {
+            for side in 0..job.sides.len() {
+                let message = format!("preparing the bench database: {e:#}");
+                out.failed(side, Failure::new(Status::Error, message), 0)?;
+            }
+            return Ok(());
+        }
+    };
+    let mut runner = Runner::for_worker(CompileCache::new(job.cache_dir.clone()), lending)?;
     let mut prepared: Vec<Option<Prepared>> = Vec::new();
     for (index, side) in job.sides.iter().enumerate() {
         match runner.prepare(&side.wasm, EngineKind::Timed) {
@@ -201,6 +209,9 @@ async fn run<W: Write>(job: &Job, out: &mut Reporter<W>) -> Result<()> {
                 elapsed_ns: run.elapsed.as_nanos() as u64,
                 units: run.units,
                 iterations: run.iterations,
+                pool_waits: run
+                    .pool_waits
+                    .map(|w| (w.waits, w.wait.as_nanos() as u64)),
             })?,
             Err(failure) => out.failed(0, failure, 0)?,
         }

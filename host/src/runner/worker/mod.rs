@@ -90,6 +90,8 @@ pub enum Event {
         elapsed_ns: u64,
         units: u64,
         iterations: u64,
+        /// Waits for a database connection during the pass, and their total (ns).
+        pool_waits: Option<(u64, u64)>,
     },
     /// `side` ended early; the job goes on with the other side, if any.
     Failed {

@@ -178,11 +178,16 @@ fn supervise(
                 elapsed_ns,
                 units,
                 iterations,
+                pool_waits,
             } => {
                 execution.parallel = Some(Ok(ParallelRun {
                     elapsed: Duration::from_nanos(elapsed_ns),
                     units,
                     iterations,
+                    pool_waits: pool_waits.map(|(waits, ns)| crate::capability::PoolWaits {
+                        waits,
+                        wait: Duration::from_nanos(ns),
+                    }),
                 }))
             }
             Event::Failed {

@@ -68,7 +68,7 @@ fn broken_components_fail_only_their_own_bench() {
         &[
             "empty-component.wat",
             "does not implement the wasmbench plugin contract",
-            "wasmbench:plugin@0.1.0",
+            "wasmbench:plugin@0.1.1",
         ],
     );
     assert_bench(

@@ -1,0 +1,108 @@
+//! The `db` WIT interface on a store: each call goes to the store's [`super::DbSession`].
+
+use wasmtime::component::Resource;
+
+use super::session::Reply;
+use crate::capability::HostState;
+use crate::plugin::bindings::db::{Connection, Host, HostConnection, HostStatement, Rows, Statement, Value};
+
+fn rows(reply: Reply<super::session::Outcome>) -> Reply<Rows> {
+    reply.map(|r| r.map(|o| o.rows.unwrap_or(Rows { columns: Vec::new(), rows: Vec::new() })))
+}
+
+fn changed(reply: Reply<super::session::Outcome>) -> Reply<u64> {
+    reply.map(|r| r.map(|o| o.changed))
+}
+
+impl Host for HostState {
+    async fn connect(&mut self) -> Reply<Resource<Connection>> {
+        Ok(self.db.connect()?.map(Resource::new_own))
+    }
+
+    async fn execute(&mut self, sql: String, params: Vec<Value>) -> Reply<u64> {
+        changed(self.db.pooled(|s, conn| s.run(conn, &sql, &params, false)))
+    }
+
+    async fn query(&mut self, sql: String, params: Vec<Value>) -> Reply<Rows> {
+        rows(self.db.pooled(|s, conn| s.run(conn, &sql, &params, true)))
+    }
+
+    async fn available(&mut self) -> wasmtime::Result<bool> {
+        Ok(self.db.available())
+    }
+}
+
+impl HostConnection for HostState {
+    async fn execute(
+        &mut self,
+        this: Resource<Connection>,
+        sql: String,
+        params: Vec<Value>,
+    ) -> Reply<u64> {
+        changed(
+            self.db
+                .with_connection(this.rep(), |s, conn| s.run(conn, &sql, &params, false)),
+        )
+    }
+
+    async fn query(
+        &mut self,
+        this: Resource<Connection>,
+        sql: String,
+        params: Vec<Value>,
+    ) -> Reply<Rows> {
+        rows(
+            self.db
+                .with_connection(this.rep(), |s, conn| s.run(conn, &sql, &params, true)),
+        )
+    }
+
+    async fn prepare(
+        &mut self,
+        this: Resource<Connection>,
+        sql: String,
+    ) -> Reply<Resource<Statement>> {
+        Ok(self.db.prepare(this.rep(), sql)?.map(Resource::new_own))
+    }
+
+    async fn begin(&mut self, this: Resource<Connection>) -> Reply<()> {
+        self.transaction(this, "BEGIN")
+    }
+
+    async fn commit(&mut self, this: Resource<Connection>) -> Reply<()> {
+        self.transaction(this, "COMMIT")
+    }
+
+    async fn rollback(&mut self, this: Resource<Connection>) -> Reply<()> {
+        self.transaction(this, "ROLLBACK")
+    }
+
+    async fn drop(&mut self, this: Resource<Connection>) -> wasmtime::Result<()> {
+        self.db.disconnect(this.rep());
+        Ok(())
+    }
+}
+
+impl HostState {
+    fn transaction(&mut self, this: Resource<Connection>, sql: &str) -> Reply<()> {
+        let reply = self
+            .db
+            .with_connection(this.rep(), |s, conn| s.run(conn, sql, &[], false));
+        reply.map(|r| r.map(|_| ()))
+    }
+}
+
+impl HostStatement for HostState {
+    async fn execute(&mut self, this: Resource<Statement>, params: Vec<Value>) -> Reply<u64> {
+        changed(self.db.run_prepared(this.rep(), &params, false))
+    }
+
+    async fn query(&mut self, this: Resource<Statement>, params: Vec<Value>) -> Reply<Rows> {
+        rows(self.db.run_prepared(this.rep(), &params, true))
+    }
+
+    async fn drop(&mut self, this: Resource<Statement>) -> wasmtime::Result<()> {
+        self.db.drop_statement(this.rep());
+        Ok(())
+    }
+}
