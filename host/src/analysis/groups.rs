@@ -28,7 +28,10 @@ pub fn check_checksums(benches: &mut [BenchResult]) -> usize {
             continue;
         };
         let seen = references.entry(group.clone()).or_default();
-        match seen.iter().find(|(_, params, _)| comparable(params, &bench.params)) {
+        match seen
+            .iter()
+            .find(|(_, params, _)| comparable(params, &bench.params))
+        {
             None => seen.push((bench.id.clone(), bench.params.clone(), checksum.clone())),
             Some((first_id, _, first)) if first != checksum => {
                 bench.message = Some(format!(

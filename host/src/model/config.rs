@@ -111,7 +111,8 @@ impl std::str::FromStr for ColumnGen {
     type Err = String;
 
     fn from_str(text: &str) -> Result<Self, String> {
-        const FORMS: &str = "`serial`, `cycle N`, `int A..B`, `real A..B`, `text N`, `text A..B` or `ref TABLE`";
+        const FORMS: &str =
+            "`serial`, `cycle N`, `int A..B`, `real A..B`, `text N`, `text A..B` or `ref TABLE`";
         let text = text.trim();
         let (kind, arg) = text.split_once(' ').unwrap_or((text, ""));
         let arg = arg.trim();
@@ -170,7 +171,9 @@ impl std::str::FromStr for ColumnGen {
             _ => false,
         };
         if empty {
-            return Err(format!("`{text}`: the range is empty (its start is past its end)"));
+            return Err(format!(
+                "`{text}`: the range is empty (its start is past its end)"
+            ));
         }
         Ok(gen_)
     }

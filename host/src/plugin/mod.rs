@@ -24,8 +24,8 @@ pub mod bindings {
     });
 
     pub use self::exports::wasmbench::plugin::workload::Bench;
-    pub use self::wasmbench::plugin::{db, host};
     pub use self::wasmbench::plugin::types::{Counter, Outcome, Param, WorkloadInfo};
+    pub use self::wasmbench::plugin::{db, host};
 }
 
 /// Name/value pairs as the plugin receives them.

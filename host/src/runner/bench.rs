@@ -200,16 +200,18 @@ impl Runner {
         // One warm-up iteration first, so one-off work (the allocator's first growth, lazy init)
         // doesn't make the first count differ.
         // A fresh database for this pass, whose statements' query plans the results keep.
-        let lending = self.lending_for(&plan.def).open_database(true).map_err(|e| {
-            Failure::new(Status::Error, format!("preparing the bench database: {e:#}"))
-        })?;
-        let (mut session, _) = BenchSession::open(
-            &metered.pre,
-            EngineKind::Metered,
-            settings.limits,
-            &lending,
-        )
-        .await?;
+        let lending = self
+            .lending_for(&plan.def)
+            .open_database(true)
+            .map_err(|e| {
+                Failure::new(
+                    Status::Error,
+                    format!("preparing the bench database: {e:#}"),
+                )
+            })?;
+        let (mut session, _) =
+            BenchSession::open(&metered.pre, EngineKind::Metered, settings.limits, &lending)
+                .await?;
         let setup = session.setup(&plan.workload, &plan.param_list()).await;
         record.peak_memory = record.peak_memory.max(session.peak_memory());
         record.fuel_setup = setup?.and_then(|s| s.fuel).unwrap_or(0);

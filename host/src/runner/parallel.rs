@@ -150,13 +150,18 @@ pub fn run_parallel(spec: ParallelSpec<'_>) -> Result<ParallelRun, Failure> {
             elapsed,
             units,
             iterations: u64::from(spec.iterations) * n as u64,
-            pool_waits: spec.lending.database.as_ref().zip(waits_before).map(|(db, before)| {
-                let after = db.pool_waits();
-                PoolWaits {
-                    waits: after.waits - before.waits,
-                    wait: after.wait.saturating_sub(before.wait),
-                }
-            }),
+            pool_waits: spec
+                .lending
+                .database
+                .as_ref()
+                .zip(waits_before)
+                .map(|(db, before)| {
+                    let after = db.pool_waits();
+                    PoolWaits {
+                        waits: after.waits - before.waits,
+                        wait: after.wait.saturating_sub(before.wait),
+                    }
+                }),
         }),
     }
 }

@@ -7,13 +7,13 @@ use super::limits::Failure;
 use super::parallel::ParallelRun;
 use super::plan::BenchPlan;
 use crate::analysis::{leak, stats};
+use crate::capability::Database;
 use crate::engine::{EngineKind, HostCalls};
 use crate::model::Status;
 use crate::plugin::bindings::Outcome;
-use crate::capability::Database;
 use crate::results::{
-    BenchResult, DbPlan, DbResult, DbTable, FuelResult, HostResult, MemoryResult, ParallelResult, Phases, TimingInfo,
-    UnitsResult, WasmInfo,
+    BenchResult, DbPlan, DbResult, DbTable, FuelResult, HostResult, MemoryResult, ParallelResult,
+    Phases, TimingInfo, UnitsResult, WasmInfo,
 };
 
 /// Measurements gathered so far; kept when a bench fails part-way.
@@ -189,7 +189,11 @@ pub(super) fn db_result(database: &Database) -> DbResult {
                 rows: t.rows,
             })
             .collect(),
-        indexes: config.indexes.iter().map(|(name, _)| name.clone()).collect(),
+        indexes: config
+            .indexes
+            .iter()
+            .map(|(name, _)| name.clone())
+            .collect(),
         plans: database
             .plans()
             .into_iter()

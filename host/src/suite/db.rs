@@ -115,7 +115,12 @@ pub(super) fn bench_db(
         }
         (Some(suite), Some(raw)) => (suite, raw.into_inner()),
     };
-    let mut config = pool(&raw.pool(), suite.base.clone(), &format!("{prefix}db."), ctx)?;
+    let mut config = pool(
+        &raw.pool(),
+        suite.base.clone(),
+        &format!("{prefix}db."),
+        ctx,
+    )?;
     if let Some(names) = &raw.indexes {
         let known: Vec<&str> = suite.base.indexes.iter().map(|(n, _)| n.as_str()).collect();
         let mut chosen = Vec::new();
@@ -142,7 +147,12 @@ pub(super) fn bench_db(
 }
 
 /// The pool keys over `config`.
-fn pool(raw: &RawPool, mut config: DbConfig, prefix: &str, ctx: &Ctx<'_>) -> Result<DbConfig, SuiteError> {
+fn pool(
+    raw: &RawPool,
+    mut config: DbConfig,
+    prefix: &str,
+    ctx: &Ctx<'_>,
+) -> Result<DbConfig, SuiteError> {
     if let Some(pool) = &raw.pool {
         if !(1..=DbConfig::MAX_POOL).contains(pool.get_ref()) {
             return Err(ctx.error(
@@ -181,8 +191,13 @@ fn pool(raw: &RawPool, mut config: DbConfig, prefix: &str, ctx: &Ctx<'_>) -> Res
 
 /// Runs the schema and every index on an empty in-memory database.
 fn try_schema(config: &DbConfig, raw: &RawDb, ctx: &Ctx<'_>) -> Result<(), SuiteError> {
-    let conn = rusqlite::Connection::open_in_memory()
-        .map_err(|e| ctx.error(None, Some("db".into()), format!("SQLite is unavailable: {e}")))?;
+    let conn = rusqlite::Connection::open_in_memory().map_err(|e| {
+        ctx.error(
+            None,
+            Some("db".into()),
+            format!("SQLite is unavailable: {e}"),
+        )
+    })?;
     conn.execute_batch(&config.schema).map_err(|e| {
         ctx.error(
             Some(raw.schema.span()),
@@ -201,7 +216,11 @@ fn try_schema(config: &DbConfig, raw: &RawDb, ctx: &Ctx<'_>) -> Result<(), Suite
     }
     for (i, table) in raw.table.iter().enumerate() {
         let table = table.get_ref();
-        let columns: Vec<String> = table.columns.keys().map(|c| format!("\"{}\"", c.get_ref())).collect();
+        let columns: Vec<String> = table
+            .columns
+            .keys()
+            .map(|c| format!("\"{}\"", c.get_ref()))
+            .collect();
         let probe = format!(
             "SELECT {} FROM \"{}\" LIMIT 0",
             columns.join(", "),
@@ -232,7 +251,9 @@ fn identifier(name: &Spanned<String>, key: &str, ctx: &Ctx<'_>) -> Result<(), Su
         Err(ctx.error(
             Some(name.span()),
             Some(key.into()),
-            format!("`{text}` is not a plain name (letters, digits and `_`, not starting with a digit)"),
+            format!(
+                "`{text}` is not a plain name (letters, digits and `_`, not starting with a digit)"
+            ),
         ))
     }
 }

@@ -3,7 +3,9 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use crate::model::{BackendsConfig, DbConfig, FixtureSpec, HttpFixtureConfig, Limits, Status, Thresholds};
+use crate::model::{
+    BackendsConfig, DbConfig, FixtureSpec, HttpFixtureConfig, Limits, Status, Thresholds,
+};
 
 /// How a bench is measured.
 #[derive(Debug, Clone, PartialEq)]

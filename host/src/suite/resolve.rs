@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use toml::Spanned;
 
-use super::error::{Ctx, SuiteError, line_column, suggest};
 use super::db::{SuiteDb, bench_db, suite_db};
+use super::error::{Ctx, SuiteError, line_column, suggest};
 use super::folder::folder_benches;
 use super::model::{BenchDef, PluginSource, Settings, Suite};
 use super::raw::{RawBackends, RawBench, RawFixture, RawHttp, RawSuite};

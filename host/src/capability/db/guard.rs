@@ -10,8 +10,19 @@ use rusqlite::limits::Limit;
 
 /// Keywords a plugin's statement may start with.
 const DATA_KEYWORDS: [&str; 13] = [
-    "SELECT", "INSERT", "UPDATE", "DELETE", "REPLACE", "WITH", "VALUES", "BEGIN", "COMMIT", "END",
-    "ROLLBACK", "SAVEPOINT", "RELEASE",
+    "SELECT",
+    "INSERT",
+    "UPDATE",
+    "DELETE",
+    "REPLACE",
+    "WITH",
+    "VALUES",
+    "BEGIN",
+    "COMMIT",
+    "END",
+    "ROLLBACK",
+    "SAVEPOINT",
+    "RELEASE",
 ];
 
 /// Why a plugin's statement is refused, before SQLite sees it; `None` when it may run.
@@ -68,7 +79,8 @@ fn authorize(context: AuthContext<'_>) -> Authorization {
 }
 
 /// Settings every connection gets before anything runs on it: no ATTACH, no extension loading,
-/// defensive mode (no writes to the schema or shadow tables), an untrusted schema, no file mapping.
+/// defensive mode (no writes to the schema or shadow tables), an untrusted schema, no file mapping,
+/// no temporary files, and no string or blob longer than the heap cap.
 pub fn harden(conn: &Connection, max_length: u64) -> rusqlite::Result<()> {
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA, false)?;
@@ -76,6 +88,9 @@ pub fn harden(conn: &Connection, max_length: u64) -> rusqlite::Result<()> {
     let length = i32::try_from(max_length).unwrap_or(i32::MAX).max(1 << 20);
     conn.set_limit(Limit::SQLITE_LIMIT_LENGTH, length)?;
     conn.pragma_update(None, "mmap_size", 0)?;
+    // Sorts and temporary tables stay in memory, under the heap cap, instead of files outside the
+    // bench's folder.
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
     Ok(())
 }
 
@@ -121,7 +136,11 @@ mod tests {
         lock_down(&mut conn).unwrap();
         conn.execute("INSERT INTO t VALUES (1)", []).unwrap();
         let n: i64 = conn
-            .query_row("WITH r(x) AS (SELECT 1) SELECT count(*) FROM t, r", [], |r| r.get(0))
+            .query_row(
+                "WITH r(x) AS (SELECT 1) SELECT count(*) FROM t, r",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         assert_eq!(n, 1);
         for bad in [

@@ -4,10 +4,19 @@ use wasmtime::component::Resource;
 
 use super::session::Reply;
 use crate::capability::HostState;
-use crate::plugin::bindings::db::{Connection, Host, HostConnection, HostStatement, Rows, Statement, Value};
+use crate::plugin::bindings::db::{
+    Connection, Host, HostConnection, HostStatement, Rows, Statement, Value,
+};
 
 fn rows(reply: Reply<super::session::Outcome>) -> Reply<Rows> {
-    reply.map(|r| r.map(|o| o.rows.unwrap_or(Rows { columns: Vec::new(), rows: Vec::new() })))
+    reply.map(|r| {
+        r.map(|o| {
+            o.rows.unwrap_or(Rows {
+                columns: Vec::new(),
+                rows: Vec::new(),
+            })
+        })
+    })
 }
 
 fn changed(reply: Reply<super::session::Outcome>) -> Reply<u64> {

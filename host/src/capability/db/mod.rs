@@ -148,7 +148,11 @@ impl Database {
         let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
         loop {
             if let Some(pooled) = idle.pop() {
-                let waited = if blocked { start.elapsed() } else { Duration::ZERO };
+                let waited = if blocked {
+                    start.elapsed()
+                } else {
+                    Duration::ZERO
+                };
                 if blocked {
                     self.waits.fetch_add(1, Ordering::Relaxed);
                     self.wait_ns

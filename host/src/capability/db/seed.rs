@@ -31,11 +31,7 @@ pub fn seed(conn: &mut Connection, config: &DbConfig) -> Result<(), String> {
     tx.commit().map_err(|e| e.to_string())
 }
 
-fn fill(
-    conn: &Connection,
-    table: &SeedTable,
-    rows_of: &BTreeMap<&str, u64>,
-) -> Result<(), String> {
+fn fill(conn: &Connection, table: &SeedTable, rows_of: &BTreeMap<&str, u64>) -> Result<(), String> {
     if table.columns.is_empty() {
         return Err("no columns to generate".into());
     }
@@ -53,7 +49,9 @@ fn fill(
         .iter()
         .map(|(column, generator)| match generator {
             ColumnGen::Ref(parent) => rows_of.get(parent.as_str()).copied().ok_or_else(|| {
-                format!("column `{column}` refers to table `{parent}`, which is not seeded before it")
+                format!(
+                    "column `{column}` refers to table `{parent}`, which is not seeded before it"
+                )
             }),
             _ => Ok(0),
         })
@@ -81,7 +79,11 @@ fn generate(generator: &ColumnGen, i: u64, parent_rows: u64, rng: &mut ChaCha8Rn
         ColumnGen::Real(lo, _) => Value::Real(*lo),
         ColumnGen::Text(min, max) => {
             let len = rng.random_range(*min..=*max);
-            Value::Text((0..len).map(|_| rng.random_range(b'a'..=b'z') as char).collect())
+            Value::Text(
+                (0..len)
+                    .map(|_| rng.random_range(b'a'..=b'z') as char)
+                    .collect(),
+            )
         }
         ColumnGen::Ref(_) if parent_rows == 0 => Value::Null,
         ColumnGen::Ref(_) => Value::Integer(rng.random_range(1..=parent_rows) as i64),
@@ -134,7 +136,9 @@ mod tests {
     }
 
     fn dump(conn: &Connection) -> Vec<(i64, String, i64)> {
-        let mut stmt = conn.prepare("SELECT id, name, n FROM a ORDER BY id").unwrap();
+        let mut stmt = conn
+            .prepare("SELECT id, name, n FROM a ORDER BY id")
+            .unwrap();
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .unwrap()
             .collect::<Result<_, _>>()
@@ -153,7 +157,10 @@ mod tests {
         assert_eq!(rows, dump(&two));
         assert_eq!(rows.len(), 50);
         assert!(rows.iter().enumerate().all(|(i, r)| r.0 == i as i64 + 1));
-        assert!(rows.iter().all(|r| (3..=6).contains(&r.1.len()) && (-5..=5).contains(&r.2)));
+        assert!(
+            rows.iter()
+                .all(|r| (3..=6).contains(&r.1.len()) && (-5..=5).contains(&r.2))
+        );
         let (per_parent, owners_ok): (i64, bool) = one
             .query_row(
                 "SELECT max(c), (SELECT min(owner) >= 1 AND max(owner) <= 50 FROM b)

@@ -133,10 +133,7 @@ impl DbSession {
     }
 
     /// One statement on a connection taken for it and given back (the pool shortcut).
-    pub fn pooled<T>(
-        &mut self,
-        run: impl FnOnce(&mut Self, &Connection) -> Reply<T>,
-    ) -> Reply<T> {
+    pub fn pooled<T>(&mut self, run: impl FnOnce(&mut Self, &Connection) -> Reply<T>) -> Reply<T> {
         let pooled = match self.take() {
             Ok(pooled) => pooled,
             Err(reply) => return reply.map(|r| r.map(|_| unreachable!("take never gives Ok"))),
@@ -185,7 +182,13 @@ impl DbSession {
     }
 
     /// Compiles and runs `sql` (compiled every time: an unprepared round trip).
-    pub fn run(&mut self, conn: &Connection, sql: &str, params: &[Value], want_rows: bool) -> Reply<Outcome> {
+    pub fn run(
+        &mut self,
+        conn: &Connection,
+        sql: &str,
+        params: &[Value],
+        want_rows: bool,
+    ) -> Reply<Outcome> {
         if let Some(refusal) = guard::refuse(sql) {
             return Ok(Err(refusal));
         }
@@ -229,7 +232,9 @@ impl DbSession {
     /// Runs the guest's prepared statement `id` (from the connection's cache: no compiling).
     pub fn run_prepared(&mut self, id: u32, params: &[Value], want_rows: bool) -> Reply<Outcome> {
         let Some(prepared) = self.statements.get(&id) else {
-            return Ok(Err("this statement's connection was given back to the pool".into()));
+            return Ok(Err(
+                "this statement's connection was given back to the pool".into(),
+            ));
         };
         let (connection, sql) = (prepared.connection, prepared.sql.clone());
         self.with_connection(connection, |session, conn| {
@@ -346,7 +351,6 @@ fn step(
         bytes,
     })
 }
-
 
 fn to_sql(value: &Value) -> rusqlite::types::Value {
     use rusqlite::types::Value as Sql;

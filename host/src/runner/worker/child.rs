@@ -209,9 +209,7 @@ async fn run<W: Write>(job: &Job, out: &mut Reporter<W>) -> Result<()> {
                 elapsed_ns: run.elapsed.as_nanos() as u64,
                 units: run.units,
                 iterations: run.iterations,
-                pool_waits: run
-                    .pool_waits
-                    .map(|w| (w.waits, w.wait.as_nanos() as u64)),
+                pool_waits: run.pool_waits.map(|w| (w.waits, w.wait.as_nanos() as u64)),
             })?,
             Err(failure) => out.failed(0, failure, 0)?,
         }
