@@ -96,14 +96,16 @@ fn row(bench: &BenchResult, color: bool) -> Vec<Cell> {
             unit => format!("{} {}/s", format::count(ps), line(unit)),
         });
     let throughput = match (&bench.parallel, throughput) {
-        (Some(p), Some(single)) => Some(format!(
-            "{single}\n×{}: {}/s{}",
-            p.instances,
-            format::count(p.units_per_second),
-            p.speedup
-                .map(|s| format!(" ({s:.2}× speedup)"))
-                .unwrap_or_default()
-        )),
+        (Some(p), Some(single)) => Some(
+            format!(
+                "{single}\n×{}: {}/s{}",
+                p.instances,
+                format::count(p.units_per_second),
+                p.speedup
+                    .map(|s| format!(" ({s:.2}× speedup)"))
+                    .unwrap_or_default()
+            ) + &pool_wait(p),
+        ),
         (_, single) => single,
     };
     let memory = match bench.memory.peak_bytes {
@@ -290,4 +292,16 @@ pub fn render_comparison(comparison: &crate::analysis::compare::Comparison, colo
         },
         comparison.headline()
     )
+}
+
+/// `, waited 1.2 ms/iter for a connection` when the parallel pass's instances queued for the
+/// bench's database pool.
+fn pool_wait(parallel: &crate::results::ParallelResult) -> String {
+    match (parallel.pool_wait_ns, parallel.iterations) {
+        (Some(wait), iterations) if wait > 0 && iterations > 0 => format!(
+            "\nwaited {}/iter for a connection",
+            format::duration_ns(wait as f64 / iterations as f64)
+        ),
+        _ => String::new(),
+    }
 }

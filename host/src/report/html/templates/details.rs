@@ -25,6 +25,7 @@ pub(super) fn detail(d: &Detail) -> Result<Markup> {
                 "\n"
             }
             @if let Some(t) = &d.counters { (counters(t)) }
+            @if !d.plans.is_empty() { (plans(&d.plans)) }
         }
         "\n"
     })
@@ -45,6 +46,31 @@ fn fact(f: &Fact) -> Markup {
                 }
             }
         }
+    }
+}
+
+/// How SQLite ran each distinct statement: the evidence behind a database lesson.
+fn plans(plans: &[(String, String)]) -> Markup {
+    html! {
+        div class="table-wrap" {
+            table class="plans" {
+                caption { "Query plans (" code { "EXPLAIN QUERY PLAN" } ", counting pass)" }
+                "\n"
+                thead { tr { th scope="col" { "statement" } th scope="col" { "plan" } } }
+                "\n"
+                tbody {
+                    "\n"
+                    @for (sql, plan) in plans {
+                        tr {
+                            td { code { (sql) } }
+                            td { pre { (plan) } }
+                        }
+                        "\n"
+                    }
+                }
+            }
+        }
+        "\n"
     }
 }
 

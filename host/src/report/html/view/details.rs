@@ -20,6 +20,8 @@ pub struct Detail {
     pub facts: Vec<Fact>,
     pub figures: Vec<Figure>,
     pub counters: Option<CounterTable>,
+    /// `(statement, plan)` of each distinct database statement, the plan's lines joined.
+    pub plans: Vec<(String, String)>,
 }
 
 pub(super) fn detail(cx: &mut Context, i: usize) -> Detail {
@@ -105,6 +107,12 @@ pub(super) fn detail(cx: &mut Context, i: usize) -> Detail {
         facts: facts(b, cx.group_of[i]),
         figures,
         counters,
+        plans: b.db.as_ref().map_or_else(Vec::new, |db| {
+            db.plans
+                .iter()
+                .map(|p| (p.sql.clone(), p.plan.join("\n")))
+                .collect()
+        }),
     }
 }
 
@@ -211,5 +219,69 @@ fn facts(b: &BenchResult, group: usize) -> Vec<Fact> {
         ))],
     });
     facts.extend(super::measured::facts(b));
+    facts.extend(db_facts(b));
+    facts
+}
+
+/// The database the bench was lent, and how long its parallel instances queued for connections.
+fn db_facts(b: &BenchResult) -> Vec<Fact> {
+    let Some(db) = &b.db else { return Vec::new() };
+    let latency = match db.latency_ns {
+        0 => "no latency".to_string(),
+        ns => format!(
+            "{} per round trip ({})",
+            duration_ns(ns as f64),
+            match db.latency_mode {
+                crate::model::LatencyMode::Accounted => "accounted",
+                crate::model::LatencyMode::Slept => "slept",
+            }
+        ),
+    };
+    let tables: Vec<String> = db
+        .tables
+        .iter()
+        .map(|t| format!("{} ({} rows)", t.name, format::count(t.rows as f64)))
+        .collect();
+    let mut facts = vec![Fact {
+        term: "database",
+        pieces: vec![Piece::Text(format!(
+            "SQLite · pool of {} · {latency} · heap cap {} · {}",
+            db.pool,
+            format::bytes(db.memory_cap),
+            if tables.is_empty() {
+                "no seeded tables".to_string()
+            } else {
+                tables.join(", ")
+            }
+        ))],
+    }];
+    let mut indexes = Vec::new();
+    for (k, name) in db.indexes.iter().enumerate() {
+        if k > 0 {
+            indexes.push(Piece::Text(" ".into()));
+        }
+        indexes.push(Piece::Code(name.clone()));
+    }
+    if indexes.is_empty() {
+        indexes.push(Piece::Text("none".into()));
+    }
+    facts.push(Fact {
+        term: "indexes",
+        pieces: indexes,
+    });
+    if let Some(p) = &b.parallel
+        && let (Some(waits), Some(wait)) = (p.pool_waits, p.pool_wait_ns)
+    {
+        facts.push(Fact {
+            term: "connection waits",
+            pieces: vec![Piece::Text(format!(
+                "{waits} waits over {} iterations of {} instances, {} in all ({} per iteration)",
+                p.iterations,
+                p.instances,
+                duration_ns(wait as f64),
+                duration_ns(wait as f64 / p.iterations.max(1) as f64)
+            ))],
+        });
+    }
     facts
 }
