@@ -10,6 +10,8 @@
 //! | stack overflow, `unreachable`, divide by zero, out-of-bounds, abort, panics | `trap` |
 //! | file system, network, process escapes | `error` with the OS's reason (denied) |
 //! | enormous results (error text, counters, aliased strings) | `error` (clipped / refused) |
+//! | SQL escapes (ATTACH, VACUUM INTO, PRAGMA, schema changes, load_extension) (`database`) | `error` (refused) |
+//! | runaway queries / values and sorts past the database's heap cap | `timeout` / `memory-limit` |
 //! | files that are not wasm at all | plan error, exit 2, naming the file, quoting none of it |
 //! | wasm that does not load (broken binaries, wrong contract) | `error` naming the file and the reason |
 //! | escape sequences, control characters and markup in names, units, counters, errors, stderr | shown inert in every output (`inert_text`) |
@@ -19,6 +21,7 @@
 //! plugins; the other modules are the corpus, by kind of attack.
 
 mod broken_plugins;
+mod database;
 mod escapes;
 mod host_memory;
 mod host_resources;

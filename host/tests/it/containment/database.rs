@@ -1,0 +1,114 @@
+//! SQL through the `db` capability that must not escape or run away: files attached or vacuumed
+//! into, PRAGMA, schema changes and extension loading are refused (status `error` with the host's
+//! reason, nothing written on the host); a runaway query ends at the deadline (`timeout`); values
+//! and sorts past the database's heap cap end as `memory-limit`. Good benches around them, and the
+//! database itself, carry on.
+
+use std::path::Path;
+
+use super::{DEFAULTS, assert_bench, hostile, run_corpus};
+use crate::common::{Harness, message, status};
+
+/// A small seeded database with a 16 MiB heap cap.
+const DB: &str = r#"
+[db]
+schema = "CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER NOT NULL);"
+memory = "16 MiB"
+pool = 1
+
+[[db.table]]
+name = "t"
+rows = 1000
+seed = 7
+columns = { id = "serial", n = "int 1..100" }
+"#;
+
+fn sql(id: &str, sql: &str, via: &str) -> String {
+    let sql = sql.replace('\\', "\\\\").replace('"', "\\\"");
+    hostile(id, "db", &format!("sql = \"{sql}\", via = \"{via}\""), "")
+}
+
+#[test]
+fn database_escapes_are_refused_and_runaways_contained() {
+    let h = Harness::new();
+    let marker = format!("/tmp/wasmbench-hostile-db-{}", std::process::id());
+    for suffix in ["attach", "vacuum"] {
+        let _ = std::fs::remove_file(format!("{marker}-{suffix}.db"));
+    }
+    let header = format!("{DEFAULTS}deadline = \"2s\"\n{DB}");
+    let benches = [
+        sql("count", "SELECT count(*), sum(n) FROM t", "query"),
+        sql(
+            "attach",
+            &format!("ATTACH DATABASE '{marker}-attach.db' AS other"),
+            "execute",
+        ),
+        sql("vacuum-into", &format!("VACUUM INTO '{marker}-vacuum.db'"), "execute"),
+        sql("pragma", "PRAGMA writable_schema = ON", "execute"),
+        sql("drop-table", "DROP TABLE t", "execute"),
+        sql("create-table", "CREATE TABLE u (x)", "execute"),
+        sql("schema-write", "DELETE FROM sqlite_schema", "execute"),
+        sql(
+            "load-extension",
+            "WITH x(p) AS (SELECT '/tmp/evil.so') SELECT load_extension(p) FROM x",
+            "query",
+        ),
+        sql("two-statements", "SELECT 1; DROP TABLE t", "query"),
+        sql(
+            "runaway",
+            "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c",
+            "query",
+        ),
+        sql(
+            "huge-value",
+            "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 100000) \
+             SELECT length(group_concat(hex(randomblob(1000)))) FROM c",
+            "query",
+        ),
+        sql(
+            "huge-sort",
+            "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 2000000) \
+             SELECT x FROM c ORDER BY randomblob(64) LIMIT 1 OFFSET 1999999",
+            "query",
+        ),
+        sql("count-after", "SELECT count(*), sum(n) FROM t", "query"),
+    ]
+    .concat();
+    let run = run_corpus(&h, &header, &benches);
+    run.assert_code(1);
+
+    let refused = "plugins run data statements only";
+    for (id, keyword) in [
+        ("attach", "ATTACH"),
+        ("vacuum-into", "VACUUM"),
+        ("pragma", "PRAGMA"),
+        ("drop-table", "DROP"),
+        ("create-table", "CREATE"),
+    ] {
+        assert_bench(&run, id, "error", &["run returned an error: db: ", keyword, refused]);
+    }
+    assert_bench(&run, "schema-write", "error", &["db: ", "sqlite_"]);
+    assert_bench(&run, "load-extension", "error", &["db: ", "not authorized"]);
+    assert_bench(&run, "two-statements", "error", &["db: "]);
+    assert_bench(&run, "runaway", "timeout", &["interrupted"]);
+    assert_bench(&run, "huge-value", "memory-limit", &["heap cap"]);
+    assert_bench(&run, "huge-sort", "memory-limit", &["heap cap"]);
+    for suffix in ["attach", "vacuum"] {
+        let file = format!("{marker}-{suffix}.db");
+        assert!(!Path::new(&file).exists(), "{file} was written");
+    }
+    // Nothing changed the data: the same digest before and after the attacks.
+    let (before, after) = (run.bench("count"), run.bench("count-after"));
+    assert_eq!(status(before), "ok", "{}", message(before));
+    assert_eq!(before["checksum"], after["checksum"]);
+}
+
+/// A plugin that asks for a database the suite doesn't have gets an error it can report, naming
+/// what to add.
+#[test]
+fn a_bench_without_a_database_is_told_how_to_get_one() {
+    let h = Harness::new();
+    let run = run_corpus(&h, DEFAULTS, &sql("no-db", "SELECT 1", "query"));
+    run.assert_code(1);
+    assert_bench(&run, "no-db", "error", &["has no database", "[db]"]);
+}
