@@ -9,6 +9,7 @@ mod common;
 mod catalog;
 mod cli;
 mod containment;
+mod database;
 mod history;
 mod input;
 mod interrupt;

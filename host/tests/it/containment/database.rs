@@ -85,7 +85,12 @@ fn database_escapes_are_refused_and_runaways_contained() {
         ("drop-table", "DROP"),
         ("create-table", "CREATE"),
     ] {
-        assert_bench(&run, id, "error", &["run returned an error: db: ", keyword, refused]);
+        assert_bench(
+            &run,
+            id,
+            "error",
+            &["run returned an error: db: ", keyword, refused],
+        );
     }
     assert_bench(&run, "schema-write", "error", &["db: ", "sqlite_"]);
     assert_bench(&run, "load-extension", "error", &["db: ", "not authorized"]);
