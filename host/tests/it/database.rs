@@ -37,7 +37,7 @@ fn the_shipped_db_suite_shows_each_lesson() {
     let run = h.run(&suite, &[]);
     run.assert_code(0);
     let benches = run.results()["benches"].as_array().unwrap();
-    assert_eq!(benches.len(), 16);
+    assert_eq!(benches.len(), 17);
     for b in benches {
         assert_eq!(status(b), "ok", "{}: {}", b["id"], message(b));
         assert_eq!(b["db"]["tables"][1]["rows"], 20_000, "{}", b["id"]);
@@ -101,6 +101,13 @@ fn the_shipped_db_suite_shows_each_lesson() {
     assert!(waits("db/pool-lookups pool=1") > 0);
     assert_eq!(waits("db/pool-lookups pool=16"), 0);
     assert_eq!(bench("db/pool-lookups pool=1")["db"]["pool"], 1);
+
+    // The capability's cost: 100 round trips, compiled each time or prepared once.
+    let (pool, prepared) = (bench("db/round-trip pool"), bench("db/round-trip prepared"));
+    assert_eq!(pool["checksum"], prepared["checksum"]);
+    assert_eq!(counter(pool, "db.prepared"), 100);
+    assert_eq!(counter(prepared, "db.prepared"), 0);
+    assert_eq!(counter(prepared, "db.queries"), 100);
 
     // The report shows the plans and the waits.
     let report = std::fs::read_to_string(run.out.as_ref().unwrap().join("report.html")).unwrap();

@@ -101,21 +101,46 @@ impl Workload for PoolLookups {
 }
 
 /// One trivial query per iteration: what a call through the capability costs by itself.
-pub(crate) struct RoundTrip;
+pub(crate) struct RoundTrip {
+    calls: u64,
+    /// `Some` for `via = "prepared"`: one held connection and its statement.
+    prepared: Option<(db::Connection, db::Statement)>,
+}
 
 impl Workload for RoundTrip {
     const NAME: &'static str = "round-trip";
-    const DESCRIPTION: &'static str = "one `SELECT 1` through the pool shortcut per iteration: the \
-         capability's own cost per call (pool, statement, result copy)";
+    const DESCRIPTION: &'static str = "`calls` trivial `SELECT 1` round trips per iteration: the \
+         capability's own cost per call, through the pool shortcut (take a connection, compile, \
+         run, give it back: `via = pool`) or a statement prepared once on a held connection \
+         (`via = prepared`)";
     const UNIT: &'static str = "queries";
+    const PARAMS: &'static [(&'static str, &'static str)] = &[("calls", "100"), ("via", "pool")];
 
-    fn setup(_params: &Params) -> Result<Self, String> {
+    fn setup(params: &Params) -> Result<Self, String> {
         require_db()?;
-        Ok(RoundTrip)
+        let calls = params.u64("calls")?;
+        let prepared = match params.str("via")? {
+            "pool" => None,
+            "prepared" => {
+                let conn = db::connect()?;
+                let statement = conn.prepare("SELECT 1")?;
+                Some((conn, statement))
+            }
+            other => return Err(format!("unknown via `{other}` (pool, prepared)")),
+        };
+        Ok(RoundTrip { calls, prepared })
     }
 
     fn run(&mut self) -> Result<Outcome, String> {
-        let rows = db::query("SELECT 1", &[]).map_err(|e| format!("SELECT 1: {e}"))?;
-        Ok(Outcome::new(digest_rows(0, &rows), 1))
+        let mut hash = 0;
+        for _ in 0..self.calls {
+            let rows = match &self.prepared {
+                None => db::query("SELECT 1", &[]),
+                Some((_, statement)) => statement.query(&[]),
+            }
+            .map_err(|e| format!("SELECT 1: {e}"))?;
+            hash = digest_rows(hash, &rows);
+        }
+        Ok(Outcome::new(hash, self.calls))
     }
 }
