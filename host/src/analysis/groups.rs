@@ -15,11 +15,16 @@ fn comparable(a: &BTreeMap<String, String>, b: &BTreeMap<String, String>) -> boo
         .all(|(name, value)| b.get(name).is_none_or(|other| other == value))
 }
 
+/// A bench that sets a group's reference checksum for the benches comparable with it.
+struct Reference {
+    id: String,
+    params: BTreeMap<String, String>,
+    checksum: String,
+}
+
 /// Marks benches whose checksum differs from their group's reference; returns how many.
 pub fn check_checksums(benches: &mut [BenchResult]) -> usize {
-    // Per group, the benches seen so far that set the reference: id, params, checksum.
-    let mut references: BTreeMap<String, Vec<(String, BTreeMap<String, String>, String)>> =
-        BTreeMap::new();
+    let mut references: BTreeMap<String, Vec<Reference>> = BTreeMap::new();
     let mut mismatches = 0;
     for bench in benches.iter_mut() {
         let (Some(group), Some(checksum), Status::Ok) =
@@ -28,12 +33,17 @@ pub fn check_checksums(benches: &mut [BenchResult]) -> usize {
             continue;
         };
         let seen = references.entry(group.clone()).or_default();
-        match seen
-            .iter()
-            .find(|(_, params, _)| comparable(params, &bench.params))
-        {
-            None => seen.push((bench.id.clone(), bench.params.clone(), checksum.clone())),
-            Some((first_id, _, first)) if first != checksum => {
+        match seen.iter().find(|r| comparable(&r.params, &bench.params)) {
+            None => seen.push(Reference {
+                id: bench.id.clone(),
+                params: bench.params.clone(),
+                checksum: checksum.clone(),
+            }),
+            Some(Reference {
+                id: first_id,
+                checksum: first,
+                ..
+            }) if first != checksum => {
                 bench.message = Some(format!(
                     "checksum {checksum} differs from {first} of `{first_id}` in group `{group}`: the alternatives don't compute the same result"
                 ));

@@ -197,15 +197,22 @@ fn a_checksum_that_disagrees_with_its_group_fails() {
     let run = h.run_suite(
         "[defaults]\nsamples = 2\nwarmup = 0\nfuel_iterations = 1\n\
          [[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\nparams = { n = 10 }\ngroup = \"g\"\n\
-         [[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\nparams = { n = 11 }\ngroup = \"g\"\n",
+         [[bench]]\nplugin = \"cpu\"\nworkload = \"sieve\"\nparams = { limit = 100 }\ngroup = \"g\"\n\
+         [[bench]]\nid = \"sweep-10\"\nplugin = \"cpu\"\nworkload = \"fib\"\nparams = { n = 10 }\ngroup = \"sweep\"\n\
+         [[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\nparams = { n = 11 }\ngroup = \"sweep\"\n",
         &[],
     );
     run.assert_code(1);
-    assert_eq!(run.bench("cpu/fib[n=10]")["status"], "ok");
-    let odd = run.bench("cpu/fib[n=11]");
+    let benches = run.results()["benches"].as_array().unwrap();
+    assert_eq!(benches[0]["status"], "ok");
+    let odd = &benches[1];
     assert_eq!(odd["status"], "error");
     assert!(
         odd["message"].as_str().unwrap().contains("differs"),
         "{odd}"
     );
+    // A group sweeping a parameter compares only benches where it is equal: n = 10 and n = 11
+    // compute different results, rightly.
+    assert_eq!(benches[2]["status"], "ok", "{}", benches[2]);
+    assert_eq!(benches[3]["status"], "ok", "{}", benches[3]);
 }

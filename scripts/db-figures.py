@@ -1,0 +1,40 @@
+#!/usr/bin/env python3
+"""The table of each database lesson from a results.json of suites/db.toml (README, closing notes).
+
+    python3 scripts/db-figures.py reports/db/results.json
+"""
+import json
+import sys
+
+
+def dur(ns):
+    for unit, div in (("s", 1e9), ("ms", 1e6), ("µs", 1e3)):
+        if ns >= div:
+            return f"{ns / div:.3g} {unit}"
+    return f"{ns:.0f} ns"
+
+
+def count(n):
+    return f"{n / 1e6:.3g} M" if n >= 1e6 else (f"{n / 1e3:.3g} k" if n >= 1e3 else f"{n:g}")
+
+
+results = json.load(open(sys.argv[1]))
+print("| group | bench | median | fuel/iter | queries | prepared | rows read | rows written | DB time | latency | ×N throughput, connection waits |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
+for b in results["benches"]:
+    c = b["counters"]
+    median = b["wall_ns"]["summary"]["median"] if b.get("wall_ns") else None
+    fuel = b["fuel"]["per_iteration"] if b.get("fuel") else None
+    parallel = ""
+    if b.get("parallel"):
+        p = b["parallel"]
+        parallel = f"×{p['instances']}: {count(p['units_per_second'])} {b['units']['unit']}/s"
+        if p.get("pool_wait_ns") is not None:
+            parallel += f", waited {dur(p['pool_wait_ns'] / max(p['iterations'], 1))}/iter"
+    print(
+        f"| {b.get('group') or ''} | `{b['id']}` | {dur(median) if median else '—'} | "
+        f"{count(fuel) if fuel is not None else '—'} | {c.get('db.queries', '—')} | "
+        f"{c.get('db.prepared', '—')} | {c.get('db.rows_read', '—')} | {c.get('db.rows_written', '—')} | "
+        f"{dur(c['db.time_ns']) if 'db.time_ns' in c else '—'} | "
+        f"{dur(c['db.latency_ns']) if c.get('db.latency_ns') else '0'} | {parallel} |"
+    )
