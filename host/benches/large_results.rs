@@ -70,6 +70,7 @@ fn run(level: u64, n_executions: u64) -> RunResults {
         counters: BTreeMap::new(),
         parallel: None,
         host: None,
+        db: None,
         output_check: None,
         thresholds: None,
         timing: None,

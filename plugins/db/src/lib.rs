@@ -28,8 +28,9 @@
 //! - **Connection pool** (`pool-lookups`, param `queries`): `queries` point lookups through the
 //!   pool shortcut `db::query`, each taking and giving back a connection; the suite runs it with
 //!   several instances against pools of different sizes (`db.pool_wait_ns` shows the queueing).
-//! - **Round trip** (`round-trip`): one `SELECT 1` per iteration, the capability's own cost per
-//!   call.
+//! - **Round trip** (`round-trip`, params `calls`, `via`): `calls` `SELECT 1` per iteration through
+//!   the pool shortcut (`via = pool`) or a statement prepared once (`via = prepared`): the
+//!   capability's own cost per call.
 //!
 //! Every workload returns the same checksum in every iteration: the inserting ones start each
 //! iteration by emptying `events`. They are meant for `instances = 1`, as concurrent instances
