@@ -55,6 +55,9 @@ pub enum Command {
     /// points), fail CI on a shift for the worse, and chart the trends.
     #[command(subcommand)]
     History(HistoryCommand),
+    /// Write a results file in another tool's format: `openmetrics` (Prometheus exposition text,
+    /// for a Pushgateway or node_exporter's textfile collector).
+    Export(ExportArgs),
     /// Internal: run one execution's job from stdin (started by the harness itself).
     #[command(name = "__worker", hide = true)]
     Worker,
@@ -68,6 +71,10 @@ pub struct MeasureArgs {
     /// runs gate only with 2 or more.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub executions: Option<u32>,
+    /// Serve the run's metrics live at http://ADDR/metrics (OpenMetrics text for Prometheus),
+    /// e.g. `127.0.0.1:9464`; port 0 picks a free one, printed on stderr.
+    #[arg(long, value_name = "ADDR")]
+    pub metrics_addr: Option<std::net::SocketAddr>,
 }
 
 /// How comparisons decide and report.
@@ -188,6 +195,26 @@ pub struct ReportArgs {
     /// the report, and link to it from the report.
     #[arg(long, value_name = "FILE")]
     pub history: Option<PathBuf>,
+}
+
+/// Formats `wasmbench export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// OpenMetrics 1.0 text: iteration-time histograms, fuel, memory, host calls, status and
+    /// counters per bench.
+    Openmetrics,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[arg(value_enum)]
+    pub format: ExportFormat,
+    /// The results file, e.g. reports/quick/results.json.
+    #[arg(value_name = "RESULTS.json")]
+    pub results: PathBuf,
+    /// The file to write [default: stdout].
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -17,6 +17,7 @@ fn main() -> ExitCode {
         Command::Report(args) => commands::report::run(args),
         Command::Merge(args) => commands::merge::run(args),
         Command::History(command) => commands::history::run(command),
+        Command::Export(args) => commands::export::run(args),
         Command::Worker => return worker(),
     };
     match outcome {

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use super::CommandError;
-use super::measure::{assemble, measure, plan};
+use super::measure::{Shown, assemble, measure, plan};
 use super::verdicts::{Policy, conclude};
 use crate::analysis::compare::Pairs;
 use crate::analysis::groups;
@@ -59,9 +59,12 @@ pub fn run(args: &AbArgs) -> Result<u8, CommandError> {
             &suite,
             &units,
             &options,
-            &out_dir,
-            args.quiet,
             shard,
+            &Shown {
+                out_dir: &out_dir,
+                quiet: args.quiet,
+                metrics_addr: args.measure.metrics_addr,
+            },
         )
         .await?;
         let (interrupted, started_at) = (measured.interrupted, measured.started_at);

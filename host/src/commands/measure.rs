@@ -1,21 +1,26 @@
 //! What `run` and `ab` share: plan the suite's selected benches, then measure units of them (a
 //! bench, or an A/B pair) in one loop with the journal, Ctrl-C handling and progress.
 
+use std::net::SocketAddr;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use super::CommandError;
 use crate::plugin::PluginLocator;
 use crate::report::escape::terminal::Inert;
+use crate::report::openmetrics::RunMetrics;
 use crate::results::{
     BenchResult, Environment, Journal, OutputCheck, RunResults, SCHEMA_VERSION, ShardInfo,
     SuiteInfo,
 };
+use crate::runner::Observer;
 use crate::runner::{
     BenchPlan, RunOptions, Runner, Shard, UnitResult, expected_output_files, interrupt,
 };
 use crate::suite::Suite;
 use crate::ui::ProgressObserver;
+use crate::ui::metrics::{MeteredObserver, MetricsEndpoint};
 
 /// The units a run measured, when it started, and whether Ctrl-C stopped it early.
 pub(super) struct Measured {
@@ -85,6 +90,17 @@ pub(super) async fn plan(
     Ok(Selection { plans, shard })
 }
 
+/// Where and how a run is shown while it goes.
+#[derive(Clone, Copy)]
+pub(super) struct Shown<'a> {
+    /// The output folder (its journal.jsonl is appended to as benches finish).
+    pub out_dir: &'a Path,
+    /// No progress display.
+    pub quiet: bool,
+    /// Serve live metrics here (`--metrics-addr`).
+    pub metrics_addr: Option<SocketAddr>,
+}
+
 /// Runs `units`, appending each finished unit's last result (the bench, or an A/B pair's head
 /// side, as results.json holds) to `out_dir/journal.jsonl`, with progress on the terminal.
 pub(super) async fn measure(
@@ -92,23 +108,47 @@ pub(super) async fn measure(
     suite: &Suite,
     units: &[Vec<BenchPlan>],
     options: &RunOptions,
-    out_dir: &Path,
-    quiet: bool,
     shard: Option<ShardInfo>,
+    shown: &Shown<'_>,
 ) -> Result<Measured, CommandError> {
+    let Shown {
+        out_dir,
+        quiet,
+        metrics_addr,
+    } = *shown;
     let started_at = timestamp();
     interrupt::install()?;
+    let environment = Environment::capture();
+    // Bound before anything runs: a port in use stops the command, not the run half-way.
+    let metrics = Arc::new(RunMetrics::new(
+        &suite.name,
+        &environment.wasmbench_version,
+        &environment.wasmtime_version,
+    ));
+    let endpoint = metrics_addr
+        .map(|addr| MetricsEndpoint::start(addr, metrics.clone()))
+        .transpose()?;
+    if let Some(endpoint) = &endpoint {
+        eprintln!("metrics: http://{}/metrics", endpoint.addr());
+    }
     let mut journal = Journal::create(
         &out_dir.join("journal.jsonl"),
         &suite_info(suite),
-        &Environment::capture(),
+        &environment,
         &started_at,
         shard,
     )?;
-    let mut observer = ProgressObserver::new(units.len(), quiet);
+    let mut progress = ProgressObserver::new(units.len(), quiet);
+    let mut metered;
+    let observer: &mut dyn Observer = if endpoint.is_some() {
+        metered = MeteredObserver::new(&mut progress, metrics, units.len());
+        &mut metered
+    } else {
+        &mut progress
+    };
     let mut journal_error = None;
     let units = runner
-        .run_units(units, options, &mut observer, &mut |unit| {
+        .run_units(units, options, observer, &mut |unit| {
             if let Some(result) = unit.results.last()
                 && let Err(e) = journal.append(result)
             {
@@ -119,7 +159,7 @@ pub(super) async fn measure(
     if let Some(e) = journal_error {
         return Err(e.into());
     }
-    observer.finish();
+    progress.finish();
     Ok(Measured {
         units,
         started_at,

@@ -11,6 +11,7 @@ macro_rules! say {
 
 pub mod ab;
 pub mod compare;
+pub mod export;
 pub mod history;
 pub mod list;
 mod measure;

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 
 use super::CommandError;
-use super::measure::{assemble, measure, plan};
+use super::measure::{Shown, assemble, measure, plan};
 use super::verdicts::{Policy, baseline_path, conclude, load_baseline, save_baseline};
 use crate::analysis::groups;
 use crate::cli::{RunArgs, exit};
@@ -50,9 +50,12 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
             &suite,
             &units,
             &options,
-            &out_dir,
-            args.quiet,
             selection.shard,
+            &Shown {
+                out_dir: &out_dir,
+                quiet: args.quiet,
+                metrics_addr: args.measure.metrics_addr,
+            },
         )
         .await?;
         let interrupted = measured.interrupted;

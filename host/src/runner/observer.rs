@@ -20,6 +20,9 @@ pub trait Observer {
     /// The bench just started runs its execution `number` of `of` (1-based).
     fn execution_started(&mut self, _number: u32, _of: u32) {}
     fn progress(&mut self, phase: Phase, done: u32, total: u32);
+    /// One timed iteration of side `side` (0 for a bench run alone) of the bench started last:
+    /// its wall time and the linear memory after it.
+    fn sample(&mut self, _side: usize, _wall_ns: u64, _memory: u64) {}
     fn bench_finished(&mut self, result: &BenchResult);
 }
 

@@ -1,5 +1,7 @@
-//! What the user sees while a run goes: a progress bar on a terminal, plain lines elsewhere.
+//! What the user sees while a run goes: a progress bar on a terminal, plain lines elsewhere, and
+//! the live metrics endpoint for Prometheus.
 
+pub mod metrics;
 mod progress;
 
 pub use progress::ProgressObserver;

@@ -170,6 +170,7 @@ fn supervise(
             Event::Sample { side, sample } => {
                 samples_done += 1;
                 observer.progress(Phase::Time, samples_done, total);
+                observer.sample(side, sample.wall_ns, sample.memory);
                 let record = &mut execution.sides[side];
                 record.peak_memory = record.peak_memory.max(sample.peak_memory);
                 record.samples.push(sample);

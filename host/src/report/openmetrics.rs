@@ -1,0 +1,398 @@
+//! A run as OpenMetrics text (the Prometheus exposition format), through the `prometheus-client`
+//! crate: live while a run goes (`run --metrics-addr`, fed sample by sample) and for a finished
+//! run (`wasmbench export openmetrics`, for a Pushgateway or node_exporter's textfile collector).
+//! One set of metric families serves both, so a scrape during a run and the export after it
+//! name and label everything alike.
+//!
+//! Counts that only grow during a run (samples, finished benches, failures) are gauges, not
+//! counters: an OpenMetrics counter's samples end in `_total` while its HELP and TYPE lines don't,
+//! which Prometheus's classic text parser (Debian's promtool 2.42) reads as two metrics.
+
+use std::sync::atomic::AtomicU64;
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::{Registry, Unit};
+
+use crate::model::Status;
+use crate::results::{BenchResult, RunResults};
+
+/// The content type of the exposition, for HTTP.
+pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct BenchLabels {
+    pub suite: String,
+    pub bench: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct StatusLabels {
+    suite: String,
+    bench: String,
+    status: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CounterLabels {
+    suite: String,
+    bench: String,
+    name: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct BuildLabels {
+    version: String,
+    wasmtime: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct SuiteLabels {
+    suite: String,
+}
+
+type FloatGauge = Gauge<f64, AtomicU64>;
+type Histograms = Family<BenchLabels, Histogram, fn() -> Histogram>;
+
+/// Iteration times from 1 µs to ~67 s, doubling.
+fn iteration_histogram() -> Histogram {
+    Histogram::new(exponential_buckets(1e-6, 2.0, 27))
+}
+
+/// The metric families of a run.
+pub struct RunMetrics {
+    registry: Registry,
+    suite: String,
+    iteration: Histograms,
+    samples: Family<BenchLabels, Gauge>,
+    fuel: Family<BenchLabels, Gauge>,
+    memory: Family<BenchLabels, Gauge>,
+    peak_memory: Family<BenchLabels, Gauge>,
+    host_calls: Family<BenchLabels, Gauge>,
+    host_seconds: Family<BenchLabels, FloatGauge>,
+    throughput: Family<BenchLabels, FloatGauge>,
+    outcome: Family<StatusLabels, Gauge>,
+    failures: Family<StatusLabels, Gauge>,
+    counters: Family<CounterLabels, Gauge>,
+    planned: Family<SuiteLabels, Gauge>,
+    finished: Family<SuiteLabels, Gauge>,
+}
+
+impl RunMetrics {
+    /// The families of a run of `suite` by this wasmbench, with nothing observed yet.
+    pub fn new(suite: &str, wasmbench: &str, wasmtime: &str) -> Self {
+        let mut registry = Registry::default();
+        let iteration = Histograms::new_with_constructor(iteration_histogram);
+        registry.register_with_unit(
+            "wasmbench_iteration_duration",
+            "Wall time of one timed iteration (timed pass, uninstrumented engine)",
+            Unit::Seconds,
+            iteration.clone(),
+        );
+        let samples = Family::default();
+        registry.register(
+            "wasmbench_samples",
+            "Timed iterations recorded",
+            Clone::clone(&samples),
+        );
+        let fuel = Family::default();
+        registry.register(
+            "wasmbench_fuel_per_iteration",
+            "Fuel one iteration uses (median of the counting pass)",
+            Clone::clone(&fuel),
+        );
+        let memory = Family::default();
+        registry.register_with_unit(
+            "wasmbench_linear_memory",
+            "Linear memory after the latest iteration",
+            Unit::Bytes,
+            Clone::clone(&memory),
+        );
+        let peak_memory = Family::default();
+        registry.register_with_unit(
+            "wasmbench_peak_linear_memory",
+            "Peak linear memory of the bench",
+            Unit::Bytes,
+            Clone::clone(&peak_memory),
+        );
+        let host_calls = Family::default();
+        registry.register(
+            "wasmbench_host_calls_per_iteration",
+            "Calls into the host per iteration (counting pass, median)",
+            Clone::clone(&host_calls),
+        );
+        let host_seconds = Family::default();
+        registry.register_with_unit(
+            "wasmbench_host_time_per_iteration",
+            "Time spent in the host per iteration (counting pass, median)",
+            Unit::Seconds,
+            Clone::clone(&host_seconds),
+        );
+        let throughput = Family::default();
+        registry.register(
+            "wasmbench_units_per_second",
+            "Work units per second at the median (the workload's own unit)",
+            Clone::clone(&throughput),
+        );
+        let outcome = Family::default();
+        registry.register(
+            "wasmbench_bench_status",
+            "1 for the status the bench ended with",
+            Clone::clone(&outcome),
+        );
+        let failures = Family::default();
+        registry.register(
+            "wasmbench_bench_failures",
+            "Benches that ended with a status other than ok",
+            Clone::clone(&failures),
+        );
+        let counters = Family::default();
+        registry.register(
+            "wasmbench_last_iteration",
+            "A count the bench's last iteration reported, by name (the plugin's, and the host's store.*, remote_cache.*, db.*)",
+            Clone::clone(&counters),
+        );
+        let planned = Family::default();
+        registry.register(
+            "wasmbench_benches_planned",
+            "Benches the run will measure",
+            Clone::clone(&planned),
+        );
+        let finished = Family::default();
+        registry.register(
+            "wasmbench_benches_finished",
+            "Benches the run has finished (any status)",
+            Clone::clone(&finished),
+        );
+        // A gauge at 1 rather than OpenMetrics' `info` type, which Prometheus's classic text
+        // parser (promtool 2.x) doesn't know.
+        let build = Family::<BuildLabels, Gauge>::default();
+        build
+            .get_or_create(&BuildLabels {
+                version: wasmbench.to_string(),
+                wasmtime: wasmtime.to_string(),
+            })
+            .set(1);
+        registry.register("wasmbench_build_info", "The harness that measured", build);
+        RunMetrics {
+            registry,
+            suite: suite.to_string(),
+            iteration,
+            samples,
+            fuel,
+            memory,
+            peak_memory,
+            host_calls,
+            host_seconds,
+            throughput,
+            outcome,
+            failures,
+            counters,
+            planned,
+            finished,
+        }
+    }
+
+    fn labels(&self, bench: &str) -> BenchLabels {
+        BenchLabels {
+            suite: self.suite.clone(),
+            bench: bench.to_string(),
+        }
+    }
+
+    fn suite_labels(&self) -> SuiteLabels {
+        SuiteLabels {
+            suite: self.suite.clone(),
+        }
+    }
+
+    /// The run will measure `count` benches.
+    pub fn planned(&self, count: usize) {
+        self.planned
+            .get_or_create(&self.suite_labels())
+            .set(count as i64);
+    }
+
+    /// One timed iteration of `bench`: its wall time and the linear memory after it.
+    pub fn sample(&self, bench: &str, wall_ns: u64, memory: u64) {
+        let labels = self.labels(bench);
+        self.iteration
+            .get_or_create(&labels)
+            .observe(wall_ns as f64 / 1e9);
+        self.samples.get_or_create(&labels).inc();
+        self.memory.get_or_create(&labels).set(memory as i64);
+    }
+
+    /// `bench` ended: what its result says.
+    pub fn bench_finished(&self, bench: &BenchResult) {
+        let labels = self.labels(&bench.id);
+        if let Some(fuel) = &bench.fuel {
+            self.fuel
+                .get_or_create(&labels)
+                .set(i64::try_from(fuel.per_iteration).unwrap_or(i64::MAX));
+        }
+        self.peak_memory
+            .get_or_create(&labels)
+            .set(i64::try_from(bench.memory.peak_bytes).unwrap_or(i64::MAX));
+        if let Some(last) = bench.memory.per_iteration.last() {
+            self.memory
+                .get_or_create(&labels)
+                .set(i64::try_from(*last).unwrap_or(i64::MAX));
+        }
+        if let Some(host) = &bench.host {
+            self.host_calls
+                .get_or_create(&labels)
+                .set(i64::try_from(host.calls_per_iteration).unwrap_or(i64::MAX));
+            self.host_seconds
+                .get_or_create(&labels)
+                .set(host.ns_per_iteration as f64 / 1e9);
+        }
+        if let Some(per_second) = bench.units.as_ref().and_then(|u| u.per_second) {
+            self.throughput.get_or_create(&labels).set(per_second);
+        }
+        for status in Status::ALL {
+            let labels = StatusLabels {
+                suite: self.suite.clone(),
+                bench: bench.id.clone(),
+                status: status.as_str().to_string(),
+            };
+            self.outcome
+                .get_or_create(&labels)
+                .set(i64::from(bench.status == status));
+        }
+        if bench.status != Status::Ok {
+            self.failures
+                .get_or_create(&StatusLabels {
+                    suite: self.suite.clone(),
+                    bench: bench.id.clone(),
+                    status: bench.status.as_str().to_string(),
+                })
+                .inc();
+        }
+        for (name, value) in &bench.counters {
+            self.counters
+                .get_or_create(&CounterLabels {
+                    suite: self.suite.clone(),
+                    bench: bench.id.clone(),
+                    name: name.clone(),
+                })
+                .set(i64::try_from(*value).unwrap_or(i64::MAX));
+        }
+        self.finished.get_or_create(&self.suite_labels()).inc();
+    }
+
+    /// The exposition so far, ending in `# EOF`; the same metrics always give the same text.
+    pub fn encode(&self) -> String {
+        let mut text = String::new();
+        prometheus_client::encoding::text::encode(&mut text, &self.registry)
+            .expect("writing to a String does not fail");
+        in_label_order(&text)
+    }
+}
+
+/// `text` with each family's samples ordered by their labels (a family keeps its label sets in a
+/// hash map). The sort is stable and ignores a bucket's `le`, so each histogram's samples stay
+/// together and in order.
+fn in_label_order(text: &str) -> String {
+    fn key(line: &str) -> &str {
+        // The labels between the braces; the value after the last `}` is a number.
+        let labels = match (line.find('{'), line.rfind('}')) {
+            (Some(open), Some(close)) if open < close => &line[open + 1..close],
+            _ => "",
+        };
+        match labels.strip_prefix("le=\"") {
+            // `le` comes first and its value is a number: skip to the next label.
+            Some(rest) => rest.split_once("\",").map_or("", |(_, after)| after),
+            None => labels,
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut samples: Vec<&str> = Vec::new();
+    let flush = |samples: &mut Vec<&str>, out: &mut String| {
+        samples.sort_by(|a, b| key(a).cmp(key(b)));
+        for line in samples.drain(..) {
+            out.push_str(line);
+            out.push('\n');
+        }
+    };
+    for line in text.lines() {
+        if line.starts_with('#') {
+            flush(&mut samples, &mut out);
+            out.push_str(line);
+            out.push('\n');
+        } else {
+            samples.push(line);
+        }
+    }
+    flush(&mut samples, &mut out);
+    out
+}
+
+/// A finished run as OpenMetrics text: every timed sample in the iteration histograms, and each
+/// bench's result.
+pub fn render(run: &RunResults) -> String {
+    let metrics = RunMetrics::new(
+        &run.suite.name,
+        &run.environment.wasmbench_version,
+        &run.environment.wasmtime_version,
+    );
+    metrics.planned(run.benches.len());
+    for bench in &run.benches {
+        if let Some(wall) = &bench.wall_ns {
+            let labels = metrics.labels(&bench.id);
+            let histogram = metrics.iteration.get_or_create(&labels);
+            for &ns in &wall.samples {
+                histogram.observe(ns as f64 / 1e9);
+            }
+            metrics
+                .samples
+                .get_or_create(&labels)
+                .inc_by(wall.samples.len() as i64);
+        }
+        metrics.bench_finished(bench);
+    }
+    metrics.encode()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn samples_come_in_label_order_with_histograms_kept_whole() {
+        let metrics = RunMetrics::new("s", "0.1.0", "48.0.8");
+        for bench in ["zeta", "alpha", "mid}dle\"x"] {
+            metrics.sample(bench, 2_000, 64);
+        }
+        let text = metrics.encode();
+        assert_eq!(text, metrics.encode());
+        let memory: Vec<&str> = text
+            .lines()
+            .filter(|l| l.starts_with("wasmbench_linear_memory_bytes{"))
+            .collect();
+        assert!(
+            memory[0].contains("alpha") && memory[2].contains("zeta"),
+            "{memory:?}"
+        );
+        let histogram: Vec<&str> = text
+            .lines()
+            .filter(|l| l.starts_with("wasmbench_iteration_duration_seconds"))
+            .collect();
+        // Each bench's sum, count and buckets together, buckets in `le` order ending in +Inf.
+        let per_bench = histogram.len() / 3;
+        let bench_of =
+            |line: &str| line[line.find("bench=").unwrap()..line.rfind('}').unwrap()].to_string();
+        let mut benches = Vec::new();
+        for chunk in histogram.chunks(per_bench) {
+            let bench = bench_of(chunk[0]);
+            assert!(chunk.iter().all(|l| bench_of(l) == bench), "{chunk:?}");
+            assert!(chunk.last().unwrap().contains("le=\"+Inf\""), "{chunk:?}");
+            benches.push(bench);
+        }
+        assert_eq!(benches.len(), 3);
+        assert!(benches.windows(2).all(|w| w[0] < w[1]), "{benches:?}");
+        assert!(text.ends_with("# EOF\n"));
+    }
+}

@@ -1,0 +1,193 @@
+//! OpenMetrics out of wasmbench, checked by a real consumer: Prometheus's `promtool check metrics`
+//! parses and lints the export of a finished run and a scrape of `--metrics-addr` taken while a
+//! run goes.
+//!
+//! The tests skip, with a message, when `promtool` is missing — unless it is required:
+//! `WASMBENCH_REQUIRE_PROMTOOL=1` (which `.ci/run` exports) or `CI` is set.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use crate::common::{self, Harness, with_results};
+
+fn required() -> bool {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
+    set("WASMBENCH_REQUIRE_PROMTOOL") || set("CI")
+}
+
+/// Whether `promtool` runs; panics when it is required and doesn't.
+fn promtool_or_skip(test: &str) -> bool {
+    let works = Command::new("promtool")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    match works {
+        true => true,
+        false if required() => panic!(
+            "promtool is required here (WASMBENCH_REQUIRE_PROMTOOL or CI is set): install \
+             Debian's `prometheus` package (.ci/run does)"
+        ),
+        false => {
+            eprintln!("SKIPPED {test}: no promtool (install Debian's `prometheus` package)");
+            false
+        }
+    }
+}
+
+/// `promtool check metrics` on `text`: its verdict and what it said.
+fn promtool_check(text: &str) -> (bool, String) {
+    let mut child = Command::new("promtool")
+        .args(["check", "metrics"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starting promtool");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), said)
+}
+
+const SUITE: &str = "[defaults]\nwarmup = 1\nsamples = 5\nexecutions = 1\nfuel_iterations = 1\n\
+    [[bench]]\nid = \"fib\"\nplugin = \"cpu\"\nworkload = \"fib\"\nparams = { n = 20 }\n\
+    [[bench]]\nid = \"trap\"\nplugin = \"misbehave\"\nworkload = \"trap\"\nexpect = \"trap\"\n";
+
+#[test]
+fn the_export_of_a_run_passes_promtool() {
+    if !promtool_or_skip("the_export_of_a_run_passes_promtool") {
+        return;
+    }
+    let h = Harness::new();
+    let run = h.run_suite(SUITE, &[]);
+    run.assert_code(0);
+    let results = run.out.as_ref().unwrap().join("results.json");
+    let out = h.path().join("run.prom");
+    let export = h.wasmbench(&[
+        "export",
+        "openmetrics",
+        results.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    export.assert_code(0);
+    let text = std::fs::read_to_string(&out).unwrap();
+    let (ok, said) = promtool_check(&text);
+    assert!(ok, "promtool rejected the export:\n{said}\n---\n{text}");
+    assert!(text.ends_with("# EOF\n"));
+    for line in [
+        "wasmbench_iteration_duration_seconds_count{suite=\"suite\",bench=\"fib\"} 5",
+        "wasmbench_bench_status{suite=\"suite\",bench=\"fib\",status=\"ok\"} 1",
+        "wasmbench_bench_status{suite=\"suite\",bench=\"trap\",status=\"trap\"} 1",
+        "wasmbench_bench_failures{suite=\"suite\",bench=\"trap\",status=\"trap\"} 1",
+        "wasmbench_benches_planned{suite=\"suite\"} 2",
+        "wasmbench_benches_finished{suite=\"suite\"} 2",
+    ] {
+        assert!(
+            text.lines().any(|l| l == line),
+            "no line {line:?} in:\n{text}"
+        );
+    }
+    assert!(text.contains("wasmbench_fuel_per_iteration{suite=\"suite\",bench=\"fib\"}"));
+    // Without -o it goes to stdout, the same text.
+    let stdout = h.wasmbench(&["export", "openmetrics", results.to_str().unwrap()]);
+    stdout.assert_code(0);
+    assert_eq!(stdout.stdout, text);
+}
+
+/// An HTTP GET of `path` on `port`: the status line and the body.
+fn get(port: u16, path: &str) -> Option<(String, String)> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    let (head, body) = response.split_once("\r\n\r\n")?;
+    Some((head.lines().next()?.to_string(), body.to_string()))
+}
+
+#[test]
+fn metrics_are_served_while_a_run_goes() {
+    let promtool = promtool_or_skip("metrics_are_served_while_a_run_goes");
+    let h = Harness::new();
+    // A free port (the run binds it right after).
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let suite = h.suite(
+        "suite.toml",
+        "[defaults]\nwarmup = 1\nsamples = 40\nexecutions = 2\nfuel_iterations = 1\n\
+         [[bench]]\nid = \"fib\"\nplugin = \"cpu\"\nworkload = \"fib\"\nparams = { n = 27 }\n",
+    );
+    let out = h.path().join("out");
+    let mut cmd = h.command();
+    cmd.arg("run")
+        .arg(&suite)
+        .arg("--out")
+        .arg(&out)
+        .arg("-q")
+        .arg("--metrics-addr")
+        .arg(format!("127.0.0.1:{port}"));
+    // The last scrape that had samples in it, taken while the run went.
+    let mut scraped: Option<String> = None;
+    let run = common::execute_watching(cmd, |_| {
+        if let Some((status, body)) = get(port, "/metrics")
+            && status.contains("200")
+            && body.contains("wasmbench_samples{suite=\"suite\",bench=\"fib\"}")
+        {
+            scraped = Some(body);
+        }
+    });
+    let run = with_results(run, &out);
+    run.assert_code(0);
+    assert!(
+        run.stderr
+            .contains(&format!("metrics: http://127.0.0.1:{port}/metrics"))
+    );
+    let body = scraped.expect("no scrape during the run had samples");
+    assert!(
+        body.contains("wasmbench_iteration_duration_seconds_bucket{"),
+        "{body}"
+    );
+    assert!(body.ends_with("# EOF\n"));
+    if promtool {
+        let (ok, said) = promtool_check(&body);
+        assert!(ok, "promtool rejected the scrape:\n{said}\n---\n{body}");
+    }
+    assert!(Path::new(&out).join("results.json").exists());
+}
+
+/// A port already taken stops the run before it starts, naming the flag.
+#[test]
+fn a_metrics_port_in_use_is_refused_up_front() {
+    let h = Harness::new();
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let run = h.run_suite(SUITE, &["--metrics-addr", &addr]);
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("--metrics-addr"),
+        "{}",
+        run.transcript()
+    );
+}
