@@ -96,9 +96,9 @@ impl DbSession {
 
     /// Takes a connection from the pool for the guest; returns its rep.
     pub fn connect(&mut self) -> Reply<u32> {
-        let pooled = match self.take() {
+        let pooled = match self.take()? {
             Ok(pooled) => pooled,
-            Err(reply) => return reply,
+            Err(message) => return Ok(Err(message)),
         };
         let id = self.next;
         self.next = self.next.wrapping_add(1).max(1);
@@ -114,29 +114,30 @@ impl DbSession {
         }
     }
 
-    fn take(&mut self) -> Result<Pooled, Reply<u32>> {
+    /// A connection from the pool, waiting until the call's deadline (a trap past it).
+    fn take(&mut self) -> Reply<Pooled> {
         let db = match self.database() {
             Ok(db) => db.clone(),
-            Err(message) => return Err(Ok(Err(message))),
+            Err(message) => return Ok(Err(message)),
         };
         match db.acquire(self.deadline) {
             Ok((pooled, waited)) => {
                 self.counters.pool_wait += waited;
-                Ok(pooled)
+                Ok(Ok(pooled))
             }
-            Err(()) => Err(Err(DbLimit::PoolExhausted {
+            Err(()) => Err(DbLimit::PoolExhausted {
                 pool: db.config().pool,
                 held: self.held.len(),
             }
-            .into())),
+            .into()),
         }
     }
 
     /// One statement on a connection taken for it and given back (the pool shortcut).
     pub fn pooled<T>(&mut self, run: impl FnOnce(&mut Self, &Connection) -> Reply<T>) -> Reply<T> {
-        let pooled = match self.take() {
+        let pooled = match self.take()? {
             Ok(pooled) => pooled,
-            Err(reply) => return reply.map(|r| r.map(|_| unreachable!("take never gives Ok"))),
+            Err(message) => return Ok(Err(message)),
         };
         let reply = self.on(&pooled, |session, conn| run(session, conn));
         if let Some(db) = &self.database {
@@ -199,7 +200,7 @@ impl DbSession {
         let result = conn
             .prepare(sql)
             .and_then(|mut stmt| step(conn, &mut stmt, params, want_rows));
-        self.finish(conn, start, result)
+        self.finish(start, result)
     }
 
     /// Compiles `sql` on connection `id` for the guest's statement; returns its rep.
@@ -213,7 +214,7 @@ impl DbSession {
             session.note_plan(conn, &sql);
             let start = Instant::now();
             let result = conn.prepare_cached(&sql).map(|_| Outcome::default());
-            session.finish(conn, start, result)
+            session.finish(start, result)
         })?;
         Ok(reply.map(|_| {
             let statement = self.next;
@@ -243,7 +244,7 @@ impl DbSession {
             let result = conn
                 .prepare_cached(&sql)
                 .and_then(|mut stmt| step(conn, &mut stmt, params, want_rows));
-            session.finish(conn, start, result)
+            session.finish(start, result)
         })
     }
 
@@ -253,12 +254,7 @@ impl DbSession {
     }
 
     /// Counts a finished statement; turns a deadline or memory failure into a trap.
-    fn finish(
-        &mut self,
-        conn: &Connection,
-        start: Instant,
-        result: rusqlite::Result<Outcome>,
-    ) -> Reply<Outcome> {
+    fn finish(&mut self, start: Instant, result: rusqlite::Result<Outcome>) -> Reply<Outcome> {
         self.counters.time += start.elapsed();
         match result {
             Ok(outcome) => {
@@ -272,18 +268,14 @@ impl DbSession {
                 }
                 Ok(Ok(outcome))
             }
-            Err(e) => {
-                // A statement left half-done must not keep its transaction's locks.
-                let _ = conn;
-                match e.sqlite_error_code() {
-                    Some(ErrorCode::OperationInterrupted) => Err(DbLimit::Deadline.into()),
-                    Some(ErrorCode::OutOfMemory | ErrorCode::TooBig) => {
-                        let limit = self.database.as_ref().map_or(0, |d| d.config().memory);
-                        Err(DbLimit::Memory { limit }.into())
-                    }
-                    _ => Ok(Err(e.to_string())),
+            Err(e) => match e.sqlite_error_code() {
+                Some(ErrorCode::OperationInterrupted) => Err(DbLimit::Deadline.into()),
+                Some(ErrorCode::OutOfMemory | ErrorCode::TooBig) => {
+                    let limit = self.database.as_ref().map_or(0, |d| d.config().memory);
+                    Err(DbLimit::Memory { limit }.into())
                 }
-            }
+                _ => Ok(Err(e.to_string())),
+            },
         }
     }
 
