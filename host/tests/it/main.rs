@@ -14,6 +14,7 @@ mod history;
 mod input;
 mod interrupt;
 mod measurement;
+mod profile;
 mod regression;
 mod report_html;
 mod schema;

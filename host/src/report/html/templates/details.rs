@@ -1,7 +1,7 @@
 //! A bench's collapsible section in the bench details.
 
 use anyhow::Result;
-use maud::{Markup, html};
+use maud::{Markup, PreEscaped, html};
 
 use super::groups::counter_value;
 use super::{figure, ratio_cell, swatch};
@@ -26,6 +26,7 @@ pub(super) fn detail(d: &Detail) -> Result<Markup> {
             }
             @if let Some(t) = &d.counters { (counters(t)) }
             @if !d.plans.is_empty() { (plans(&d.plans)) }
+            @if let Some(svg) = &d.profile { (profile(svg, &d.bench.id)) }
         }
         "\n"
     })
@@ -46,6 +47,26 @@ fn fact(f: &Fact) -> Markup {
                 }
             }
         }
+    }
+}
+
+/// The bench's flamegraph from its profiling pass.
+fn profile(svg: &str, id: &str) -> Markup {
+    let name = crate::report::flamegraph::profile_name(id);
+    html! {
+        figure class="wide profile" {
+            "\n"
+            // The flamegraph, made inert by `report::flamegraph::inert` (no script, handler,
+            // link or style; ids prefixed): the page's one raw insertion besides charts.
+            (PreEscaped(svg))
+            "\n"
+            figcaption {
+                "Guest profile (a separate profiling pass, not the timed one): a frame's width is the time spent in it and its callees, "
+                code { "[host]" } " is time in host calls; hover a frame for its time. "
+                code { "profiles/" (name) ".profile.json" } " opens in profiler.firefox.com."
+            }
+        }
+        "\n"
     }
 }
 

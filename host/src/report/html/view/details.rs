@@ -22,6 +22,22 @@ pub struct Detail {
     pub counters: Option<CounterTable>,
     /// `(statement, plan)` of each distinct database statement, the plan's lines joined.
     pub plans: Vec<(String, String)>,
+    /// The bench's flamegraph (`profiles/<name>.svg` next to the results), made inert.
+    pub profile: Option<String>,
+}
+
+impl super::Page {
+    /// Gives each bench with a flamegraph in `dir/profiles/` (`wasmbench profile`, `run
+    /// --profile`) its picture.
+    pub fn embed_profiles(&mut self, dir: &std::path::Path) {
+        for d in &mut self.details {
+            d.profile = crate::report::flamegraph::embedded(
+                dir,
+                &d.bench.id,
+                &format!("profile-{}", d.bench.index),
+            );
+        }
+    }
 }
 
 pub(super) fn detail(cx: &mut Context, i: usize) -> Detail {
@@ -113,6 +129,7 @@ pub(super) fn detail(cx: &mut Context, i: usize) -> Detail {
                 .map(|p| (p.sql.clone(), p.plan.join("\n")))
                 .collect()
         }),
+        profile: None,
     }
 }
 
