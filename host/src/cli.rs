@@ -206,7 +206,9 @@ impl SamplingArgs {
 
 fn parse_interval(text: &str) -> Result<std::time::Duration, String> {
     let interval = humantime::parse_duration(text).map_err(|e| e.to_string())?;
-    if interval < std::time::Duration::from_micros(100) || interval > std::time::Duration::from_secs(1) {
+    if interval < std::time::Duration::from_micros(100)
+        || interval > std::time::Duration::from_secs(1)
+    {
         return Err("the interval must be between 100us and 1s".into());
     }
     Ok(interval)

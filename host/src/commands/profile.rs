@@ -54,8 +54,7 @@ pub(super) async fn profile_all(
     out_dir: &Path,
     baseline: Option<&Path>,
 ) -> anyhow::Result<usize> {
-    std::fs::create_dir_all(out_dir)
-        .with_context(|| format!("creating {}", out_dir.display()))?;
+    std::fs::create_dir_all(out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
     let mut failed = 0;
     for plan in plans {
         let id = Inert::line(&plan.id);

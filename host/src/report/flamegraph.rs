@@ -118,7 +118,15 @@ pub fn differential(title: &str, before: &str, after: &str) -> Result<String> {
 }
 
 /// Elements dropped with everything inside them.
-const DROPPED: &[&str] = &["script", "style", "foreignObject", "a", "iframe", "object", "embed"];
+const DROPPED: &[&str] = &[
+    "script",
+    "style",
+    "foreignObject",
+    "a",
+    "iframe",
+    "object",
+    "embed",
+];
 
 /// inferno's controls, which do nothing without its script.
 const CONTROLS: &[&str] = &["details", "unzoom", "search", "ignorecase", "matched"];
@@ -194,8 +202,7 @@ fn drop_element(start: &BytesStart<'_>) -> Result<bool> {
     if name == "text" {
         for attr in start.attributes() {
             let attr = attr?;
-            if attr.key.as_ref() == b"id" && CONTROLS.iter().any(|c| *c.as_bytes() == *attr.value)
-            {
+            if attr.key.as_ref() == b"id" && CONTROLS.iter().any(|c| *c.as_bytes() == *attr.value) {
                 return Ok(true);
             }
         }
@@ -275,8 +282,14 @@ mod tests {
         assert_ne!(profile_name("a.b"), profile_name("a/b"));
         for id in ["../../etc/passwd", "/abs", "a b\nc", "", "ü/ß"] {
             let name = profile_name(id);
-            assert!(!name.is_empty() && !name.starts_with('.'), "{id:?} → {name}");
-            assert!(name.chars().all(|c| plain(c) || c == '.'), "{id:?} → {name}");
+            assert!(
+                !name.is_empty() && !name.starts_with('.'),
+                "{id:?} → {name}"
+            );
+            assert!(
+                name.chars().all(|c| plain(c) || c == '.'),
+                "{id:?} → {name}"
+            );
             assert!(!name.contains(".."), "{id:?} → {name}");
         }
     }
@@ -308,10 +321,23 @@ mod tests {
     fn hostile_svg_loses_its_teeth() {
         let svg = r#"<?xml version="1.0"?><!DOCTYPE svg><svg xmlns="http://www.w3.org/2000/svg" width="9" onload="alert(1)"><script>alert(2)</script><style>body{display:none}</style><a href="javascript:alert(3)"><text>x</text></a><rect id="r" fill="url(#r)" ONCLICK="y"/><foreignObject><p>z</p></foreignObject><text>ok</text></svg>"#;
         let out = inert(svg, "p").unwrap();
-        for bad in ["alert", "script", "style", "href", "onclick", "ONCLICK", "foreignObject", "DOCTYPE", "<?xml"] {
+        for bad in [
+            "alert",
+            "script",
+            "style",
+            "href",
+            "onclick",
+            "ONCLICK",
+            "foreignObject",
+            "DOCTYPE",
+            "<?xml",
+        ] {
             assert!(!out.contains(bad), "{bad} in {out}");
         }
-        assert!(out.contains(r#"id="p-r""#) && out.contains("url(#p-r)"), "{out}");
+        assert!(
+            out.contains(r#"id="p-r""#) && out.contains("url(#p-r)"),
+            "{out}"
+        );
         assert!(out.contains(">ok<"));
         assert!(inert("<svg><g></svg>", "p").is_err());
     }

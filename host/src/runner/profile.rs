@@ -16,9 +16,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use wasmtime::component::Component;
-use wasmtime::{
-    AsContext, CallHook, Engine, GuestProfiler, Store, UpdateDeadline, WasmBacktrace,
-};
+use wasmtime::{AsContext, CallHook, Engine, GuestProfiler, Store, UpdateDeadline, WasmBacktrace};
 
 use crate::capability::HostState;
 use crate::engine::instrumented_config;
@@ -229,7 +227,9 @@ impl Drop for ProfilingEngine {
 }
 
 fn lock(sampler: &Mutex<Sampler>) -> MutexGuard<'_, Sampler> {
-    sampler.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    sampler
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn error(message: String) -> Failure {
@@ -257,12 +257,16 @@ impl Runner {
                 path.display()
             )));
         }
-        let engine = ProfilingEngine::new(options.interval)
-            .map_err(|e| error(format!("{e:#}")))?;
+        let engine = ProfilingEngine::new(options.interval).map_err(|e| error(format!("{e:#}")))?;
         let component = self
             .cache
             .compile::<Component>(&engine.engine, &binary)
-            .map_err(|e| error(format!("{} is not a valid component: {e:#}", path.display())))?
+            .map_err(|e| {
+                error(format!(
+                    "{} is not a valid component: {e:#}",
+                    path.display()
+                ))
+            })?
             .artifact;
         let linker = super::host_linker(&engine.engine)
             .map_err(|e| error(format!("preparing the host: {e:#}")))?;

@@ -103,16 +103,36 @@ fn assert_firefox_profile(path: &Path) {
     let json: Value = serde_json::from_slice(&std::fs::read(path).unwrap())
         .unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()));
     // The processed profile format (firefox-devtools/profiler docs-developer/processed-profile-format.md).
-    for key in ["meta", "libs", "threads", "pages", "profilerOverhead", "counters"] {
+    for key in [
+        "meta",
+        "libs",
+        "threads",
+        "pages",
+        "profilerOverhead",
+        "counters",
+    ] {
         assert!(json.get(key).is_some(), "no `{key}` in {}", path.display());
     }
     let meta = &json["meta"];
-    for key in ["interval", "preprocessedProfileVersion", "product", "categories", "startTime"] {
+    for key in [
+        "interval",
+        "preprocessedProfileVersion",
+        "product",
+        "categories",
+        "startTime",
+    ] {
         assert!(meta.get(key).is_some(), "no meta.{key}");
     }
     assert!(meta["interval"].as_f64().unwrap() > 0.0);
     let thread = &json["threads"][0];
-    for key in ["samples", "stackTable", "frameTable", "funcTable", "stringArray", "markers"] {
+    for key in [
+        "samples",
+        "stackTable",
+        "frameTable",
+        "funcTable",
+        "stringArray",
+        "markers",
+    ] {
         assert!(thread.get(key).is_some(), "no threads[0].{key}");
     }
     assert!(
@@ -128,7 +148,12 @@ fn profiles_fib_and_stream_into_firefox_folded_and_svg() {
     let h = Harness::new();
     let suite = h.suite("prof.toml", SUITE);
     let out = h.path().join("profiles");
-    let run = profile(&h, &suite, &out, &["--bench", "cpu/fib", "--bench", "stream"]);
+    let run = profile(
+        &h,
+        &suite,
+        &out,
+        &["--bench", "cpu/fib", "--bench", "stream"],
+    );
     run.assert_code(0);
     assert!(run.stdout.contains("40 iterations"), "{}", run.transcript());
 
@@ -146,7 +171,10 @@ fn profiles_fib_and_stream_into_firefox_folded_and_svg() {
     // Demangled: no Rust mangling prefix nor hash suffix left.
     for (frames, _) in &stacks {
         for frame in frames {
-            assert!(!frame.starts_with("_ZN") && !frame.starts_with("_R"), "{frame}");
+            assert!(
+                !frame.starts_with("_ZN") && !frame.starts_with("_R"),
+                "{frame}"
+            );
         }
     }
     assert_inert_svg(&out.join(format!("{fib}.svg")), "cpu/fib[n=27]");
@@ -188,7 +216,12 @@ fn differential_flamegraph_against_a_baseline_folder() {
     run.assert_code(0);
     let fib = name("cpu/fib[n=27]");
     let diff = after.join(format!("{fib}.diff.svg"));
-    assert!(diff.is_file(), "no {}\n{}", diff.display(), run.transcript());
+    assert!(
+        diff.is_file(),
+        "no {}\n{}",
+        diff.display(),
+        run.transcript()
+    );
     let svg = assert_inert_svg(&diff, "cpu/fib[n=27]");
     assert!(svg.contains("grew"), "the subtitle explains the colours");
 
@@ -202,7 +235,11 @@ fn differential_flamegraph_against_a_baseline_folder() {
         &["--bench", "cpu/fib", "--baseline", empty.to_str().unwrap()],
     );
     run.assert_code(0);
-    assert!(run.stderr.contains("no baseline profile"), "{}", run.transcript());
+    assert!(
+        run.stderr.contains("no baseline profile"),
+        "{}",
+        run.transcript()
+    );
 }
 
 #[test]
@@ -217,23 +254,23 @@ fn run_profile_embeds_the_flamegraph_in_the_report() {
     let out = run.out.clone().unwrap();
     let fib = name("cpu/fib[n=27]");
     assert!(out.join("profiles").join(format!("{fib}.svg")).is_file());
-    for report in [
-        std::fs::read_to_string(out.join("report.html")).unwrap(),
-        {
-            // `wasmbench report` finds the profiles next to results.json too.
-            let results = out.join("results.json");
-            let again = out.join("again.html");
-            h.wasmbench(&[
-                "report",
-                results.to_str().unwrap(),
-                "--output",
-                again.to_str().unwrap(),
-            ])
-            .assert_code(0);
-            std::fs::read_to_string(again).unwrap()
-        },
-    ] {
-        assert!(report.contains(r#"class="wide profile""#), "no profile figure");
+    for report in [std::fs::read_to_string(out.join("report.html")).unwrap(), {
+        // `wasmbench report` finds the profiles next to results.json too.
+        let results = out.join("results.json");
+        let again = out.join("again.html");
+        h.wasmbench(&[
+            "report",
+            results.to_str().unwrap(),
+            "--output",
+            again.to_str().unwrap(),
+        ])
+        .assert_code(0);
+        std::fs::read_to_string(again).unwrap()
+    }] {
+        assert!(
+            report.contains(r#"class="wide profile""#),
+            "no profile figure"
+        );
         assert!(report.contains(".profile.json"));
         // The page's own script only: the flamegraph's was stripped.
         assert_eq!(report.matches("<script").count(), 1);
@@ -246,7 +283,16 @@ fn run_profile_embeds_the_flamegraph_in_the_report() {
 fn unknown_bench_is_an_input_error() {
     let h = Harness::new();
     let suite = h.suite("prof.toml", SUITE);
-    let run = profile(&h, &suite, &h.path().join("x"), &["--bench", "nothing-like-it"]);
+    let run = profile(
+        &h,
+        &suite,
+        &h.path().join("x"),
+        &["--bench", "nothing-like-it"],
+    );
     run.assert_code(2);
-    assert!(run.stderr.contains("cpu/fib"), "lists the benches: {}", run.transcript());
+    assert!(
+        run.stderr.contains("cpu/fib"),
+        "lists the benches: {}",
+        run.transcript()
+    );
 }
