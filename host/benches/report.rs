@@ -15,8 +15,8 @@ use wasmbench::analysis::stats::wall_result;
 use wasmbench::model::{Limits, Status};
 use wasmbench::report::html;
 use wasmbench::results::{
-    BenchResult, Environment, FuelResult, HostResult, MemoryResult, ParallelResult, Phases,
-    RunResults, SCHEMA_VERSION, SuiteInfo, UnitsResult, WasmInfo,
+    BenchResult, Environment, FuelResult, HostGroupResult, HostResult, MemoryResult,
+    ParallelResult, Phases, RunResults, SCHEMA_VERSION, SuiteInfo, UnitsResult, WasmInfo,
 };
 
 /// A deterministic pseudo-random sequence (no dependency on a generator crate's stream).
@@ -127,6 +127,13 @@ fn bench(g: usize, k: usize, rng: &mut Lcg, slower: f64) -> BenchResult {
             calls_per_iteration: 64,
             ns_per_iteration: (m * 0.2) as u64,
             share_of_wall: Some(0.2),
+            bytes_per_iteration: 4 << 20,
+            groups: vec![HostGroupResult {
+                group: "streams".into(),
+                calls_per_iteration: 64,
+                bytes_per_iteration: 4 << 20,
+                ns_per_iteration: (m * 0.2) as u64,
+            }],
         }),
         db: None,
         output_check: None,

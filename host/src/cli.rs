@@ -51,6 +51,10 @@ pub enum Command {
     /// Join the results of a suite's shards (`run --shard K/N`), or of runs of one suite with
     /// different benches, into one results file and its HTML report.
     Merge(MergeArgs),
+    /// Profile benches' guest code in a separate pass (never the timed one): a Firefox Profiler
+    /// file, folded stacks and a flamegraph SVG per bench, and a differential flamegraph against
+    /// earlier profiles.
+    Profile(ProfileArgs),
     /// Record runs across commits in a history database, find where metrics shifted (change
     /// points), fail CI on a shift for the worse, and chart the trends.
     #[command(subcommand)]
@@ -173,6 +177,66 @@ pub struct RunArgs {
     pub measure: MeasureArgs,
     #[command(flatten)]
     pub compare: CompareArgs,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+    /// After the timed passes, profile every bench in a separate pass and write its profile
+    /// files in `profiles/` next to results.json (the HTML report shows the flamegraphs).
+    #[arg(long)]
+    pub profile: bool,
+    #[command(flatten)]
+    pub sampling: SamplingArgs,
+}
+
+/// How a profiling pass samples.
+#[derive(Debug, Args, Clone)]
+pub struct SamplingArgs {
+    /// Time between samples of the guest's stack in the profiling pass.
+    #[arg(long, value_name = "DURATION", default_value = "1ms", value_parser = parse_interval)]
+    pub interval: std::time::Duration,
+    /// Iterations the profiling pass runs after the bench's setup [default: as many as fit in
+    /// about 1 s].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+    pub iterations: Option<u32>,
+}
+
+impl SamplingArgs {
+    pub fn options(&self) -> crate::runner::profile::ProfileOptions {
+        use crate::runner::profile::{ProfileIterations, ProfileOptions};
+        ProfileOptions {
+            interval: self.interval,
+            iterations: self
+                .iterations
+                .map_or(ProfileIterations::DEFAULT, ProfileIterations::Count),
+        }
+    }
+}
+
+fn parse_interval(text: &str) -> Result<std::time::Duration, String> {
+    let interval = humantime::parse_duration(text).map_err(|e| e.to_string())?;
+    if interval < std::time::Duration::from_micros(100)
+        || interval > std::time::Duration::from_secs(1)
+    {
+        return Err("the interval must be between 100us and 1s".into());
+    }
+    Ok(interval)
+}
+
+#[derive(Debug, Args)]
+pub struct ProfileArgs {
+    /// The suite file (TOML).
+    pub suite: PathBuf,
+    /// Profile the benches whose id contains this text (repeatable: any match), as `run --filter`.
+    #[arg(long, value_name = "ID", required = true)]
+    pub bench: Vec<String>,
+    /// Output folder [default: reports/<suite name>/profiles].
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    /// A folder of earlier profiles: for each bench with a `<name>.folded` there, also write the
+    /// differential flamegraph `<name>.diff.svg` (what grew, what shrank).
+    #[arg(long, value_name = "DIR")]
+    pub baseline: Option<PathBuf>,
+    #[command(flatten)]
+    pub sampling: SamplingArgs,
     #[command(flatten)]
     pub engine: EngineArgs,
 }

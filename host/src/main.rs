@@ -16,6 +16,7 @@ fn main() -> ExitCode {
         Command::Ab(args) => commands::ab::run(args),
         Command::Report(args) => commands::report::run(args),
         Command::Merge(args) => commands::merge::run(args),
+        Command::Profile(args) => commands::profile::run(args),
         Command::History(command) => commands::history::run(command),
         Command::Export(args) => commands::export::run(args),
         Command::Worker => return worker(),

@@ -11,7 +11,7 @@ use wasmtime_wasi::p1::WasiP1Ctx;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{FsPerms, WasiCtxBuilder};
 
-use crate::engine::{HostCalls, MemoryLimiter, StoreWatch, Watched};
+use crate::engine::{HostCalls, ImportGroup, MemoryLimiter, StoreWatch, Watched};
 
 /// How much of a module's stdout / stderr is kept: the output check compares all of it, so a module
 /// writing more than this fails (the write fails).
@@ -82,8 +82,11 @@ impl Watched for CommandState {
 
 /// Adds WASI preview 1 and the `bench` markers to `linker`.
 pub fn add_to_linker(linker: &mut Linker<CommandState>) -> Result<()> {
-    wasmtime_wasi::p1::add_to_linker_async(linker, |state| &mut state.wasi)
-        .map_err(anyhow::Error::from)?;
+    wasmtime_wasi::p1::add_to_linker_async(linker, |state| {
+        state.watch.calling(ImportGroup::WasiP1);
+        &mut state.wasi
+    })
+    .map_err(anyhow::Error::from)?;
     linker
         .func_wrap(
             "bench",
@@ -214,9 +217,16 @@ mod tests {
     #[test]
     fn markers_accept_one_start_then_one_end() {
         let mut m = Markers::default();
-        let host = |calls, ms| HostCalls {
-            calls,
-            time: Duration::from_millis(ms),
+        let host = |calls, ms| {
+            let mut host = HostCalls::default();
+            for _ in 0..calls {
+                host.record(
+                    ImportGroup::WasiP1,
+                    0,
+                    Duration::from_millis(ms) / calls as u32,
+                );
+            }
+            host
         };
         m.start(Some(1000), host(3, 5)).unwrap();
         m.started_at = Some(Instant::now());

@@ -8,6 +8,7 @@ mod db;
 mod fixture_server;
 mod fixtures;
 mod http;
+pub mod linking;
 mod output;
 
 use std::path::PathBuf;
@@ -19,7 +20,7 @@ use wasmtime::component::ResourceTable;
 use wasmtime_wasi::p2::pipe::SinkOutputStream;
 use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
-use crate::engine::{MemoryLimiter, StoreWatch, Watched};
+use crate::engine::{ImportGroup, MemoryLimiter, StoreWatch, Watched};
 use crate::model::{BackendsConfig, DbConfig};
 use http::FixtureOnly;
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
@@ -153,6 +154,14 @@ impl WasiView for HostState {
     }
 }
 
+impl HostState {
+    /// The resource table and the watch's byte count of the call in progress, borrowed together
+    /// (for the counted io streams).
+    pub(super) fn table_and_bytes(&mut self) -> (&mut ResourceTable, &mut u64) {
+        (&mut self.table, self.watch.call_bytes())
+    }
+}
+
 impl WasiHttpView for HostState {
     fn http(&mut self) -> WasiHttpCtxView<'_> {
         WasiHttpCtxView {
@@ -172,24 +181,32 @@ async fn pay(wait: Option<std::time::Duration>) {
 
 impl Host for HostState {
     async fn get(&mut self, backend: Backend, key: String) -> Option<Vec<u8>> {
+        self.watch.calling(ImportGroup::Backends);
         let (value, wait) = self.backends.get(backend, &key);
+        self.watch
+            .moved(key.len() + value.as_ref().map_or(0, Vec::len));
         pay(wait).await;
         value
     }
 
     async fn put(&mut self, backend: Backend, key: String, value: Vec<u8>) -> wasmtime::Result<()> {
+        self.watch.calling(ImportGroup::Backends);
+        self.watch.moved(key.len() + value.len());
         let wait = self.backends.put(backend, key, value)?;
         pay(wait).await;
         Ok(())
     }
 
     async fn delete(&mut self, backend: Backend, key: String) -> bool {
+        self.watch.calling(ImportGroup::Backends);
+        self.watch.moved(key.len());
         let (existed, wait) = self.backends.delete(backend, &key);
         pay(wait).await;
         existed
     }
 
     async fn clear(&mut self, backend: Backend) {
+        self.watch.calling(ImportGroup::Backends);
         self.backends.clear(backend);
     }
 
@@ -198,10 +215,14 @@ impl Host for HostState {
         backend: Backend,
         entries: Vec<(String, Vec<u8>)>,
     ) -> wasmtime::Result<()> {
+        self.watch.calling(ImportGroup::Backends);
+        self.watch
+            .moved(entries.iter().map(|(k, v)| k.len() + v.len()).sum());
         Ok(self.backends.load(backend, entries)?)
     }
 
     async fn digest(&mut self, backend: Backend) -> u64 {
+        self.watch.calling(ImportGroup::Backends);
         self.backends.digest(backend)
     }
 

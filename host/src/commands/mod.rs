@@ -16,6 +16,7 @@ pub mod history;
 pub mod list;
 mod measure;
 pub mod merge;
+pub mod profile;
 pub mod report;
 pub mod run;
 pub mod verdicts;

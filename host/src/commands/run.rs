@@ -39,6 +39,7 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
     runtime.block_on(async {
         let mut runner = Runner::new(args.engine.compile_cache())?;
         let selection = plan(&mut runner, &suite, &args.filter, args.shard).await?;
+        let profiled = args.profile.then(|| selection.plans.clone());
         let units: Vec<Vec<BenchPlan>> =
             selection.plans.into_iter().map(|plan| vec![plan]).collect();
         let options = RunOptions {
@@ -68,6 +69,12 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
         let results_path = out_dir.join("results.json");
         write_json_atomically(&results_path, &results)
             .with_context(|| format!("writing {}", results_path.display()))?;
+        if let Some(plans) = profiled.as_deref().filter(|_| !interrupted) {
+            // After the timed passes, never during them: the report embeds the flamegraphs.
+            let dir = out_dir.join(crate::report::flamegraph::PROFILES_DIR);
+            let options = args.sampling.options();
+            super::profile::profile_all(&mut runner, plans, &options, &dir, None).await?;
+        }
 
         say!(
             "{}",
@@ -101,6 +108,7 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
                     results: &results,
                     comparison: None,
                     all: policy.all,
+                    dir: None,
                 },
             )?;
         }

@@ -131,6 +131,7 @@ pub fn conclude(
         results: new,
         comparison: Some(&comparison),
         all: policy.all,
+        dir: None,
     };
     let written = write_all(out_dir, &inputs)?;
     if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY")

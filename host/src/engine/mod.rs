@@ -2,6 +2,7 @@
 //! engine's deadlines, the memory limiter, host memory accounting, and the on-disk compile cache.
 
 mod cache;
+mod host_calls;
 pub mod host_memory;
 mod limiter;
 mod watch;
@@ -15,9 +16,10 @@ use anyhow::{Context, Result};
 use wasmtime::{Config, Engine};
 
 pub use cache::{Artifact, CompileCache, Compiled, hex};
+pub use host_calls::{GroupTally, HostCalls, ImportGroup};
 pub use host_memory::HostMemoryExceeded;
 pub use limiter::MemoryLimiter;
-pub use watch::{HostCalls, StoreWatch, Watched, install as watch};
+pub use watch::{StoreWatch, Watched, install as watch};
 
 /// How often the epoch advances: how often the metered pass checks a call's deadline and the host
 /// memory held for its plugin.

@@ -1,31 +1,12 @@
 //! What a store on the metered engine is watched for between epoch ticks and host calls: its
 //! deadline, the host memory held for it, and the time it spends outside guest code.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use wasmtime::{CallHook, Store, UpdateDeadline};
 
+use super::host_calls::{HostCalls, ImportGroup};
 use super::host_memory::HostMemoryBudget;
-
-/// Time spent outside guest code, in host functions and runtime calls (memory growth, bulk memory
-/// operations): the work fuel doesn't see. Measured on the metered pass only, where a hook on every
-/// transition costs nothing that is timed; host code runs natively there, so the time is the same
-/// as in the timed pass.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct HostCalls {
-    pub calls: u64,
-    pub time: Duration,
-}
-
-impl HostCalls {
-    /// What was added between `earlier` and `self` (two readings of one store's count).
-    pub fn since(self, earlier: HostCalls) -> HostCalls {
-        HostCalls {
-            calls: self.calls.saturating_sub(earlier.calls),
-            time: self.time.saturating_sub(earlier.time),
-        }
-    }
-}
 
 /// The per-store state the watch keeps.
 #[derive(Debug)]
@@ -35,6 +16,12 @@ pub struct StoreWatch {
     pub host_memory: HostMemoryBudget,
     host_calls: HostCalls,
     entered_host: Option<Instant>,
+    /// How many host calls are in progress (nested ones included).
+    host_depth: u32,
+    /// The group of the call in progress, named by the getter its function went through.
+    calling: Option<ImportGroup>,
+    /// Bytes the call in progress moved across the boundary.
+    call_bytes: u64,
 }
 
 impl StoreWatch {
@@ -45,6 +32,9 @@ impl StoreWatch {
             host_memory: HostMemoryBudget::open(memory_limit),
             host_calls: HostCalls::default(),
             entered_host: None,
+            host_depth: 0,
+            calling: None,
+            call_bytes: 0,
         }
     }
 
@@ -58,15 +48,42 @@ impl StoreWatch {
         std::mem::take(&mut self.host_calls)
     }
 
+    /// Names the group of the host call in progress (called by the linker's getters; the last
+    /// name wins, so a function may narrow its interface's group).
+    pub fn calling(&mut self, group: ImportGroup) {
+        self.calling = Some(group);
+    }
+
+    /// Counts bytes the host call in progress moved across the boundary.
+    pub fn moved(&mut self, bytes: usize) {
+        self.call_bytes += bytes as u64;
+    }
+
+    /// The byte count of the host call in progress, to add to.
+    pub fn call_bytes(&mut self) -> &mut u64 {
+        &mut self.call_bytes
+    }
+
     fn on_call_hook(&mut self, hook: CallHook) {
         match hook {
             CallHook::CallingHost => {
-                self.entered_host.get_or_insert_with(Instant::now);
+                // Calls nest: lowering a host function's result may call the guest's allocator,
+                // which may grow memory through a libcall. The outermost call owns the time.
+                self.host_depth += 1;
+                if self.host_depth == 1 {
+                    self.calling = None;
+                    self.call_bytes = 0;
+                    self.entered_host = Some(Instant::now());
+                }
             }
             CallHook::ReturningFromHost => {
-                if let Some(entered) = self.entered_host.take() {
-                    self.host_calls.calls += 1;
-                    self.host_calls.time += entered.elapsed();
+                self.host_depth = self.host_depth.saturating_sub(1);
+                if self.host_depth == 0
+                    && let Some(entered) = self.entered_host.take()
+                {
+                    let group = self.calling.take().unwrap_or(ImportGroup::Runtime);
+                    let bytes = std::mem::take(&mut self.call_bytes);
+                    self.host_calls.record(group, bytes, entered.elapsed());
                 }
             }
             CallHook::CallingWasm | CallHook::ReturningFromWasm => {}

@@ -11,6 +11,9 @@ pub struct Inputs<'a> {
     pub comparison: Option<&'a Comparison>,
     /// Include unchanged benches where a format would otherwise list only changes.
     pub all: bool,
+    /// The folder the files are written to: the HTML report embeds the flamegraphs of its
+    /// `profiles/` (set by [`super::write_all`]).
+    pub dir: Option<&'a std::path::Path>,
 }
 
 /// One output format.

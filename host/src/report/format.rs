@@ -1,7 +1,7 @@
 //! Text formats shared by every report: durations, sizes, counts, percentages, ratios, plurals.
 
 use crate::model::Unit;
-use crate::results::{HostResult, OutputCheck};
+use crate::results::{HostGroupResult, HostResult, OutputCheck};
 
 /// `1.23 ms`, `850 ns`, `2.50 s`.
 pub fn duration_ns(ns: f64) -> String {
@@ -181,6 +181,36 @@ pub fn host_time(h: &HostResult) -> String {
         if h.calls_per_iteration == 1 { "" } else { "s" }
     )
 }
+
+/// One import group's host calls per iteration as table cells: group, calls, bytes (or `—` where
+/// the group's functions carry no counted payload), time, and share of the bench's host time.
+pub fn host_group_cells(h: &HostResult, g: &HostGroupResult) -> [String; 5] {
+    let share = if h.ns_per_iteration > 0 {
+        percent(g.ns_per_iteration as f64 / h.ns_per_iteration as f64)
+    } else {
+        "—".into()
+    };
+    [
+        g.group.clone(),
+        exact_or_count(g.calls_per_iteration),
+        if g.bytes_per_iteration > 0 {
+            bytes(g.bytes_per_iteration)
+        } else {
+            "—".into()
+        },
+        duration_ns(g.ns_per_iteration as f64),
+        share,
+    ]
+}
+
+/// The header of [`host_group_cells`].
+pub const HOST_GROUP_HEADER: [&str; 5] = [
+    "import group",
+    "calls/iter",
+    "bytes/iter",
+    "host time/iter",
+    "share of host time",
+];
 
 /// Host time worth a line in a summary table: at least [`HOST_SHARE_SHOWN`] of the wall time.
 pub fn host_share_line(h: &HostResult) -> Option<String> {

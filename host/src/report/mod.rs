@@ -5,6 +5,7 @@
 pub mod bmf;
 pub mod escape;
 pub mod export;
+pub mod flamegraph;
 pub mod format;
 pub mod gab;
 pub mod history_check;
@@ -37,6 +38,10 @@ pub fn exporters() -> Vec<Box<dyn Export>> {
 /// Writes every applicable format into `dir` (atomically); returns the paths written.
 pub fn write_all(dir: &Path, inputs: &Inputs<'_>) -> Result<Vec<PathBuf>> {
     let mut written = Vec::new();
+    let inputs = &Inputs {
+        dir: Some(dir),
+        ..*inputs
+    };
     for exporter in exporters() {
         if let Some(text) = exporter.render(inputs)? {
             let path = dir.join(exporter.file_name());

@@ -29,6 +29,13 @@ pub struct BenchLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct GroupLabels {
+    suite: String,
+    bench: String,
+    group: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct StatusLabels {
     suite: String,
     bench: String,
@@ -72,6 +79,9 @@ pub struct RunMetrics {
     peak_memory: Family<BenchLabels, Gauge>,
     host_calls: Family<BenchLabels, Gauge>,
     host_seconds: Family<BenchLabels, FloatGauge>,
+    group_calls: Family<GroupLabels, Gauge>,
+    group_bytes: Family<GroupLabels, Gauge>,
+    group_seconds: Family<GroupLabels, FloatGauge>,
     throughput: Family<BenchLabels, FloatGauge>,
     outcome: Family<StatusLabels, Gauge>,
     failures: Family<StatusLabels, Gauge>,
@@ -130,6 +140,26 @@ impl RunMetrics {
             Unit::Seconds,
             Clone::clone(&host_seconds),
         );
+        let group_calls = Family::default();
+        registry.register(
+            "wasmbench_host_group_calls_per_iteration",
+            "Calls into the host per iteration by import group (counting pass, median)",
+            Clone::clone(&group_calls),
+        );
+        let group_bytes = Family::default();
+        registry.register_with_unit(
+            "wasmbench_host_group_transfer_per_iteration",
+            "Bytes across the boundary per iteration by import group (counting pass, median)",
+            Unit::Bytes,
+            Clone::clone(&group_bytes),
+        );
+        let group_seconds = Family::default();
+        registry.register_with_unit(
+            "wasmbench_host_group_time_per_iteration",
+            "Time spent in the host per iteration by import group (counting pass, median)",
+            Unit::Seconds,
+            Clone::clone(&group_seconds),
+        );
         let throughput = Family::default();
         registry.register(
             "wasmbench_units_per_second",
@@ -186,6 +216,9 @@ impl RunMetrics {
             peak_memory,
             host_calls,
             host_seconds,
+            group_calls,
+            group_bytes,
+            group_seconds,
             throughput,
             outcome,
             failures,
@@ -248,6 +281,22 @@ impl RunMetrics {
             self.host_seconds
                 .get_or_create(&labels)
                 .set(host.ns_per_iteration as f64 / 1e9);
+            for group in &host.groups {
+                let labels = GroupLabels {
+                    suite: self.suite.clone(),
+                    bench: bench.id.clone(),
+                    group: group.group.clone(),
+                };
+                self.group_calls
+                    .get_or_create(&labels)
+                    .set(i64::try_from(group.calls_per_iteration).unwrap_or(i64::MAX));
+                self.group_bytes
+                    .get_or_create(&labels)
+                    .set(i64::try_from(group.bytes_per_iteration).unwrap_or(i64::MAX));
+                self.group_seconds
+                    .get_or_create(&labels)
+                    .set(group.ns_per_iteration as f64 / 1e9);
+            }
         }
         if let Some(per_second) = bench.units.as_ref().and_then(|u| u.per_second) {
             self.throughput.get_or_create(&labels).set(per_second);

@@ -34,6 +34,10 @@ pub fn render(run: &RunResults, color: bool) -> String {
         out.push_str("\n\n");
         out.push_str(&section);
     }
+    if let Some(section) = host_call_table(run) {
+        out.push_str("\n\n");
+        out.push_str(&section);
+    }
     let notes: Vec<String> = run
         .benches
         .iter()
@@ -222,6 +226,44 @@ fn counter_tables(run: &RunResults) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// Guest vs host per bench, and where the host time went by import group (counting pass).
+fn host_call_table(run: &RunResults) -> Option<String> {
+    let benches: Vec<(&BenchResult, &crate::results::HostResult)> = run
+        .benches
+        .iter()
+        .filter_map(|b| b.host.as_ref().map(|h| (b, h)))
+        .filter(|(_, h)| !h.groups.is_empty())
+        .collect();
+    if benches.is_empty() {
+        return None;
+    }
+    let mut table = Table::new();
+    table
+        .load_style(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    let mut header = vec!["bench", "host share of wall"];
+    header.extend(format::HOST_GROUP_HEADER);
+    table.set_header(header);
+    for (bench, host) in benches {
+        let share = host
+            .share_of_wall
+            .map_or("—".into(), format::percent_one_decimal);
+        for (k, group) in host.groups.iter().enumerate() {
+            let (id, share) = if k == 0 {
+                (line(&bench.id).into_owned(), share.clone())
+            } else {
+                (String::new(), String::new())
+            };
+            let mut row = vec![id, share];
+            row.extend(format::host_group_cells(host, group));
+            table.add_row(row);
+        }
+    }
+    Some(format!(
+        "host calls per import group (counting pass, medians per iteration):\n{table}"
+    ))
 }
 
 /// The comparison as a table, regressions first.

@@ -344,6 +344,23 @@ pub struct HostResult {
     pub ns_per_iteration: u64,
     /// `ns_per_iteration` over the timed median wall time, at most 1.
     pub share_of_wall: Option<f64>,
+    /// Bytes copied across the boundary per iteration, both ways (median), where the functions
+    /// carry payloads: io streams, backends, db.
+    #[serde(default)]
+    pub bytes_per_iteration: u64,
+    /// The same per import group (filesystem, streams, http, clocks, random, cli, sockets,
+    /// backends, host, db, wasi-p1, runtime), the groups that were called only.
+    #[serde(default)]
+    pub groups: Vec<HostGroupResult>,
+}
+
+/// One import group's host calls per iteration (medians over the counted iterations).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HostGroupResult {
+    pub group: String,
+    pub calls_per_iteration: u64,
+    pub bytes_per_iteration: u64,
+    pub ns_per_iteration: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

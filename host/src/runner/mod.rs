@@ -13,6 +13,7 @@ mod parallel;
 mod plan;
 mod plugins;
 mod probe;
+pub mod profile;
 mod record;
 mod session;
 pub mod shard;

@@ -276,15 +276,6 @@ pub fn command_linker(engine: &wasmtime::Engine) -> anyhow::Result<wasmtime::Lin
 /// interface versions.
 pub fn host_linker(engine: &wasmtime::Engine) -> anyhow::Result<Linker<HostState>> {
     let mut linker = Linker::new(engine);
-    wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
-    wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
-    crate::plugin::bindings::host::add_to_linker::<
-        HostState,
-        wasmtime::component::HasSelf<HostState>,
-    >(&mut linker, |state| state)?;
-    crate::plugin::bindings::db::add_to_linker::<HostState, wasmtime::component::HasSelf<HostState>>(
-        &mut linker,
-        |state| state,
-    )?;
+    crate::capability::linking::add_to_linker(&mut linker)?;
     Ok(linker)
 }

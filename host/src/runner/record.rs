@@ -1,19 +1,19 @@
 //! What is gathered about a bench while it runs, and the `BenchResult` it becomes: summaries,
 //! fuel, memory trend, throughput, the parallel pass and how the timed pass ran.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::limits::Failure;
 use super::parallel::ParallelRun;
 use super::plan::BenchPlan;
 use crate::analysis::{leak, stats};
 use crate::capability::Database;
-use crate::engine::{EngineKind, HostCalls};
+use crate::engine::{EngineKind, HostCalls, ImportGroup};
 use crate::model::Status;
 use crate::plugin::bindings::Outcome;
 use crate::results::{
-    BenchResult, DbPlan, DbResult, DbTable, FuelResult, HostResult, MemoryResult, ParallelResult,
-    Phases, TimingInfo, UnitsResult, WasmInfo,
+    BenchResult, DbPlan, DbResult, DbTable, FuelResult, HostGroupResult, HostResult, MemoryResult,
+    ParallelResult, Phases, TimingInfo, UnitsResult, WasmInfo,
 };
 
 /// Measurements gathered so far; kept when a bench fails part-way.
@@ -159,17 +159,36 @@ pub(super) fn finish(
     }
 }
 
-/// Medians of the counted iterations' host calls, and their share of the timed median.
+/// Medians of the counted iterations' host calls, in total and per import group, and their share
+/// of the timed median.
 fn host_result(host: &[HostCalls], timed_median_ns: Option<f64>) -> Option<HostResult> {
-    let calls: Vec<u64> = host.iter().map(|h| h.calls).collect();
-    let times: Vec<u64> = host.iter().map(|h| h.time.as_nanos() as u64).collect();
-    let ns_per_iteration = stats::median_u64(&times)?;
+    let median = |of: &dyn Fn(&HostCalls) -> u64| {
+        stats::median_u64(&host.iter().map(of).collect::<Vec<_>>())
+    };
+    let ns_per_iteration = median(&|h| h.time().as_nanos() as u64)?;
+    let called: BTreeSet<ImportGroup> = host
+        .iter()
+        .flat_map(|h| h.groups().map(|(g, _)| g))
+        .collect();
+    let groups = called
+        .into_iter()
+        .map(|g| HostGroupResult {
+            group: g.name().to_string(),
+            calls_per_iteration: median(&|h| h.group(g).calls).unwrap_or(0),
+            bytes_per_iteration: median(&|h| h.group(g).bytes).unwrap_or(0),
+            ns_per_iteration: median(&|h| h.group(g).time.as_nanos() as u64).unwrap_or(0),
+        })
+        // A group called in a few iterations only has medians of 0: nothing to show.
+        .filter(|g| g.calls_per_iteration > 0)
+        .collect();
     Some(HostResult {
-        calls_per_iteration: stats::median_u64(&calls)?,
+        calls_per_iteration: median(&|h| h.calls())?,
         ns_per_iteration,
         share_of_wall: timed_median_ns
             .filter(|median| *median > 0.0)
             .map(|median| (ns_per_iteration as f64 / median).min(1.0)),
+        bytes_per_iteration: median(&|h| h.bytes())?,
+        groups,
     })
 }
 

@@ -53,10 +53,23 @@ impl Session {
         limits: Limits,
         lending: &Lending,
     ) -> Result<(Session, Duration), Failure> {
+        Session::open_with(pre, kind, limits, lending, |_| {}).await
+    }
+
+    /// [`Session::open`], with `install` called on the fresh store before instantiation (the
+    /// profiling pass's epoch callback and call hook).
+    pub async fn open_with(
+        pre: &PluginPre<HostState>,
+        kind: EngineKind,
+        limits: Limits,
+        lending: &Lending,
+        install: impl FnOnce(&mut Store<HostState>),
+    ) -> Result<(Session, Duration), Failure> {
         let state = HostState::new(lending, limits.memory_bytes)
             .map_err(|e| Failure::new(Status::Error, format!("preparing the sandbox: {e:#}")))?;
         let mut store = Store::new(pre.engine(), state);
         sandbox(&mut store, kind);
+        install(&mut store);
         // The start function and instantiation run under the same limits as an iteration.
         let (result, elapsed) =
             within_limits(&mut store, kind, &limits, "instantiation", async |s| {

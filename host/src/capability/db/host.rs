@@ -8,6 +8,43 @@ use crate::plugin::bindings::db::{
     Connection, Host, HostConnection, HostStatement, Rows, Statement, Value,
 };
 
+/// Bytes a value carries across the boundary.
+fn value_size(value: &Value) -> usize {
+    match value {
+        Value::Null => 1,
+        Value::Integer(_) | Value::Real(_) => 8,
+        Value::Text(text) => text.len(),
+        Value::Blob(blob) => blob.len(),
+    }
+}
+
+fn values_size(values: &[Value]) -> usize {
+    values.iter().map(value_size).sum()
+}
+
+fn rows_size(rows: &Rows) -> usize {
+    rows.columns.iter().map(String::len).sum::<usize>()
+        + rows.rows.iter().map(|r| values_size(r)).sum::<usize>()
+}
+
+impl HostState {
+    /// Counts the statement and parameters going in and the rows coming back.
+    fn moved<T>(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+        reply: Reply<T>,
+        size: impl FnOnce(&T) -> usize,
+    ) -> Reply<T> {
+        let out = match &reply {
+            Ok(Ok(value)) => size(value),
+            _ => 0,
+        };
+        self.watch.moved(sql.len() + values_size(params) + out);
+        reply
+    }
+}
+
 fn rows(reply: Reply<super::session::Outcome>) -> Reply<Rows> {
     reply.map(|r| {
         r.map(|o| {
@@ -29,11 +66,13 @@ impl Host for HostState {
     }
 
     async fn execute(&mut self, sql: String, params: Vec<Value>) -> Reply<u64> {
-        changed(self.db.pooled(|s, conn| s.run(conn, &sql, &params, false)))
+        let reply = changed(self.db.pooled(|s, conn| s.run(conn, &sql, &params, false)));
+        self.moved(&sql, &params, reply, |_| 8)
     }
 
     async fn query(&mut self, sql: String, params: Vec<Value>) -> Reply<Rows> {
-        rows(self.db.pooled(|s, conn| s.run(conn, &sql, &params, true)))
+        let reply = rows(self.db.pooled(|s, conn| s.run(conn, &sql, &params, true)));
+        self.moved(&sql, &params, reply, rows_size)
     }
 
     async fn available(&mut self) -> wasmtime::Result<bool> {
@@ -48,10 +87,11 @@ impl HostConnection for HostState {
         sql: String,
         params: Vec<Value>,
     ) -> Reply<u64> {
-        changed(
+        let reply = changed(
             self.db
                 .with_connection(this.rep(), |s, conn| s.run(conn, &sql, &params, false)),
-        )
+        );
+        self.moved(&sql, &params, reply, |_| 8)
     }
 
     async fn query(
@@ -60,10 +100,11 @@ impl HostConnection for HostState {
         sql: String,
         params: Vec<Value>,
     ) -> Reply<Rows> {
-        rows(
+        let reply = rows(
             self.db
                 .with_connection(this.rep(), |s, conn| s.run(conn, &sql, &params, true)),
-        )
+        );
+        self.moved(&sql, &params, reply, rows_size)
     }
 
     async fn prepare(
@@ -71,6 +112,7 @@ impl HostConnection for HostState {
         this: Resource<Connection>,
         sql: String,
     ) -> Reply<Resource<Statement>> {
+        self.watch.moved(sql.len());
         Ok(self.db.prepare(this.rep(), sql)?.map(Resource::new_own))
     }
 
@@ -103,11 +145,13 @@ impl HostState {
 
 impl HostStatement for HostState {
     async fn execute(&mut self, this: Resource<Statement>, params: Vec<Value>) -> Reply<u64> {
-        changed(self.db.run_prepared(this.rep(), &params, false))
+        let reply = changed(self.db.run_prepared(this.rep(), &params, false));
+        self.moved("", &params, reply, |_| 8)
     }
 
     async fn query(&mut self, this: Resource<Statement>, params: Vec<Value>) -> Reply<Rows> {
-        rows(self.db.run_prepared(this.rep(), &params, true))
+        let reply = rows(self.db.run_prepared(this.rep(), &params, true));
+        self.moved("", &params, reply, rows_size)
     }
 
     async fn drop(&mut self, this: Resource<Statement>) -> wasmtime::Result<()> {

@@ -43,6 +43,9 @@ pub fn write_linked(
 ) -> Result<()> {
     let mut page = view::Page::new(results, comparison);
     page.header.trends = trends.map(str::to_owned);
+    if let Some(dir) = path.parent() {
+        page.embed_profiles(dir);
+    }
     let html = templates::page(&page)?;
     write_atomically(path, html.as_bytes()).with_context(|| format!("writing {}", path.display()))
 }
@@ -56,6 +59,10 @@ impl Export for HtmlReport {
     }
 
     fn render(&self, inputs: &Inputs<'_>) -> Result<Option<String>> {
-        render(inputs.results, inputs.comparison).map(Some)
+        let mut page = view::Page::new(inputs.results, inputs.comparison);
+        if let Some(dir) = inputs.dir {
+            page.embed_profiles(dir);
+        }
+        templates::page(&page).map(Some)
     }
 }

@@ -1,10 +1,11 @@
 //! A bench's collapsible section in the bench details.
 
 use anyhow::Result;
-use maud::{Markup, html};
+use maud::{Markup, PreEscaped, html};
 
 use super::groups::counter_value;
 use super::{figure, ratio_cell, swatch};
+use crate::report::format;
 use crate::report::html::view::{CounterTable, Detail, Fact, Piece};
 
 pub(super) fn detail(d: &Detail) -> Result<Markup> {
@@ -25,7 +26,9 @@ pub(super) fn detail(d: &Detail) -> Result<Markup> {
                 "\n"
             }
             @if let Some(t) = &d.counters { (counters(t)) }
+            @if !d.host_groups.is_empty() { (host_groups(&d.host_groups)) }
             @if !d.plans.is_empty() { (plans(&d.plans)) }
+            @if let Some(svg) = &d.profile { (profile(svg, &d.bench.id)) }
         }
         "\n"
     })
@@ -46,6 +49,51 @@ fn fact(f: &Fact) -> Markup {
                 }
             }
         }
+    }
+}
+
+/// The bench's flamegraph from its profiling pass.
+fn profile(svg: &str, id: &str) -> Markup {
+    let name = crate::report::flamegraph::profile_name(id);
+    html! {
+        figure class="wide profile" {
+            "\n"
+            // The flamegraph, made inert by `report::flamegraph::inert` (no script, handler,
+            // link or style; ids prefixed): the page's one raw insertion besides charts.
+            (PreEscaped(svg))
+            "\n"
+            figcaption {
+                "Guest profile (a separate profiling pass, not the timed one): a frame's width is the time spent in it and its callees, "
+                code { "[host]" } " is time in host calls; hover a frame for its time. "
+                code { "profiles/" (name) ".profile.json" } " opens in profiler.firefox.com."
+            }
+        }
+        "\n"
+    }
+}
+
+/// Where the host time went: calls, bytes and time per import group.
+fn host_groups(rows: &[[String; 5]]) -> Markup {
+    html! {
+        div class="table-wrap" {
+            table class="host-calls" {
+                caption { "Host calls per import group (counting pass, medians per iteration)" }
+                "\n"
+                thead { tr { @for h in format::HOST_GROUP_HEADER { th scope="col" { (h) } } } }
+                "\n"
+                tbody {
+                    "\n"
+                    @for row in rows {
+                        tr {
+                            th scope="row" { code { (row[0]) } }
+                            @for cell in &row[1..] { td class="num" { (cell) } }
+                        }
+                        "\n"
+                    }
+                }
+            }
+        }
+        "\n"
     }
 }
 

@@ -22,6 +22,24 @@ pub struct Detail {
     pub counters: Option<CounterTable>,
     /// `(statement, plan)` of each distinct database statement, the plan's lines joined.
     pub plans: Vec<(String, String)>,
+    /// Host calls per import group: the cells of [`format::host_group_cells`].
+    pub host_groups: Vec<[String; 5]>,
+    /// The bench's flamegraph (`profiles/<name>.svg` next to the results), made inert.
+    pub profile: Option<String>,
+}
+
+impl super::Page {
+    /// Gives each bench with a flamegraph in `dir/profiles/` (`wasmbench profile`, `run
+    /// --profile`) its picture.
+    pub fn embed_profiles(&mut self, dir: &std::path::Path) {
+        for d in &mut self.details {
+            d.profile = crate::report::flamegraph::embedded(
+                dir,
+                &d.bench.id,
+                &format!("profile-{}", d.bench.index),
+            );
+        }
+    }
 }
 
 pub(super) fn detail(cx: &mut Context, i: usize) -> Detail {
@@ -113,6 +131,13 @@ pub(super) fn detail(cx: &mut Context, i: usize) -> Detail {
                 .map(|p| (p.sql.clone(), p.plan.join("\n")))
                 .collect()
         }),
+        host_groups: b.host.as_ref().map_or_else(Vec::new, |h| {
+            h.groups
+                .iter()
+                .map(|g| format::host_group_cells(h, g))
+                .collect()
+        }),
+        profile: None,
     }
 }
 
