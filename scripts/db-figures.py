@@ -7,16 +7,7 @@ import json
 import sys
 
 
-def dur(ns):
-    for unit, div in (("s", 1e9), ("ms", 1e6), ("µs", 1e3)):
-        if ns >= div:
-            return f"{ns / div:.3g} {unit}"
-    return f"{ns:.0f} ns"
-
-
-def count(n):
-    return f"{n / 1e6:.3g} M" if n >= 1e6 else (f"{n / 1e3:.3g} k" if n >= 1e3 else f"{n:g}")
-
+from figures import count, duration as dur
 
 results = json.load(open(sys.argv[1]))
 print("| group | bench | median | fuel/iter | queries | prepared | rows read | rows written | DB time | latency | ×N throughput, connection waits |")

@@ -168,14 +168,19 @@ pub(crate) fn three_digits(value: f64) -> String {
 }
 
 /// Time in the host per iteration, its share of the wall time and the calls:
-/// `1.20 ms per iteration (98% of wall time) in 10 host calls`.
+/// `1.20 ms per iteration (98% of wall time) in 10 host calls moving 4.00 MiB`.
 pub fn host_time(h: &HostResult) -> String {
     let share = h
         .share_of_wall
         .map(|s| format!(" ({} of wall time)", percent_one_decimal(s)))
         .unwrap_or_default();
+    let moved = if h.bytes_per_iteration > 0 {
+        format!(" moving {}", bytes(h.bytes_per_iteration))
+    } else {
+        String::new()
+    };
     format!(
-        "{} per iteration{share} in {} host call{}",
+        "{} per iteration{share} in {} host call{}{moved}",
         duration_ns(h.ns_per_iteration as f64),
         exact_or_count(h.calls_per_iteration),
         if h.calls_per_iteration == 1 { "" } else { "s" }

@@ -103,10 +103,10 @@ fn host_calls_are_counted_per_import_group() {
     let (stream_calls, stream_bytes, stream_ns) = group(stream, "streams").expect("stream calls");
     assert!(stream_calls >= 4, "{}", stream["host"]);
     assert!(stream_ns > 0);
-    // Every byte of the file crosses once, through a stream or a positioned read (uncounted).
-    assert!(
-        (FILE_BYTES / 2..=FILE_BYTES).contains(&stream_bytes),
-        "{stream_bytes} bytes through streams for a {FILE_BYTES}-byte file"
+    // Every byte of the file crosses once, through the file's input stream.
+    assert_eq!(
+        stream_bytes, FILE_BYTES,
+        "bytes through streams for a {FILE_BYTES}-byte file"
     );
     assert!(
         !names(stream)
