@@ -96,9 +96,16 @@ struct Sampler {
     samples: u64,
     /// When the previous sample (or the current call) started.
     last: Instant,
-    /// Time spent in host calls since `last`.
-    host_since_last: Duration,
+    /// Time since `last` that was not the guest's: host calls, and the profiler's own stack walks
+    /// at host calls (which cost far more than a short call).
+    excluded_since_last: Duration,
     entered_host: Option<Instant>,
+    /// The guest's stack when the host call in progress was made (its `[host]` frame's parent).
+    host_stack: Option<String>,
+    /// The host call in progress is the epoch libcall that took a sample: not the guest's host time.
+    sampled_in_call: bool,
+    /// Host calls in progress: a libcall made while lowering a host call's result belongs to it.
+    host_depth: u32,
     /// When the current call must end.
     deadline: Option<Instant>,
 }
@@ -120,22 +127,32 @@ impl Sampler {
     }
 
     fn add(&mut self, stack: String, time: Duration) {
-        *self.folded.entry(stack).or_insert(0) += time.as_micros() as u64;
+        // Nanoseconds here, microseconds in the folded stacks: many sub-microsecond host calls
+        // still add up.
+        *self.folded.entry(stack).or_insert(0) += time.as_nanos() as u64;
     }
 
     fn tick(&mut self, store: impl AsContext + Copy) -> UpdateDeadline {
         let now = Instant::now();
-        let guest = now
-            .duration_since(self.last)
-            .saturating_sub(self.host_since_last);
-        if let Some(profiler) = self.profiler.as_mut() {
-            profiler.sample(store, guest);
+        // The epoch callback runs inside a libcall, itself a host call (depth 1). Deeper, the tick
+        // came during a real host call and found the guest's allocator lowering its result: the
+        // first epoch check after the tick, not where the guest spent its time. The next tick in
+        // guest code takes the time instead, as a sampler's next sample does.
+        if self.host_depth <= 1 {
+            self.sampled_in_call = self.host_depth == 1;
+            let guest = now
+                .duration_since(self.last)
+                .saturating_sub(self.excluded_since_last);
+            if let Some(profiler) = self.profiler.as_mut() {
+                profiler.sample(store, guest);
+            }
+            let stack = Self::stack(store);
+            self.add(stack, guest);
+            self.samples += 1;
+            // The guest's time starts again once this sample's stack walks are done.
+            self.last = Instant::now();
+            self.excluded_since_last = Duration::ZERO;
         }
-        let stack = Self::stack(store);
-        self.add(stack, guest);
-        self.samples += 1;
-        self.last = now;
-        self.host_since_last = Duration::ZERO;
         match self.deadline {
             Some(deadline) if now >= deadline => UpdateDeadline::Interrupt,
             _ => UpdateDeadline::Continue(1),
@@ -143,23 +160,41 @@ impl Sampler {
     }
 
     fn call_hook(&mut self, store: impl AsContext + Copy, hook: CallHook) {
-        if let Some(profiler) = self.profiler.as_mut() {
-            profiler.call_hook(store, hook);
-        }
+        let began = Instant::now();
         match hook {
             CallHook::CallingHost => {
-                self.entered_host.get_or_insert_with(Instant::now);
+                self.host_depth += 1;
+                if self.host_depth == 1 {
+                    if let Some(profiler) = self.profiler.as_mut() {
+                        profiler.call_hook(store, hook);
+                    }
+                    self.host_stack = Some(Self::stack(store));
+                    let entered = Instant::now();
+                    self.excluded_since_last += entered - began;
+                    self.entered_host = Some(entered);
+                }
             }
             CallHook::ReturningFromHost => {
-                if let Some(entered) = self.entered_host.take() {
-                    let spent = entered.elapsed();
-                    self.host_since_last += spent;
-                    // Counts are whole microseconds: a shorter call adds nothing to the stacks
-                    // (and costs no backtrace).
-                    if spent.as_micros() > 0 {
-                        let stack = format!("{};{HOST_FRAME}", Self::stack(store));
-                        self.add(stack, spent);
+                self.host_depth = self.host_depth.saturating_sub(1);
+                if self.host_depth == 0
+                    && let Some(entered) = self.entered_host.take()
+                {
+                    let spent = began - entered;
+                    if let Some(profiler) = self.profiler.as_mut() {
+                        profiler.call_hook(store, hook);
                     }
+                    let stack = self.host_stack.take();
+                    if std::mem::take(&mut self.sampled_in_call) {
+                        // The sample's own libcall: its time is the profiler's, not the guest's.
+                        self.last = Instant::now();
+                        self.excluded_since_last = Duration::ZERO;
+                        return;
+                    }
+                    if let Some(stack) = stack {
+                        self.add(format!("{stack};{HOST_FRAME}"), spent);
+                    }
+                    // The call and the walks after it.
+                    self.excluded_since_last += spent + began.elapsed();
                 }
             }
             CallHook::CallingWasm | CallHook::ReturningFromWasm => {}
@@ -293,8 +328,11 @@ impl Runner {
             folded: BTreeMap::new(),
             samples: 0,
             last: Instant::now(),
-            host_since_last: Duration::ZERO,
+            excluded_since_last: Duration::ZERO,
             entered_host: None,
+            host_stack: None,
+            sampled_in_call: false,
+            host_depth: 0,
             deadline: None,
         }));
 
@@ -319,7 +357,7 @@ impl Runner {
         let arm = |sampler: &Mutex<Sampler>| {
             let mut s = lock(sampler);
             s.last = Instant::now();
-            s.host_since_last = Duration::ZERO;
+            s.excluded_since_last = Duration::ZERO;
             s.deadline = Some(s.last + limits.deadline);
         };
         arm(&sampler);
@@ -365,7 +403,10 @@ impl Runner {
         closed?;
         Ok(BenchProfile {
             firefox_json,
-            folded: std::mem::take(&mut s.folded),
+            folded: std::mem::take(&mut s.folded)
+                .into_iter()
+                .map(|(stack, ns)| (stack, (ns + 500) / 1000))
+                .collect(),
             iteration_ns,
             samples: s.samples,
         })
