@@ -355,7 +355,10 @@ fn unknown_plugin_message(source: &PluginSource, locator: &PluginLocator) -> Str
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_default();
             format!(
-                "unknown plugin `{name}` (available: {}; searched {}){hint}",
+                "unknown plugin `{name}` (available: {}; searched {}){hint} — a named plugin is \
+                 `{name}.wasm` (or with `_` for `-`) in one of those folders: add folders with \
+                 WASMBENCH_PLUGIN_PATH (`:`-separated, searched first), or give the bench a file \
+                 with `wasm = \"path/to/plugin.wasm\"` instead of `plugin`",
                 names.collect::<Vec<_>>().join(", "),
                 locator
                     .dirs()

@@ -109,6 +109,19 @@ impl LoadedPlugin {
                     format!("{} is not a valid core module: {e:#}", self.path.display()),
                 )
             })?;
+        if built_as_core_module(&compiled.artifact) {
+            return Err(Failure::new(
+                Status::Error,
+                format!(
+                    "{} is a wasmbench plugin built as a core module (its functions carry the \
+                     `{CONTRACT_PACKAGE}` contract's names, e.g. `[resource-drop]bench`), but \
+                     plugins must be components: build it for wasm32-wasip2 (`rustup target add \
+                     wasm32-wasip2`, then `cargo build --release --target wasm32-wasip2`); \
+                     wasm32-wasip1 and wasm32-unknown-unknown builds are core modules",
+                    self.path.display()
+                ),
+            ));
+        }
         let pre = linkers
             .command(engines, kind)
             .map_err(|e| Failure::new(Status::Error, format!("preparing the host: {e:#}")))?
@@ -261,6 +274,22 @@ fn lazily<T>(cell: &OnceCell<T>, make: impl FnOnce() -> anyhow::Result<T>) -> an
         let _ = cell.set(make()?);
     }
     Ok(cell.get().expect("set just above"))
+}
+
+/// The contract's package, as a component's interfaces are named.
+const CONTRACT_PACKAGE: &str = "wasmbench:plugin/";
+
+/// Whether a core module is a plugin compiled without the component step (wit-bindgen output for
+/// wasm32-wasip1, say): it exports and imports functions named after the contract's interfaces.
+fn built_as_core_module(module: &wasmtime::Module) -> bool {
+    module
+        .exports()
+        .any(|e| e.name().starts_with(CONTRACT_PACKAGE))
+        || module.imports().any(|i| {
+            i.module()
+                .trim_start_matches("[export]")
+                .starts_with(CONTRACT_PACKAGE)
+        })
 }
 
 /// A linker for core modules in the sightglass convention: WASI preview 1, `bench.start`,

@@ -356,3 +356,49 @@ fn a_workload_listed_twice_fails_only_the_benches_that_use_it() {
         list.transcript()
     );
 }
+
+/// A plugin compiled for wasm32-wasip1 is a core module named after the contract: it is told to
+/// build for wasm32-wasip2, not that `[resource-drop]bench` is an unknown import. The other benches
+/// still run.
+#[test]
+fn a_plugin_built_as_a_core_module_is_told_to_build_for_wasip2() {
+    let h = Harness::new();
+    let wasip1 = h.path().join("wasip1-plugin.wat");
+    std::fs::write(
+        &wasip1,
+        r#"(module
+  (import "[export]wasmbench:plugin/workload@0.1.1" "[resource-drop]bench" (func (param i32)))
+  (memory (export "memory") 1)
+  (func (export "wasmbench:plugin/workload@0.1.1#[static]bench.setup")
+    (param i32 i32 i32 i32) (result i32) i32.const 0)
+  (func (export "_start")))
+"#,
+    )
+    .unwrap();
+    let run = h.run_suite(
+        &corpus(
+            DEFAULTS,
+            &format!(
+                "\n[[bench]]\nid = \"wasip1\"\nwasm = \"{}\"\n",
+                wasip1.display()
+            ),
+        ),
+        &[],
+    );
+    run.assert_code(1);
+    let results = run.results();
+    let bench = crate::common::bench(results, "wasip1");
+    assert_eq!(status(bench), "error");
+    let text = message(bench);
+    for needle in [
+        "built as a core module",
+        "wasm32-wasip2",
+        "must be components",
+    ] {
+        assert!(text.contains(needle), "{needle:?} not in {text}");
+    }
+    assert!(!text.contains("unknown import"), "{text}");
+    for good in ["good-before", "good-after"] {
+        assert_eq!(status(crate::common::bench(results, good)), "ok");
+    }
+}

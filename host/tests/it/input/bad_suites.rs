@@ -446,7 +446,13 @@ fn plugin_sources_and_ids_must_make_sense() {
             text: "[defaults]\nsamples = 1\n\n[[bench]]\nplugin = \"cpuu\"\nworkload = \"fib\"\n",
             // The bench's header line or the offending key's line.
             lines: &[4, 5],
-            needles: &["key `bench[0].plugin`", "`cpuu`", "did you mean `cpu`"],
+            needles: &[
+                "key `bench[0].plugin`",
+                "`cpuu`",
+                "did you mean `cpu`",
+                "WASMBENCH_PLUGIN_PATH",
+                "wasm = \"path/to/plugin.wasm\"",
+            ],
         },
         Case {
             name: "unknown workload",
