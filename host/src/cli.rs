@@ -62,6 +62,10 @@ pub enum Command {
     /// Write a results file in another tool's format: `openmetrics` (Prometheus exposition text,
     /// for a Pushgateway or node_exporter's textfile collector).
     Export(ExportArgs),
+    /// Show or trim the compiled-component cache (bounded at $WASMBENCH_CACHE_MAX, else 2 GiB;
+    /// the least recently used entries go first).
+    #[command(subcommand)]
+    Cache(CacheCommand),
     /// Internal: run one execution's job from stdin (started by the harness itself).
     #[command(name = "__worker", hide = true)]
     Worker,
@@ -279,6 +283,42 @@ pub struct ExportArgs {
     /// The file to write [default: stdout].
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CacheCommand {
+    /// The cache's folder, entries, size and cap.
+    Info(CacheDirArgs),
+    /// Remove entries: the least recently used beyond a size, those unused for a while, or all.
+    Prune(CachePruneArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CacheDirArgs {
+    /// Folder of the compiled-component cache [default: $WASMBENCH_CACHE_DIR, else ~/.cache/wasmbench].
+    #[arg(long)]
+    pub cache_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CachePruneArgs {
+    #[command(flatten)]
+    pub dir: CacheDirArgs,
+    /// Keep at most this much, removing the least recently used entries first, e.g. `500 MiB`
+    /// [default: the cache's cap].
+    #[arg(long, value_name = "SIZE", value_parser = size_arg)]
+    pub max_size: Option<u64>,
+    /// Remove entries not used for this long, e.g. `30d`.
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub older_than: Option<std::time::Duration>,
+    /// Remove every entry.
+    #[arg(long, conflicts_with_all = ["max_size", "older_than"])]
+    pub all: bool,
+}
+
+fn size_arg(text: &str) -> Result<u64, String> {
+    crate::engine::parse_size(text)
+        .ok_or_else(|| format!("`{text}` is not a size (e.g. `500 MiB`, `2 GiB`, `1073741824`)"))
 }
 
 #[derive(Debug, Args)]

@@ -19,6 +19,7 @@ fn main() -> ExitCode {
         Command::Profile(args) => commands::profile::run(args),
         Command::History(command) => commands::history::run(command),
         Command::Export(args) => commands::export::run(args),
+        Command::Cache(command) => commands::cache::run(command),
         Command::Worker => return worker(),
     };
     match outcome {

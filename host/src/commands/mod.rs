@@ -10,6 +10,7 @@ macro_rules! say {
 }
 
 pub mod ab;
+pub mod cache;
 pub mod compare;
 pub mod export;
 pub mod history;

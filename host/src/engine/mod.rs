@@ -15,7 +15,10 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use wasmtime::{Config, Engine};
 
-pub use cache::{Artifact, CompileCache, Compiled, hex};
+pub use cache::{
+    Artifact, CacheEntry, CompileCache, Compiled, DEFAULT_MAX_BYTES, PruneRule, Pruned, hex,
+    parse_size,
+};
 pub use host_calls::{GroupTally, HostCalls, ImportGroup};
 pub use host_memory::HostMemoryExceeded;
 pub use limiter::MemoryLimiter;

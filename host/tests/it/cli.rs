@@ -1,4 +1,4 @@
-//! The command line: `list` (every plugin, or a suite's) and `--filter`. Malformed suites and their
+//! The command line: `list` (every plugin, or a suite's), `--filter` and `cache`. Malformed suites and their
 //! messages are in `input::bad_suites`.
 
 use crate::common;
@@ -104,4 +104,71 @@ fn filter_matching_nothing_is_an_input_error() {
         "the error should name the filter and the benches there are\n{}",
         run.transcript()
     );
+}
+
+/// The compile cache is bounded: past `WASMBENCH_CACHE_MAX` the least recently used entries go
+/// while a run still succeeds, and `cache info` / `cache prune` show and trim it.
+#[test]
+fn the_compile_cache_is_bounded_and_prunable() {
+    let h = Harness::new();
+    let suite = h.suite(
+        "suite.toml",
+        "[defaults]\nwarmup = 0\nsamples = 2\nexecutions = 1\nfuel_iterations = 1\n\
+         [[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\nparams = { n = 10 }\n\
+         [[bench]]\nplugin = \"memory\"\nworkload = \"bounded\"\n",
+    );
+    let entries = || {
+        std::fs::read_dir(h.cache_dir())
+            .map(|d| {
+                d.filter(|e| {
+                    e.as_ref()
+                        .unwrap()
+                        .path()
+                        .extension()
+                        .is_some_and(|x| x == "cwasm")
+                })
+                .count()
+            })
+            .unwrap_or(0)
+    };
+    h.run(&suite, &[]).assert_code(0);
+    // Two plugins, each for the counting and the timed engine.
+    let full = entries();
+    assert!(full >= 4, "{full} cache entries");
+
+    let info = h.wasmbench(&["cache", "info"]);
+    info.assert_code(0);
+    assert!(
+        info.stdout.contains(&format!("entries: {full} (")),
+        "{}",
+        info.stdout
+    );
+
+    // A cap smaller than one entry: each compile keeps only what it just wrote, and runs still work.
+    h.wasmbench(&["cache", "prune", "--all"]).assert_code(0);
+    let mut capped = h.command();
+    capped
+        .env("WASMBENCH_CACHE_MAX", "1")
+        .args(["run", suite.to_str().unwrap(), "-q", "--out"])
+        .arg(h.path().join("capped"));
+    let finished = capped
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(finished.success());
+    assert_eq!(entries(), 1);
+
+    let pruned = h.wasmbench(&["cache", "prune", "--all"]);
+    pruned.assert_code(0);
+    assert!(
+        pruned.stdout.contains("removed 1 entry"),
+        "{}",
+        pruned.stdout
+    );
+    assert_eq!(entries(), 0);
+
+    let bad = h.wasmbench(&["cache", "prune", "--max-size", "lots"]);
+    bad.assert_code(2);
+    assert!(bad.stderr.contains("not a size"), "{}", bad.stderr);
 }
