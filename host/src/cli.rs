@@ -189,6 +189,11 @@ pub struct RunArgs {
     pub profile: bool,
     #[command(flatten)]
     pub sampling: SamplingArgs,
+    /// Keep what each bench's plugin writes to stdout and stderr (the last 64 KiB of each, from
+    /// the counting pass) in `plugin-output/<bench>.stdout|.stderr` next to results.json; stdout
+    /// is discarded otherwise.
+    #[arg(long)]
+    pub plugin_output: bool,
 }
 
 /// How a profiling pass samples.

@@ -42,6 +42,9 @@ pub struct Lending {
     pub backends: BackendsConfig,
     /// The bench's database, when the suite has a `[db]` table.
     pub db: Option<DbConfig>,
+    /// Keep the plugin's stdout (its last 64 KiB) instead of discarding it (`run --plugin-output`).
+    #[serde(default)]
+    pub capture_stdout: bool,
     /// That database, opened in the process that runs the bench ([`Lending::open_database`]) and
     /// shared by the stores of its instances.
     #[serde(skip)]
@@ -67,7 +70,7 @@ impl Lending {
 /// Where the fixture folder appears inside the guest (the SDK's `FIXTURE_DIR`).
 pub const GUEST_FIXTURE_DIR: &str = "/fixtures";
 
-/// How much of the end of a plugin's stderr is kept (for error messages); stdout is discarded.
+/// How much of the end of a plugin's stderr (for error messages) and, on request, stdout is kept.
 const CAPTURE_BYTES: usize = 64 << 10;
 
 /// The data of one store: the plugin's WASI context and the limiter that meters its memory.
@@ -82,6 +85,8 @@ pub struct HostState {
     pub backends: Backends,
     pub db: DbSession,
     stderr: TailPipe,
+    /// The plugin's stdout when the run keeps it.
+    stdout: Option<TailPipe>,
 }
 
 impl HostState {
@@ -90,9 +95,13 @@ impl HostState {
         // Everything built from here on is held for the plugin.
         let watch = StoreWatch::new(memory_limit);
         let stderr = TailPipe::new(CAPTURE_BYTES);
+        let stdout = lending.capture_stdout.then(|| TailPipe::new(CAPTURE_BYTES));
         let mut builder = WasiCtxBuilder::new();
+        match &stdout {
+            Some(pipe) => builder.stdout(pipe.clone()),
+            None => builder.stdout(SinkOutputStream),
+        };
         builder
-            .stdout(SinkOutputStream)
             .stderr(stderr.clone())
             .allow_tcp(false)
             .allow_udp(false)
@@ -122,7 +131,16 @@ impl HostState {
             backends: Backends::new(&lending.backends, memory_limit),
             db: DbSession::new(lending.database.clone()),
             stderr,
+            stdout,
         })
+    }
+
+    /// The end of what the plugin wrote to stdout (when kept) and stderr: up to 64 KiB each.
+    pub fn output(&self) -> (Option<Vec<u8>>, Vec<u8>) {
+        (
+            self.stdout.as_ref().map(TailPipe::contents),
+            self.stderr.contents(),
+        )
     }
 
     /// The last lines the plugin wrote to stderr (e.g. a panic message), if any.

@@ -20,6 +20,9 @@ use crate::runner::{BenchPlan, RunOptions, Runner};
 use crate::suite::load_suite;
 use crate::ui::use_color;
 
+/// Where `--plugin-output` keeps the plugins' output, next to results.json.
+pub const PLUGIN_OUTPUT_DIR: &str = "plugin-output";
+
 pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
     let suite = load_suite(&args.suite)?;
     // Check the comparison inputs before spending time on the run.
@@ -38,6 +41,9 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
     let runtime = super::runtime()?;
     runtime.block_on(async {
         let mut runner = Runner::new(args.engine.compile_cache())?;
+        if args.plugin_output {
+            runner.keep_plugin_output(out_dir.join(PLUGIN_OUTPUT_DIR));
+        }
         let selection = plan(&mut runner, &suite, &args.filter, args.shard).await?;
         let profiled = args.profile.then(|| selection.plans.clone());
         let units: Vec<Vec<BenchPlan>> =

@@ -3,6 +3,7 @@
 //! settings. A leaf: it uses nothing else in the crate, so anything may use it.
 
 mod config;
+mod file_stem;
 mod hash;
 mod limits;
 mod metric;
@@ -13,6 +14,7 @@ mod thresholds;
 pub use config::{
     BackendsConfig, ColumnGen, DbConfig, FixtureSpec, HttpFixtureConfig, LatencyMode, SeedTable,
 };
+pub use file_stem::bench_file_stem;
 pub use hash::stable_hash;
 pub use limits::{Limits, duration_ns};
 pub use metric::{Direction, Metric, Unit};

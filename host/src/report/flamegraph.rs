@@ -15,39 +15,8 @@ use quick_xml::{Reader, Writer, XmlVersion};
 /// The folder of profiles next to results.json.
 pub const PROFILES_DIR: &str = "profiles";
 
-/// Characters a file name keeps as they are; `/` becomes `.`.
-fn plain(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '_' || c == '-'
-}
-
-/// The file stem of a bench's profile files: the id with `/` as `.`, and, when the id holds other
-/// characters than letters, digits, `_`, `-` and `/` (or is long), those as `_` plus a hash of the
-/// id, so two ids never share a name. E.g. `cpu/fib` → `cpu.fib`, `cpu/fib[n=30]` →
-/// `cpu.fib_n_30_-1a2b3c4d`.
-pub fn profile_name(id: &str) -> String {
-    const LONGEST: usize = 80;
-    let mut lossy = id.is_empty() || id.chars().count() > LONGEST || id.starts_with('/');
-    let mut name: String = id
-        .chars()
-        .take(LONGEST)
-        .map(|c| match c {
-            c if plain(c) => c,
-            '/' => '.',
-            _ => {
-                lossy = true;
-                '_'
-            }
-        })
-        .collect();
-    if name.starts_with('.') {
-        name.replace_range(..1, "_");
-    }
-    if lossy {
-        let hash = crate::model::stable_hash(id.as_bytes());
-        name.push_str(&format!("-{:08x}", hash as u32));
-    }
-    name
-}
+/// The file stem of a bench's profile files.
+pub use crate::model::bench_file_stem as profile_name;
 
 /// Where a bench's profile files go in `dir`: `<name>.<extension>`.
 pub fn profile_path(dir: &Path, id: &str, extension: &str) -> PathBuf {
@@ -287,25 +256,6 @@ pub fn embedded(dir: &Path, id: &str, prefix: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn names_are_safe_and_distinct() {
-        assert_eq!(profile_name("cpu/fib"), "cpu.fib");
-        let odd = profile_name("cpu/fib[n=30]");
-        assert!(odd.starts_with("cpu.fib_n_30_-"), "{odd}");
-        assert_ne!(profile_name("a.b"), profile_name("a/b"));
-        for id in ["../../etc/passwd", "/abs", "a b\nc", "", "ü/ß"] {
-            let name = profile_name(id);
-            assert!(
-                !name.is_empty() && !name.starts_with('.'),
-                "{id:?} → {name}"
-            );
-            assert!(
-                name.chars().all(|c| plain(c) || c == '.'),
-                "{id:?} → {name}"
-            );
-        }
-    }
 
     #[test]
     fn flamegraph_is_inert_xml() {

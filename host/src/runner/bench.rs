@@ -229,9 +229,34 @@ impl Runner {
             }
             record.outcome(iteration.outcome);
         }
+        self.keep_output(plan, &session);
         let closed = session.close().await;
         record.db = lending.database.as_deref().map(record::db_result);
         closed
+    }
+}
+
+impl Runner {
+    /// Writes the counting pass's plugin output when the run keeps it. A file that can't be
+    /// written is reported and loses nothing else.
+    fn keep_output(&self, plan: &BenchPlan, session: &BenchSession) {
+        let (Some(dir), Some((stdout, stderr))) = (&self.plugin_output, session.output()) else {
+            return;
+        };
+        let name = crate::model::bench_file_stem(&plan.id);
+        let written = std::fs::create_dir_all(dir).and_then(|()| {
+            std::fs::write(
+                dir.join(format!("{name}.stdout")),
+                stdout.unwrap_or_default(),
+            )?;
+            std::fs::write(dir.join(format!("{name}.stderr")), stderr)
+        });
+        if let Err(e) = written {
+            eprintln!(
+                "warning: keeping the output of {}: {e}",
+                crate::model::visible(&plan.id, crate::model::Lines::Single)
+            );
+        }
     }
 }
 

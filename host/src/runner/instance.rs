@@ -68,6 +68,15 @@ impl BenchSession {
         }
     }
 
+    /// A component's stdout (when kept) and stderr so far; core modules' output is checked
+    /// against expected files instead.
+    pub fn output(&self) -> Option<(Option<Vec<u8>>, Vec<u8>)> {
+        match self {
+            BenchSession::Component(session) => Some(session.output()),
+            BenchSession::Command(_) => None,
+        }
+    }
+
     /// Ends the session (a component's teardown, under the same limits).
     pub async fn close(self) -> Result<(), Failure> {
         match self {

@@ -54,6 +54,8 @@ pub struct Runner {
     lending: Lending,
     /// The binary started as a worker process: this one.
     worker_exe: PathBuf,
+    /// Where the counting pass leaves each bench's plugin output (`run --plugin-output`).
+    plugin_output: Option<PathBuf>,
 }
 
 impl Runner {
@@ -92,7 +94,15 @@ impl Runner {
             http_server: None,
             lending,
             worker_exe: std::env::current_exe().context("finding the wasmbench binary")?,
+            plugin_output: None,
         })
+    }
+
+    /// Keeps each bench's plugin stdout and stderr (the last 64 KiB of each, from the counting
+    /// pass) in `dir` as `<bench>.stdout` / `<bench>.stderr`.
+    pub fn keep_plugin_output(&mut self, dir: PathBuf) {
+        self.lending.capture_stdout = true;
+        self.plugin_output = Some(dir);
     }
 
     /// Starts workers from `exe` instead of this binary (for embedders and tests whose binary is
@@ -116,6 +126,7 @@ impl Runner {
             backends: suite.backends,
             db: None,
             database: None,
+            capture_stdout: self.plugin_output.is_some(),
         };
         Ok(())
     }

@@ -201,6 +201,11 @@ impl Session {
     }
 
     /// Drops the bench resource (the plugin's teardown), under the same limits.
+    /// The end of the plugin's stdout (when kept) and stderr so far.
+    pub fn output(&self) -> (Option<Vec<u8>>, Vec<u8>) {
+        self.store.data().output()
+    }
+
     pub async fn close(mut self) -> Result<(), Failure> {
         if let Some(bench) = self.bench.take() {
             self.guarded("teardown", async |store, _| {

@@ -172,3 +172,37 @@ fn the_compile_cache_is_bounded_and_prunable() {
     bad.assert_code(2);
     assert!(bad.stderr.contains("not a size"), "{}", bad.stderr);
 }
+
+/// `run --plugin-output` keeps what plugins write (the end of it, from the counting pass);
+/// without it, stdout is discarded and no folder appears.
+#[test]
+fn plugin_output_is_kept_on_request() {
+    let h = Harness::new();
+    let suite = h.suite(
+        "suite.toml",
+        "[defaults]\nwarmup = 1\nsamples = 2\nexecutions = 1\nfuel_iterations = 2\n\
+         [[bench]]\nid = \"say/out\"\nplugin = \"hostile\"\nworkload = \"chatty\"\n\
+         params = { bytes = \"100\", stream = \"stdout\" }\n\
+         [[bench]]\nid = \"say/err\"\nplugin = \"hostile\"\nworkload = \"chatty\"\n\
+         params = { bytes = \"1 MiB\", stream = \"stderr\" }\n",
+    );
+    let run = h.run(&suite, &["--plugin-output"]);
+    run.assert_code(0);
+    let dir = run.out.as_ref().unwrap().join("plugin-output");
+    // One warm-up and two counted iterations of 100 bytes each.
+    let stdout = std::fs::read(dir.join("say.out.stdout")).unwrap();
+    assert_eq!(stdout.len(), 300);
+    assert!(stdout.ends_with(b".\n"));
+    assert!(
+        std::fs::read(dir.join("say.out.stderr"))
+            .unwrap()
+            .is_empty()
+    );
+    // The end of 3 MiB of stderr: 64 KiB.
+    let stderr = std::fs::read(dir.join("say.err.stderr")).unwrap();
+    assert_eq!(stderr.len(), 64 << 10);
+
+    let plain = h.run(&suite, &[]);
+    plain.assert_code(0);
+    assert!(!plain.out.as_ref().unwrap().join("plugin-output").exists());
+}
