@@ -1,7 +1,7 @@
 //! Host calls counted per import group: how often a plugin crossed into the host, how many bytes it
 //! moved across, and how long the host took, for each kind of capability it imported.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// What a plugin imports, grouped the way a reader thinks about where time goes. A host call is
 /// put in a group by the linker (see `capability::linking`): each group's functions reach the store
@@ -143,6 +143,42 @@ impl HostCalls {
             *tally = tally.since(before);
         }
         out
+    }
+}
+
+/// How host calls nest: a call made while another is in progress (a libcall growing memory while
+/// a result is lowered) belongs to the outermost one, which owns the time.
+#[derive(Debug, Default)]
+pub struct HostCallNesting {
+    depth: u32,
+    entered: Option<Instant>,
+}
+
+impl HostCallNesting {
+    /// A host call begins; true when it is the outermost.
+    pub fn enter(&mut self) -> bool {
+        self.depth += 1;
+        self.depth == 1
+    }
+
+    /// When the outermost call's timed part began.
+    pub fn started(&mut self, at: Instant) {
+        self.entered = Some(at);
+    }
+
+    /// A host call ends; the outermost call's start when it was that one.
+    pub fn leave(&mut self) -> Option<Instant> {
+        self.depth = self.depth.saturating_sub(1);
+        if self.depth == 0 {
+            self.entered.take()
+        } else {
+            None
+        }
+    }
+
+    /// Host calls in progress.
+    pub fn depth(&self) -> u32 {
+        self.depth
     }
 }
 

@@ -19,7 +19,7 @@ pub use cache::{
     Artifact, CacheEntry, CompileCache, Compiled, DEFAULT_MAX_BYTES, PruneRule, Pruned, hex,
     parse_size,
 };
-pub use host_calls::{GroupTally, HostCalls, ImportGroup};
+pub use host_calls::{GroupTally, HostCallNesting, HostCalls, ImportGroup};
 pub use host_memory::HostMemoryExceeded;
 pub use limiter::MemoryLimiter;
 pub use watch::{StoreWatch, Watched, install as watch};

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use wasmtime::{CallHook, Store, UpdateDeadline};
 
-use super::host_calls::{HostCalls, ImportGroup};
+use super::host_calls::{HostCallNesting, HostCalls, ImportGroup};
 use super::host_memory::HostMemoryBudget;
 
 /// The per-store state the watch keeps.
@@ -15,9 +15,7 @@ pub struct StoreWatch {
     pub deadline: Option<Instant>,
     pub host_memory: HostMemoryBudget,
     host_calls: HostCalls,
-    entered_host: Option<Instant>,
-    /// How many host calls are in progress (nested ones included).
-    host_depth: u32,
+    nesting: HostCallNesting,
     /// The group of the call in progress, named by the getter its function went through.
     calling: Option<ImportGroup>,
     /// Bytes the call in progress moved across the boundary.
@@ -31,8 +29,7 @@ impl StoreWatch {
             deadline: None,
             host_memory: HostMemoryBudget::open(memory_limit),
             host_calls: HostCalls::default(),
-            entered_host: None,
-            host_depth: 0,
+            nesting: HostCallNesting::default(),
             calling: None,
             call_bytes: 0,
         }
@@ -69,18 +66,14 @@ impl StoreWatch {
             CallHook::CallingHost => {
                 // Calls nest: lowering a host function's result may call the guest's allocator,
                 // which may grow memory through a libcall. The outermost call owns the time.
-                self.host_depth += 1;
-                if self.host_depth == 1 {
+                if self.nesting.enter() {
                     self.calling = None;
                     self.call_bytes = 0;
-                    self.entered_host = Some(Instant::now());
+                    self.nesting.started(Instant::now());
                 }
             }
             CallHook::ReturningFromHost => {
-                self.host_depth = self.host_depth.saturating_sub(1);
-                if self.host_depth == 0
-                    && let Some(entered) = self.entered_host.take()
-                {
+                if let Some(entered) = self.nesting.leave() {
                     let group = self.calling.take().unwrap_or(ImportGroup::Runtime);
                     let bytes = std::mem::take(&mut self.call_bytes);
                     self.host_calls.record(group, bytes, entered.elapsed());

@@ -19,7 +19,7 @@ use wasmtime::component::Component;
 use wasmtime::{AsContext, CallHook, Engine, GuestProfiler, Store, UpdateDeadline, WasmBacktrace};
 
 use crate::capability::HostState;
-use crate::engine::instrumented_config;
+use crate::engine::{HostCallNesting, instrumented_config};
 use crate::input::Kind;
 use crate::model::Status;
 use crate::plugin::PluginKind;
@@ -99,13 +99,12 @@ struct Sampler {
     /// Time since `last` that was not the guest's: host calls, and the profiler's own stack walks
     /// at host calls (which cost far more than a short call).
     excluded_since_last: Duration,
-    entered_host: Option<Instant>,
     /// The guest's stack when the host call in progress was made (its `[host]` frame's parent).
     host_stack: Option<String>,
     /// The host call in progress is the epoch libcall that took a sample: not the guest's host time.
     sampled_in_call: bool,
     /// Host calls in progress: a libcall made while lowering a host call's result belongs to it.
-    host_depth: u32,
+    nesting: HostCallNesting,
     /// When the current call must end.
     deadline: Option<Instant>,
 }
@@ -138,8 +137,8 @@ impl Sampler {
         // came during a real host call and found the guest's allocator lowering its result: the
         // first epoch check after the tick, not where the guest spent its time. The next tick in
         // guest code takes the time instead, as a sampler's next sample does.
-        if self.host_depth <= 1 {
-            self.sampled_in_call = self.host_depth == 1;
+        if self.nesting.depth() <= 1 {
+            self.sampled_in_call = self.nesting.depth() == 1;
             let guest = now
                 .duration_since(self.last)
                 .saturating_sub(self.excluded_since_last);
@@ -163,22 +162,18 @@ impl Sampler {
         let began = Instant::now();
         match hook {
             CallHook::CallingHost => {
-                self.host_depth += 1;
-                if self.host_depth == 1 {
+                if self.nesting.enter() {
                     if let Some(profiler) = self.profiler.as_mut() {
                         profiler.call_hook(store, hook);
                     }
                     self.host_stack = Some(Self::stack(store));
                     let entered = Instant::now();
                     self.excluded_since_last += entered - began;
-                    self.entered_host = Some(entered);
+                    self.nesting.started(entered);
                 }
             }
             CallHook::ReturningFromHost => {
-                self.host_depth = self.host_depth.saturating_sub(1);
-                if self.host_depth == 0
-                    && let Some(entered) = self.entered_host.take()
-                {
+                if let Some(entered) = self.nesting.leave() {
                     let spent = began - entered;
                     if let Some(profiler) = self.profiler.as_mut() {
                         profiler.call_hook(store, hook);
@@ -329,10 +324,9 @@ impl Runner {
             samples: 0,
             last: Instant::now(),
             excluded_since_last: Duration::ZERO,
-            entered_host: None,
             host_stack: None,
             sampled_in_call: false,
-            host_depth: 0,
+            nesting: HostCallNesting::default(),
             deadline: None,
         }));
 
