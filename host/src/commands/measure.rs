@@ -182,6 +182,7 @@ pub(super) fn assemble(
         interrupted: false,
         shard,
         benches,
+        loads: Vec::new(),
     }
 }
 

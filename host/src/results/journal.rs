@@ -142,5 +142,6 @@ pub(super) fn parse_journal(path: &Path, text: &str) -> Result<RunResults> {
         interrupted: true,
         shard: header.shard,
         benches,
+        loads: Vec::new(),
     })
 }

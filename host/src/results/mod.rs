@@ -3,6 +3,7 @@
 
 mod environment;
 mod journal;
+mod load;
 mod write;
 
 use std::collections::BTreeMap;
@@ -12,6 +13,10 @@ use serde::{Deserialize, Serialize};
 use crate::model::{Limits, MAX_MESSAGE, Metric, Status, clip};
 
 pub use journal::{Journal, is_journal, read_journal};
+pub use load::{
+    LoadResult, LoadSetup, LoadStats, Percentiles, PhaseResult, SpectrumPoint, ThresholdVerdict,
+    TimelinePoint,
+};
 pub use write::{read_results, read_results_declared, write_atomically, write_json_atomically};
 
 /// Bump on any change a reader could notice. Version 2 added executions (`wall_ns.executions`,
@@ -37,6 +42,9 @@ pub struct RunResults {
     #[serde(default)]
     pub shard: Option<ShardInfo>,
     pub benches: Vec<BenchResult>,
+    /// Load scenarios (`[[load]]`; absent in older results).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub loads: Vec<LoadResult>,
 }
 
 impl RunResults {

@@ -9,10 +9,14 @@ mod model;
 pub mod params;
 mod raw;
 mod resolve;
+mod scenario;
 mod settings;
 #[cfg(test)]
 mod tests;
 
 pub use error::{SuiteError, suggest};
 pub use load::{load_suite, parse_suite};
-pub use model::{BenchDef, DEFAULT_EXECUTIONS, PluginSource, Settings, Suite};
+pub use model::{
+    Arrival, BenchDef, DEFAULT_EXECUTIONS, LoadDef, LoadPhase, LoadShape, PluginSource, Settings,
+    Suite,
+};

@@ -3,8 +3,13 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
 use crate::model::{
-    BackendsConfig, DbConfig, FixtureSpec, HttpFixtureConfig, Limits, Status, Thresholds,
+    BackendsConfig, DbConfig, FixtureSpec, HttpFixtureConfig, Limits, LoadThreshold, Status,
+    Thresholds,
 };
 
 /// How a bench is measured.
@@ -86,6 +91,76 @@ pub struct Suite {
     /// Latencies of the simulated backends (`[backends]`).
     pub backends: BackendsConfig,
     pub benches: Vec<BenchDef>,
+    /// Load scenarios (`[[load]]`), run after the benches.
+    pub loads: Vec<LoadDef>,
     /// What the user should know about how the suite was read (files a folder left out).
     pub notes: Vec<String>,
+}
+
+/// A load scenario: requests arriving on a schedule at a pool of instances of one workload, each
+/// request one `run` call (`[[load]]`).
+#[derive(Debug, Clone)]
+pub struct LoadDef {
+    /// Explicit id from the suite, else `plugin/workload`.
+    pub id: Option<String>,
+    pub plugin: PluginSource,
+    pub workload: String,
+    pub params: BTreeMap<String, String>,
+    pub group: Option<String>,
+    pub shape: LoadShape,
+    pub phases: Vec<LoadPhase>,
+    /// Instances serving requests, each in its own store under `limits`.
+    pub pool: u32,
+    /// Requests that may wait for a free instance; one more arriving is dropped and counted.
+    pub queue: u32,
+    /// Requests each instance serves before the first phase, not recorded.
+    pub warmup: u32,
+    /// Requests run on the fuel-metered engine first, to check the fuel budget and count fuel.
+    pub fuel_iterations: u32,
+    pub limits: Limits,
+    /// Criteria over the whole scenario; phases carry their own.
+    pub thresholds: Vec<LoadThreshold>,
+    /// Stop the scenario as soon as a threshold fails (k6's `abortOnFail`).
+    pub abort_on_fail: bool,
+    pub location: String,
+}
+
+/// How requests arrive.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "model", rename_all = "kebab-case")]
+pub enum LoadShape {
+    /// Arrivals follow the phases' rates whatever the completions (wrk2, k6's arrival-rate
+    /// executors): the honest model for a service with independent users.
+    Open { arrival: Arrival },
+    /// `connections` loops that each send a request, wait for it, think, and send the next
+    /// (autocannon's connections).
+    Closed { connections: u32, think: Duration },
+}
+
+/// Spacing of arrivals in the open model.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "arrival", rename_all = "kebab-case")]
+pub enum Arrival {
+    /// Evenly spaced at the current rate.
+    Uniform,
+    /// A Poisson process at the current rate (exponential gaps), seeded.
+    Poisson { seed: u64 },
+}
+
+/// One phase of a scenario: `rate` arrivals per second, moving linearly to `ramp_to` by its end.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoadPhase {
+    pub name: String,
+    pub duration: Duration,
+    /// Arrivals per second at the phase's start (open model; 0 in the closed model).
+    pub rate: f64,
+    pub ramp_to: Option<f64>,
+    pub thresholds: Vec<LoadThreshold>,
+}
+
+impl LoadPhase {
+    /// The rate at the phase's end.
+    pub fn end_rate(&self) -> f64 {
+        self.ramp_to.unwrap_or(self.rate)
+    }
 }

@@ -44,6 +44,69 @@ pub(super) struct RawSuite {
     pub(super) db: Option<Spanned<RawDb>>,
     #[serde(default)]
     pub(super) bench: Vec<Spanned<RawBench>>,
+    #[serde(default)]
+    pub(super) load: Vec<Spanned<RawLoad>>,
+}
+
+/// `[[load]]`: a load scenario (see `suite/load_scenario.rs`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawLoad {
+    pub(super) id: Option<Spanned<String>>,
+    pub(super) plugin: Option<Spanned<String>>,
+    pub(super) wasm: Option<Spanned<String>>,
+    pub(super) workload: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(super) params: BTreeMap<String, Spanned<ParamValue>>,
+    pub(super) group: Option<String>,
+    pub(super) pool: Option<Spanned<u32>>,
+    pub(super) queue: Option<Spanned<u32>>,
+    pub(super) warmup: Option<Spanned<u32>>,
+    pub(super) fuel_iterations: Option<Spanned<u32>>,
+    pub(super) model: Option<Spanned<String>>,
+    pub(super) arrival: Option<Spanned<String>>,
+    pub(super) seed: Option<u64>,
+    pub(super) connections: Option<Spanned<u32>>,
+    pub(super) think: Option<Spanned<Wall>>,
+    pub(super) thresholds: Option<Vec<Spanned<String>>>,
+    pub(super) abort_on_fail: Option<bool>,
+    pub(super) fuel: Option<Spanned<u64>>,
+    pub(super) memory: Option<Spanned<Size>>,
+    pub(super) deadline: Option<Spanned<Wall>>,
+    #[serde(default)]
+    pub(super) phase: Vec<Spanned<RawPhase>>,
+}
+
+/// `[[load.phase]]`: one phase of a load scenario.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawPhase {
+    pub(super) name: Option<Spanned<String>>,
+    pub(super) duration: Spanned<Wall>,
+    pub(super) rate: Option<Spanned<Number>>,
+    pub(super) ramp_to: Option<Spanned<Number>>,
+    pub(super) thresholds: Option<Vec<Spanned<String>>>,
+}
+
+/// A number written as a TOML integer or float.
+#[derive(Clone, Copy)]
+pub(super) struct Number(pub(super) f64);
+
+impl<'de> Deserialize<'de> for Number {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Int(i64),
+            Float(f64),
+        }
+        match Raw::deserialize(d)
+            .map_err(|_| serde::de::Error::custom("expected a number, such as 50 or 2.5"))?
+        {
+            Raw::Int(n) => Ok(Number(n as f64)),
+            Raw::Float(x) => Ok(Number(x)),
+        }
+    }
 }
 
 /// `[db]`: the embedded database each bench gets (see `suite/db.rs`).

@@ -20,11 +20,11 @@ impl RawSuite {
     pub(super) fn resolve(self, ctx: &Ctx<'_>) -> Result<Suite, SuiteError> {
         let defaults = self.defaults.apply(&DEFAULT_SETTINGS, ctx, "defaults.")?;
         let fixtures = fixtures(self.fixtures, ctx)?;
-        if self.bench.is_empty() {
+        if self.bench.is_empty() && self.load.is_empty() {
             return Err(ctx.error(
                 None,
                 Some("bench".into()),
-                "the suite has no benches; add at least one [[bench]] table",
+                "the suite has no benches; add at least one [[bench]] (or [[load]]) table",
             ));
         }
         let db = suite_db(self.db, ctx)?;
@@ -35,6 +35,12 @@ impl RawSuite {
             benches.extend(defs);
             notes.extend(bench_notes);
         }
+        let loads = self
+            .load
+            .into_iter()
+            .enumerate()
+            .map(|(index, raw)| super::scenario::load_def(index, raw, &defaults, ctx))
+            .collect::<Result<Vec<_>, _>>()?;
         let name = self
             .suite
             .as_ref()
@@ -56,6 +62,7 @@ impl RawSuite {
             http,
             backends,
             benches,
+            loads,
             notes,
         })
     }
@@ -113,7 +120,7 @@ fn bench(
     let prefix = format!("bench[{index}].");
     let settings = raw.settings().apply(defaults, ctx, &prefix)?;
     let db = bench_db(db, raw.db.take(), &prefix, ctx)?;
-    let plugin = plugin_source(raw.plugin, raw.wasm, &span, index, ctx)?;
+    let plugin = plugin_source(raw.plugin, raw.wasm, &span, &prefix, ctx)?;
     let expect = match raw.expect {
         None => Status::Ok,
         Some(text) => expectation(&text, &prefix, ctx)?,
@@ -170,25 +177,26 @@ fn bench(
 }
 
 /// `plugin = "name"` or `wasm = "path"` (resolved against the suite's folder), exactly one of them.
-fn plugin_source(
+pub(super) fn plugin_source(
     plugin: Option<Spanned<String>>,
     wasm: Option<Spanned<String>>,
     span: &std::ops::Range<usize>,
-    index: usize,
+    prefix: &str,
     ctx: &Ctx<'_>,
 ) -> Result<PluginSource, SuiteError> {
+    let table = prefix.trim_end_matches('.');
     let base_dir = ctx.file.parent().unwrap_or(Path::new("."));
     match (plugin, wasm) {
         (Some(name), None) => Ok(PluginSource::Named(name.into_inner())),
         (None, Some(path)) => Ok(PluginSource::File(base_dir.join(path.get_ref()))),
         (Some(_), Some(wasm)) => Err(ctx.error(
             Some(wasm.span()),
-            Some(format!("bench[{index}].wasm")),
+            Some(format!("{prefix}wasm")),
             "set either `plugin` or `wasm`, not both",
         )),
         (None, None) => Err(ctx.error(
             Some(span.clone()),
-            Some(format!("bench[{index}]")),
+            Some(table.to_string()),
             "a bench needs `plugin = \"name\"` or `wasm = \"path\"`",
         )),
     }

@@ -131,7 +131,7 @@ impl RawSettings {
 
 /// Sets `target` to `v`, if given, after checking it is within `range`; the message names the range
 /// the way a user writes it.
-fn count(
+pub(super) fn count(
     ctx: &Ctx<'_>,
     v: &Option<Spanned<u32>>,
     key: Option<String>,
