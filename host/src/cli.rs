@@ -15,6 +15,9 @@ pub mod exit {
     pub const INPUT: u8 = 2;
     /// A comparison found a verdict listed in `--fail-on` (by default: a regression).
     pub const REGRESSION: u8 = 3;
+    /// A load scenario's threshold failed (`p99 < 200ms`, …): its own verdict, apart from a
+    /// regression against a baseline.
+    pub const THRESHOLD: u8 = 4;
     /// Stopped by SIGINT or SIGTERM; results and reports of the finished benches were written,
     /// marked `interrupted`.
     pub const INTERRUPTED: u8 = crate::runner::interrupt::EXIT_CODE as u8;

@@ -43,10 +43,12 @@ pub(super) async fn plan(
     suite: &Suite,
     filters: &[String],
     shard: Option<Shard>,
+    loads_selected: bool,
 ) -> Result<Selection, CommandError> {
     let plans = select(
         runner.plan(suite, &PluginLocator::default()).await?,
         filters,
+        loads_selected,
     )?;
     let (plans, shard) = match shard {
         None => (plans, None),
@@ -187,7 +189,12 @@ pub(super) fn assemble(
 }
 
 /// Keeps the benches whose id contains any filter (all when there are none).
-pub(super) fn select(plans: Vec<BenchPlan>, filters: &[String]) -> anyhow::Result<Vec<BenchPlan>> {
+/// `loads_selected`: the filters kept a load scenario, so keeping no bench is fine.
+pub(super) fn select(
+    plans: Vec<BenchPlan>,
+    filters: &[String],
+    loads_selected: bool,
+) -> anyhow::Result<Vec<BenchPlan>> {
     if filters.is_empty() {
         return Ok(plans);
     }
@@ -197,7 +204,7 @@ pub(super) fn select(plans: Vec<BenchPlan>, filters: &[String]) -> anyhow::Resul
         .filter(|p| filters.iter().any(|f| p.id.contains(f.as_str())))
         .collect();
     anyhow::ensure!(
-        !kept.is_empty(),
+        !kept.is_empty() || loads_selected,
         "no bench id contains {:?}; the suite's benches are: {}",
         filters,
         ids.join(", ")

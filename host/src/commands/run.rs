@@ -16,9 +16,12 @@ use crate::report::terminal;
 use crate::report::write_all;
 use crate::results::BenchResult;
 use crate::results::write_json_atomically;
-use crate::runner::{BenchPlan, RunOptions, Runner};
-use crate::suite::load_suite;
-use crate::ui::use_color;
+use crate::plugin::PluginLocator;
+use crate::results::LoadResult;
+use crate::runner::load::{LoadObserver, run_scenario};
+use crate::runner::{BenchPlan, RunOptions, Runner, Shard};
+use crate::suite::{LoadDef, Suite, load_suite};
+use crate::ui::{LoadProgressView, use_color};
 
 /// Where `--plugin-output` keeps the plugins' output, next to results.json.
 pub const PLUGIN_OUTPUT_DIR: &str = "plugin-output";
@@ -44,7 +47,9 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
         if args.plugin_output {
             runner.keep_plugin_output(out_dir.join(PLUGIN_OUTPUT_DIR));
         }
-        let selection = plan(&mut runner, &suite, &args.filter, args.shard).await?;
+        let loads = select_loads(&suite, &args.filter, args.shard);
+        let selection =
+            plan(&mut runner, &suite, &args.filter, args.shard, !loads.is_empty()).await?;
         let profiled = args.profile.then(|| selection.plans.clone());
         let units: Vec<Vec<BenchPlan>> =
             selection.plans.into_iter().map(|plan| vec![plan]).collect();
@@ -65,12 +70,20 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
             },
         )
         .await?;
-        let interrupted = measured.interrupted;
+        let mut interrupted = measured.interrupted;
         let mut benches: Vec<BenchResult> =
             measured.units.into_iter().flat_map(|u| u.results).collect();
         groups::check_checksums(&mut benches);
+        let load_results = if interrupted {
+            Vec::new()
+        } else {
+            let results = run_loads(&mut runner, &loads, args.quiet).await;
+            interrupted = crate::runner::interrupt::requested();
+            results
+        };
 
         let mut results = assemble(&suite, measured.started_at, benches, selection.shard);
+        results.loads = load_results;
         results.interrupted = interrupted;
         let results_path = out_dir.join("results.json");
         write_json_atomically(&results_path, &results)
@@ -94,8 +107,12 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
                 shown(&results_path)
             );
         }
-        let mut code = if results.unmet().next().is_some() {
+        let mut code = if results.unmet().next().is_some()
+            || results.loads.iter().any(|l| l.status != crate::model::Status::Ok)
+        {
             exit::BENCH_FAILED
+        } else if results.loads.iter().any(|l| !l.thresholds_passed()) {
+            exit::THRESHOLD
         } else {
             exit::OK
         };
@@ -122,4 +139,46 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
         say!("report: {}", shown(&report));
         Ok(if interrupted { exit::INTERRUPTED } else { code })
     })
+}
+
+/// The suite's load scenarios that `--filter` keeps (all without one); none in a sharded run but
+/// its first shard, so a sharded suite runs each scenario once.
+fn select_loads(suite: &Suite, filters: &[String], shard: Option<Shard>) -> Vec<LoadDef> {
+    if shard.is_some_and(|s| s.index != 1) {
+        if !suite.loads.is_empty() {
+            eprintln!("note: load scenarios run in shard 1 only");
+        }
+        return Vec::new();
+    }
+    suite
+        .loads
+        .iter()
+        .filter(|def| {
+            filters.is_empty() || filters.iter().any(|f| load_id(def).contains(f.as_str()))
+        })
+        .cloned()
+        .collect()
+}
+
+fn load_id(def: &LoadDef) -> String {
+    def.id
+        .clone()
+        .unwrap_or_else(|| format!("{}/{}", def.plugin.display_name(), def.workload))
+}
+
+/// Runs the load scenarios one after another, after the benches.
+async fn run_loads(runner: &mut Runner, loads: &[LoadDef], quiet: bool) -> Vec<LoadResult> {
+    let locator = PluginLocator::default();
+    let mut view = LoadProgressView::new(quiet);
+    let mut results = Vec::with_capacity(loads.len());
+    for (index, def) in loads.iter().enumerate() {
+        if crate::runner::interrupt::requested() {
+            break;
+        }
+        view.scenario_started(index, loads.len(), &load_id(def), &def.phases);
+        let result = run_scenario(runner, def, &locator, &mut view).await;
+        view.scenario_finished(&result);
+        results.push(result);
+    }
+    results
 }

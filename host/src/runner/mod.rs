@@ -8,6 +8,7 @@ mod expected;
 mod instance;
 pub mod interrupt;
 mod limits;
+pub mod load;
 mod observer;
 mod parallel;
 mod plan;

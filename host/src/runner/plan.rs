@@ -328,7 +328,7 @@ fn bench_id(
     }
 }
 
-fn unknown_name_message<'a>(
+pub(super) fn unknown_name_message<'a>(
     what: &str,
     name: &str,
     owner: &str,
@@ -345,7 +345,7 @@ fn unknown_name_message<'a>(
     )
 }
 
-fn unknown_plugin_message(source: &PluginSource, locator: &PluginLocator) -> String {
+pub(super) fn unknown_plugin_message(source: &PluginSource, locator: &PluginLocator) -> String {
     match source {
         PluginSource::File(path) => format!("no such wasm file: {}", path.display()),
         PluginSource::Named(name) => {

@@ -1,9 +1,11 @@
 //! What the user sees while a run goes: a progress bar on a terminal, plain lines elsewhere, and
 //! the live metrics endpoint for Prometheus.
 
+mod load_progress;
 pub mod metrics;
 mod progress;
 
+pub use load_progress::LoadProgressView;
 pub use progress::ProgressObserver;
 
 /// Whether to colour output: a terminal, and `NO_COLOR` unset (https://no-color.org).

@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::{Event, Job, Sample};
+use super::{Event, Job, Request, Sample};
 use crate::engine::host_memory::{self, budget_for};
 use crate::engine::{CompileCache, EngineKind};
 use crate::model::Status;
@@ -31,7 +31,10 @@ pub fn serve() -> Result<()> {
     std::io::stdin()
         .read_to_string(&mut input)
         .context("reading the job")?;
-    let job: Job = serde_json::from_str(&input).context("parsing the job")?;
+    let job = match serde_json::from_str(&input).context("parsing the job")? {
+        Request::Execution(job) => job,
+        Request::Load(job) => return crate::runner::load::worker::serve(&job),
+    };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;

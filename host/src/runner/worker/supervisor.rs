@@ -3,13 +3,13 @@
 //! deadlines plus a grace) is killed and the side in that call ends `timeout`; a worker that dies
 //! ends its side with `error` and its last stderr lines. Either way only that bench is affected.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Write;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use super::{Event, Job, SUBCOMMAND, Sample};
+use super::process::{describe_exit, kill, read_lines, read_tail, spawn};
+use super::{Event, Job, Request, Sample};
 use crate::engine::host_memory::{HOST_MEMORY_EXIT, budget_for};
 use crate::model::Status;
 use crate::runner::limits::HOST_GRACE;
@@ -24,10 +24,6 @@ const STARTUP: Duration = Duration::from_secs(120);
 const SLACK: Duration = Duration::from_millis(500);
 /// How often the watchdog looks at the interrupt flag while it waits.
 const POLL: Duration = Duration::from_millis(50);
-/// The longest line a worker may send (counters and messages are bounded far below this).
-const MAX_LINE: u64 = 16 << 20;
-/// How much of a worker's own stderr is kept for a crash message.
-const STDERR_TAIL: usize = 4096;
 
 /// What one side of an execution measured.
 #[derive(Debug, Default)]
@@ -80,12 +76,13 @@ fn supervise(
 ) -> Result<(), Failure> {
     let spawned = Instant::now();
     let mut child = spawn(exe)?;
-    let input = serde_json::to_vec(job).map_err(|e| internal(format!("encoding the job: {e}")))?;
+    let input = serde_json::to_vec(&Request::Execution(job.clone()))
+        .map_err(|e| internal(format!("encoding the job: {e}")))?;
     let mut stdin = child.stdin.take().expect("stdin is piped");
     // The job is small; a worker that dies before reading it shows up as a closed stdout below.
     let _ = stdin.write_all(&input);
     drop(stdin);
-    let events = read_lines(child.stdout.take().expect("stdout is piped"));
+    let events = read_lines::<Event>(child.stdout.take().expect("stdout is piped"));
     let stderr = read_tail(child.stderr.take().expect("stderr is piped"));
 
     let deadline = job.limits.deadline + HOST_GRACE;
@@ -260,98 +257,6 @@ fn blame(
             Ok(())
         }
         None => Err(failure),
-    }
-}
-
-fn spawn(exe: &Path) -> Result<Child, Failure> {
-    let mut command = Command::new(exe);
-    command
-        .arg(SUBCOMMAND)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::unix::process::CommandExt;
-        // SAFETY: prctl is async-signal-safe; it only asks the kernel to kill the worker when
-        // the supervisor dies, so a killed harness leaves no worker running on.
-        unsafe {
-            command.pre_exec(|| {
-                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
-            });
-        }
-    }
-    command.spawn().map_err(|e| {
-        internal(format!(
-            "starting a worker process ({} {SUBCOMMAND}): {e}",
-            exe.display()
-        ))
-    })
-}
-
-/// The worker's stdout, one parsed event per line, on a channel (so the watchdog can time out).
-fn read_lines(stdout: impl Read + Send + 'static) -> mpsc::Receiver<Result<Event, String>> {
-    let (send, receive) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut reader = BufReader::new(stdout);
-        let mut line = String::new();
-        loop {
-            line.clear();
-            match (&mut reader).take(MAX_LINE).read_line(&mut line) {
-                Ok(0) | Err(_) => return,
-                Ok(_) => {
-                    let parsed = serde_json::from_str::<Event>(line.trim_end())
-                        .map_err(|e| format!("an unreadable line ({e}): {}", clip(&line)));
-                    let stop = parsed.is_err();
-                    if send.send(parsed).is_err() || stop {
-                        return;
-                    }
-                }
-            }
-        }
-    });
-    receive
-}
-
-/// The last [`STDERR_TAIL`] bytes of the worker's stderr, once it closes.
-fn read_tail(stderr: impl Read + Send + 'static) -> std::thread::JoinHandle<String> {
-    std::thread::spawn(move || {
-        let mut tail: Vec<u8> = Vec::new();
-        let mut buf = [0u8; 4096];
-        let mut stderr = stderr;
-        while let Ok(n) = stderr.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            tail.extend_from_slice(&buf[..n]);
-            if tail.len() > 2 * STDERR_TAIL {
-                tail.drain(..tail.len() - STDERR_TAIL);
-            }
-        }
-        let start = tail.len().saturating_sub(STDERR_TAIL);
-        String::from_utf8_lossy(&tail[start..]).into_owned()
-    })
-}
-
-fn kill(child: &mut Child) {
-    let _ = child.kill();
-    let _ = child.wait();
-}
-
-fn describe_exit(status: std::process::ExitStatus) -> String {
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::ExitStatusExt;
-        if let Some(signal) = status.signal() {
-            return format!("was killed by signal {signal}");
-        }
-    }
-    match status.code() {
-        Some(code) => format!("exited with code {code}"),
-        None => "ended".into(),
     }
 }
 

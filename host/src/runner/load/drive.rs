@@ -1,0 +1,461 @@
+//! Running a load scenario inside a worker process: a pool of instances (each its own store and
+//! thread) takes requests from one bounded queue; a dispatcher puts them there at their intended
+//! times (open model) or connections send them one after another (closed model); a collector
+//! records every request and reports progress.
+//!
+//! Each request's intended start is fixed by the schedule, not by when an instance was free, so
+//! latency measured from it includes the queueing an overloaded service causes (coordinated
+//! omission corrected, as wrk2 does); latency from the actual start is kept beside it.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Barrier, Mutex};
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, TrySendError};
+
+use super::record::{Finished, Recorder, histogram, nanos, percentiles};
+use super::schedule::{Arrivals, phase_at, phase_starts, rate_at};
+use super::verdict::failing_early;
+use super::{LoadEvent, LoadJob, LoadProgress, LoadRun};
+use crate::capability::Lending;
+use crate::engine::EngineKind;
+use crate::model::Status;
+use crate::plugin::bindings::Param;
+use crate::runner::instance::BenchSession;
+use crate::runner::limits::Failure;
+use crate::runner::plugins::Pre;
+use crate::suite::LoadShape;
+
+/// How often the collector reports progress and checks `abort_on_fail` thresholds.
+const TICK: Duration = Duration::from_millis(500);
+
+/// A request handed to the pool.
+struct Request {
+    intended: Instant,
+    phase: usize,
+    /// The closed model's connection waits for its request on this.
+    reply: Option<Sender<()>>,
+}
+
+/// What the pool, dispatcher and connections tell the collector.
+enum Note {
+    Offered {
+        phase: usize,
+        at: Instant,
+        dropped: bool,
+    },
+    Finished {
+        phase: usize,
+        intended: Instant,
+        started: Instant,
+        ended: Instant,
+        failure: Option<String>,
+    },
+    /// An instance could not be restarted after a failure; the pool is one smaller.
+    Lost(String),
+    /// No more requests will be offered.
+    ScheduleDone,
+}
+
+/// Where progress events go (the worker's stdout).
+pub type Sink = Arc<dyn Fn(&LoadEvent) + Send + Sync>;
+
+/// Runs the scenario; a failure to start the pool fails it as a whole.
+pub fn drive(job: &LoadJob, pre: &Pre, lending: &Lending, sink: Sink) -> Result<LoadRun, Failure> {
+    let pool = job.pool as usize;
+    let queue = match job.shape {
+        LoadShape::Open { .. } => job.queue as usize,
+        // Connections wait for their own request: at most one each is ever queued.
+        LoadShape::Closed { connections, .. } => (job.queue.max(connections)) as usize,
+    };
+    let (work, requests) = crossbeam_channel::bounded::<Request>(queue);
+    let (notes, noted) = crossbeam_channel::unbounded::<Note>();
+    let ready = Arc::new(Barrier::new(pool + 1));
+    let failed_start = Arc::new(Mutex::new(Vec::<Failure>::new()));
+    let params = crate::plugin::params(&job.params);
+    for index in 0..pool {
+        let instance = Instance {
+            pre: pre.clone(),
+            lending: lending.clone(),
+            job: job.clone(),
+            params: params.clone(),
+        };
+        let (requests, notes) = (requests.clone(), notes.clone());
+        let (ready, failed_start) = (ready.clone(), failed_start.clone());
+        // Not joined: an instance stuck in a request ends with the worker process.
+        std::thread::Builder::new()
+            .name(format!("wasmbench-load-{index}"))
+            .spawn(move || instance.serve(requests, notes, ready, failed_start))
+            .map_err(|e| Failure::new(Status::Error, format!("starting instance {index}: {e}")))?;
+    }
+    drop(requests);
+    ready.wait();
+    let first_failure = failed_start
+        .lock()
+        .ok()
+        .and_then(|mut f| f.drain(..).next());
+    if let Some(first) = first_failure {
+        return Err(Failure::new(
+            first.status,
+            format!("starting the instance pool: {}", first.message),
+        ));
+    }
+
+    let start = Instant::now();
+    let total: Duration = job.phases.iter().map(|p| p.duration).sum();
+    let stop = Arc::new(AtomicBool::new(false));
+    let collector = {
+        let (job, stop, sink) = (job.clone(), stop.clone(), sink.clone());
+        std::thread::Builder::new()
+            .name("wasmbench-load-collector".into())
+            .spawn(move || collect(&job, start, noted, &stop, &sink))
+            .map_err(|e| Failure::new(Status::Error, format!("starting the collector: {e}")))?
+    };
+    sink(&LoadEvent::Started);
+    let lag = match job.shape {
+        LoadShape::Open { arrival } => dispatch(
+            Arrivals::new(&job.phases, arrival),
+            start,
+            &work,
+            &notes,
+            &stop,
+        ),
+        LoadShape::Closed { connections, think } => {
+            let ends = ClosedEnds {
+                total,
+                drain: job.limits.deadline,
+            };
+            connect(job, connections, think, start, ends, &work, &notes, &stop);
+            None
+        }
+    };
+    let stopped_at = start.elapsed().min(total);
+    drop(work);
+    let _ = notes.send(Note::ScheduleDone);
+    drop(notes);
+    let collected = collector
+        .join()
+        .map_err(|_| Failure::new(Status::Error, "the load collector panicked"))?;
+    let (recorder, lost, aborted) = collected;
+    let starts = phase_starts(&job.phases);
+    let phases = job
+        .phases
+        .iter()
+        .zip(&starts)
+        .enumerate()
+        .map(|(index, (phase, start))| {
+            // A phase an abort cut short is judged on the time it ran.
+            let ran = stopped_at.saturating_sub(*start).min(phase.duration);
+            recorder.phase_stats(index, ran.max(Duration::from_nanos(1)))
+        })
+        .collect();
+    let (timeline, step) = recorder.timeline(stopped_at);
+    Ok(LoadRun {
+        phases,
+        overall: recorder.overall_stats(stopped_at.max(Duration::from_nanos(1))),
+        timeline,
+        timeline_step_ns: nanos(step),
+        schedule_lag: lag,
+        aborted,
+        lost,
+    })
+}
+
+/// One instance of the pool.
+struct Instance {
+    pre: Pre,
+    lending: Lending,
+    job: LoadJob,
+    params: Vec<Param>,
+}
+
+impl Instance {
+    /// Opens, sets up and warms up an instance, meets the others, then serves requests until the
+    /// queue closes. A request that trapped or hit a limit leaves the store unusable: the
+    /// instance is opened again (as a crashed worker is restarted), and the time that takes
+    /// counts against the requests waiting.
+    fn serve(
+        self,
+        requests: Receiver<Request>,
+        notes: Sender<Note>,
+        ready: Arc<Barrier>,
+        failed_start: Arc<Mutex<Vec<Failure>>>,
+    ) {
+        let fail_start = |failure: Failure| {
+            if let Ok(mut failed) = failed_start.lock() {
+                failed.push(failure);
+            }
+            ready.wait();
+        };
+        let runtime = match tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(runtime) => runtime,
+            Err(e) => {
+                return fail_start(Failure::new(
+                    Status::Error,
+                    format!("starting an instance: {e}"),
+                ));
+            }
+        };
+        runtime.block_on(async {
+            let opened = async {
+                let mut session = self.open().await?;
+                for _ in 0..self.job.warmup {
+                    session.iterate().await?;
+                }
+                Ok::<_, Failure>(session)
+            }
+            .await;
+            let mut session = match opened {
+                Ok(session) => session,
+                Err(failure) => return fail_start(failure),
+            };
+            ready.wait();
+            while let Ok(request) = requests.recv() {
+                let started = Instant::now();
+                let result = session.iterate().await;
+                let ended = Instant::now();
+                let (failure, broken) = match result {
+                    Ok(_) if ended - started > self.job.limits.deadline => {
+                        (Some(Status::Timeout.as_str().to_string()), false)
+                    }
+                    Ok(_) => (None, false),
+                    Err(failure) => failure_kind(&failure),
+                };
+                let _ = notes.send(Note::Finished {
+                    phase: request.phase,
+                    intended: request.intended,
+                    started,
+                    ended,
+                    failure,
+                });
+                if let Some(reply) = request.reply {
+                    let _ = reply.send(());
+                }
+                if broken {
+                    match self.open().await {
+                        Ok(fresh) => session = fresh,
+                        Err(failure) => {
+                            let _ = notes.send(Note::Lost(format!(
+                                "an instance could not restart after a failed request: {}",
+                                failure.message
+                            )));
+                            return;
+                        }
+                    }
+                }
+            }
+        })
+    }
+
+    async fn open(&self) -> Result<BenchSession, Failure> {
+        let (mut session, _) =
+            BenchSession::open(&self.pre, EngineKind::Timed, self.job.limits, &self.lending)
+                .await?;
+        session.setup(&self.job.workload, &self.params).await?;
+        Ok(session)
+    }
+}
+
+/// A failed request's kind, and whether its store must be replaced: a plugin's own error leaves
+/// the instance usable; a trap or a limit does not.
+fn failure_kind(failure: &Failure) -> (Option<String>, bool) {
+    if failure.status == Status::Error && failure.message.starts_with("run returned an error") {
+        (Some("error".into()), false)
+    } else {
+        (Some(failure.status.as_str().to_string()), true)
+    }
+}
+
+/// The open model: each arrival at its intended time, into the queue or dropped when it is full.
+/// Returns how late the hand-offs were.
+fn dispatch(
+    arrivals: Arrivals<'_>,
+    start: Instant,
+    work: &Sender<Request>,
+    notes: &Sender<Note>,
+    stop: &AtomicBool,
+) -> Option<crate::results::Percentiles> {
+    let mut lag = histogram();
+    for (offset, phase) in arrivals {
+        if stop.load(Ordering::Relaxed) || super::super::interrupt::requested() {
+            break;
+        }
+        let intended = start + offset;
+        let now = Instant::now();
+        if intended > now {
+            std::thread::sleep(intended - now);
+        }
+        let dispatched = Instant::now();
+        lag.saturating_record(nanos(dispatched.saturating_duration_since(intended)));
+        let request = Request {
+            intended,
+            phase,
+            reply: None,
+        };
+        let dropped = match work.try_send(request) {
+            Ok(()) => false,
+            Err(TrySendError::Full(_)) | Err(TrySendError::Disconnected(_)) => true,
+        };
+        let _ = notes.send(Note::Offered {
+            phase,
+            at: intended,
+            dropped,
+        });
+    }
+    percentiles(&lag)
+}
+
+/// When the closed model's connections stop sending, and how long they wait for a last answer.
+struct ClosedEnds {
+    total: Duration,
+    drain: Duration,
+}
+
+/// The closed model: `connections` loops of send, wait, think, until the phases are over.
+#[allow(clippy::too_many_arguments)]
+fn connect(
+    job: &LoadJob,
+    connections: u32,
+    think: Duration,
+    start: Instant,
+    ends: ClosedEnds,
+    work: &Sender<Request>,
+    notes: &Sender<Note>,
+    stop: &Arc<AtomicBool>,
+) {
+    let starts = phase_starts(&job.phases);
+    std::thread::scope(|scope| {
+        for _ in 0..connections {
+            let (work, notes, starts) = (work.clone(), notes.clone(), &starts);
+            scope.spawn(move || {
+                loop {
+                    let intended = Instant::now();
+                    let offset = intended - start;
+                    if offset >= ends.total
+                        || stop.load(Ordering::Relaxed)
+                        || super::super::interrupt::requested()
+                    {
+                        return;
+                    }
+                    let phase = phase_at(starts, offset);
+                    let (reply, answered) = crossbeam_channel::bounded(1);
+                    let _ = notes.send(Note::Offered {
+                        phase,
+                        at: intended,
+                        dropped: false,
+                    });
+                    let request = Request {
+                        intended,
+                        phase,
+                        reply: Some(reply),
+                    };
+                    if work.send(request).is_err() {
+                        return;
+                    }
+                    // An instance stuck in a request holds its connection only until the drain ends.
+                    let give_up = start + ends.total + ends.drain;
+                    if answered.recv_deadline(give_up).is_err() {
+                        return;
+                    }
+                    if !think.is_zero() {
+                        std::thread::sleep(think);
+                    }
+                }
+            });
+        }
+    });
+}
+
+/// Records notes until the schedule is done and every request finished (or the drain, one
+/// deadline long, ran out); reports progress every [`TICK`] and stops the schedule when an
+/// `abort_on_fail` threshold fails.
+fn collect(
+    job: &LoadJob,
+    start: Instant,
+    noted: Receiver<Note>,
+    stop: &AtomicBool,
+    sink: &Sink,
+) -> (Recorder, Vec<String>, Option<String>) {
+    let total: Duration = job.phases.iter().map(|p| p.duration).sum();
+    let starts = phase_starts(&job.phases);
+    let mut recorder = Recorder::new(job.phases.len(), total);
+    let (mut lost, mut aborted) = (Vec::new(), None);
+    let mut drain_until: Option<Instant> = None;
+    let mut next_tick = start + TICK;
+    let mut completed_at_tick = 0;
+    let offset = |at: Instant| at.saturating_duration_since(start);
+    loop {
+        let wait = next_tick.saturating_duration_since(Instant::now());
+        match noted.recv_timeout(wait) {
+            Ok(Note::Offered { phase, at, dropped }) => {
+                recorder.offered(phase, offset(at), dropped)
+            }
+            Ok(Note::Finished {
+                phase,
+                intended,
+                started,
+                ended,
+                failure,
+            }) => recorder.finished(Finished {
+                phase,
+                intended: offset(intended),
+                started: offset(started),
+                ended: offset(ended),
+                failure,
+            }),
+            Ok(Note::Lost(message)) => lost.push(message),
+            Ok(Note::ScheduleDone) => drain_until = Some(Instant::now() + job.limits.deadline),
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+        let now = Instant::now();
+        if let Some(until) = drain_until
+            && (recorder.in_flight() == 0 || now >= until)
+        {
+            break;
+        }
+        if now < next_tick {
+            continue;
+        }
+        next_tick = now + TICK;
+        let elapsed = offset(now).min(total);
+        let phase = phase_at(&starts, elapsed);
+        let (completed, failed, dropped) = recorder.totals();
+        sink(&LoadEvent::Progress(LoadProgress {
+            phase,
+            elapsed_ns: nanos(elapsed),
+            rate: match job.shape {
+                LoadShape::Open { .. } => rate_at(&job.phases[phase], elapsed - starts[phase]),
+                LoadShape::Closed { .. } => 0.0,
+            },
+            throughput: (completed - completed_at_tick) as f64 / TICK.as_secs_f64(),
+            in_flight: recorder.in_flight(),
+            p99_ns: recorder.phase_p99(phase),
+            completed,
+            failed,
+            dropped,
+        }));
+        completed_at_tick = completed;
+        if job.abort_on_fail && aborted.is_none() && drain_until.is_none() {
+            let in_phase = elapsed - starts[phase];
+            let phase_stats = recorder.phase_stats(phase, in_phase.max(TICK));
+            let overall = recorder.overall_stats(elapsed.max(TICK));
+            let failing = failing_early(&job.phases[phase].thresholds, &phase_stats)
+                .map(|t| (t, job.phases[phase].name.as_str()))
+                .or_else(|| failing_early(&job.thresholds, &overall).map(|t| (t, "overall")));
+            if let Some((threshold, scope)) = failing {
+                aborted = Some(format!(
+                    "threshold `{}` ({scope}) failed {} into the scenario; abort_on_fail stopped it",
+                    threshold.text,
+                    humantime::format_duration(Duration::from_millis(elapsed.as_millis() as u64))
+                ));
+                stop.store(true, Ordering::Relaxed);
+            }
+        }
+    }
+    recorder.unfinished();
+    (recorder, lost, aborted)
+}

@@ -1,0 +1,207 @@
+//! One load scenario from the supervisor's side: find and compile the plugin, check its workload,
+//! run the fuel pass on the metered engine (the same budget as a bench's), then the load in a
+//! worker, and judge the thresholds.
+
+use std::collections::BTreeMap;
+
+use super::verdict::judge;
+use super::worker::supervise;
+use super::{LoadJob, LoadObserver, LoadRun};
+use crate::analysis::stats::median_u64;
+use crate::engine::EngineKind;
+use crate::model::Status;
+use crate::plugin::PluginLocator;
+use crate::results::{LimitsRecord, LoadResult, LoadSetup, PhaseResult, WasmInfo};
+use crate::runner::instance::BenchSession;
+use crate::runner::limits::Failure;
+use crate::runner::plan::{unknown_name_message, unknown_plugin_message};
+use crate::runner::plugins::Pre;
+use crate::runner::{Runner, resolve_source};
+use crate::suite::{Arrival, LoadDef, LoadShape};
+
+/// Runs `def` and returns its result; a scenario that cannot run says why in its status.
+pub async fn run_scenario(
+    runner: &mut Runner,
+    def: &LoadDef,
+    locator: &PluginLocator,
+    observer: &mut dyn LoadObserver,
+) -> LoadResult {
+    let mut result = skeleton(def);
+    let Some(path) = resolve_source(&def.plugin, locator) else {
+        return failed(
+            result,
+            Failure::new(Status::Error, unknown_plugin_message(&def.plugin, locator)),
+        );
+    };
+    result.wasm.path = path.display().to_string();
+    let job = match prepare(runner, def, &path, &mut result).await {
+        Ok(job) => job,
+        Err(failure) => return failed(result, failure),
+    };
+    match supervise(&runner.worker_exe, &job, observer) {
+        Ok(run) => finish(result, def, run),
+        Err(failure) => failed(result, failure),
+    }
+}
+
+/// The plugin compiled for both engines, its workload checked, and the fuel pass run.
+async fn prepare(
+    runner: &mut Runner,
+    def: &LoadDef,
+    path: &std::path::Path,
+    result: &mut LoadResult,
+) -> Result<LoadJob, Failure> {
+    let (metered, sha256) = runner.prepare(path, EngineKind::Metered)?;
+    result.wasm.sha256 = sha256.clone();
+    if matches!(metered.pre, Pre::Command(_)) {
+        return Err(Failure::new(
+            Status::Error,
+            "a load scenario needs a component (each request is one `run` call); this is a core \
+             module",
+        ));
+    }
+    let workloads = runner.inspect(path).await?;
+    if !workloads.iter().any(|w| w.name == def.workload) {
+        let owner = format!("plugin `{}`", def.plugin.display_name());
+        return Err(Failure::new(
+            Status::Error,
+            unknown_name_message(
+                "workload",
+                &def.workload,
+                &owner,
+                workloads.iter().map(|w| w.name.as_str()),
+            ),
+        ));
+    }
+    // The fuel budget holds per request, as per iteration for a bench.
+    let lending = runner.lending.clone();
+    let params = crate::plugin::params(&def.params);
+    let (mut session, _) =
+        BenchSession::open(&metered.pre, EngineKind::Metered, def.limits, &lending).await?;
+    session.setup(&def.workload, &params).await?;
+    let mut fuel = Vec::new();
+    for _ in 0..def.fuel_iterations {
+        let iteration = session.iterate().await;
+        result.peak_memory = Some(session.peak_memory());
+        fuel.extend(iteration?.fuel);
+    }
+    result.fuel_per_request = median_u64(&fuel);
+    let _ = session.close().await;
+    // Compiled now for the uninstrumented engine, so the worker loads it from the cache.
+    runner.prepare(path, EngineKind::Timed)?;
+    Ok(LoadJob {
+        cache_dir: runner.cache.dir().map(|d| d.to_path_buf()),
+        lending,
+        limits: def.limits,
+        wasm: path.to_path_buf(),
+        sha256,
+        workload: def.workload.clone(),
+        params: def.params.clone(),
+        shape: def.shape,
+        phases: def.phases.clone(),
+        pool: def.pool,
+        queue: def.queue,
+        warmup: def.warmup,
+        thresholds: def.thresholds.clone(),
+        abort_on_fail: def.abort_on_fail,
+    })
+}
+
+/// The result before anything ran: what the suite asked for.
+fn skeleton(def: &LoadDef) -> LoadResult {
+    let plugin = def.plugin.display_name();
+    let (model, arrival, connections, think_ns) = match def.shape {
+        LoadShape::Open { arrival } => {
+            let arrival = match arrival {
+                Arrival::Uniform => "uniform",
+                Arrival::Poisson { .. } => "poisson",
+            };
+            ("open", Some(arrival.to_string()), None, None)
+        }
+        LoadShape::Closed { connections, think } => (
+            "closed",
+            None,
+            Some(connections),
+            Some(crate::runner::load::record::nanos(think)),
+        ),
+    };
+    LoadResult {
+        id: def
+            .id
+            .clone()
+            .unwrap_or_else(|| format!("{plugin}/{}", def.workload)),
+        plugin,
+        workload: def.workload.clone(),
+        group: def.group.clone(),
+        params: def.params.clone(),
+        wasm: WasmInfo {
+            path: String::new(),
+            sha256: String::new(),
+        },
+        limits: LimitsRecord::from(def.limits),
+        setup: LoadSetup {
+            model: model.into(),
+            arrival,
+            connections,
+            think_ns,
+            pool: def.pool,
+            queue: def.queue,
+            warmup: def.warmup,
+        },
+        status: Status::Ok,
+        message: None,
+        fuel_per_request: None,
+        peak_memory: None,
+        phases: Vec::new(),
+        overall: None,
+        timeline: Vec::new(),
+        timeline_step_ns: 0,
+        schedule_lag: None,
+        thresholds: Vec::new(),
+        aborted: None,
+    }
+}
+
+fn failed(mut result: LoadResult, failure: Failure) -> LoadResult {
+    result.status = failure.status;
+    result.message = Some(failure.message);
+    result
+}
+
+/// The measured run, its phases, and the thresholds judged.
+fn finish(mut result: LoadResult, def: &LoadDef, run: LoadRun) -> LoadResult {
+    let starts = super::schedule::phase_starts(&def.phases);
+    for ((phase, stats), start) in def.phases.iter().zip(run.phases).zip(starts) {
+        result
+            .thresholds
+            .extend(judge(&phase.thresholds, &phase.name, &stats));
+        result.phases.push(PhaseResult {
+            name: phase.name.clone(),
+            start_ns: super::record::nanos(start),
+            duration_ns: super::record::nanos(phase.duration),
+            rate: phase.rate,
+            ramp_to: phase.ramp_to,
+            stats,
+        });
+    }
+    result
+        .thresholds
+        .extend(judge(&def.thresholds, "overall", &run.overall));
+    result.overall = Some(run.overall);
+    result.timeline = run.timeline;
+    result.timeline_step_ns = run.timeline_step_ns;
+    result.schedule_lag = run.schedule_lag;
+    result.aborted = run.aborted;
+    if !run.lost.is_empty() {
+        let mut unique: BTreeMap<&str, usize> = BTreeMap::new();
+        for message in &run.lost {
+            *unique.entry(message.as_str()).or_default() += 1;
+        }
+        let lost: Vec<String> = unique
+            .into_iter()
+            .map(|(message, n)| format!("{n}× {message}"))
+            .collect();
+        result.message = Some(format!("instances lost: {}", lost.join("; ")));
+    }
+    result
+}
