@@ -8,10 +8,21 @@ use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 
 use super::escape::terminal::{line, text};
 use super::format;
-use crate::results::{BenchResult, RunResults};
+use crate::results::{BenchResult, LoadResult, Percentiles, RunResults};
 
 /// Renders the run as a table; `color` adds colour to statuses (the words carry the meaning too).
 pub fn render(run: &RunResults, color: bool) -> String {
+    let benches = render_benches(run, color);
+    let loads = run.loads.iter().map(|load| load_table(load, color));
+    let sections: Vec<String> = benches.into_iter().chain(loads).collect();
+    sections.join("\n\n")
+}
+
+/// The benches' table with its counter and host-call tables and notes; none without benches.
+fn render_benches(run: &RunResults, color: bool) -> Option<String> {
+    if run.benches.is_empty() {
+        return None;
+    }
     let mut table = Table::new();
     table
         .load_style(presets::UTF8_FULL_CONDENSED)
@@ -54,6 +65,118 @@ pub fn render(run: &RunResults, color: bool) -> String {
     if !notes.is_empty() {
         out.push_str("\n\n");
         out.push_str(&notes.join("\n"));
+    }
+    Some(out)
+}
+
+/// One load scenario: a row per phase and overall (corrected latency, service p99, throughput
+/// against offered, failures), then its thresholds.
+fn load_table(load: &LoadResult, color: bool) -> String {
+    let mut out = format!(
+        "load {} · {} · {}",
+        line(&load.id),
+        load.status,
+        format::load_setup(&load.setup)
+    );
+    if let Some(message) = &load.message {
+        out.push_str(&format!("\n  {}", first_lines(&text(message), 4)));
+    }
+    if let Some(aborted) = &load.aborted {
+        out.push_str(&format!("\n  aborted: {}", line(aborted)));
+    }
+    let Some(overall) = &load.overall else {
+        return out;
+    };
+    let mut table = Table::new();
+    table
+        .load_style(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header([
+            "phase",
+            "planned",
+            "throughput / offered",
+            "p50",
+            "p90",
+            "p99",
+            "p99.9",
+            "max",
+            "service p99",
+            "failed",
+            "dropped",
+        ]);
+    let rows = load
+        .phases
+        .iter()
+        .map(|p| {
+            let planned = match load.setup.model.as_str() {
+                "closed" => "closed".to_string(),
+                _ => format::planned_rate(p.rate, p.ramp_to),
+            };
+            (line(&p.name).into_owned(), planned, &p.stats)
+        })
+        .chain([("overall".to_string(), String::new(), overall)]);
+    for (name, planned, stats) in rows {
+        let latency = |get: fn(&Percentiles) -> u64| {
+            stats
+                .latency
+                .as_ref()
+                .map_or_else(|| "—".into(), |p| format::duration_ns(get(p) as f64))
+        };
+        let failed = match stats.failed() {
+            0 => "0".to_string(),
+            n => format!(
+                "{n} ({}: {})",
+                format::share(stats.error_rate),
+                format::error_kinds(&stats.errors)
+            ),
+        };
+        table.add_row([
+            name,
+            planned,
+            format!(
+                "{} / {}",
+                format::requests_per_second(stats.throughput),
+                format::requests_per_second(stats.offered_rate)
+            ),
+            latency(|p| p.p50),
+            latency(|p| p.p90),
+            latency(|p| p.p99),
+            latency(|p| p.p999),
+            latency(|p| p.max),
+            stats
+                .service
+                .as_ref()
+                .map_or_else(|| "—".into(), |p| format::duration_ns(p.p99 as f64)),
+            failed,
+            match stats.dropped {
+                0 => "0".to_string(),
+                n => format!("{n} ({})", format::share(stats.drop_rate)),
+            },
+        ]);
+    }
+    out.push('\n');
+    out.push_str(&table.to_string());
+    if let Some(lag) = &load.schedule_lag {
+        out.push_str(&format!(
+            "\n  scheduler lag (dispatch − intended): p50 {} · p99 {} · max {}",
+            format::duration_ns(lag.p50 as f64),
+            format::duration_ns(lag.p99 as f64),
+            format::duration_ns(lag.max as f64)
+        ));
+    }
+    for verdict in &load.thresholds {
+        let mark = if verdict.passed { "pass" } else { "FAIL" };
+        let mark = match (color, verdict.passed) {
+            (false, _) => mark.to_string(),
+            (true, true) => format!("\x1b[32m{mark}\x1b[0m"),
+            (true, false) => format!("\x1b[31m{mark}\x1b[0m"),
+        };
+        out.push_str(&format!(
+            "\n  {mark}  {} ({}): {}",
+            line(&verdict.threshold.text),
+            line(&verdict.scope),
+            format::load_value(verdict.threshold.metric, verdict.observed)
+        ));
     }
     out
 }

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, TrySendError};
 
-use super::record::{Finished, Recorder, histogram, nanos, percentiles};
+use super::record::{Finished, Recorder, histogram, nanos, percentiles, record};
 use super::schedule::{Arrivals, phase_at, phase_starts, rate_at};
 use super::verdict::failing_early;
 use super::{LoadEvent, LoadJob, LoadProgress, LoadRun};
@@ -289,7 +289,7 @@ fn dispatch(
             std::thread::sleep(intended - now);
         }
         let dispatched = Instant::now();
-        lag.saturating_record(nanos(dispatched.saturating_duration_since(intended)));
+        record(&mut lag, nanos(dispatched.saturating_duration_since(intended)));
         let request = Request {
             intended,
             phase,

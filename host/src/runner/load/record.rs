@@ -12,9 +12,17 @@ use crate::results::{LoadStats, Percentiles, SpectrumPoint, TimelinePoint};
 /// Latencies are recorded in ns with 3 significant digits (0.1% resolution at any magnitude).
 const SIGNIFICANT_DIGITS: u8 = 3;
 
-/// An empty histogram that grows to any latency.
+/// An empty histogram that grows to any latency (see [`record`]).
 pub fn histogram() -> Histogram<u64> {
     Histogram::new(SIGNIFICANT_DIGITS).expect("3 significant digits are valid")
+}
+
+/// Records `value`, growing the histogram as needed (`saturating_record` would clamp to its
+/// current range instead).
+pub fn record(histogram: &mut Histogram<u64>, value: u64) {
+    if histogram.record(value.max(1)).is_err() {
+        histogram.saturating_record(value);
+    }
 }
 
 /// Requests of one span (a phase, or the whole scenario).
@@ -139,17 +147,17 @@ impl Recorder {
                 None => span.ok += 1,
                 Some(kind) => *span.errors.entry(kind.clone()).or_default() += 1,
             }
-            span.latency.saturating_record(latency);
-            span.service.saturating_record(service);
+            record(&mut span.latency, latency);
+            record(&mut span.service, service);
         }
         let step = self.step_at(request.ended);
         match request.failure {
             None => step.ok += 1,
             Some(_) => step.failed += 1,
         }
-        step.latency
-            .get_or_insert_with(histogram)
-            .saturating_record(latency);
+        // Two digits are plenty for a timeline point, and keep ~150 of them small.
+        let step_histogram = || Histogram::new(2).expect("2 significant digits are valid");
+        record(step.latency.get_or_insert_with(step_histogram), latency);
     }
 
     /// Requests sent but never finished by the end of the drain: failed as `timeout`.
