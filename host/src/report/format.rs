@@ -1,7 +1,11 @@
 //! Text formats shared by every report: durations, sizes, counts, percentages, ratios, plurals.
 
-use crate::model::Unit;
-use crate::results::{HostGroupResult, HostResult, OutputCheck};
+use std::collections::BTreeMap;
+
+use crate::model::{LoadMetric, Status, Unit};
+use crate::results::{
+    HostGroupResult, HostResult, LimitsRecord, LoadResult, LoadSetup, OutputCheck, Percentiles,
+};
 
 /// `1.23 ms`, `850 ns`, `2.50 s`.
 pub fn duration_ns(ns: f64) -> String {
@@ -89,6 +93,133 @@ pub fn ratio(r: f64) -> String {
     } else {
         format!("{r:.3}×")
     }
+}
+
+/// A share that may be tiny but must not read as none: `0%`, `< 0.01%`, `2.5%`.
+pub fn share(fraction: f64) -> String {
+    if fraction > 0.0 && fraction < 0.0001 {
+        "< 0.01%".into()
+    } else {
+        percent(fraction)
+    }
+}
+
+/// Requests per second: `95.0 req/s`, `1.50 k req/s`.
+pub fn requests_per_second(rate: f64) -> String {
+    per_second(rate, "req")
+}
+
+/// A load phase's planned arrival rate: `100 req/s`, or `100 → 500 req/s` when it ramps.
+pub fn planned_rate(rate: f64, ramp_to: Option<f64>) -> String {
+    match ramp_to {
+        Some(to) if to != rate => format!("{} → {}", count(rate), requests_per_second(to)),
+        _ => requests_per_second(rate),
+    }
+}
+
+/// A load threshold's observed value in the metric's unit: `183 ms`, `0.5%`, `950 req/s`; `—
+/// (nothing measured)` when no request completed.
+pub fn load_value(metric: LoadMetric, observed: Option<f64>) -> String {
+    match observed {
+        None => "— (nothing measured)".into(),
+        Some(v) if metric.is_latency() => duration_ns(v),
+        Some(v) => match metric {
+            LoadMetric::Throughput => requests_per_second(v),
+            _ => share(v),
+        },
+    }
+}
+
+/// Whether a load scenario held (ran its phases and met every threshold), and its status in words
+/// without a mark: `ok: 3 thresholds held`, `FAILED: 1 of 3 thresholds missed (aborted)`,
+/// `FAILED: trap`.
+pub fn load_status(l: &LoadResult) -> (bool, String) {
+    let missed = l.thresholds.iter().filter(|t| !t.passed).count();
+    let thresholds = plural(l.thresholds.len(), "threshold", "thresholds");
+    let aborted = if l.aborted.is_some() {
+        " (aborted)"
+    } else {
+        ""
+    };
+    if l.status != Status::Ok {
+        (false, format!("FAILED: {}{aborted}", l.status))
+    } else if missed > 0 {
+        (
+            false,
+            format!("FAILED: {missed} of {thresholds} missed{aborted}"),
+        )
+    } else if l.thresholds.is_empty() {
+        (true, "ok".into())
+    } else {
+        (true, format!("ok: {thresholds} held"))
+    }
+}
+
+/// Failed requests by kind, most first: `timeout 12 · trap 3`.
+pub fn error_kinds(errors: &BTreeMap<String, u64>) -> String {
+    let mut kinds: Vec<(&String, &u64)> = errors.iter().filter(|(_, n)| **n > 0).collect();
+    kinds.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    kinds
+        .iter()
+        .map(|(kind, n)| format!("{kind} {}", exact_or_count(**n)))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// A latency distribution in three numbers: `p50 12.0 µs · p99 150 µs · max 2.10 ms`.
+pub fn latency_summary(p: &Percentiles) -> String {
+    format!(
+        "p50 {} · p99 {} · max {}",
+        duration_ns(p.p50 as f64),
+        duration_ns(p.p99 as f64),
+        duration_ns(p.max as f64)
+    )
+}
+
+/// How a load scenario ran: `open model, poisson arrivals · pool of 8 instances · queue 64 ·
+/// warm-up 10 requests per instance`.
+pub fn load_setup(s: &LoadSetup) -> String {
+    let mut parts = Vec::new();
+    if s.model == "closed" {
+        let mut closed = "closed model".to_string();
+        if let Some(c) = s.connections {
+            closed.push_str(&format!(
+                ", {}",
+                plural(c as usize, "connection", "connections")
+            ));
+        }
+        if let Some(think) = s.think_ns {
+            closed.push_str(&format!(", think {}", duration_ns(think as f64)));
+        }
+        parts.push(closed);
+    } else {
+        parts.push(match &s.arrival {
+            Some(arrival) => format!("{} model, {arrival} arrivals", s.model),
+            None => format!("{} model", s.model),
+        });
+    }
+    parts.push(format!(
+        "pool of {}",
+        plural(s.pool as usize, "instance", "instances")
+    ));
+    parts.push(format!("queue {}", s.queue));
+    if s.warmup > 0 {
+        parts.push(format!(
+            "warm-up {} per instance",
+            plural(s.warmup as usize, "request", "requests")
+        ));
+    }
+    parts.join(" · ")
+}
+
+/// A run's limits: `fuel 1.00 G · memory 64.0 MiB · deadline 10.0 s`.
+pub fn limits(l: &LimitsRecord) -> String {
+    format!(
+        "fuel {} · memory {} · deadline {}",
+        count(l.fuel as f64),
+        bytes(l.memory_bytes),
+        duration_ns(l.deadline.as_nanos() as f64)
+    )
 }
 
 /// `1 bench`, `3 benches`.
