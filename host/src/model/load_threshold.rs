@@ -56,9 +56,8 @@ impl LatencyStat {
     }
 }
 
-/// What a threshold reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "metric", content = "stat", rename_all = "kebab-case")]
+/// What a threshold reads. Serialized as written in suites: `p99`, `service.p99`, `error_rate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LoadMetric {
     /// Latency from the request's intended start (coordinated omission corrected).
     Latency(LatencyStat),
@@ -115,6 +114,20 @@ impl FromStr for LoadMetric {
             },
         };
         metric.ok_or_else(|| format!("unknown metric `{text}` (one of: {})", LoadMetric::names()))
+    }
+}
+
+impl Serialize for LoadMetric {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for LoadMetric {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d)?
+            .parse()
+            .map_err(serde::de::Error::custom)
     }
 }
 

@@ -127,7 +127,7 @@ fn load_table(load: &LoadResult, color: bool) -> String {
             n => format!(
                 "{n} ({}: {})",
                 format::share(stats.error_rate),
-                format::error_kinds(&stats.errors)
+                format::error_kinds(&stats.errors).join(" · ")
             ),
         };
         table.add_row([

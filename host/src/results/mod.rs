@@ -43,7 +43,7 @@ pub struct RunResults {
     pub shard: Option<ShardInfo>,
     pub benches: Vec<BenchResult>,
     /// Load scenarios (`[[load]]`; absent in older results).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub loads: Vec<LoadResult>,
 }
 
