@@ -449,14 +449,56 @@ pub fn render_comparison(comparison: &crate::analysis::compare::Comparison, colo
         row.push(Cell::new(text(bench.note.as_deref().unwrap_or(""))));
         table.add_row(row);
     }
-    format!(
+    let mut out = format!(
         "comparison ({}): {}\n{table}",
         match comparison.mode {
             crate::analysis::compare::Mode::Paired => "interleaved A/B",
             crate::analysis::compare::Mode::Baseline => "against baseline",
         },
         comparison.headline()
-    )
+    );
+    if !comparison.loads.is_empty() {
+        out.push_str("\n\n");
+        out.push_str(&load_comparison(&comparison.loads));
+    }
+    out
+}
+
+/// Load scenarios against the baseline: new/old of corrected percentiles and throughput per phase
+/// (informational: load tests gate on their thresholds).
+fn load_comparison(loads: &[crate::analysis::compare::LoadChange]) -> String {
+    use crate::analysis::compare::load::COMPARED;
+    let mut table = Table::new();
+    table
+        .load_style(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    let mut header = vec!["load scenario".to_string(), "phase".to_string()];
+    header.extend(COMPARED.iter().map(|s| format!("{} new/old", s.name())));
+    header.extend(["throughput new/old".into(), "error rate".into()]);
+    table.set_header(header);
+    for load in loads {
+        if load.spans.is_empty() {
+            let mut row = vec![line(&load.id).into_owned(), "—".into()];
+            row.extend(COMPARED.iter().map(|_| String::new()));
+            row.extend([load.note.clone().unwrap_or_default(), String::new()]);
+            table.add_row(row);
+        }
+        for span in &load.spans {
+            let mut row = vec![line(&load.id).into_owned(), line(&span.scope).into_owned()];
+            row.extend(COMPARED.iter().map(|stat| {
+                span.latency_ratio(*stat)
+                    .map_or_else(|| "—".into(), format::ratio)
+            }));
+            row.push(span.throughput_ratio().map_or_else(|| "—".into(), format::ratio));
+            row.push(format!(
+                "{} → {}",
+                format::share(span.old.error_rate),
+                format::share(span.new.error_rate)
+            ));
+            table.add_row(row);
+        }
+    }
+    format!("load scenarios against the baseline (informational; thresholds gate)\n{table}")
 }
 
 /// `, waited 1.2 ms/iter for a connection` when the parallel pass's instances queued for the

@@ -79,7 +79,7 @@ pub struct PhaseResult {
 
 /// Counts, rates and latency distributions over a span of requests (those whose intended start
 /// falls in it).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct LoadStats {
     /// Requests the schedule produced.
     pub offered: u64,

@@ -23,8 +23,10 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+pub mod load;
 mod rules;
 
+pub use load::{LoadChange, SpanChange, compare_loads};
 use rules::{counted_change, no_data, oriented, sampled_change};
 
 use crate::model::{Metric, Status, Thresholds};
@@ -172,6 +174,9 @@ pub struct Comparison {
     pub mode: Mode,
     pub thresholds: Thresholds,
     pub benches: Vec<BenchChange>,
+    /// Load scenarios: percentile ratios, informational (see [`load`]).
+    #[serde(default)]
+    pub loads: Vec<LoadChange>,
 }
 
 impl Comparison {
@@ -292,6 +297,7 @@ pub fn compare_with(
         },
         thresholds: overrides.copied().unwrap_or_default(),
         benches,
+        loads: compare_loads(&old.loads, &new.loads),
     }
 }
 
