@@ -69,9 +69,25 @@ pub enum Command {
     /// the least recently used entries go first).
     #[command(subcommand)]
     Cache(CacheCommand),
+    /// Serve the HTTP fixture server alone (the one a suite's `[http]` starts) until Ctrl-C: for
+    /// trying its query parameters, or pointing an outside load generator (wrk, oha) at it.
+    Fixture(FixtureArgs),
     /// Internal: run one execution's job from stdin (started by the harness itself).
     #[command(name = "__worker", hide = true)]
     Worker,
+}
+
+#[derive(Debug, Args)]
+pub struct FixtureArgs {
+    /// Port on 127.0.0.1 (0: any free one; the URL is printed).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Default latency of a response (a request's `latency_ms` overrides it).
+    #[arg(long, default_value = "20ms", value_parser = humantime::parse_duration)]
+    pub latency: std::time::Duration,
+    /// Default body size (a request's `size` overrides it).
+    #[arg(long, default_value = "1 KiB")]
+    pub size: bytesize::ByteSize,
 }
 
 /// How the timed pass is run.

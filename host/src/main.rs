@@ -20,6 +20,7 @@ fn main() -> ExitCode {
         Command::History(command) => commands::history::run(command),
         Command::Export(args) => commands::export::run(args),
         Command::Cache(command) => commands::cache::run(command),
+        Command::Fixture(args) => commands::fixture::run(args),
         Command::Worker => return worker(),
     };
     match outcome {

@@ -86,8 +86,13 @@ pub struct FixtureServer {
 
 impl FixtureServer {
     pub fn start(config: HttpFixtureConfig) -> Result<Self> {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0")
-            .context("binding the HTTP fixture server to 127.0.0.1")?;
+        FixtureServer::start_on(config, 0)
+    }
+
+    /// [`FixtureServer::start`] on a given port of 127.0.0.1 (0: any free one).
+    pub fn start_on(config: HttpFixtureConfig, port: u16) -> Result<Self> {
+        let listener = std::net::TcpListener::bind(("127.0.0.1", port))
+            .with_context(|| format!("binding the HTTP fixture server to 127.0.0.1:{port}"))?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
         let served = Arc::new(AtomicU64::new(0));

@@ -13,6 +13,7 @@ pub mod ab;
 pub mod cache;
 pub mod compare;
 pub mod export;
+pub mod fixture;
 pub mod history;
 pub mod list;
 mod measure;
