@@ -133,7 +133,7 @@ impl<'de> Deserialize<'de> for LoadMetric {
 
 /// The comparison a threshold makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Comparison {
+pub enum Inequality {
     #[serde(rename = "<")]
     Below,
     #[serde(rename = "<=")]
@@ -144,22 +144,22 @@ pub enum Comparison {
     AtLeast,
 }
 
-impl Comparison {
+impl Inequality {
     fn symbol(self) -> &'static str {
         match self {
-            Comparison::Below => "<",
-            Comparison::AtMost => "<=",
-            Comparison::Above => ">",
-            Comparison::AtLeast => ">=",
+            Inequality::Below => "<",
+            Inequality::AtMost => "<=",
+            Inequality::Above => ">",
+            Inequality::AtLeast => ">=",
         }
     }
 
     pub fn holds(self, observed: f64, limit: f64) -> bool {
         match self {
-            Comparison::Below => observed < limit,
-            Comparison::AtMost => observed <= limit,
-            Comparison::Above => observed > limit,
-            Comparison::AtLeast => observed >= limit,
+            Inequality::Below => observed < limit,
+            Inequality::AtMost => observed <= limit,
+            Inequality::Above => observed > limit,
+            Inequality::AtLeast => observed >= limit,
         }
     }
 }
@@ -169,7 +169,7 @@ impl Comparison {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LoadThreshold {
     pub metric: LoadMetric,
-    pub comparison: Comparison,
+    pub comparison: Inequality,
     pub value: f64,
     /// As written in the suite.
     pub text: String,
@@ -195,10 +195,10 @@ impl FromStr for LoadThreshold {
                 format!("threshold `{trimmed}` needs a comparison, as in `p95 < 200ms` or `error_rate < 1%`")
             })?;
         let comparison = match comparison {
-            "<=" => Comparison::AtMost,
-            ">=" => Comparison::AtLeast,
-            "<" => Comparison::Below,
-            _ => Comparison::Above,
+            "<=" => Inequality::AtMost,
+            ">=" => Inequality::AtLeast,
+            "<" => Inequality::Below,
+            _ => Inequality::Above,
         };
         let metric: LoadMetric = trimmed[..at]
             .trim()
@@ -266,13 +266,13 @@ mod tests {
     fn thresholds_parse_like_k6() {
         let t: LoadThreshold = "p95 < 200ms".parse().unwrap();
         assert_eq!(t.metric, LoadMetric::Latency(LatencyStat::P95));
-        assert_eq!(t.comparison, Comparison::Below);
+        assert_eq!(t.comparison, Inequality::Below);
         assert_eq!(t.value, 200e6);
         assert!(t.holds(199e6) && !t.holds(200e6));
 
         let t: LoadThreshold = "service.p99.9<=1s".parse().unwrap();
         assert_eq!(t.metric, LoadMetric::Service(LatencyStat::P999));
-        assert_eq!(t.comparison, Comparison::AtMost);
+        assert_eq!(t.comparison, Inequality::AtMost);
         assert_eq!(t.value, 1e9);
 
         let t: LoadThreshold = "error_rate < 1%".parse().unwrap();
@@ -280,7 +280,7 @@ mod tests {
         let t: LoadThreshold = "throughput >= 100/s".parse().unwrap();
         assert_eq!(
             (t.metric, t.comparison, t.value),
-            (LoadMetric::Throughput, Comparison::AtLeast, 100.0)
+            (LoadMetric::Throughput, Inequality::AtLeast, 100.0)
         );
         assert_eq!(t.to_string(), "throughput >= 100/s");
     }

@@ -18,7 +18,7 @@ pub use config::{
 pub use file_stem::bench_file_stem;
 pub use hash::stable_hash;
 pub use limits::{Limits, duration_ns};
-pub use load_threshold::{Comparison, LatencyStat, LoadMetric, LoadThreshold};
+pub use load_threshold::{Inequality, LatencyStat, LoadMetric, LoadThreshold};
 pub use metric::{Direction, Metric, Unit};
 pub use status::Status;
 pub use text::{Lines, MAX_MESSAGE, MAX_PLUGIN_TEXT, clip, hidden, visible, write_visible};
