@@ -87,6 +87,7 @@ fn run(level: u64, n_executions: u64) -> RunResults {
         interrupted: false,
         shard: None,
         benches: vec![bench],
+        loads: Vec::new(),
     }
 }
 

@@ -159,6 +159,7 @@ fn run(slower: f64, seed: u64) -> RunResults {
             .flat_map(|g| (0..5).map(move |k| (g, k)))
             .map(|(g, k)| bench(g, k, &mut rng, slower))
             .collect(),
+        loads: Vec::new(),
     }
 }
 

@@ -100,11 +100,14 @@ fn merge(inputs: Vec<Input>, partial: bool) -> Result<Merged> {
     results.finished_at = finished_at;
     results.interrupted = interrupted;
     results.shard = None;
-    results
-        .benches
-        .extend(inputs.flat_map(|input| input.results.benches));
+    for input in inputs {
+        results.benches.extend(input.results.benches);
+        // Only shard 1 runs load scenarios; runs of different benches may each have some.
+        results.loads.extend(input.results.loads);
+    }
     // Shards run in any order on any runner; sorted by id, a merge is the same file every time.
     results.benches.sort_by(|a, b| a.id.cmp(&b.id));
+    results.loads.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(Merged { results, warnings })
 }
 

@@ -10,14 +10,14 @@ use super::measure::{Shown, assemble, measure, plan};
 use super::verdicts::{Policy, baseline_path, conclude, load_baseline, save_baseline};
 use crate::analysis::groups;
 use crate::cli::{RunArgs, exit};
+use crate::plugin::PluginLocator;
 use crate::report::escape::terminal::path as shown;
 use crate::report::export::Inputs;
 use crate::report::terminal;
 use crate::report::write_all;
 use crate::results::BenchResult;
-use crate::results::write_json_atomically;
-use crate::plugin::PluginLocator;
 use crate::results::LoadResult;
+use crate::results::write_json_atomically;
 use crate::runner::load::{LoadObserver, run_scenario};
 use crate::runner::{BenchPlan, RunOptions, Runner, Shard};
 use crate::suite::{LoadDef, Suite, load_suite};
@@ -48,8 +48,14 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
             runner.keep_plugin_output(out_dir.join(PLUGIN_OUTPUT_DIR));
         }
         let loads = select_loads(&suite, &args.filter, args.shard);
-        let selection =
-            plan(&mut runner, &suite, &args.filter, args.shard, !loads.is_empty()).await?;
+        let selection = plan(
+            &mut runner,
+            &suite,
+            &args.filter,
+            args.shard,
+            !loads.is_empty(),
+        )
+        .await?;
         let profiled = args.profile.then(|| selection.plans.clone());
         let units: Vec<Vec<BenchPlan>> =
             selection.plans.into_iter().map(|plan| vec![plan]).collect();
@@ -108,7 +114,10 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
             );
         }
         let mut code = if results.unmet().next().is_some()
-            || results.loads.iter().any(|l| l.status != crate::model::Status::Ok)
+            || results
+                .loads
+                .iter()
+                .any(|l| l.status != crate::model::Status::Ok)
         {
             exit::BENCH_FAILED
         } else if results.loads.iter().any(|l| !l.thresholds_passed()) {

@@ -155,15 +155,14 @@ pub fn load_status(l: &LoadResult) -> (bool, String) {
     }
 }
 
-/// Failed requests by kind, most first: `timeout 12 · trap 3`.
-pub fn error_kinds(errors: &BTreeMap<String, u64>) -> String {
+/// Failed requests by kind, most first: `timeout 12`, `trap 3`.
+pub fn error_kinds(errors: &BTreeMap<String, u64>) -> Vec<String> {
     let mut kinds: Vec<(&String, &u64)> = errors.iter().filter(|(_, n)| **n > 0).collect();
     kinds.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     kinds
         .iter()
         .map(|(kind, n)| format!("{kind} {}", exact_or_count(**n)))
-        .collect::<Vec<_>>()
-        .join(" · ")
+        .collect()
 }
 
 /// A latency distribution in three numbers: `p50 12.0 µs · p99 150 µs · max 2.10 ms`.
@@ -427,6 +426,44 @@ mod tests {
         assert_eq!(
             pretty_time("2026-11-25T13:30:59Z"),
             "2026-11-25 13:30:59 UTC"
+        );
+    }
+
+    #[test]
+    fn load_values_read_in_their_unit() {
+        use crate::model::{LatencyStat, LoadMetric};
+        assert_eq!(share(0.0), "0%");
+        assert_eq!(share(0.00001), "< 0.01%");
+        assert_eq!(share(0.0125), "1.25%");
+        assert_eq!(planned_rate(100.0, None), "100 req/s");
+        assert_eq!(planned_rate(100.0, Some(100.0)), "100 req/s");
+        assert_eq!(planned_rate(200.0, Some(1500.0)), "200 → 1.50 k req/s");
+        let latency = LoadMetric::Service(LatencyStat::P99);
+        assert_eq!(load_value(latency, Some(183e6)), "183 ms");
+        assert_eq!(load_value(LoadMetric::ErrorRate, Some(0.005)), "0.5%");
+        assert_eq!(load_value(LoadMetric::Throughput, Some(950.0)), "950 req/s");
+        assert_eq!(
+            load_value(LoadMetric::DropRate, None),
+            "— (nothing measured)"
+        );
+        let errors = BTreeMap::from([
+            ("trap".to_string(), 3),
+            ("timeout".to_string(), 12),
+            ("error".to_string(), 0),
+        ]);
+        assert_eq!(error_kinds(&errors), ["timeout 12", "trap 3"]);
+        let setup = LoadSetup {
+            model: "open".into(),
+            arrival: Some("uniform".into()),
+            connections: None,
+            think_ns: None,
+            pool: 1,
+            queue: 8,
+            warmup: 0,
+        };
+        assert_eq!(
+            load_setup(&setup),
+            "open model, uniform arrivals · pool of 1 instance · queue 8"
         );
     }
 }

@@ -1,5 +1,6 @@
 //! `comparison.md`: a summary for a pull-request comment or a CI step summary. Lists changed benches
-//! only unless `all`, regressions first.
+//! only unless `all`, regressions first; then the load scenarios, each with its phases and its
+//! thresholds' verdicts.
 
 use std::fmt::Write;
 
@@ -8,8 +9,9 @@ use anyhow::Result;
 use super::escape::markdown as md;
 use super::export::{Export, Inputs};
 use super::format;
-use crate::analysis::compare::{BenchChange, MetricChange, Mode, Verdict};
-use crate::model::Metric;
+use crate::analysis::compare::{BenchChange, Comparison, MetricChange, Mode, Verdict};
+use crate::model::{LatencyStat, Metric};
+use crate::results::{LoadResult, LoadStats};
 
 pub struct Markdown;
 
@@ -19,86 +21,211 @@ impl Export for Markdown {
     }
 
     fn render(&self, inputs: &Inputs<'_>) -> Result<Option<String>> {
+        let loads = &inputs.results.loads;
         let Some(c) = inputs.comparison else {
-            return Ok(None);
+            if loads.is_empty() {
+                return Ok(None);
+            }
+            let failed = loads.iter().filter(|l| !format::load_status(l).0).count();
+            let icon = if failed > 0 { "🔴" } else { "🟢" };
+            let mut out = format!(
+                "## {icon} wasmbench: suite {}\n\n",
+                md::code(&inputs.results.suite.name)
+            );
+            write_loads(&mut out, loads)?;
+            return Ok(Some(out));
         };
         let mut out = String::new();
-        let icon = if c.any(&[Verdict::Regressed, Verdict::Failed]) {
-            "🔴"
-        } else {
-            "🟢"
-        };
-        writeln!(out, "## {icon} wasmbench: {}", c.headline())?;
-        writeln!(out)?;
-        let mode = match c.mode {
-            Mode::Paired => "interleaved A/B run (wall time compared pair by pair)",
-            Mode::Baseline => "against a stored baseline",
-        };
-        let thresholds: Vec<String> = c
-            .thresholds
-            .iter()
-            .map(|(metric, t)| format!("{metric} {}", format::percent(t)))
-            .collect();
-        writeln!(
-            out,
-            "Suite {}, {mode}. Thresholds: {} (wall time also needs its 95% interval to exclude no change).",
-            md::code(&inputs.results.suite.name),
-            thresholds.join(", ")
-        )?;
-        if c.benches
-            .iter()
-            .any(|b| b.metrics.iter().any(|m| !m.gating))
-        {
+        benches(&mut out, inputs, c)?;
+        if !loads.is_empty() {
             writeln!(out)?;
-            writeln!(
-                out,
-                "Wall time marked *not gating* comes from a side with a single execution: separate runs differ more than one execution shows, so it is reported but does not fail the job (run with `--executions 2` or more on both sides, or use `wasmbench ab`)."
-            )?;
-        }
-        writeln!(out)?;
-        let shown: Vec<&BenchChange> = c
-            .by_concern()
-            .into_iter()
-            .filter(|b| {
-                inputs.all
-                    || b.verdict != Verdict::Unchanged
-                    || b.metrics.iter().any(|m| m.verdict != Verdict::Unchanged)
-            })
-            .collect();
-        if shown.is_empty() {
-            writeln!(out, "No bench changed beyond its thresholds.")?;
-            return Ok(Some(out));
-        }
-        let columns: Vec<String> = Metric::ALL
-            .iter()
-            .map(|m| format!("{} (new / old)", m.label()))
-            .collect();
-        writeln!(out, "| bench | verdict | {} | note |", columns.join(" | "))?;
-        writeln!(out, "|---|---|{}---|", "---|".repeat(Metric::COUNT))?;
-        for b in shown {
-            let cells: Vec<String> = Metric::ALL.iter().map(|&m| metric_cell(b, m)).collect();
-            writeln!(
-                out,
-                "| {} | {} | {} | {} |",
-                md::code(&b.id),
-                verdict_cell(b.verdict),
-                cells.join(" | "),
-                md::text(b.note.as_deref().unwrap_or(""))
-            )?;
-        }
-        if !inputs.all {
-            let unchanged = c
-                .benches
-                .iter()
-                .filter(|b| b.verdict == Verdict::Unchanged)
-                .count();
-            if unchanged > 0 {
-                writeln!(out)?;
-                writeln!(out, "{unchanged} unchanged benches not shown.")?;
-            }
+            write_loads(&mut out, loads)?;
         }
         Ok(Some(out))
     }
+}
+
+/// The comparison's part: headline, thresholds, and a row per bench shown.
+fn benches(out: &mut String, inputs: &Inputs<'_>, c: &Comparison) -> Result<()> {
+    let icon = if c.any(&[Verdict::Regressed, Verdict::Failed])
+        || inputs
+            .results
+            .loads
+            .iter()
+            .any(|l| !format::load_status(l).0)
+    {
+        "🔴"
+    } else {
+        "🟢"
+    };
+    writeln!(out, "## {icon} wasmbench: {}", c.headline())?;
+    writeln!(out)?;
+    let mode = match c.mode {
+        Mode::Paired => "interleaved A/B run (wall time compared pair by pair)",
+        Mode::Baseline => "against a stored baseline",
+    };
+    let thresholds: Vec<String> = c
+        .thresholds
+        .iter()
+        .map(|(metric, t)| format!("{metric} {}", format::percent(t)))
+        .collect();
+    writeln!(
+        out,
+        "Suite {}, {mode}. Thresholds: {} (wall time also needs its 95% interval to exclude no change).",
+        md::code(&inputs.results.suite.name),
+        thresholds.join(", ")
+    )?;
+    if c.benches
+        .iter()
+        .any(|b| b.metrics.iter().any(|m| !m.gating))
+    {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "Wall time marked *not gating* comes from a side with a single execution: separate runs differ more than one execution shows, so it is reported but does not fail the job (run with `--executions 2` or more on both sides, or use `wasmbench ab`)."
+        )?;
+    }
+    writeln!(out)?;
+    let shown: Vec<&BenchChange> = c
+        .by_concern()
+        .into_iter()
+        .filter(|b| {
+            inputs.all
+                || b.verdict != Verdict::Unchanged
+                || b.metrics.iter().any(|m| m.verdict != Verdict::Unchanged)
+        })
+        .collect();
+    if shown.is_empty() {
+        writeln!(out, "No bench changed beyond its thresholds.")?;
+        return Ok(());
+    }
+    let columns: Vec<String> = Metric::ALL
+        .iter()
+        .map(|m| format!("{} (new / old)", m.label()))
+        .collect();
+    writeln!(out, "| bench | verdict | {} | note |", columns.join(" | "))?;
+    writeln!(out, "|---|---|{}---|", "---|".repeat(Metric::COUNT))?;
+    for b in shown {
+        let cells: Vec<String> = Metric::ALL.iter().map(|&m| metric_cell(b, m)).collect();
+        writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            md::code(&b.id),
+            verdict_cell(b.verdict),
+            cells.join(" | "),
+            md::text(b.note.as_deref().unwrap_or(""))
+        )?;
+    }
+    if !inputs.all {
+        let unchanged = c
+            .benches
+            .iter()
+            .filter(|b| b.verdict == Verdict::Unchanged)
+            .count();
+        if unchanged > 0 {
+            writeln!(out)?;
+            writeln!(out, "{unchanged} unchanged benches not shown.")?;
+        }
+    }
+    Ok(())
+}
+
+/// The load scenarios: per scenario its status, a row per phase and overall (corrected latency,
+/// throughput against the offered rate, errors) and its thresholds' verdicts.
+pub fn write_loads(out: &mut String, loads: &[LoadResult]) -> Result<()> {
+    writeln!(out, "### Load scenarios")?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "Latency from each request's intended start (queueing included: corrected for coordinated omission); throughput counts requests completed without error."
+    )?;
+    for l in loads {
+        writeln!(out)?;
+        let (held, status) = format::load_status(l);
+        let icon = if held { "✅" } else { "❌" };
+        write!(out, "**{}** {icon} {}", md::code(&l.id), md::text(&status))?;
+        if let Some(m) = &l.message {
+            write!(out, ": {}", md::text(m))?;
+        }
+        writeln!(out)?;
+        if let Some(a) = &l.aborted {
+            writeln!(out)?;
+            writeln!(out, "Aborted early: {}", md::text(a))?;
+        }
+        let rows: Vec<(String, String, &LoadStats)> = l
+            .phases
+            .iter()
+            .map(|p| {
+                let planned = if l.setup.model == "closed" {
+                    "—".to_string()
+                } else {
+                    format::planned_rate(p.rate, p.ramp_to)
+                };
+                (md::text(&p.name), planned, &p.stats)
+            })
+            .chain(
+                l.overall
+                    .iter()
+                    .map(|o| ("**overall**".to_string(), "—".to_string(), o)),
+            )
+            .collect();
+        if !rows.is_empty() {
+            writeln!(out)?;
+            writeln!(
+                out,
+                "| phase | planned | offered | throughput | error rate | dropped | p50 | p95 | p99 |"
+            )?;
+            writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|---:|")?;
+            for (name, planned, s) in rows {
+                let latency = |stat: LatencyStat| {
+                    s.latency
+                        .as_ref()
+                        .filter(|p| p.count > 0)
+                        .map_or_else(|| "—".to_string(), |p| format::duration_ns(p.get(stat)))
+                };
+                let achieved = if s.offered_rate > 0.0 {
+                    format!(
+                        " ({})",
+                        format::percent_one_decimal(s.throughput / s.offered_rate)
+                    )
+                } else {
+                    String::new()
+                };
+                let kinds = format::error_kinds(&s.errors).join(" · ");
+                let errors = if kinds.is_empty() {
+                    format::share(s.error_rate)
+                } else {
+                    format!("{} ({})", format::share(s.error_rate), md::text(&kinds))
+                };
+                writeln!(
+                    out,
+                    "| {name} | {planned} | {} | {}{achieved} | {errors} | {} | {} | {} | {} |",
+                    format::requests_per_second(s.offered_rate),
+                    format::requests_per_second(s.throughput),
+                    format::exact_or_count(s.dropped),
+                    latency(LatencyStat::P50),
+                    latency(LatencyStat::P95),
+                    latency(LatencyStat::P99),
+                )?;
+            }
+        }
+        if !l.thresholds.is_empty() {
+            writeln!(out)?;
+            writeln!(out, "| threshold | scope | observed | verdict |")?;
+            writeln!(out, "|---|---|---:|---|")?;
+            for t in &l.thresholds {
+                writeln!(
+                    out,
+                    "| {} | {} | {} | {} |",
+                    md::code(&t.threshold.to_string()),
+                    md::text(&t.scope),
+                    format::load_value(t.threshold.metric, t.observed),
+                    if t.passed { "✅ pass" } else { "❌ **FAIL**" }
+                )?;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn verdict_cell(v: Verdict) -> String {
@@ -144,5 +271,74 @@ fn change(m: &MetricChange, ratio: f64) -> String {
     match m.ratio_ci {
         Some((low, high)) => format!("{}, 95% CI {} … {}", pct(ratio), pct(low), pct(high)),
         None => pct(ratio),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testing::{could_not_start, hostile, overloaded, run_with_loads};
+
+    fn render(run: &crate::results::RunResults, comparison: Option<&Comparison>) -> String {
+        let inputs = Inputs {
+            results: run,
+            comparison,
+            all: false,
+            dir: None,
+        };
+        Markdown.render(&inputs).unwrap().expect("something to say")
+    }
+
+    #[test]
+    fn load_scenarios_have_their_phases_and_verdicts() {
+        let run = run_with_loads(vec![overloaded(), could_not_start()]);
+        let out = render(&run, None);
+        assert!(
+            out.starts_with("## 🔴 wasmbench: suite <code>load</code>\n\n### Load scenarios\n")
+        );
+        assert!(
+            out.contains("**<code>handler/echo</code>** ❌ FAILED: 2 of 4 thresholds missed\n")
+        );
+        assert!(out.contains(
+            "| overload | 1.50 k req/s | 1.50 k req/s | 1.06 k req/s (70.7%) | 3.64% (timeout 380 · trap 20) | 4,000 | 163 ms | 814 ms | 1.70 s |"
+        ), "{out}");
+        assert!(out.contains("| **overall** | — | 725 req/s | 615 req/s (84.8%) |"));
+        assert!(out.contains("| <code>p95 &lt; 100ms</code> | overall | 183 ms | ❌ **FAIL** |"));
+        assert!(
+            out.contains("| <code>throughput &gt; 500/s</code> | ramp | 600 req/s | ✅ pass |")
+        );
+        assert!(out.contains("| overload | — (nothing measured) | ❌ **FAIL** |"));
+        // Nothing measured: the status and the message, on one line, no table.
+        assert!(out.contains(
+            "**<code>misbehave/trap</code>** ❌ FAILED: trap: wasm trap: unreachable\\\\n  at misbehave::run\n"
+        ), "{out}");
+
+        // After a comparison's benches, in the same file.
+        let comparison = crate::analysis::compare::compare(&run, &run, None, None);
+        let out = render(&run, Some(&comparison));
+        assert!(out.starts_with("## 🔴 wasmbench: "), "{out}");
+        assert!(out.contains("No bench changed beyond its thresholds.\n\n### Load scenarios\n"));
+        // No comparison and no loads: nothing to write.
+        let inputs = Inputs {
+            results: &run_with_loads(Vec::new()),
+            comparison: None,
+            all: false,
+            dir: None,
+        };
+        assert!(Markdown.render(&inputs).unwrap().is_none());
+    }
+
+    #[test]
+    fn load_text_is_inert() {
+        let out = render(&run_with_loads(vec![hostile()]), None);
+        for raw in ["<script>", "<b>", "<i>", "<img", "<40s>"] {
+            assert!(!out.contains(raw), "{raw} in {out}");
+        }
+        assert!(out.contains("| &lt;b&gt;warm&lt;/b&gt; &amp; \\| \\`x\\` | 200 req/s |"));
+        // Every table row has its cells: no pipe escaped from a name.
+        for line in out.lines().filter(|l| l.starts_with("| ")) {
+            let cells = line.replace("\\|", "").matches('|').count();
+            assert!(cells == 10 || cells == 5, "{line}");
+        }
     }
 }

@@ -15,6 +15,8 @@ pub mod junit;
 pub mod markdown;
 pub mod openmetrics;
 pub mod terminal;
+#[cfg(test)]
+pub(crate) mod testing;
 
 use std::path::{Path, PathBuf};
 

@@ -489,7 +489,10 @@ fn load_comparison(loads: &[crate::analysis::compare::LoadChange]) -> String {
                 span.latency_ratio(*stat)
                     .map_or_else(|| "—".into(), format::ratio)
             }));
-            row.push(span.throughput_ratio().map_or_else(|| "—".into(), format::ratio));
+            row.push(
+                span.throughput_ratio()
+                    .map_or_else(|| "—".into(), format::ratio),
+            );
             row.push(format!(
                 "{} → {}",
                 format::share(span.old.error_rate),

@@ -165,3 +165,117 @@ fn limits_are_accepted_up_to_their_caps_and_refused_beyond() {
         assert_eq!(error.position.map(|p| p.0), Some(4), "{line}: {error}");
     }
 }
+
+/// A load scenario over `handler/empty`: `keys` go into the `[[load]]` table, `phase` is the body
+/// of its one `[[load.phase]]`.
+fn load_suite(keys: &str, phase: &str) -> String {
+    format!(
+        "[[load]]\nplugin = \"handler\"\nworkload = \"empty\"\n{keys}\n\n[[load.phase]]\n{phase}\n"
+    )
+}
+
+#[test]
+fn a_suite_of_load_scenarios_alone_is_valid() {
+    let suite = parse(&load_suite(
+        "id = \"only-load\"\npool = 2\nqueue = 0\nthresholds = [\"p95 < 200ms\"]",
+        "name = \"steady\"\nduration = \"2s\"\nrate = 50\nramp_to = 75\nthresholds = [\"throughput > 10/s\"]",
+    ))
+    .unwrap();
+    assert!(suite.benches.is_empty());
+    assert_eq!(suite.loads.len(), 1);
+    let load = &suite.loads[0];
+    assert_eq!(load.id.as_deref(), Some("only-load"));
+    assert_eq!((load.pool, load.queue), (2, 0));
+    assert!(matches!(load.shape, super::LoadShape::Open { .. }));
+    assert_eq!(load.thresholds.len(), 1);
+    let phase = &load.phases[0];
+    assert_eq!(phase.name, "steady");
+    assert_eq!(phase.duration, Duration::from_secs(2));
+    assert_eq!((phase.rate, phase.ramp_to), (50.0, Some(75.0)));
+    assert_eq!(phase.thresholds.len(), 1);
+    assert_eq!(load.location, "suites/t.toml:1:1");
+
+    let closed = parse(&load_suite(
+        "model = \"closed\"\nconnections = 4\nthink = \"10ms\"",
+        "duration = \"1s\"",
+    ))
+    .unwrap();
+    assert_eq!(closed.loads[0].phases[0].name, "phase 1");
+    assert!(matches!(
+        closed.loads[0].shape,
+        super::LoadShape::Closed { connections: 4, think } if think == Duration::from_millis(10)
+    ));
+}
+
+/// The error of a load suite: its key, line, and message (with the rendered text for messages).
+fn load_error(keys: &str, phase: &str) -> (Option<String>, Option<usize>, String) {
+    let err = parse(&load_suite(keys, phase)).unwrap_err();
+    (err.key.clone(), err.position.map(|p| p.0), err.to_string())
+}
+
+#[test]
+fn bad_load_scenarios_name_the_key_and_line() {
+    // Line 4 is the first key line after `plugin` and `workload`; the phase's keys start at line 7.
+    let (key, line, text) = load_error("model = \"opne\"", "duration = \"1s\"\nrate = 5");
+    assert_eq!(key.as_deref(), Some("load[0].model"), "{text}");
+    assert_eq!(line, Some(4), "{text}");
+    assert!(text.contains("unknown model `opne`"), "{text}");
+    assert!(text.contains("did you mean `open`?"), "{text}");
+
+    let (key, line, text) = load_error("", "duration = \"1s\"");
+    assert_eq!(key.as_deref(), Some("load[0].phase[0].rate"), "{text}");
+    assert_eq!(line, Some(6), "{text}");
+    assert!(text.contains("needs `rate`"), "{text}");
+
+    let (key, line, text) = load_error("connections = 4", "duration = \"1s\"\nrate = 5");
+    assert_eq!(key.as_deref(), Some("load[0].connections"), "{text}");
+    assert_eq!(line, Some(4), "{text}");
+    assert!(text.contains("model = \"closed\""), "{text}");
+
+    let (key, line, text) = load_error(
+        "thresholds = [\"error_rate < 1%\", \"p96 < 1s\"]",
+        "duration = \"1s\"\nrate = 5",
+    );
+    assert_eq!(key.as_deref(), Some("load[0].thresholds[1]"), "{text}");
+    assert_eq!(line, Some(4), "{text}");
+    assert!(text.contains("unknown metric `p96`"), "{text}");
+
+    let (key, line, text) = load_error(
+        "",
+        "duration = \"1s\"\nrate = 5\nthresholds = [\"p99 < soon\"]",
+    );
+    assert_eq!(
+        key.as_deref(),
+        Some("load[0].phase[0].thresholds[0]"),
+        "{text}"
+    );
+    assert_eq!(line, Some(9), "{text}");
+    assert!(text.contains("not a duration"), "{text}");
+
+    let (key, line, text) = load_error("", "duration = \"0s\"\nrate = 5");
+    assert_eq!(key.as_deref(), Some("load[0].phase[0].duration"), "{text}");
+    assert_eq!(line, Some(7), "{text}");
+    assert!(text.contains("longer than 0"), "{text}");
+
+    // The closed model's phases take no rate; the open model needs some arrivals.
+    let (key, line, text) = load_error("model = \"closed\"", "duration = \"1s\"\nrate = 5");
+    assert_eq!(key.as_deref(), Some("load[0].phase[0].rate"), "{text}");
+    assert_eq!(line, Some(8), "{text}");
+    let (key, _, text) = load_error("", "duration = \"1s\"\nrate = 0");
+    assert_eq!(key.as_deref(), Some("load[0].phase[0].rate"), "{text}");
+    let (key, line, text) = load_error("pool = 0", "duration = \"1s\"\nrate = 5");
+    assert_eq!(key.as_deref(), Some("load[0].pool"), "{text}");
+    assert_eq!(line, Some(4), "{text}");
+    let (key, _, text) = load_error("arival = \"poisson\"", "duration = \"1s\"\nrate = 5");
+    assert!(text.contains("did you mean `arrival`?"), "{key:?} {text}");
+
+    // No phase at all, and two phases with one name.
+    let err = parse("[[load]]\nplugin = \"handler\"\nworkload = \"empty\"\n").unwrap_err();
+    assert_eq!(err.key.as_deref(), Some("load[0].phase"), "{err}");
+    let err = parse(&format!(
+        "{}\n[[load.phase]]\nname = \"hold\"\nduration = \"1s\"\nrate = 5\n",
+        load_suite("", "name = \"hold\"\nduration = \"1s\"\nrate = 5")
+    ))
+    .unwrap_err();
+    assert_eq!(err.key.as_deref(), Some("load[0].phase[1].name"), "{err}");
+}

@@ -14,6 +14,7 @@ mod history;
 mod host_calls;
 mod input;
 mod interrupt;
+mod load;
 mod measurement;
 mod metrics;
 mod profile;

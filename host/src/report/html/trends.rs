@@ -230,6 +230,9 @@ fn metric(id: &str, trend: &SeriesTrend) -> Result<Markup> {
         },
         marks: Vec::new(),
         x_marks,
+        x_span: None,
+        x_ticks: Vec::new(),
+        x_bands: Vec::new(),
         size: (WIDE, 300),
     };
     let range = match (points.first(), points.last()) {

@@ -129,7 +129,14 @@ pub fn drive(job: &LoadJob, pre: &Pre, lending: &Lending, sink: Sink) -> Result<
             None
         }
     };
-    let stopped_at = start.elapsed().min(total);
+    // The phases ran their full length unless an abort or an interrupt stopped the schedule (the
+    // dispatcher returns at the last arrival, which is before the end).
+    let cut = stop.load(Ordering::Relaxed) || crate::runner::interrupt::requested();
+    let stopped_at = if cut {
+        start.elapsed().min(total)
+    } else {
+        total
+    };
     drop(work);
     let _ = notes.send(Note::ScheduleDone);
     drop(notes);
@@ -289,7 +296,10 @@ fn dispatch(
             std::thread::sleep(intended - now);
         }
         let dispatched = Instant::now();
-        record(&mut lag, nanos(dispatched.saturating_duration_since(intended)));
+        record(
+            &mut lag,
+            nanos(dispatched.saturating_duration_since(intended)),
+        );
         let request = Request {
             intended,
             phase,
@@ -381,7 +391,8 @@ fn collect(
 ) -> (Recorder, Vec<String>, Option<String>) {
     let total: Duration = job.phases.iter().map(|p| p.duration).sum();
     let starts = phase_starts(&job.phases);
-    let mut recorder = Recorder::new(job.phases.len(), total);
+    let durations: Vec<Duration> = job.phases.iter().map(|p| p.duration).collect();
+    let mut recorder = Recorder::new(&durations);
     let (mut lost, mut aborted) = (Vec::new(), None);
     let mut drain_until: Option<Instant> = None;
     let mut next_tick = start + TICK;
@@ -453,6 +464,7 @@ fn collect(
                     humantime::format_duration(Duration::from_millis(elapsed.as_millis() as u64))
                 ));
                 stop.store(true, Ordering::Relaxed);
+                recorder.cut_short(elapsed);
             }
         }
     }

@@ -30,6 +30,10 @@ struct Span {
     offered: u64,
     dropped: u64,
     ok: u64,
+    /// Requests that succeeded and ended within the span's time (its phase; the phases for
+    /// overall): throughput is these over the span's duration, so answers that straggle in
+    /// during the drain after an overload don't inflate it.
+    served: u64,
     errors: BTreeMap<String, u64>,
     /// From the intended start.
     latency: Histogram<u64>,
@@ -43,6 +47,7 @@ impl Span {
             offered: 0,
             dropped: 0,
             ok: 0,
+            served: 0,
             errors: BTreeMap::new(),
             latency: histogram(),
             service: histogram(),
@@ -63,7 +68,7 @@ impl Span {
             ok: self.ok,
             errors: self.errors.clone(),
             offered_rate: self.offered as f64 / seconds,
-            throughput: self.ok as f64 / seconds,
+            throughput: self.served as f64 / seconds,
             error_rate: ratio(failed, sent),
             drop_rate: ratio(self.dropped, self.offered),
             latency: percentiles(&self.latency),
@@ -105,15 +110,30 @@ pub struct Finished {
 /// Everything recorded so far.
 pub struct Recorder {
     phases: Vec<Span>,
+    /// Where each phase starts, and where the last ends.
+    starts: Vec<Duration>,
+    end: Duration,
     overall: Span,
     steps: Vec<Step>,
     step: Duration,
 }
 
 impl Recorder {
-    pub fn new(phases: usize, total: Duration) -> Self {
+    /// A recorder for phases of these durations.
+    pub fn new(durations: &[Duration]) -> Self {
+        let starts: Vec<Duration> = durations
+            .iter()
+            .scan(Duration::ZERO, |at, d| {
+                let start = *at;
+                *at += *d;
+                Some(start)
+            })
+            .collect();
+        let total: Duration = durations.iter().sum();
         Recorder {
-            phases: (0..phases).map(|_| Span::new()).collect(),
+            phases: durations.iter().map(|_| Span::new()).collect(),
+            starts,
+            end: total,
             overall: Span::new(),
             steps: Vec::new(),
             step: timeline_step(total),
@@ -142,6 +162,11 @@ impl Recorder {
     pub fn finished(&mut self, request: Finished) {
         let latency = nanos(request.ended.saturating_sub(request.intended));
         let service = nanos(request.ended.saturating_sub(request.started));
+        if request.failure.is_none() && request.ended < self.end {
+            let window = super::schedule::phase_at(&self.starts, request.ended);
+            self.phases[window].served += 1;
+            self.overall.served += 1;
+        }
         for span in [&mut self.phases[request.phase], &mut self.overall] {
             match &request.failure {
                 None => span.ok += 1,
@@ -179,6 +204,11 @@ impl Recorder {
     /// Requests sent and not finished yet.
     pub fn in_flight(&self) -> u64 {
         (self.overall.offered - self.overall.dropped).saturating_sub(self.overall.completed())
+    }
+
+    /// The phases end here instead (an abort stopped the schedule early).
+    pub fn cut_short(&mut self, end: Duration) {
+        self.end = self.end.min(end);
     }
 
     pub fn phase_stats(&self, phase: usize, duration: Duration) -> LoadStats {
@@ -304,7 +334,7 @@ mod tests {
 
     #[test]
     fn latency_counts_from_the_intended_start_and_service_from_the_actual_one() {
-        let mut recorder = Recorder::new(2, Duration::from_secs(2));
+        let mut recorder = Recorder::new(&[Duration::from_secs(1), Duration::from_secs(1)]);
         for i in 0..100 {
             recorder.offered(0, Duration::from_millis(i * 10), false);
             // Every request waited 50 ms in the queue and ran 1 ms.
@@ -325,7 +355,12 @@ mod tests {
         );
         assert!((990_000..=1_010_000).contains(&service.p99), "{service:?}");
         assert_eq!((phase.offered, phase.ok, phase.failed()), (100, 100, 0));
-        assert_eq!(phase.throughput, 100.0);
+        // Throughput counts answers by when they ended: the last five ended in the next phase.
+        assert_eq!(phase.throughput, 95.0);
+        assert_eq!(
+            recorder.phase_stats(1, Duration::from_secs(1)).throughput,
+            5.0
+        );
         let second = recorder.phase_stats(1, Duration::from_secs(1));
         assert_eq!((second.dropped, second.errors["trap"]), (1, 1));
         assert_eq!((second.drop_rate, second.error_rate), (0.5, 1.0));
@@ -345,7 +380,7 @@ mod tests {
 
     #[test]
     fn unfinished_requests_fail_as_timeouts_and_the_timeline_tracks_in_flight() {
-        let mut recorder = Recorder::new(1, Duration::from_secs(1));
+        let mut recorder = Recorder::new(&[Duration::from_secs(1)]);
         for i in 0..4 {
             recorder.offered(0, Duration::from_millis(i * 100), false);
         }

@@ -32,7 +32,7 @@ pub fn serve() -> Result<()> {
         .read_to_string(&mut input)
         .context("reading the job")?;
     let job = match serde_json::from_str(&input).context("parsing the job")? {
-        Request::Execution(job) => job,
+        Request::Execution(job) => *job,
         Request::Load(job) => return crate::runner::load::worker::serve(&job),
     };
     let runtime = tokio::runtime::Builder::new_current_thread()

@@ -29,7 +29,7 @@ pub const SUBCOMMAND: &str = "__worker";
 #[serde(rename_all = "kebab-case")]
 pub enum Request {
     /// Time one execution of a bench (or of an A/B pair).
-    Execution(Job),
+    Execution(Box<Job>),
     /// Run a load scenario.
     Load(Box<crate::runner::load::LoadJob>),
 }

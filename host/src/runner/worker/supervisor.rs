@@ -76,7 +76,7 @@ fn supervise(
 ) -> Result<(), Failure> {
     let spawned = Instant::now();
     let mut child = spawn(exe)?;
-    let input = serde_json::to_vec(&Request::Execution(job.clone()))
+    let input = serde_json::to_vec(&Request::Execution(Box::new(job.clone())))
         .map_err(|e| internal(format!("encoding the job: {e}")))?;
     let mut stdin = child.stdin.take().expect("stdin is piped");
     // The job is small; a worker that dies before reading it shows up as a closed stdout below.

@@ -34,7 +34,7 @@ pub(super) fn detail(d: &Detail) -> Result<Markup> {
     })
 }
 
-fn fact(f: &Fact) -> Markup {
+pub(super) fn fact(f: &Fact) -> Markup {
     html! {
         div {
             dt { (f.term) }

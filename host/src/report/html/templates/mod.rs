@@ -4,6 +4,7 @@
 mod baseline;
 mod details;
 mod groups;
+mod load;
 mod summary;
 
 use anyhow::Result;
@@ -33,6 +34,7 @@ pub fn page(page: &Page) -> Result<String> {
         .iter()
         .map(details::detail)
         .collect::<Result<Vec<_>>>()?;
+    let loads = load::loads(&page.loads)?;
     let csp = format!(
         "default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-{hash}' 'sha256-{hash}'; img-src data:"
     );
@@ -86,6 +88,7 @@ pub fn page(page: &Page) -> Result<String> {
                         }
                         "\n"
                     }
+                    (loads)
                 }
                 "\n"
                 footer {
@@ -161,6 +164,17 @@ fn nav(h: &Header) -> Markup {
                 }
                 @if h.details {
                     li { a href="#details" { "Bench details" } } "\n"
+                }
+                @if !h.loads.is_empty() {
+                    li {
+                        a href="#loads" { "Load scenarios" }
+                        ol {
+                            @for l in &h.loads {
+                                li { a href={ "#load-" (l.index) } { (l.title) } }
+                            }
+                        }
+                    }
+                    "\n"
                 }
             }
         }

@@ -3,6 +3,7 @@
 use maud::{Markup, html};
 
 use super::bench_link;
+use crate::report::format::plural;
 use crate::report::html::view::{Failure, Page, SummaryRow};
 
 const HEADERS: [&str; 7] = [
@@ -20,7 +21,15 @@ pub(super) fn summary(page: &Page) -> Markup {
         section id="summary" aria-labelledby="summary-h" {
             "\n" h2 id="summary-h" { "Summary" } "\n"
             @match &page.summary {
-                None => { p { "The run has no benches." } "\n" }
+                None => {
+                    p {
+                        "The run has no benches."
+                        @if !page.loads.is_empty() {
+                            " It has " a href="#loads" { (plural(page.loads.len(), "load scenario", "load scenarios")) } "."
+                        }
+                    }
+                    "\n"
+                }
                 Some(rows) => {
                     p class="lead" {
                         "Every bench of the run. Wall time is the median of the timed iterations with its 95% confidence interval; throughput is at the median. Click a column title to sort."
@@ -118,11 +127,11 @@ pub(super) fn failures(failures: &[Failure]) -> Markup {
     html! {
         section id="failures" aria-labelledby="failures-h" {
             "\n" h2 id="failures-h" { "Failures (" (failures.len()) ")" } "\n"
-            p class="lead" { "Benches that did not end with the status the suite expected." } "\n"
+            p class="lead" { "Benches that did not end with the status the suite expected, and load scenarios that did not run their phases or missed a threshold." } "\n"
             @for f in failures {
                 article class="failure" {
                     h3 {
-                        a href={ "#bench-" (f.index) } { (f.id) } " "
+                        a href={ "#" (f.anchor) } { (f.id) } " "
                         span class={ "status " (f.status.class) } { (f.status.text) }
                     }
                     @match &f.message {

@@ -1,6 +1,8 @@
 //! One bench's detail section: its facts, its samples in run order and their distribution, linear
 //! memory per iteration, and its counters.
 
+use std::collections::BTreeMap;
+
 use super::super::charts::{
     Axis, Chart, HistogramChart, LineChart, SMALL_H, SMALL_W, Scale, Series,
 };
@@ -77,6 +79,9 @@ pub(super) fn detail(cx: &mut Context, i: usize) -> Detail {
             },
             marks: vec![(w.summary.median, "median".into())],
             x_marks: Vec::new(),
+            x_span: None,
+            x_ticks: Vec::new(),
+            x_bands: Vec::new(),
             size: (SMALL_W, SMALL_H),
         };
         figures.push(cx.figure(
@@ -179,6 +184,9 @@ fn memory_figure(cx: &mut Context, b: &BenchResult, i: usize) -> Figure {
         },
         marks: Vec::new(),
         x_marks: Vec::new(),
+        x_span: None,
+        x_ticks: Vec::new(),
+        x_bands: Vec::new(),
         size: (SMALL_W, SMALL_H),
     };
     let growth = b.memory.growth_per_iteration;
@@ -207,45 +215,51 @@ fn memory_figure(cx: &mut Context, b: &BenchResult, i: usize) -> Figure {
 
 /// The facts list: what ran, under which limits, and every measurement in words.
 fn facts(b: &BenchResult, group: usize) -> Vec<Fact> {
-    let mut facts = vec![Fact {
-        term: "plugin / workload",
-        pieces: vec![
-            Piece::Code(b.plugin.clone()),
-            Piece::Text(" / ".into()),
-            Piece::Code(b.workload.clone()),
-        ],
-    }];
+    let mut facts = vec![plugin_fact(&b.plugin, &b.workload)];
     if let Some(g) = &b.group {
         facts.push(Fact {
             term: "group",
             pieces: vec![Piece::Group(group, g.clone())],
         });
     }
-    if !b.params.is_empty() {
-        let mut pieces = Vec::new();
-        for (k, (key, value)) in b.params.iter().enumerate() {
-            if k > 0 {
-                pieces.push(Piece::Text(" ".into()));
-            }
-            pieces.push(Piece::Code(format!("{key}={value}")));
-        }
-        facts.push(Fact {
-            term: "params",
-            pieces,
-        });
-    }
+    facts.extend(params_fact(&b.params));
     facts.push(Fact {
         term: "limits",
-        pieces: vec![Piece::Text(format!(
-            "fuel {} · memory {} · deadline {}",
-            format::count(b.limits.fuel as f64),
-            format::bytes(b.limits.memory_bytes),
-            duration_ns(b.limits.deadline.as_nanos() as f64)
-        ))],
+        pieces: vec![Piece::Text(format::limits(&b.limits))],
     });
     facts.extend(super::measured::facts(b));
     facts.extend(db_facts(b));
     facts
+}
+
+/// What ran: `plugin / workload`.
+pub(super) fn plugin_fact(plugin: &str, workload: &str) -> Fact {
+    Fact {
+        term: "plugin / workload",
+        pieces: vec![
+            Piece::Code(plugin.to_string()),
+            Piece::Text(" / ".into()),
+            Piece::Code(workload.to_string()),
+        ],
+    }
+}
+
+/// The parameters, `key=value` each; none without any.
+pub(super) fn params_fact(params: &BTreeMap<String, String>) -> Option<Fact> {
+    if params.is_empty() {
+        return None;
+    }
+    let mut pieces = Vec::new();
+    for (k, (key, value)) in params.iter().enumerate() {
+        if k > 0 {
+            pieces.push(Piece::Text(" ".into()));
+        }
+        pieces.push(Piece::Code(format!("{key}={value}")));
+    }
+    Some(Fact {
+        term: "params",
+        pieces,
+    })
 }
 
 /// The database the bench was lent, and how long its parallel instances queued for connections.

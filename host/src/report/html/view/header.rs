@@ -17,11 +17,13 @@ pub struct Header {
     pub verdict: String,
     pub interrupted: bool,
     pub environment: Vec<(&'static str, String)>,
-    /// The table of contents: failures (their count), baseline, groups, details.
+    /// The table of contents: failures (their count: benches and load scenarios), baseline,
+    /// groups, details, load scenarios.
     pub failures: usize,
     pub baseline: bool,
     pub groups: Vec<NavGroup>,
     pub details: bool,
+    pub loads: Vec<NavGroup>,
     /// A link to the trend report of the suite's history (`report --history`), relative to the page.
     pub trends: Option<String>,
 }
@@ -35,6 +37,7 @@ pub(super) fn header(cx: &Context) -> Header {
     let run = cx.run;
     let env = &run.environment;
     let failures = run.unmet().count();
+    let load_failures = run.loads.iter().filter(|l| super::load::failed(l)).count();
     let regressions = cx
         .comparison
         .map(|c| {
@@ -48,6 +51,12 @@ pub(super) fn header(cx: &Context) -> Header {
     if failures > 0 {
         parts.push(format!("✗ {}", plural(failures, "failure", "failures")));
     }
+    if load_failures > 0 {
+        parts.push(format!(
+            "✗ {} failed",
+            plural(load_failures, "load scenario", "load scenarios")
+        ));
+    }
     if regressions > 0 {
         parts.push(format!(
             "▲ {} against the baseline",
@@ -55,20 +64,30 @@ pub(super) fn header(cx: &Context) -> Header {
         ));
     }
     let benches = plural(run.benches.len(), "bench", "benches");
+    let loads = plural(run.loads.len(), "load scenario", "load scenarios");
     let (verdict_class, verdict) = if !parts.is_empty() {
-        ("v-bad", format!("{} (of {benches}).", parts.join(" · ")))
-    } else if run.benches.is_empty() {
+        let of = match (run.benches.is_empty(), run.loads.is_empty()) {
+            (false, false) => format!("{benches} and {loads}"),
+            (true, false) => loads,
+            _ => benches,
+        };
+        ("v-bad", format!("{} (of {of}).", parts.join(" · ")))
+    } else if run.benches.is_empty() && run.loads.is_empty() {
         ("v-ok", "No benches ran.".to_string())
     } else {
-        let baseline = if cx.comparison.is_some() {
+        let baseline = if cx.comparison.is_some() && !run.benches.is_empty() {
             ", no regression against the baseline"
         } else {
             ""
         };
-        (
-            "v-ok",
-            format!("✓ All ok: {benches} ended as expected{baseline}."),
-        )
+        let mut ok = Vec::new();
+        if !run.benches.is_empty() {
+            ok.push(format!("{benches} ended as expected{baseline}"));
+        }
+        if !run.loads.is_empty() {
+            ok.push(format!("{loads} ran, no threshold missed"));
+        }
+        ("v-ok", format!("✓ All ok: {}.", ok.join("; ")))
     };
     let mut environment = vec![
         ("wasmbench", env.wasmbench_version.clone()),
@@ -96,7 +115,7 @@ pub(super) fn header(cx: &Context) -> Header {
         verdict,
         interrupted: run.interrupted,
         environment,
-        failures,
+        failures: failures + load_failures,
         baseline: cx.comparison.is_some(),
         groups: cx
             .groups
@@ -108,6 +127,15 @@ pub(super) fn header(cx: &Context) -> Header {
             })
             .collect(),
         details: !run.benches.is_empty(),
+        loads: run
+            .loads
+            .iter()
+            .enumerate()
+            .map(|(index, l)| NavGroup {
+                index,
+                title: l.id.clone(),
+            })
+            .collect(),
         trends: None,
     }
 }

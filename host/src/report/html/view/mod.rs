@@ -8,6 +8,7 @@ mod counters;
 mod details;
 mod groups;
 mod header;
+mod load;
 mod measured;
 mod scaling;
 mod summary;
@@ -25,6 +26,7 @@ pub use counters::{CounterTable, CounterValue};
 pub use details::Detail;
 pub use groups::GroupSection;
 pub use header::Header;
+pub use load::{LATENCY_STATS, LoadRow, LoadSection, ThresholdRow};
 pub use summary::{Failure, SummaryRow};
 
 /// Benches above this count start with their detail sections closed.
@@ -41,6 +43,8 @@ pub struct Page {
     pub baseline: Option<Baseline>,
     pub groups: Vec<GroupSection>,
     pub details: Vec<Detail>,
+    /// The load scenarios (`[[load]]`), after the benches.
+    pub loads: Vec<LoadSection>,
 }
 
 /// A chart with its accessible name and caption.
@@ -180,13 +184,17 @@ impl Page {
         let header = header::header(&cx);
         let summary = (!run.benches.is_empty()).then(|| summary::rows(&cx));
         let failures = summary::failures(&cx);
-        // Figures are numbered in page order: the baseline's chart, the groups', the details'.
+        // Figures are numbered in page order: the baseline's chart, the groups', the details', the
+        // load scenarios'.
         let baseline = comparison.map(|c| baseline::baseline(&mut cx, c));
         let groups = (0..cx.groups.len())
             .map(|g| groups::group(&mut cx, g))
             .collect();
         let details = (0..run.benches.len())
             .map(|i| details::detail(&mut cx, i))
+            .collect();
+        let loads = (0..run.loads.len())
+            .map(|i| load::section(&mut cx, i))
             .collect();
         Page {
             header,
@@ -196,6 +204,7 @@ impl Page {
             baseline,
             groups,
             details,
+            loads,
         }
     }
 }

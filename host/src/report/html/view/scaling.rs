@@ -89,6 +89,9 @@ fn instances(cx: &mut Context, benches: &[(usize, &BenchResult)], title: &str) -
         },
         marks: Vec::new(),
         x_marks: Vec::new(),
+        x_span: None,
+        x_ticks: Vec::new(),
+        x_bands: Vec::new(),
         size: (WIDE, 320),
     };
     Some(cx.figure(
@@ -175,6 +178,9 @@ fn parameter(
         },
         marks: Vec::new(),
         x_marks: Vec::new(),
+        x_span: None,
+        x_ticks: Vec::new(),
+        x_bands: Vec::new(),
         size: (WIDE, 320),
     };
     cx.figure(

@@ -1,6 +1,6 @@
 //! The summary table (one row per bench) and the failures section.
 
-use super::{BenchLink, Context, StatusText, VerdictText, metric, status_of, verdict_text};
+use super::{BenchLink, Context, StatusText, VerdictText, load, metric, status_of, verdict_text};
 use crate::analysis::compare::{BenchChange, Verdict};
 use crate::model::Metric;
 use crate::report::format;
@@ -59,9 +59,10 @@ pub struct MetricLine {
     pub rest: String,
 }
 
-/// A bench that did not end with the status the suite expected.
+/// A bench that did not end with the status the suite expected, or a load scenario that failed.
 pub struct Failure {
-    pub index: usize,
+    /// The anchor of its section: `bench-3`, `load-0`.
+    pub anchor: String,
     pub id: String,
     pub status: StatusText,
     pub message: Option<String>,
@@ -167,10 +168,23 @@ pub(super) fn failures(cx: &Context) -> Vec<Failure> {
         .enumerate()
         .filter(|(_, b)| !b.met_expectation)
         .map(|(index, b)| Failure {
-            index,
+            anchor: format!("bench-{index}"),
             id: b.id.clone(),
             status: status_of(b),
             message: b.message.clone(),
         })
+        .chain(
+            cx.run
+                .loads
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| load::failed(l))
+                .map(|(index, l)| Failure {
+                    anchor: format!("load-{index}"),
+                    id: l.id.clone(),
+                    status: load::status_of(l),
+                    message: load::failure_text(l),
+                }),
+        )
         .collect()
 }

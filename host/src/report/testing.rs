@@ -1,0 +1,278 @@
+//! Synthetic results for the reports' tests: a run with load scenarios (one that overloads its
+//! pool and misses a threshold, one that could not start, one with hostile names).
+
+use std::collections::BTreeMap;
+
+use crate::model::Status;
+use crate::results::{
+    LimitsRecord, LoadResult, LoadSetup, LoadStats, Percentiles, PhaseResult, RunResults,
+    SpectrumPoint, ThresholdVerdict, TimelinePoint, WasmInfo,
+};
+
+/// A run with no benches, only `loads`.
+pub fn run_with_loads(loads: Vec<LoadResult>) -> RunResults {
+    let mut run: RunResults = serde_json::from_value(serde_json::json!({
+        "schema_version": crate::results::SCHEMA_VERSION,
+        "suite": { "name": "load", "path": "suites/load.toml" },
+        "environment": {
+            "wasmbench_version": "0.1.0", "wasmtime_version": "30.0.0", "os": "linux",
+            "arch": "x86_64", "cpu": "Test CPU", "cores": 8, "hostname": null, "git_commit": null
+        },
+        "started_at": "2026-11-30T12:00:00Z",
+        "finished_at": "2026-11-30T12:01:00Z",
+        "benches": []
+    }))
+    .expect("a valid results skeleton");
+    run.loads = loads;
+    run
+}
+
+const MS: f64 = 1e6;
+
+/// Latency at percentile `p` (0–100): `base` at the median, growing by `tail` per nine.
+fn at(p: f64, base: f64, tail: f64) -> u64 {
+    let nines = -(1.0 - p / 100.0).max(1e-6).log10();
+    (base * (0.6 + 0.4 * nines) + tail * nines * nines) as u64
+}
+
+fn stats(
+    seconds: f64,
+    offered: u64,
+    ok: u64,
+    dropped: u64,
+    errors: &[(&str, u64)],
+    base: f64,
+    wait: f64,
+) -> LoadStats {
+    let errors: BTreeMap<String, u64> = errors.iter().map(|(k, n)| (k.to_string(), *n)).collect();
+    let failed: u64 = errors.values().sum();
+    let spectrum: Vec<SpectrumPoint> = (0..=16)
+        .map(|i| 100.0 * (1.0 - 10f64.powf(-(i as f64) * 0.25)))
+        .chain([100.0])
+        .map(|p| {
+            let p_max = if p >= 100.0 { 99.999 } else { p };
+            SpectrumPoint {
+                percentile: p,
+                latency_ns: at(p_max, base, base * 0.5) + at(p_max, wait, wait * 2.0),
+                service_ns: at(p_max, base, base * 0.5),
+            }
+        })
+        .collect();
+    let percentiles = |f: &dyn Fn(f64) -> u64| Percentiles {
+        count: ok + failed,
+        p50: f(50.0),
+        p90: f(90.0),
+        p95: f(95.0),
+        p99: f(99.0),
+        p999: f(99.9),
+        max: f(99.999),
+        mean: f(60.0) as f64,
+    };
+    LoadStats {
+        offered,
+        dropped,
+        ok,
+        errors,
+        offered_rate: offered as f64 / seconds,
+        throughput: ok as f64 / seconds,
+        error_rate: failed as f64 / (offered - dropped).max(1) as f64,
+        drop_rate: dropped as f64 / offered.max(1) as f64,
+        latency: Some(percentiles(&|p| {
+            at(p, base, base * 0.5) + at(p, wait, wait * 2.0)
+        })),
+        service: Some(percentiles(&|p| at(p, base, base * 0.5))),
+        spectrum,
+    }
+}
+
+fn threshold(text: &str, scope: &str, observed: Option<f64>) -> ThresholdVerdict {
+    let threshold: crate::model::LoadThreshold = text.parse().expect("a valid threshold");
+    let passed = observed.is_some_and(|v| threshold.holds(v));
+    ThresholdVerdict {
+        threshold,
+        scope: scope.into(),
+        observed,
+        passed,
+    }
+}
+
+/// An open-model scenario in three phases, the last past the pool's capacity: queueing, drops,
+/// timeouts, a missed latency threshold.
+pub fn overloaded() -> LoadResult {
+    let s = 1_000_000_000u64;
+    let phases = vec![
+        PhaseResult {
+            name: "warm".into(),
+            start_ns: 0,
+            duration_ns: 10 * s,
+            rate: 200.0,
+            ramp_to: None,
+            stats: stats(10.0, 2000, 2000, 0, &[], 1.2 * MS, 0.1 * MS),
+        },
+        PhaseResult {
+            name: "ramp".into(),
+            start_ns: 10 * s,
+            duration_ns: 20 * s,
+            rate: 200.0,
+            ramp_to: Some(1000.0),
+            stats: stats(20.0, 12000, 11990, 0, &[("trap", 10)], 1.3 * MS, 2.0 * MS),
+        },
+        PhaseResult {
+            name: "overload".into(),
+            start_ns: 30 * s,
+            duration_ns: 10 * s,
+            rate: 1500.0,
+            ramp_to: None,
+            stats: stats(
+                10.0,
+                15000,
+                10600,
+                4000,
+                &[("timeout", 380), ("trap", 20)],
+                1.5 * MS,
+                180.0 * MS,
+            ),
+        },
+    ];
+    let overall = stats(
+        40.0,
+        29000,
+        24590,
+        4000,
+        &[("timeout", 380), ("trap", 30)],
+        1.3 * MS,
+        40.0 * MS,
+    );
+    let step = 500_000_000u64;
+    let timeline = (0..82u64)
+        .map(|i| {
+            let t = (i * step) as f64 / 1e9;
+            let rate = if t < 10.0 {
+                200.0
+            } else if t < 30.0 {
+                200.0 + 40.0 * (t - 10.0)
+            } else if t < 40.0 {
+                1500.0
+            } else {
+                0.0
+            };
+            let capacity = 1100.0;
+            let done = rate.min(capacity) + if t >= 40.0 { 300.0 } else { 0.0 };
+            let wait = if t >= 30.0 {
+                (t - 29.0) * 25.0 * MS
+            } else {
+                0.0
+            };
+            let half = |v: f64| (v * 0.5) as u64;
+            TimelinePoint {
+                at_ns: i * step,
+                offered: half(rate),
+                ok: half(done * 0.97),
+                failed: if t >= 30.0 { half(done * 0.03) } else { 0 },
+                dropped: if (31.0..40.0).contains(&t) {
+                    half(rate - capacity)
+                } else {
+                    0
+                },
+                in_flight: if t >= 30.0 { 64 } else { 2 },
+                p50_ns: (1.3 * MS + wait * 0.6) as u64,
+                p99_ns: (4.0 * MS + wait * 1.4) as u64,
+                max_ns: (6.0 * MS + wait * 2.0) as u64,
+            }
+        })
+        .collect();
+    LoadResult {
+        id: "handler/echo".into(),
+        plugin: "handler".into(),
+        workload: "echo".into(),
+        group: None,
+        params: BTreeMap::from([("size".to_string(), "1 KiB".to_string())]),
+        wasm: WasmInfo {
+            path: "plugins/handler.wasm".into(),
+            sha256: "0".repeat(64),
+        },
+        limits: LimitsRecord {
+            fuel: 1_000_000_000,
+            memory_bytes: 64 << 20,
+            deadline: std::time::Duration::from_secs(10),
+        },
+        setup: LoadSetup {
+            model: "open".into(),
+            arrival: Some("poisson".into()),
+            connections: None,
+            think_ns: None,
+            pool: 4,
+            queue: 64,
+            warmup: 10,
+        },
+        status: Status::Ok,
+        message: None,
+        fuel_per_request: Some(1_250_000),
+        peak_memory: Some(2 << 20),
+        thresholds: vec![
+            threshold(
+                "p95 < 100ms",
+                "overall",
+                Some(overall.latency.unwrap().p95 as f64),
+            ),
+            threshold("error_rate < 5%", "overall", Some(overall.error_rate)),
+            threshold(
+                "throughput > 500/s",
+                "ramp",
+                Some(phases[1].stats.throughput),
+            ),
+            threshold("service.p99 <= 10ms", "overload", None),
+        ],
+        phases,
+        overall: Some(overall),
+        timeline,
+        timeline_step_ns: step,
+        schedule_lag: Some(Percentiles {
+            count: 29000,
+            p50: 12_000,
+            p90: 40_000,
+            p95: 60_000,
+            p99: 150_000,
+            p999: 900_000,
+            max: 2_100_000,
+            mean: 20_000.0,
+        }),
+        aborted: None,
+    }
+}
+
+/// A closed-model scenario whose instances could not start: nothing measured.
+pub fn could_not_start() -> LoadResult {
+    let mut l = overloaded();
+    l.id = "misbehave/trap".into();
+    l.setup = LoadSetup {
+        model: "closed".into(),
+        arrival: None,
+        connections: Some(16),
+        think_ns: Some(10_000_000),
+        pool: 16,
+        queue: 0,
+        warmup: 0,
+    };
+    l.status = Status::Trap;
+    l.message = Some("wasm trap: unreachable\n  at misbehave::run".into());
+    l.phases.clear();
+    l.overall = None;
+    l.timeline.clear();
+    l.thresholds.clear();
+    l.schedule_lag = None;
+    l.fuel_per_request = None;
+    l.peak_memory = None;
+    l
+}
+
+/// Names that are markup.
+pub fn hostile() -> LoadResult {
+    let mut l = overloaded();
+    l.id = "<script>alert(1)</script>".into();
+    l.phases[0].name = "<b>warm</b> & | `x`".into();
+    l.thresholds[2].scope = "<i>ramp</i>".into();
+    l.aborted = Some("p95 < 200ms failed at <40s>".into());
+    l.message = Some("</pre><img src=x>".into());
+    l
+}
