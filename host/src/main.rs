@@ -35,7 +35,7 @@ fn main() -> ExitCode {
 
 /// A worker process: one execution's job from stdin, its events on stdout.
 fn worker() -> ExitCode {
-    match wasmbench::runner::worker::serve() {
+    match wasmbench::runner::serve_worker() {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("wasmbench worker: {}", Inert::text(&format!("{error:#}")));

@@ -14,6 +14,7 @@ mod parallel;
 mod plan;
 mod plugins;
 mod probe;
+mod process;
 pub mod profile;
 mod record;
 mod session;
@@ -39,6 +40,30 @@ pub use probe::TimedProbe;
 pub use shard::Shard;
 
 use plugins::{Linkers, LoadedPlugin};
+
+/// What a worker process is asked to do, on its stdin.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WorkerRequest {
+    /// Time one execution of a bench (or of an A/B pair).
+    Execution(Box<worker::Job>),
+    /// Run a load scenario.
+    Load(Box<load::LoadJob>),
+}
+
+/// A worker process (`wasmbench __worker`): reads its request from stdin, runs it, reports on
+/// stdout. Errors here are the harness's own (a request it can't read, a closed pipe).
+pub fn serve_worker() -> Result<()> {
+    use std::io::Read;
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .context("reading the job")?;
+    match serde_json::from_str(&input).context("parsing the job")? {
+        WorkerRequest::Execution(job) => worker::serve(&job),
+        WorkerRequest::Load(job) => load::worker::serve(&job),
+    }
+}
 pub use plugins::{command_linker, host_linker};
 
 /// Everything a run shares across benches: engines, linkers, loaded plugins, fixture files.

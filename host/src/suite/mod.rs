@@ -11,6 +11,7 @@ mod raw;
 mod resolve;
 mod scenario;
 mod settings;
+mod source;
 #[cfg(test)]
 mod tests;
 

@@ -2,7 +2,6 @@
 //! sizes, the plugin of each bench, `[http]` and `[backends]`.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -14,6 +13,7 @@ use super::folder::folder_benches;
 use super::model::{BenchDef, PluginSource, Settings, Suite};
 use super::raw::{RawBackends, RawBench, RawFixture, RawHttp, RawSuite};
 use super::settings::{DEFAULT_SETTINGS, MAX_DEADLINE, MAX_FIXTURE};
+use super::source::plugin_source;
 use crate::model::{BackendsConfig, FixtureSpec, HttpFixtureConfig, Status};
 
 impl RawSuite {
@@ -174,32 +174,6 @@ fn bench(
         })
         .collect();
     Ok((defs, notes))
-}
-
-/// `plugin = "name"` or `wasm = "path"` (resolved against the suite's folder), exactly one of them.
-pub(super) fn plugin_source(
-    plugin: Option<Spanned<String>>,
-    wasm: Option<Spanned<String>>,
-    span: &std::ops::Range<usize>,
-    prefix: &str,
-    ctx: &Ctx<'_>,
-) -> Result<PluginSource, SuiteError> {
-    let table = prefix.trim_end_matches('.');
-    let base_dir = ctx.file.parent().unwrap_or(Path::new("."));
-    match (plugin, wasm) {
-        (Some(name), None) => Ok(PluginSource::Named(name.into_inner())),
-        (None, Some(path)) => Ok(PluginSource::File(base_dir.join(path.get_ref()))),
-        (Some(_), Some(wasm)) => Err(ctx.error(
-            Some(wasm.span()),
-            Some(format!("{prefix}wasm")),
-            "set either `plugin` or `wasm`, not both",
-        )),
-        (None, None) => Err(ctx.error(
-            Some(span.clone()),
-            Some(table.to_string()),
-            "a bench needs `plugin = \"name\"` or `wasm = \"path\"`",
-        )),
-    }
 }
 
 /// `expect = "..."`: a status name, with "did you mean" for a typo.

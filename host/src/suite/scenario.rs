@@ -9,8 +9,8 @@ use toml::Spanned;
 use super::error::{Ctx, SuiteError, line_column, suggest};
 use super::model::{Arrival, LoadDef, LoadPhase, LoadShape, PluginSource, Settings};
 use super::raw::{RawLoad, RawPhase, RawSettings};
-use super::resolve::plugin_source;
 use super::settings::{MAX_DEADLINE, count};
+use super::source::plugin_source;
 use crate::model::LoadThreshold;
 
 /// Beyond these, a scenario is a typo rather than a plan.

@@ -16,7 +16,7 @@ use crate::engine::{CompileCache, EngineKind};
 use crate::model::Status;
 use crate::runner::Runner;
 use crate::runner::limits::{Failure, HOST_GRACE};
-use crate::runner::worker::{Request, process};
+use crate::runner::{WorkerRequest, process};
 
 /// Time a worker may take to load its plugin (a cache miss compiles, slowly in a debug build).
 const STARTUP: Duration = Duration::from_secs(120);
@@ -84,7 +84,7 @@ pub fn supervise(
     observer: &mut dyn LoadObserver,
 ) -> Result<LoadRun, Failure> {
     let mut worker =
-        process::Worker::<LoadEvent>::start(exe, &Request::Load(Box::new(job.clone())))?;
+        process::Worker::<LoadEvent>::start(exe, &WorkerRequest::Load(Box::new(job.clone())))?;
     let deadline = job.limits.deadline + HOST_GRACE;
     let total: Duration = job.phases.iter().map(|p| p.duration).sum();
     // Loading, then each instance's instantiation, setup and warm-up (in parallel), each call

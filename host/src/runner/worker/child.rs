@@ -2,14 +2,14 @@
 //! [`Event`]s on stdout. Events are buffered and flushed with each [`Event::Begin`], so an iteration
 //! costs the worker one small write, made outside the timed span.
 
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufWriter, Write};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::{Event, Job, Request, Sample};
+use super::{Event, Job, Sample};
 use crate::engine::host_memory::{self, budget_for};
 use crate::engine::{CompileCache, EngineKind};
 use crate::model::Status;
@@ -26,22 +26,14 @@ const WORKER_BOOKKEEPING: u64 = 64 << 20;
 
 /// Runs the job on stdin, reporting on stdout. Errors here are the harness's own (a job it can't
 /// read, a closed pipe); a plugin's failures are reported as [`Event::Failed`].
-pub fn serve() -> Result<()> {
-    let mut input = String::new();
-    std::io::stdin()
-        .read_to_string(&mut input)
-        .context("reading the job")?;
-    let job = match serde_json::from_str(&input).context("parsing the job")? {
-        Request::Execution(job) => *job,
-        Request::Load(job) => return crate::runner::load::worker::serve(&job),
-    };
+pub fn serve(job: &Job) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     let mut out = Reporter {
         out: BufWriter::new(std::io::stdout().lock()),
     };
-    runtime.block_on(run(&job, &mut out))?;
+    runtime.block_on(run(job, &mut out))?;
     out.send(&Event::Done)?;
     out.flush()
 }

@@ -6,7 +6,6 @@
 //! killed, so a runaway guest needs no instrumentation to be stopped.
 
 mod child;
-pub(crate) mod process;
 mod supervisor;
 
 use std::collections::BTreeMap;
@@ -18,21 +17,9 @@ use crate::capability::Lending;
 use crate::model::{Limits, Status};
 use crate::plugin::bindings::Outcome;
 
+pub use crate::runner::process::SUBCOMMAND;
 pub use child::serve;
 pub(super) use supervisor::{Execution, execute};
-
-/// The hidden subcommand that turns the binary into a worker.
-pub const SUBCOMMAND: &str = "__worker";
-
-/// What a worker is asked to do, on its stdin.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Request {
-    /// Time one execution of a bench (or of an A/B pair).
-    Execution(Box<Job>),
-    /// Run a load scenario.
-    Load(Box<crate::runner::load::LoadJob>),
-}
 
 /// One execution: fresh instances of one or two plugins, set up, warmed up, sampled.
 #[derive(Debug, Clone, Serialize, Deserialize)]

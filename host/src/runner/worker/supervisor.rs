@@ -8,14 +8,15 @@ use std::path::Path;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use super::process::{describe_exit, kill, read_lines, read_tail, spawn};
-use super::{Event, Job, Request, Sample};
+use super::{Event, Job, Sample};
 use crate::engine::host_memory::{HOST_MEMORY_EXIT, budget_for};
 use crate::model::Status;
+use crate::runner::WorkerRequest;
 use crate::runner::limits::HOST_GRACE;
 use crate::runner::limits::{Failure, clip};
 use crate::runner::observer::{Observer, Phase};
 use crate::runner::parallel::ParallelRun;
+use crate::runner::process::{describe_exit, kill, read_lines, read_tail, spawn};
 
 /// Time a worker may take to start and load its plugins before its first call (a cache miss
 /// compiles, which a debug build of the host does slowly).
@@ -76,7 +77,7 @@ fn supervise(
 ) -> Result<(), Failure> {
     let spawned = Instant::now();
     let mut child = spawn(exe)?;
-    let input = serde_json::to_vec(&Request::Execution(Box::new(job.clone())))
+    let input = serde_json::to_vec(&WorkerRequest::Execution(Box::new(job.clone())))
         .map_err(|e| internal(format!("encoding the job: {e}")))?;
     let mut stdin = child.stdin.take().expect("stdin is piped");
     // The job is small; a worker that dies before reading it shows up as a closed stdout below.

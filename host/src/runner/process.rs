@@ -11,10 +11,12 @@ use std::time::Duration;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::SUBCOMMAND;
 use crate::engine::host_memory::HOST_MEMORY_EXIT;
 use crate::model::Status;
 use crate::runner::limits::{Failure, clip};
+
+/// The hidden subcommand that turns the binary into a worker.
+pub const SUBCOMMAND: &str = "__worker";
 
 /// The longest line a worker may send (counters and messages are bounded far below this).
 const MAX_LINE: u64 = 16 << 20;
