@@ -41,6 +41,10 @@ impl Export for Markdown {
             writeln!(out)?;
             write_loads(&mut out, loads)?;
         }
+        if !c.loads.is_empty() {
+            writeln!(out)?;
+            write_load_ratios(&mut out, &c.loads)?;
+        }
         Ok(Some(out))
     }
 }
@@ -132,6 +136,56 @@ fn benches(out: &mut String, inputs: &Inputs<'_>, c: &Comparison) -> Result<()> 
 
 /// The load scenarios: per scenario its status, a row per phase and overall (corrected latency,
 /// throughput against the offered rate, errors) and its thresholds' verdicts.
+/// Load scenarios against the baseline: new/old of corrected percentiles and throughput.
+fn write_load_ratios(
+    out: &mut String,
+    loads: &[crate::analysis::compare::LoadChange],
+) -> Result<()> {
+    use crate::analysis::compare::load::COMPARED;
+    writeln!(out, "### Load scenarios against the baseline")?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "New/old per phase; information, not a verdict (load tests gate on their thresholds)."
+    )?;
+    writeln!(out)?;
+    let stats: Vec<&str> = COMPARED.iter().map(|s| s.name()).collect();
+    writeln!(
+        out,
+        "| scenario | phase | {} | throughput | error rate |",
+        stats.join(" | ")
+    )?;
+    writeln!(out, "|---|---|{}---|---|", "---|".repeat(stats.len()))?;
+    for load in loads {
+        if load.spans.is_empty() {
+            let note = load.note.as_deref().unwrap_or("");
+            let blanks = " |".repeat(stats.len() + 2);
+            writeln!(out, "| {} | {}{blanks}", md::code(&load.id), md::text(note))?;
+        }
+        for span in &load.spans {
+            let ratios: Vec<String> = COMPARED
+                .iter()
+                .map(|stat| {
+                    span.latency_ratio(*stat)
+                        .map_or_else(|| "—".into(), format::ratio)
+                })
+                .collect();
+            writeln!(
+                out,
+                "| {} | {} | {} | {} | {} → {} |",
+                md::code(&load.id),
+                md::text(&span.scope),
+                ratios.join(" | "),
+                span.throughput_ratio()
+                    .map_or_else(|| "—".into(), format::ratio),
+                format::share(span.old.error_rate),
+                format::share(span.new.error_rate)
+            )?;
+        }
+    }
+    Ok(())
+}
+
 pub fn write_loads(out: &mut String, loads: &[LoadResult]) -> Result<()> {
     writeln!(out, "### Load scenarios")?;
     writeln!(out)?;
