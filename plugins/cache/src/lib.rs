@@ -45,8 +45,8 @@ macro_rules! params {
 
 mod bench;
 mod invalidation;
-mod lru;
-mod rng;
+use wasmbench_sdk::lru;
+use wasmbench_sdk::rng;
 mod scenario;
 mod simple;
 mod two_level;

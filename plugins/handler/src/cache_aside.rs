@@ -49,7 +49,7 @@ impl CacheAside {
                     ));
                 }
                 let checksum = checksum(key, &value);
-                self.cache.insert_new(key, value);
+                self.cache.insert(key, value);
                 (false, checksum)
             }
         };

@@ -14,9 +14,9 @@ mod burn;
 mod cache_aside;
 mod duration;
 mod empty;
-mod lru;
+use wasmbench_sdk::lru;
 mod request;
-mod rng;
+use wasmbench_sdk::rng;
 mod synthetic;
 
 use cache_aside::CacheAsideBench;

@@ -27,7 +27,9 @@
 // Lets the generated bindings name this crate the same way from inside it and from plugins.
 extern crate self as wasmbench_sdk;
 
+pub mod lru;
 mod params;
+pub mod rng;
 
 use std::cell::RefCell;
 use std::marker::PhantomData;

@@ -1,12 +1,11 @@
-//! Deterministic randomness: splitmix64 and a Zipf sampler over a precomputed CDF (copied from
-//! `plugins/cache/src/rng.rs`: plugins share only the SDK).
+//! Deterministic randomness for workloads: splitmix64 and a Zipf sampler over a precomputed CDF.
 
 /// splitmix64: a small, well-mixed, seedable PRNG (the guest has no `rand`).
 #[derive(Clone)]
-pub(crate) struct SplitMix(pub(crate) u64);
+pub struct SplitMix(pub u64);
 
 impl SplitMix {
-    pub(crate) fn next_u64(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -15,18 +14,18 @@ impl SplitMix {
     }
 
     /// Uniform in [0, 1) with 53 bits of precision.
-    pub(crate) fn next_f64(&mut self) -> f64 {
+    pub fn next_f64(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
     }
 }
 
 /// Samples ranks 0..n with P(rank r) ∝ 1 / (r + 1)^s by binary search in a precomputed CDF.
-pub(crate) struct Zipf {
-    cdf: Vec<f64>,
+pub struct Zipf {
+    pub cdf: Vec<f64>,
 }
 
 impl Zipf {
-    pub(crate) fn new(n: usize, s: f64) -> Self {
+    pub fn new(n: usize, s: f64) -> Self {
         let mut cdf = Vec::with_capacity(n);
         let mut total = 0.0;
         for rank in 1..=n {
@@ -37,7 +36,7 @@ impl Zipf {
         Zipf { cdf }
     }
 
-    pub(crate) fn sample(&self, rng: &mut SplitMix) -> usize {
+    pub fn sample(&self, rng: &mut SplitMix) -> usize {
         let u = rng.next_f64();
         // First rank whose cumulative probability exceeds u; the clamp covers rounding at the top.
         self.cdf
@@ -53,24 +52,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn zipf_stays_in_range_and_prefers_low_ranks() {
+    pub fn zipf_prefers_low_ranks_and_is_uniform_at_zero_skew() {
         let mut rng = SplitMix(1);
-        let zipf = Zipf::new(1000, 1.0);
-        let mut counts = vec![0u32; 1000];
-        for _ in 0..100_000 {
-            let rank = zipf.sample(&mut rng);
-            assert!(rank < 1000, "{rank}");
-            counts[rank] += 1;
-        }
-        assert!(counts[0] > counts[1] && counts[1] > counts[10] && counts[10] > counts[999]);
-        // P(rank 0) = 1 / H(1000) ≈ 0.134.
-        assert!((12_500..14_500).contains(&counts[0]), "{}", counts[0]);
-        assert_eq!(Zipf::new(1, 2.0).sample(&mut rng), 0);
-    }
+        let skewed = Zipf::new(100, 1.0);
+        let mut counts = [0u32; 100];
+        (0..100_000).for_each(|_| counts[skewed.sample(&mut rng)] += 1);
+        assert!(counts[0] > counts[1] && counts[1] > counts[10] && counts[10] > counts[99]);
+        // P(rank 1) = 1 / H(100) ≈ 0.193.
+        assert!((18_000..20_500).contains(&counts[0]), "{}", counts[0]);
 
-    #[test]
-    fn zero_skew_is_uniform() {
-        let mut rng = SplitMix(7);
         let uniform = Zipf::new(10, 0.0);
         let mut counts = [0u32; 10];
         (0..100_000).for_each(|_| counts[uniform.sample(&mut rng)] += 1);
@@ -78,5 +68,6 @@ mod tests {
             counts.iter().all(|&c| (9_000..11_000).contains(&c)),
             "{counts:?}"
         );
+        assert_eq!(Zipf::new(1, 2.0).sample(&mut rng), 0);
     }
 }

@@ -1,11 +1,12 @@
-//! A small LRU cache keyed by u32 (a doubly linked list threaded through a hash map).
+//! A small LRU cache keyed by u32 (a doubly linked list threaded through a hash map), for the
+//! cache workloads of any plugin.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// A fixed, seed-free hasher for u32 keys, so every iteration does identical work (stable fuel).
 #[derive(Default)]
-pub(crate) struct KeyHasher(u64);
+pub struct KeyHasher(u64);
 
 impl Hasher for KeyHasher {
     fn finish(&self) -> u64 {
@@ -24,28 +25,28 @@ impl Hasher for KeyHasher {
     }
 }
 
-pub(crate) type KeyMap<V> = HashMap<u32, V, BuildHasherDefault<KeyHasher>>;
+pub type KeyMap<V> = HashMap<u32, V, BuildHasherDefault<KeyHasher>>;
 
-pub(crate) const NIL: u32 = u32::MAX;
+pub const NIL: u32 = u32::MAX;
 
-pub(crate) struct Node<V> {
-    pub(crate) value: V,
-    pub(crate) prev: u32,
-    pub(crate) next: u32,
+pub struct Node<V> {
+    pub value: V,
+    pub prev: u32,
+    pub next: u32,
 }
 
 /// Least-recently-used cache of at most `capacity` entries.
-pub(crate) struct Lru<V> {
-    pub(crate) capacity: usize,
-    pub(crate) map: KeyMap<Node<V>>,
+pub struct Lru<V> {
+    pub capacity: usize,
+    pub map: KeyMap<Node<V>>,
     /// Most recently used.
-    pub(crate) head: u32,
+    pub head: u32,
     /// Least recently used: the next to be evicted.
-    pub(crate) tail: u32,
+    pub tail: u32,
 }
 
 impl<V> Lru<V> {
-    pub(crate) fn new(capacity: usize) -> Self {
+    pub fn new(capacity: usize) -> Self {
         // Sized up front so no iteration pays (or skips) a rehash: the same work every time.
         let map = KeyMap::with_capacity_and_hasher(capacity + 1, Default::default());
         Lru {
@@ -56,13 +57,22 @@ impl<V> Lru<V> {
         }
     }
 
-    pub(crate) fn clear(&mut self) {
+    /// Entries held.
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    pub fn clear(&mut self) {
         self.map.clear();
         self.head = NIL;
         self.tail = NIL;
     }
 
-    pub(crate) fn unlink(&mut self, key: u32) {
+    pub fn unlink(&mut self, key: u32) {
         let (prev, next) = {
             let node = &self.map[&key];
             (node.prev, node.next)
@@ -77,7 +87,7 @@ impl<V> Lru<V> {
         }
     }
 
-    pub(crate) fn push_front(&mut self, key: u32) {
+    pub fn push_front(&mut self, key: u32) {
         let old_head = self.head;
         {
             let node = self.map.get_mut(&key).expect("present");
@@ -94,7 +104,7 @@ impl<V> Lru<V> {
     }
 
     /// The value for `key`, marking it most recently used.
-    pub(crate) fn get(&mut self, key: u32) -> Option<&V> {
+    pub fn get(&mut self, key: u32) -> Option<&V> {
         if !self.map.contains_key(&key) {
             return None;
         }
@@ -106,12 +116,12 @@ impl<V> Lru<V> {
     }
 
     /// The value for `key` without touching recency.
-    pub(crate) fn peek(&self, key: u32) -> Option<&V> {
+    pub fn peek(&self, key: u32) -> Option<&V> {
         self.map.get(&key).map(|n| &n.value)
     }
 
     /// Inserts or replaces `key` as most recently used; returns the entry evicted to make room.
-    pub(crate) fn insert(&mut self, key: u32, value: V) -> Option<(u32, V)> {
+    pub fn insert(&mut self, key: u32, value: V) -> Option<(u32, V)> {
         if let Some(node) = self.map.get_mut(&key) {
             node.value = value;
             if self.head != key {
@@ -137,7 +147,7 @@ impl<V> Lru<V> {
         evicted
     }
 
-    pub(crate) fn remove(&mut self, key: u32) -> Option<V> {
+    pub fn remove(&mut self, key: u32) -> Option<V> {
         if !self.map.contains_key(&key) {
             return None;
         }
@@ -145,7 +155,7 @@ impl<V> Lru<V> {
         self.map.remove(&key).map(|n| n.value)
     }
 
-    pub(crate) fn pop_lru(&mut self) -> Option<(u32, V)> {
+    pub fn pop_lru(&mut self) -> Option<(u32, V)> {
         let key = self.tail;
         if key == NIL {
             return None;
@@ -161,7 +171,7 @@ mod tests {
     use super::*;
 
     #[test]
-    pub(crate) fn lru_evicts_least_recently_used() {
+    pub fn lru_evicts_least_recently_used() {
         let mut lru = Lru::new(2);
         assert!(lru.insert(1, "a").is_none());
         assert!(lru.insert(2, "b").is_none());
