@@ -20,15 +20,20 @@ pub enum LatencyStat {
 }
 
 impl LatencyStat {
-    pub const ALL: [LatencyStat; 7] = [
+    /// The percentiles, max included (what a latency table shows, in order).
+    pub const PERCENTILES: [LatencyStat; 6] = [
         LatencyStat::P50,
         LatencyStat::P90,
         LatencyStat::P95,
         LatencyStat::P99,
         LatencyStat::P999,
         LatencyStat::Max,
-        LatencyStat::Mean,
     ];
+
+    /// Every statistic: the percentiles and the mean.
+    pub fn all() -> impl Iterator<Item = LatencyStat> + Clone {
+        Self::PERCENTILES.into_iter().chain([LatencyStat::Mean])
+    }
 
     pub fn name(self) -> &'static str {
         match self {
@@ -74,7 +79,7 @@ pub enum LoadMetric {
 
 impl LoadMetric {
     fn names() -> String {
-        let stats: Vec<&str> = LatencyStat::ALL.iter().map(|s| s.name()).collect();
+        let stats: Vec<&str> = LatencyStat::all().map(|s| s.name()).collect();
         format!(
             "{}, service.<any of those>, error_rate, drop_rate, throughput",
             stats.join(", ")
@@ -103,7 +108,7 @@ impl FromStr for LoadMetric {
     type Err = String;
 
     fn from_str(text: &str) -> Result<Self, String> {
-        let stat = |name: &str| LatencyStat::ALL.into_iter().find(|s| s.name() == name);
+        let stat = |name: &str| LatencyStat::all().find(|s| s.name() == name);
         let metric = match text {
             "error_rate" => Some(LoadMetric::ErrorRate),
             "drop_rate" => Some(LoadMetric::DropRate),

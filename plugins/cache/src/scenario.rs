@@ -3,7 +3,6 @@
 use wasmbench_sdk::Params;
 use wasmbench_sdk::host::{self, Backend};
 
-use crate::lru::NIL;
 use crate::rng::{SplitMix, Zipf};
 use crate::value::{decode, make_value};
 
@@ -28,19 +27,7 @@ pub(crate) struct Scenario {
 impl Scenario {
     pub(crate) fn parse(params: &Params) -> Result<Self, String> {
         let ops = params.usize("ops")?;
-        let keys = params.usize("keys")?;
-        if keys == 0 || keys >= NIL as usize {
-            return Err(format!(
-                "parameter `keys` must be between 1 and {}, got {keys}",
-                NIL - 1
-            ));
-        }
-        let skew = params.f64("skew")?;
-        if !(skew.is_finite() && skew >= 0.0) {
-            return Err(format!(
-                "parameter `skew` must be a finite number ≥ 0 (0 is uniform), got {skew}"
-            ));
-        }
+        let (keys, skew) = crate::rng::key_space(params)?;
         let read_ratio = params.f64("read_ratio")?;
         if !(0.0..=1.0).contains(&read_ratio) {
             return Err(format!(

@@ -4,7 +4,7 @@
 use wasmbench_sdk::host::{self, Backend};
 use wasmbench_sdk::{Outcome, Params, Workload, fnv1a};
 
-use crate::lru::{Lru, NIL};
+use crate::lru::Lru;
 use crate::rng::{SplitMix, Zipf};
 
 /// The caching logic, apart from the host's store so it can be tested natively.
@@ -96,19 +96,7 @@ impl Workload for CacheAsideBench {
     ];
 
     fn setup(params: &Params) -> Result<Self, String> {
-        let keys = params.usize("keys")?;
-        if keys == 0 || keys >= NIL as usize {
-            return Err(format!(
-                "parameter `keys` must be between 1 and {}, got {keys}",
-                NIL - 1
-            ));
-        }
-        let skew = params.f64("skew")?;
-        if !(skew.is_finite() && skew >= 0.0) {
-            return Err(format!(
-                "parameter `skew` must be a finite number ≥ 0 (0 is uniform), got {skew}"
-            ));
-        }
+        let (keys, skew) = crate::rng::key_space(params)?;
         let capacity = params.usize("capacity")?;
         if capacity == 0 {
             return Err("parameter `capacity` must be at least 1 entry".into());

@@ -1,5 +1,26 @@
 //! Deterministic randomness for workloads: splitmix64 and a Zipf sampler over a precomputed CDF.
 
+use crate::Params;
+
+/// The key space of a cache workload from its parameters: `keys` (1 up to, not including,
+/// [`crate::lru::NIL`]) and `skew` (the Zipf exponent: finite, ≥ 0, 0 is uniform).
+pub fn key_space(params: &Params) -> Result<(usize, f64), String> {
+    let keys = params.usize("keys")?;
+    if keys == 0 || keys >= crate::lru::NIL as usize {
+        return Err(format!(
+            "parameter `keys` must be between 1 and {}, got {keys}",
+            crate::lru::NIL - 1
+        ));
+    }
+    let skew = params.f64("skew")?;
+    if !(skew.is_finite() && skew >= 0.0) {
+        return Err(format!(
+            "parameter `skew` must be a finite number ≥ 0 (0 is uniform), got {skew}"
+        ));
+    }
+    Ok((keys, skew))
+}
+
 /// splitmix64: a small, well-mixed, seedable PRNG (the guest has no `rand`).
 #[derive(Clone)]
 pub struct SplitMix(pub u64);

@@ -12,14 +12,7 @@ use crate::report::format::{self, duration_ns, exact_or_count, plural};
 use crate::results::{LoadResult, LoadStats, SpectrumPoint, ThresholdVerdict};
 
 /// The latency columns of the phases' table, in order.
-pub const LATENCY_STATS: [LatencyStat; 6] = [
-    LatencyStat::P50,
-    LatencyStat::P90,
-    LatencyStat::P95,
-    LatencyStat::P99,
-    LatencyStat::P999,
-    LatencyStat::Max,
-];
+pub const LATENCY_STATS: [LatencyStat; 6] = LatencyStat::PERCENTILES;
 
 /// Below this share of the offered rate, a span's throughput is flagged as falling short.
 const SHORT_OF_OFFERED: f64 = 0.95;
