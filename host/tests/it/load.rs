@@ -691,3 +691,44 @@ rate = 5
     }
     run.assert_code(0);
 }
+
+#[test]
+fn abort_on_fail_stops_the_schedule_and_results_match_the_schema() {
+    let h = Harness::new();
+    // Every request burns 20 ms with one instance: at 200/s the queue grows at once and the
+    // corrected p99 passes 10 ms within the first hundred requests, so the schedule stops long
+    // before its 1000 arrivals.
+    let run = h.run_suite(
+        &format!(
+            "[[load]]\nid = \"aborted\"\nqueue = 10000\nthresholds = [\"p99 < 10ms\"]\n\
+             abort_on_fail = true\n{SLOW}\n[[load.phase]]\nname = \"hold\"\nduration = \"5s\"\n\
+             rate = 200\n\n\
+             [[load]]\nid = \"fine\"\nplugin = \"handler\"\nworkload = \"empty\"\n\
+             [[load.phase]]\nduration = \"1s\"\nrate = 20\n"
+        ),
+        &[],
+    );
+    run.assert_code(4);
+    let load = scenario(&run, "aborted");
+    let aborted = load["aborted"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{load:#}"));
+    assert!(
+        aborted.contains("p99 < 10ms") && aborted.contains("abort_on_fail"),
+        "{aborted}"
+    );
+    let overall = &load["overall"];
+    assert_accounted(overall);
+    let offered = n(overall, "offered");
+    assert!(
+        (100..1000).contains(&offered),
+        "the schedule went on after the threshold failed: {offered} offered"
+    );
+    let verdict = &load["thresholds"][0];
+    assert_eq!(verdict["passed"], false, "{verdict:#}");
+    // The next scenario still ran, whole.
+    assert_eq!(n(&scenario(&run, "fine")["overall"], "ok"), 20);
+    // A run with load scenarios is a valid results.json.
+    let problems = crate::schema::errors(&crate::schema::validator(), run.results());
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
