@@ -15,7 +15,9 @@ pub fn run(args: &ListArgs) -> Result<u8, CommandError> {
         None => locator.available(),
         Some(path) => {
             let suite = load_suite(path)?;
-            let sources: BTreeSet<_> = suite.benches.iter().map(|b| b.plugin.clone()).collect();
+            let benches = suite.benches.iter().map(|b| b.plugin.clone());
+            let loads = suite.loads.iter().map(|l| l.plugin.clone());
+            let sources: BTreeSet<_> = benches.chain(loads).collect();
             sources
                 .into_iter()
                 .map(|source| {
