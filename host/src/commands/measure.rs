@@ -43,12 +43,12 @@ pub(super) async fn plan(
     suite: &Suite,
     filters: &[String],
     shard: Option<Shard>,
-    loads_selected: bool,
+    load_ids: &[String],
 ) -> Result<Selection, CommandError> {
     let plans = select(
         runner.plan(suite, &PluginLocator::default()).await?,
         filters,
-        loads_selected,
+        load_ids,
     )?;
     let (plans, shard) = match shard {
         None => (plans, None),
@@ -189,11 +189,12 @@ pub(super) fn assemble(
 }
 
 /// Keeps the benches whose id contains any filter (all when there are none).
-/// `loads_selected`: the filters kept a load scenario, so keeping no bench is fine.
+/// `load_ids`: the load scenarios this run may run; when the filters keep one of them, keeping no
+/// bench is fine.
 pub(super) fn select(
     plans: Vec<BenchPlan>,
     filters: &[String],
-    loads_selected: bool,
+    load_ids: &[String],
 ) -> anyhow::Result<Vec<BenchPlan>> {
     if filters.is_empty() {
         return Ok(plans);
@@ -203,11 +204,22 @@ pub(super) fn select(
         .into_iter()
         .filter(|p| filters.iter().any(|f| p.id.contains(f.as_str())))
         .collect();
+    let loads_selected = load_ids
+        .iter()
+        .any(|id| filters.iter().any(|f| id.contains(f.as_str())));
+    let loads_listed = if load_ids.is_empty() {
+        String::new()
+    } else {
+        format!("; its load scenarios: {}", load_ids.join(", "))
+    };
+    let benches_listed = if ids.is_empty() {
+        "the suite has no benches".to_string()
+    } else {
+        format!("the suite's benches are: {}", ids.join(", "))
+    };
     anyhow::ensure!(
         !kept.is_empty() || loads_selected,
-        "no bench id contains {:?}; the suite's benches are: {}",
-        filters,
-        ids.join(", ")
+        "no bench id contains {filters:?}; {benches_listed}{loads_listed}"
     );
     Ok(kept)
 }

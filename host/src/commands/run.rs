@@ -47,15 +47,17 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
         if args.plugin_output {
             runner.keep_plugin_output(out_dir.join(PLUGIN_OUTPUT_DIR));
         }
-        let loads = select_loads(&suite, &args.filter, args.shard);
-        let selection = plan(
-            &mut runner,
-            &suite,
-            &args.filter,
-            args.shard,
-            !loads.is_empty(),
-        )
-        .await?;
+        let candidates = runnable_loads(&suite, args.shard);
+        let load_ids: Vec<String> = candidates.iter().map(|def| load_id(def)).collect();
+        let selection = plan(&mut runner, &suite, &args.filter, args.shard, &load_ids).await?;
+        let loads: Vec<LoadDef> = candidates
+            .into_iter()
+            .filter(|def| {
+                let id = load_id(def);
+                args.filter.is_empty() || args.filter.iter().any(|f| id.contains(f.as_str()))
+            })
+            .cloned()
+            .collect();
         let profiled = args.profile.then(|| selection.plans.clone());
         let units: Vec<Vec<BenchPlan>> =
             selection.plans.into_iter().map(|plan| vec![plan]).collect();
@@ -150,23 +152,16 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
     })
 }
 
-/// The suite's load scenarios that `--filter` keeps (all without one); none in a sharded run but
-/// its first shard, so a sharded suite runs each scenario once.
-fn select_loads(suite: &Suite, filters: &[String], shard: Option<Shard>) -> Vec<LoadDef> {
+/// The suite's load scenarios this run may run (before `--filter`): none in a sharded run but its
+/// first shard, so a sharded suite runs each scenario once.
+fn runnable_loads(suite: &Suite, shard: Option<Shard>) -> Vec<&LoadDef> {
     if shard.is_some_and(|s| s.index != 1) {
         if !suite.loads.is_empty() {
             eprintln!("note: load scenarios run in shard 1 only");
         }
         return Vec::new();
     }
-    suite
-        .loads
-        .iter()
-        .filter(|def| {
-            filters.is_empty() || filters.iter().any(|f| load_id(def).contains(f.as_str()))
-        })
-        .cloned()
-        .collect()
+    suite.loads.iter().collect()
 }
 
 fn load_id(def: &LoadDef) -> String {
