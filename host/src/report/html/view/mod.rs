@@ -9,6 +9,7 @@ mod details;
 mod groups;
 mod header;
 mod load;
+mod load_charts;
 mod measured;
 mod scaling;
 mod summary;
