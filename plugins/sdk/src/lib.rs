@@ -431,4 +431,41 @@ mod tests {
             "{wit} has no line `{expected}`"
         );
     }
+
+    /// `fnv1a` gives the checksums of `checksum-vectors.txt`, which the JavaScript and Python SDKs
+    /// are tested against too.
+    #[test]
+    fn fnv1a_follows_the_shared_vectors() {
+        let text = include_str!("../checksum-vectors.txt");
+        let mut checked = 0;
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let at = format!("checksum-vectors.txt:{}", n + 1);
+            let (kind, rest) = line.split_once(' ').expect(&at);
+            let (seed, rest) = rest.split_once(' ').expect(&at);
+            let (input, expected) = rest.rsplit_once(' ').expect(&at);
+            let bytes = match kind {
+                "text" => input
+                    .strip_prefix('"')
+                    .and_then(|t| t.strip_suffix('"'))
+                    .expect(&at)
+                    .as_bytes()
+                    .to_vec(),
+                "bytes" if input == "-" => Vec::new(),
+                "bytes" => (0..input.len())
+                    .step_by(2)
+                    .map(|i| u8::from_str_radix(&input[i..i + 2], 16).expect(&at))
+                    .collect(),
+                other => panic!("{at}: unknown kind `{other}`"),
+            };
+            let seed: u64 = seed.parse().expect(&at);
+            let expected: u64 = expected.parse().expect(&at);
+            assert_eq!(super::fnv1a(seed, &bytes), expected, "{at}");
+            checked += 1;
+        }
+        assert!(checked >= 10, "only {checked} vectors");
+    }
 }
