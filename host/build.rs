@@ -2,7 +2,9 @@
 //! tells the host where they are:
 //! - every crate in `../plugins` for wasm32-wasip2: the plugin components (`WASMBENCH_BUILT_PLUGINS`);
 //! - every crate in `../plugins-p1` for wasm32-wasip1: core modules in the sightglass convention,
-//!   used by the tests (`WASMBENCH_BUILT_P1_MODULES`).
+//!   used by the tests (`WASMBENCH_BUILT_P1_MODULES`);
+//! - the JavaScript and Python example plugins (`../plugins/js`, `../plugins/python`), next to the
+//!   Rust ones, when their toolchains are present (else a warning says how to get them).
 //!
 //! It also reads the contract's name and version from the `package` line of the WIT file
 //! (`WASMBENCH_CONTRACT`, e.g. `wasmbench:plugin@0.1.1`), so the WIT file is their only source.
@@ -82,6 +84,67 @@ fn main() {
     for guest in &GUESTS {
         ensure_target_installed(guest.target);
         build(&cargo, &manifest_dir.join(guest.dir), guest, &guest_target);
+    }
+    let plugins_out = guest_target.join(GUESTS[0].target).join("release");
+    for example in &OTHER_LANGUAGES {
+        build_other_language(&manifest_dir, example, &plugins_out);
+    }
+}
+
+/// Example plugins in a language other than Rust, built by a script of their own.
+struct OtherLanguage {
+    what: &'static str,
+    /// The interpreter that runs `script`.
+    program: &'static str,
+    /// Relative to the host crate; called as `program script OUT_DIR`, it writes the components
+    /// into OUT_DIR and exits with 2 when the language's toolchain is missing.
+    script: &'static str,
+}
+
+const OTHER_LANGUAGES: [OtherLanguage; 2] = [
+    OtherLanguage {
+        what: "JavaScript example plugins (js-*)",
+        program: "node",
+        script: "../plugins/js/build.mjs",
+    },
+    OtherLanguage {
+        what: "Python example plugins (py-*)",
+        program: "python3",
+        script: "../plugins/python/build.py",
+    },
+];
+
+/// Runs an example set's build script; a missing toolchain is a warning (the tests that need the
+/// examples say so too, and fail in CI), a failing build is an error.
+fn build_other_language(manifest_dir: &Path, example: &OtherLanguage, out: &Path) {
+    let script = manifest_dir.join(example.script);
+    let output = match Command::new(example.program).arg(&script).arg(out).output() {
+        Ok(output) => output,
+        Err(e) => {
+            println!(
+                "cargo:warning={} not built: `{}` is not available ({e})",
+                example.what, example.program
+            );
+            return;
+        }
+    };
+    match output.status.code() {
+        Some(0) => {}
+        Some(2) => {
+            let why = String::from_utf8_lossy(&output.stderr);
+            println!(
+                "cargo:warning={} not built: {}",
+                example.what,
+                why.trim().lines().last().unwrap_or("toolchain missing")
+            );
+        }
+        _ => panic!(
+            "building the {} failed ({}):\n{}{}",
+            example.what,
+            output.status,
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ),
     }
 }
 

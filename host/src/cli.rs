@@ -72,6 +72,9 @@ pub enum Command {
     /// Serve the HTTP fixture server alone (the one a suite's `[http]` starts) until Ctrl-C: for
     /// trying its query parameters, or pointing an outside load generator (wrk, oha) at it.
     Fixture(FixtureArgs),
+    /// Start a plugin: a project in Rust, JavaScript or Python with one workload, a suite and a
+    /// README, ready to build and run.
+    New(NewArgs),
     /// Internal: run one execution's job from stdin (started by the harness itself).
     #[command(name = "__worker", hide = true)]
     Worker,
@@ -88,6 +91,22 @@ pub struct FixtureArgs {
     /// Default body size (a request's `size` overrides it).
     #[arg(long, default_value = "1 KiB")]
     pub size: bytesize::ByteSize,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The plugin's name: lowercase letters, digits and `-` (e.g. `my-cache`).
+    pub name: String,
+    /// The language to write it in.
+    #[arg(long, value_enum, default_value_t = crate::scaffold::Lang::Rust)]
+    pub lang: crate::scaffold::Lang,
+    /// The folder to create [default: ./NAME]; it must not exist or be empty.
+    #[arg(long)]
+    pub dir: Option<std::path::PathBuf>,
+    /// Rust: the `wasmbench-sdk` crate's folder (`plugins/sdk` of a wasmbench checkout)
+    /// [default: the one this wasmbench was built from].
+    #[arg(long, value_name = "PATH")]
+    pub sdk: Option<std::path::PathBuf>,
 }
 
 /// How the timed pass is run.

@@ -14,6 +14,9 @@ pub mod cli;
 /// Progress on the terminal.
 pub mod ui;
 
+/// `wasmbench new`'s plugin templates per language.
+pub mod scaffold;
+
 /// Results and comparisons turned into files and tables people read.
 pub mod report;
 

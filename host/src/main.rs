@@ -21,6 +21,7 @@ fn main() -> ExitCode {
         Command::Export(args) => commands::export::run(args),
         Command::Cache(command) => commands::cache::run(command),
         Command::Fixture(args) => commands::fixture::run(args),
+        Command::New(args) => commands::new::run(args),
         Command::Worker => return worker(),
     };
     match outcome {

@@ -18,6 +18,7 @@ pub mod history;
 pub mod list;
 mod measure;
 pub mod merge;
+pub mod new;
 pub mod profile;
 pub mod report;
 pub mod run;

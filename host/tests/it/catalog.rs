@@ -2,19 +2,10 @@
 //! parallel instances and group checksum agreement. (The outgoing-HTTP policy is tested with the
 //! other escapes in `containment::escapes`.)
 
-use crate::common;
+use crate::common::{self, counter};
 
 use common::Harness;
 use serde_json::Value;
-
-fn counter(bench: &Value, name: &str) -> u64 {
-    bench["counters"][name].as_u64().unwrap_or_else(|| {
-        panic!(
-            "bench {} has no counter {name}: {}",
-            bench["id"], bench["counters"]
-        )
-    })
-}
 
 fn median_ms(bench: &Value) -> f64 {
     bench["wall_ns"]["summary"]["median"]

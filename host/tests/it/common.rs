@@ -17,6 +17,8 @@ const PROCESS_LIMIT: Duration = Duration::from_secs(120);
 pub struct Harness {
     dir: TempDir,
     runs: AtomicUsize,
+    /// How long one invocation may take (default [`PROCESS_LIMIT`]).
+    limit: Duration,
 }
 
 /// What one `wasmbench` invocation did.
@@ -75,6 +77,16 @@ impl Harness {
         Harness {
             dir,
             runs: AtomicUsize::new(0),
+            limit: PROCESS_LIMIT,
+        }
+    }
+
+    /// A harness whose invocations may take up to `limit` each: for suites that compile the
+    /// interpreter components of JavaScript and Python plugins (tens of MB of wasm each).
+    pub fn with_process_limit(limit: Duration) -> Self {
+        Harness {
+            limit,
+            ..Harness::new()
         }
     }
 
@@ -112,7 +124,7 @@ impl Harness {
         let mut cmd = self.command();
         cmd.arg("run").arg(suite).arg("--out").arg(&out).arg("-q");
         cmd.args(extra);
-        with_results(execute(cmd), &out)
+        with_results(execute_within(cmd, self.limit, |_| {}), &out)
     }
 
     /// Writes `text` as a suite and runs it.
@@ -125,7 +137,7 @@ impl Harness {
     pub fn wasmbench(&self, args: &[&str]) -> Run {
         let mut cmd = self.command();
         cmd.args(args);
-        execute(cmd)
+        execute_within(cmd, self.limit, |_| {})
     }
 }
 
@@ -148,14 +160,14 @@ pub fn with_results(mut run: Run, out: &Path) -> Run {
     run
 }
 
-/// Runs `cmd` to completion (killing it after [`PROCESS_LIMIT`]), capturing its output.
-fn execute(cmd: Command) -> Run {
-    execute_watching(cmd, |_| {})
+/// Runs `cmd` to completion (killing it after [`PROCESS_LIMIT`]), capturing its output, calling
+/// `watch` with the process id at every poll while it runs (e.g. to sample its memory).
+pub fn execute_watching(cmd: Command, watch: impl FnMut(u32)) -> Run {
+    execute_within(cmd, PROCESS_LIMIT, watch)
 }
 
-/// [`execute`], calling `watch` with the process id at every poll while it runs (e.g. to sample
-/// its memory).
-pub fn execute_watching(mut cmd: Command, mut watch: impl FnMut(u32)) -> Run {
+/// [`execute_watching`] with another time limit.
+fn execute_within(mut cmd: Command, limit: Duration, mut watch: impl FnMut(u32)) -> Run {
     let start = Instant::now();
     let mut child = cmd
         .stdin(Stdio::null())
@@ -177,11 +189,11 @@ pub fn execute_watching(mut cmd: Command, mut watch: impl FnMut(u32)) -> Run {
         if let Some(status) = child.try_wait().expect("waiting for wasmbench") {
             break status;
         }
-        if start.elapsed() > PROCESS_LIMIT {
+        if start.elapsed() > limit {
             let _ = child.kill();
             let _ = child.wait();
             panic!(
-                "wasmbench ran longer than {PROCESS_LIMIT:?}; killed it\n--- stderr:\n{}",
+                "wasmbench ran longer than {limit:?}; killed it\n--- stderr:\n{}",
                 stderr.join().unwrap_or_default()
             );
         }
@@ -195,6 +207,16 @@ pub fn execute_watching(mut cmd: Command, mut watch: impl FnMut(u32)) -> Run {
         results: None,
         elapsed: start.elapsed(),
     }
+}
+
+/// A counter of a bench's results (panics naming the bench and its counters if absent).
+pub fn counter(bench: &Value, name: &str) -> u64 {
+    bench["counters"][name].as_u64().unwrap_or_else(|| {
+        panic!(
+            "bench {} has no counter {name}: {}",
+            bench["id"], bench["counters"]
+        )
+    })
 }
 
 /// The bench with this id in `results`.

@@ -4,19 +4,10 @@
 
 use std::path::Path;
 
-use crate::common;
+use crate::common::{self, counter};
 
 use common::{Harness, message, status};
 use serde_json::Value;
-
-fn counter(bench: &Value, name: &str) -> u64 {
-    bench["counters"][name].as_u64().unwrap_or_else(|| {
-        panic!(
-            "{} has no counter {name}: {}",
-            bench["id"], bench["counters"]
-        )
-    })
-}
 
 /// Every plan line of the bench's statements that starts with `sql_start`.
 fn plan(bench: &Value, sql_start: &str) -> String {

@@ -78,13 +78,15 @@ fn host_time_is_reported_per_bench() {
     assert!(calls >= 10, "10 digests are at least 10 host calls: {host}");
     let fuel = hasher["fuel"]["per_iteration"].as_u64().expect("fuel");
     assert!(fuel < 100_000, "the guest does almost nothing: {fuel} fuel");
-    // Hashing 40 MiB takes milliseconds; the guest's share is a few thousand instructions.
+    // Hashing 40 MiB takes milliseconds; the guest's share is a few thousand instructions. The
+    // host time comes from the counting pass and the wall time from the timed one, so a machine
+    // busy with other work during one of them moves the share: the bound leaves room for that.
     let share = host["share_of_wall"]
         .as_f64()
         .expect("a share of the wall time");
     assert!(
-        share > 0.5,
-        "the host's work is most of the iteration: {host}"
+        share > 0.25,
+        "the host's work is a large part of the iteration: {host}"
     );
     assert!(
         run.stdout.contains("host "),
@@ -94,7 +96,7 @@ fn host_time_is_reported_per_bench() {
     // A plugin doing its work in guest code shows a small share.
     let fib = &run.bench("good-before")["host"];
     assert!(
-        fib["share_of_wall"].as_f64().unwrap_or(0.0) < 0.5,
+        fib["share_of_wall"].as_f64().unwrap_or(0.0) < 0.25,
         "fib is guest work: {fib}"
     );
 }

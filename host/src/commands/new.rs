@@ -1,0 +1,36 @@
+//! `wasmbench new`: write a plugin project from a language's template, then say how to build and
+//! run it.
+
+use super::CommandError;
+use crate::cli::{NewArgs, exit};
+use crate::report::escape::terminal;
+use crate::scaffold::{self, Request};
+
+pub fn run(args: &NewArgs) -> Result<u8, CommandError> {
+    let request = Request {
+        name: args.name.clone(),
+        lang: args.lang,
+        sdk: args.sdk.clone(),
+    };
+    let project = scaffold::render(&request)?;
+    let dir = args
+        .dir
+        .clone()
+        .unwrap_or_else(|| std::path::PathBuf::from(&args.name));
+    scaffold::write(&project, &dir)?;
+    say!(
+        "created {} plugin `{}` in {}",
+        args.lang.name(),
+        args.name,
+        terminal::path(&dir)
+    );
+    for (path, _) in &project.files {
+        say!("  {}", path.display());
+    }
+    say!("next:");
+    say!("  cd {}", terminal::path(&dir));
+    say!("  {}", project.build);
+    say!("  wasmbench run suite.toml");
+    say!("(the README there covers writing, debugging and common errors)");
+    Ok(exit::OK)
+}

@@ -1,0 +1,173 @@
+//! `wasmbench new`: a plugin project in Rust, JavaScript or Python, rendered from templates built
+//! into the binary (with the guest SDK and the WIT contract for the languages that vendor them), so
+//! a contributor starts from something that builds and runs.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+mod templates;
+
+/// A language a plugin can be written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Lang {
+    /// Rust with the guest SDK (`wasmbench-sdk`), built by cargo for wasm32-wasip2.
+    Rust,
+    /// JavaScript with the JS helper library, built by componentize-js.
+    Js,
+    /// Python with the Python helper library, built by componentize-py.
+    Python,
+}
+
+impl Lang {
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::Rust => "rust",
+            Lang::Js => "js",
+            Lang::Python => "python",
+        }
+    }
+}
+
+/// What `new` asks for.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub name: String,
+    pub lang: Lang,
+    /// Rust only: the folder of the `wasmbench-sdk` crate the plugin depends on.
+    pub sdk: Option<PathBuf>,
+}
+
+/// A rendered project: its files (relative paths) and how to build and run it.
+#[derive(Debug, Clone)]
+pub struct Project {
+    pub files: Vec<(PathBuf, String)>,
+    /// The shell command that builds the component, run in the project folder.
+    pub build: String,
+    /// The component the build writes, relative to the project folder.
+    pub artifact: PathBuf,
+}
+
+/// The workload every template defines, so the three languages can be checked against each other:
+/// `hash` over `size` bytes (`i % 251`), FNV-1a, one unit per byte.
+pub const WORKLOAD: &str = "hash";
+
+/// A plugin name: lowercase ASCII letters, digits and `-`, starting with a letter (it becomes the
+/// crate, package and file name, and the suite's bench id).
+pub fn check_name(name: &str) -> Result<()> {
+    let valid = name.len() <= 64
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && !name.ends_with('-')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !valid {
+        bail!(
+            "plugin name `{name}` must be lowercase letters, digits and `-`, start with a letter \
+             and not end with `-` (at most 64 characters), e.g. `my-cache`"
+        );
+    }
+    Ok(())
+}
+
+/// The project for `request`.
+pub fn render(request: &Request) -> Result<Project> {
+    check_name(&request.name)?;
+    let snake = request.name.replace('-', "_");
+    let sdk_dependency = match request.lang {
+        Lang::Rust => sdk_dependency(request.sdk.as_deref())?,
+        _ => String::new(),
+    };
+    let vars = [
+        ("name", request.name.as_str()),
+        ("snake_name", snake.as_str()),
+        ("sdk_dependency", sdk_dependency.as_str()),
+        ("contract", env!("WASMBENCH_CONTRACT")),
+        ("contract_version", contract_version()),
+        ("workload", WORKLOAD),
+    ];
+    let set = templates::for_lang(request.lang);
+    let files = set
+        .files
+        .iter()
+        .map(|file| {
+            let path = PathBuf::from(fill(file.path, &vars));
+            (path, fill(file.text, &vars))
+        })
+        .collect();
+    Ok(Project {
+        files,
+        build: fill(set.build, &vars),
+        artifact: PathBuf::from(fill(set.artifact, &vars)),
+    })
+}
+
+/// Writes `project` into `dir`, which must not exist or be empty: nothing is overwritten.
+pub fn write(project: &Project, dir: &Path) -> Result<()> {
+    if dir.exists() {
+        let mut entries = std::fs::read_dir(dir)
+            .with_context(|| format!("{} exists and is not a readable folder", dir.display()))?;
+        if entries.next().is_some() {
+            bail!(
+                "{} is not empty; choose a new folder with --dir",
+                dir.display()
+            );
+        }
+    }
+    for (path, text) in &project.files {
+        let path = dir.join(path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating {}", parent.display()))?;
+        }
+        std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// The `wasmbench-sdk = { ... }` dependency: a path to the SDK, given or the one this binary was
+/// built next to.
+fn sdk_dependency(given: Option<&Path>) -> Result<String> {
+    let sdk = match given {
+        Some(path) => path.to_path_buf(),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../plugins/sdk"),
+    };
+    if !sdk.join("Cargo.toml").is_file() {
+        bail!(
+            "the Rust SDK is not at {}: pass --sdk PATH, the `plugins/sdk` folder of a wasmbench checkout",
+            sdk.display()
+        );
+    }
+    let sdk = sdk
+        .canonicalize()
+        .with_context(|| format!("resolving {}", sdk.display()))?;
+    let path = sdk
+        .to_str()
+        .context("the SDK's path is not UTF-8")?
+        .replace('\\', "/");
+    Ok(format!("path = {}", toml_string(&path)))
+}
+
+/// A TOML basic string.
+fn toml_string(text: &str) -> String {
+    toml::Value::String(text.to_string()).to_string()
+}
+
+/// The contract's version, e.g. `0.1.1` of `wasmbench:plugin@0.1.1`.
+fn contract_version() -> &'static str {
+    let contract = env!("WASMBENCH_CONTRACT");
+    contract
+        .rsplit_once('@')
+        .map_or(contract, |(_, version)| version)
+}
+
+/// `{{key}}` → value for every pair; a template names only keys in `vars` (a test checks).
+fn fill(template: &str, vars: &[(&str, &str)]) -> String {
+    vars.iter()
+        .fold(template.to_string(), |text, (key, value)| {
+            text.replace(&format!("{{{{{key}}}}}"), value)
+        })
+}
+
+#[cfg(test)]
+mod tests;
