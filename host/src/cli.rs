@@ -382,6 +382,10 @@ pub struct MergeArgs {
 pub struct ListArgs {
     /// List only the plugins this suite uses.
     pub suite: Option<PathBuf>,
+    /// Don't compile the listed plugins for the timed pass too. By default `list` does, into the
+    /// compile cache, so the next `run` compiles nothing again.
+    #[arg(long)]
+    pub no_warm: bool,
     #[command(flatten)]
     pub engine: EngineArgs,
 }

@@ -48,8 +48,12 @@ pub fn run(args: &ListArgs) -> Result<u8, CommandError> {
     let runtime = super::runtime()?;
     runtime.block_on(async {
         let mut runner = Runner::new(args.engine.compile_cache())?;
+        let mut listed = Vec::new();
         for (name, path) in plugins {
             let listing = list_plugin(&mut runner, name, path).await;
+            if listing.workloads.is_ok() {
+                listed.push(listing.path.clone());
+            }
             say!(
                 "{}  ({})",
                 Inert::line(&listing.name),
@@ -88,6 +92,14 @@ pub fn run(args: &ListArgs) -> Result<u8, CommandError> {
                         );
                     }
                 }
+            }
+        }
+        // Listing compiled each plugin for the metered engine (the counting pass's); a run also
+        // needs the timed engine's code. Compiled now, after the listing is out, into the same
+        // cache: `list` then `run` compiles each plugin once per engine, not twice for the first.
+        if !args.no_warm && args.engine.compile_cache().dir().is_some() {
+            for path in listed {
+                let _ = runner.warm_timed(&path);
             }
         }
         Ok(crate::cli::exit::OK)

@@ -187,6 +187,13 @@ impl Runner {
         Ok((prepared, plugin.sha256.clone()))
     }
 
+    /// Compiles the plugin at `path` for the timed engine into the compile cache (listing it
+    /// compiled it for the metered one), so a `run` after `list` compiles nothing again.
+    pub fn warm_timed(&mut self, path: &std::path::Path) -> Result<(), Failure> {
+        self.prepare(path, crate::engine::EngineKind::Timed)
+            .map(drop)
+    }
+
     /// The kind of the plugin at `path`, once it has been read.
     fn plugin_kind(&self, path: &std::path::Path) -> Option<crate::plugin::PluginKind> {
         self.plugins.get(path)?.as_ref().ok().map(|p| p.kind)

@@ -48,6 +48,27 @@ fn list_with_a_suite_shows_only_its_plugins() {
     assert!(!run.stdout.contains("fs-read"), "{}", run.transcript());
 }
 
+/// `list` compiles what it lists for both engines, so the `run` after it loads the timed pass's
+/// code from the compile cache; with `--no-warm` the run compiles it.
+#[test]
+fn run_after_list_reuses_the_compiled_plugin() {
+    for (flags, cached) in [(&[][..], true), (&["--no-warm"][..], false)] {
+        let h = Harness::new();
+        let suite = h.suite(
+            "fib.toml",
+            "[defaults]\nwarmup = 0\nsamples = 1\nfuel_iterations = 1\nexecutions = 1\n\
+             [[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\nparams = { n = 5 }\n",
+        );
+        let mut args = vec!["list", suite.to_str().unwrap()];
+        args.extend(flags);
+        h.wasmbench(&args).assert_code(0);
+        let run = h.run(&suite, &[]);
+        run.assert_code(0);
+        let phases = &run.bench("cpu/fib[n=5]")["phases"];
+        assert_eq!(phases["compile_cached"], cached, "{flags:?}: {phases}");
+    }
+}
+
 const FILTER_SUITE: &str = r#"
 [defaults]
 warmup = 0
