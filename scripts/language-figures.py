@@ -108,6 +108,7 @@ def main():
         cache = tmp / "cache"
         cold = run(args.wasmbench, suite_path, tmp / "cold", cache)
         warm = run(args.wasmbench, suite_path, tmp / "warm", cache)
+        sizes = {p.stem: p.stat().st_size for p in built.glob("*.wasm")}
 
     print("| language | build | size | compile cold | compile cached | instantiate | setup "
           "| fib(20) fuel | fib(20) median | cache-aside fuel | cache-aside median |")
@@ -120,9 +121,8 @@ def main():
                 sys.exit(f"{bench['id']}: {bench['status']}: {bench.get('message')}")
         assert not f_cold["phases"]["compile_cached"] and f_warm["phases"]["compile_cached"], fib
         builds = f"{seconds[fib]:.1f} s / {seconds[cache_plugin]:.1f} s"
-        sizes = (f"{size(os.path.getsize(built / (fib + '.wasm')))} / "
-                 f"{size(os.path.getsize(built / (cache_plugin + '.wasm')))}")
-        print(f"| {language} | {builds} | {sizes} "
+        sized = f"{size(sizes[fib])} / {size(sizes[cache_plugin])}"
+        print(f"| {language} | {builds} | {sized} "
               f"| {duration(f_cold['phases']['compile_ns'])} | {duration(f_warm['phases']['compile_ns'])} "
               f"| {duration(f_warm['phases']['instantiate_ns'])} "
               f"| {duration(f_warm['phases']['setup_ns'])} / {duration(a_warm['phases']['setup_ns'])} "
