@@ -382,8 +382,8 @@ pub struct MergeArgs {
 pub struct ListArgs {
     /// List only the plugins this suite uses.
     pub suite: Option<PathBuf>,
-    /// Don't compile the listed plugins for the timed pass too. By default `list` does, into the
-    /// compile cache, so the next `run` compiles nothing again.
+    /// Don't compile a suite's plugins for the timed pass too. By default `list SUITE` does, into
+    /// the compile cache, so the next `run` of the suite compiles nothing again.
     #[arg(long)]
     pub no_warm: bool,
     #[command(flatten)]

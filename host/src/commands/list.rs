@@ -94,10 +94,11 @@ pub fn run(args: &ListArgs) -> Result<u8, CommandError> {
                 }
             }
         }
-        // Listing compiled each plugin for the metered engine (the counting pass's); a run also
+        // With a suite (which the user is about to run): listing compiled each plugin for the
+        // metered engine (the counting pass's); a run also
         // needs the timed engine's code. Compiled now, after the listing is out, into the same
         // cache: `list` then `run` compiles each plugin once per engine, not twice for the first.
-        if !args.no_warm && args.engine.compile_cache().dir().is_some() {
+        if args.suite.is_some() && !args.no_warm && args.engine.compile_cache().dir().is_some() {
             for path in listed {
                 let _ = runner.warm_timed(&path);
             }
