@@ -82,14 +82,13 @@ fn a_new_javascript_plugin_builds_and_runs_as_generated() {
     ) {
         return;
     }
-    new_builds_and_runs("js", |dir, cmd| {
+    new_builds_and_runs("js", |dir, _| {
         // `npm install` once per project in real use; here the examples' install stands in for it.
         std::os::unix::fs::symlink(
             repo().join("plugins/js/node_modules"),
             dir.join("node_modules"),
         )
         .unwrap();
-        let _ = cmd;
     });
 }
 
