@@ -7,7 +7,7 @@ use common::{Harness, ids, status};
 
 #[test]
 fn list_shows_workloads_and_default_params() {
-    let h = Harness::with_process_limit(std::time::Duration::from_secs(600));
+    let h = Harness::sharing_interpreter_compiles();
     let run = h.wasmbench(&["list"]);
     run.assert_code(0);
     let lines: Vec<&str> = run.stdout.lines().collect();

@@ -19,6 +19,8 @@ pub struct Harness {
     runs: AtomicUsize,
     /// How long one invocation may take (default [`PROCESS_LIMIT`]).
     limit: Duration,
+    /// The compile cache its runs use: its own, or the one interpreter-loading tests share.
+    cache: PathBuf,
 }
 
 /// What one `wasmbench` invocation did.
@@ -74,10 +76,12 @@ impl Harness {
             .prefix("wasmbench-test-")
             .tempdir()
             .expect("creating a temporary folder");
+        let cache = dir.path().join("cache");
         Harness {
             dir,
             runs: AtomicUsize::new(0),
             limit: PROCESS_LIMIT,
+            cache,
         }
     }
 
@@ -90,13 +94,25 @@ impl Harness {
         }
     }
 
+    /// A harness for tests that load the JavaScript and Python examples (each an interpreter
+    /// component that takes 10–40 s to compile per engine) and don't test the compile cache: their
+    /// runs share one cache under the target folder, so each such component compiles once per engine
+    /// for the whole test run rather than once per test. Entries are keyed by the wasm and the engine's
+    /// settings and written atomically, so concurrent tests can share them.
+    pub fn sharing_interpreter_compiles() -> Self {
+        Harness {
+            cache: Path::new(env!("CARGO_TARGET_TMPDIR")).join("shared-compile-cache"),
+            ..Harness::with_process_limit(Duration::from_secs(600))
+        }
+    }
+
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
 
     /// The compile cache every run of this harness uses (`WASMBENCH_CACHE_DIR`).
     pub fn cache_dir(&self) -> PathBuf {
-        self.dir.path().join("cache")
+        self.cache.clone()
     }
 
     /// Writes a suite file into the harness folder and returns its path.

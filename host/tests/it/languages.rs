@@ -9,7 +9,6 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::time::Duration;
 
 use crate::common::{Harness, counter};
 
@@ -165,7 +164,7 @@ fn the_examples_agree_with_the_rust_plugins_and_errors_are_errors() {
             "[[bench]]\nplugin = \"{plugin}\"\nworkload = \"fib\"\nparams = {{ n = \"twenty\" }}\nexpect = \"error\"\n"
         ));
     }
-    let h = Harness::with_process_limit(Duration::from_secs(600));
+    let h = Harness::sharing_interpreter_compiles();
     let run = h.run_suite(&suite, &[]);
     run.assert_code(0);
     for id in agreeing {

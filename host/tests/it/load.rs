@@ -358,13 +358,15 @@ pool = 2
 duration = "1s"
 rate = 20
 
-# Never returns: the fuel pass hits the deadline.
+# Never returns: the fuel pass hits the deadline (a fuel budget no loop burns within 1 s, so the
+# deadline, not the budget, stops it however fast the machine is).
 [[load]]
 id = "spin"
 plugin = "misbehave"
 workload = "spin"
 pool = 1
 deadline = "1s"
+fuel = 1_000_000_000_000
 [[load.phase]]
 duration = "1s"
 rate = 5

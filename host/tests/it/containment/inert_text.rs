@@ -263,7 +263,7 @@ fn cells(row: &str) -> usize {
 
 #[test]
 fn list_shows_workloads_escaped() {
-    let h = Harness::with_process_limit(std::time::Duration::from_secs(600));
+    let h = Harness::sharing_interpreter_compiles();
     let list = h.wasmbench(&["list"]);
     list.assert_code(0);
     assert_run_inert("list", &list);
