@@ -3,12 +3,12 @@
 //! [`super::escape::terminal`].
 
 use crate::analysis::counters::{hit_ratio, hit_ratio_names};
-use crate::model::{Metric, Status, Unit};
+use crate::model::{LatencyStat, Metric, Status, Unit};
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 
 use super::escape::terminal::{line, text};
 use super::format;
-use crate::results::{BenchResult, LoadResult, Percentiles, RunResults};
+use crate::results::{BenchResult, LoadResult, RunResults};
 
 /// Renders the run as a table; `color` adds colour to statuses (the words carry the meaning too).
 pub fn render(run: &RunResults, color: bool) -> String {
@@ -91,19 +91,12 @@ fn load_table(load: &LoadResult, color: bool) -> String {
     table
         .load_style(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header([
-            "phase",
-            "planned",
-            "throughput / offered",
-            "p50",
-            "p90",
-            "p99",
-            "p99.9",
-            "max",
-            "service p99",
-            "failed",
-            "dropped",
-        ]);
+        .set_header(
+            ["phase", "planned", "throughput / offered"]
+                .into_iter()
+                .chain(LatencyStat::PERCENTILES.map(LatencyStat::name))
+                .chain(["service p99", "failed", "dropped"]),
+        );
     let rows = load
         .phases
         .iter()
@@ -116,12 +109,12 @@ fn load_table(load: &LoadResult, color: bool) -> String {
         })
         .chain([("overall".to_string(), String::new(), overall)]);
     for (name, planned, stats) in rows {
-        let latency = |get: fn(&Percentiles) -> u64| {
+        let latency = LatencyStat::PERCENTILES.map(|stat| {
             stats
                 .latency
                 .as_ref()
-                .map_or_else(|| "—".into(), |p| format::duration_ns(get(p) as f64))
-        };
+                .map_or_else(|| "—".into(), |p| format::duration_ns(p.get(stat)))
+        });
         let failed = match stats.failed() {
             0 => "0".to_string(),
             n => format!(
@@ -130,29 +123,25 @@ fn load_table(load: &LoadResult, color: bool) -> String {
                 format::error_kinds(&stats.errors).join(" · ")
             ),
         };
-        table.add_row([
-            name,
-            planned,
-            format!(
-                "{} / {}",
-                format::requests_per_second(stats.throughput),
-                format::requests_per_second(stats.offered_rate)
-            ),
-            latency(|p| p.p50),
-            latency(|p| p.p90),
-            latency(|p| p.p99),
-            latency(|p| p.p999),
-            latency(|p| p.max),
-            stats
-                .service
-                .as_ref()
-                .map_or_else(|| "—".into(), |p| format::duration_ns(p.p99 as f64)),
-            failed,
-            match stats.dropped {
-                0 => "0".to_string(),
-                n => format!("{n} ({})", format::share(stats.drop_rate)),
-            },
-        ]);
+        let throughput = format!(
+            "{} / {}",
+            format::requests_per_second(stats.throughput),
+            format::requests_per_second(stats.offered_rate)
+        );
+        let service_p99 = stats
+            .service
+            .as_ref()
+            .map_or_else(|| "—".into(), |p| format::duration_ns(p.p99 as f64));
+        let dropped = match stats.dropped {
+            0 => "0".to_string(),
+            n => format!("{n} ({})", format::share(stats.drop_rate)),
+        };
+        table.add_row(
+            [name, planned, throughput]
+                .into_iter()
+                .chain(latency)
+                .chain([service_p99, failed, dropped]),
+        );
     }
     out.push('\n');
     out.push_str(&table.to_string());
@@ -513,5 +502,43 @@ fn pool_wait(parallel: &crate::results::ParallelResult) -> String {
             format::duration_ns(wait as f64 / iterations as f64)
         ),
         _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testing::{overloaded, run_with_loads};
+
+    /// The load table shows every percentile the guide reads (p95 included), each phase's in its
+    /// own row, and the failures and drops with their kinds and shares.
+    #[test]
+    fn load_tables_show_every_percentile_per_phase() {
+        let load = overloaded();
+        let out = render(&run_with_loads(vec![load.clone()]), false);
+        let header = out
+            .lines()
+            .find(|l| l.contains("phase") && l.contains("planned"))
+            .unwrap_or_else(|| panic!("no table header in\n{out}"));
+        let columns: Vec<&str> = header
+            .split(['│', '┆'])
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .collect();
+        let mut expected = vec!["phase", "planned", "throughput / offered"];
+        expected.extend(LatencyStat::PERCENTILES.map(LatencyStat::name));
+        expected.extend(["service p99", "failed", "dropped"]);
+        assert_eq!(columns, expected, "{out}");
+
+        let overload = &load.phases[2].stats;
+        let row = out
+            .lines()
+            .find(|l| l.contains("overload"))
+            .unwrap_or_else(|| panic!("no overload row in\n{out}"));
+        let p95 = overload.latency.as_ref().unwrap().p95 as f64;
+        assert!(row.contains(&format::duration_ns(p95)), "{row}");
+        // 400 of the 11,000 sent failed (timeouts and traps); 4,000 of 15,000 offered were dropped.
+        assert!(row.contains("400 (3.64%: timeout 380 · trap 20)"), "{row}");
+        assert!(row.contains("4000 (26.67%)"), "{row}");
     }
 }
