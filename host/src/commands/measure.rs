@@ -27,6 +27,14 @@ pub(super) struct Measured {
     pub units: Vec<UnitResult>,
     pub started_at: String,
     pub interrupted: bool,
+    /// The live metrics (`--metrics-addr`), still served: the run's load scenarios feed them too.
+    pub live: Option<LiveMetrics>,
+}
+
+/// The metrics endpoint of a run and the families it serves; the endpoint stops when dropped.
+pub(super) struct LiveMetrics {
+    pub metrics: Arc<RunMetrics>,
+    _endpoint: MetricsEndpoint,
 }
 
 /// The benches a run measures, and which shard of the suite they are.
@@ -143,7 +151,7 @@ pub(super) async fn measure(
     let mut progress = ProgressObserver::new(units.len(), quiet);
     let mut metered;
     let observer: &mut dyn Observer = if endpoint.is_some() {
-        metered = MeteredObserver::new(&mut progress, metrics, units.len());
+        metered = MeteredObserver::new(&mut progress, metrics.clone(), units.len());
         &mut metered
     } else {
         &mut progress
@@ -166,6 +174,10 @@ pub(super) async fn measure(
         units,
         started_at,
         interrupted: interrupt::requested(),
+        live: endpoint.map(|endpoint| LiveMetrics {
+            metrics,
+            _endpoint: endpoint,
+        }),
     })
 }
 

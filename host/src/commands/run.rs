@@ -13,6 +13,7 @@ use crate::cli::{RunArgs, exit};
 use crate::plugin::PluginLocator;
 use crate::report::escape::terminal::path as shown;
 use crate::report::export::Inputs;
+use crate::report::openmetrics::RunMetrics;
 use crate::report::terminal;
 use crate::report::write_all;
 use crate::results::BenchResult;
@@ -21,6 +22,7 @@ use crate::results::write_json_atomically;
 use crate::runner::load::{LoadObserver, run_scenario};
 use crate::runner::{BenchPlan, RunOptions, Runner, Shard};
 use crate::suite::{LoadDef, Suite, load_suite};
+use crate::ui::metrics::MeteredLoadObserver;
 use crate::ui::{LoadProgressView, use_color};
 
 /// Where `--plugin-output` keeps the plugins' output, next to results.json.
@@ -85,7 +87,8 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
         let load_results = if interrupted {
             Vec::new()
         } else {
-            let results = run_loads(&mut runner, &loads, args.quiet).await;
+            let live = measured.live.as_ref().map(|live| &*live.metrics);
+            let results = run_loads(&mut runner, &loads, args.quiet, live).await;
             interrupted = crate::runner::interrupt::requested();
             results
         };
@@ -170,17 +173,31 @@ fn load_id(def: &LoadDef) -> String {
         .unwrap_or_else(|| format!("{}/{}", def.plugin.display_name(), def.workload))
 }
 
-/// Runs the load scenarios one after another, after the benches.
-async fn run_loads(runner: &mut Runner, loads: &[LoadDef], quiet: bool) -> Vec<LoadResult> {
+/// Runs the load scenarios one after another, after the benches; with `live` metrics
+/// (`--metrics-addr`), each scenario's progress and result are served too.
+async fn run_loads(
+    runner: &mut Runner,
+    loads: &[LoadDef],
+    quiet: bool,
+    live: Option<&RunMetrics>,
+) -> Vec<LoadResult> {
     let locator = PluginLocator::default();
-    let mut view = LoadProgressView::new(quiet);
+    let mut progress = LoadProgressView::new(quiet);
+    let mut metered;
+    let view: &mut dyn LoadObserver = match live {
+        Some(metrics) => {
+            metered = MeteredLoadObserver::new(&mut progress, metrics);
+            &mut metered
+        }
+        None => &mut progress,
+    };
     let mut results = Vec::with_capacity(loads.len());
     for (index, def) in loads.iter().enumerate() {
         if crate::runner::interrupt::requested() {
             break;
         }
         view.scenario_started(index, loads.len(), &load_id(def), &def.phases);
-        let result = run_scenario(runner, def, &locator, &mut view).await;
+        let result = run_scenario(runner, def, &locator, view).await;
         view.scenario_finished(&result);
         results.push(result);
     }

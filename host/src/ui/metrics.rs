@@ -1,6 +1,7 @@
 //! `--metrics-addr`: the run's metrics served live over HTTP for Prometheus to scrape
 //! (`GET /metrics`, OpenMetrics text), fed by an observer that passes everything on to the
-//! progress display too. Bound before the run starts, so a port in use stops nothing half-done.
+//! progress display too (the benches', then the load scenarios'). Bound before the run starts, so a
+//! port in use stops nothing half-done.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -14,9 +15,11 @@ use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 
-use crate::report::openmetrics::{CONTENT_TYPE, RunMetrics};
-use crate::results::BenchResult;
+use crate::report::openmetrics::{CONTENT_TYPE, LiveLoad, RunMetrics};
+use crate::results::{BenchResult, LoadResult};
+use crate::runner::load::{LoadObserver, LoadProgress};
 use crate::runner::{BenchPlan, Observer, Phase};
+use crate::suite::LoadPhase;
 
 /// The HTTP endpoint; stops when dropped.
 pub struct MetricsEndpoint {
@@ -157,5 +160,53 @@ impl Observer for MeteredObserver<'_> {
     fn bench_finished(&mut self, result: &BenchResult) {
         self.metrics.bench_finished(result);
         self.inner.bench_finished(result);
+    }
+}
+
+/// Passes a load scenario's events on to `inner` and records them in `metrics`, so a scrape during
+/// a scenario sees its current phase's counts, p99 so far and requests in flight.
+pub struct MeteredLoadObserver<'a> {
+    pub inner: &'a mut dyn LoadObserver,
+    pub metrics: &'a RunMetrics,
+    scenario: String,
+    phases: Vec<String>,
+}
+
+impl<'a> MeteredLoadObserver<'a> {
+    pub fn new(inner: &'a mut dyn LoadObserver, metrics: &'a RunMetrics) -> Self {
+        MeteredLoadObserver {
+            inner,
+            metrics,
+            scenario: String::new(),
+            phases: Vec::new(),
+        }
+    }
+}
+
+impl LoadObserver for MeteredLoadObserver<'_> {
+    fn scenario_started(&mut self, index: usize, total: usize, id: &str, phases: &[LoadPhase]) {
+        self.scenario = id.to_string();
+        self.phases = phases.iter().map(|p| p.name.clone()).collect();
+        self.inner.scenario_started(index, total, id, phases);
+    }
+
+    fn progress(&mut self, progress: &LoadProgress) {
+        if let Some(phase) = self.phases.get(progress.phase) {
+            self.metrics.load_progress(&LiveLoad {
+                scenario: &self.scenario,
+                phase,
+                in_flight: progress.in_flight,
+                completed: progress.completed,
+                failed: progress.failed,
+                dropped: progress.dropped,
+                p99_ns: progress.p99_ns,
+            });
+        }
+        self.inner.progress(progress);
+    }
+
+    fn scenario_finished(&mut self, result: &LoadResult) {
+        self.metrics.load_finished(result);
+        self.inner.scenario_finished(result);
     }
 }

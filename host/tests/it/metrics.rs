@@ -65,7 +65,9 @@ fn promtool_check(text: &str) -> (bool, String) {
 
 const SUITE: &str = "[defaults]\nwarmup = 1\nsamples = 5\nexecutions = 1\nfuel_iterations = 1\n\
     [[bench]]\nid = \"fib\"\nplugin = \"cpu\"\nworkload = \"fib\"\nparams = { n = 20 }\n\
-    [[bench]]\nid = \"trap\"\nplugin = \"misbehave\"\nworkload = \"trap\"\nexpect = \"trap\"\n";
+    [[bench]]\nid = \"trap\"\nplugin = \"misbehave\"\nworkload = \"trap\"\nexpect = \"trap\"\n\
+    [[load]]\nid = \"empty\"\nplugin = \"handler\"\nworkload = \"empty\"\nwarmup = 1\n\
+    thresholds = [\"p99 < 1s\"]\n[[load.phase]]\nname = \"steady\"\nduration = \"1s\"\nrate = 50\n";
 
 #[test]
 fn the_export_of_a_run_passes_promtool() {
@@ -96,6 +98,10 @@ fn the_export_of_a_run_passes_promtool() {
         "wasmbench_bench_failures{suite=\"suite\",bench=\"trap\",status=\"trap\"} 1",
         "wasmbench_benches_planned{suite=\"suite\"} 2",
         "wasmbench_benches_finished{suite=\"suite\"} 2",
+        "wasmbench_load_status{suite=\"suite\",scenario=\"empty\",status=\"ok\"} 1",
+        "wasmbench_load_requests{suite=\"suite\",scenario=\"empty\",phase=\"steady\",outcome=\"offered\"} 50",
+        "wasmbench_load_requests{suite=\"suite\",scenario=\"empty\",phase=\"overall\",outcome=\"ok\"} 50",
+        "wasmbench_load_threshold_passed{suite=\"suite\",scenario=\"empty\",threshold=\"p99 < 1s\",scope=\"overall\"} 1",
     ] {
         assert!(
             text.lines().any(|l| l == line),
@@ -103,6 +109,9 @@ fn the_export_of_a_run_passes_promtool() {
         );
     }
     assert!(text.contains("wasmbench_fuel_per_iteration{suite=\"suite\",bench=\"fib\"}"));
+    assert!(text.contains(
+        "wasmbench_load_latency_seconds{suite=\"suite\",scenario=\"empty\",phase=\"steady\",stat=\"p99.9\"}"
+    ));
     // Without -o it goes to stdout, the same text.
     let stdout = h.wasmbench(&["export", "openmetrics", results.to_str().unwrap()]);
     stdout.assert_code(0);
@@ -137,7 +146,9 @@ fn metrics_are_served_while_a_run_goes() {
     let suite = h.suite(
         "suite.toml",
         "[defaults]\nwarmup = 1\nsamples = 40\nexecutions = 2\nfuel_iterations = 1\n\
-         [[bench]]\nid = \"fib\"\nplugin = \"cpu\"\nworkload = \"fib\"\nparams = { n = 27 }\n",
+         [[bench]]\nid = \"fib\"\nplugin = \"cpu\"\nworkload = \"fib\"\nparams = { n = 27 }\n\
+         [[load]]\nid = \"empty\"\nplugin = \"handler\"\nworkload = \"empty\"\nwarmup = 1\n\
+         [[load.phase]]\nduration = \"2s\"\nrate = 100\n",
     );
     let out = h.path().join("out");
     let mut cmd = h.command();
@@ -148,13 +159,19 @@ fn metrics_are_served_while_a_run_goes() {
         .arg("-q")
         .arg("--metrics-addr")
         .arg(format!("127.0.0.1:{port}"));
-    // The last scrape that had samples in it, taken while the run went.
+    // The last scrape that had samples in it, taken while the run went, and the first that had
+    // the load scenario's requests (the endpoint keeps serving after the benches).
     let mut scraped: Option<String> = None;
+    let mut scraped_load: Option<String> = None;
+    let load_requests = "wasmbench_load_requests{suite=\"suite\",scenario=\"empty\",phase=\"overall\",outcome=\"ok\"}";
     let run = common::execute_watching(cmd, |_| {
         if let Some((status, body)) = get(port, "/metrics")
             && status.contains("200")
             && body.contains("wasmbench_samples{suite=\"suite\",bench=\"fib\"}")
         {
+            if scraped_load.is_none() && body.contains(load_requests) {
+                scraped_load = Some(body.clone());
+            }
             scraped = Some(body);
         }
     });
@@ -174,6 +191,8 @@ fn metrics_are_served_while_a_run_goes() {
         let (ok, said) = promtool_check(&body);
         assert!(ok, "promtool rejected the scrape:\n{said}\n---\n{body}");
     }
+    let load = scraped_load.expect("no scrape during the run had the load scenario's requests");
+    assert!(load.contains("wasmbench_load_in_flight{"), "{load}");
     assert!(Path::new(&out).join("results.json").exists());
 }
 

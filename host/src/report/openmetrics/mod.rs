@@ -8,6 +8,8 @@
 //! counters: an OpenMetrics counter's samples end in `_total` while its HELP and TYPE lines don't,
 //! which Prometheus's classic text parser (Debian's promtool 2.42) reads as two metrics.
 
+mod load;
+
 use std::sync::atomic::AtomicU64;
 
 use prometheus_client::encoding::EncodeLabelSet;
@@ -17,7 +19,9 @@ use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::{Registry, Unit};
 
 use crate::model::Status;
-use crate::results::{BenchResult, RunResults};
+use crate::results::{BenchResult, LoadResult, RunResults};
+pub use load::LiveLoad;
+use load::LoadMetrics;
 
 /// The content type of the exposition, for HTTP.
 pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
@@ -88,6 +92,7 @@ pub struct RunMetrics {
     counters: Family<CounterLabels, Gauge>,
     planned: Family<SuiteLabels, Gauge>,
     finished: Family<SuiteLabels, Gauge>,
+    load: LoadMetrics,
 }
 
 impl RunMetrics {
@@ -206,6 +211,7 @@ impl RunMetrics {
             })
             .set(1);
         registry.register("wasmbench_build_info", "The harness that measured", build);
+        let load = LoadMetrics::register(&mut registry, suite);
         RunMetrics {
             registry,
             suite: suite.to_string(),
@@ -225,6 +231,7 @@ impl RunMetrics {
             counters,
             planned,
             finished,
+            load,
         }
     }
 
@@ -332,6 +339,16 @@ impl RunMetrics {
         self.finished.get_or_create(&self.suite_labels()).inc();
     }
 
+    /// A load scenario's progress, as it runs.
+    pub fn load_progress(&self, live: &LiveLoad<'_>) {
+        self.load.progress(live);
+    }
+
+    /// A load scenario ended: what its result says.
+    pub fn load_finished(&self, load: &LoadResult) {
+        self.load.finished(load);
+    }
+
     /// The exposition so far, ending in `# EOF`; the same metrics always give the same text.
     pub fn encode(&self) -> String {
         let mut text = String::new();
@@ -379,8 +396,8 @@ fn in_label_order(text: &str) -> String {
     out
 }
 
-/// A finished run as OpenMetrics text: every timed sample in the iteration histograms, and each
-/// bench's result.
+/// A finished run as OpenMetrics text: every timed sample in the iteration histograms, each
+/// bench's result, and each load scenario's.
 pub fn render(run: &RunResults) -> String {
     let metrics = RunMetrics::new(
         &run.suite.name,
@@ -401,6 +418,9 @@ pub fn render(run: &RunResults) -> String {
                 .inc_by(wall.samples.len() as i64);
         }
         metrics.bench_finished(bench);
+    }
+    for load in &run.loads {
+        metrics.load_finished(load);
     }
     metrics.encode()
 }
