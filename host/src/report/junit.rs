@@ -1,5 +1,6 @@
-//! `junit.xml`: one test case per bench and metric; a regression or failure is a failing test, so CI
-//! systems that read JUnit show exactly what changed. Written with `quick-junit`, which escapes and
+//! `junit.xml`: one test case per bench and metric (against a baseline), and per load scenario and
+//! threshold; a regression, failure or missed threshold is a failing test, so CI systems that read
+//! JUnit show exactly what changed. Written with `quick-junit`, which escapes and
 //! serializes to the schema CI systems read. Text from plugins and results files goes through
 //! [`super::escape::xml`] first, so the file stays well-formed whatever a name holds.
 
@@ -13,8 +14,8 @@ use super::escape::xml;
 use super::export::{Export, Inputs};
 use super::format;
 use crate::analysis::compare::{BenchChange, MetricChange, Verdict};
-use crate::model::Metric;
-use crate::results::{BenchResult, RunResults};
+use crate::model::{Metric, Status};
+use crate::results::{BenchResult, LoadResult, RunResults};
 
 pub struct JUnit;
 
@@ -24,9 +25,10 @@ impl Export for JUnit {
     }
 
     fn render(&self, inputs: &Inputs<'_>) -> Result<Option<String>> {
-        let Some(c) = inputs.comparison else {
+        let loads = &inputs.results.loads;
+        if inputs.comparison.is_none() && loads.is_empty() {
             return Ok(None);
-        };
+        }
         let mut suite = TestSuite::new(xml::attribute(&inputs.results.suite.name));
         let by_id: BTreeMap<&str, &BenchResult> = inputs
             .results
@@ -34,9 +36,13 @@ impl Export for JUnit {
             .iter()
             .map(|b| (b.id.as_str(), b))
             .collect();
-        for bench in &c.benches {
+        for bench in inputs.comparison.iter().flat_map(|c| &c.benches) {
             let measured = by_id.get(bench.id.as_str()).copied();
             suite.add_test_cases(cases(bench, measured));
+        }
+        // Load scenarios gate on their own thresholds, baseline or not.
+        for load in loads {
+            suite.add_test_cases(load_cases(load));
         }
         if let Some(elapsed) = run_time(inputs.results) {
             suite.set_time(elapsed);
@@ -77,6 +83,50 @@ fn cases(bench: &BenchChange, measured: Option<&BenchResult>) -> Vec<TestCase> {
             case
         })
         .collect()
+}
+
+/// A load scenario's cases: `status` (whether it ran its phases), then one per threshold, named as
+/// written with its scope (`p95 < 200ms (overall)`), failing when the threshold was missed.
+fn load_cases(load: &LoadResult) -> Vec<TestCase> {
+    let classname = xml::attribute(&load.id);
+    let failure = |kind: &str, message: String| {
+        let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+        status
+            .set_type(kind.to_string())
+            .set_message(xml::attribute(&message));
+        status
+    };
+    let status = match load.status {
+        Status::Ok => TestCaseStatus::success(),
+        other => failure(
+            other.as_str(),
+            format!("{other}: {}", load.message.as_deref().unwrap_or("")),
+        ),
+    };
+    let mut first = TestCase::new("status", status);
+    first.set_classname(classname.clone());
+    let ran: u64 = load.phases.iter().map(|p| p.duration_ns).sum();
+    first.set_time(Duration::from_nanos(ran));
+    let (_, summary) = format::load_status(load);
+    let mut out = summary;
+    if let Some(aborted) = &load.aborted {
+        out.push_str(&format!("; aborted: {aborted}"));
+    }
+    first.set_system_out(xml::text(&out));
+    let thresholds = load.thresholds.iter().map(|verdict| {
+        let observed = format::load_value(verdict.threshold.metric, verdict.observed);
+        let name = format!("{} ({})", verdict.threshold.text, verdict.scope);
+        let status = if verdict.passed {
+            TestCaseStatus::success()
+        } else {
+            failure("threshold", format!("{name} missed: observed {observed}"))
+        };
+        let mut case = TestCase::new(xml::attribute(&name), status);
+        case.set_classname(classname.clone());
+        case.set_system_out(xml::text(&format!("observed {observed}")));
+        case
+    });
+    std::iter::once(first).chain(thresholds).collect()
 }
 
 fn status(verdict: Verdict, gating: bool, detail: &str) -> TestCaseStatus {
@@ -150,6 +200,66 @@ fn run_time(results: &RunResults) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::testing::{could_not_start, overloaded, run_with_loads};
+
+    /// Without a baseline, a run with load scenarios still writes junit.xml: a `status` case per
+    /// scenario and a case per threshold, failing exactly where a threshold was missed or the
+    /// scenario could not run.
+    #[test]
+    fn load_scenarios_are_test_cases_without_a_baseline() {
+        let run = run_with_loads(vec![overloaded(), could_not_start()]);
+        let inputs = Inputs {
+            results: &run,
+            comparison: None,
+            all: false,
+            dir: None,
+        };
+        let xml = JUnit
+            .render(&inputs)
+            .unwrap()
+            .expect("junit.xml is written");
+        let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+        let cases: Vec<(String, String, bool)> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("testcase"))
+            .map(|n| {
+                (
+                    n.attribute("classname").unwrap_or("").to_string(),
+                    n.attribute("name").unwrap_or("").to_string(),
+                    n.children().any(|c| c.has_tag_name("failure")),
+                )
+            })
+            .collect();
+        let overloaded = &run.loads[0].id;
+        let failed: Vec<&str> = cases
+            .iter()
+            .filter(|(class, _, failed)| class == overloaded && *failed)
+            .map(|(_, name, _)| name.as_str())
+            .collect();
+        assert_eq!(
+            failed,
+            ["p95 < 100ms (overall)", "service.p99 <= 10ms (overload)"],
+            "{xml}"
+        );
+        let passed = cases
+            .iter()
+            .filter(|(class, _, failed)| class == overloaded && !*failed)
+            .count();
+        assert_eq!(passed, 3, "status, error_rate and throughput hold: {xml}");
+        let unstarted = &run.loads[1];
+        assert!(
+            cases
+                .iter()
+                .any(|(class, name, failed)| class == &unstarted.id && name == "status" && *failed),
+            "{xml}"
+        );
+        let p95 = &run.loads[0].thresholds[0];
+        let message = format!(
+            "p95 &lt; 100ms (overall) missed: observed {}",
+            format::load_value(p95.threshold.metric, p95.observed)
+        );
+        assert!(xml.contains(&message), "no {message:?} in {xml}");
+    }
 
     #[test]
     fn failure_text_reads_as_a_sentence() {
