@@ -4,14 +4,15 @@
 //! Measures are named for what they hold: wall time under Bencher's built-in `latency` (ns), and
 //! throughput under `throughput` (Bencher's operations per second) only when the plugin counts
 //! operations; bytes, numbers or elements per second get their own measure, e.g.
-//! `bytes-per-second`, so Bencher never plots bytes/s as operations/s.
+//! `bytes-per-second`, so Bencher never plots bytes/s as operations/s. A load scenario is a benchmark
+//! named `<id> (load)` with its overall percentiles (`latency-p99`, …), throughput and rates.
 
 use anyhow::Result;
 use serde_json::{Map, Value, json};
 
 use super::export::{Export, Inputs};
-use crate::model::{Metric, Status};
-use crate::results::{BenchResult, Measurement};
+use crate::model::{LatencyStat, Metric, Status};
+use crate::results::{BenchResult, LoadStats, Measurement};
 
 pub struct BencherMetricFormat;
 
@@ -41,10 +42,50 @@ impl Export for BencherMetricFormat {
             }
             root.insert(bench.id.clone(), Value::Object(measures));
         }
+        for load in inputs
+            .results
+            .loads
+            .iter()
+            .filter(|l| l.status == Status::Ok)
+        {
+            if let Some(overall) = &load.overall {
+                root.insert(load_key(&load.id), Value::Object(load_measures(overall)));
+            }
+        }
         let mut text = serde_json::to_string_pretty(&Value::Object(root))?;
         text.push('\n');
         Ok(Some(text))
     }
+}
+
+/// A load scenario's benchmark name: its id, marked so it never takes a bench's name.
+pub fn load_key(id: &str) -> String {
+    format!("{id} (load)")
+}
+
+/// A load scenario's measures over all its phases: corrected latency per percentile
+/// (`latency-p99`, `latency-p99-9`, ns), service p99, throughput and the error and drop rates.
+fn load_measures(overall: &LoadStats) -> Map<String, Value> {
+    let mut measures = Map::new();
+    if let Some(latency) = &overall.latency {
+        for stat in LatencyStat::PERCENTILES {
+            let slug = format!("latency-{}", stat.name().replace('.', "-"));
+            measures.insert(slug, json!({ "value": latency.get(stat) }));
+        }
+    }
+    if let Some(service) = &overall.service {
+        measures.insert(
+            "service-time-p99".into(),
+            json!({ "value": service.get(LatencyStat::P99) }),
+        );
+    }
+    measures.insert(
+        "requests-per-second".into(),
+        json!({ "value": overall.throughput }),
+    );
+    measures.insert("error-rate".into(), json!({ "value": overall.error_rate }));
+    measures.insert("drop-rate".into(), json!({ "value": overall.drop_rate }));
+    measures
 }
 
 /// Bencher's measure slug for a metric: its built-in `latency` for wall time (nanoseconds), else
@@ -91,6 +132,35 @@ fn throughput_name(unit: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn load_scenarios_are_benchmarks_with_their_percentiles() {
+        use crate::report::testing::{could_not_start, overloaded, run_with_loads};
+        let run = run_with_loads(vec![overloaded(), could_not_start()]);
+        let inputs = Inputs {
+            results: &run,
+            comparison: None,
+            all: false,
+            dir: None,
+        };
+        let text = BencherMetricFormat.render(&inputs).unwrap().unwrap();
+        let bmf: Value = serde_json::from_str(&text).unwrap();
+        let load = &run.loads[0];
+        let overall = load.overall.as_ref().unwrap();
+        let measures = &bmf[load_key(&load.id)];
+        assert_eq!(
+            measures["latency-p99-9"]["value"],
+            json!(overall.latency.as_ref().unwrap().p999 as f64),
+            "{text}"
+        );
+        assert_eq!(
+            measures["requests-per-second"]["value"],
+            json!(overall.throughput)
+        );
+        assert_eq!(measures["error-rate"]["value"], json!(overall.error_rate));
+        // A scenario that could not run has nothing to plot.
+        assert!(bmf.get(load_key(&run.loads[1].id)).is_none(), "{text}");
+    }
 
     #[test]
     fn throughput_measures_say_what_they_count() {

@@ -1,6 +1,8 @@
 //! `github-action-benchmark.json`: the `customSmallerIsBetter` input of
 //! benchmark-action/github-action-benchmark: `[{ name, unit, value, range?, extra? }]`.
 //!
+//! A load scenario adds its overall p50, p95, p99 and p99.9 (ns, corrected) as `<id> (load p99)`.
+//!
 //! `range` is free text; a median's interval is lopsided, so it is written as both distances
 //! (`-12 / +30`) rather than a symmetric `±`.
 
@@ -8,7 +10,7 @@ use anyhow::Result;
 use serde_json::{Value, json};
 
 use super::export::{Export, Inputs};
-use crate::model::{Direction, Metric, Status};
+use crate::model::{Direction, LatencyStat, Metric, Status, Unit};
 use crate::results::Measurement;
 
 pub struct GithubActionBenchmark;
@@ -51,8 +53,60 @@ impl Export for GithubActionBenchmark {
                 });
             }
         }
+        for load in inputs
+            .results
+            .loads
+            .iter()
+            .filter(|l| l.status == Status::Ok)
+        {
+            let Some(latency) = load.overall.as_ref().and_then(|o| o.latency.as_ref()) else {
+                continue;
+            };
+            for stat in [
+                LatencyStat::P50,
+                LatencyStat::P95,
+                LatencyStat::P99,
+                LatencyStat::P999,
+            ] {
+                entries.push(json!({
+                    "name": format!("{} (load {})", load.id, stat.name()),
+                    "unit": Unit::Nanoseconds.as_str(),
+                    "value": latency.get(stat),
+                    "extra": format!("from the intended start (coordinated omission corrected), {} requests", latency.count),
+                }));
+            }
+        }
         let mut text = serde_json::to_string_pretty(&Value::Array(entries))?;
         text.push('\n');
         Ok(Some(text))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testing::{could_not_start, overloaded, run_with_loads};
+
+    #[test]
+    fn load_scenarios_add_their_corrected_percentiles() {
+        let run = run_with_loads(vec![overloaded(), could_not_start()]);
+        let inputs = Inputs {
+            results: &run,
+            comparison: None,
+            all: false,
+            dir: None,
+        };
+        let text = GithubActionBenchmark.render(&inputs).unwrap().unwrap();
+        let entries: Vec<Value> = serde_json::from_str(&text).unwrap();
+        let load = &run.loads[0];
+        let names: Vec<&str> = entries.iter().filter_map(|e| e["name"].as_str()).collect();
+        let expected: Vec<String> = ["p50", "p95", "p99", "p99.9"]
+            .iter()
+            .map(|stat| format!("{} (load {stat})", load.id))
+            .collect();
+        assert_eq!(names, expected, "only the scenario that ran: {text}");
+        let p99 = load.overall.as_ref().unwrap().latency.as_ref().unwrap().p99;
+        assert_eq!(entries[2]["value"], json!(p99 as f64));
+        assert_eq!(entries[2]["unit"], "ns");
     }
 }
