@@ -135,15 +135,7 @@ mod tests {
 
     #[test]
     fn load_scenarios_are_benchmarks_with_their_percentiles() {
-        use crate::report::testing::{could_not_start, overloaded, run_with_loads};
-        let run = run_with_loads(vec![overloaded(), could_not_start()]);
-        let inputs = Inputs {
-            results: &run,
-            comparison: None,
-            all: false,
-            dir: None,
-        };
-        let text = BencherMetricFormat.render(&inputs).unwrap().unwrap();
+        let (run, text) = crate::report::testing::rendered_loads(&BencherMetricFormat);
         let bmf: Value = serde_json::from_str(&text).unwrap();
         let load = &run.loads[0];
         let overall = load.overall.as_ref().unwrap();

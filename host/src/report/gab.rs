@@ -85,18 +85,10 @@ impl Export for GithubActionBenchmark {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::testing::{could_not_start, overloaded, run_with_loads};
 
     #[test]
     fn load_scenarios_add_their_corrected_percentiles() {
-        let run = run_with_loads(vec![overloaded(), could_not_start()]);
-        let inputs = Inputs {
-            results: &run,
-            comparison: None,
-            all: false,
-            dir: None,
-        };
-        let text = GithubActionBenchmark.render(&inputs).unwrap().unwrap();
+        let (run, text) = crate::report::testing::rendered_loads(&GithubActionBenchmark);
         let entries: Vec<Value> = serde_json::from_str(&text).unwrap();
         let load = &run.loads[0];
         let names: Vec<&str> = entries.iter().filter_map(|e| e["name"].as_str()).collect();

@@ -200,24 +200,13 @@ fn run_time(results: &RunResults) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::testing::{could_not_start, overloaded, run_with_loads};
 
     /// Without a baseline, a run with load scenarios still writes junit.xml: a `status` case per
     /// scenario and a case per threshold, failing exactly where a threshold was missed or the
     /// scenario could not run.
     #[test]
     fn load_scenarios_are_test_cases_without_a_baseline() {
-        let run = run_with_loads(vec![overloaded(), could_not_start()]);
-        let inputs = Inputs {
-            results: &run,
-            comparison: None,
-            all: false,
-            dir: None,
-        };
-        let xml = JUnit
-            .render(&inputs)
-            .unwrap()
-            .expect("junit.xml is written");
+        let (run, xml) = crate::report::testing::rendered_loads(&JUnit);
         let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
         let cases: Vec<(String, String, bool)> = doc
             .descendants()

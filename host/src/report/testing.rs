@@ -276,3 +276,20 @@ pub fn hostile() -> LoadResult {
     l.message = Some("</pre><img src=x>".into());
     l
 }
+
+/// A run with two load scenarios, one that overloads its pool and one that could not start, and
+/// what `export` writes for it without a baseline.
+pub fn rendered_loads(export: &dyn crate::report::export::Export) -> (RunResults, String) {
+    let run = run_with_loads(vec![overloaded(), could_not_start()]);
+    let inputs = crate::report::export::Inputs {
+        results: &run,
+        comparison: None,
+        all: false,
+        dir: None,
+    };
+    let text = export
+        .render(&inputs)
+        .expect("rendering succeeds")
+        .expect("a run with load scenarios writes the file");
+    (run, text)
+}
