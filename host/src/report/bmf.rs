@@ -59,7 +59,7 @@ impl Export for BencherMetricFormat {
 }
 
 /// A load scenario's benchmark name: its id, marked so it never takes a bench's name.
-pub fn load_key(id: &str) -> String {
+fn load_key(id: &str) -> String {
     format!("{id} (load)")
 }
 

@@ -89,18 +89,11 @@ fn cases(bench: &BenchChange, measured: Option<&BenchResult>) -> Vec<TestCase> {
 /// written with its scope (`p95 < 200ms (overall)`), failing when the threshold was missed.
 fn load_cases(load: &LoadResult) -> Vec<TestCase> {
     let classname = xml::attribute(&load.id);
-    let failure = |kind: &str, message: String| {
-        let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
-        status
-            .set_type(kind.to_string())
-            .set_message(xml::attribute(&message));
-        status
-    };
     let status = match load.status {
         Status::Ok => TestCaseStatus::success(),
         other => failure(
             other.as_str(),
-            format!("{other}: {}", load.message.as_deref().unwrap_or("")),
+            &format!("{other}: {}", load.message.as_deref().unwrap_or("")),
         ),
     };
     let mut first = TestCase::new("status", status);
@@ -119,7 +112,7 @@ fn load_cases(load: &LoadResult) -> Vec<TestCase> {
         let status = if verdict.passed {
             TestCaseStatus::success()
         } else {
-            failure("threshold", format!("{name} missed: observed {observed}"))
+            failure("threshold", &format!("{name} missed: observed {observed}"))
         };
         let mut case = TestCase::new(xml::attribute(&name), status);
         case.set_classname(classname.clone());
@@ -144,14 +137,19 @@ fn status(verdict: Verdict, gating: bool, detail: &str) -> TestCaseStatus {
             Verdict::Regressed | Verdict::Failed | Verdict::Missing
         )
     {
-        let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
-        status
-            .set_type(verdict.as_str())
-            .set_message(xml::attribute(&format!("{verdict}: {detail}")));
-        status
+        failure(verdict.as_str(), &format!("{verdict}: {detail}"))
     } else {
         TestCaseStatus::success()
     }
+}
+
+/// A failing case's status: its type (`regressed`, `trap`, `threshold`) and message.
+fn failure(kind: &str, message: &str) -> TestCaseStatus {
+    let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+    status
+        .set_type(kind.to_string())
+        .set_message(xml::attribute(message));
+    status
 }
 
 /// `1.34 ms vs 1.20 ms (+11.7%, 95% CI +8.0% … +15.2%), threshold 5%; 3 vs 3 executions`.

@@ -17,6 +17,8 @@ use crate::results::{LoadResult, LoadStats, Percentiles};
 /// The phase label of a scenario's figures over all its phases (as thresholds name that scope).
 pub const OVERALL: &str = "overall";
 
+// Each label set nests the one it refines, so a sample's labels are always in the same order
+// (suite, scenario, phase, then what distinguishes it) and are built in one place.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct ScenarioLabels {
     suite: String,
@@ -25,39 +27,37 @@ struct ScenarioLabels {
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct PhaseLabels {
-    suite: String,
-    scenario: String,
+    #[prometheus(flatten)]
+    scenario: ScenarioLabels,
     phase: String,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct StatLabels {
-    suite: String,
-    scenario: String,
-    phase: String,
+    #[prometheus(flatten)]
+    at: PhaseLabels,
     stat: String,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct OutcomeLabels {
-    suite: String,
-    scenario: String,
-    phase: String,
+    #[prometheus(flatten)]
+    at: PhaseLabels,
     outcome: String,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct ThresholdLabels {
-    suite: String,
-    scenario: String,
+    #[prometheus(flatten)]
+    scenario: ScenarioLabels,
     threshold: String,
     scope: String,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct ScenarioStatusLabels {
-    suite: String,
-    scenario: String,
+    #[prometheus(flatten)]
+    scenario: ScenarioLabels,
     status: String,
 }
 
@@ -141,31 +141,30 @@ impl LoadMetrics {
         metrics
     }
 
-    fn phase_labels(&self, scenario: &str, phase: &str) -> PhaseLabels {
-        PhaseLabels {
+    fn scenario_labels(&self, scenario: &str) -> ScenarioLabels {
+        ScenarioLabels {
             suite: self.suite.clone(),
             scenario: scenario.to_string(),
+        }
+    }
+
+    fn phase_labels(&self, scenario: &str, phase: &str) -> PhaseLabels {
+        PhaseLabels {
+            scenario: self.scenario_labels(scenario),
             phase: phase.to_string(),
         }
     }
 
     fn set_requests(&self, at: &PhaseLabels, outcome: &str, count: u64) {
         self.requests
-            .get_or_create(&OutcomeLabels {
-                suite: at.suite.clone(),
-                scenario: at.scenario.clone(),
-                phase: at.phase.clone(),
-                outcome: outcome.to_string(),
-            })
-            .set(i64::try_from(count).unwrap_or(i64::MAX));
+            .get_or_create(&outcome_labels(at, outcome))
+            .set(super::gauge_count(count));
     }
 
     fn set_stat(family: &Family<StatLabels, FloatGauge>, at: &PhaseLabels, stat: &str, ns: f64) {
         family
             .get_or_create(&StatLabels {
-                suite: at.suite.clone(),
-                scenario: at.scenario.clone(),
-                phase: at.phase.clone(),
+                at: at.clone(),
                 stat: stat.to_string(),
             })
             .set(ns / 1e9);
@@ -182,11 +181,8 @@ impl LoadMetrics {
             Self::set_stat(&self.latency, &phase, LatencyStat::P99.name(), p99 as f64);
         }
         self.in_flight
-            .get_or_create(&ScenarioLabels {
-                suite: self.suite.clone(),
-                scenario: live.scenario.to_string(),
-            })
-            .set(i64::try_from(live.in_flight).unwrap_or(i64::MAX));
+            .get_or_create(&self.scenario_labels(live.scenario))
+            .set(super::gauge_count(live.in_flight));
     }
 
     /// A scenario ended: its figures per phase and overall, thresholds and status.
@@ -195,17 +191,13 @@ impl LoadMetrics {
         for (phase, stats) in phases.chain(load.overall.as_ref().map(|s| (OVERALL, s))) {
             self.phase_finished(&self.phase_labels(&load.id, phase), stats);
         }
-        if let Some(in_flight) = self.in_flight.get(&ScenarioLabels {
-            suite: self.suite.clone(),
-            scenario: load.id.clone(),
-        }) {
+        if let Some(in_flight) = self.in_flight.get(&self.scenario_labels(&load.id)) {
             in_flight.set(0);
         }
         for verdict in &load.thresholds {
             self.threshold
                 .get_or_create(&ThresholdLabels {
-                    suite: self.suite.clone(),
-                    scenario: load.id.clone(),
+                    scenario: self.scenario_labels(&load.id),
                     threshold: verdict.threshold.to_string(),
                     scope: verdict.scope.clone(),
                 })
@@ -214,8 +206,7 @@ impl LoadMetrics {
         for status in Status::ALL {
             self.status
                 .get_or_create(&ScenarioStatusLabels {
-                    suite: self.suite.clone(),
-                    scenario: load.id.clone(),
+                    scenario: self.scenario_labels(&load.id),
                     status: status.as_str().to_string(),
                 })
                 .set(i64::from(load.status == status));
@@ -232,12 +223,7 @@ impl LoadMetrics {
         }
         for (outcome, per_second) in [("offered", stats.offered_rate), ("ok", stats.throughput)] {
             self.rate
-                .get_or_create(&OutcomeLabels {
-                    suite: at.suite.clone(),
-                    scenario: at.scenario.clone(),
-                    phase: at.phase.clone(),
-                    outcome: outcome.to_string(),
-                })
+                .get_or_create(&outcome_labels(at, outcome))
                 .set(per_second);
         }
         let stats_of = |family, percentiles: Option<&Percentiles>| {
@@ -249,6 +235,13 @@ impl LoadMetrics {
         };
         stats_of(&self.latency, stats.latency.as_ref());
         stats_of(&self.service, stats.service.as_ref());
+    }
+}
+
+fn outcome_labels(at: &PhaseLabels, outcome: &str) -> OutcomeLabels {
+    OutcomeLabels {
+        at: at.clone(),
+        outcome: outcome.to_string(),
     }
 }
 

@@ -72,6 +72,11 @@ fn iteration_histogram() -> Histogram {
     Histogram::new(exponential_buckets(1e-6, 2.0, 27))
 }
 
+/// A count as a gauge's value (an i64), saturating rather than wrapping.
+fn gauge_count(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
 /// The metric families of a run.
 pub struct RunMetrics {
     registry: Registry,
@@ -271,20 +276,18 @@ impl RunMetrics {
         if let Some(fuel) = &bench.fuel {
             self.fuel
                 .get_or_create(&labels)
-                .set(i64::try_from(fuel.per_iteration).unwrap_or(i64::MAX));
+                .set(gauge_count(fuel.per_iteration));
         }
         self.peak_memory
             .get_or_create(&labels)
-            .set(i64::try_from(bench.memory.peak_bytes).unwrap_or(i64::MAX));
+            .set(gauge_count(bench.memory.peak_bytes));
         if let Some(last) = bench.memory.per_iteration.last() {
-            self.memory
-                .get_or_create(&labels)
-                .set(i64::try_from(*last).unwrap_or(i64::MAX));
+            self.memory.get_or_create(&labels).set(gauge_count(*last));
         }
         if let Some(host) = &bench.host {
             self.host_calls
                 .get_or_create(&labels)
-                .set(i64::try_from(host.calls_per_iteration).unwrap_or(i64::MAX));
+                .set(gauge_count(host.calls_per_iteration));
             self.host_seconds
                 .get_or_create(&labels)
                 .set(host.ns_per_iteration as f64 / 1e9);
@@ -296,10 +299,10 @@ impl RunMetrics {
                 };
                 self.group_calls
                     .get_or_create(&labels)
-                    .set(i64::try_from(group.calls_per_iteration).unwrap_or(i64::MAX));
+                    .set(gauge_count(group.calls_per_iteration));
                 self.group_bytes
                     .get_or_create(&labels)
-                    .set(i64::try_from(group.bytes_per_iteration).unwrap_or(i64::MAX));
+                    .set(gauge_count(group.bytes_per_iteration));
                 self.group_seconds
                     .get_or_create(&labels)
                     .set(group.ns_per_iteration as f64 / 1e9);
@@ -334,7 +337,7 @@ impl RunMetrics {
                     bench: bench.id.clone(),
                     name: name.clone(),
                 })
-                .set(i64::try_from(*value).unwrap_or(i64::MAX));
+                .set(gauge_count(*value));
         }
         self.finished.get_or_create(&self.suite_labels()).inc();
     }
