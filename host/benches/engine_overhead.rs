@@ -62,7 +62,7 @@ impl Loaded {
         workload: &str,
         params: &[(&str, &str)],
     ) -> Result<Self> {
-        let path = PluginLocator::default()
+        let path = built_plugins()
             .find(plugin_name)
             .with_context(|| format!("plugin `{plugin_name}` not found (is it built?)"))?;
         let engine =
@@ -174,7 +174,7 @@ fn time_probe(probe: &mut TimedProbe, rt: &Runtime, iters: u64, raw: bool) -> Du
 
 /// The harness's timed pass on `plugin/workload`, checked to return `checksum` when given.
 fn probe(rt: &Runtime, plugin: &str, workload: &str, params: &[(&str, &str)]) -> TimedProbe {
-    let path = PluginLocator::default()
+    let path = built_plugins()
         .find(plugin)
         .unwrap_or_else(|| panic!("plugin `{plugin}` not found (is it built?)"));
     let limits = Limits {
@@ -249,3 +249,10 @@ fn engine_overhead(c: &mut Criterion) {
 
 criterion_group!(benches, engine_overhead);
 criterion_main!(benches);
+
+/// The plugins this build made (benches measure the workspace's build, whatever is installed).
+fn built_plugins() -> PluginLocator {
+    PluginLocator::new(vec![std::path::PathBuf::from(env!(
+        "WASMBENCH_BUILT_PLUGINS"
+    ))])
+}

@@ -380,7 +380,8 @@ pub struct MergeArgs {
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// List only the plugins this suite uses.
+    /// List only the plugins this suite uses, or this plugin file's workloads (`.wasm`, `.wat`).
+    #[arg(value_name = "SUITE_OR_PLUGIN")]
     pub suite: Option<PathBuf>,
     /// Don't compile a suite's plugins for the timed pass too. By default `list SUITE` does, into
     /// the compile cache, so the next `run` of the suite compiles nothing again.

@@ -39,6 +39,9 @@ pub fn run(args: &AbArgs) -> Result<u8, CommandError> {
     let runtime = super::runtime()?;
     runtime.block_on(async {
         let mut runner = Runner::new(args.engine.compile_cache())?;
+        if !args.quiet {
+            runner.observe_compiles(Box::new(crate::ui::CompileNotice::new()));
+        }
         let selection = plan(&mut runner, &suite, &args.filter, args.shard, &[]).await?;
         let (plans, shard) = (selection.plans, selection.shard);
         // Base and head of a bench run as one unit; a bench with no base version runs alone and

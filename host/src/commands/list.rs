@@ -1,18 +1,27 @@
 //! `wasmbench list`: plugins, their workloads and default parameters.
 
 use std::collections::BTreeSet;
+use std::path::Path;
 
 use super::CommandError;
 use crate::cli::ListArgs;
 use crate::plugin::PluginLocator;
 use crate::report::escape::terminal::{self, Inert};
-use crate::runner::{Runner, list_plugin, resolve_source};
-use crate::suite::load_suite;
+use crate::runner::{Runner, list_plugin, resolve_source, unknown_plugin_message};
+use crate::suite::{PluginSource, load_suite};
 
 pub fn run(args: &ListArgs) -> Result<u8, CommandError> {
-    let locator = PluginLocator::default();
+    let locator = PluginLocator::standard(args.engine.compile_cache().dir())
+        .map_err(|e| anyhow::anyhow!("cannot create a folder for the bundled plugins: {e}"))?;
     let plugins: Vec<(String, std::path::PathBuf)> = match &args.suite {
         None => locator.available(),
+        // A plugin file (`list target/…/x.wasm`): its workloads, named like its benches would be.
+        Some(path) if is_plugin_file(path) => {
+            let source = PluginSource::File(path.clone());
+            let found = resolve_source(&source, &locator)
+                .ok_or_else(|| anyhow::anyhow!(unknown_plugin_message(&source, &locator)))?;
+            vec![(source.display_name(), found)]
+        }
         Some(path) => {
             let suite = load_suite(path)?;
             let benches = suite.benches.iter().map(|b| b.plugin.clone());
@@ -21,33 +30,26 @@ pub fn run(args: &ListArgs) -> Result<u8, CommandError> {
             sources
                 .into_iter()
                 .map(|source| {
-                    let path = resolve_source(&source, &locator).ok_or_else(|| {
+                    let found = resolve_source(&source, &locator).ok_or_else(|| {
                         anyhow::anyhow!(
-                            "{}: plugin `{}` not found",
+                            "{}: {}",
                             path.display(),
-                            source.display_name()
+                            unknown_plugin_message(&source, &locator)
                         )
                     })?;
-                    Ok((source.display_name(), path))
+                    Ok((source.display_name(), found))
                 })
                 .collect::<anyhow::Result<_>>()?
         }
     };
     if plugins.is_empty() {
-        say!(
-            "no plugins found in {}",
-            locator
-                .dirs()
-                .iter()
-                .map(|d| terminal::path(d))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
+        say!("no plugins found in {}", locator.searched());
         return Ok(crate::cli::exit::OK);
     }
     let runtime = super::runtime()?;
     runtime.block_on(async {
         let mut runner = Runner::new(args.engine.compile_cache())?;
+        runner.observe_compiles(Box::new(crate::ui::CompileNotice::new()));
         let mut listed = Vec::new();
         for (name, path) in plugins {
             let listing = list_plugin(&mut runner, name, path).await;
@@ -98,11 +100,29 @@ pub fn run(args: &ListArgs) -> Result<u8, CommandError> {
         // metered engine (the counting pass's); a run also
         // needs the timed engine's code. Compiled now, after the listing is out, into the same
         // cache: `list` then `run` compiles each plugin once per engine, not twice for the first.
-        if args.suite.is_some() && !args.no_warm && args.engine.compile_cache().dir().is_some() {
+        if args.suite.as_deref().is_some_and(|p| !is_plugin_file(p))
+            && !args.no_warm
+            && args.engine.compile_cache().dir().is_some()
+        {
             for path in listed {
                 let _ = runner.warm_timed(&path);
             }
         }
         Ok(crate::cli::exit::OK)
     })
+}
+
+/// Whether `list`'s argument is a plugin rather than a suite: a `.wasm` or `.wat` file, or a file
+/// that starts with the wasm magic number whatever its name.
+fn is_plugin_file(path: &Path) -> bool {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("wasm") || e.eq_ignore_ascii_case("wat"))
+    {
+        return true;
+    }
+    let mut magic = [0u8; 4];
+    std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic))
+        .is_ok_and(|()| magic == *b"\0asm")
 }

@@ -7,7 +7,6 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use super::CommandError;
-use crate::plugin::PluginLocator;
 use crate::report::escape::terminal::Inert;
 use crate::report::openmetrics::RunMetrics;
 use crate::results::{
@@ -53,11 +52,8 @@ pub(super) async fn plan(
     shard: Option<Shard>,
     load_ids: &[String],
 ) -> Result<Selection, CommandError> {
-    let plans = select(
-        runner.plan(suite, &PluginLocator::default()).await?,
-        filters,
-        load_ids,
-    )?;
+    let locator = runner.plugin_locator()?;
+    let plans = select(runner.plan(suite, &locator).await?, filters, load_ids)?;
     let (plans, shard) = match shard {
         None => (plans, None),
         Some(shard) => {
@@ -76,6 +72,15 @@ pub(super) async fn plan(
         }
     };
     runner.prepare_capabilities(suite)?;
+    // Planning compiled each plugin for the metered engine; the timed engine's code is compiled
+    // now too, before any progress bar, so a long compile is said on its own line (the counting
+    // pass then finds it ready). A plugin that fails to compile fails its benches there.
+    let mut warmed = std::collections::BTreeSet::new();
+    for plan in &plans {
+        if plan.broken.is_none() && warmed.insert(plan.wasm_path.clone()) {
+            let _ = runner.warm_timed(&plan.wasm_path);
+        }
+    }
     for note in &suite.notes {
         eprintln!("note: {}", Inert::text(note));
     }

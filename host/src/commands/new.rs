@@ -29,8 +29,18 @@ pub fn run(args: &NewArgs) -> Result<u8, CommandError> {
     }
     say!("next:");
     say!("  cd {}", terminal::path(&dir));
+    let width = project
+        .setup
+        .iter()
+        .chain([&project.build])
+        .map(String::len)
+        .max()
+        .unwrap_or(0);
+    for line in &project.setup {
+        say!("  {line:<width$}   # once");
+    }
     say!("  {}", project.build);
     say!("  wasmbench run suite.toml");
-    say!("(the README there covers writing, debugging and common errors)");
+    say!("(the README there covers baselines, CI, writing, debugging and common errors)");
     Ok(exit::OK)
 }

@@ -28,6 +28,7 @@ pub fn run(args: &ProfileArgs) -> Result<u8, CommandError> {
     let runtime = super::runtime()?;
     runtime.block_on(async {
         let mut runner = Runner::new(args.engine.compile_cache())?;
+        runner.observe_compiles(Box::new(crate::ui::CompileNotice::new()));
         let selection = plan(&mut runner, &suite, &args.bench, None, &[]).await?;
         let failed = profile_all(
             &mut runner,

@@ -46,6 +46,9 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
     let runtime = super::runtime()?;
     runtime.block_on(async {
         let mut runner = Runner::new(args.engine.compile_cache())?;
+        if !args.quiet {
+            runner.observe_compiles(Box::new(crate::ui::CompileNotice::new()));
+        }
         if args.plugin_output {
             runner.keep_plugin_output(out_dir.join(PLUGIN_OUTPUT_DIR));
         }
@@ -181,7 +184,14 @@ async fn run_loads(
     quiet: bool,
     live: Option<&RunMetrics>,
 ) -> Vec<LoadResult> {
-    let locator = PluginLocator::default();
+    let locator = match runner.plugin_locator() {
+        Ok(locator) => locator,
+        Err(e) => {
+            // Without a locator only `wasm =` paths resolve; each scenario says what it misses.
+            eprintln!("warning: {e:#}");
+            PluginLocator::new(Vec::new())
+        }
+    };
     let mut progress = LoadProgressView::new(quiet);
     let mut metered;
     let view: &mut dyn LoadObserver = match live {

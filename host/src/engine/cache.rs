@@ -130,6 +130,12 @@ impl CompileCache {
         Some(base.join("wasmbench"))
     }
 
+    /// Whether `wasm` compiled for `engine` is in the cache (so loading it takes milliseconds).
+    pub fn contains<T: Artifact>(&self, engine: &Engine, wasm: &[u8]) -> bool {
+        self.entry_path::<T>(engine, wasm)
+            .is_some_and(|path| path.is_file())
+    }
+
     /// Compiles `wasm` for `engine` as a component or core module (`T`), or loads the result of an
     /// earlier compile.
     pub fn compile<T: Artifact>(&self, engine: &Engine, wasm: &[u8]) -> Result<Compiled<T>> {

@@ -41,6 +41,14 @@ pub enum EngineKind {
 }
 
 impl EngineKind {
+    /// Its name in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            EngineKind::Metered => "metered",
+            EngineKind::Timed => "timed",
+        }
+    }
+
     /// The instrumentation compiled into this engine's code, for results.json.
     pub fn instrumentation(self) -> &'static [&'static str] {
         match self {

@@ -1,11 +1,13 @@
 //! Plugins: the WIT bindings of the contract, finding plugin artifacts on disk and telling their
 //! kinds apart (component, or core module in the sightglass convention).
 
+mod bundled;
 mod kind;
 mod locate;
 
+pub use bundled::{example_hint, names as bundled_names};
 pub use kind::{DEFAULT_ENTRY, NotWasm, PluginKind, detect, module_bench_id};
-pub use locate::PluginLocator;
+pub use locate::{PluginLocator, build_hint};
 
 /// Host bindings of `plugins/wit/plugin.wit`.
 pub mod bindings {

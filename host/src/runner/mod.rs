@@ -34,8 +34,8 @@ use crate::suite::{PluginSource, Suite};
 pub use bench::{RunOptions, UnitResult};
 pub use expected::candidates as expected_output_files;
 pub use limits::Failure;
-pub use observer::{Observer, Phase, SilentObserver};
-pub use plan::{BenchPlan, PlanError, PluginListing, list_plugin};
+pub use observer::{CompileObserver, Observer, Phase, SilentObserver};
+pub use plan::{BenchPlan, PlanError, PluginListing, list_plugin, unknown_plugin_message};
 pub use probe::TimedProbe;
 pub use shard::Shard;
 
@@ -82,6 +82,8 @@ pub struct Runner {
     worker_exe: PathBuf,
     /// Where the counting pass leaves each bench's plugin output (`run --plugin-output`).
     plugin_output: Option<PathBuf>,
+    /// Told about compiles that miss the cache.
+    compile_observer: Option<Box<dyn CompileObserver>>,
 }
 
 impl Runner {
@@ -100,6 +102,13 @@ impl Runner {
         let mut runner = Runner::with(cache, Lending::default(), true)?;
         runner._private_cache = private;
         Ok(runner)
+    }
+
+    /// What `plugin = "name"` finds for this runner: `$WASMBENCH_PLUGIN_PATH`, then the plugins
+    /// built into wasmbench, written out under the compile cache's folder.
+    pub fn plugin_locator(&self) -> Result<crate::plugin::PluginLocator> {
+        crate::plugin::PluginLocator::standard(self.cache.dir())
+            .context("creating a folder for the plugins built into wasmbench")
     }
 
     /// A runner inside a worker process: the timed engine only matters, no epoch ticker.
@@ -121,6 +130,7 @@ impl Runner {
             lending,
             worker_exe: std::env::current_exe().context("finding the wasmbench binary")?,
             plugin_output: None,
+            compile_observer: None,
         })
     }
 
@@ -183,8 +193,27 @@ impl Runner {
         kind: crate::engine::EngineKind,
     ) -> Result<(plugins::Prepared, String), Failure> {
         let plugin = loaded(&mut self.plugins, path)?;
-        let prepared = plugin.prepare(kind, &self.engines, &self.cache, &self.linkers)?;
-        Ok((prepared, plugin.sha256.clone()))
+        let observed = match &mut self.compile_observer {
+            Some(observer) if !plugin.is_compiled(kind, &self.engines, &self.cache) => {
+                let name = path
+                    .file_name()
+                    .unwrap_or(path.as_os_str())
+                    .to_string_lossy();
+                observer.compile_started(&name, plugin.size(), kind.name());
+                Some((observer, std::time::Instant::now()))
+            }
+            _ => None,
+        };
+        let prepared = plugin.prepare(kind, &self.engines, &self.cache, &self.linkers);
+        if let Some((observer, start)) = observed {
+            observer.compile_finished(start.elapsed(), prepared.is_ok());
+        }
+        Ok((prepared?, plugin.sha256.clone()))
+    }
+
+    /// Tells `observer` about every compile from now on that is not in the cache.
+    pub fn observe_compiles(&mut self, observer: Box<dyn CompileObserver>) {
+        self.compile_observer = Some(observer);
     }
 
     /// Compiles the plugin at `path` for the timed engine into the compile cache (listing it

@@ -34,3 +34,12 @@ impl Observer for SilentObserver {
     fn progress(&mut self, _: Phase, _: u32, _: u32) {}
     fn bench_finished(&mut self, _: &BenchResult) {}
 }
+
+/// Hears about compiles that are not in the cache, which take from a second to a minute (an
+/// interpreter component of 10–20 MB), so a run never sits silent while one goes on.
+pub trait CompileObserver {
+    /// Compiling `plugin` (`bytes` of wasm) for `engine` (`metered` or `timed`) starts.
+    fn compile_started(&mut self, plugin: &str, bytes: u64, engine: &str);
+    /// The compile that started last ended after `elapsed`; `ok` is false when it failed.
+    fn compile_finished(&mut self, elapsed: std::time::Duration, ok: bool);
+}

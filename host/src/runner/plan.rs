@@ -345,10 +345,20 @@ pub(super) fn unknown_name_message<'a>(
     )
 }
 
-pub(super) fn unknown_plugin_message(source: &PluginSource, locator: &PluginLocator) -> String {
+/// Why `source` found nothing, and what to do about it.
+pub fn unknown_plugin_message(source: &PluginSource, locator: &PluginLocator) -> String {
     match source {
-        PluginSource::File(path) => format!("no such wasm file: {}", path.display()),
+        PluginSource::File(path) => match crate::plugin::build_hint(path) {
+            Some(hint) => format!("no such wasm file: {}; {hint}", path.display()),
+            None => format!("no such wasm file: {}", path.display()),
+        },
         PluginSource::Named(name) => {
+            if let Some(problem) = locator.bundle_problem(name) {
+                return problem;
+            }
+            if let Some(hint) = crate::plugin::example_hint(name) {
+                return format!("unknown plugin `{name}`: {hint}");
+            }
             let available = locator.available();
             let names = available.iter().map(|(n, _)| n.as_str());
             let hint = crate::suite::suggest(name, names.clone())
@@ -360,12 +370,7 @@ pub(super) fn unknown_plugin_message(source: &PluginSource, locator: &PluginLoca
                  WASMBENCH_PLUGIN_PATH (`:`-separated, searched first), or give the bench a file \
                  with `wasm = \"path/to/plugin.wasm\"` instead of `plugin`",
                 names.collect::<Vec<_>>().join(", "),
-                locator
-                    .dirs()
-                    .iter()
-                    .map(|d| d.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                locator.searched()
             )
         }
     }

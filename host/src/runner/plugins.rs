@@ -76,6 +76,22 @@ impl LoadedPlugin {
         })
     }
 
+    /// The binary's size in bytes.
+    pub fn size(&self) -> u64 {
+        self.bytes.len() as u64
+    }
+
+    /// Whether preparing for `kind` needs no compile: done in this process, or in the cache.
+    pub fn is_compiled(&self, kind: EngineKind, engines: &Engines, cache: &CompileCache) -> bool {
+        self.prepared.contains_key(&kind)
+            || match self.kind {
+                PluginKind::Component => {
+                    cache.contains::<Component>(engines.get(kind), &self.bytes)
+                }
+                PluginKind::CoreModule => cache.contains::<Module>(engines.get(kind), &self.bytes),
+            }
+    }
+
     /// Compiles and links for `kind`, once.
     pub fn prepare(
         &mut self,

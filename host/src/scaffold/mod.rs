@@ -1,12 +1,14 @@
 //! `wasmbench new`: a plugin project in Rust, JavaScript or Python, rendered from templates built
-//! into the binary (with the guest SDK and the WIT contract for the languages that vendor them), so
-//! a contributor starts from something that builds and runs.
+//! into the binary, with a copy of its language's SDK and of the WIT contract, so a contributor
+//! starts from something that builds and runs on any machine, in any CI.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
 mod templates;
+
+use templates::Text;
 
 /// A language a plugin can be written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -34,7 +36,8 @@ impl Lang {
 pub struct Request {
     pub name: String,
     pub lang: Lang,
-    /// Rust only: the folder of the `wasmbench-sdk` crate the plugin depends on.
+    /// Rust only: depend on the `wasmbench-sdk` crate in this folder (a wasmbench checkout's
+    /// `plugins/sdk`, for work on the SDK itself) instead of a copy in the project.
     pub sdk: Option<PathBuf>,
 }
 
@@ -42,6 +45,8 @@ pub struct Request {
 #[derive(Debug, Clone)]
 pub struct Project {
     pub files: Vec<(PathBuf, String)>,
+    /// One-time installs before the first build (shell commands, run in the project folder).
+    pub setup: Vec<String>,
     /// The shell command that builds the component, run in the project folder.
     pub build: String,
     /// The component the build writes, relative to the project folder.
@@ -74,10 +79,17 @@ pub fn check_name(name: &str) -> Result<()> {
 pub fn render(request: &Request) -> Result<Project> {
     check_name(&request.name)?;
     let snake = request.name.replace('-', "_");
+    if request.sdk.is_some() && request.lang != Lang::Rust {
+        bail!(
+            "--sdk is for Rust plugins; the {} helper library is always copied into the project",
+            request.lang.name()
+        );
+    }
     let sdk_dependency = match request.lang {
         Lang::Rust => sdk_dependency(request.sdk.as_deref())?,
         _ => String::new(),
     };
+    let action = action();
     let vars = [
         ("name", request.name.as_str()),
         ("snake_name", snake.as_str()),
@@ -85,18 +97,31 @@ pub fn render(request: &Request) -> Result<Project> {
         ("contract", env!("WASMBENCH_CONTRACT")),
         ("contract_version", contract_version()),
         ("workload", WORKLOAD),
+        ("action", action.as_str()),
     ];
     let set = templates::for_lang(request.lang);
+    let vendored: &[templates::File] = if request.sdk.is_some() {
+        &[]
+    } else {
+        set.vendored
+    };
     let files = set
         .files
         .iter()
+        .chain(vendored)
         .map(|file| {
             let path = PathBuf::from(fill(file.path, &vars));
-            (path, fill(file.text, &vars))
+            let text = match file.text {
+                Text::Template(text) => fill(text, &vars),
+                Text::Copy(text) => text.to_string(),
+                Text::Rewrite { text, from, to } => text.replacen(from, to, 1),
+            };
+            (path, text)
         })
         .collect();
     Ok(Project {
         files,
+        setup: set.setup.iter().map(|line| line.to_string()).collect(),
         build: fill(set.build, &vars),
         artifact: PathBuf::from(fill(set.artifact, &vars)),
     })
@@ -125,32 +150,41 @@ pub fn write(project: &Project, dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The `wasmbench-sdk = { ... }` dependency: a path to the SDK, given or the one this binary was
-/// built next to.
+/// The `wasmbench-sdk = { ... }` dependency: the project's own copy, or the SDK folder given.
 fn sdk_dependency(given: Option<&Path>) -> Result<String> {
-    let sdk = match given {
-        Some(path) => path.to_path_buf(),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../plugins/sdk"),
+    let Some(sdk) = given else {
+        return Ok(format!("path = {}", toml_string(VENDORED_SDK)));
     };
     if !sdk.join("Cargo.toml").is_file() {
         bail!(
-            "the Rust SDK is not at {}: pass --sdk PATH, the `plugins/sdk` folder of a wasmbench checkout",
+            "--sdk {}: no Cargo.toml there; pass the `plugins/sdk` folder of a wasmbench checkout, \
+             or leave --sdk out to copy the SDK into the project",
             sdk.display()
         );
     }
     let sdk = sdk
         .canonicalize()
         .with_context(|| format!("resolving {}", sdk.display()))?;
-    let path = sdk
-        .to_str()
-        .context("the SDK's path is not UTF-8")?
-        .replace('\\', "/");
-    Ok(format!("path = {}", toml_string(&path)))
+    let path = sdk.to_str().context("the SDK's path is not UTF-8")?;
+    Ok(format!("path = {}", toml_string(path)))
 }
+
+/// The folder of the SDK's copy in a Rust project.
+const VENDORED_SDK: &str = "wasmbench-sdk";
 
 /// A TOML basic string.
 fn toml_string(text: &str) -> String {
     toml::Value::String(text.to_string()).to_string()
+}
+
+/// The GitHub Action of this wasmbench version, e.g. `wasmbench/wasmbench@v0.1.0`: the
+/// repository (host/Cargo.toml's `repository`) at the tag of the version.
+pub fn action() -> String {
+    let repository = env!("CARGO_PKG_REPOSITORY");
+    let slug = repository
+        .strip_prefix("https://github.com/")
+        .unwrap_or(repository);
+    format!("{slug}@v{}", env!("CARGO_PKG_VERSION"))
 }
 
 /// The contract's version, e.g. `0.1.1` of `wasmbench:plugin@0.1.1`.

@@ -90,19 +90,108 @@ fn the_suite_names_the_artifact_the_build_writes() {
 }
 
 #[test]
-fn rust_depends_on_this_checkouts_sdk_or_the_one_given() {
+fn rust_carries_its_own_sdk_or_depends_on_the_one_given() {
     let project = render(&request(Lang::Rust)).unwrap();
-    let manifest = &project.files[0].1;
-    let parsed: toml::Table = manifest.parse().unwrap();
-    let sdk = parsed["dependencies"]["wasmbench-sdk"]["path"]
+    let file = |path: &str| {
+        project
+            .files
+            .iter()
+            .find(|(p, _)| p.as_path() == Path::new(path))
+            .map(|(_, text)| text.as_str())
+            .unwrap_or_else(|| panic!("no {path} in the project"))
+    };
+    let manifest: toml::Table = file("Cargo.toml").parse().unwrap();
+    assert_eq!(
+        manifest["dependencies"]["wasmbench-sdk"]["path"].as_str(),
+        Some("wasmbench-sdk")
+    );
+    // The copies build on their own: no workspace inheritance, the parameter rule beside the SDK,
+    // the contract where the SDK's bindings and build script look (`../wit`).
+    for copy in ["wasmbench-sdk/Cargo.toml", "wasmbench-params/Cargo.toml"] {
+        assert!(
+            !file(copy).contains(".workspace"),
+            "{copy} inherits from a workspace"
+        );
+    }
+    let sdk: toml::Table = file("wasmbench-sdk/Cargo.toml").parse().unwrap();
+    assert_eq!(
+        sdk["dependencies"]["wasmbench-params"]["path"].as_str(),
+        Some("../wasmbench-params")
+    );
+    assert_eq!(
+        include_str!("../../../plugins/sdk/Cargo.toml")
+            .matches(templates::PARAMS_PATH_IN_REPO)
+            .count(),
+        1,
+        "the SDK's manifest must name the parameter rule's path exactly as the copy rewrites it"
+    );
+    assert!(file("wit/plugin.wit").contains(env!("WASMBENCH_CONTRACT")));
+    for source in [
+        "src/lib.rs",
+        "src/lru.rs",
+        "src/params.rs",
+        "src/rng.rs",
+        "build.rs",
+    ] {
+        file(&format!("wasmbench-sdk/{source}"));
+    }
+
+    let sdk_dir = tempfile::tempdir().unwrap();
+    std::fs::write(sdk_dir.path().join("Cargo.toml"), "[package]").unwrap();
+    let mut given = request(Lang::Rust);
+    given.sdk = Some(sdk_dir.path().to_path_buf());
+    let project = render(&given).unwrap();
+    assert!(
+        !project
+            .files
+            .iter()
+            .any(|(p, _)| p.starts_with("wasmbench-sdk")),
+        "with --sdk the project carries no copy"
+    );
+    let manifest: toml::Table = project.files[0].1.parse().unwrap();
+    let path = manifest["dependencies"]["wasmbench-sdk"]["path"]
         .as_str()
         .unwrap();
-    assert!(Path::new(sdk).join("Cargo.toml").is_file(), "{sdk}");
+    assert_eq!(Path::new(path), sdk_dir.path().canonicalize().unwrap());
 
     let mut missing = request(Lang::Rust);
     missing.sdk = Some("/nonexistent/sdk".into());
     let error = render(&missing).unwrap_err().to_string();
-    assert!(error.contains("pass --sdk PATH"), "{error}");
+    assert!(error.contains("no Cargo.toml there"), "{error}");
+}
+
+#[test]
+fn the_next_steps_install_what_the_build_needs() {
+    let installs = |lang| render(&request(lang)).unwrap().setup.join("; ");
+    assert!(installs(Lang::Rust).contains("rustup target add wasm32-wasip2"));
+    assert!(installs(Lang::Js).contains("npm install"));
+    assert!(installs(Lang::Python).contains("pip install componentize-py=="));
+}
+
+#[test]
+fn projects_commit_their_baselines_and_gate_wall_time() {
+    for lang in LANGS {
+        let project = render(&request(lang)).unwrap();
+        let text = |path: &str| {
+            project
+                .files
+                .iter()
+                .find(|(p, _)| p.as_path() == Path::new(path))
+                .unwrap()
+                .1
+                .clone()
+        };
+        let ignore = text(".gitignore");
+        assert!(
+            ignore.contains("/reports/*") && ignore.contains("!/reports/baselines/"),
+            "{lang:?}: {ignore}"
+        );
+        let suite: toml::Table = text("suite.toml").parse().unwrap();
+        assert!(
+            suite["defaults"].get("executions").is_none(),
+            "{lang:?}: the suite sets executions, so wall time may not gate"
+        );
+    }
 }
 
 #[test]

@@ -1,10 +1,12 @@
 //! What the user sees while a run goes: a progress bar on a terminal, plain lines elsewhere, and
 //! the live metrics endpoint for Prometheus.
 
+mod compile_notice;
 mod load_progress;
 pub mod metrics;
 mod progress;
 
+pub use compile_notice::CompileNotice;
 pub use load_progress::LoadProgressView;
 pub use progress::ProgressObserver;
 

@@ -122,12 +122,13 @@ impl Harness {
         path
     }
 
-    /// `wasmbench` with the harness's environment: its own compile cache, the workspace-built
-    /// plugins only, and the harness folder as working directory.
+    /// `wasmbench` with the harness's environment: its own compile cache, the plugins built into
+    /// the binary and the workspace's test and example plugins ([`test_plugins`]), and the harness
+    /// folder as working directory.
     pub fn command(&self) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_wasmbench"));
         cmd.env("WASMBENCH_CACHE_DIR", self.cache_dir())
-            .env_remove("WASMBENCH_PLUGIN_PATH")
+            .env("WASMBENCH_PLUGIN_PATH", test_plugins())
             .env("NO_COLOR", "1")
             .current_dir(self.dir.path());
         cmd
@@ -279,4 +280,30 @@ pub fn u64s(value: &Value) -> Vec<u64> {
         .iter()
         .map(|v| v.as_u64().unwrap_or_else(|| panic!("not a u64: {v}")))
         .collect()
+}
+
+/// A folder of links to the plugins the workspace built that are not built into wasmbench: the
+/// test plugins (hostile, misbehave, …) and the JavaScript and Python examples. First-party
+/// plugins named in suites come from the binary, as they do for a user.
+pub fn test_plugins() -> &'static Path {
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let built = Path::new(env!("WASMBENCH_BUILT_PLUGINS"));
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("test-plugins-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("creating the test plugins' folder");
+        let bundled: Vec<String> = wasmbench::plugin::bundled_names()
+            .map(|name| format!("{}.wasm", name.replace('-', "_")))
+            .collect();
+        for entry in std::fs::read_dir(built).expect("reading the built plugins") {
+            let path = entry.expect("a folder entry").path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if name.ends_with(".wasm") && !bundled.contains(&name) {
+                let link = dir.join(&name);
+                let _ = std::fs::remove_file(&link);
+                std::os::unix::fs::symlink(&path, &link).expect("linking a test plugin");
+            }
+        }
+        dir
+    })
 }

@@ -7,12 +7,14 @@ mod browser;
 mod common;
 
 mod catalog;
+mod ci_recipe;
 mod cli;
 mod containment;
 mod database;
 mod history;
 mod host_calls;
 mod input;
+mod install;
 mod interrupt;
 mod languages;
 mod load;
