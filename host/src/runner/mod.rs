@@ -99,6 +99,9 @@ impl Runner {
                 (CompileCache::new(Some(dir.path().to_path_buf())), Some(dir))
             }
         };
+        if let Some(why) = cache.unusable() {
+            eprintln!("warning: {why}; plugins are compiled without the cache");
+        }
         let mut runner = Runner::with(cache, Lending::default(), true)?;
         runner._private_cache = private;
         Ok(runner)

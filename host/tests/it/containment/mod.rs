@@ -21,6 +21,7 @@
 //! plugins; the other modules are the corpus, by kind of attack.
 
 mod broken_plugins;
+mod compile_cache;
 mod database;
 mod escapes;
 mod host_memory;
