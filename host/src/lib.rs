@@ -44,6 +44,9 @@ pub mod suite;
 /// Finding, classifying and binding plugins.
 pub mod plugin;
 
+/// The run's temporary folders, under one root removed however the run ends.
+pub mod scratch;
+
 /// Reading the files a user hands the harness: regular files only, each kind under a size cap.
 pub mod input;
 

@@ -24,6 +24,8 @@ fn main() -> ExitCode {
         Command::New(args) => commands::new::run(args),
         Command::Worker => return worker(),
     };
+    // Whatever the run left in its temporary folders (a killed worker's database) goes now.
+    wasmbench::scratch::finish();
     match outcome {
         Ok(code) => cli::code(code),
         Err(failure) => {

@@ -17,9 +17,7 @@ pub struct FixtureDir {
 
 impl FixtureDir {
     pub fn generate(specs: &BTreeMap<String, FixtureSpec>) -> Result<Self> {
-        let dir = tempfile::Builder::new()
-            .prefix("wasmbench-fixtures-")
-            .tempdir()
+        let dir = crate::scratch::tempdir("wasmbench-fixtures-")
             .context("creating the fixture folder")?;
         for (name, spec) in specs {
             let path = dir.path().join(name);

@@ -78,9 +78,7 @@ impl BundleDir {
     /// A folder of this process's own, removed when the last clone is dropped: for runs with no
     /// cache folder (no `HOME`, no `WASMBENCH_CACHE_DIR`).
     pub fn temporary() -> std::io::Result<Self> {
-        let temporary = tempfile::Builder::new()
-            .prefix("wasmbench-plugins-")
-            .tempdir()?;
+        let temporary = crate::scratch::tempdir("wasmbench-plugins-")?;
         Ok(BundleDir {
             dir: temporary.path().to_path_buf(),
             _temporary: Some(Arc::new(temporary)),

@@ -92,9 +92,7 @@ impl Runner {
         let (cache, private) = match cache.dir() {
             Some(_) => (cache, None),
             None => {
-                let dir = tempfile::Builder::new()
-                    .prefix("wasmbench-cache-")
-                    .tempdir()
+                let dir = crate::scratch::tempdir("wasmbench-cache-")
                     .context("creating a private compile cache")?;
                 (CompileCache::new(Some(dir.path().to_path_buf())), Some(dir))
             }

@@ -115,6 +115,8 @@ pub(crate) fn spawn(exe: &Path) -> Result<Child, Failure> {
     command
         .arg(SUBCOMMAND)
         .stdin(Stdio::piped())
+        // The worker's temporary folders go into the run's root, which outlives a killed worker.
+        .env(crate::scratch::ENV, crate::scratch::path())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     #[cfg(target_os = "linux")]

@@ -87,9 +87,7 @@ impl Database {
     /// Creates, seeds and indexes a fresh database, then opens the pool's connections.
     pub fn open(config: &DbConfig, capture_plans: bool) -> anyhow::Result<Arc<Database>> {
         let heap = HeapShare::new(config.memory);
-        let dir = tempfile::Builder::new()
-            .prefix("wasmbench-db-")
-            .tempdir()
+        let dir = crate::scratch::tempdir("wasmbench-db-")
             .map_err(|e| anyhow::anyhow!("creating the bench database's folder: {e}"))?;
         let path = dir.path().join("bench.db");
         let open = || -> rusqlite::Result<Connection> {

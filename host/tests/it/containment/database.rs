@@ -117,3 +117,110 @@ fn a_bench_without_a_database_is_told_how_to_get_one() {
     run.assert_code(1);
     assert_bench(&run, "no-db", "error", &["has no database", "[db]"]);
 }
+
+/// The entries of `dir` (a run's `TMPDIR`), for messages.
+fn left_in(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_killed_worker_leaves_no_database_files_behind() {
+    let h = Harness::new();
+    let tmp = h.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    // The timed pass hangs past the deadline: the worker holding the bench's database is killed.
+    let suite = h.suite(
+        "suite.toml",
+        &format!(
+            "[defaults]\nwarmup = 1\nsamples = 3\nexecutions = 1\nfuel_iterations = 1\ndeadline = \"1s\"\n{DB}\n\
+             [[bench]]\nid = \"hangs\"\nplugin = \"misbehave\"\nworkload = \"spin-later\"\nparams = {{ after = 2 }}\n"
+        ),
+    );
+    let mut cmd = h.command();
+    cmd.env("TMPDIR", &tmp)
+        .arg("run")
+        .arg(&suite)
+        .arg("--out")
+        .arg(h.path().join("out"))
+        .arg("-q");
+    let run = crate::common::with_results(
+        crate::common::execute_watching(cmd, |_| {}),
+        &h.path().join("out"),
+    );
+    assert_eq!(
+        status(run.bench("hangs")),
+        "timeout",
+        "{}",
+        run.transcript()
+    );
+    assert!(left_in(&tmp).is_empty(), "left behind: {:?}", left_in(&tmp));
+}
+
+#[test]
+fn ctrl_c_leaves_no_database_files_behind() {
+    use std::os::unix::process::CommandExt;
+    let h = Harness::new();
+    let tmp = h.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let suite = h.suite(
+        "suite.toml",
+        &format!(
+            "[defaults]\nwarmup = 0\nsamples = 50\nexecutions = 2\nfuel_iterations = 1\n{DB}\n\
+             [[bench]]\nid = \"slow\"\nplugin = \"misbehave\"\nworkload = \"sleep\"\nparams = {{ ms = 100 }}\n"
+        ),
+    );
+    let out = h.path().join("out");
+    let mut cmd = h.command();
+    // Its own process group, signalled as a terminal's Ctrl-C signals one: every process in it.
+    cmd.env("TMPDIR", &tmp)
+        .arg("run")
+        .arg(&suite)
+        .arg("--out")
+        .arg(&out)
+        .arg("-q")
+        .process_group(0)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let mut child = cmd.spawn().unwrap();
+    // Until a worker holds a database in the timed pass.
+    let start = std::time::Instant::now();
+    while !walk(&tmp).iter().any(|p| p.ends_with("bench.db")) {
+        assert!(start.elapsed().as_secs() < 60, "no database was ever made");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let group = format!("-{}", child.id());
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-INT", "--", &group])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    assert!(out.join("results.json").is_file());
+    assert!(walk(&tmp).is_empty(), "left behind: {:?}", walk(&tmp));
+}
+
+/// Every file and folder under `dir`.
+fn walk(dir: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(next) = stack.pop() {
+        for entry in std::fs::read_dir(&next).into_iter().flatten().flatten() {
+            found.push(entry.path().display().to_string());
+            if entry.path().is_dir() {
+                stack.push(entry.path());
+            }
+        }
+    }
+    found
+}
