@@ -47,6 +47,9 @@ pub mod plugin;
 /// The run's temporary folders, under one root removed however the run ends.
 pub mod scratch;
 
+/// What SQL from a suite or a plugin may do on a bench's SQLite connection.
+pub mod sql_guard;
+
 /// Reading the files a user hands the harness: regular files only, each kind under a size cap.
 pub mod input;
 

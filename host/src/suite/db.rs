@@ -11,6 +11,7 @@ use super::error::{Ctx, SuiteError, suggest};
 use super::raw::{RawBenchDb, RawDb, RawPool};
 use super::settings::MAX_DEADLINE;
 use crate::model::{ColumnGen, DbConfig, SeedTable};
+use crate::sql_guard::{HeapShare, SUITE_SQL_DEADLINE, harden, run_suite_sql};
 
 /// Most rows one table may be seeded with.
 const MAX_ROWS: u64 = 100_000_000;
@@ -189,16 +190,21 @@ fn pool(
     Ok(config)
 }
 
-/// Runs the schema and every index on an empty in-memory database.
+/// Runs the schema and every index on an empty in-memory database, under the rules the benches'
+/// databases create them by (see `sql_guard`): the database's heap cap, a deadline, nothing
+/// that touches a file or a setting.
 fn try_schema(config: &DbConfig, raw: &RawDb, ctx: &Ctx<'_>) -> Result<(), SuiteError> {
-    let conn = rusqlite::Connection::open_in_memory().map_err(|e| {
-        ctx.error(
-            None,
-            Some("db".into()),
-            format!("SQLite is unavailable: {e}"),
-        )
-    })?;
-    conn.execute_batch(&config.schema).map_err(|e| {
+    let _heap = HeapShare::new(config.memory);
+    let mut conn = rusqlite::Connection::open_in_memory()
+        .and_then(|conn| harden(&conn, config.memory).map(|()| conn))
+        .map_err(|e| {
+            ctx.error(
+                None,
+                Some("db".into()),
+                format!("SQLite is unavailable: {e}"),
+            )
+        })?;
+    run_suite_sql(&mut conn, &config.schema, SUITE_SQL_DEADLINE).map_err(|e| {
         ctx.error(
             Some(raw.schema.span()),
             Some("db.schema".into()),
@@ -206,7 +212,7 @@ fn try_schema(config: &DbConfig, raw: &RawDb, ctx: &Ctx<'_>) -> Result<(), Suite
         )
     })?;
     for (name, sql) in &raw.indexes {
-        conn.execute_batch(sql.get_ref()).map_err(|e| {
+        run_suite_sql(&mut conn, sql.get_ref(), SUITE_SQL_DEADLINE).map_err(|e| {
             ctx.error(
                 Some(sql.span()),
                 Some(format!("db.indexes.{}", name.get_ref())),

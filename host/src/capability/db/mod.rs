@@ -3,7 +3,6 @@
 //! the bench's instances share. [`DbSession`] is one store's side of it: its held connections,
 //! prepared statements and counters.
 
-mod guard;
 mod host;
 mod seed;
 mod session;
@@ -17,6 +16,7 @@ use rusqlite::{Connection, OpenFlags};
 use serde::{Deserialize, Serialize};
 
 use crate::model::DbConfig;
+use crate::sql_guard::{self as guard, HeapShare};
 
 pub use session::DbSession;
 
@@ -258,36 +258,6 @@ fn clock_at(deadline: Instant) -> u64 {
         .saturating_duration_since(clock_origin())
         .as_nanos()
         .min(u128::from(u64::MAX)) as u64
-}
-
-/// A database's share of SQLite's process-wide hard heap limit: the limit is the sum of the caps of
-/// the databases open in the process (in a worker, the one bench's), and none when there are none.
-struct HeapShare(u64);
-
-static HEAP_CAPS: Mutex<u64> = Mutex::new(0);
-
-impl HeapShare {
-    fn new(cap: u64) -> HeapShare {
-        let mut total = HEAP_CAPS.lock().unwrap_or_else(|e| e.into_inner());
-        *total = total.saturating_add(cap);
-        set_heap_limit(*total);
-        HeapShare(cap)
-    }
-}
-
-impl Drop for HeapShare {
-    fn drop(&mut self) {
-        let mut total = HEAP_CAPS.lock().unwrap_or_else(|e| e.into_inner());
-        *total = total.saturating_sub(self.0);
-        set_heap_limit(*total);
-    }
-}
-
-fn set_heap_limit(bytes: u64) {
-    // SAFETY: sqlite3_hard_heap_limit64 only stores the limit; it is safe to call at any time.
-    unsafe {
-        rusqlite::ffi::sqlite3_hard_heap_limit64(i64::try_from(bytes).unwrap_or(i64::MAX));
-    }
 }
 
 #[cfg(test)]

@@ -10,25 +10,33 @@ use rusqlite::Connection;
 use rusqlite::types::Value;
 
 use crate::model::{ColumnGen, DbConfig, SeedTable};
+use crate::sql_guard::{SUITE_SQL_DEADLINE, run_suite_sql};
 
-/// Creates the schema, the rows and the indexes in one transaction.
+/// Creates the schema, the rows and the indexes in one transaction; the suite's SQL runs under
+/// the suite's rules (`sql_guard::run_suite_sql`).
 pub fn seed(conn: &mut Connection, config: &DbConfig) -> Result<(), String> {
-    let tx = conn.transaction().map_err(|e| e.to_string())?;
-    tx.execute_batch(&config.schema)
+    conn.execute_batch("BEGIN").map_err(|e| e.to_string())?;
+    let seeded = fill_all(conn, config);
+    let end = if seeded.is_ok() { "COMMIT" } else { "ROLLBACK" };
+    let ended = conn.execute_batch(end).map_err(|e| e.to_string());
+    seeded.and(ended)
+}
+
+fn fill_all(conn: &mut Connection, config: &DbConfig) -> Result<(), String> {
+    run_suite_sql(conn, &config.schema, SUITE_SQL_DEADLINE)
         .map_err(|e| format!("creating the schema: {e}"))?;
     let mut rows_of = BTreeMap::new();
     for table in &config.tables {
-        fill(&tx, table, &rows_of).map_err(|e| format!("seeding table `{}`: {e}", table.name))?;
+        fill(conn, table, &rows_of).map_err(|e| format!("seeding table `{}`: {e}", table.name))?;
         rows_of.insert(table.name.as_str(), table.rows);
     }
     for (name, sql) in &config.indexes {
-        tx.execute_batch(sql)
+        run_suite_sql(conn, sql, SUITE_SQL_DEADLINE)
             .map_err(|e| format!("creating index `{name}`: {e}"))?;
     }
     // The planner's statistics, as a maintained database would have them.
-    tx.execute_batch("ANALYZE")
-        .map_err(|e| format!("analyzing: {e}"))?;
-    tx.commit().map_err(|e| e.to_string())
+    conn.execute_batch("ANALYZE")
+        .map_err(|e| format!("analyzing: {e}"))
 }
 
 fn fill(conn: &Connection, table: &SeedTable, rows_of: &BTreeMap<&str, u64>) -> Result<(), String> {

@@ -224,3 +224,56 @@ fn walk(dir: &Path) -> Vec<String> {
     }
     found
 }
+
+#[test]
+fn a_suites_own_sql_gets_the_guard_plugin_sql_gets() {
+    let h = Harness::new();
+    let cases = [
+        (
+            "attach",
+            "ATTACH 'attached.db' AS other; CREATE TABLE other.t(x);",
+        ),
+        ("vacuum", "CREATE TABLE t(x); VACUUM INTO 'vacuumed.db';"),
+        ("pragma", "PRAGMA journal_mode = DELETE; CREATE TABLE t(x);"),
+        (
+            "bomb",
+            "CREATE TABLE t AS WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r) \
+             SELECT x, randomblob(1000) AS pad FROM r;",
+        ),
+    ];
+    for (name, schema) in cases {
+        let suite = h.suite(
+            &format!("{name}.toml"),
+            &format!(
+                "[db]\nschema = \"{schema}\"\nmemory = \"16 MiB\"\n\n\
+                 [[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\n"
+            ),
+        );
+        let mut peak_kib = 0u64;
+        let mut cmd = h.command();
+        cmd.arg("run").arg(&suite).arg("-q");
+        let run = crate::common::execute_watching(cmd, |pid| {
+            let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+            if let Some(kib) = status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse::<u64>().ok())
+            {
+                peak_kib = peak_kib.max(kib);
+            }
+        });
+        run.assert_code(2);
+        assert!(
+            run.stderr.contains("db.schema") && run.stderr.contains("the schema does not run"),
+            "{name}: {}",
+            run.transcript()
+        );
+        assert!(
+            peak_kib < 1 << 20,
+            "{name}: the harness held {peak_kib} KiB"
+        );
+    }
+    for file in ["attached.db", "vacuumed.db"] {
+        assert!(!h.path().join(file).exists(), "the schema wrote {file}");
+    }
+}
