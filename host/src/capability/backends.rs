@@ -33,7 +33,9 @@ struct Simulated {
 /// host keeps on a plugin's behalf is bounded like the plugin's own memory.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error(
-    "memory limit exceeded: the plugin asked the host's simulated backends to hold {desired} bytes, over the {limit}-byte limit"
+    "memory limit exceeded: the plugin asked the host's simulated backends to hold {}, over the {} limit",
+    crate::model::size_over(*desired, *limit),
+    crate::model::size(*limit)
 )]
 pub struct StorageLimitExceeded {
     pub desired: u64,

@@ -116,7 +116,9 @@ pub fn arm_ceiling(extra: u64) {
 /// Raised when the host holds more for a plugin than its budget.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error(
-    "host memory limit exceeded: the host held {held} bytes for the plugin (resources, headers, bodies, buffers), over its {budget}-byte budget"
+    "host memory limit exceeded: the host held {} for the plugin (resources, headers, bodies, buffers), over its {} budget",
+    crate::model::size_over(*held, *budget),
+    crate::model::size(*budget)
 )]
 pub struct HostMemoryExceeded {
     pub held: u64,

@@ -5,7 +5,9 @@ use wasmtime::ResourceLimiter;
 /// Raised (as a trap) when a guest asks for more linear memory than its limit.
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "memory limit exceeded: the guest asked to grow linear memory to {desired} bytes, over the {limit}-byte limit"
+    "memory limit exceeded: the guest asked to grow linear memory to {}, over the {} limit",
+    crate::model::size_over(*desired as u64, *limit as u64),
+    crate::model::size(*limit as u64)
 )]
 pub struct MemoryLimitExceeded {
     pub desired: usize,

@@ -8,6 +8,7 @@ mod hash;
 mod limits;
 mod load_threshold;
 mod metric;
+mod quantity;
 mod status;
 mod text;
 mod thresholds;
@@ -17,9 +18,12 @@ pub use config::{
 };
 pub use file_stem::bench_file_stem;
 pub use hash::stable_hash;
-pub use limits::{Limits, duration_ns};
+pub use limits::{
+    Limit, LimitHit, LimitOrigin, LimitOrigins, LimitOwner, Limits, WrittenKey, duration_ns,
+};
 pub use load_threshold::{Inequality, LatencyStat, LoadMetric, LoadThreshold};
 pub use metric::{Direction, Metric, Unit};
+pub use quantity::{bytes, grouped, grouped_toml, size, size_over, three_digits};
 pub use status::Status;
 pub use text::{Lines, MAX_MESSAGE, MAX_PLUGIN_TEXT, clip, hidden, visible, write_visible};
 pub use thresholds::{Thresholds, parse_fraction};

@@ -20,22 +20,42 @@ pub const DEFAULT_ENTRY: &str = "_start";
 
 const MAGIC: &[u8; 4] = b"\0asm";
 
-/// The bench id of a core module file: `<folder name>/<file stem>` (sightglass keeps one benchmark
-/// per folder, often all named `benchmark.wasm`).
+/// The stem sightglass gives every benchmark (`benchmarks/<name>/benchmark.wasm`): it names none.
+const GENERIC_STEM: &str = "benchmark";
+
+/// The bench id of a core module file, named as any plugin file is: its stem with `_` read as `-`
+/// (cargo writes the crate `word-count` as `word_count.wasm`), so `target/wasm32-wasip1/release/
+/// word_count.wasm` is `word-count`; but sightglass's `<name>/benchmark.wasm` is `<name>`.
 pub fn module_bench_id(path: &Path) -> String {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    // `.` and `..` have no name of their own: use the real folder's.
-    let folder = dir
-        .canonicalize()
+    let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+    if stem != GENERIC_STEM {
+        return stem.replace('_', "-");
+    }
+    folder_name(path.parent().unwrap_or(Path::new("")))
+}
+
+/// The bench id of a module of the folder `dir` (`wasm = "folder"`): `<folder name>/<module id>`,
+/// which keeps the modules of two folders apart; sightglass's `benchmark.wasm` is the folder's name
+/// alone, as on its own.
+pub fn folder_module_id(dir: &Path, path: &Path) -> String {
+    if path.file_stem().is_some_and(|stem| stem == GENERIC_STEM) {
+        return folder_name(dir);
+    }
+    format!("{}/{}", folder_name(dir), module_bench_id(path))
+}
+
+/// The name of the folder `dir` (`.` and `..` have none of their own: the real folder's).
+fn folder_name(dir: &Path) -> String {
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    dir.canonicalize()
         .ok()
         .and_then(|real| real.file_name().map(|n| n.to_string_lossy().into_owned()))
         .or_else(|| dir.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .unwrap_or_else(|| "wasm".into());
-    let stem = path.file_stem().unwrap_or_default().to_string_lossy();
-    format!("{folder}/{stem}")
+        .unwrap_or_else(|| "wasm".into())
 }
 
 /// Why a file is not a plugin of either kind. Never quotes the file: a suite may point `wasm` at
@@ -142,6 +162,25 @@ mod tests {
         assert_eq!(detect(b"(component)").unwrap().0, PluginKind::Component);
         // A truncated binary is left for the compiler to reject, with its reason.
         assert_eq!(detect(b"\0asm\x0d\0").unwrap().0, PluginKind::Component);
+    }
+
+    /// A module file is named as any plugin file: `release/word_count` was the id of a cargo
+    /// build's module before; sightglass's generic `benchmark.wasm` takes its folder's name.
+    #[test]
+    fn module_ids_are_file_names_but_for_sightglass_benchmarks() {
+        let id = |path: &str| module_bench_id(Path::new(path));
+        assert_eq!(
+            id("target/wasm32-wasip1/release/word_count.wasm"),
+            "word-count"
+        );
+        assert_eq!(id("x.wasm"), "x");
+        assert_eq!(id("bad/grow-memory.wat"), "grow-memory");
+        assert_eq!(id("benchmarks/bz2/benchmark.wasm"), "bz2");
+        let folder =
+            |dir: &str, file: &str| folder_module_id(Path::new(dir), &Path::new(dir).join(file));
+        assert_eq!(folder("modules", "read_input.wat"), "modules/read-input");
+        assert_eq!(folder("benchmarks/bz2", "benchmark.wasm"), "bz2");
+        assert_eq!(folder("gc", "gc.wat"), "gc/gc");
     }
 
     #[test]

@@ -6,7 +6,7 @@ mod kind;
 mod locate;
 
 pub use bundled::{example_hint, names as bundled_names};
-pub use kind::{DEFAULT_ENTRY, NotWasm, PluginKind, detect, module_bench_id};
+pub use kind::{DEFAULT_ENTRY, NotWasm, PluginKind, detect, folder_module_id, module_bench_id};
 pub use locate::{PluginLocator, build_hint};
 
 /// Host bindings of `plugins/wit/plugin.wit`.

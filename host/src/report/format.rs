@@ -2,7 +2,10 @@
 
 use std::collections::BTreeMap;
 
+// Sizes, grouped counts and three significant digits are the model's, so that messages written
+// below the reports (limits hit, caps) read the same.
 use crate::model::{LoadMetric, Status, Unit};
+pub use crate::model::{bytes, grouped, three_digits};
 use crate::results::{
     HostGroupResult, HostResult, LimitsRecord, LoadResult, LoadSetup, OutputCheck, Percentiles,
 };
@@ -19,22 +22,6 @@ pub fn duration_ns(ns: f64) -> String {
         (ns / 1e9, "s")
     };
     format!("{} {unit}", three_digits(value))
-}
-
-/// `16.0 MiB`, `512 B`.
-pub fn bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut value = n as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{n} B")
-    } else {
-        format!("{} {}", three_digits(value), UNITS[unit])
-    }
 }
 
 /// `1.23 G`, `45.6 k`, `789`.
@@ -226,19 +213,6 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// `1234567` → `1,234,567`.
-pub fn grouped(value: u64) -> String {
-    let digits = value.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (k, c) in digits.chars().enumerate() {
-        if k > 0 && (digits.len() - k).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// Small counts exactly (`1`, `2,000`), large ones with a prefix (`4.19 M`).
 pub fn exact_or_count(n: u64) -> String {
     if n < 100_000 {
@@ -281,19 +255,6 @@ pub fn pretty_time(rfc3339: &str) -> String {
     match rfc3339.strip_suffix('Z') {
         Some(t) => format!("{} UTC", t.replacen('T', " ", 1)),
         None => rfc3339.to_string(),
-    }
-}
-
-/// Three significant digits, without trailing noise: 1.23, 12.3, 123.
-pub(crate) fn three_digits(value: f64) -> String {
-    if value == 0.0 {
-        "0".into()
-    } else if value.abs() >= 100.0 {
-        format!("{value:.0}")
-    } else if value.abs() >= 10.0 {
-        format!("{value:.1}")
-    } else {
-        format!("{value:.2}")
     }
 }
 

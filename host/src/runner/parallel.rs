@@ -142,10 +142,7 @@ pub fn run_parallel(spec: ParallelSpec<'_>) -> Result<ParallelRun, Failure> {
     }
     let elapsed = start.elapsed();
     match failure {
-        Some(f) => Err(Failure::new(
-            f.status,
-            format!("parallel pass ({n} instances): {}", f.message),
-        )),
+        Some(f) => Err(f.prefixed(&format!("parallel pass ({n} instances): "))),
         None => Ok(ParallelRun {
             elapsed,
             units,

@@ -77,8 +77,9 @@ impl<T: DeserializeOwned + Send + 'static> Worker<T> {
     fn ended(&mut self) -> Failure {
         let status = self.child.wait();
         if matches!(&status, Ok(s) if s.code() == Some(HOST_MEMORY_EXIT)) {
-            return Failure::new(
+            return Failure::at_limit(
                 Status::MemoryLimit,
+                crate::model::LimitHit::of(crate::model::Limit::Memory),
                 "host memory limit exceeded: the host held more for the plugins than their budget \
                  (the worker process was stopped)",
             );
@@ -114,9 +115,9 @@ pub(crate) fn spawn(exe: &Path) -> Result<Child, Failure> {
     let mut command = Command::new(exe);
     command
         .arg(SUBCOMMAND)
-        .stdin(Stdio::piped())
         // The worker's temporary folders go into the run's root, which outlives a killed worker.
         .env(crate::scratch::ENV, crate::scratch::path())
+        .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     #[cfg(target_os = "linux")]

@@ -9,7 +9,7 @@ use super::plan::BenchPlan;
 use crate::analysis::{leak, stats};
 use crate::capability::Database;
 use crate::engine::{EngineKind, HostCalls, ImportGroup};
-use crate::model::Status;
+use crate::model::{LimitOwner, Status};
 use crate::plugin::bindings::Outcome;
 use crate::results::{
     BenchResult, DbPlan, DbResult, DbTable, FuelResult, HostGroupResult, HostResult, MemoryResult,
@@ -55,6 +55,18 @@ impl Record {
             Some(first) => self.checksum_stable &= first.checksum == outcome.checksum,
         }
     }
+}
+
+/// `failure` saying what to change in the suite when it ran into one of the bench's limits.
+pub(super) fn advised(failure: Failure, plan: &BenchPlan) -> Failure {
+    let at = super::limits::table_line(&plan.def.location);
+    let settings = &plan.def.settings;
+    failure.advised(
+        &settings.limits,
+        &settings.limit_origins,
+        LimitOwner { what: "bench", at },
+        plan.def.expect,
+    )
 }
 
 /// The bench's result from what was measured (and how it ended).
@@ -110,7 +122,10 @@ pub(super) fn finish(
         expected,
         met_expectation: status == expected,
         // Plugin text in it was clipped where it was quoted; this bounds the whole.
-        message: failure.map(|f| crate::model::clip(&f.message, crate::model::MAX_MESSAGE)),
+        message: failure.map(|f| {
+            let f = advised(f, plan);
+            crate::model::clip(&f.message, crate::model::MAX_MESSAGE)
+        }),
         phases: record.phases,
         fuel,
         wall_ns: wall,

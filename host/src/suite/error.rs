@@ -62,6 +62,25 @@ impl Ctx<'_> {
     }
 }
 
+impl Ctx<'_> {
+    /// `key = value` with the value as the suite wrote it (on one line), and `file:line` of it.
+    pub(super) fn written_key(
+        &self,
+        key: &str,
+        span: std::ops::Range<usize>,
+    ) -> crate::model::WrittenKey {
+        let value = self.text.get(span.clone()).unwrap_or_default().trim();
+        let (line, _) = line_column(self.text, span.start);
+        crate::model::WrittenKey {
+            text: format!(
+                "{key} = {}",
+                crate::model::visible(value, crate::model::Lines::Single)
+            ),
+            at: format!("{}:{line}", self.file.display()),
+        }
+    }
+}
+
 pub(super) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;

@@ -12,7 +12,8 @@ pub(super) struct Folder {
 }
 
 /// `wasm = "folder"`: one bench per `*.wasm` / `*.wat` file in it (not in sub-folders), in file
-/// name order, each with id `<folder name>/<file stem>`. An entry so named that is not a folder
+/// name order, each with id `<folder name>/<module id>` (sightglass's `benchmark.wasm`: the folder
+/// name alone). An entry so named that is not a folder
 /// (a FIFO, a device) is a bench too: reading it refuses it with the reason. A stem present in
 /// both encodings runs once, as the binary (what sightglass runs; the text is usually its source),
 /// and a note says the text was left out.
@@ -55,7 +56,7 @@ pub(super) fn folder_benches(dir: &Path) -> Result<Folder, String> {
     let benches = modules
         .into_iter()
         .map(|path| {
-            let id = crate::plugin::module_bench_id(&path);
+            let id = crate::plugin::folder_module_id(dir, &path);
             (Some(id), PluginSource::File(path))
         })
         .collect();

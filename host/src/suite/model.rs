@@ -8,8 +8,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    BackendsConfig, DbConfig, FixtureSpec, HttpFixtureConfig, Limits, LoadThreshold, Status,
-    Thresholds,
+    BackendsConfig, DbConfig, FixtureSpec, HttpFixtureConfig, LimitOrigins, Limits, LoadThreshold,
+    Status, Thresholds,
 };
 
 /// How a bench is measured.
@@ -29,6 +29,9 @@ pub struct Settings {
     /// Regression thresholds for this bench (`thresholds = "wall=5%,fuel=0.5%"`), else the defaults.
     pub thresholds: Option<Thresholds>,
     pub limits: Limits,
+    /// Where each limit was set (the bench's key, `[defaults]`, or nothing), for the messages of
+    /// a bench that runs into one.
+    pub limit_origins: LimitOrigins,
 }
 
 /// Executions per bench unless a suite or `--executions` says otherwise. Chosen from measurement:
@@ -118,6 +121,8 @@ pub struct LoadDef {
     /// Requests run on the fuel-metered engine first, to check the fuel budget and count fuel.
     pub fuel_iterations: u32,
     pub limits: Limits,
+    /// Where each limit was set, as for a bench.
+    pub limit_origins: LimitOrigins,
     /// Criteria over the whole scenario; phases carry their own.
     pub thresholds: Vec<LoadThreshold>,
     /// Stop the scenario as soon as a threshold fails (k6's `abortOnFail`).

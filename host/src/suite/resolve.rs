@@ -142,7 +142,7 @@ fn bench(
                     Some(id.span()),
                     Some(format!("{prefix}id")),
                     "a folder makes one bench per module, each named \
-                     `<folder>/<file stem>`; `id` can't name them all",
+                     `<folder>/<module>`; `id` can't name them all",
                 ));
             }
             let folder = folder_benches(dir).map_err(|message| {

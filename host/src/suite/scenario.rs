@@ -114,6 +114,7 @@ pub(super) fn load_def(
         warmup,
         fuel_iterations: settings.fuel_iterations,
         limits: settings.limits,
+        limit_origins: settings.limit_origins,
         thresholds: thresholds(raw.thresholds, &format!("{prefix}thresholds"), ctx)?,
         abort_on_fail: raw.abort_on_fail.unwrap_or(false),
         location: format!("{}:{line}:{column}", ctx.file.display()),

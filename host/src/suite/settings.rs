@@ -9,7 +9,7 @@ use toml::Spanned;
 use super::error::{Ctx, SuiteError};
 use super::model::{DEFAULT_EXECUTIONS, Settings};
 use super::raw::RawSettings;
-use crate::model::Limits;
+use crate::model::{Limit, LimitOrigin, LimitOrigins, Limits};
 
 /// What a suite gets for the settings it leaves out.
 pub(super) const DEFAULT_SETTINGS: Settings = Settings {
@@ -20,6 +20,7 @@ pub(super) const DEFAULT_SETTINGS: Settings = Settings {
     instances: 1,
     thresholds: None,
     limits: Limits::DEFAULT,
+    limit_origins: LimitOrigins::DEFAULT,
 };
 
 /// Beyond these, a limit is a typo rather than a plan.
@@ -82,6 +83,25 @@ impl RawSettings {
             );
         }
         self.apply_limits(&mut s.limits, ctx, key)?;
+        // Where each key given here was written: in `[defaults]`, or the bench's own.
+        let given = [
+            (Limit::Fuel, self.fuel.as_ref().map(Spanned::span)),
+            (Limit::Memory, self.memory.as_ref().map(Spanned::span)),
+            (Limit::Deadline, self.deadline.as_ref().map(Spanned::span)),
+        ];
+        for (limit, span) in given {
+            if let Some(span) = span {
+                let written = ctx.written_key(limit.key(), span);
+                s.limit_origins.set(
+                    limit,
+                    if key_prefix == "defaults." {
+                        LimitOrigin::Defaults(written)
+                    } else {
+                        LimitOrigin::Own(written)
+                    },
+                );
+            }
+        }
         Ok(s)
     }
 

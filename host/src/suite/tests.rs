@@ -35,6 +35,54 @@ samples = 7
     assert_eq!(b.location, "suites/t.toml:7:1");
 }
 
+/// Each limit remembers where it was set, as written: the bench's key, `[defaults]`, or nothing;
+/// a load scenario's the same way.
+#[test]
+fn limits_remember_where_they_were_set() {
+    use crate::model::{LimitOrigin, WrittenKey};
+    let suite = parse(
+        r#"
+[defaults]
+fuel = 5_000_000
+
+[[bench]]
+plugin = "cpu"
+workload = "fib"
+memory = "64 MiB"
+
+[[load]]
+plugin = "cpu"
+workload = "fib"
+deadline = "250ms"
+[[load.phase]]
+duration = "1s"
+rate = 5
+"#,
+    )
+    .unwrap();
+    let written = |text: &str, line: usize| WrittenKey {
+        text: text.into(),
+        at: format!("suites/t.toml:{line}"),
+    };
+    let bench = &suite.benches[0].settings.limit_origins;
+    assert_eq!(
+        bench.memory,
+        LimitOrigin::Own(written(r#"memory = "64 MiB""#, 8))
+    );
+    assert_eq!(
+        bench.fuel,
+        LimitOrigin::Defaults(written("fuel = 5_000_000", 3))
+    );
+    assert_eq!(bench.deadline, LimitOrigin::Default);
+    let load = &suite.loads[0].limit_origins;
+    assert_eq!(
+        load.deadline,
+        LimitOrigin::Own(written(r#"deadline = "250ms""#, 13))
+    );
+    assert_eq!(load.fuel, bench.fuel);
+    assert_eq!(load.memory, LimitOrigin::Default);
+}
+
 #[test]
 fn unknown_key_names_line_key_and_suggestion() {
     let err = parse("[[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\nsampels = 3\n").unwrap_err();

@@ -132,7 +132,7 @@ fn fuel_is_counted_only_between_the_markers() {
     let second = h.run_suite(&suite, &[]);
     second.assert_code(0);
     let fuel_of = |run: &common::Run| {
-        let bench = run.bench("modules/marker-fuel");
+        let bench = run.bench("marker-fuel");
         assert_eq!(status(bench), "ok", "{}", message(bench));
         assert_eq!(fuel(bench)["varies"], false, "{bench:#}");
         let samples = u64s(&fuel(bench)["samples"]);
@@ -150,7 +150,7 @@ fn fuel_is_counted_only_between_the_markers() {
     let small = first.bench("small-budget");
     assert_eq!(status(small), "out-of-fuel", "{}", message(small));
     assert!(
-        message(small).contains("fuel budget of 1000000") && message(small).contains("whole run"),
+        message(small).contains("fuel budget of 1,000,000") && message(small).contains("whole run"),
         "{}",
         message(small)
     );
@@ -178,14 +178,14 @@ fn wrong_output_fails_with_a_short_diff() {
     );
     let run = h.run_suite(&suite, &[]);
     run.assert_code(0);
-    let wrong = run.bench("bad/wrong-output");
+    let wrong = run.bench("wrong-output");
     assert_eq!(status(wrong), "wrong-output");
     assert_eq!(
         message(wrong),
         "stdout differs from wrong-output.stdout.expected: first difference at line 3: \
          expected \"line three\", got \"line 3\" (3 lines expected, 3 lines got)"
     );
-    let stderr = run.bench("wrong-stderr/word-count");
+    let stderr = run.bench("word-count");
     assert_eq!(status(stderr), "wrong-output");
     assert!(
         message(stderr).starts_with(
@@ -242,7 +242,7 @@ fn broken_marker_protocols_fail_with_clear_messages() {
     let run = h.run_suite(&format!("{DEFAULTS}{suite}"), &[]);
     run.assert_code(0);
     for (name, needle) in cases {
-        let bench = run.bench(&format!("bad/{name}"));
+        let bench = run.bench(name);
         assert_eq!(status(bench), "error", "{name}");
         assert!(
             message(bench).starts_with(&format!("`_start` {needle}")),
@@ -264,14 +264,18 @@ fn a_rust_module_reads_its_input_by_relative_path() {
     let folder = word_count_folder(&h, "word-count");
     let missing = word_count_folder(&h, "no-input");
     std::fs::remove_file(missing.join("input.txt")).unwrap();
-    // Also reachable as a single file relative to the suite, and through `list`.
+    // Also reachable as a single file relative to the suite, and through `list`. Both files are
+    // `word-count`: the second needs an id of its own.
     let suite = format!(
         "{DEFAULTS}\n[[bench]]\nwasm = \"word-count/word-count.wasm\"\n{}",
-        wasm_bench(&missing.join("word-count.wasm"), "expect = \"error\"")
+        wasm_bench(
+            &missing.join("word-count.wasm"),
+            "id = \"no-input\"\nexpect = \"error\""
+        )
     );
     let run = h.run_suite(&suite, &[]);
     run.assert_code(0);
-    let bench = run.bench("word-count/word-count");
+    let bench = run.bench("word-count");
     assert_eq!(status(bench), "ok", "{}", message(bench));
     assert_eq!(bench["plugin"], "word-count");
     assert_eq!(fuel(bench)["varies"], false);
@@ -281,7 +285,7 @@ fn a_rust_module_reads_its_input_by_relative_path() {
         format!("{:016x}", fnv1a(&expected_stdout)),
         "the checksum hashes stdout"
     );
-    let no_input = run.bench("no-input/word-count");
+    let no_input = run.bench("no-input");
     assert_eq!(status(no_input), "error");
     assert!(
         message(no_input).starts_with("`_start` exited with code 2")
@@ -329,7 +333,7 @@ fn limits_and_exit_codes_cover_the_whole_run() {
     );
     let run = h.run_suite(&suite, &[]);
     run.assert_code(0);
-    let grow = run.bench("bad/grow-memory");
+    let grow = run.bench("grow-memory");
     assert!(
         message(grow).contains("memory limit exceeded"),
         "{}",
@@ -338,13 +342,13 @@ fn limits_and_exit_codes_cover_the_whole_run() {
     let roomy = run.bench("roomy");
     assert_eq!(status(roomy), "ok", "{}", message(roomy));
     assert!(roomy["memory"]["peak_bytes"].as_u64().unwrap() > 64 << 20);
-    let spin = run.bench("bad/spin-forever");
+    let spin = run.bench("spin-forever");
     assert!(
         message(spin).contains("100ms deadline") && message(spin).contains("whole run"),
         "{}",
         message(spin)
     );
-    let exit = run.bench("bad/exit-code");
+    let exit = run.bench("exit-code");
     assert_eq!(
         message(exit),
         "`_start` exited with code 3\nmodule stderr: failing on purpose"
@@ -567,8 +571,8 @@ fn a_module_that_fails_to_load_keeps_its_bench_id() {
     let module = fixtures().join("bad/unknown-import.wat");
     let run = h.run_suite(&format!("{DEFAULTS}{}", wasm_bench(&module, "")), &[]);
     run.assert_code(1);
-    assert_eq!(ids(run.results()), ["bad/unknown-import"]);
-    let bench = run.bench("bad/unknown-import");
+    assert_eq!(ids(run.results()), ["unknown-import"]);
+    let bench = run.bench("unknown-import");
     assert_eq!(status(bench), "error");
     assert!(
         message(bench).contains("does not fit the host"),
@@ -593,4 +597,50 @@ fn a_sightglass_convention_component_is_refused_clearly() {
         text.contains("sightglass convention") && text.contains("core modules only"),
         "{text}"
     );
+}
+
+/// A module is named like any plugin file: a cargo build's `target/wasm32-wasip1/release/
+/// word_count.wasm` is `word-count` (not `release/word_count`), and sightglass's generic
+/// `benchmarks/<name>/benchmark.wasm` is `<name>`, given alone or as a folder.
+#[test]
+fn a_module_is_named_by_its_file_or_its_sightglass_folder() {
+    let h = Harness::new();
+    // The Rust module and its files, under the names cargo and sightglass give them.
+    let renamed = |folder: &str, stem: &str| {
+        let dir = word_count_folder(&h, folder);
+        for (from, to) in [
+            ("word-count.wasm", format!("{stem}.wasm")),
+            (
+                "word-count.stdout.expected",
+                format!("{stem}.stdout.expected"),
+            ),
+            (
+                "word-count.stderr.expected",
+                format!("{stem}.stderr.expected"),
+            ),
+        ] {
+            std::fs::rename(dir.join(from), dir.join(to)).unwrap();
+        }
+        dir
+    };
+    let cargo = renamed("target/wasm32-wasip1/release", "word_count");
+    let sightglass = renamed("benchmarks/wc", "benchmark");
+    let folder = renamed("corpus/lines", "benchmark");
+    let suite = format!(
+        "{DEFAULTS}{}{}{}",
+        wasm_bench(&cargo.join("word_count.wasm"), ""),
+        wasm_bench(&sightglass.join("benchmark.wasm"), ""),
+        wasm_bench(&folder, ""),
+    );
+    let run = h.run_suite(&suite, &[]);
+    run.assert_code(0);
+    assert_eq!(ids(run.results()), ["word-count", "wc", "lines"]);
+    for id in ["word-count", "wc", "lines"] {
+        assert_eq!(
+            status(run.bench(id)),
+            "ok",
+            "{id}: {}",
+            message(run.bench(id))
+        );
+    }
 }

@@ -95,10 +95,7 @@ pub fn drive(job: &LoadJob, pre: &Pre, lending: &Lending, sink: Sink) -> Result<
         .ok()
         .and_then(|mut f| f.drain(..).next());
     if let Some(first) = first_failure {
-        return Err(Failure::new(
-            first.status,
-            format!("starting the instance pool: {}", first.message),
-        ));
+        return Err(first.prefixed("starting the instance pool: "));
     }
 
     let start = Instant::now();

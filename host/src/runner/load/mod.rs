@@ -17,7 +17,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::capability::Lending;
-use crate::model::{Limits, LoadThreshold, Status};
+use crate::model::{LimitHit, Limits, LoadThreshold, Status};
 use crate::results::{LoadResult, LoadStats, Percentiles, TimelinePoint};
 use crate::suite::{LoadPhase, LoadShape};
 
@@ -56,6 +56,9 @@ pub enum LoadEvent {
     Failed {
         status: Status,
         message: String,
+        /// The scenario's limit it ran into, if that is why.
+        #[serde(default)]
+        limit: Option<LimitHit>,
     },
 }
 

@@ -9,7 +9,7 @@ use super::worker::supervise;
 use super::{LoadJob, LoadObserver, LoadRun};
 use crate::analysis::stats::median_u64;
 use crate::engine::EngineKind;
-use crate::model::Status;
+use crate::model::{LimitOwner, Status};
 use crate::plugin::PluginLocator;
 use crate::results::{LimitsRecord, LoadResult, LoadSetup, PhaseResult, WasmInfo};
 use crate::runner::instance::BenchSession;
@@ -30,17 +30,18 @@ pub async fn run_scenario(
     let Some(path) = resolve_source(&def.plugin, locator) else {
         return failed(
             result,
+            def,
             Failure::new(Status::Error, unknown_plugin_message(&def.plugin, locator)),
         );
     };
     result.wasm.path = path.display().to_string();
     let job = match prepare(runner, def, &path, &mut result).await {
         Ok(job) => job,
-        Err(failure) => return failed(result, failure),
+        Err(failure) => return failed(result, def, failure),
     };
     match supervise(&runner.worker_exe, &job, observer) {
         Ok(run) => finish(result, def, run),
-        Err(failure) => failed(result, failure),
+        Err(failure) => failed(result, def, failure),
     }
 }
 
@@ -162,7 +163,14 @@ fn skeleton(def: &LoadDef) -> LoadResult {
     }
 }
 
-fn failed(mut result: LoadResult, failure: Failure) -> LoadResult {
+/// The scenario ended early: its status, and a message that says what to change when it ran into
+/// one of its limits (a scenario expects none).
+fn failed(mut result: LoadResult, def: &LoadDef, failure: Failure) -> LoadResult {
+    let owner = LimitOwner {
+        what: "load scenario",
+        at: crate::runner::limits::table_line(&def.location),
+    };
+    let failure = failure.advised(&def.limits, &def.limit_origins, owner, Status::Ok);
     result.status = failure.status;
     result.message = Some(failure.message);
     result

@@ -40,6 +40,7 @@ pub fn serve(job: &LoadJob) -> Result<()> {
     let failed = |failure: Failure| LoadEvent::Failed {
         status: failure.status,
         message: failure.message,
+        limit: failure.limit,
     };
     let mut runner = Runner::for_worker(
         CompileCache::new(job.cache_dir.clone()),
@@ -132,9 +133,17 @@ pub fn supervise(
                         worker.kill();
                         return Ok(*run);
                     }
-                    LoadEvent::Failed { status, message } => {
+                    LoadEvent::Failed {
+                        status,
+                        message,
+                        limit,
+                    } => {
                         worker.kill();
-                        return Err(Failure::new(status, message));
+                        return Err(Failure {
+                            status,
+                            message,
+                            limit,
+                        });
                     }
                 }
             }

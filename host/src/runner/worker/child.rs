@@ -68,6 +68,7 @@ impl<W: Write> Reporter<W> {
             side,
             status: failure.status,
             message: failure.message,
+            limit: failure.limit,
             peak_memory,
         })
     }

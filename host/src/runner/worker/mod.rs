@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::capability::Lending;
-use crate::model::{Limits, Status};
+use crate::model::{LimitHit, Limits, Status};
 use crate::plugin::bindings::Outcome;
 
 pub use crate::runner::process::SUBCOMMAND;
@@ -96,6 +96,9 @@ pub enum Event {
         side: usize,
         status: Status,
         message: String,
+        /// The bench's limit it ran into, if that is why.
+        #[serde(default)]
+        limit: Option<LimitHit>,
         peak_memory: u64,
     },
     Done,

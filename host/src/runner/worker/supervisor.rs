@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use super::{Event, Job, Sample};
 use crate::engine::host_memory::{HOST_MEMORY_EXIT, budget_for};
-use crate::model::Status;
+use crate::model::{Limit, LimitHit, Status};
 use crate::runner::WorkerRequest;
 use crate::runner::limits::HOST_GRACE;
 use crate::runner::limits::{Failure, clip};
@@ -106,8 +106,9 @@ fn supervise(
         if left.is_zero() {
             kill(&mut child);
             let failure = match watch.side {
-                Some(_) => Failure::new(
+                Some(_) => Failure::at_limit(
                     Status::Timeout,
+                    LimitHit::of(Limit::Deadline),
                     format!(
                         "{} passed the {} deadline (its worker process was stopped)",
                         watch.what,
@@ -193,9 +194,14 @@ fn supervise(
                 side,
                 status,
                 message,
+                limit,
                 peak_memory,
             } => {
-                let failure = Failure::new(status, message);
+                let failure = Failure {
+                    status,
+                    message,
+                    limit,
+                };
                 if in_parallel {
                     execution.parallel = Some(Err(failure));
                 } else {
@@ -215,12 +221,13 @@ fn supervise(
         return Err(Failure::new(Status::Error, "interrupted"));
     }
     if matches!(&status, Ok(s) if s.code() == Some(HOST_MEMORY_EXIT)) {
-        let failure = Failure::new(
+        let failure = Failure::at_limit(
             Status::MemoryLimit,
+            LimitHit::of(Limit::Memory),
             format!(
-                "{}: host memory limit exceeded: the host held more for the plugin than its {}-byte budget (its worker process was stopped)",
+                "{}: host memory limit exceeded: the host held more for the plugin than its {} budget (its worker process was stopped)",
                 watch.what,
-                budget_for(job.limits.memory_bytes)
+                crate::model::size(budget_for(job.limits.memory_bytes))
             ),
         );
         return blame(execution, &watch, in_parallel, failure);

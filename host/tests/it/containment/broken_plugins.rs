@@ -250,7 +250,7 @@ fn components_that_attack_the_planner_fail_only_their_own_bench() {
         &run,
         "huge-memory",
         "memory-limit",
-        &["instantiation", "memory limit exceeded", "3932160000 bytes"],
+        &["instantiation", "memory limit exceeded", "3.66 GiB"],
     );
     assert_bench(
         &run,

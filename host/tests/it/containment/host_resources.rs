@@ -114,7 +114,7 @@ fn host_side_resources_are_bounded() {
         &run,
         "hoard",
         "memory-limit",
-        &["simulated backends", "67108864-byte limit"],
+        &["simulated backends", "over the 64 MiB limit"],
     );
     assert_bench(
         &run,

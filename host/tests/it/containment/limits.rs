@@ -272,3 +272,173 @@ expect = "trap"
     assert_eq!(fib["met_expectation"], false);
     assert_eq!(fib["checksum"], "0000000000000037", "fib(10) = 55");
 }
+
+/// The 1-based line of `suite` that starts with `needle` after `from` (the table it belongs to).
+fn line_of(suite: &str, from: &str, needle: &str) -> usize {
+    let start = suite.find(from).expect("the table is in the suite");
+    let offset = start
+        + suite[start..]
+            .find(needle)
+            .expect("the key is in the table");
+    suite[..offset].matches('\n').count() + 1
+}
+
+/// A bench that runs into a limit says, in human units, where the limit was set and what to write
+/// instead: the bench's own key, the `[defaults]` key, or the default and where to add one. In
+/// the counting pass, the timed pass (worker process and supervisor) and a load scenario alike; a
+/// bench that expects the failure gets no advice.
+#[test]
+fn a_limit_hit_names_the_key_that_set_it_and_a_larger_value() {
+    let h = Harness::new();
+    let suite = r#"
+[defaults]
+warmup = 0
+samples = 8
+fuel_iterations = 1
+executions = 1
+fuel = 50_000_000
+
+[[bench]]
+id = "own-memory"
+plugin = "misbehave"
+workload = "grow"
+params = { bytes = "4 MiB" }
+memory = "16 MiB"
+fuel_iterations = 8
+
+[[bench]]
+id = "defaults-fuel"
+plugin = "misbehave"
+workload = "spin"
+
+[[bench]]
+id = "default-memory"
+plugin = "misbehave"
+workload = "grow"
+params = { bytes = "64 MiB" }
+fuel = 1_000_000_000
+fuel_iterations = 6
+
+[[bench]]
+id = "timed-pass-memory"
+plugin = "misbehave"
+workload = "grow"
+params = { bytes = "4 MiB" }
+memory = 16777216
+
+[[bench]]
+id = "timed-pass-deadline"
+plugin = "misbehave"
+workload = "spin-later"
+params = { after = 2 }
+deadline = "300ms"
+
+[[bench]]
+id = "expected"
+plugin = "misbehave"
+workload = "grow"
+params = { bytes = "4 MiB" }
+memory = "16 MiB"
+fuel_iterations = 8
+expect = "memory-limit"
+
+[[load]]
+id = "load-memory"
+plugin = "misbehave"
+workload = "grow"
+params = { bytes = "4 MiB" }
+memory = "16 MiB"
+fuel_iterations = 8
+[[load.phase]]
+duration = "1s"
+rate = 5
+"#;
+    let run = h.run_suite(suite, &[]);
+    run.assert_code(1);
+    // Places are written `file:line`, the file as the suite was named (the harness: in full).
+    let file = h.path().join("suite.toml").display().to_string();
+    let at = |from: &str, key: &str| format!("{file}:{}", line_of(suite, from, key));
+    let bench_line = |id: &str| format!("{file}:{}", bench_line(suite, id));
+    let expect = |id: &str, status_: &str, parts: &[String]| {
+        let bench = run.bench(id);
+        assert_eq!(status(bench), status_, "{id}: {}", message(bench));
+        let text = message(bench);
+        for part in parts {
+            assert!(
+                text.contains(part.as_str()),
+                "{id}: {part:?} not in\n{text}"
+            );
+        }
+    };
+    expect(
+        "own-memory",
+        "memory-limit",
+        &[
+            "MiB, over the 16 MiB limit".into(),
+            format!(
+                "(`memory = \"16 MiB\"` at {}; raise it there, e.g. memory = \"32 MiB\")",
+                at("\"own-memory\"", "memory =")
+            ),
+        ],
+    );
+    expect(
+        "defaults-fuel",
+        "out-of-fuel",
+        &[format!(
+            "run used more than the fuel budget of 50,000,000 per iteration (`fuel = 50_000_000` \
+             in [defaults] at {}; raise it there, or set one on this bench at {}, e.g. \
+             fuel = 500_000_000)",
+            at("[defaults]", "fuel ="),
+            bench_line("\"defaults-fuel\""),
+        )],
+    );
+    expect(
+        "default-memory",
+        "memory-limit",
+        &[format!(
+            "over the 256 MiB limit (the default; set it on this bench at {} or in [defaults], \
+             e.g. memory = \"512 MiB\")",
+            bench_line("\"default-memory\"")
+        )],
+    );
+    expect(
+        "timed-pass-memory",
+        "memory-limit",
+        &[format!(
+            "over the 16 MiB limit (`memory = 16777216` at {}; raise it there, e.g. memory = \
+             33554432)",
+            at("\"timed-pass-memory\"", "memory =")
+        )],
+    );
+    expect(
+        "timed-pass-deadline",
+        "timeout",
+        &[format!(
+            "passed the 300ms deadline (its worker process was stopped) (`deadline = \"300ms\"` \
+             at {}; raise it there, e.g. deadline = \"600ms\")",
+            at("\"timed-pass-deadline\"", "deadline =")
+        )],
+    );
+    let expected = run.bench("expected");
+    assert_eq!(expected["met_expectation"], true);
+    assert!(
+        message(expected).ends_with("over the 16 MiB limit"),
+        "{}",
+        message(expected)
+    );
+    let load = &run.results()["loads"][0];
+    assert_eq!(load["status"], "memory-limit", "{load:#}");
+    let text = load["message"].as_str().unwrap_or("");
+    let wanted = format!(
+        "over the 16 MiB limit (`memory = \"16 MiB\"` at {}; raise it there, e.g. memory = \"32 MiB\")",
+        at("\"load-memory\"", "memory =")
+    );
+    assert!(text.contains(&wanted), "{wanted:?} not in\n{text}");
+}
+
+/// The line of the `[[bench]]` header before the line holding `id`.
+fn bench_line(suite: &str, id: &str) -> usize {
+    let offset = suite.find(id).expect("the bench is in the suite");
+    let header = suite[..offset].rfind("[[bench]]").expect("a bench table");
+    suite[..header].matches('\n').count() + 1
+}

@@ -39,7 +39,7 @@ fn endless_loops_end_at_the_fuel_budget_or_the_deadline() {
         &run,
         "spin-fuel",
         "out-of-fuel",
-        &["run used more than the fuel budget of 10000000"],
+        &["run used more than the fuel budget of 10,000,000"],
     );
     assert_bench(
         &run,
@@ -127,7 +127,7 @@ fn memory_bombs_and_huge_allocations_hit_the_memory_limit() {
             &run,
             id,
             "memory-limit",
-            &["memory limit exceeded", "33554432-byte limit"],
+            &["memory limit exceeded", "over the 32 MiB limit"],
         );
         assert_eq!(run.bench(id)["limits"]["memory_bytes"], LIMIT);
         let peak = run.bench(id)["memory"]["peak_bytes"].as_u64().unwrap();
@@ -148,7 +148,7 @@ fn memory_bombs_and_huge_allocations_hit_the_memory_limit() {
     );
     // 60000 pages at once: the request is refused whole, not granted up to the limit.
     assert!(
-        message(run.bench("huge-grow")).contains("3933274112 bytes"),
+        message(run.bench("huge-grow")).contains("to 3.66 GiB, over the 32 MiB limit"),
         "{}",
         message(run.bench("huge-grow"))
     );
