@@ -2,21 +2,34 @@
 //!
 //! The schema's version is SQLite's `user_version`; opening a file applies the migrations it lacks,
 //! in one transaction, and refuses a file from a newer wasmbench. `application_id` marks the file
-//! as a wasmbench history, so another program's database is refused instead of altered.
+//! as a wasmbench history. A file is changed only when it carries that mark or is empty (zero
+//! bytes, or an SQLite database with no schema objects, no application id and no user version);
+//! any other file is refused before SQLite opens it for writing, from its header, so it is left
+//! byte for byte as it was, with no journal beside it (docs/containment/history-and-merge.md).
+//!
+//! Several processes may write one history at once (parallel CI jobs finishing together): every
+//! write is a `BEGIN IMMEDIATE` transaction, which waits for the others (SQLite's busy timeout,
+//! [`BUSY_WAIT`]), the schema is created inside one that checks the version again, and a write
+//! SQLite refuses as busy without waiting is tried again until the same bound. No run is lost.
 //!
 //! Points are stored clustered by series and time (`WITHOUT ROWID`, primary key
 //! `(series_id, at_ms, run_id)`), so the newest N points of a series are one index range read.
 
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
-use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
 
 use super::{Added, Point, RunRecord, Selection, Series, SeriesKey, Store, Value, now_rfc3339};
-use crate::model::Metric;
+use crate::model::{Metric, clip};
 
 /// "wbhi" as a big-endian integer.
 const APPLICATION_ID: i32 = 0x7762_6869;
+
+/// How long a write waits for other processes writing the same history before it gives up.
+const BUSY_WAIT: Duration = Duration::from_secs(120);
 
 /// Each entry moves the schema from version `index` to `index + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -64,100 +77,347 @@ pub struct SqliteStore {
     path: PathBuf,
 }
 
+/// What is at a history's path, judged before SQLite opens it for writing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Found {
+    /// Nothing: created when asked.
+    Missing,
+    /// Zero bytes, or an SQLite database with no schema objects, application id or user version:
+    /// may become a history.
+    Empty,
+    /// An SQLite database with wasmbench's application id.
+    Ours,
+}
+
 impl SqliteStore {
-    /// Opens the history at `path`, creating it when `create` and it doesn't exist.
+    /// Opens the history at `path`, creating it when `create` and it doesn't exist or is empty.
+    /// Refuses any other file without changing it.
     pub fn open(path: &Path, create: bool) -> Result<SqliteStore> {
-        match std::fs::metadata(path) {
-            Ok(meta) if !meta.is_file() => bail!(
-                "{}: is not a regular file; a history is an SQLite database file",
-                path.display()
+        let shown = path.display();
+        let found = inspect(path)?;
+        match found {
+            Found::Missing if !create => bail!(
+                "{shown}: cannot open the history: no such file (`wasmbench history add` creates it)"
             ),
-            Ok(_) => {}
-            Err(_) if create => {}
-            Err(error) => {
-                bail!(
-                    "{}: cannot open the history: {error} (`wasmbench history add` creates it)",
-                    path.display()
-                )
+            Found::Empty if !create => {
+                bail!("{shown}: is empty, not a history yet (`wasmbench history add` makes it one)")
             }
+            _ => {}
         }
         let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         if create {
             flags |= OpenFlags::SQLITE_OPEN_CREATE;
         }
         let connection = Connection::open_with_flags(path, flags)
-            .with_context(|| format!("{}: cannot open the history", path.display()))?;
+            .with_context(|| format!("{shown}: cannot open the history"))?;
         let mut store = SqliteStore {
             connection,
             path: path.to_path_buf(),
         };
-        store.harden()?;
-        store.migrate()?;
+        harden(&store.connection)?;
+        store.migrate(create)?;
         Ok(store)
     }
 
-    /// A history file is input like any other: nothing in it may reach outside it.
-    fn harden(&mut self) -> Result<()> {
-        let c = &self.connection;
-        // No ATTACH of other files, no extension loading, no triggers or views that run on read.
-        c.set_limit(rusqlite::limits::Limit::SQLITE_LIMIT_ATTACHED, 0)?;
-        c.set_db_config(
-            rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER,
-            false,
-        )?;
-        c.set_db_config(
-            rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_VIEW,
-            false,
-        )?;
-        c.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
-        c.set_db_config(
-            rusqlite::config::DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA,
-            false,
-        )?;
-        c.busy_timeout(std::time::Duration::from_secs(30))?;
-        Ok(())
-    }
-
-    fn migrate(&mut self) -> Result<()> {
+    /// Brings the schema to [`SCHEMA_VERSION`]. A history already there needs no lock; otherwise,
+    /// inside an immediate transaction (one process at a time), the file is judged again and the
+    /// migrations it lacks are applied: another process may have created the schema meanwhile.
+    fn migrate(&mut self, create: bool) -> Result<()> {
         let shown = self.path.display().to_string();
-        let version: i64 = self
-            .connection
-            .pragma_query_value(None, "user_version", |row| row.get(0))
-            .map_err(|error| anyhow!("{shown}: is not a wasmbench history ({error})"))?;
-        let application: i32 =
-            self.connection
-                .pragma_query_value(None, "application_id", |row| row.get(0))?;
-        let tables: i64 = self.connection.query_row(
-            "SELECT count(*) FROM sqlite_schema WHERE type = 'table'",
-            [],
-            |row| row.get(0),
-        )?;
-        if application != APPLICATION_ID && (application != 0 || tables > 0) {
-            bail!(
-                "{shown}: is an SQLite database but not a wasmbench history; refusing to change it"
-            );
-        }
-        if version > SCHEMA_VERSION {
-            bail!(
-                "{shown}: history schema version {version} is newer than this wasmbench reads ({SCHEMA_VERSION}); use a newer wasmbench"
-            );
-        }
-        if version == SCHEMA_VERSION {
+        let (application, version) = marks(&self.connection)
+            .map_err(|error| anyhow!("{shown}: not a wasmbench history ({error})"))?;
+        if application == APPLICATION_ID && version == SCHEMA_VERSION {
             return Ok(());
         }
-        let tx = self.connection.transaction()?;
-        for (from, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-            tx.execute_batch(sql)
-                .with_context(|| format!("{shown}: migrating the history from version {from}"))?;
+        if application == APPLICATION_ID && version > SCHEMA_VERSION {
+            bail!("{}", newer(&shown, version));
         }
-        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
-        tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
-        tx.commit()?;
-        Ok(())
+        retrying(&mut self.connection, &shown, |connection| {
+            let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let (application, version) = marks(&tx)?;
+            let objects: i64 =
+                tx.query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0))?;
+            if application != APPLICATION_ID {
+                if application != 0 {
+                    bail!("{}", not_ours(&shown, &foreign_id(application)));
+                }
+                if version != 0 {
+                    bail!("{}", not_ours(&shown, &foreign_version(version)));
+                }
+                if objects > 0 {
+                    let what = schema_objects(&tx).unwrap_or_else(|| {
+                        format!("it holds {objects} schema objects of another program")
+                    });
+                    bail!("{}", not_ours(&shown, &what));
+                }
+                if !create {
+                    bail!(
+                        "{shown}: is empty, not a history yet (`wasmbench history add` makes it one)"
+                    );
+                }
+            }
+            if version > SCHEMA_VERSION {
+                bail!("{}", newer(&shown, version));
+            }
+            if version == SCHEMA_VERSION {
+                return Ok(());
+            }
+            for (from, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+                tx.execute_batch(sql).with_context(|| {
+                    format!("{shown}: migrating the history from version {from}")
+                })?;
+            }
+            tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+            tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+            tx.commit()?;
+            Ok(())
+        })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+}
+
+/// A history file is input like any other: nothing in it may reach outside it. Writers wait for
+/// each other up to [`BUSY_WAIT`].
+fn harden(c: &Connection) -> Result<()> {
+    // No ATTACH of other files, no extension loading, no triggers or views that run on read.
+    c.set_limit(rusqlite::limits::Limit::SQLITE_LIMIT_ATTACHED, 0)?;
+    c.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER,
+        false,
+    )?;
+    c.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_VIEW,
+        false,
+    )?;
+    c.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
+    c.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA,
+        false,
+    )?;
+    c.busy_timeout(BUSY_WAIT)?;
+    Ok(())
+}
+
+/// The file's `application_id` and `user_version`.
+fn marks(c: &Connection) -> rusqlite::Result<(i32, i64)> {
+    let application = c.pragma_query_value(None, "application_id", |row| row.get(0))?;
+    let version = c.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    Ok((application, version))
+}
+
+/// Runs `write`, one immediate transaction, again while SQLite answers that the database is busy
+/// or locked without having waited (its busy handler waits for most locks, not every one), with
+/// growing pauses, until [`BUSY_WAIT`] has passed. A transaction that fails is rolled back.
+fn retrying<T>(
+    connection: &mut Connection,
+    shown: &str,
+    mut write: impl FnMut(&mut Connection) -> Result<T>,
+) -> Result<T> {
+    let start = Instant::now();
+    let mut pause = Duration::from_millis(2);
+    // Processes that started together pause for different times, so they don't collide again.
+    let jitter = u64::from(std::process::id()) % 7 + 1;
+    loop {
+        match write(connection) {
+            Err(error) if is_busy(&error) => {
+                if start.elapsed() >= BUSY_WAIT {
+                    return Err(error.context(format!(
+                        "{shown}: other processes kept the history locked for {}s; nothing was written",
+                        BUSY_WAIT.as_secs()
+                    )));
+                }
+                std::thread::sleep(pause + Duration::from_millis(jitter));
+                pause = (pause * 2).min(Duration::from_millis(200));
+            }
+            done => return done,
+        }
+    }
+}
+
+/// Whether SQLite refused for another connection's lock.
+fn is_busy(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        matches!(
+            cause.downcast_ref::<rusqlite::Error>(),
+            Some(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(e.code, ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+        )
+    })
+}
+
+/// The SQLite file header's first bytes, and page 1's b-tree header after them: enough to tell a
+/// history, an empty database and another program's file apart.
+const HEADER: usize = 108;
+
+/// Judges the file at `path` from its first bytes, read without SQLite (which, opening the file
+/// for writing, may create a journal beside it or roll back one left there). Refuses, naming the
+/// file and why, anything that is neither ours nor empty.
+fn inspect(path: &Path) -> Result<Found> {
+    let shown = path.display().to_string();
+    let meta = match std::fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Found::Missing),
+        Err(error) => bail!("{shown}: cannot open the history: {error}"),
+    };
+    if !meta.is_file() {
+        bail!("{shown}: is not a regular file; a history is an SQLite database file");
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // A FIFO put there meanwhile would block `open`.
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    let file = options
+        .open(path)
+        .with_context(|| format!("{shown}: cannot open the history"))?;
+    if !file.metadata()?.is_file() {
+        bail!("{shown}: is not a regular file; a history is an SQLite database file");
+    }
+    let mut header = Vec::with_capacity(HEADER);
+    file.take(HEADER as u64)
+        .read_to_end(&mut header)
+        .with_context(|| format!("{shown}: cannot read the history"))?;
+    let verdict = judge(&header);
+    match verdict {
+        Judged::Found(found) => Ok(found),
+        Judged::Foreign(why) => bail!("{}", not_ours(&shown, &why)),
+        Judged::HasSchema { cells } => {
+            let what = schema_objects_read_only(path).unwrap_or_else(|| match cells {
+                Some(n) => format!("it holds {n} schema objects of another program"),
+                None => "it holds schema objects of another program".into(),
+            });
+            bail!("{}", not_ours(&shown, &what))
+        }
+    }
+}
+
+/// What a file's first [`HEADER`] bytes say.
+#[derive(Debug, PartialEq, Eq)]
+enum Judged {
+    Found(Found),
+    /// Not ours, and why.
+    Foreign(String),
+    /// An SQLite database of no application with schema objects: how many page 1 lists, when it
+    /// lists them itself (a leaf page).
+    HasSchema {
+        cells: Option<u16>,
+    },
+}
+
+/// The rule, on the header's bytes (see <https://sqlite.org/fileformat2.html#the_database_header>).
+fn judge(header: &[u8]) -> Judged {
+    const MAGIC: &[u8; 16] = b"SQLite format 3\0";
+    if header.is_empty() {
+        return Judged::Found(Found::Empty);
+    }
+    if header.len() < HEADER || !header.starts_with(MAGIC) {
+        return Judged::Foreign("not an SQLite database".into());
+    }
+    let be32 = |at: usize| {
+        i32::from_be_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]])
+    };
+    let application = be32(68);
+    if application == APPLICATION_ID {
+        return Judged::Found(Found::Ours);
+    }
+    if application != 0 {
+        return Judged::Foreign(foreign_id(application));
+    }
+    let version = be32(60);
+    if version != 0 {
+        return Judged::Foreign(foreign_version(i64::from(version)));
+    }
+    // Write and read versions 2: write-ahead logging, which wasmbench's histories don't use; the
+    // main file may not hold the newest schema, and opening it would create `-wal` and `-shm`.
+    if header[18] == 2 || header[19] == 2 {
+        return Judged::Foreign(
+            "it is an SQLite database in WAL mode (another program's: wasmbench's histories use a rollback journal)"
+                .into(),
+        );
+    }
+    // Page 1 is the schema table's root: a leaf table b-tree page (0x0d) of no cells is no
+    // schema object at all.
+    let (page_type, cells) = (header[100], u16::from_be_bytes([header[103], header[104]]));
+    match (page_type, cells) {
+        (0x0d, 0) => Judged::Found(Found::Empty),
+        (0x0d, n) => Judged::HasSchema { cells: Some(n) },
+        _ => Judged::HasSchema { cells: None },
+    }
+}
+
+fn newer(shown: &str, version: i64) -> String {
+    format!(
+        "{shown}: history schema version {version} is newer than this wasmbench reads ({SCHEMA_VERSION}); use a newer wasmbench"
+    )
+}
+
+fn not_ours(shown: &str, why: &str) -> String {
+    format!("{shown}: not a wasmbench history: {why}; refusing to change it")
+}
+
+fn foreign_id(application: i32) -> String {
+    format!(
+        "its application_id is {application} ({application:#010x}), not wasmbench's ({APPLICATION_ID:#010x})"
+    )
+}
+
+fn foreign_version(version: i64) -> String {
+    format!(
+        "it is an SQLite database with user_version {version} and no application_id: another program's"
+    )
+}
+
+/// The first schema objects of the SQLite file at `path`, read through a read-only connection (a
+/// database in rollback-journal mode, so nothing is created beside it), naming them.
+fn schema_objects_read_only(path: &Path) -> Option<String> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let connection = Connection::open_with_flags(path, flags).ok()?;
+    harden(&connection).ok()?;
+    connection.busy_timeout(Duration::from_secs(5)).ok()?;
+    schema_objects(&connection)
+}
+
+/// "it holds one schema object of another program: view `v`", or "it holds 3 schema objects of
+/// another program: table `t`, index `tx`, trigger `tt`".
+fn schema_objects(c: &Connection) -> Option<String> {
+    const SHOWN: usize = 3;
+    let count: i64 = c
+        .query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0))
+        .ok()?;
+    let mut statement = c
+        .prepare("SELECT type, name FROM sqlite_schema ORDER BY rowid LIMIT ?1")
+        .ok()?;
+    let named = statement
+        .query_map([SHOWN as i64], |row| {
+            Ok(format!(
+                "{} `{}`",
+                clip(&row.get::<_, String>(0)?, 16),
+                clip(&row.get::<_, String>(1)?, 64)
+            ))
+        })
+        .ok()?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .ok()?;
+    match (count, named.as_slice()) {
+        (_, []) => None,
+        (1, [one]) => Some(format!(
+            "it holds one schema object of another program: {one}"
+        )),
+        (n, named) => Some(format!(
+            "it holds {n} schema objects of another program: {}{}",
+            named.join(", "),
+            if n as usize > named.len() {
+                ", …"
+            } else {
+                ""
+            }
+        )),
     }
 }
 
@@ -169,13 +429,18 @@ impl Store for SqliteStore {
     fn add_all(&mut self, runs: &[RunRecord]) -> Result<Vec<Added>> {
         // One transaction: a run's points land on one page per series, so many runs at once
         // write each page once instead of once per run.
-        let tx = self.connection.transaction()?;
-        let added = runs
-            .iter()
-            .map(|run| insert_run(&tx, run))
-            .collect::<Result<Vec<_>>>()?;
-        tx.commit()?;
-        Ok(added)
+        // Immediate: the write lock is taken (waiting for other writers) before anything is
+        // read, so a transaction never has to upgrade a read lock, which SQLite can't wait for.
+        let shown = self.path.display().to_string();
+        retrying(&mut self.connection, &shown, |connection| {
+            let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let added = runs
+                .iter()
+                .map(|run| insert_run(&tx, run))
+                .collect::<Result<Vec<_>>>()?;
+            tx.commit()?;
+            Ok(added)
+        })
     }
 
     fn series(&self, selection: &Selection) -> Result<Vec<Series>> {

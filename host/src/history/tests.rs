@@ -168,6 +168,26 @@ fn a_history_survives_reopening_and_other_files_are_refused() {
     let error = SqliteStore::open(&other, true).err().unwrap().to_string();
     assert!(error.contains("not a wasmbench history"), "{error}");
 
+    // Nor is a database that holds only a view, or carries another program's id: untouched.
+    for (name, sql, says) in [
+        (
+            "view.db",
+            "CREATE VIEW v AS SELECT 1",
+            "one schema object of another program: view `v`",
+        ),
+        ("app.db", "PRAGMA application_id = 7", "application_id is 7"),
+    ] {
+        let path = dir.path().join(name);
+        rusqlite::Connection::open(&path)
+            .unwrap()
+            .execute_batch(sql)
+            .unwrap();
+        let before = std::fs::read(&path).unwrap();
+        let error = SqliteStore::open(&path, true).err().unwrap().to_string();
+        assert!(error.contains(says) && error.contains(name), "{error}");
+        assert_eq!(std::fs::read(&path).unwrap(), before, "{name} changed");
+    }
+
     // Not a database at all.
     let text = dir.path().join("notes.txt");
     std::fs::write(&text, "x".repeat(4096)).unwrap();
@@ -307,4 +327,31 @@ fn a_bulk_import_is_all_or_nothing() {
     ];
     assert!(store.add_all(&again).is_err());
     assert_eq!(store.counts().unwrap(), (3, 1));
+}
+
+#[test]
+fn writers_at_once_wait_their_turn() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.db");
+    // Each thread its own connection, as each process has: the first ones race to create the file.
+    let threads: Vec<_> = (0..8)
+        .map(|i| {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let mut store = SqliteStore::open(&path, true)?;
+                store.add(&run(
+                    &format!("c{i}"),
+                    1_000 + i,
+                    &[("b", "ci", Metric::Wall, 1.0)],
+                ))
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().unwrap().unwrap();
+    }
+    assert_eq!(
+        SqliteStore::open(&path, false).unwrap().counts().unwrap(),
+        (8, 1)
+    );
 }

@@ -133,7 +133,7 @@ pub(super) fn parse_journal(path: &Path, text: &str) -> Result<RunResults> {
             Err(e) => bail!("{}:{}: {e}", path.display(), index + 2),
         }
     }
-    Ok(RunResults {
+    let results = RunResults {
         schema_version: SCHEMA_VERSION,
         suite: header.suite,
         environment: header.environment,
@@ -143,5 +143,9 @@ pub(super) fn parse_journal(path: &Path, text: &str) -> Result<RunResults> {
         shard: header.shard,
         benches,
         loads: Vec::new(),
-    })
+    };
+    results
+        .check_numbers()
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    Ok(results)
 }

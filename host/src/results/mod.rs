@@ -98,6 +98,59 @@ pub struct ShardInfo {
     pub benches_in_suite: usize,
 }
 
+/// The most shards a suite may be split into: `run --shard K/N` and a results file's `shard` alike.
+pub const MAX_SHARDS: u32 = 1000;
+
+/// Why shard `index` of `count` can't exist: the number that is wrong and the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadShard {
+    /// `"count"` or `"index"`.
+    pub field: &'static str,
+    pub reason: String,
+}
+
+/// The one rule for a shard, on the command line (`--shard K/N`) and in a results file:
+/// 1 ≤ `index` ≤ `count` ≤ [`MAX_SHARDS`].
+pub fn check_shard(index: u32, count: u32) -> Result<(), BadShard> {
+    if count == 0 || count > MAX_SHARDS {
+        return Err(BadShard {
+            field: "count",
+            reason: format!("the number of shards must be 1 to {MAX_SHARDS}, not {count}"),
+        });
+    }
+    if index == 0 || index > count {
+        return Err(BadShard {
+            field: "index",
+            reason: format!(
+                "shard {index} of {count} does not exist; shards are numbered 1 to {count}"
+            ),
+        });
+    }
+    Ok(())
+}
+
+impl RunResults {
+    /// Checks the numbers read from a file that could size something against the caps the command
+    /// line has, before anything is sized by them: the shard (1 ≤ index ≤ count ≤
+    /// [`MAX_SHARDS`], as `--shard K/N`), and its `benches_in_suite` (at least the benches the
+    /// shard holds). The error names the key, e.g. ``key `shard.count`: …``.
+    pub fn check_numbers(&self) -> Result<(), String> {
+        let Some(shard) = &self.shard else {
+            return Ok(());
+        };
+        check_shard(shard.index, shard.count)
+            .map_err(|bad| format!("key `shard.{}`: {}", bad.field, bad.reason))?;
+        if shard.benches_in_suite < self.benches.len() {
+            return Err(format!(
+                "key `shard.benches_in_suite`: {} benches before sharding, but the shard holds {}",
+                shard.benches_in_suite,
+                self.benches.len()
+            ));
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SuiteInfo {
     pub name: String,

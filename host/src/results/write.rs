@@ -76,8 +76,11 @@ fn parse_results(path: &Path, text: &str) -> Result<(RunResults, u32)> {
             path.display()
         ),
     };
-    let results = serde_path_to_error::deserialize(value)
+    let results: RunResults = serde_path_to_error::deserialize(value)
         .map_err(|e| anyhow::anyhow!("{}: key `{}`: {}", path.display(), e.path(), e.inner()))?;
+    results
+        .check_numbers()
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     Ok((results, declared))
 }
 

@@ -6,9 +6,8 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::model::stable_hash;
-
-/// The most shards a suite may be split into.
-pub const MAX_SHARDS: u32 = 1000;
+// One rule for `--shard K/N` and a results file's `shard`.
+use crate::results::{MAX_SHARDS, check_shard};
 
 /// Shard `index` of `count` (1-based: `--shard 1/4` … `--shard 4/4`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,16 +64,7 @@ impl FromStr for Shard {
             (Ok(k), Ok(n)) => (k, n),
             _ => return Err(usage()),
         };
-        if count == 0 || count > MAX_SHARDS {
-            return Err(format!(
-                "`{text}`: the number of shards must be 1 to {MAX_SHARDS}, not {count}"
-            ));
-        }
-        if index == 0 || index > count {
-            return Err(format!(
-                "`{text}`: shard {index} of {count} does not exist; shards are numbered 1 to {count}"
-            ));
-        }
+        check_shard(index, count).map_err(|bad| format!("`{text}`: {}", bad.reason))?;
         Ok(Shard { index, count })
     }
 }

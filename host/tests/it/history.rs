@@ -317,3 +317,166 @@ fn bad_history_input_is_refused_with_a_clear_error() {
         no_match.transcript()
     );
 }
+
+/// Runs stored in the history file at `path`, counted by opening it (read only).
+fn stored_runs(path: &Path) -> i64 {
+    let db =
+        rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+    db.query_row("SELECT count(*) FROM runs", [], |row| row.get(0))
+        .unwrap()
+}
+
+/// `count` `history add`s of `results` into `history` started at once (as parallel CI jobs that
+/// finish together do), each as another commit; every one must succeed.
+fn add_at_once(h: &Harness, results: &Path, history: &str, round: &str, count: usize) {
+    let children: Vec<_> = (0..count)
+        .map(|i| {
+            let mut cmd = h.command();
+            cmd.args(["history", "add"])
+                .arg(results)
+                .args(["--commit", &format!("{round}-{i}"), "--history", history])
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped());
+            cmd.spawn().expect("starting wasmbench")
+        })
+        .collect();
+    let failed: Vec<String> = children
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, child)| {
+            let out = child.wait_with_output().expect("waiting for wasmbench");
+            (!out.status.success()).then(|| {
+                format!(
+                    "add {i}: {:?}: {}",
+                    out.status.code(),
+                    String::from_utf8_lossy(&out.stderr)
+                )
+            })
+        })
+        .collect();
+    assert!(
+        failed.is_empty(),
+        "{} of {count} concurrent adds into {history} failed:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
+}
+
+#[test]
+fn concurrent_adds_wait_their_turn_and_lose_no_run() {
+    const AT_ONCE: usize = 12;
+    let h = Harness::new();
+    let results = one_run(&h);
+    // Into a history that doesn't exist yet: the first adds race to create its tables.
+    add_at_once(&h, &results, "fresh.db", "fresh", AT_ONCE);
+    assert_eq!(stored_runs(&h.path().join("fresh.db")), AT_ONCE as i64);
+    // Into an existing one, twice.
+    for round in ["second", "third"] {
+        add_at_once(&h, &results, "fresh.db", round, AT_ONCE);
+    }
+    assert_eq!(stored_runs(&h.path().join("fresh.db")), 3 * AT_ONCE as i64);
+    let report = h.wasmbench(&["history", "check", "--history", "fresh.db"]);
+    report.assert_code(0);
+    assert!(
+        report
+            .stdout
+            .contains(&format!("up to {} commits", 3 * AT_ONCE)),
+        "{}",
+        report.transcript()
+    );
+    // Nothing left beside it: no journal of a transaction that didn't finish.
+    assert!(!h.path().join("fresh.db-journal").exists());
+}
+
+/// A file's bytes and modification time, to tell whether anything touched it.
+fn fingerprint(path: &Path) -> (Vec<u8>, std::time::SystemTime) {
+    let bytes = std::fs::read(path).unwrap();
+    let modified = std::fs::metadata(path).unwrap().modified().unwrap();
+    (bytes, modified)
+}
+
+/// An SQLite file at `name` in the harness folder, made by running `sql` in it.
+fn sqlite_file(h: &Harness, name: &str, sql: &str) -> PathBuf {
+    let path = h.path().join(name);
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch(sql)
+        .unwrap();
+    path
+}
+
+#[test]
+fn another_programs_file_is_refused_and_left_byte_for_byte_unchanged() {
+    let h = Harness::new();
+    let results = one_run(&h);
+    let r = results.to_str().unwrap();
+    let foreign = [
+        (
+            sqlite_file(&h, "view.db", "CREATE VIEW v AS SELECT 1 AS x;"),
+            "view `v`",
+        ),
+        (
+            sqlite_file(
+                &h,
+                "table.db",
+                "CREATE TABLE t (x); CREATE INDEX tx ON t (x);
+                 CREATE TRIGGER tt AFTER INSERT ON t BEGIN SELECT 1; END;",
+            ),
+            "table `t`",
+        ),
+        (
+            sqlite_file(&h, "app.db", "PRAGMA application_id = 1234;"),
+            "application_id",
+        ),
+        (
+            sqlite_file(&h, "version.db", "PRAGMA user_version = 7;"),
+            "user_version 7",
+        ),
+        (
+            {
+                let path = h.path().join("notes.db");
+                std::fs::write(&path, "not a database, just text ".repeat(200)).unwrap();
+                path
+            },
+            "not an SQLite database",
+        ),
+    ];
+    for (path, why) in &foreign {
+        let before = fingerprint(path);
+        let name = path.file_name().unwrap().to_str().unwrap();
+        for args in [
+            vec!["history", "add", r, "--commit", "x", "--history", name],
+            vec!["history", "check", "--history", name],
+            vec!["history", "report", "--history", name, "-o", "t.html"],
+        ] {
+            let refused = h.wasmbench(&args);
+            refused.assert_code(2);
+            assert!(
+                refused.stderr.contains(name)
+                    && refused.stderr.contains(why)
+                    && refused.stderr.contains("not a wasmbench history"),
+                "{args:?}: the message should name {name} and say {why:?}\n{}",
+                refused.transcript()
+            );
+            assert!(before == fingerprint(path), "{args:?} changed {name}");
+            for suffix in ["-journal", "-wal", "-shm"] {
+                let beside = h.path().join(format!("{name}{suffix}"));
+                assert!(!beside.exists(), "{args:?} left {}", beside.display());
+            }
+        }
+    }
+
+    // An empty file, and an SQLite database with nothing in it, become histories.
+    std::fs::write(h.path().join("empty.db"), b"").unwrap();
+    sqlite_file(&h, "blank.db", "CREATE TABLE t (x); DROP TABLE t;");
+    for name in ["empty.db", "blank.db"] {
+        // Reading commands don't create a history in them.
+        h.wasmbench(&["history", "check", "--history", name])
+            .assert_code(2);
+        h.wasmbench(&["history", "add", r, "--commit", "y", "--history", name])
+            .assert_code(0);
+        assert_eq!(stored_runs(&h.path().join(name)), 1);
+    }
+}

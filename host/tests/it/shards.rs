@@ -360,3 +360,119 @@ fn merge_refuses_inputs_that_do_not_belong_together() {
         run.transcript()
     );
 }
+
+/// A results file of no benches, as shard `shard` (a JSON object) of a run.
+fn empty_shard(h: &Harness, name: &str, shard: Value) -> PathBuf {
+    let results = json!({
+        "schema_version": 2,
+        "suite": { "name": "crafted", "path": "crafted.toml" },
+        "environment": {
+            "wasmbench_version": "0.1.0", "wasmtime_version": "48.0.8", "os": "linux",
+            "arch": "x86_64", "cpu": "cpu", "cores": 2, "hostname": null, "git_commit": null
+        },
+        "started_at": "2026-11-30T00:00:00Z",
+        "finished_at": "2026-11-30T00:00:01Z",
+        "interrupted": false,
+        "shard": shard,
+        "benches": []
+    });
+    variant(h, &results, name, |_| {})
+}
+
+/// Runs `wasmbench args`, watching its resident memory: returns the run and its peak (VmHWM).
+/// A process that grows past 1 GiB is killed there, so the test fails without exhausting the
+/// machine.
+fn watched(h: &Harness, args: &[&str]) -> (Run, u64) {
+    const KILL_AT: u64 = 1 << 30;
+    let mut cmd = h.command();
+    cmd.args(args);
+    let mut peak = 0u64;
+    let run = crate::common::execute_watching(cmd, |pid| {
+        let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) else {
+            return;
+        };
+        let kib = |key: &str| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(key))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        peak = peak.max(kib("VmHWM:") << 10);
+        if kib("VmRSS:") << 10 > KILL_AT {
+            // SAFETY: `pid` is the child this test started and has not yet reaped.
+            unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+        }
+    });
+    (run, peak)
+}
+
+#[test]
+fn crafted_shard_numbers_are_refused_before_they_size_anything() {
+    let h = Harness::new();
+    const COUNT: u64 = 4_000_000_000;
+    let huge = |index: u64| json!({ "index": index, "count": COUNT, "benches_in_suite": u64::MAX });
+    let a = empty_shard(&h, "a.json", huge(1));
+    let b = empty_shard(&h, "b.json", huge(2));
+    let out = h.path().join("merged.json");
+    let (run, peak) = watched(
+        &h,
+        &[
+            "merge",
+            a.to_str().unwrap(),
+            b.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("a.json")
+            && run.stderr.contains("shard.count")
+            && run.stderr.contains("must be 1 to 1000, not 4000000000"),
+        "{}",
+        run.transcript()
+    );
+    assert!(
+        peak < 256 << 20,
+        "merge peaked at {} MiB of memory",
+        peak >> 20
+    );
+    assert!(run.elapsed.as_secs() < 20, "merge took {:?}", run.elapsed);
+    assert!(!out.exists());
+
+    // Every command that reads results applies the same rule, to every shard number.
+    for (shard, field, says) in [
+        (huge(1), "shard.count", "must be 1 to 1000"),
+        (
+            json!({ "index": 0, "count": 4, "benches_in_suite": 8 }),
+            "shard.index",
+            "shard 0 of 4 does not exist",
+        ),
+        (
+            json!({ "index": 5, "count": 4, "benches_in_suite": 8 }),
+            "shard.index",
+            "shard 5 of 4 does not exist",
+        ),
+    ] {
+        let file = empty_shard(&h, "crafted.json", shard);
+        let file = file.to_str().unwrap();
+        for args in [
+            vec!["merge", file, "-o", "m.json"],
+            vec!["report", file, "-o", "r.html"],
+            vec!["compare", file, file],
+            vec!["history", "add", file, "--commit", "c", "--history", "h.db"],
+        ] {
+            let (run, peak) = watched(&h, &args);
+            run.assert_code(2);
+            assert!(
+                run.stderr.contains("crafted.json")
+                    && run.stderr.contains(field)
+                    && run.stderr.contains(says),
+                "{args:?}: expected `{field}` and `{says}`\n{}",
+                run.transcript()
+            );
+            assert!(peak < 256 << 20, "{args:?} peaked at {} MiB", peak >> 20);
+        }
+    }
+}
