@@ -132,7 +132,14 @@ fn new_project_journey(lang: &str, source: &str, slower: (&str, &str)) {
         next.first().is_some_and(|l| l.starts_with("cd ")) && next.len() >= 3,
         "no next: steps printed\n{created}"
     );
-    user.sh_ok(&user.home, &next.join("\n"));
+    let first_run = user.sh_ok(&user.home, &next.join("\n"));
+    // An interpreter component takes seconds to compile: the run says so while it works, even
+    // piped (as in CI), rather than sitting silent.
+    if lang != "rust" {
+        for said in ["compiling my-plugin.wasm (", "compiled my-plugin.wasm ("] {
+            assert!(first_run.contains(said), "no `{said}`\n{first_run}");
+        }
+    }
 
     let first = std::fs::read_to_string(project.join("reports/my-plugin/results.json"))
         .expect("the next: steps ran the suite");

@@ -143,17 +143,9 @@ fn a_killed_worker_leaves_no_database_files_behind() {
              [[bench]]\nid = \"hangs\"\nplugin = \"misbehave\"\nworkload = \"spin-later\"\nparams = {{ after = 2 }}\n"
         ),
     );
-    let mut cmd = h.command();
-    cmd.env("TMPDIR", &tmp)
-        .arg("run")
-        .arg(&suite)
-        .arg("--out")
-        .arg(h.path().join("out"))
-        .arg("-q");
-    let run = crate::common::with_results(
-        crate::common::execute_watching(cmd, |_| {}),
-        &h.path().join("out"),
-    );
+    let out = h.path().join("out");
+    let cmd = run_in_tmpdir(&h, &suite, &out, &tmp);
+    let run = crate::common::with_results(crate::common::execute_watching(cmd, |_| {}), &out);
     assert_eq!(
         status(run.bench("hangs")),
         "timeout",
@@ -177,15 +169,9 @@ fn ctrl_c_leaves_no_database_files_behind() {
         ),
     );
     let out = h.path().join("out");
-    let mut cmd = h.command();
+    let mut cmd = run_in_tmpdir(&h, &suite, &out, &tmp);
     // Its own process group, signalled as a terminal's Ctrl-C signals one: every process in it.
-    cmd.env("TMPDIR", &tmp)
-        .arg("run")
-        .arg(&suite)
-        .arg("--out")
-        .arg(&out)
-        .arg("-q")
-        .process_group(0)
+    cmd.process_group(0)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null());
     let mut child = cmd.spawn().unwrap();
@@ -208,6 +194,18 @@ fn ctrl_c_leaves_no_database_files_behind() {
     assert_eq!(status.code(), Some(130));
     assert!(out.join("results.json").is_file());
     assert!(walk(&tmp).is_empty(), "left behind: {:?}", walk(&tmp));
+}
+
+/// `wasmbench run SUITE --out OUT -q` with `TMPDIR` set to `tmp`, where the run's temporary files go.
+fn run_in_tmpdir(h: &Harness, suite: &Path, out: &Path, tmp: &Path) -> std::process::Command {
+    let mut cmd = h.command();
+    cmd.env("TMPDIR", tmp)
+        .arg("run")
+        .arg(suite)
+        .arg("--out")
+        .arg(out)
+        .arg("-q");
+    cmd
 }
 
 /// Every file and folder under `dir`.
@@ -249,29 +247,16 @@ fn a_suites_own_sql_gets_the_guard_plugin_sql_gets() {
                  [[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\n"
             ),
         );
-        let mut peak_kib = 0u64;
         let mut cmd = h.command();
         cmd.arg("run").arg(&suite).arg("-q");
-        let run = crate::common::execute_watching(cmd, |pid| {
-            let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-            if let Some(kib) = status
-                .lines()
-                .find_map(|l| l.strip_prefix("VmRSS:"))
-                .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse::<u64>().ok())
-            {
-                peak_kib = peak_kib.max(kib);
-            }
-        });
+        let (run, peak) = super::execute_measured(cmd, &h.path().join("out"));
         run.assert_code(2);
         assert!(
             run.stderr.contains("db.schema") && run.stderr.contains("the schema does not run"),
             "{name}: {}",
             run.transcript()
         );
-        assert!(
-            peak_kib < 1 << 20,
-            "{name}: the harness held {peak_kib} KiB"
-        );
+        super::assert_peak_below(peak, 1 << 30);
     }
     for file in ["attached.db", "vacuumed.db"] {
         assert!(!h.path().join(file).exists(), "the schema wrote {file}");
