@@ -80,6 +80,21 @@ pub(super) async fn profile_all(
                     duration_ns(median(&profile.iteration_ns)),
                     profile.samples
                 );
+                if profile.deep_samples > 0 {
+                    eprintln!(
+                        "note: {id}: {} samples were deeper than {} frames: their innermost \
+                         frames are kept, under {}",
+                        profile.deep_samples,
+                        crate::runner::profile::MAX_FRAMES,
+                        crate::runner::profile::TRUNCATED_FRAME
+                    );
+                }
+                if let Some(why) = &profile.truncated {
+                    eprintln!(
+                        "warning: {id}: profile truncated: {}; what was gathered is written",
+                        Inert::text(why)
+                    );
+                }
                 for path in written {
                     say!("  {}", shown(&path));
                 }
@@ -110,7 +125,11 @@ fn write_profile(
     write("profile.json", &profile.firefox_json)?;
     let folded = profile.folded_text();
     write("folded", folded.as_bytes())?;
-    match flamegraph::flamegraph(&plan.id, &folded) {
+    let title = match &profile.truncated {
+        Some(why) => format!("{} (truncated: {why})", plan.id),
+        None => plan.id.clone(),
+    };
+    match flamegraph::flamegraph(&title, &folded) {
         Ok(svg) => write("svg", svg.as_bytes())?,
         Err(error) => eprintln!(
             "warning: {}: no flamegraph: {error:#}",

@@ -95,6 +95,9 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
             interrupted = crate::runner::interrupt::requested();
             results
         };
+        // The endpoint closes before results are written: nothing a scraper holds (connections,
+        // file descriptors) can keep the results from being written.
+        drop(measured.live);
 
         let mut results = assemble(&suite, measured.started_at, benches, selection.shard);
         results.loads = load_results;

@@ -7,8 +7,19 @@
 //! time spent in host calls meanwhile, to the guest stack it finds; a host call's time goes to the
 //! guest stack that made it, under a `[host]` frame (epoch checks happen only in guest code, so a
 //! tick during a host call is seen only when the guest resumes). Folded counts are microseconds.
+//!
+//! What the profiler holds is bounded whatever the guest (docs/containment/metrics-and-profiles.md):
+//! names are cut to [`MAX_NAME`] in the binary it compiles ([`names`]) and interned, a sample keeps
+//! its [`MAX_FRAMES`] innermost frames (under a [`TRUNCATED_FRAME`] root when there were more), and
+//! every sample and host call is charged what it may add to the profile against
+//! [`PROFILE_BUDGET`]. When the budget would be passed, sampling stops, the guest is interrupted,
+//! and what was gathered is written, marked truncated ([`BenchProfile::truncated`]).
 
-use std::collections::BTreeMap;
+mod names;
+
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -16,12 +27,15 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use wasmtime::component::Component;
-use wasmtime::{AsContext, CallHook, Engine, GuestProfiler, Store, UpdateDeadline, WasmBacktrace};
+use wasmtime::{
+    AsContext, CallHook, Engine, FrameInfo, GuestProfiler, Store, UpdateDeadline, WasmBacktrace,
+    WasmBacktraceDetails,
+};
 
 use crate::capability::HostState;
 use crate::engine::{HostCallNesting, instrumented_config};
 use crate::input::Kind;
-use crate::model::Status;
+use crate::model::{Lines, Status, clip, visible};
 use crate::plugin::PluginKind;
 use crate::plugin::bindings::PluginPre;
 
@@ -30,11 +44,40 @@ use super::limits::Failure;
 use super::plan::BenchPlan;
 use super::session::Session;
 
+pub use names::MAX_NAME;
+
 /// The frame that stands for time spent in the host (WASI, capabilities) in folded stacks.
 pub const HOST_FRAME: &str = "[host]";
 
+/// The root frame of a sample whose stack was deeper than [`MAX_FRAMES`] (its roots are lost).
+pub const TRUNCATED_FRAME: &str = "[truncated]";
+
+/// The frame of a sample that found no guest frame.
+const UNKNOWN_FRAME: &str = "[unknown]";
+
 /// The most frames a sample keeps (the innermost ones); deeper stacks lose their roots.
-const MAX_FRAMES: usize = 4096;
+pub const MAX_FRAMES: usize = 1024;
+
+/// What one profile may hold (names, folded stacks, samples and markers, wasmtime's stack table),
+/// as charged by [`Sampler::admit`].
+pub const PROFILE_BUDGET: u64 = 128 << 20;
+
+/// The profiling engine's wasm stack (wasmtime's default, set here so the deepest stack a guest
+/// can make is known).
+const WASM_STACK: usize = 512 << 10;
+
+/// The most frames a guest's stack can hold: a frame takes at least a return address and a frame
+/// pointer.
+const DEEPEST: u64 = (WASM_STACK / 16) as u64;
+
+/// What one node of wasmtime's stack table may cost (prefix, frame, index entry, growth).
+const NODE_COST: u64 = 128;
+
+/// What one sample or host-call marker costs wasmtime's profile, beside its stack.
+const RECORD_COST: u64 = 64;
+
+/// What a table entry costs beside its contents (a name, a folded stack, a stack's hash).
+const ENTRY_COST: u64 = 64;
 
 /// How many iterations the pass runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,6 +114,10 @@ pub struct BenchProfile {
     pub iteration_ns: Vec<u64>,
     /// Epoch callbacks that took a sample.
     pub samples: u64,
+    /// Samples whose stack was deeper than [`MAX_FRAMES`] (kept under [`TRUNCATED_FRAME`]).
+    pub deep_samples: u64,
+    /// Why sampling stopped before the pass was done (the profile's budget), if it did.
+    pub truncated: Option<String>,
 }
 
 impl BenchProfile {
@@ -89,18 +136,100 @@ impl BenchProfile {
     }
 }
 
+/// Frames by function, each function's name made and kept once.
+struct FrameTable {
+    /// (the module's code address, function index) → frame id.
+    ids: HashMap<(usize, u32), u32>,
+    /// Names by frame id.
+    names: Vec<String>,
+}
+
+const TRUNCATED_ID: u32 = 0;
+const HOST_ID: u32 = 1;
+const UNKNOWN_ID: u32 = 2;
+
+impl FrameTable {
+    fn new() -> Self {
+        FrameTable {
+            ids: HashMap::new(),
+            names: vec![
+                TRUNCATED_FRAME.into(),
+                HOST_FRAME.into(),
+                UNKNOWN_FRAME.into(),
+            ],
+        }
+    }
+
+    /// The frame's id, and what a new entry cost.
+    fn intern(&mut self, frame: &FrameInfo) -> (u32, u64) {
+        let key = (
+            frame.module().image_range().start as usize,
+            frame.func_index(),
+        );
+        if let Some(id) = self.ids.get(&key) {
+            return (*id, 0);
+        }
+        let name = frame_name(frame.func_name(), frame.func_index());
+        let cost = name.len() as u64 + ENTRY_COST;
+        let id = self.names.len() as u32;
+        self.names.push(name);
+        self.ids.insert(key, id);
+        (id, cost)
+    }
+
+    /// The length of `stack` as folded text (names, separators, the count).
+    fn text_len(&self, stack: &[u32]) -> u64 {
+        let names: usize = stack
+            .iter()
+            .map(|id| self.names[*id as usize].len() + 1)
+            .sum();
+        names as u64 + 20
+    }
+
+    fn text(&self, stack: &[u32]) -> String {
+        let mut text = String::with_capacity(self.text_len(stack) as usize);
+        for (i, id) in stack.iter().enumerate() {
+            if i > 0 {
+                text.push(';');
+            }
+            text.push_str(&self.names[*id as usize]);
+        }
+        text
+    }
+}
+
+/// A guest stack as a sample saw it.
+struct Captured {
+    /// Frame ids, root first (under [`TRUNCATED_ID`] when `deep`).
+    frames: Vec<u32>,
+    /// A hash of the frames' call sites: what wasmtime's profile tells stacks apart by.
+    sites: u64,
+    /// Deeper than [`MAX_FRAMES`]: wasmtime's profile records it whole, up to [`DEEPEST`] frames.
+    deep: bool,
+}
+
 /// What the store's epoch callback and call hook share with the pass.
 struct Sampler {
     profiler: Option<GuestProfiler>,
-    folded: BTreeMap<String, u64>,
+    frames: FrameTable,
+    /// Folded stacks (frame ids, root first) → nanoseconds.
+    folded: HashMap<Box<[u32]>, u64>,
+    /// The call-site stacks (hashes) wasmtime's profile has seen whole.
+    seen: HashSet<u64>,
+    /// What the profile has been charged so far, and what it may be.
+    spent: u64,
+    budget: u64,
+    /// Why sampling stopped, once it has.
+    truncated: Option<String>,
     samples: u64,
+    deep_samples: u64,
     /// When the previous sample (or the current call) started.
     last: Instant,
     /// Time since `last` that was not the guest's: host calls, and the profiler's own stack walks
     /// at host calls (which cost far more than a short call).
     excluded_since_last: Duration,
-    /// The guest's stack when the host call in progress was made (its `[host]` frame's parent).
-    host_stack: Option<String>,
+    /// The folded stack of the host call in progress (the guest's stack, then `[host]`).
+    host_stack: Option<Vec<u32>>,
     /// The host call in progress is the epoch libcall that took a sample: not the guest's host time.
     sampled_in_call: bool,
     /// Host calls in progress: a libcall made while lowering a host call's result belongs to it.
@@ -110,28 +239,95 @@ struct Sampler {
 }
 
 impl Sampler {
-    /// The current guest stack, root first, frames demangled.
-    fn stack(store: impl AsContext) -> String {
-        let backtrace = WasmBacktrace::capture(store);
-        let mut frames: Vec<String> = backtrace
-            .frames()
-            .iter()
-            .map(|frame| frame_name(frame.func_name(), frame.func_index()))
-            .collect();
-        frames.reverse();
-        if frames.is_empty() {
-            frames.push("[unknown]".into());
+    fn new(profiler: GuestProfiler, budget: u64) -> Self {
+        Sampler {
+            profiler: Some(profiler),
+            frames: FrameTable::new(),
+            folded: HashMap::new(),
+            seen: HashSet::new(),
+            spent: 0,
+            budget,
+            truncated: None,
+            samples: 0,
+            deep_samples: 0,
+            last: Instant::now(),
+            excluded_since_last: Duration::ZERO,
+            host_stack: None,
+            sampled_in_call: false,
+            nesting: HostCallNesting::default(),
+            deadline: None,
         }
-        frames.join(";")
     }
 
-    fn add(&mut self, stack: String, time: Duration) {
+    /// The current guest stack: its [`MAX_FRAMES`] innermost frames, interned (new names charged
+    /// to the budget).
+    fn capture(&mut self, store: impl AsContext) -> Captured {
+        // The engine captures at most MAX_FRAMES + 1 frames: one more says the stack was deeper.
+        let backtrace = WasmBacktrace::capture(store);
+        let all = backtrace.frames();
+        let deep = all.len() > MAX_FRAMES;
+        let kept = &all[..all.len().min(MAX_FRAMES)];
+        let mut frames = Vec::with_capacity(kept.len() + 1);
+        if deep {
+            frames.push(TRUNCATED_ID);
+        }
+        let mut sites = DefaultHasher::new();
+        for frame in kept.iter().rev() {
+            let (id, cost) = self.frames.intern(frame);
+            self.spent = self.spent.saturating_add(cost);
+            frames.push(id);
+            (id, frame.module_offset()).hash(&mut sites);
+        }
+        if frames.is_empty() {
+            frames.push(UNKNOWN_ID);
+        }
+        Captured {
+            frames,
+            sites: sites.finish(),
+            deep,
+        }
+    }
+
+    /// Charges a sample or host-call marker of `stack`, to be folded under `key`: the record, the
+    /// nodes it may add to wasmtime's stack table (every frame of a call-site stack not seen
+    /// before; a whole wasm stack's for a deep one, whose roots aren't seen), and a new folded
+    /// stack's text. `false`, and sampling stops, when that would pass the budget.
+    fn admit(&mut self, stack: &Captured, key: &[u32]) -> bool {
+        let mut cost = RECORD_COST;
+        let new_sites = !stack.deep && !self.seen.contains(&stack.sites);
+        if stack.deep {
+            cost += DEEPEST * NODE_COST;
+        } else if new_sites {
+            cost += stack.frames.len() as u64 * NODE_COST + ENTRY_COST;
+        }
+        if !self.folded.contains_key(key) {
+            cost += self.frames.text_len(key) + 4 * key.len() as u64 + ENTRY_COST;
+        }
+        if self.spent.saturating_add(cost) > self.budget {
+            self.truncated = Some(format!(
+                "the profile reached its budget of {} after {} samples",
+                crate::model::size(self.budget),
+                self.samples
+            ));
+            return false;
+        }
+        self.spent += cost;
+        if new_sites {
+            self.seen.insert(stack.sites);
+        }
+        true
+    }
+
+    fn add(&mut self, key: Vec<u32>, time: Duration) {
         // Nanoseconds here, microseconds in the folded stacks: many sub-microsecond host calls
         // still add up.
-        *self.folded.entry(stack).or_insert(0) += time.as_nanos() as u64;
+        *self.folded.entry(key.into_boxed_slice()).or_insert(0) += time.as_nanos() as u64;
     }
 
     fn tick(&mut self, store: impl AsContext + Copy) -> UpdateDeadline {
+        if self.truncated.is_some() {
+            return UpdateDeadline::Interrupt;
+        }
         let now = Instant::now();
         // The epoch callback runs inside a libcall, itself a host call (depth 1). Deeper, the tick
         // came during a real host call and found the guest's allocator lowering its result: the
@@ -142,11 +338,15 @@ impl Sampler {
             let guest = now
                 .duration_since(self.last)
                 .saturating_sub(self.excluded_since_last);
+            let stack = self.capture(store);
+            if !self.admit(&stack, &stack.frames) {
+                return UpdateDeadline::Interrupt;
+            }
             if let Some(profiler) = self.profiler.as_mut() {
                 profiler.sample(store, guest);
             }
-            let stack = Self::stack(store);
-            self.add(stack, guest);
+            self.deep_samples += u64::from(stack.deep);
+            self.add(stack.frames, guest);
             self.samples += 1;
             // The guest's time starts again once this sample's stack walks are done.
             self.last = Instant::now();
@@ -163,10 +363,19 @@ impl Sampler {
         match hook {
             CallHook::CallingHost => {
                 if self.nesting.enter() {
-                    if let Some(profiler) = self.profiler.as_mut() {
-                        profiler.call_hook(store, hook);
+                    self.host_stack = None;
+                    if self.truncated.is_none() {
+                        let stack = self.capture(store);
+                        let mut key = Vec::with_capacity(stack.frames.len() + 1);
+                        key.extend_from_slice(&stack.frames);
+                        key.push(HOST_ID);
+                        if self.admit(&stack, &key) {
+                            if let Some(profiler) = self.profiler.as_mut() {
+                                profiler.call_hook(store, hook);
+                            }
+                            self.host_stack = Some(key);
+                        }
                     }
-                    self.host_stack = Some(Self::stack(store));
                     let entered = Instant::now();
                     self.excluded_since_last += entered - began;
                     self.nesting.started(entered);
@@ -175,10 +384,12 @@ impl Sampler {
             CallHook::ReturningFromHost => {
                 if let Some(entered) = self.nesting.leave() {
                     let spent = began - entered;
-                    if let Some(profiler) = self.profiler.as_mut() {
+                    let stack = self.host_stack.take();
+                    if stack.is_some()
+                        && let Some(profiler) = self.profiler.as_mut()
+                    {
                         profiler.call_hook(store, hook);
                     }
-                    let stack = self.host_stack.take();
                     if std::mem::take(&mut self.sampled_in_call) {
                         // The sample's own libcall: its time is the profiler's, not the guest's.
                         self.last = Instant::now();
@@ -186,7 +397,7 @@ impl Sampler {
                         return;
                     }
                     if let Some(stack) = stack {
-                        self.add(format!("{stack};{HOST_FRAME}"), spent);
+                        self.add(stack, spent);
                     }
                     // The call and the walks after it.
                     self.excluded_since_last += spent + began.elapsed();
@@ -195,10 +406,21 @@ impl Sampler {
             CallHook::CallingWasm | CallHook::ReturningFromWasm => {}
         }
     }
+
+    /// The folded stacks as text → microseconds.
+    fn folded(&mut self) -> BTreeMap<String, u64> {
+        std::mem::take(&mut self.folded)
+            .into_iter()
+            .map(|(stack, ns)| (self.frames.text(&stack), (ns + 500) / 1000))
+            .collect()
+    }
 }
 
 /// A frame's readable name: the name section's, demangled (Rust's without its hash), or
-/// `wasm-function[N]` without one. Never holds `;` (the folded format's separator) nor a line break.
+/// `wasm-function[N]` without one; on one line (what would act instead of show — line and
+/// paragraph separators, controls, bidi overrides — written as escapes, the rule of
+/// [`visible`]), without `;` (the folded format's separator), at most [`MAX_NAME`] bytes (cut by
+/// [`clip`]).
 pub fn frame_name(name: Option<&str>, index: u32) -> String {
     let name = match name {
         Some(name) => match rustc_demangle::try_demangle(name) {
@@ -207,13 +429,7 @@ pub fn frame_name(name: Option<&str>, index: u32) -> String {
         },
         None => format!("wasm-function[{index}]"),
     };
-    name.chars()
-        .map(|c| match c {
-            ';' => ':',
-            c if c.is_control() => ' ',
-            c => c,
-        })
-        .collect()
+    clip(&visible(&name, Lines::Single).replace(';', ":"), MAX_NAME)
 }
 
 /// The profiling engine and the thread that advances its epoch every `interval`.
@@ -226,7 +442,11 @@ struct ProfilingEngine {
 impl ProfilingEngine {
     fn new(interval: Duration) -> anyhow::Result<Self> {
         let mut config = instrumented_config(false, true);
-        config.wasm_backtrace_max_frames(NonZeroUsize::new(MAX_FRAMES));
+        // One frame more than a sample keeps says the stack was deeper; names and line tables come
+        // from the name section only (capped), never from DWARF.
+        config.wasm_backtrace_max_frames(NonZeroUsize::new(MAX_FRAMES + 1));
+        config.wasm_backtrace_details(WasmBacktraceDetails::Disable);
+        config.max_wasm_stack(WASM_STACK);
         let engine = Engine::new(&config)
             .map_err(|e| anyhow::Error::from(e).context("creating the profiling engine"))?;
         let stop = Arc::new(AtomicBool::new(false));
@@ -287,6 +507,8 @@ impl Runner {
                 path.display()
             )));
         }
+        // Names cut before wasmtime reads them: its backtraces copy a frame's name at every sample.
+        let binary = names::capped(&binary, MAX_NAME);
         let engine = ProfilingEngine::new(options.interval).map_err(|e| error(format!("{e:#}")))?;
         let component = self
             .cache
@@ -318,17 +540,7 @@ impl Runner {
             std::iter::empty(),
         )
         .map_err(|e| error(format!("starting the guest profiler: {e:#}")))?;
-        let sampler = Arc::new(Mutex::new(Sampler {
-            profiler: Some(profiler),
-            folded: BTreeMap::new(),
-            samples: 0,
-            last: Instant::now(),
-            excluded_since_last: Duration::ZERO,
-            host_stack: None,
-            sampled_in_call: false,
-            nesting: HostCallNesting::default(),
-            deadline: None,
-        }));
+        let sampler = Arc::new(Mutex::new(Sampler::new(profiler, PROFILE_BUDGET)));
 
         let lending = self
             .lending_for(&plan.def)
@@ -365,11 +577,17 @@ impl Runner {
             install,
         )
         .await?;
+        // A profile that reached its budget interrupted the guest: what was gathered is the profile.
+        let stopped = |sampler: &Mutex<Sampler>| lock(sampler).truncated.is_some();
         arm(&sampler);
-        session.setup(&plan.workload, &plan.param_list()).await?;
+        if let Err(failure) = session.setup(&plan.workload, &plan.param_list()).await
+            && !stopped(&sampler)
+        {
+            return Err(failure);
+        }
         let mut iteration_ns = Vec::new();
         let started = Instant::now();
-        loop {
+        while !stopped(&sampler) {
             let done = match options.iterations {
                 ProfileIterations::Count(n) => iteration_ns.len() >= n as usize,
                 ProfileIterations::For(budget) => {
@@ -382,12 +600,20 @@ impl Runner {
                 break;
             }
             arm(&sampler);
-            let iteration = session.iterate().await?;
-            iteration_ns.push(iteration.wall.as_nanos() as u64);
+            match session.iterate().await {
+                Ok(iteration) => iteration_ns.push(iteration.wall.as_nanos() as u64),
+                Err(_) if stopped(&sampler) => break,
+                Err(failure) => return Err(failure),
+            }
         }
         lock(&sampler).deadline = None;
         let closed = session.close().await;
         let mut s = lock(&sampler);
+        let closed = if s.truncated.is_some() {
+            Ok(())
+        } else {
+            closed
+        };
         let mut firefox_json = Vec::new();
         if let Some(profiler) = s.profiler.take() {
             profiler
@@ -397,12 +623,43 @@ impl Runner {
         closed?;
         Ok(BenchProfile {
             firefox_json,
-            folded: std::mem::take(&mut s.folded)
-                .into_iter()
-                .map(|(stack, ns)| (stack, (ns + 500) / 1000))
-                .collect(),
+            folded: s.folded(),
             iteration_ns,
             samples: s.samples,
+            deep_samples: s.deep_samples,
+            truncated: s.truncated.take(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::hidden;
+
+    #[test]
+    fn frame_names_are_one_inert_line_without_the_separator() {
+        // Every character below U+0100 and the special ranges, the rule of `model::hidden`.
+        for c in (0u32..0x100).chain(0x2000..0x2070).chain(0xfff0..0x10000) {
+            let Some(c) = char::from_u32(c) else { continue };
+            let name = frame_name(Some(&format!("a{c}b")), 0);
+            assert!(!name.contains(';'), "{c:?} → {name:?}");
+            assert!(
+                !name.chars().any(|o| hidden(o, Lines::Single)),
+                "{c:?} → {name:?}"
+            );
+        }
+        assert_eq!(
+            frame_name(Some("f\u{2028}g\u{2029}h;i\n\u{202e}"), 0),
+            "f\\u{2028}g\\u{2029}h:i\\n\\u{202e}"
+        );
+        assert_eq!(frame_name(None, 7), "wasm-function[7]");
+    }
+
+    #[test]
+    fn frame_names_are_cut() {
+        let name = frame_name(Some(&"x".repeat(100_000)), 0);
+        assert!(name.len() < MAX_NAME + 64, "{} bytes", name.len());
+        assert!(name.ends_with("more bytes cut)"));
     }
 }

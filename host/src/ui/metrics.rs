@@ -2,10 +2,19 @@
 //! (`GET /metrics`, OpenMetrics text), fed by an observer that passes everything on to the
 //! progress display too (the benches', then the load scenarios'). Bound before the run starts, so a
 //! port in use stops nothing half-done.
+//!
+//! An observer must never take the run down, so what a peer can make the endpoint hold is bounded
+//! (docs/containment/metrics-and-profiles.md): at most [`MAX_CONNECTIONS`] connections at once
+//! (one more is accepted and closed at once, and counted), each one request whose head must
+//! arrive within [`HEADER_TIMEOUT`] and fit in [`MAX_HEAD_BYTES`], and which lasts at most
+//! [`CONNECTION_TIMEOUT`] in all, answer included. The endpoint thus holds at most
+//! `MAX_CONNECTIONS` file descriptors and buffers, whoever connects.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use bytes::Bytes;
@@ -13,7 +22,7 @@ use http_body_util::Full;
 use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 
 use crate::report::openmetrics::{CONTENT_TYPE, LiveLoad, RunMetrics};
 use crate::results::{BenchResult, LoadResult};
@@ -21,11 +30,34 @@ use crate::runner::load::{LoadObserver, LoadProgress};
 use crate::runner::{BenchPlan, Observer, Phase};
 use crate::suite::LoadPhase;
 
+/// The most connections served at once: the endpoint is for a scraper or two. Beyond it a new
+/// connection is closed as soon as it is accepted.
+pub const MAX_CONNECTIONS: usize = 16;
+/// How long a client has to send a request's head (request line and headers).
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a connection may stay open, whatever it does or doesn't send: one request, answered.
+pub const CONNECTION_TIMEOUT: Duration = Duration::from_secs(10);
+/// The most a request's head may take (hyper's read buffer; 8 KiB is the least it allows). A GET
+/// of `/metrics` needs a few hundred bytes.
+pub const MAX_HEAD_BYTES: usize = 16 << 10;
+/// The pause after a failed accept (out of file descriptors, say), so the loop doesn't spin.
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
+
+/// What peers cost the endpoint, counted for the note it leaves when it stops.
+#[derive(Default)]
+struct Turned {
+    /// Connections closed at once: [`MAX_CONNECTIONS`] were being served.
+    refused: AtomicU64,
+    /// Connections closed at [`CONNECTION_TIMEOUT`].
+    timed_out: AtomicU64,
+}
+
 /// The HTTP endpoint; stops when dropped.
 pub struct MetricsEndpoint {
     addr: SocketAddr,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
+    turned: Arc<Turned>,
 }
 
 impl MetricsEndpoint {
@@ -35,7 +67,9 @@ impl MetricsEndpoint {
             .with_context(|| format!("serving metrics on {addr} (--metrics-addr)"))?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
-        let (shutdown, mut stop) = tokio::sync::oneshot::channel::<()>();
+        let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
+        let turned = Arc::new(Turned::default());
+        let counts = turned.clone();
         let thread = std::thread::Builder::new()
             .name("wasmbench-metrics".into())
             .spawn(move || {
@@ -43,35 +77,15 @@ impl MetricsEndpoint {
                     .enable_all()
                     .build()
                     .expect("building the metrics endpoint's runtime");
-                runtime.block_on(async move {
-                    let listener = tokio::net::TcpListener::from_std(listener)
-                        .expect("registering the metrics listener");
-                    loop {
-                        let stream = tokio::select! {
-                            _ = &mut stop => break,
-                            accepted = listener.accept() => match accepted {
-                                Ok((stream, _)) => stream,
-                                Err(_) => continue,
-                            },
-                        };
-                        let metrics = metrics.clone();
-                        tokio::spawn(async move {
-                            let service = service_fn(move |request| {
-                                let metrics = metrics.clone();
-                                async move { Ok::<_, Infallible>(respond(&request, &metrics)) }
-                            });
-                            let _ = hyper::server::conn::http1::Builder::new()
-                                .serve_connection(TokioIo::new(stream), service)
-                                .await;
-                        });
-                    }
-                });
+                // Dropping the runtime at the end drops every connection still open.
+                runtime.block_on(serve(listener, metrics, counts, stop));
             })
             .context("starting the metrics endpoint")?;
         Ok(MetricsEndpoint {
             addr,
             shutdown: Some(shutdown),
             thread: Some(thread),
+            turned,
         })
     }
 
@@ -89,6 +103,64 @@ impl Drop for MetricsEndpoint {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
+        let refused = self.turned.refused.load(Ordering::Relaxed);
+        let timed_out = self.turned.timed_out.load(Ordering::Relaxed);
+        if refused + timed_out > 0 {
+            eprintln!(
+                "note: the metrics endpoint closed {refused} connections at once (over \
+                 {MAX_CONNECTIONS} at a time) and {timed_out} after {CONNECTION_TIMEOUT:?}"
+            );
+        }
+    }
+}
+
+/// The accept loop: a connection is served while fewer than [`MAX_CONNECTIONS`] are, closed at
+/// once otherwise; until `stop`.
+async fn serve(
+    listener: std::net::TcpListener,
+    metrics: Arc<RunMetrics>,
+    turned: Arc<Turned>,
+    mut stop: tokio::sync::oneshot::Receiver<()>,
+) {
+    let listener =
+        tokio::net::TcpListener::from_std(listener).expect("registering the metrics listener");
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    loop {
+        let stream = tokio::select! {
+            _ = &mut stop => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(_) => {
+                    tokio::time::sleep(ACCEPT_BACKOFF).await;
+                    continue;
+                }
+            },
+        };
+        let Ok(slot) = slots.clone().try_acquire_owned() else {
+            turned.refused.fetch_add(1, Ordering::Relaxed);
+            drop(stream);
+            continue;
+        };
+        let (metrics, turned) = (metrics.clone(), turned.clone());
+        tokio::spawn(async move {
+            let service = service_fn(move |request| {
+                let metrics = metrics.clone();
+                async move { Ok::<_, Infallible>(respond(&request, &metrics)) }
+            });
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .max_buf_size(MAX_HEAD_BYTES)
+                .keep_alive(false)
+                .serve_connection(TokioIo::new(stream), service);
+            if tokio::time::timeout(CONNECTION_TIMEOUT, connection)
+                .await
+                .is_err()
+            {
+                turned.timed_out.fetch_add(1, Ordering::Relaxed);
+            }
+            drop(slot);
+        });
     }
 }
 

@@ -210,3 +210,207 @@ fn a_metrics_port_in_use_is_refused_up_front() {
         run.transcript()
     );
 }
+
+/// A suite that runs for a couple of seconds: long enough for a flood of connections to land
+/// while its benches run.
+const LONG_SUITE: &str = "[defaults]\nwarmup = 1\nsamples = 5\nexecutions = 3\nfuel_iterations = 1\n\
+    [[bench]]\nid = \"spin\"\nplugin = \"calibrate\"\nworkload = \"spin\"\n\
+    params = { iterations = 30000000 }\n\
+    [[bench]]\nid = \"fib\"\nplugin = \"cpu\"\nworkload = \"fib\"\nparams = { n = 20 }\n";
+
+/// A free port on the loopback (the run binds it right after).
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The test process's soft limit on open files.
+fn open_files_limit() -> u64 {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes into the struct it is given.
+    let ok = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } == 0;
+    if ok { limit.rlim_cur } else { 1024 }
+}
+
+/// Connects to `port` again and again from a thread, sending `head` on each connection and
+/// keeping it open, until `count` connections are held or `stop` is set; returns how many were
+/// opened. The connections close when the thread ends.
+fn flood(
+    port: u16,
+    count: usize,
+    head: Vec<u8>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> std::thread::JoinHandle<usize> {
+    use std::sync::atomic::Ordering;
+    std::thread::spawn(move || {
+        let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+        let mut held = Vec::new();
+        let mut opened = 0;
+        while !stop.load(Ordering::Relaxed) {
+            if held.len() < count {
+                match TcpStream::connect_timeout(&addr, Duration::from_millis(200)) {
+                    Ok(mut stream) => {
+                        opened += 1;
+                        let _ = stream.set_write_timeout(Some(Duration::from_millis(500)));
+                        // A closed connection fails the write: what was sent is what counts.
+                        let _ = stream.write_all(&head);
+                        held.push(stream);
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(5)),
+                }
+            } else {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+        opened
+    })
+}
+
+/// Runs `cmd` while [`flood`] connects to `port`; returns the run (with its results) and the
+/// harness's peak resident memory (VmHWM, bytes) and how many connections the flood opened.
+fn run_flooded(
+    cmd: Command,
+    out: &Path,
+    port: u16,
+    count: usize,
+    head: &[u8],
+) -> (common::Run, u64, usize) {
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flooding = flood(port, count, head.to_vec(), stop.clone());
+    let mut peak = 0u64;
+    let run = common::execute_watching(cmd, |pid| {
+        if let Some(kib) = std::fs::read_to_string(format!("/proc/{pid}/status"))
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find_map(|l| l.strip_prefix("VmHWM:"))
+                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            })
+        {
+            peak = peak.max(kib << 10);
+        }
+    });
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let opened = flooding.join().unwrap();
+    (with_results(run, out), peak, opened)
+}
+
+/// `wasmbench run SUITE --out OUT -q --metrics-addr 127.0.0.1:PORT`, and OUT.
+fn metrics_run(h: &Harness, suite: &Path, port: u16) -> (Command, std::path::PathBuf) {
+    let out = h.path().join("out");
+    let mut cmd = h.command();
+    cmd.arg("run")
+        .arg(suite)
+        .arg("--out")
+        .arg(&out)
+        .arg("-q")
+        .arg("--metrics-addr")
+        .arg(format!("127.0.0.1:{port}"));
+    (cmd, out)
+}
+
+/// Limits the process `cmd` starts to `files` open files (`ulimit -n`).
+fn limit_open_files(cmd: &mut Command, files: u64) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: setrlimit is async-signal-safe; it only lowers the child's own limit.
+    unsafe {
+        cmd.pre_exec(move || {
+            let limit = libc::rlimit {
+                rlim_cur: files,
+                rlim_max: files,
+            };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}
+
+/// Idle connections to the endpoint cannot take the run's file descriptors: the harness, limited
+/// to 256 open files, serves at most a few connections at once and closes the rest, so its
+/// workers start and results.json is written with every bench's result.
+#[test]
+fn idle_connections_cannot_starve_the_run_of_file_descriptors() {
+    let h = Harness::new();
+    let suite = h.suite("suite.toml", LONG_SUITE);
+    let port = free_port();
+    let (mut cmd, out) = metrics_run(&h, &suite, port);
+    limit_open_files(&mut cmd, 256);
+    // Well past the harness's 256, within what this test process may hold beside other tests.
+    let count = 2000.min(open_files_limit() as usize / 2);
+    let (run, _, opened) = run_flooded(cmd, &out, port, count, b"");
+    run.assert_code(0);
+    assert!(opened > 300, "only {opened} connections were opened");
+    let results = run.results();
+    assert_eq!(common::ids(results), ["spin", "fib"]);
+    for id in ["spin", "fib"] {
+        let bench = run.bench(id);
+        assert_eq!(
+            common::status(bench),
+            "ok",
+            "{id}: {}",
+            common::message(bench)
+        );
+    }
+    assert!(
+        run.stderr.contains("note: the metrics endpoint closed"),
+        "{}",
+        run.transcript()
+    );
+}
+
+/// A harness with too few file descriptors to start its workers (32 open files, the endpoint's
+/// connections taking what is left) still finishes the run: every bench fails with the reason,
+/// and results.json says so.
+#[test]
+fn benches_whose_workers_cannot_start_are_failures_in_the_results() {
+    let h = Harness::new();
+    let suite = h.suite("suite.toml", LONG_SUITE);
+    let port = free_port();
+    let (mut cmd, out) = metrics_run(&h, &suite, port);
+    limit_open_files(&mut cmd, 32);
+    let (run, _, _) = run_flooded(cmd, &out, port, 64, b"");
+    run.assert_code(1);
+    for id in ["spin", "fib"] {
+        let bench = run.bench(id);
+        assert_eq!(common::status(bench), "error", "{id}");
+        let message = common::message(bench);
+        assert!(
+            message.contains("starting a worker process") && message.contains("open files"),
+            "{id}: {message}"
+        );
+    }
+}
+
+/// Connections that send a long request head and never finish it cannot make the endpoint hold
+/// memory: a head is capped, and only a few connections are served at once.
+#[test]
+fn unfinished_request_heads_cannot_make_the_harness_hold_memory() {
+    let h = Harness::new();
+    let suite = h.suite("suite.toml", LONG_SUITE);
+    let port = free_port();
+    let (cmd, out) = metrics_run(&h, &suite, port);
+    let mut head = b"GET /metrics HTTP/1.1\r\nHost: x\r\nX-Padding: ".to_vec();
+    head.resize(256 << 10, b'a');
+    let count = 2000.min(open_files_limit() as usize / 2);
+    let (run, peak, opened) = run_flooded(cmd, &out, port, count, &head);
+    run.assert_code(0);
+    assert!(opened > 300, "only {opened} connections were opened");
+    for id in ["spin", "fib"] {
+        assert_eq!(common::status(run.bench(id)), "ok", "{id}");
+    }
+    // A run of these benches peaks near 40 MiB; a quarter MiB buffered per connection would be
+    // hundreds of MiB.
+    assert!(
+        peak < 160 << 20,
+        "the harness peaked at {} MiB with {opened} unfinished request heads",
+        peak >> 20
+    );
+}

@@ -309,3 +309,140 @@ fn unknown_bench_is_an_input_error() {
         run.transcript()
     );
 }
+
+/// `tests/fixtures/contract-ok.wat` whose `run` recurses `depth` deep through a function named
+/// `name`, then spins at the bottom in a function whose name (set by `@name`) holds a line
+/// separator, a paragraph separator and an escape sequence.
+fn deep_guest(name: &str, depth: u32) -> String {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/contract-ok.wat");
+    let wat = std::fs::read_to_string(fixture).unwrap();
+    let run = "    (func (;4;) (type 0) (param i32) (result i32)\n      i32.const 512";
+    let recursing = format!(
+        "    (func (;4;) (type 0) (param i32) (result i32)\n      i32.const {depth}\n      \
+         call ${name}\n      drop\n      i32.const 512"
+    );
+    let dtor = "    (func (;5;) (type 3) (param i32))\n";
+    let deep = format!(
+        r#"{dtor}    (func ${name} (param $n i32) (result i32)
+      local.get $n
+      i32.eqz
+      if (result i32)
+        call $spin
+      else
+        local.get $n
+        i32.const 1
+        i32.sub
+        call ${name}
+        i32.const 1
+        i32.add
+      end
+    )
+    (func $spin (@name "spin\u{{2028}}line\u{{2029}}para\u{{1b}}[2J") (result i32)
+      (local $i i32)
+      loop $again
+        local.get $i
+        i32.const 1
+        i32.add
+        local.tee $i
+        i32.const 5000000
+        i32.lt_u
+        br_if $again
+      end
+      local.get $i
+    )
+"#
+    );
+    assert!(wat.contains(run) && wat.contains(dtor));
+    wat.replacen(run, &recursing, 1).replacen(dtor, &deep, 1)
+}
+
+/// A guest with deep recursion through a function with a 100 KB name cannot make the profiler
+/// hold much: names are cut, a sample keeps its innermost frames (under `[truncated]`), and when
+/// the profile's budget is reached sampling stops and what was gathered is written, marked
+/// truncated; no frame name carries a line break of any kind.
+#[test]
+fn a_deep_guest_with_huge_names_is_profiled_within_bounds() {
+    let h = Harness::new();
+    let name = "deep_".repeat(20_000);
+    std::fs::write(h.path().join("deep.wat"), deep_guest(&name, 3000)).unwrap();
+    let suite = h.suite(
+        "deep.toml",
+        "[[bench]]\nid = \"deep\"\nwasm = \"deep.wat\"\nworkload = \"w\"\n",
+    );
+    let out = h.path().join("profiles");
+    let mut cmd = h.command();
+    cmd.args([
+        "profile",
+        suite.to_str().unwrap(),
+        "--bench",
+        "deep",
+        "--out",
+    ])
+    .arg(&out);
+    let mut peak = 0u64;
+    let run = common::execute_watching(cmd, |pid| {
+        if let Some(kib) = std::fs::read_to_string(format!("/proc/{pid}/status"))
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find_map(|l| l.strip_prefix("VmHWM:"))
+                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            })
+        {
+            peak = peak.max(kib << 10);
+        }
+    });
+    run.assert_code(0);
+    assert!(
+        peak < 400 << 20,
+        "the profiler peaked at {} MiB",
+        peak >> 20
+    );
+    assert!(
+        run.stderr
+            .contains("profile truncated: the profile reached its budget"),
+        "{}",
+        run.transcript()
+    );
+    for extension in ["profile.json", "folded", "svg"] {
+        assert!(
+            out.join(format!("deep.{extension}")).is_file(),
+            "no deep.{extension}"
+        );
+    }
+    assert_inert_svg(
+        &out.join("deep.svg"),
+        "deep (truncated: the profile reached its budget",
+    );
+    let text = std::fs::read_to_string(out.join("deep.folded")).unwrap();
+    assert!(
+        !text.contains(['\u{2028}', '\u{2029}', '\u{1b}', '\r']),
+        "a separator or control character in the folded stacks"
+    );
+    let stacks = folded(&out.join("deep.folded"));
+    let deep = stacks
+        .iter()
+        .find(|(frames, _)| frames[0] == "[truncated]")
+        .expect("no truncated sample");
+    assert_eq!(
+        deep.0.len(),
+        1 + 1024,
+        "the innermost 1024 frames under [truncated]"
+    );
+    for (frames, _) in &stacks {
+        for frame in frames {
+            assert!(
+                frame.len() < 4096 + 64,
+                "a frame name of {} bytes",
+                frame.len()
+            );
+        }
+    }
+    assert!(
+        stacks
+            .iter()
+            .any(|(frames, _)| frames.last().unwrap() == "spin\\u{2028}line\\u{2029}para\\x1b[2J"),
+        "the spinning frame, its separators shown as escapes"
+    );
+    assert!(text.contains("more bytes cut"));
+}
