@@ -11,6 +11,7 @@ mod ci_recipe;
 mod cli;
 mod containment;
 mod database;
+mod docs;
 mod history;
 mod host_calls;
 mod input;
