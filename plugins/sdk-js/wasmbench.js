@@ -273,20 +273,104 @@ export function toOutcome(result, workload = "run()") {
 
 // ---- Errors -----------------------------------------------------------------------------------------
 
+const toStringTag = (value) => Object.prototype.toString.call(value);
+
+/** An Error, also one made by another realm (the component bindings' errors fail `instanceof Error`). */
+function isErrorLike(value) {
+  if (value === null || typeof value !== "object") return false;
+  if (value instanceof Error || toStringTag(value) === "[object Error]") return true;
+  try {
+    return typeof value.message === "string" && value.message !== "";
+  } catch {
+    return false;
+  }
+}
+
+function constructorName(value) {
+  try {
+    const name = value?.constructor?.name;
+    return typeof name === "string" ? name : "";
+  } catch {
+    return "";
+  }
+}
+
+/** A thrown value that is neither a string nor an Error: its JSON, its text, or at least its type. */
+function describeThrown(value) {
+  const type = constructorName(value);
+  let json;
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    json = undefined;
+  }
+  if (json !== undefined && json !== "{}" && json !== "[]") {
+    return type === "" || type === "Object" || type === "Array" ? json : `${type} ${json}`;
+  }
+  let text;
+  try {
+    text = String(value);
+  } catch {
+    text = undefined;
+  }
+  if (text !== undefined && text !== "" && !/^\[object \w*\]$/.test(text)) return text;
+  return `a thrown ${type || "object"} with no message${json === "[]" ? " (an empty array)" : ""}`;
+}
+
+// A frame of a component binding's import as componentize-js (jco) names it, in an Error's stack:
+// `import_wasmbench_plugin_host_0_1_1$get@…` for `host.get`, `…db_0_1_1$connection$method$query@…`.
+const IMPORT_FRAME = /^import_(?:[a-z0-9]+_)*?([a-z0-9]+)_\d+_\d+_\d+\$([^@]*)@(.*)$/;
+
+/**
+ * For an error the generated bindings threw while lowering an import's arguments (`expected a
+ * string, received [number]`): the call (`host.get`) and the plugin's line that made it, from the
+ * stack; null for any other error.
+ */
+function bindingCall(error) {
+  let stack;
+  try {
+    stack = typeof error.stack === "string" ? error.stack : "";
+  } catch {
+    return null;
+  }
+  const frames = stack.split("\n").filter((line) => line !== "");
+  const file = (frame) => frame.slice(frame.indexOf("@") + 1).replace(/:\d+:\d+$/, "");
+  const index = frames.findIndex((frame) => IMPORT_FRAME.test(frame));
+  // Thrown in the bindings: every frame up to the import's is in the bindings' file.
+  if (index < 0 || frames.slice(0, index).some((frame) => file(frame) !== file(frames[index]))) return null;
+  const [, iface, path] = IMPORT_FRAME.exec(frames[index]);
+  const name = path.split("$").filter((part) => !["method", "static", "constructor"].includes(part));
+  const caller = frames.slice(index + 1).find((frame) => !/(^|\/)wasmbench\.js$/.test(file(frame)));
+  const at = caller?.match(/@(.*):(\d+):\d+$/);
+  return { call: `${iface}.${name.join(".")}`, at: at ? `${at[1]}:${at[2]}` : null };
+}
+
 /**
  * The text of anything thrown: an Error's message (with its `cause`), a string as is, another
- * value as JSON. componentize-js turns a thrown string into the WIT `result` error, but traps on a
- * thrown Error ("expected a string, received [object]"), so the SDK throws only strings.
+ * value as JSON (with its class, e.g. `Problem {"code":7}`) or as text, never an empty `{}`. An
+ * error the component bindings threw for a wrong argument to a raw import names the call and the
+ * line: `host.get: expected a string, received [number] (at cache.js:12)`. componentize-js turns a
+ * thrown string into the WIT `result` error, but traps on a thrown Error ("expected a string,
+ * received [object]"), so the SDK throws only strings.
  */
 export function errorMessage(error) {
   if (typeof error === "string") return error;
-  if (error instanceof Error) {
-    let text = error.message || error.name || "Error";
+  if (isErrorLike(error)) {
+    let text;
+    try {
+      text = error.message || error.name || constructorName(error) || "Error";
+    } catch {
+      text = "Error";
+    }
+    const binding = bindingCall(error);
+    if (binding !== null) {
+      text = `${binding.call}: ${text}${binding.at ? ` (at ${binding.at})` : ""}`;
+    }
     if (error.cause !== undefined) text += `: ${errorMessage(error.cause)}`;
     return text;
   }
   if (error == null || typeof error !== "object") return String(error);
-  return describeValue(error);
+  return describeThrown(error);
 }
 
 const isThenable = (value) => value !== null && (typeof value === "object" || typeof value === "function") && typeof value.then === "function";
@@ -318,6 +402,189 @@ function guarded(f, then) {
   } catch (error) {
     throw errorMessage(error);
   }
+}
+
+// ---- Host services, their arguments checked -----------------------------------------------------------
+
+/** The host's simulated backends, as componentize-js names the WIT enum's cases. */
+export const Backend = Object.freeze({ STORE: "store", REMOTE_CACHE: "remote-cache" });
+
+const BACKENDS = Object.values(Backend);
+const S64_MIN = -(1n << 63n);
+const S64_MAX = (1n << 63n) - 1n;
+
+/** An argument as a message shows it: its type and a short form of its value. */
+function shown(value) {
+  let type = value === null ? "null" : typeof value;
+  if (type === "object") type = constructorName(value) || "object";
+  if (value === undefined || value === null) return type;
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return `${type}(${value.byteLength} bytes)`;
+  let text = describeValue(value);
+  if (text.length > 40) text = `${text.slice(0, 37)}...`;
+  return `${type} ${text}`;
+}
+
+const isBytes = (v) => v instanceof Uint8Array || ArrayBuffer.isView(v) || v instanceof ArrayBuffer ||
+  (Array.isArray(v) && v.every((b) => Number.isInteger(b) && b >= 0 && b <= 255));
+
+const BYTES_HINT = "bytes are a Uint8Array (text: new TextEncoder().encode(text))";
+
+/** A db `value`: `{ tag, val }` of the WIT variant, `val` of the tag's type. */
+function dbValueProblem(v) {
+  if (v === null || typeof v !== "object" || typeof v.tag !== "string") return `${describeValue(v)} is not a { tag, val }`;
+  switch (v.tag) {
+    case "null":
+      return null;
+    case "integer":
+      return typeof v.val === "bigint" && v.val >= S64_MIN && v.val <= S64_MAX ? null : "an integer's val must be a BigInt (5n) in the s64 range";
+    case "real":
+      return typeof v.val === "number" ? null : "a real's val must be a Number";
+    case "text":
+      return typeof v.val === "string" ? null : "a text's val must be a string";
+    case "blob":
+      return isBytes(v.val) ? null : "a blob's val must be a Uint8Array";
+    default:
+      return `there is no tag ${JSON.stringify(v.tag)}`;
+  }
+}
+
+// What each argument must be: its name in messages, the check, and what to say when it fails.
+const ARG = {
+  backend: { type: "Backend", ok: (v) => BACKENDS.includes(v), hint: `a Backend is ${BACKENDS.map((b) => JSON.stringify(b)).join(" or ")} (Backend.STORE, Backend.REMOTE_CACHE)` },
+  string: { type: "string", ok: (v) => typeof v === "string" },
+  bytes: { type: "Uint8Array", ok: isBytes, hint: BYTES_HINT },
+  entries: {
+    type: "Array<[string, Uint8Array]>",
+    ok: (v) => Array.isArray(v) && v.every((e) => Array.isArray(e) && e.length === 2 && typeof e[0] === "string" && isBytes(e[1])),
+    hint: `entries are [key, value] pairs; ${BYTES_HINT}`,
+  },
+  values: {
+    type: "Array<Value>",
+    ok: (v) => Array.isArray(v) && v.every((x) => dbValueProblem(x) === null),
+    hint: 'a db Value is { tag: "null" | "integer" | "real" | "text" | "blob", val }, e.g. { tag: "integer", val: 5n }',
+  },
+};
+
+/**
+ * `f` (an import of the bindings) with its arguments checked against `params` (`[name, ARG.x]`):
+ * a wrong call throws an Error naming the call, what it expects and what it got; an error the call
+ * itself throws (a WIT `result` error, such as SQL the database refuses) is named after the call.
+ */
+function checked(call, f, params, then = (v) => v) {
+  const signature = `${call}(${params.map(([name]) => name).join(", ")})`;
+  return (...args) => {
+    const wrong = args.length !== params.length || params.some(([, arg], i) => !arg.ok(args[i]));
+    if (wrong) {
+      const expected = params.map(([, arg]) => arg.type).join(", ");
+      const got = args.map(shown).join(", ");
+      const hints = params.filter(([, arg], i) => i < args.length && !arg.ok(args[i]) && arg.hint).map(([, arg]) => arg.hint);
+      let detail = "";
+      const bad = params.findIndex(([, arg], i) => arg === ARG.values && Array.isArray(args[i]));
+      if (bad >= 0) {
+        const at = args[bad].findIndex((x) => dbValueProblem(x) !== null);
+        if (at >= 0) detail = `; ${params[bad][0]}[${at}]: ${dbValueProblem(args[bad][at])}`;
+      }
+      const hint = [...new Set(hints)].join("; ");
+      throw new TypeError(`${signature}: expected (${expected}), got (${got})${detail}${hint ? `; ${hint}` : ""}`);
+    }
+    let value;
+    try {
+      value = f(...args);
+    } catch (error) {
+      throw new Error(`${signature}: ${errorMessage(error)}`);
+    }
+    return then(value);
+  };
+}
+
+/** `imports[name]`, a function of the bindings module `imports` of the WIT interface `iface`. */
+function importOf(imports, name, iface) {
+  if (imports === null || typeof imports !== "object" || typeof imports[name] !== "function") {
+    const helper = iface === "host" ? "checkedHost" : "checkedDb";
+    throw new TypeError(
+      `${helper}(imports): expected the ${iface} interface's module (import * as ${iface} from "wasmbench:plugin/${iface}@${CONTRACT_VERSION}"), got ${shown(imports)} without a function \`${name}\``,
+    );
+  }
+  return imports[name].bind(imports);
+}
+
+/**
+ * The `host` interface (plugins/wit/plugin.wit) with every call's arguments checked:
+ *
+ *   import * as rawHost from "wasmbench:plugin/host@0.1.1";
+ *   import { Backend, checkedHost } from "../../sdk-js/wasmbench.js";
+ *   const host = checkedHost(rawHost);
+ *   host.put(Backend.STORE, "k", new TextEncoder().encode("v"));
+ *
+ * A wrong call throws (so the bench ends with status `error`) naming the call, what it expects and
+ * what it got: `host.get(backend, key): expected (Backend, string), got (string "db", number 1); a
+ * Backend is "store" or "remote-cache" ...`, where the raw bindings would say less, or store a
+ * string as an empty value.
+ */
+export function checkedHost(imports) {
+  const f = (name) => importOf(imports, name, "host");
+  const { backend, string, bytes, entries } = ARG;
+  return Object.freeze({
+    get: checked("host.get", f("get"), [["backend", backend], ["key", string]]),
+    put: checked("host.put", f("put"), [["backend", backend], ["key", string], ["value", bytes]]),
+    delete: checked("host.delete", f("delete"), [["backend", backend], ["key", string]]),
+    clear: checked("host.clear", f("clear"), [["backend", backend]]),
+    load: checked("host.load", f("load"), [["backend", backend], ["entries", entries]]),
+    digest: checked("host.digest", f("digest"), [["backend", backend]]),
+    httpFixture: checked("host.httpFixture", f("httpFixture"), []),
+  });
+}
+
+/** A resource of the db interface with its methods checked (the rest passes through). */
+function checkedResource(raw, methods) {
+  return new Proxy(raw, {
+    get(target, property) {
+      if (Object.hasOwn(methods, property)) return methods[property](target);
+      const value = Reflect.get(target, property, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+function checkedStatement(raw) {
+  const { values } = ARG;
+  const method = (name, params) => (target) => checked(`statement.${name}`, target[name].bind(target), params);
+  return checkedResource(raw, {
+    execute: method("execute", [["params", values]]),
+    query: method("query", [["params", values]]),
+  });
+}
+
+function checkedConnection(raw) {
+  const { string, values } = ARG;
+  const method = (name, params, then) => (target) => checked(`connection.${name}`, target[name].bind(target), params, then);
+  return checkedResource(raw, {
+    execute: method("execute", [["sql", string], ["params", values]]),
+    query: method("query", [["sql", string], ["params", values]]),
+    prepare: method("prepare", [["sql", string]], checkedStatement),
+    begin: method("begin", []),
+    commit: method("commit", []),
+    rollback: method("rollback", []),
+  });
+}
+
+/**
+ * The `db` interface with every call's arguments checked, as `checkedHost` does for `host`; the
+ * connections and statements it returns check theirs too:
+ *
+ *   import * as rawDb from "wasmbench:plugin/db@0.1.1";
+ *   const db = checkedDb(rawDb);
+ *   db.query("SELECT title FROM books WHERE id = ?", [{ tag: "integer", val: 7n }]);
+ */
+export function checkedDb(imports) {
+  const f = (name) => importOf(imports, name, "db");
+  const { string, values } = ARG;
+  return Object.freeze({
+    connect: checked("db.connect", f("connect"), [], checkedConnection),
+    execute: checked("db.execute", f("execute"), [["sql", string], ["params", values]]),
+    query: checked("db.query", f("query"), [["sql", string], ["params", values]]),
+    available: checked("db.available", f("available"), []),
+  });
 }
 
 // ---- Registration -----------------------------------------------------------------------------------

@@ -298,5 +298,131 @@ class ExportsTest(unittest.TestCase):
             SplitMix(2 ** 64)
 
 
+
+class _RecordingHost:
+    """A stand-in for the ``host`` bindings that records its calls."""
+
+    def __init__(self):
+        self.calls = []
+
+    def __getattr__(self, name):
+        if not name.islower():
+            raise AttributeError(name)  # no `Backend`: the SDK's is passed on
+
+        def call(*args):
+            self.calls.append((name,) + args)
+            return {"get": b"v", "delete": True, "digest": 7, "http_fixture": None}.get(name)
+        return call
+
+
+class _Value:
+    """Natively, stand-ins for the db bindings' ``Value_*`` classes (the same names)."""
+
+
+def _value_class(name):
+    return type(name, (_Value,), {"__init__": lambda self, value=None: setattr(self, "value", value),
+                                  "__repr__": lambda self: "%s(%r)" % (name, self.value)})
+
+
+class _FakeDb:
+    Value_Null = _value_class("Value_Null")
+    Value_Integer = _value_class("Value_Integer")
+    Value_Real = _value_class("Value_Real")
+    Value_Text = _value_class("Value_Text")
+    Value_Blob = _value_class("Value_Blob")
+
+    class _Statement:
+        def execute(self, params):
+            return len(params)
+
+    class _Connection:
+        def query(self, sql, params):
+            return ("rows", sql, len(params))
+
+        def prepare(self, sql):
+            return _FakeDb._Statement()
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return None
+
+    def connect(self):
+        return self._Connection()
+
+    def execute(self, sql, params):
+        raise wasmbench._Err("no such table: books")
+
+    def query(self, sql, params):
+        return ("rows", sql, len(params))
+
+    def available(self):
+        return True
+
+
+class HostTest(unittest.TestCase):
+    """The host and db calls check their arguments: a wrong call names the call, what it expects,
+    what it got and where it was made, where the raw bindings would trap."""
+
+    def setUp(self):
+        self.raw = wasmbench.host.impl = _RecordingHost()
+
+    def tearDown(self):
+        wasmbench.host.impl = None
+
+    def error(self, f, *args):
+        with self.assertRaises(Error) as cm:
+            f(*args)
+        return str(cm.exception)
+
+    def test_right_calls_pass_through(self):
+        host = wasmbench.host
+        self.assertEqual(host.get(wasmbench.Backend.STORE, "k"), b"v")
+        host.put(wasmbench.Backend.REMOTE_CACHE, "k", bytearray(b"ab"))
+        host.put(wasmbench.Backend.STORE, "k", [1, 2])
+        host.load(wasmbench.Backend.STORE, [("a", b"1")])
+        self.assertEqual(host.digest(1), 7)
+        self.assertEqual([c[0] for c in self.raw.calls], ["get", "put", "put", "load", "digest"])
+        self.assertEqual(self.raw.calls[1][3], b"ab")
+
+    def test_wrong_calls_name_the_call_what_it_expects_and_what_it_got(self):
+        host = wasmbench.host
+        message = self.error(host.get, wasmbench.Backend.STORE, 1)
+        self.assertTrue(message.startswith(
+            "host.get(backend, key): expected (Backend, str), got (Backend <Backend.STORE: 0>, int 1)"
+            " (at test_wasmbench.py:"), message)
+        self.assertIn(" in error)", message)
+        message = self.error(host.get, "store", "k")
+        self.assertTrue(message.startswith(
+            "host.get(backend, key): expected (Backend, str), got (str 'store', str 'k'); a Backend is "
+            "wasmbench.Backend.STORE or wasmbench.Backend.REMOTE_CACHE"), message)
+        message = self.error(host.put, wasmbench.Backend.STORE, "k", "text")
+        self.assertIn("expected (Backend, str, bytes), got (Backend <Backend.STORE: 0>, str 'k', str 'text'); "
+                      "bytes are bytes (text: text.encode())", message)
+        self.assertIn("host.get(backend, key): expected (Backend, str), got (str 'k')", self.error(host.get, "k"))
+        self.assertIn("host.put(backend, key, value)", self.error(host.put, wasmbench.Backend.STORE, "k", 5))
+        self.assertEqual(self.raw.calls, [], "a wrong call never reaches the host")
+
+    def test_db_calls_connections_and_statements_check_their_arguments(self):
+        db = wasmbench.db(_FakeDb())
+        self.assertTrue(db.available())
+        self.assertEqual(db.query("SELECT ?", [db.Value_Integer(5), db.Value_Null()]), ("rows", "SELECT ?", 2))
+        message = self.error(db.query, "SELECT ?", [5])
+        self.assertTrue(message.startswith(
+            "db.query(sql, params): expected (str, list of db Value), got (str 'SELECT ?', list [5]); "
+            "params[0]: 5 is not a db Value; wrap each parameter: db().Value_Integer(5)"), message)
+        self.assertIn("params[0]: Value_Real's value must be a float, got 1",
+                      self.error(db.query, "x", [db.Value_Real(1)]))
+        with db.connect() as conn:
+            self.assertEqual(conn.query("x", []), ("rows", "x", 0))
+            self.assertIn("connection.query(sql, params): expected (str, list of db Value), got (int 1, list [])",
+                          self.error(conn.query, 1, []))
+            statement = conn.prepare("SELECT ?")
+            self.assertEqual(statement.execute([db.Value_Text("a")]), 1)
+            self.assertIn("statement.execute(params)", self.error(statement.execute, "a"))
+        # An error of the call itself (a WIT `result` error) is named after the call.
+        self.assertEqual(self.error(db.execute, "DELETE FROM books", []), "db.execute(sql, params): no such table: books")
+
 if __name__ == "__main__":
     unittest.main()

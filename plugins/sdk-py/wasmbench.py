@@ -31,6 +31,7 @@ import importlib
 import math
 import os
 import re
+import sys
 from collections import OrderedDict
 from decimal import Decimal
 
@@ -367,7 +368,7 @@ class LRU:
         return self._map.popitem(last=False) if self._map else None
 
 
-# ---- host services ----------------------------------------------------------------------------------
+# ---- host services, their arguments checked ------------------------------------------------------
 
 class Backend(enum.Enum):
     """The host's simulated backends."""
@@ -375,9 +376,125 @@ class Backend(enum.Enum):
     REMOTE_CACHE = 1
 
 
+_S64 = (-(1 << 63), (1 << 63) - 1)
+
+
+def _is_backend(value):
+    """A ``Backend`` (the SDK's, or the bindings' of the same name) or its number."""
+    if isinstance(value, Backend):
+        return True
+    if type(value).__name__ == "Backend" and getattr(value, "name", None) in Backend.__members__:
+        return True
+    return type(value) is int and value in (0, 1)
+
+
+def _is_bytes(value):
+    return isinstance(value, (bytes, bytearray, memoryview)) or (
+        isinstance(value, (list, tuple)) and all(type(b) is int and 0 <= b <= 255 for b in value))
+
+
+def _is_entries(value):
+    return isinstance(value, (list, tuple)) and all(
+        isinstance(e, (list, tuple)) and len(e) == 2 and isinstance(e[0], str) and _is_bytes(e[1])
+        for e in value)
+
+
+def _db_value_problem(value):
+    """What is wrong with a db ``Value`` (``Value_Integer(5)``...), or None."""
+    kind = type(value).__name__
+    if not kind.startswith("Value_") or (kind != "Value_Null" and not hasattr(value, "value")):
+        return "%r is not a db Value" % (value,)
+    inner = getattr(value, "value", None)
+    ok = {
+        "Value_Null": True,
+        "Value_Integer": type(inner) is int and _S64[0] <= inner <= _S64[1],
+        "Value_Real": isinstance(inner, float),
+        "Value_Text": isinstance(inner, str),
+        "Value_Blob": isinstance(inner, (bytes, bytearray)),
+    }.get(kind)
+    if ok is None:
+        return "there is no db Value %s" % kind
+    if not ok:
+        wanted = {"Value_Integer": "an int in the s64 range", "Value_Real": "a float",
+                  "Value_Text": "a str", "Value_Blob": "bytes"}[kind]
+        return "%s's value must be %s, got %r" % (kind, wanted, inner)
+    return None
+
+
+def _is_values(value):
+    return isinstance(value, (list, tuple)) and all(_db_value_problem(v) is None for v in value)
+
+
+_BYTES_HINT = "bytes are bytes (text: text.encode())"
+_VALUES_HINT = ("wrap each parameter: db().Value_Integer(5), Value_Real(0.5), Value_Text('x'), "
+                "Value_Blob(b'..'), Value_Null()")
+
+# Each argument's type as messages name it, its check, and what to say when it fails.
+_BACKEND = ("Backend", _is_backend, "a Backend is wasmbench.Backend.STORE or wasmbench.Backend.REMOTE_CACHE")
+_STR = ("str", lambda v: isinstance(v, str), None)
+_BYTES = ("bytes", _is_bytes, _BYTES_HINT)
+_ENTRIES = ("list of (str, bytes)", _is_entries, "entries are (key, value) pairs; " + _BYTES_HINT)
+_VALUES = ("list of db Value", _is_values, _VALUES_HINT)
+
+
+def _shown(value):
+    """An argument as a message shows it: its type and a short repr."""
+    text = repr(value)
+    if len(text) > 40:
+        text = text[:37] + "..."
+    return "%s %s" % (type(value).__name__, text)
+
+
+def _caller():
+    """`` (at app.py:12 in run)``: the first frame outside this module, for a message."""
+    try:
+        frame = sys._getframe(1)
+    except (AttributeError, ValueError):
+        return ""
+    here = globals().get("__file__")
+    while frame is not None and frame.f_code.co_filename == here:
+        frame = frame.f_back
+    if frame is None:
+        return ""
+    code = frame.f_code
+    return " (at %s:%d in %s)" % (os.path.basename(code.co_filename), frame.f_lineno, code.co_name)
+
+
+def _check(call, params, args):
+    """``call(names...)``, after raising ``Error`` naming it, what it expects and what it got unless
+    ``args`` fit ``params`` (``(name, (type, check, hint))`` pairs)."""
+    signature = "%s(%s)" % (call, ", ".join(name for name, _ in params))
+    if len(args) == len(params) and all(check(a) for a, (_, (_, check, _)) in zip(args, params)):
+        return signature
+    expected = ", ".join(kind for _, (kind, _, _) in params)
+    got = ", ".join(_shown(a) for a in args)
+    notes = []
+    for a, (name, (_, check, hint)) in zip(args, params):
+        if check(a):
+            continue
+        if check is _is_values and isinstance(a, (list, tuple)):
+            at = next(i for i, v in enumerate(a) if _db_value_problem(v) is not None)
+            notes.append("%s[%d]: %s" % (name, at, _db_value_problem(a[at])))
+        if hint and hint not in notes:
+            notes.append(hint)
+    raise Error("%s: expected (%s), got (%s)%s%s" % (
+        signature, expected, got, "".join("; " + n for n in notes), _caller()))
+
+
+def _calling(call, f, *args):
+    """``f(*args)``; an error it raises (a WIT ``result`` error, such as SQL the database refuses)
+    is named after the call."""
+    try:
+        return f(*args)
+    except _Err as exc:
+        raise Error("%s: %s" % (call, exc.value)) from None
+
+
 class _Host:
-    """The ``host`` interface: simulated backends counted and charged by the host. Outside a
-    component, assign ``wasmbench.host.impl`` a stand-in module (tests)."""
+    """The ``host`` interface: simulated backends counted and charged by the host, every call's
+    arguments checked (a wrong call raises ``wasmbench.Error`` naming the call, what it expects and
+    what it got, where the raw bindings would trap). Outside a component, assign
+    ``wasmbench.host.impl`` a stand-in module (tests)."""
 
     impl = None
 
@@ -389,45 +506,126 @@ class _Host:
         return self.impl
 
     def _backend(self, backend):
-        return self._wit().Backend(Backend(backend).value) if hasattr(self._wit(), "Backend") else backend
+        value = backend.name if not isinstance(backend, int) else Backend(backend).name
+        return getattr(self._wit().Backend, value) if hasattr(self._wit(), "Backend") else Backend[value]
 
-    def get(self, backend, key):
-        """Reads ``key``: bytes, or None if absent."""
-        return self._wit().get(self._backend(backend), key)
+    def get(self, *args):
+        """``get(backend, key)``: the bytes at ``key``, or None if absent."""
+        _check("host.get", [("backend", _BACKEND), ("key", _STR)], args)
+        return self._wit().get(self._backend(args[0]), args[1])
 
-    def put(self, backend, key, value):
-        self._wit().put(self._backend(backend), key, bytes(value))
+    def put(self, *args):
+        """``put(backend, key, value)``: writes ``value`` (bytes) at ``key``."""
+        _check("host.put", [("backend", _BACKEND), ("key", _STR), ("value", _BYTES)], args)
+        self._wit().put(self._backend(args[0]), args[1], bytes(args[2]))
 
-    def delete(self, backend, key):
-        """Deletes ``key``; True if it existed."""
-        return self._wit().delete(self._backend(backend), key)
+    def delete(self, *args):
+        """``delete(backend, key)``: True if ``key`` existed."""
+        _check("host.delete", [("backend", _BACKEND), ("key", _STR)], args)
+        return self._wit().delete(self._backend(args[0]), args[1])
 
-    def clear(self, backend):
-        """Empties ``backend`` (not counted)."""
-        self._wit().clear(self._backend(backend))
+    def clear(self, *args):
+        """``clear(backend)``: empties ``backend`` (not counted)."""
+        _check("host.clear", [("backend", _BACKEND)], args)
+        self._wit().clear(self._backend(args[0]))
 
-    def load(self, backend, entries):
-        """Seeds ``backend`` with (key, bytes) pairs (not counted)."""
-        self._wit().load(self._backend(backend), [(k, bytes(v)) for k, v in entries])
+    def load(self, *args):
+        """``load(backend, entries)``: seeds ``backend`` with (key, bytes) pairs (not counted)."""
+        _check("host.load", [("backend", _BACKEND), ("entries", _ENTRIES)], args)
+        self._wit().load(self._backend(args[0]), [(k, bytes(v)) for k, v in args[1]])
 
-    def digest(self, backend):
-        """A u64 digest of everything in ``backend``."""
-        return self._wit().digest(self._backend(backend))
+    def digest(self, *args):
+        """``digest(backend)``: a u64 digest of everything in ``backend``."""
+        _check("host.digest", [("backend", _BACKEND)], args)
+        return self._wit().digest(self._backend(args[0]))
 
-    def http_fixture(self):
+    def http_fixture(self, *args):
         """Base URL of the HTTP fixture server, if the bench has one."""
+        _check("host.http_fixture", [], args)
         return self._wit().http_fixture()
 
 
 host = _Host()
 
 
-def db():
-    """The ``db`` interface's bindings (``connect``, ``query``, ``execute``, ``Value``...)."""
-    module = _binding("imports.db")
+class _Checked:
+    """A resource of the ``db`` bindings (a connection, a statement) whose methods check their
+    arguments; anything else passes through, ``with`` too."""
+
+    def __init__(self, raw, kind, methods):
+        self._raw, self._kind, self._methods = raw, kind, methods
+
+    def __getattr__(self, name):
+        if name in self._methods:
+            params, wrap = self._methods[name]
+            method = getattr(self._raw, name)
+            call = "%s.%s" % (self._kind, name)
+
+            def checked(*args):
+                return wrap(_calling(_check(call, params, args), method, *args))
+            return checked
+        return getattr(self._raw, name)
+
+    def __enter__(self):
+        self._raw.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self._raw.__exit__(*exc)
+
+
+def _statement(raw):
+    return _Checked(raw, "statement", {
+        "execute": ([("params", _VALUES)], lambda v: v),
+        "query": ([("params", _VALUES)], lambda v: v),
+    })
+
+
+def _connection(raw):
+    same = lambda v: v  # noqa: E731
+    return _Checked(raw, "connection", {
+        "execute": ([("sql", _STR), ("params", _VALUES)], same),
+        "query": ([("sql", _STR), ("params", _VALUES)], same),
+        "prepare": ([("sql", _STR)], _statement),
+        "begin": ([], same),
+        "commit": ([], same),
+        "rollback": ([], same),
+    })
+
+
+class _Db:
+    """The ``db`` interface with every call's arguments checked, and the connections and statements
+    it returns checking theirs; its ``Value_*`` constructors and types pass through."""
+
+    def __init__(self, module):
+        self._module = module
+
+    def __getattr__(self, name):
+        return getattr(self._module, name)
+
+    def connect(self, *args):
+        return _connection(_calling(_check("db.connect", [], args), self._module.connect))
+
+    def execute(self, *args):
+        call = _check("db.execute", [("sql", _STR), ("params", _VALUES)], args)
+        return _calling(call, self._module.execute, *args)
+
+    def query(self, *args):
+        call = _check("db.query", [("sql", _STR), ("params", _VALUES)], args)
+        return _calling(call, self._module.query, *args)
+
+    def available(self, *args):
+        _check("db.available", [], args)
+        return self._module.available()
+
+
+def db(module=None):
+    """The ``db`` interface (``connect``, ``query``, ``execute``, ``available``, ``Value_*``...),
+    every call's arguments checked. ``module``: a stand-in for the bindings (tests)."""
+    module = module or _binding("imports.db")
     if module is None:
         raise Error("wasmbench.db() is only available inside a component")
-    return module
+    return _Db(module)
 
 
 # ---- workloads and the exports -----------------------------------------------------------------------
@@ -495,7 +693,7 @@ def _describe(exc):
         return str(exc.value)
     if isinstance(exc, Error):
         return str(exc)
-    message = "%s: %s" % (type(exc).__name__, exc) if str(exc) else type(exc).__name__
+    message = "%s: %s" % (type(exc).__name__, exc) if str(exc) else "%s with no message" % type(exc).__name__
     tb = exc.__traceback__
     while tb is not None and tb.tb_next is not None:
         tb = tb.tb_next

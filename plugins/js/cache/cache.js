@@ -10,12 +10,13 @@
 //
 // The 64-bit arithmetic (splitmix64, FNV-1a) runs on 32- and 16-bit limbs in plain Numbers, wrapping
 // exactly as Rust's wrapping ops: BigInt would allocate on every step of the per-op loops.
-import { clear, digest, get, load, put } from "wasmbench:plugin/host@0.1.1";
-import { fnv1a, parseSize, register, u64le } from "../../sdk-js/wasmbench.js";
+import * as rawHost from "wasmbench:plugin/host@0.1.1";
+import { Backend, checkedHost, fnv1a, parseSize, register, u64le } from "../../sdk-js/wasmbench.js";
 
-// Backends as componentize-js names WIT enum cases.
-const STORE = "store";
-const REMOTE_CACHE = "remote-cache";
+// The host's calls with their arguments checked: a wrong one names itself and what it expects.
+const { clear, digest, get, load, put } = checkedHost(rawHost);
+const STORE = Backend.STORE;
+const REMOTE_CACHE = Backend.REMOTE_CACHE;
 
 /** `u32::MAX`: the LRU's "no entry" link; keys and capacities stay below it. */
 const NIL = 0xffffffff;

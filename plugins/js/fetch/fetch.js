@@ -3,8 +3,10 @@
 // counters, so the two can be compared in one group. Requests use the global `fetch()`
 // (componentize-js `http` feature, WASI 0.2 outgoing HTTP); `run` is async and componentize-js
 // runs the event loop until its Promise settles.
-import { httpFixture } from "wasmbench:plugin/host@0.1.1";
-import { fnv1a, register, u16le, u64le } from "../../sdk-js/wasmbench.js";
+import * as rawHost from "wasmbench:plugin/host@0.1.1";
+import { checkedHost, fnv1a, register, u16le, u64le } from "../../sdk-js/wasmbench.js";
+
+const { httpFixture } = checkedHost(rawHost);
 
 const PARAMS = { n: "10", latency_ms: "20", size: "1 KiB", seed: "1" };
 
