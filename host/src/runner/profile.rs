@@ -494,6 +494,17 @@ impl Runner {
         plan: &BenchPlan,
         options: &ProfileOptions,
     ) -> Result<BenchProfile, Failure> {
+        self.profile_unadvised(plan, options)
+            .await
+            .map_err(|failure| super::record::advised(failure, plan))
+    }
+
+    /// [`Runner::profile`], a limit it runs into not yet traced to the suite.
+    async fn profile_unadvised(
+        &mut self,
+        plan: &BenchPlan,
+        options: &ProfileOptions,
+    ) -> Result<BenchProfile, Failure> {
         if let Some(broken) = &plan.broken {
             return Err(broken.clone());
         }

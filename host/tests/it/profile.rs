@@ -310,6 +310,33 @@ fn unknown_bench_is_an_input_error() {
     );
 }
 
+/// A bench that runs into its deadline while profiled says where the deadline was set, as a run
+/// does.
+#[test]
+fn a_limit_hit_while_profiling_names_its_key() {
+    let h = Harness::new();
+    let text = "[defaults]\ndeadline = \"200ms\"\n\n[[bench]]\nplugin = \"misbehave\"\nworkload = \"spin\"\n";
+    let suite = h.suite("prof.toml", text);
+    let run = profile(
+        &h,
+        &suite,
+        &h.path().join("x"),
+        &["--bench", "misbehave/spin"],
+    );
+    run.assert_code(1);
+    let wanted = format!(
+        "run passed the 200ms deadline (`deadline = \"200ms\"` in [defaults] at {}:2; raise it \
+         there, or set one on this bench at {}:4, e.g. deadline = \"400ms\")",
+        suite.display(),
+        suite.display()
+    );
+    assert!(
+        run.stderr.contains(&wanted),
+        "{wanted}\n{}",
+        run.transcript()
+    );
+}
+
 /// `tests/fixtures/contract-ok.wat` whose `run` recurses `depth` deep through a function named
 /// `name`, then spins at the bottom in a function whose name (set by `@name`) holds a line
 /// separator, a paragraph separator and an escape sequence.
