@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The table of each database lesson from a results.json of suites/db.toml (README, closing notes).
+"""The table of each database lesson from a results.json of suites/db.toml (docs/src/methodology/database-figures.md, closing notes).
 
     python3 scripts/db-figures.py reports/db/results.json
 """

@@ -4,7 +4,7 @@
 #   - power: variants of the `calibrate` plugin doing +3%, +5%, +10% more work, built with
 #     WASMBENCH_CALIBRATE_EXTRA_PERCENT, compared against the plain build.
 # Usage: scripts/detection-quality.sh [tries]     (default 20 tries per row)
-# Prints a Markdown table (the one in the README).
+# Prints a Markdown table (the one in docs/src/methodology/detection-quality.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tries=${1:-20}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The README's CI recipe for a history, tried end to end on this machine: for each of COMMITS
+# The guide's CI recipe for a history (docs/src/comparing/history.md), tried end to end on this machine: for each of COMMITS
 # commits, the suite runs as SHARDS separate processes (`run --shard K/N`, as the jobs of a CI
 # matrix), the shards are merged (`merge`, the merge job), the merged run is added to a history
 # (`history add`) and checked (`history check`). From commit STEP_AT on, the `calibrate` plugin

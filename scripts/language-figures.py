@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The per-language table of the README ("Plugins per language, measured"): for the same workloads
+"""The per-language table of the guide (docs/src/methodology/languages.md): for the same workloads
 in Rust, JavaScript and Python — build time, component size, compile cold and cached, instantiate,
 setup, and fuel and median wall time of fib(20) and cache-aside.
 

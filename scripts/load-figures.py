@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Figures of the load mode, as Markdown tables (the closing note's and the README's):
+"""Figures of the load mode, as Markdown tables (the closing note's and the guide's, docs/src/methodology/load-figures.md):
 
 1. correctness under capacity: a fixed-latency fetch well under the pool's capacity; p50 and p99
    against the configured latency (the rest is the harness's overhead);

@@ -12,7 +12,7 @@
 #   TRIES       pairs of the power section (default 20)
 #   EXECUTIONS  when set, passed as `--executions N` to every `wasmbench run` (fresh worker
 #               processes per bench); unset measures the default setting
-# Prints Markdown tables (the ones in the README) on stdout: the counts per comparison, then the
+# Prints Markdown tables (the ones in docs/src/methodology/detection-quality.md) on stdout: the counts per comparison, then the
 # false wall `regressed` verdicts per bench of the A/A sections. A `pairs` cell counts the pairs with
 # at least one such verdict; a `verdicts` cell counts them over every bench (and metric)
 # compared. A metric without a `gating` field (older builds) counts as gating. Progress and the time

@@ -4,8 +4,8 @@
 //! - `timed-pass`: the same call through the harness's own call path on its timed engine
 //!   (`wasmbench::runner::TimedProbe`, exactly what a worker process does for one sample), and
 //!   `timed-pass/raw-call`: a bare bindings call on that very instance. Code and data layout move
-//!   wall time by tens of percent between instances (see the README), so the harness's own cost is
-//!   `timed-pass` against `timed-pass/raw-call`, one instance;
+//!   wall time by tens of percent between instances (see docs/src/methodology/measurement.md), so
+//!   the harness's own cost is `timed-pass` against `timed-pass/raw-call`, one instance;
 //! - `epoch`, `fuel+epoch`: raw calls on instrumented engines (the metered pass has both).
 //!
 //! Workloads: `cpu/fib` (n = 20, call-heavy), `calibrate/spin` (a tight arithmetic loop), and

@@ -17,6 +17,8 @@
 //! - `<!-- docs-test: skip REASON -->`: not run; the reason is required and printed.
 //! - `<!-- docs-test: ci-only REASON -->`: run only when `CI` is set (as `.ci/run` sets it);
 //!   reported as not run otherwise. For long blocks and ones that build plugins.
+//! - `<!-- docs-test: same-as docs/src/PAGE.md -->`: the same commands as a block of that page,
+//!   which runs them (checked: the page has a block with this exact script that is not skipped).
 //! - `<!-- docs-test: exit=3 -->` (or `exit=0|3 REASON`): every `wasmbench` command of the block
 //!   must end with one of these codes; without it, with 0.
 //!
@@ -37,6 +39,8 @@ const BLOCK_LIMIT: Duration = Duration::from_secs(900);
 struct Marks {
     skip: Option<String>,
     ci_only: Option<String>,
+    /// A page (repository-relative) with a block of the same commands, run there.
+    same_as: Option<String>,
     exit: Option<Vec<i32>>,
 }
 
@@ -90,9 +94,10 @@ fn parse_marks(comments: &[String]) -> Result<Marks, String> {
         match word {
             "skip" => marks.skip = Some(reason.to_string()),
             "ci-only" => marks.ci_only = Some(reason.to_string()),
+            "same-as" => marks.same_as = Some(reason.to_string()),
             _ => {
                 return Err(format!(
-                    "unknown mark `{word}` (skip, ci-only, exit=N): `{mark}`"
+                    "unknown mark `{word}` (skip, ci-only, same-as, exit=N): `{mark}`"
                 ));
             }
         }
@@ -431,15 +436,38 @@ fn every_wasmbench_example_runs() {
         "bad docs-test marks:\n{}",
         errors.join("\n")
     );
-    for block in &blocks {
-        let marked = block.marks.skip.is_some()
-            || block.marks.ci_only.is_some()
-            || block.marks.exit.is_some();
+    let needless: Vec<String> = blocks
+        .iter()
+        .filter(|b| {
+            b.commands == 0
+                && (b.marks.skip.is_some()
+                    || b.marks.ci_only.is_some()
+                    || b.marks.same_as.is_some()
+                    || b.marks.exit.is_some())
+        })
+        .map(|b| {
+            format!(
+                "{}: a docs-test mark on a block that runs no wasmbench command",
+                b.place()
+            )
+        })
+        .collect();
+    assert!(needless.is_empty(), "{}", needless.join("\n"));
+    let mut same = Vec::new();
+    for block in blocks.iter().filter(|b| b.marks.same_as.is_some()) {
+        let page = block.marks.same_as.as_deref().unwrap();
+        let twin = blocks.iter().find(|b| {
+            shown(&b.page) == page
+                && b.script == block.script
+                && b.marks.skip.is_none()
+                && b.marks.same_as.is_none()
+        });
         assert!(
-            block.commands > 0 || !marked,
-            "{}: a docs-test mark on a block that runs no wasmbench command",
+            twin.is_some(),
+            "{}: `same-as {page}`, but {page} has no block of the same commands that runs",
             block.place()
         );
+        same.push(format!("{} (as {})", block.place(), twin.unwrap().place()));
     }
     let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty());
     let machine = Machine::new();
@@ -456,6 +484,9 @@ fn every_wasmbench_example_runs() {
     for (page, page_blocks) in &by_page {
         let mut cwd: Option<PathBuf> = None;
         for block in page_blocks {
+            if block.marks.same_as.is_some() {
+                continue;
+            }
             if let Some(reason) = &block.marks.skip {
                 skipped.push(format!("{} ({reason})", block.place()));
                 continue;
@@ -482,11 +513,12 @@ fn every_wasmbench_example_runs() {
     slowest.sort_by(|a, b| b.0.cmp(&a.0));
     let mut report = format!(
         "docs examples: {ran} blocks run ({commands} wasmbench commands) in {:.1} s; \
-         {} ci-only not run{}; {} skipped\n",
+         {} ci-only not run{}; {} skipped; {} the same as another page's\n",
         start.elapsed().as_secs_f64(),
         not_run.len(),
         if ci { "" } else { " (CI is not set)" },
-        skipped.len()
+        skipped.len(),
+        same.len()
     );
     for (elapsed, place) in slowest.iter().take(5) {
         report += &format!("  slowest: {place} {:.1} s\n", elapsed.as_secs_f64());
@@ -496,6 +528,9 @@ fn every_wasmbench_example_runs() {
     }
     for place in &skipped {
         report += &format!("  skipped: {place}\n");
+    }
+    for place in &same {
+        report += &format!("  the same commands as: {place}\n");
     }
     eprint!("{report}");
     assert!(ran > 0, "no example ran\n{report}");
