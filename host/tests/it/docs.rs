@@ -7,7 +7,8 @@
 //! - [`links`]: every relative link and `#anchor` resolves, every page is in the book's summary,
 //!   and every page of `docs/containment/` is included by one of the guide.
 //! - [`reference`]: the generated reference pages (command line, exit codes, results.json) are what
-//!   the definitions render today, and comparison.json's page names every field a real one has.
+//!   the definitions render today, comparison.json's page names every field a real one has, and
+//!   the suite reference names every key `host/src/suite/raw.rs` accepts.
 //!   `WASMBENCH_BLESS_DOCS=1 cargo test -p wasmbench --test it docs::` writes them again.
 
 use std::path::{Path, PathBuf};

@@ -510,7 +510,7 @@ fn every_wasmbench_example_runs() {
             }
         }
     }
-    slowest.sort_by(|a, b| b.0.cmp(&a.0));
+    slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
     let mut report = format!(
         "docs examples: {ran} blocks run ({commands} wasmbench commands) in {:.1} s; \
          {} ci-only not run{}; {} skipped; {} the same as another page's\n",

@@ -7,7 +7,9 @@
 //! - `reference/results-json.md`: the field tables between the marks, from
 //!   `host/schema/results.schema.json`;
 //! - `reference/comparison-json.md`: written by hand, and checked to name every field of a real
-//!   comparison.json (a comparison of benches and of a load scenario).
+//!   comparison.json (a comparison of benches and of a load scenario);
+//! - `suites/format.md`, `load.md`, `database.md`: checked to name every key of every table a
+//!   suite may have (the fields of `host/src/suite/raw.rs`'s `deny_unknown_fields` structs).
 //!
 //! A generated page that differs from what the definitions render fails with the command that
 //! renders it again: `WASMBENCH_BLESS_DOCS=1 cargo test -p wasmbench --test it docs::`.
@@ -184,12 +186,12 @@ fn schema_tables(schema: &Value) -> String {
     let mut out = String::new();
     out += "### The file\n\n";
     out += &format!("{}\n\n", text(schema.get("description")));
-    out += &object_table(schema, schema);
+    out += &object_table(schema);
     if let Some(defs) = schema.get("$defs").and_then(Value::as_object) {
         for (name, def) in defs {
             out += &format!("\n### `{name}`\n\n{}\n\n", text(def.get("description")));
             if def.get("properties").is_some() {
-                out += &object_table(schema, def);
+                out += &object_table(def);
             } else {
                 out += &format!("Type: {}.\n", type_of(def));
             }
@@ -206,9 +208,9 @@ fn text(value: Option<&Value>) -> String {
         .replace('\n', " ")
 }
 
-fn object_table(root: &Value, object: &Value) -> String {
+fn object_table(object: &Value) -> String {
     let mut rows = Vec::new();
-    fields(root, object, "", &mut rows);
+    fields(object, "", &mut rows);
     let mut out = String::from("| field | type | meaning |\n|---|---|---|\n");
     for (path, ty, description) in rows {
         out += &format!("| `{path}` | {ty} | {description} |\n");
@@ -217,7 +219,7 @@ fn object_table(root: &Value, object: &Value) -> String {
 }
 
 /// Rows for the fields of `object`, and of the objects nested in it (not behind a `$ref`).
-fn fields(root: &Value, object: &Value, prefix: &str, rows: &mut Vec<(String, String, String)>) {
+fn fields(object: &Value, prefix: &str, rows: &mut Vec<(String, String, String)>) {
     let Some(properties) = object.get("properties").and_then(Value::as_object) else {
         return;
     };
@@ -235,17 +237,17 @@ fn fields(root: &Value, object: &Value, prefix: &str, rows: &mut Vec<(String, St
         rows.push((path.clone(), ty, text(field.get("description"))));
         // Nested objects, arrays of objects and maps of objects, described in place.
         if field.get("properties").is_some() {
-            fields(root, field, &format!("{path}."), rows);
+            fields(field, &format!("{path}."), rows);
         }
         if let Some(items) = field.get("items")
             && items.get("properties").is_some()
         {
-            fields(root, items, &format!("{path}[]."), rows);
+            fields(items, &format!("{path}[]."), rows);
         }
         if let Some(values) = field.get("additionalProperties")
             && values.get("properties").is_some()
         {
-            fields(root, values, &format!("{path}.<key>."), rows);
+            fields(values, &format!("{path}.<key>."), rows);
         }
     }
 }
@@ -405,5 +407,90 @@ rate = 50
     assert!(
         missing.is_empty(),
         "reference/comparison-json.md doesn't name these fields of a real comparison.json: {missing:?}"
+    );
+}
+
+/// The keys of each table a suite may have, as `host/src/suite/raw.rs` declares them: the fields of
+/// its `deny_unknown_fields` structs.
+fn suite_keys() -> Vec<(String, Vec<String>)> {
+    let source = std::fs::read_to_string(repo().join("host/src/suite/raw.rs")).unwrap();
+    let mut structs = Vec::new();
+    let mut lines = source.lines().peekable();
+    let mut strict = false;
+    while let Some(line) = lines.next() {
+        let line = line.trim();
+        if line.starts_with("#[serde(") && line.contains("deny_unknown_fields") {
+            strict = true;
+            continue;
+        }
+        if let Some(rest) = line
+            .strip_prefix("pub(super) struct ")
+            .or_else(|| line.strip_prefix("pub struct "))
+            && rest.ends_with('{')
+            && strict
+        {
+            let name = rest.trim_end_matches('{').trim().to_string();
+            let mut fields = Vec::new();
+            for field in lines.by_ref() {
+                let field = field.trim();
+                if field == "}" {
+                    break;
+                }
+                if let Some(f) = field
+                    .strip_prefix("pub(super) ")
+                    .or_else(|| field.strip_prefix("pub "))
+                    && let Some((key, _)) = f.split_once(':')
+                {
+                    fields.push(key.trim().to_string());
+                }
+            }
+            structs.push((name, fields));
+        }
+        if !line.starts_with("#[") {
+            strict = false;
+        }
+    }
+    structs
+}
+
+#[test]
+fn every_suite_key_is_in_the_guide() {
+    let structs = suite_keys();
+    assert!(
+        structs.iter().any(|(name, _)| name == "RawBench") && structs.len() >= 10,
+        "host/src/suite/raw.rs: {structs:?}"
+    );
+    let page_of = |name: &str| match name {
+        "RawLoad" | "RawPhase" => "load.md",
+        "RawDb" | "RawSeedTable" | "RawBenchDb" => "database.md",
+        _ => "suites/format.md",
+    };
+    let mut missing = Vec::new();
+    for (name, fields) in &structs {
+        let page = page_of(name);
+        let text = std::fs::read_to_string(book_src().join(page)).unwrap();
+        for key in fields {
+            // As `key`, as a table (`[key]`, `[[key]]`, `[db.key]`), or set in an example
+            // (`key = …` on its own line or in an inline table).
+            let documented = [
+                format!("`{key}`"),
+                format!("[{key}]"),
+                format!(".{key}]"),
+                format!("{{ {key} = "),
+                format!(", {key} = "),
+            ]
+            .iter()
+            .any(|form| text.contains(form.as_str()))
+                || text
+                    .lines()
+                    .any(|l| l.trim_start().starts_with(&format!("{key} =")));
+            if !documented {
+                missing.push(format!("{name}.{key} (docs/src/{page})"));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "suite keys the guide doesn't name: {missing:?}"
     );
 }
