@@ -35,7 +35,8 @@ pub enum DbLimit {
     )]
     PoolExhausted { pool: u32, held: usize },
     #[error(
-        "memory limit exceeded: the bench's database needed more than its heap cap of {limit} bytes ([db] memory)"
+        "memory limit exceeded: the bench's database needed more than its heap cap of {} ([db] memory; raise it there)",
+        crate::model::size(*limit)
     )]
     Memory { limit: u64 },
 }
