@@ -66,7 +66,16 @@ pub fn finish() {
     if let Some(root) = ROOT.get()
         && let Some(dir) = root.owned.lock().unwrap_or_else(|e| e.into_inner()).take()
     {
-        let _ = dir.close();
+        // A worker killed a moment ago may have had a file half made: try again briefly.
+        let path = dir.keep();
+        for _ in 0..20 {
+            match std::fs::remove_dir_all(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    std::thread::sleep(std::time::Duration::from_millis(25));
+                }
+                _ => return,
+            }
+        }
     }
 }
 
