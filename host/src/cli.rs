@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-/// Exit codes, documented in the README.
+/// Exit codes, documented in docs/src/reference/exit-codes.md (generated from these).
 pub mod exit {
     /// Every bench ended as the suite expected.
     pub const OK: u8 = 0;

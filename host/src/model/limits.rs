@@ -18,7 +18,7 @@ pub struct Limits {
 
 impl Limits {
     /// What a bench gets when neither the suite's `[defaults]` nor the bench set a limit; also the
-    /// limits for asking a plugin what it offers. The README's "Limits" table shows these values.
+    /// limits for asking a plugin what it offers. The guide's suite reference (docs/src/suites/format.md) shows these values.
     pub const DEFAULT: Limits = Limits {
         fuel: 10_000_000_000,
         memory_bytes: 256 << 20,

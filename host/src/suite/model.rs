@@ -35,7 +35,7 @@ pub struct Settings {
 }
 
 /// Executions per bench unless a suite or `--executions` says otherwise. Chosen from measurement:
-/// see "How a bench is measured" in the README.
+/// see docs/src/methodology/measurement.md.
 pub const DEFAULT_EXECUTIONS: u32 = 3;
 
 /// Where a bench's plugin comes from.

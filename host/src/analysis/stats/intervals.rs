@@ -161,7 +161,7 @@ pub fn hierarchical_ratio_ci(old: &[Vec<f64>], new: &[Vec<f64>]) -> (f64, f64) {
 /// sampling noise plus the process-level effect (code and data layout, measured here to put whole
 /// executions of a CPU-bound bench 30–50% apart), so the spread of execution medians covers both
 /// levels, and the t quantile with Welch's degrees of freedom stays wide with few executions, where
-/// a bootstrap over three executions is far too narrow (see README, "Regression checks").
+/// a bootstrap over three executions is far too narrow (see docs/src/methodology/statistics.md).
 pub fn execution_ratio_ci(old: &[Vec<f64>], new: &[Vec<f64>]) -> Option<(f64, (f64, f64))> {
     let logs = |side: &[Vec<f64>]| -> Vec<f64> {
         side.iter()

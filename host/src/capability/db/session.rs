@@ -70,7 +70,7 @@ impl DbSession {
 
     fn database(&self) -> Result<&Arc<Database>, String> {
         self.database.as_ref().ok_or_else(|| {
-            "this bench has no database: add a [db] table to the suite (see the README, \"Database benches\")".to_string()
+            "this bench has no database: add a [db] table to the suite (see the guide, docs/src/database.md)".to_string()
         })
     }
 
