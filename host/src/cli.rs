@@ -88,8 +88,8 @@ pub struct FixtureArgs {
     /// Default latency of a response (a request's `latency_ms` overrides it).
     #[arg(long, default_value = "20ms", value_parser = humantime::parse_duration)]
     pub latency: std::time::Duration,
-    /// Default body size (a request's `size` overrides it).
-    #[arg(long, default_value = "1 KiB")]
+    /// Default body size (a request's `size` overrides it), at most 64 MiB.
+    #[arg(long, default_value = "1 KiB", value_parser = fixture_body_size)]
     pub size: bytesize::ByteSize,
 }
 
@@ -524,4 +524,11 @@ pub struct HistoryReportArgs {
     /// The HTML file to write [default: trends.html next to the history file].
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// `--size` of `wasmbench fixture`: a size under the fixture server's one body cap.
+fn fixture_body_size(text: &str) -> Result<bytesize::ByteSize, String> {
+    let size: bytesize::ByteSize = text.parse()?;
+    crate::model::HttpFixtureConfig::check_size(size.as_u64())?;
+    Ok(size)
 }

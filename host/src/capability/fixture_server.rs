@@ -25,9 +25,6 @@ use hyper_util::rt::TokioIo;
 use rand::{Rng, RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-/// Largest body the server produces.
-const MAX_BODY: u64 = 64 << 20;
-
 /// Bodies are generated a chunk at a time, as the connection takes them: a plugin that opens many
 /// requests for large bodies (and never reads them) can't make the host hold every body at once.
 const BODY_CHUNK: usize = 64 << 10;
@@ -217,7 +214,11 @@ fn with_query(mut config: HttpFixtureConfig, query: &str) -> Result<HttpFixtureC
                 .map_err(|_| format!("query parameter `{key}` must be an integer\n"))
         };
         match key {
-            "size" => config.size = number()?.min(MAX_BODY),
+            "size" => {
+                config.size = number()?;
+                HttpFixtureConfig::check_size(config.size)
+                    .map_err(|why| format!("query parameter `size`: {why}\n"))?;
+            }
             "latency_ms" => config.latency = Duration::from_millis(number()?),
             "jitter_ms" => config.jitter = Duration::from_millis(number()?),
             "seed" => config.seed = number()?,

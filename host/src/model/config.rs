@@ -22,6 +22,24 @@ pub struct HttpFixtureConfig {
     pub seed: u64,
 }
 
+impl HttpFixtureConfig {
+    /// The largest body the fixture server makes: one rule for a request's `size`, a suite's
+    /// `[http] size` and `wasmbench fixture --size`.
+    pub const MAX_BODY: u64 = 64 << 20;
+
+    /// Why `size` can't be a body size, if it can't.
+    pub fn check_size(size: u64) -> Result<(), String> {
+        if size > Self::MAX_BODY {
+            return Err(format!(
+                "a fixture body may be at most {}, not {}",
+                super::size(Self::MAX_BODY),
+                super::size(size)
+            ));
+        }
+        Ok(())
+    }
+}
+
 impl Default for HttpFixtureConfig {
     fn default() -> Self {
         HttpFixtureConfig {

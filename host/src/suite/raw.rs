@@ -184,7 +184,7 @@ impl RawBenchDb {
 pub(super) struct RawHttp {
     pub(super) latency: Option<Wall>,
     pub(super) jitter: Option<Wall>,
-    pub(super) size: Option<Size>,
+    pub(super) size: Option<Spanned<Size>>,
     pub(super) error_rate: Option<Spanned<f64>>,
     pub(super) seed: Option<u64>,
 }

@@ -207,10 +207,15 @@ fn http(raw: RawHttp, ctx: &Ctx<'_>) -> Result<HttpFixtureConfig, SuiteError> {
             "must be between 0 and 1",
         ));
     }
+    if let Some(size) = &raw.size
+        && let Err(why) = HttpFixtureConfig::check_size(size.get_ref().0)
+    {
+        return Err(ctx.error(Some(size.span()), Some("http.size".into()), why));
+    }
     Ok(HttpFixtureConfig {
         latency: raw.latency.map_or(defaults.latency, |w| w.0),
         jitter: raw.jitter.map_or(defaults.jitter, |w| w.0),
-        size: raw.size.map_or(defaults.size, |s| s.0),
+        size: raw.size.map_or(defaults.size, |s| s.into_inner().0),
         error_rate: raw
             .error_rate
             .map_or(defaults.error_rate, |r| r.into_inner()),

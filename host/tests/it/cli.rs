@@ -227,3 +227,39 @@ fn plugin_output_is_kept_on_request() {
     plain.assert_code(0);
     assert!(!plain.out.as_ref().unwrap().join("plugin-output").exists());
 }
+
+/// One cap for the fixture server's bodies, whoever asks: `wasmbench fixture --size` (here), a
+/// suite's `[http] size` (input::bad_suites) and a request's `size` (the server answers 400).
+#[test]
+fn the_fixture_servers_body_cap_holds_for_the_command_line_and_requests() {
+    let h = Harness::new();
+    let over = h.wasmbench(&["fixture", "--size", "100 GiB"]);
+    over.assert_code(2);
+    assert!(
+        over.stderr
+            .contains("a fixture body may be at most 64 MiB, not 100 GiB"),
+        "{}",
+        over.transcript()
+    );
+
+    let server = wasmbench::capability::FixtureServer::start(wasmbench::model::HttpFixtureConfig {
+        latency: std::time::Duration::ZERO,
+        ..Default::default()
+    })
+    .unwrap();
+    let url = server.base_url().trim_start_matches("http://").to_string();
+    let ask = |query: &str| {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(&url).unwrap();
+        write!(
+            stream,
+            "GET /item/1?{query} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut head = [0u8; 12];
+        stream.read_exact(&mut head).unwrap();
+        String::from_utf8_lossy(&head).into_owned()
+    };
+    assert!(ask("size=1024").ends_with("200"), "{}", ask("size=1024"));
+    assert!(ask("size=107374182400").ends_with("400"));
+}

@@ -442,6 +442,15 @@ fn plugin_sources_and_ids_must_make_sense() {
             needles: &["key `bench[0].wasm`", "no such wasm file"],
         },
         Case {
+            name: "fixture body over the server's cap",
+            text: "[http]\nsize = \"1 GiB\"\n\n[[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\n",
+            lines: &[2],
+            needles: &[
+                "key `http.size`",
+                "a fixture body may be at most 64 MiB, not 1 GiB",
+            ],
+        },
+        Case {
             name: "unknown plugin",
             text: "[defaults]\nsamples = 1\n\n[[bench]]\nplugin = \"cpuu\"\nworkload = \"fib\"\n",
             // The bench's header line or the offending key's line.
