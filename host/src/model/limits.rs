@@ -39,6 +39,25 @@ impl Limits {
     pub const MIN_DEADLINE: Duration = Duration::from_millis(1);
     /// At most 24 h per iteration.
     pub const MAX_DEADLINE: Duration = Duration::from_secs(24 * 3600);
+    /// The most linear memory the instances of one bench (`instances`) or load scenario (`pool`)
+    /// may hold together: `memory` is a limit per instance, and `instances` / `pool` multiply it.
+    pub const MAX_HELD_MEMORY: u64 = 8 << 30;
+
+    /// Why `count` instances (`count_key`) of `memory_bytes` each may not run at once, if they
+    /// may not.
+    pub fn check_held(count: u32, memory_bytes: u64, count_key: &str) -> Result<(), String> {
+        let held = u64::from(count).saturating_mul(memory_bytes);
+        if held <= Self::MAX_HELD_MEMORY {
+            return Ok(());
+        }
+        Err(format!(
+            "`{count_key} = {count}` × `memory = \"{}\"` (a limit per instance) = {}, over the {} \
+             the instances of one bench or scenario may hold together; lower one of them",
+            super::size(memory_bytes),
+            super::size(held),
+            super::size(Self::MAX_HELD_MEMORY)
+        ))
+    }
 }
 
 impl Default for Limits {

@@ -83,6 +83,15 @@ impl RawSettings {
             );
         }
         self.apply_limits(&mut s.limits, ctx, key)?;
+        if let Err(why) = Limits::check_held(s.instances, s.limits.memory_bytes, "instances") {
+            // At the key given here that makes the product: `instances`, else `memory`.
+            let span = self
+                .instances
+                .as_ref()
+                .map(Spanned::span)
+                .or_else(|| self.memory.as_ref().map(Spanned::span));
+            return Err(ctx.error(span, key("instances"), why));
+        }
         // Where each key given here was written: in `[defaults]`, or the bench's own.
         let given = [
             (Limit::Fuel, self.fuel.as_ref().map(Spanned::span)),

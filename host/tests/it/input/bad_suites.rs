@@ -376,6 +376,24 @@ fn absurd_limits_are_rejected() {
             needles: &["key `bench[0].samples`", "between 1 and 1000000"],
         },
         Case {
+            name: "instances that hold more memory together than a bench may",
+            text: "[defaults]\nmemory = \"1 GiB\"\n\n[[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\ninstances = 16\n",
+            lines: &[7],
+            needles: &[
+                "key `bench[0].instances`",
+                "`instances = 16` × `memory = \"1 GiB\"` (a limit per instance) = 16 GiB, over the 8 GiB",
+            ],
+        },
+        Case {
+            name: "a load pool that holds more memory together than a scenario may",
+            text: "[[load]]\nplugin = \"handler\"\nworkload = \"empty\"\nmemory = \"4 GiB\"\npool = 256\n[[load.phase]]\nduration = \"1s\"\nrate = 5\n",
+            lines: &[5],
+            needles: &[
+                "key `load[0].pool`",
+                "`pool = 256` × `memory = \"4 GiB\"` (a limit per instance) = 1 TiB, over the 8 GiB",
+            ],
+        },
+        Case {
             name: "a hundred thousand instances",
             text: bench("instances = 100000"),
             lines: &[4],
