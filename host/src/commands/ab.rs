@@ -71,6 +71,9 @@ pub fn run(args: &AbArgs) -> Result<u8, CommandError> {
         )
         .await?;
         let (interrupted, started_at) = (measured.interrupted, measured.started_at);
+        // As in `run`: the endpoint closes before results are written, so nothing a scraper holds
+        // (connections, file descriptors) can keep them from being written.
+        drop(measured.live);
         let (mut base_benches, mut head_benches, mut pairs) =
             (Vec::new(), Vec::new(), Pairs::new());
         for mut unit in measured.units {

@@ -745,3 +745,40 @@ fn abort_on_fail_stops_the_schedule_and_results_match_the_schema() {
     let problems = crate::schema::errors(&crate::schema::validator(), run.results());
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// Think time ends with the schedule: a connection thinking an hour when its 1 s phase is over
+/// doesn't hold the scenario (or lose its answers as timeouts).
+#[test]
+fn think_time_ends_with_the_phases() {
+    let h = Harness::new();
+    let run = h.run_suite(
+        r#"
+[[load]]
+id = "pensive"
+plugin = "handler"
+workload = "empty"
+model = "closed"
+connections = 2
+think = "1h"
+pool = 1
+warmup = 1
+fuel_iterations = 1
+deadline = "2s"
+[[load.phase]]
+duration = "1s"
+"#,
+        &[],
+    );
+    run.assert_code(0);
+    let pensive = scenario(&run, "pensive");
+    assert_eq!(status(pensive), "ok", "{pensive:#}");
+    let overall = &pensive["overall"];
+    // One request per connection, then thinking until the phase ends.
+    assert_eq!(n(overall, "offered"), 2, "{overall:#}");
+    assert_eq!(n(overall, "ok"), 2, "{overall:#}");
+    assert!(
+        run.elapsed < std::time::Duration::from_secs(60),
+        "the scenario waited out its think time: {:?}",
+        run.elapsed
+    );
+}

@@ -379,13 +379,28 @@ fn connect(
                         return;
                     }
                     if !think.is_zero() {
-                        std::thread::sleep(think);
+                        think_until((Instant::now() + think).min(start + ends.total), stop);
                     }
                 }
             });
         }
     });
 }
+
+/// A connection's think time, which ends with the schedule: sleeps until `until`, waking every
+/// [`THINK_SLICE`] to see whether the schedule was stopped (an abort or an interrupt).
+fn think_until(until: Instant, stop: &AtomicBool) {
+    loop {
+        let left = until.saturating_duration_since(Instant::now());
+        if left.is_zero() || stop.load(Ordering::Relaxed) || super::super::interrupt::requested() {
+            return;
+        }
+        std::thread::sleep(left.min(THINK_SLICE));
+    }
+}
+
+/// How long a thinking connection sleeps before it looks at the schedule again.
+const THINK_SLICE: Duration = Duration::from_millis(50);
 
 /// Records notes until the schedule is done and every request finished (or the drain, one
 /// deadline long, ran out); reports progress every [`TICK`] and stops the schedule when an
