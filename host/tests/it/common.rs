@@ -307,3 +307,14 @@ pub fn test_plugins() -> &'static Path {
         dir
     })
 }
+
+/// A memory figure of process `pid` from `/proc/PID/status`, in bytes: `"VmHWM:"` (the peak
+/// resident set, a high-water mark) or `"VmRSS:"` (the current one); `None` when it can't be read.
+pub fn proc_memory(pid: u32, field: &str) -> Option<u64> {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix(field))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map(|kib| kib << 10)
+}

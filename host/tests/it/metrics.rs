@@ -285,15 +285,8 @@ fn run_flooded(
     let flooding = flood(port, count, head.to_vec(), stop.clone());
     let mut peak = 0u64;
     let run = common::execute_watching(cmd, |pid| {
-        if let Some(kib) = std::fs::read_to_string(format!("/proc/{pid}/status"))
-            .ok()
-            .and_then(|s| {
-                s.lines()
-                    .find_map(|l| l.strip_prefix("VmHWM:"))
-                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-            })
-        {
-            peak = peak.max(kib << 10);
+        if let Some(bytes) = common::proc_memory(pid, "VmHWM:") {
+            peak = peak.max(bytes);
         }
     });
     stop.store(true, std::sync::atomic::Ordering::Relaxed);

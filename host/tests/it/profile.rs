@@ -408,15 +408,8 @@ fn a_deep_guest_with_huge_names_is_profiled_within_bounds() {
     .arg(&out);
     let mut peak = 0u64;
     let run = common::execute_watching(cmd, |pid| {
-        if let Some(kib) = std::fs::read_to_string(format!("/proc/{pid}/status"))
-            .ok()
-            .and_then(|s| {
-                s.lines()
-                    .find_map(|l| l.strip_prefix("VmHWM:"))
-                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-            })
-        {
-            peak = peak.max(kib << 10);
+        if let Some(bytes) = common::proc_memory(pid, "VmHWM:") {
+            peak = peak.max(bytes);
         }
     });
     run.assert_code(0);

@@ -388,18 +388,9 @@ fn watched(h: &Harness, args: &[&str]) -> (Run, u64) {
     cmd.args(args);
     let mut peak = 0u64;
     let run = crate::common::execute_watching(cmd, |pid| {
-        let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) else {
-            return;
-        };
-        let kib = |key: &str| {
-            status
-                .lines()
-                .find_map(|l| l.strip_prefix(key))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-                .unwrap_or(0)
-        };
-        peak = peak.max(kib("VmHWM:") << 10);
-        if kib("VmRSS:") << 10 > KILL_AT {
+        let memory = |field: &str| crate::common::proc_memory(pid, field).unwrap_or(0);
+        peak = peak.max(memory("VmHWM:"));
+        if memory("VmRSS:") > KILL_AT {
             // SAFETY: `pid` is the child this test started and has not yet reaped.
             unsafe { libc::kill(pid as i32, libc::SIGKILL) };
         }

@@ -148,20 +148,9 @@ fn assert_peak_below(peak: Option<u64>, limit: u64) {
 fn execute_measured(cmd: Command, out: &Path) -> (Run, Option<u64>) {
     let mut peak = None;
     let run = common::execute_watching(cmd, |pid| {
-        if let Some(kib) = std::fs::read_to_string(format!("/proc/{pid}/status"))
-            .ok()
-            .and_then(|s| peak_kib(&s))
-        {
-            peak = Some(peak.unwrap_or(0).max(kib << 10));
+        if let Some(bytes) = common::proc_memory(pid, "VmHWM:") {
+            peak = Some(peak.unwrap_or(0).max(bytes));
         }
     });
     (common::with_results(run, out), peak)
-}
-
-/// `VmHWM` (peak resident set) in KiB from `/proc/PID/status`.
-fn peak_kib(status: &str) -> Option<u64> {
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
