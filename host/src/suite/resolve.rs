@@ -12,7 +12,7 @@ use super::error::{Ctx, SuiteError, line_column, suggest};
 use super::folder::folder_benches;
 use super::model::{BenchDef, PluginSource, Settings, Suite};
 use super::raw::{RawBackends, RawBench, RawFixture, RawHttp, RawSuite};
-use super::settings::{DEFAULT_SETTINGS, MAX_DEADLINE, MAX_FIXTURE};
+use super::settings::{DEFAULT_SETTINGS, Held, MAX_DEADLINE, MAX_FIXTURE};
 use super::source::plugin_source;
 use crate::model::{BackendsConfig, FixtureSpec, HttpFixtureConfig, Status};
 
@@ -118,7 +118,16 @@ fn bench(
     let span = raw.span();
     let mut raw = raw.into_inner();
     let prefix = format!("bench[{index}].");
-    let settings = raw.settings().apply(defaults, ctx, &prefix)?;
+    let own = raw.settings();
+    let settings = own.apply(defaults, ctx, &prefix)?;
+    Held {
+        count: settings.instances,
+        count_key: "instances",
+        count_at: own.instances.as_ref().map(Spanned::span),
+        memory_bytes: settings.limits.memory_bytes,
+        memory_at: own.memory.as_ref().map(Spanned::span),
+    }
+    .check(ctx, &prefix, span.clone())?;
     let db = bench_db(db, raw.db.take(), &prefix, ctx)?;
     let plugin = plugin_source(raw.plugin, raw.wasm, &span, &prefix, ctx)?;
     let expect = match raw.expect {

@@ -9,9 +9,9 @@ use toml::Spanned;
 use super::error::{Ctx, SuiteError, line_column, suggest};
 use super::model::{Arrival, LoadDef, LoadPhase, LoadShape, PluginSource, Settings};
 use super::raw::{RawLoad, RawPhase, RawSettings};
-use super::settings::{MAX_DEADLINE, count};
+use super::settings::{Held, MAX_DEADLINE, count};
 use super::source::plugin_source;
-use crate::model::{Limits, LoadThreshold};
+use crate::model::LoadThreshold;
 
 /// Beyond these, a scenario is a typo rather than a plan.
 const MAX_POOL: u32 = 256;
@@ -62,10 +62,14 @@ pub(super) fn load_def(
         })?;
     let (mut pool, mut queue, mut warmup) = (1, DEFAULT_QUEUE, DEFAULT_WARMUP);
     count(ctx, &raw.pool, key("pool"), 1..=MAX_POOL, &mut pool)?;
-    if let Err(why) = Limits::check_held(pool, settings.limits.memory_bytes, "pool") {
-        let span = raw.pool.as_ref().map_or(span.clone(), Spanned::span);
-        return Err(ctx.error(Some(span), key("pool"), why));
+    Held {
+        count: pool,
+        count_key: "pool",
+        count_at: raw.pool.as_ref().map(Spanned::span),
+        memory_bytes: settings.limits.memory_bytes,
+        memory_at: raw.memory.as_ref().map(Spanned::span),
     }
+    .check(ctx, &prefix, span.clone())?;
     count(ctx, &raw.queue, key("queue"), 0..=MAX_QUEUE, &mut queue)?;
     count(ctx, &raw.warmup, key("warmup"), 0..=1_000_000, &mut warmup)?;
     let shape = shape(&raw, &prefix, ctx)?;

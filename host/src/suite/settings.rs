@@ -83,15 +83,6 @@ impl RawSettings {
             );
         }
         self.apply_limits(&mut s.limits, ctx, key)?;
-        if let Err(why) = Limits::check_held(s.instances, s.limits.memory_bytes, "instances") {
-            // At the key given here that makes the product: `instances`, else `memory`.
-            let span = self
-                .instances
-                .as_ref()
-                .map(Spanned::span)
-                .or_else(|| self.memory.as_ref().map(Spanned::span));
-            return Err(ctx.error(span, key("instances"), why));
-        }
         // Where each key given here was written: in `[defaults]`, or the bench's own.
         let given = [
             (Limit::Fuel, self.fuel.as_ref().map(Spanned::span)),
@@ -155,6 +146,42 @@ impl RawSettings {
             limits.deadline = d;
         }
         Ok(())
+    }
+}
+
+/// Instances that run at once: `count` of them, set by `count_key` (written in this table at
+/// `count_at`, or inherited), each under a `memory` limit of `memory_bytes` (written in this
+/// table at `memory_at`, or inherited).
+pub(super) struct Held<'a> {
+    pub count: u32,
+    pub count_key: &'a str,
+    pub count_at: Option<Span>,
+    pub memory_bytes: u64,
+    pub memory_at: Option<Span>,
+}
+
+type Span = std::ops::Range<usize>;
+
+impl Held<'_> {
+    /// Refuses instances that may hold more than [`Limits::MAX_HELD_MEMORY`] of linear memory
+    /// together, checked where they run (a bench, a load scenario) with what they run with. The
+    /// error is at the key of this table that makes the product: the count, else `memory`, else
+    /// the table (`table`) whose inherited values make it.
+    pub(super) fn check(
+        &self,
+        ctx: &Ctx<'_>,
+        key_prefix: &str,
+        table: Span,
+    ) -> Result<(), SuiteError> {
+        let Err(why) = Limits::check_held(self.count, self.memory_bytes, self.count_key) else {
+            return Ok(());
+        };
+        let (span, key) = match (&self.count_at, &self.memory_at) {
+            (Some(at), _) => (at.clone(), self.count_key),
+            (None, Some(at)) => (at.clone(), Limit::Memory.key()),
+            (None, None) => (table, self.count_key),
+        };
+        Err(ctx.error(Some(span), Some(format!("{key_prefix}{key}")), why))
     }
 }
 

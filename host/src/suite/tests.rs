@@ -327,3 +327,52 @@ fn bad_load_scenarios_name_the_key_and_line() {
     .unwrap_err();
     assert_eq!(err.key.as_deref(), Some("load[0].phase[1].name"), "{err}");
 }
+
+/// `memory` is per instance and a bench's `instances` (a scenario's `pool`) multiply it: the
+/// product is checked where instances run, with what they run with. A scenario has no
+/// `instances` (the `[defaults]` one is not its), and a `[defaults]` product every bench overrides
+/// holds nothing.
+#[test]
+fn memory_held_together_is_checked_where_instances_run() {
+    let suite = parse(
+        "[defaults]\ninstances = 16\nmemory = \"1 GiB\"\n\n\
+         [[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\nmemory = \"256 MiB\"\n\n\
+         [[load]]\nplugin = \"handler\"\nworkload = \"empty\"\npool = 8\n\
+         [[load.phase]]\nduration = \"1s\"\nrate = 5\n",
+    )
+    .unwrap();
+    assert_eq!(suite.benches[0].settings.instances, 16);
+    assert_eq!(suite.loads[0].pool, 8);
+
+    // Inherited from `[defaults]` whole: named at the bench that would run them.
+    let err = parse(
+        "[defaults]\ninstances = 16\nmemory = \"1 GiB\"\n\n\
+         [[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\n",
+    )
+    .unwrap_err();
+    assert_eq!(err.key.as_deref(), Some("bench[0].instances"), "{err}");
+    assert_eq!(err.position.map(|p| p.0), Some(5), "{err}");
+    assert!(
+        err.to_string()
+            .contains("`instances = 16` × `memory = \"1 GiB\"` (a limit per instance) = 16 GiB"),
+        "{err}"
+    );
+
+    // The bench's own `memory` makes the product: named there.
+    let err = parse(
+        "[defaults]\ninstances = 16\n\n\
+         [[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\nmemory = \"1 GiB\"\n",
+    )
+    .unwrap_err();
+    assert_eq!(err.key.as_deref(), Some("bench[0].memory"), "{err}");
+    assert_eq!(err.position.map(|p| p.0), Some(7), "{err}");
+
+    // A pool over a `[defaults]` memory: named at the pool.
+    let err = parse(&format!(
+        "[defaults]\nmemory = \"1 GiB\"\n\n{}",
+        load_suite("pool = 9", "duration = \"1s\"\nrate = 5")
+    ))
+    .unwrap_err();
+    assert_eq!(err.key.as_deref(), Some("load[0].pool"), "{err}");
+    assert_eq!(err.position.map(|p| p.0), Some(7), "{err}");
+}
