@@ -782,3 +782,49 @@ duration = "1s"
         run.elapsed
     );
 }
+
+/// Think time ends with the schedule when an abort stops it early too: connections thinking an
+/// hour in a minute-long phase wake when `abort_on_fail` stops the schedule, and the scenario ends
+/// with its answers.
+#[test]
+fn think_time_ends_when_an_abort_stops_the_schedule() {
+    let h = Harness::new();
+    // 120 connections send one request each (enough for a threshold to be judged early), then
+    // think; no request meets a p99 of 1 ns, so the first progress tick aborts.
+    let run = h.run_suite(
+        r#"
+[[load]]
+id = "pensive"
+plugin = "handler"
+workload = "empty"
+model = "closed"
+connections = 120
+think = "1h"
+pool = 1
+warmup = 1
+fuel_iterations = 1
+deadline = "2s"
+thresholds = ["p99 < 1ns"]
+abort_on_fail = true
+[[load.phase]]
+duration = "60s"
+"#,
+        &[],
+    );
+    run.assert_code(4);
+    let pensive = scenario(&run, "pensive");
+    assert!(
+        pensive["aborted"]
+            .as_str()
+            .is_some_and(|a| a.contains("abort_on_fail")),
+        "{pensive:#}"
+    );
+    let overall = &pensive["overall"];
+    assert_eq!(n(overall, "offered"), 120, "{overall:#}");
+    assert_eq!(n(overall, "ok"), 120, "{overall:#}");
+    assert!(
+        run.elapsed < std::time::Duration::from_secs(30),
+        "the thinking connections outlived the abort: {:?}",
+        run.elapsed
+    );
+}

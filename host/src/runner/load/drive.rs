@@ -8,7 +8,7 @@
 //! omission corrected, as wrk2 does); latency from the actual start is kept beside it.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Barrier, Mutex};
+use std::sync::{Arc, Barrier, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, TrySendError};
@@ -100,7 +100,7 @@ pub fn drive(job: &LoadJob, pre: &Pre, lending: &Lending, sink: Sink) -> Result<
 
     let start = Instant::now();
     let total: Duration = job.phases.iter().map(|p| p.duration).sum();
-    let stop = Arc::new(AtomicBool::new(false));
+    let stop = Arc::new(Stop::default());
     let collector = {
         let (job, stop, sink) = (job.clone(), stop.clone(), sink.clone());
         std::thread::Builder::new()
@@ -128,7 +128,7 @@ pub fn drive(job: &LoadJob, pre: &Pre, lending: &Lending, sink: Sink) -> Result<
     };
     // The phases ran their full length unless an abort or an interrupt stopped the schedule (the
     // dispatcher returns at the last arrival, which is before the end).
-    let cut = stop.load(Ordering::Relaxed) || crate::runner::interrupt::requested();
+    let cut = stop.is_raised();
     let stopped_at = if cut {
         start.elapsed().min(total)
     } else {
@@ -280,12 +280,12 @@ fn dispatch(
     start: Instant,
     work: &Sender<Request>,
     notes: &Sender<Note>,
-    stop: &AtomicBool,
+    stop: &Stop,
 ) -> Option<crate::results::Percentiles> {
     let mut lag = histogram();
     precise_sleeps();
     for (offset, phase) in arrivals {
-        if stop.load(Ordering::Relaxed) || super::super::interrupt::requested() {
+        if stop.is_raised() {
             break;
         }
         let intended = start + offset;
@@ -342,7 +342,7 @@ fn connect(
     ends: ClosedEnds,
     work: &Sender<Request>,
     notes: &Sender<Note>,
-    stop: &Arc<AtomicBool>,
+    stop: &Stop,
 ) {
     let starts = phase_starts(&job.phases);
     std::thread::scope(|scope| {
@@ -352,10 +352,7 @@ fn connect(
                 loop {
                     let intended = Instant::now();
                     let offset = intended - start;
-                    if offset >= ends.total
-                        || stop.load(Ordering::Relaxed)
-                        || super::super::interrupt::requested()
-                    {
+                    if offset >= ends.total || stop.is_raised() {
                         return;
                     }
                     let phase = phase_at(starts, offset);
@@ -378,8 +375,9 @@ fn connect(
                     if answered.recv_deadline(give_up).is_err() {
                         return;
                     }
+                    // Thinking ends with the schedule: at its end, or when it is stopped.
                     if !think.is_zero() {
-                        think_until((Instant::now() + think).min(start + ends.total), stop);
+                        stop.wait_until((Instant::now() + think).min(start + ends.total));
                     }
                 }
             });
@@ -387,20 +385,46 @@ fn connect(
     });
 }
 
-/// A connection's think time, which ends with the schedule: sleeps until `until`, waking every
-/// [`THINK_SLICE`] to see whether the schedule was stopped (an abort or an interrupt).
-fn think_until(until: Instant, stop: &AtomicBool) {
-    loop {
-        let left = until.saturating_duration_since(Instant::now());
-        if left.is_zero() || stop.load(Ordering::Relaxed) || super::super::interrupt::requested() {
-            return;
-        }
-        std::thread::sleep(left.min(THINK_SLICE));
-    }
+/// The schedule's stop: raised by the collector for an abort (`abort_on_fail`) or an interrupt.
+/// The dispatcher and the connections look at it before each request; a thinking connection
+/// waits on it, so its think time ends when the schedule does.
+#[derive(Default)]
+struct Stop {
+    raised: AtomicBool,
+    /// Held while raising, and while a waiter checks before it waits: no wake-up is missed.
+    lock: Mutex<()>,
+    woken: Condvar,
 }
 
-/// How long a thinking connection sleeps before it looks at the schedule again.
-const THINK_SLICE: Duration = Duration::from_millis(50);
+impl Stop {
+    /// Stops the schedule and wakes every connection waiting on it.
+    fn raise(&self) {
+        let _held = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        self.raised.store(true, Ordering::Relaxed);
+        self.woken.notify_all();
+    }
+
+    /// Whether the schedule was stopped: an abort, or an interrupt (also seen before the
+    /// collector raises the stop for it).
+    fn is_raised(&self) -> bool {
+        self.raised.load(Ordering::Relaxed) || crate::runner::interrupt::requested()
+    }
+
+    /// Waits until `until` or until the stop is raised, whichever comes first.
+    fn wait_until(&self, until: Instant) {
+        let mut held = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        while !self.is_raised() {
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return;
+            }
+            held = match self.woken.wait_timeout(held, left) {
+                Ok((held, _)) => held,
+                Err(poisoned) => poisoned.into_inner().0,
+            };
+        }
+    }
+}
 
 /// Records notes until the schedule is done and every request finished (or the drain, one
 /// deadline long, ran out); reports progress every [`TICK`] and stops the schedule when an
@@ -409,7 +433,7 @@ fn collect(
     job: &LoadJob,
     start: Instant,
     noted: Receiver<Note>,
-    stop: &AtomicBool,
+    stop: &Stop,
     sink: &Sink,
 ) -> (Recorder, Vec<String>, Option<String>) {
     let total: Duration = job.phases.iter().map(|p| p.duration).sum();
@@ -455,6 +479,10 @@ fn collect(
             continue;
         }
         next_tick = now + TICK;
+        // An interrupt sets a flag no one waits on: the stop wakes the thinking connections.
+        if crate::runner::interrupt::requested() && !stop.raised.load(Ordering::Relaxed) {
+            stop.raise();
+        }
         let elapsed = offset(now).min(total);
         let phase = phase_at(&starts, elapsed);
         let (completed, failed, dropped) = recorder.totals();
@@ -486,7 +514,7 @@ fn collect(
                     threshold.text,
                     humantime::format_duration(Duration::from_millis(elapsed.as_millis() as u64))
                 ));
-                stop.store(true, Ordering::Relaxed);
+                stop.raise();
                 recorder.cut_short(elapsed);
             }
         }
