@@ -27,6 +27,8 @@ pub(super) struct Measured {
     pub started_at: String,
     pub interrupted: bool,
     /// The live metrics (`--metrics-addr`), still served: the run's load scenarios feed them too.
+    /// A command drops it before it writes results (`run` after its load scenarios, `ab` at once):
+    /// nothing a scraper holds (connections, file descriptors) can keep them from being written.
     pub live: Option<LiveMetrics>,
 }
 

@@ -407,3 +407,70 @@ fn unfinished_request_heads_cannot_make_the_harness_hold_memory() {
         peak >> 20
     );
 }
+
+/// `ab` closes the metrics endpoint before it writes results, as `run` does: with more
+/// connections held than the endpoint serves, its closing note (stderr) comes before the results
+/// and the verdicts are written (stdout, the same file here, so in the order they were said).
+#[test]
+fn ab_closes_the_metrics_endpoint_before_writing_results() {
+    let h = Harness::new();
+    let suite = h.suite("suite.toml", LONG_SUITE);
+    let port = free_port();
+    let out = h.path().join("ab");
+    let said = h.path().join("said.txt");
+    let file = std::fs::File::create(&said).unwrap();
+    let mut cmd = h.command();
+    cmd.arg("ab")
+        .arg(&suite)
+        .arg("--base")
+        .arg(env!("WASMBENCH_BUILT_PLUGINS"))
+        .arg("-q")
+        .arg("--out")
+        .arg(&out)
+        .arg("--metrics-addr")
+        .arg(format!("127.0.0.1:{port}"))
+        .stdin(Stdio::null())
+        .stdout(file.try_clone().unwrap())
+        .stderr(file);
+    let mut child = cmd.spawn().unwrap();
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let (mut held, give_up) = (
+        Vec::new(),
+        std::time::Instant::now() + Duration::from_secs(120),
+    );
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > give_up {
+            let _ = child.kill();
+            panic!("ab did not finish in 2 minutes");
+        }
+        if held.len() < 40 {
+            match TcpStream::connect_timeout(&addr, Duration::from_millis(200)) {
+                Ok(stream) => held.push(stream),
+                Err(_) => std::thread::sleep(Duration::from_millis(5)),
+            }
+        } else {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+    let said = std::fs::read_to_string(&said).unwrap();
+    assert!(matches!(status.code(), Some(0 | 3)), "{status}\n{said}");
+    assert!(
+        held.len() > 16,
+        "only {} connections were opened\n{said}",
+        held.len()
+    );
+    let closed = said
+        .find("note: the metrics endpoint closed")
+        .unwrap_or_else(|| panic!("no closing note\n{said}"));
+    let results = said
+        .find("results: ")
+        .unwrap_or_else(|| panic!("no results line\n{said}"));
+    assert!(
+        closed < results,
+        "the endpoint closed after the results were written\n{said}"
+    );
+    assert!(out.join("results.json").is_file() && out.join("base/results.json").is_file());
+}
