@@ -17,19 +17,20 @@
 
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, bail};
-use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
+
+mod busy;
+
+use busy::{BUSY_WAIT, retrying};
 
 use super::{Added, Point, RunRecord, Selection, Series, SeriesKey, Store, Value, now_rfc3339};
 use crate::model::{Metric, clip};
 
 /// "wbhi" as a big-endian integer.
 const APPLICATION_ID: i32 = 0x7762_6869;
-
-/// How long a write waits for other processes writing the same history before it gives up.
-const BUSY_WAIT: Duration = Duration::from_secs(120);
 
 /// Each entry moves the schema from version `index` to `index + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -206,46 +207,6 @@ fn marks(c: &Connection) -> rusqlite::Result<(i32, i64)> {
     let application = c.pragma_query_value(None, "application_id", |row| row.get(0))?;
     let version = c.pragma_query_value(None, "user_version", |row| row.get(0))?;
     Ok((application, version))
-}
-
-/// Runs `write`, one immediate transaction, again while SQLite answers that the database is busy
-/// or locked without having waited (its busy handler waits for most locks, not every one), with
-/// growing pauses, until [`BUSY_WAIT`] has passed. A transaction that fails is rolled back.
-fn retrying<T>(
-    connection: &mut Connection,
-    shown: &str,
-    mut write: impl FnMut(&mut Connection) -> Result<T>,
-) -> Result<T> {
-    let start = Instant::now();
-    let mut pause = Duration::from_millis(2);
-    // Processes that started together pause for different times, so they don't collide again.
-    let jitter = u64::from(std::process::id()) % 7 + 1;
-    loop {
-        match write(connection) {
-            Err(error) if is_busy(&error) => {
-                if start.elapsed() >= BUSY_WAIT {
-                    return Err(error.context(format!(
-                        "{shown}: other processes kept the history locked for {}s; nothing was written",
-                        BUSY_WAIT.as_secs()
-                    )));
-                }
-                std::thread::sleep(pause + Duration::from_millis(jitter));
-                pause = (pause * 2).min(Duration::from_millis(200));
-            }
-            done => return done,
-        }
-    }
-}
-
-/// Whether SQLite refused for another connection's lock.
-fn is_busy(error: &anyhow::Error) -> bool {
-    error.chain().any(|cause| {
-        matches!(
-            cause.downcast_ref::<rusqlite::Error>(),
-            Some(rusqlite::Error::SqliteFailure(e, _))
-                if matches!(e.code, ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
-        )
-    })
 }
 
 /// The SQLite file header's first bytes, and page 1's b-tree header after them: enough to tell a
