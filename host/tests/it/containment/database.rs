@@ -118,18 +118,6 @@ fn a_bench_without_a_database_is_told_how_to_get_one() {
     assert_bench(&run, "no-db", "error", &["has no database", "[db]"]);
 }
 
-/// The entries of `dir` (a run's `TMPDIR`), for messages.
-fn left_in(dir: &Path) -> Vec<String> {
-    std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .flatten()
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 #[test]
 fn a_killed_worker_leaves_no_database_files_behind() {
     let h = Harness::new();
@@ -152,7 +140,7 @@ fn a_killed_worker_leaves_no_database_files_behind() {
         "{}",
         run.transcript()
     );
-    assert!(left_in(&tmp).is_empty(), "left behind: {:?}", left_in(&tmp));
+    assert!(walk(&tmp).is_empty(), "left behind: {:?}", walk(&tmp));
 }
 
 #[test]
