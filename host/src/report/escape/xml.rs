@@ -1,11 +1,11 @@
-//! Text for XML (junit.xml, written by quick-junit over quick-xml).
+//! Text for XML (junit.xml, written with quick-xml).
 //!
-//! quick-xml escapes `<`, `>`, `&` (and quotes in attributes); quick-junit's `XmlString` silently
-//! deletes ANSI escape sequences and most C0 controls, but keeps U+FFFE and U+FFFF, which XML 1.0
-//! forbids even as character references. So text is first passed through [`super::visible`]:
-//! every control, bidi and noncharacter is written as a visible escape (`\x1b[2J` stays readable
-//! instead of vanishing) and the file stays well-formed. Attribute values are single-line (a parser
-//! turns a line break in an attribute into a space); element text keeps its lines.
+//! quick-xml escapes `<`, `>`, `&` and quotes, but writes every other character as it is, and XML
+//! 1.0 forbids most C0 controls and U+FFFE and U+FFFF even as character references. So text is
+//! first passed through [`super::visible`]: every control, bidi and noncharacter is written as a
+//! visible escape (`\x1b[2J` stays readable instead of vanishing) and the file stays well-formed.
+//! Attribute values are single-line (a parser turns a line break in an attribute into a space);
+//! element text keeps its lines.
 
 use super::{Lines, visible};
 
