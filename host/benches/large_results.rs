@@ -80,6 +80,7 @@ fn run(level: u64, n_executions: u64) -> RunResults {
         suite: SuiteInfo {
             name: "large".into(),
             path: "suites/large.toml".into(),
+            groups: Default::default(),
         },
         environment: Environment::capture(),
         started_at: "2026-11-25T13:30:59Z".into(),

@@ -149,6 +149,7 @@ fn run(slower: f64, seed: u64) -> RunResults {
         suite: SuiteInfo {
             name: "synthetic".into(),
             path: "suites/synthetic.toml".into(),
+            groups: Default::default(),
         },
         environment: Environment::capture(),
         started_at: "2026-11-25T13:30:59Z".into(),

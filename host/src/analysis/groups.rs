@@ -10,7 +10,7 @@ use crate::model::Status;
 use crate::results::BenchResult;
 
 /// Whether two benches of a group must agree: every parameter both have is set alike.
-fn comparable(a: &BTreeMap<String, String>, b: &BTreeMap<String, String>) -> bool {
+pub(crate) fn comparable(a: &BTreeMap<String, String>, b: &BTreeMap<String, String>) -> bool {
     a.iter()
         .all(|(name, value)| b.get(name).is_none_or(|other| other == value))
 }

@@ -7,4 +7,6 @@ pub mod counters;
 pub mod distribution;
 pub mod groups;
 pub mod leak;
+pub mod ratio;
+pub mod relative;
 pub mod stats;

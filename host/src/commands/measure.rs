@@ -10,8 +10,8 @@ use super::CommandError;
 use crate::report::escape::terminal::Inert;
 use crate::report::openmetrics::RunMetrics;
 use crate::results::{
-    BenchResult, Environment, Journal, OutputCheck, RunResults, SCHEMA_VERSION, ShardInfo,
-    SuiteInfo,
+    BenchResult, Environment, GroupInfo, Journal, OutputCheck, RunResults, SCHEMA_VERSION,
+    ShardInfo, SuiteInfo,
 };
 use crate::runner::Observer;
 use crate::runner::{
@@ -251,5 +251,15 @@ fn suite_info(suite: &Suite) -> SuiteInfo {
     SuiteInfo {
         name: suite.name.clone(),
         path: suite.path.display().to_string(),
+        groups: suite
+            .groups
+            .iter()
+            .map(|(name, g)| {
+                let info = GroupInfo {
+                    reference: g.reference.clone(),
+                };
+                (name.clone(), info)
+            })
+            .collect(),
     }
 }

@@ -69,7 +69,7 @@ impl Metric {
         const DEFINITIONS: [Definition; Metric::COUNT] = [
             Definition {
                 name: "wall",
-                label: "median wall time",
+                label: "wall time",
                 unit: Unit::Nanoseconds,
                 direction: Direction::LowerIsBetter,
                 default_threshold: 0.05,
@@ -102,7 +102,7 @@ impl Metric {
         self.definition().name
     }
 
-    /// For people: `median wall time`, `peak memory`.
+    /// For people: `wall time`, `peak memory` (the statistic is said where the value is shown).
     pub fn label(self) -> &'static str {
         self.definition().label
     }

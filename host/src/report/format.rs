@@ -4,10 +4,13 @@ use std::collections::BTreeMap;
 
 // Sizes, grouped counts and three significant digits are the model's, so that messages written
 // below the reports (limits hit, caps) read the same.
-use crate::model::{LoadMetric, Status, Unit};
+use crate::analysis::compare::Comparison;
+use crate::analysis::ratio::Statistic;
+use crate::model::{LoadMetric, Metric, Status, Unit};
 pub use crate::model::{bytes, grouped, three_digits};
 use crate::results::{
     HostGroupResult, HostResult, LimitsRecord, LoadResult, LoadSetup, OutputCheck, Percentiles,
+    WallResult,
 };
 
 /// `1.23 ms`, `850 ns`, `2.50 s`.
@@ -345,6 +348,60 @@ pub fn output_check(check: &OutputCheck) -> String {
 /// From this share of the wall time on, summary tables show the host time next to the fuel, so a
 /// plugin that is cheap in fuel but makes the host work can't look cheap.
 pub const HOST_SHARE_SHOWN: f64 = 0.10;
+
+/// What a wall-time number rests on: `3 executions × 10 iterations`, or `25 iterations in 3
+/// executions` when the executions differ in size.
+pub fn rests_on(wall: &WallResult) -> String {
+    let sizes: Vec<usize> = wall
+        .executions
+        .iter()
+        .map(Vec::len)
+        .filter(|n| *n > 0)
+        .collect();
+    let total = wall.samples.len();
+    match sizes.as_slice() {
+        [] | [_] => plural(total, "iteration", "iterations") + " in 1 execution",
+        [first, rest @ ..] if rest.iter().all(|n| n == first) && first * sizes.len() == total => {
+            format!(
+                "{} × {}",
+                plural(sizes.len(), "execution", "executions"),
+                plural(*first, "iteration", "iterations")
+            )
+        }
+        _ => format!(
+            "{} in {}",
+            plural(total, "iteration", "iterations"),
+            plural(sizes.len(), "execution", "executions")
+        ),
+    }
+}
+
+/// One sentence on what the wall-time values are, from the statistics the comparison used.
+pub fn wall_values(comparison: &Comparison) -> String {
+    let mut used: Vec<Statistic> = comparison
+        .benches
+        .iter()
+        .filter_map(|b| {
+            b.metrics
+                .iter()
+                .find(|m| m.metric == Metric::Wall)?
+                .statistic
+        })
+        .collect();
+    used.sort_by_key(|s| *s as u8);
+    used.dedup();
+    let mut sentences = Vec::new();
+    for statistic in used {
+        sentences.push(match statistic {
+            Statistic::ExecutionGeomean => "Wall time against the baseline is each side's geometric mean of its executions' medians, so the ratio is the new value divided by the old and a single slow execution moves one of the means, not every sample; the summary's medians pool every iteration.",
+            Statistic::PooledMedian => "Where a side has a single execution, its wall time is the median of all its iterations and the ratio their quotient.",
+            Statistic::PairedRatio => "The ratio is the median of the per-pair ratios of the interleaved A/B run; the times beside it are each side's median of all iterations, so their quotient can differ slightly from the ratio.",
+            Statistic::Exact => "",
+        });
+    }
+    sentences.retain(|s| !s.is_empty());
+    sentences.join(" ")
+}
 
 #[cfg(test)]
 mod tests {

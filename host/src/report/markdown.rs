@@ -9,9 +9,11 @@ use anyhow::Result;
 use super::escape::markdown as md;
 use super::export::{Export, Inputs};
 use super::format;
+use super::relative;
 use crate::analysis::compare::{BenchChange, Comparison, MetricChange, Mode, Verdict};
+use crate::analysis::relative::{Chosen, group_summaries, load_group_summaries};
 use crate::model::{LatencyStat, Metric};
-use crate::results::{LoadResult, LoadStats};
+use crate::results::{LoadResult, LoadStats, RunResults};
 
 pub struct Markdown;
 
@@ -22,8 +24,9 @@ impl Export for Markdown {
 
     fn render(&self, inputs: &Inputs<'_>) -> Result<Option<String>> {
         let loads = &inputs.results.loads;
+        let groups = groups(inputs.results)?;
         let Some(c) = inputs.comparison else {
-            if loads.is_empty() {
+            if loads.is_empty() && groups.is_empty() {
                 return Ok(None);
             }
             let failed = loads.iter().filter(|l| !format::load_status(l).0).count();
@@ -32,11 +35,21 @@ impl Export for Markdown {
                 "## {icon} wasmbench: suite {}\n\n",
                 md::code(&inputs.results.suite.name)
             );
-            write_loads(&mut out, loads)?;
+            out.push_str(&groups);
+            if !loads.is_empty() {
+                if !groups.is_empty() {
+                    writeln!(out)?;
+                }
+                write_loads(&mut out, loads)?;
+            }
             return Ok(Some(out));
         };
         let mut out = String::new();
         benches(&mut out, inputs, c)?;
+        if !groups.is_empty() {
+            writeln!(out)?;
+            out.push_str(&groups);
+        }
         if !loads.is_empty() {
             writeln!(out)?;
             write_loads(&mut out, loads)?;
@@ -115,10 +128,15 @@ fn benches(out: &mut String, inputs: &Inputs<'_>, c: &Comparison) -> Result<()> 
             out,
             "| {} | {} | {} | {} |",
             md::code(&b.id),
-            verdict_cell(b.verdict),
+            verdict_cell(b),
             cells.join(" | "),
             md::text(b.note.as_deref().unwrap_or(""))
         )?;
+    }
+    let values = format::wall_values(c);
+    if !values.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "{}", md::text(&values))?;
     }
     if !inputs.all {
         let unchanged = c
@@ -282,8 +300,82 @@ pub fn write_loads(out: &mut String, loads: &[LoadResult]) -> Result<()> {
     Ok(())
 }
 
-fn verdict_cell(v: Verdict) -> String {
-    let symbol = match v {
+/// Each group's alternatives against its reference, as sentences (empty without groups).
+fn groups(run: &RunResults) -> Result<String> {
+    let summaries = group_summaries(run);
+    let loads = load_group_summaries(run);
+    let mut out = String::new();
+    if summaries.is_empty() && loads.is_empty() {
+        return Ok(out);
+    }
+    writeln!(
+        out,
+        "### Groups: each alternative against the group's reference"
+    )?;
+    writeln!(out)?;
+    for s in &summaries {
+        let reference = &run.benches[s.reference].id;
+        let setting = if s.setting.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", md::text(&s.setting))
+        };
+        writeln!(
+            out,
+            "**{}**{setting}: {} ran",
+            md::code(&s.group),
+            md::code(reference)
+        )?;
+        for r in &s.others {
+            let other = &run.benches[r.bench];
+            let wall = match &r.wall {
+                Some(w) if w.distinguishable() => {
+                    format!("{} {}", relative::faster_or_slower(w), md::code(&other.id))
+                }
+                Some(w) => format!(
+                    "{} {} (not told apart: the 95% interval includes 1)",
+                    relative::faster_or_slower(w),
+                    md::code(&other.id)
+                ),
+                None => format!(
+                    "no wall-time ratio with {}: it ended {}",
+                    md::code(&other.id),
+                    md::code(other.status.as_str())
+                ),
+            };
+            let exact = relative::exact_ratios(r);
+            let exact = if exact.is_empty() {
+                String::new()
+            } else {
+                format!("; {exact} of the reference's")
+            };
+            writeln!(out, "- {wall}{exact}")?;
+        }
+        writeln!(
+            out,
+            "\nReference: {}.\n",
+            match s.chosen {
+                Chosen::Fastest => "the fastest",
+                Chosen::Named => "named by the suite",
+            }
+        )?;
+    }
+    for s in &loads {
+        let lines = relative::load_lines(run, s);
+        for (k, line) in lines.iter().enumerate() {
+            let prefix = if k == 0 { "" } else { "- " };
+            writeln!(out, "{prefix}{}", md::text(line.trim()))?;
+        }
+        writeln!(out)?;
+    }
+    if let Some(note) = relative::statistic_note(&summaries) {
+        writeln!(out, "{}", md::text(&note))?;
+    }
+    Ok(out)
+}
+
+fn verdict_cell(b: &BenchChange) -> String {
+    let symbol = match b.verdict {
         Verdict::Regressed => "🔴",
         Verdict::Failed => "❌",
         Verdict::Missing => "⚠️",
@@ -293,7 +385,7 @@ fn verdict_cell(v: Verdict) -> String {
         Verdict::InsufficientData => "❔",
         Verdict::Unchanged => "⚪",
     };
-    format!("{symbol} {v}")
+    format!("{symbol} {}", b.verdict_label())
 }
 
 fn metric_cell(b: &BenchChange, metric: Metric) -> String {

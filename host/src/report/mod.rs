@@ -14,6 +14,7 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod openmetrics;
+pub mod relative;
 pub mod terminal;
 #[cfg(test)]
 pub(crate) mod testing;

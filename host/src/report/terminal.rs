@@ -41,6 +41,11 @@ fn render_benches(run: &RunResults, color: bool) -> Option<String> {
         table.add_row(row(bench, color));
     }
     let mut out = table.to_string();
+    if let Some(groups) = super::relative::plain(run) {
+        let groups: Vec<String> = groups.lines().map(|l| line(l).into_owned()).collect();
+        out.push_str("\n\ngroups, each bench against the group's reference:\n");
+        out.push_str(&groups.join("\n"));
+    }
     for section in counter_tables(run) {
         out.push_str("\n\n");
         out.push_str(&section);
@@ -248,7 +253,13 @@ fn row(bench: &BenchResult, color: bool) -> Vec<Cell> {
                     format::duration_ns(w.median_ci_low),
                     format::duration_ns(w.median_ci_high)
                 );
-                if w.noisy { format!("{ci} NOISY") } else { ci }
+                let ci = if w.noisy { format!("{ci} NOISY") } else { ci };
+                let on = bench
+                    .wall_ns
+                    .as_ref()
+                    .map(format::rests_on)
+                    .unwrap_or_default();
+                format!("{ci}\n{on}")
             })
             .unwrap_or_else(dash),
         ),
@@ -395,7 +406,7 @@ pub fn render_comparison(comparison: &crate::analysis::compare::Comparison, colo
                 .chain(["note".to_string()]),
         );
     for bench in comparison.by_concern() {
-        let mut verdict = Cell::new(bench.verdict.to_string());
+        let mut verdict = Cell::new(bench.verdict_label());
         if color {
             verdict = verdict.fg(match bench.verdict {
                 Verdict::Regressed | Verdict::Failed | Verdict::Missing => Color::Red,
@@ -446,6 +457,11 @@ pub fn render_comparison(comparison: &crate::analysis::compare::Comparison, colo
         },
         comparison.headline()
     );
+    let values = format::wall_values(comparison);
+    if !values.is_empty() {
+        out.push('\n');
+        out.push_str(&values);
+    }
     if !comparison.loads.is_empty() {
         out.push_str("\n\n");
         out.push_str(&load_comparison(&comparison.loads));

@@ -155,6 +155,18 @@ impl RunResults {
 pub struct SuiteInfo {
     pub name: String,
     pub path: String,
+    /// `[groups.NAME]` settings of the suite, by group (absent in older results).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub groups: BTreeMap<String, GroupInfo>,
+}
+
+/// A group's settings (`[groups.NAME]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupInfo {
+    /// The bench (or scenario) the others are stated against: an id, a workload or
+    /// `plugin/workload`; the fastest when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
 }
 
 /// Where the numbers were measured.

@@ -4,6 +4,7 @@
 mod db;
 mod error;
 mod folder;
+mod groups;
 mod load;
 mod model;
 pub mod params;
@@ -18,6 +19,6 @@ mod tests;
 pub use error::{SuiteError, suggest};
 pub use load::{load_suite, parse_suite};
 pub use model::{
-    Arrival, BenchDef, DEFAULT_EXECUTIONS, LoadDef, LoadPhase, LoadShape, PluginSource, Settings,
-    Suite,
+    Arrival, BenchDef, DEFAULT_EXECUTIONS, GroupSettings, LoadDef, LoadPhase, LoadShape,
+    PluginSource, Settings, Suite,
 };

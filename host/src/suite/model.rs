@@ -96,8 +96,18 @@ pub struct Suite {
     pub benches: Vec<BenchDef>,
     /// Load scenarios (`[[load]]`), run after the benches.
     pub loads: Vec<LoadDef>,
+    /// `[groups.NAME]`: settings per group of alternatives.
+    pub groups: BTreeMap<String, GroupSettings>,
     /// What the user should know about how the suite was read (files a folder left out).
     pub notes: Vec<String>,
+}
+
+/// A group's settings (`[groups.NAME]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GroupSettings {
+    /// The bench or scenario the others are stated against (id, workload or `plugin/workload`);
+    /// the fastest when `None`.
+    pub reference: Option<String>,
 }
 
 /// A load scenario: requests arriving on a schedule at a pool of instances of one workload, each

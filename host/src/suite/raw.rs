@@ -46,6 +46,8 @@ pub(super) struct RawSuite {
     pub(super) bench: Vec<Spanned<RawBench>>,
     #[serde(default)]
     pub(super) load: Vec<Spanned<RawLoad>>,
+    #[serde(default)]
+    pub(super) groups: BTreeMap<Spanned<String>, super::groups::RawGroup>,
 }
 
 /// `[[load]]`: a load scenario (see `suite/load_scenario.rs`).

@@ -54,6 +54,7 @@ impl RawSuite {
         let http = self.http.map(|raw| http(raw, ctx)).transpose()?;
         let backends = self.backends.map_or_else(BackendsConfig::default, backends);
         check_latencies(http, &backends, ctx)?;
+        let groups = super::groups::resolve_groups(self.groups, &benches, &loads, ctx)?;
         Ok(Suite {
             name,
             description: self.suite.and_then(|h| h.description),
@@ -63,6 +64,7 @@ impl RawSuite {
             backends,
             benches,
             loads,
+            groups,
             notes,
         })
     }

@@ -376,3 +376,46 @@ fn memory_held_together_is_checked_where_instances_run() {
     assert_eq!(err.key.as_deref(), Some("load[0].pool"), "{err}");
     assert_eq!(err.position.map(|p| p.0), Some(7), "{err}");
 }
+
+/// `[groups.NAME] reference` names a bench of the group; anything else is an error at its key.
+#[test]
+fn a_groups_reference_names_one_of_its_benches() {
+    let text = |reference: &str, group: &str| {
+        format!(
+            r#"
+[[bench]]
+plugin = "db"
+workload = "page-offset"
+group = "pagination"
+
+[[bench]]
+plugin = "db"
+workload = "page-keyset"
+group = "pagination"
+
+[groups.{group}]
+reference = "{reference}"
+"#
+        )
+    };
+    for ok in ["page-keyset", "db/page-keyset", "db/page-keyset[depth=1]"] {
+        let suite = parse(&text(ok, "pagination")).unwrap();
+        assert_eq!(suite.groups["pagination"].reference.as_deref(), Some(ok));
+    }
+    let e = parse(&text("keyset", "pagination"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("suites/t.toml:13:13")
+            && e.contains("groups.pagination.reference")
+            && e.contains("db/page-offset, db/page-keyset"),
+        "{e}"
+    );
+    let e = parse(&text("page-keyset", "paginaton"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("groups.paginaton") && e.contains("did you mean `pagination`"),
+        "{e}"
+    );
+}

@@ -29,6 +29,7 @@ mod rules;
 pub use load::{LoadChange, SpanChange, compare_loads};
 use rules::{counted_change, no_data, oriented, sampled_change};
 
+use crate::analysis::ratio::Statistic;
 use crate::model::{Metric, Status, Thresholds};
 use crate::results::{BenchResult, Measurement, RunResults};
 
@@ -120,6 +121,9 @@ pub struct MetricChange {
     /// How the verdict was reached, e.g. `3 vs 3 executions`, `paired, 30 pairs`.
     #[serde(default)]
     pub basis: Option<String>,
+    /// What `old` and `new` are, and whether `ratio` is `new / old` (absent in older files).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statistic: Option<Statistic>,
 }
 
 fn gating_default() -> bool {
@@ -153,6 +157,32 @@ pub struct BenchChange {
 impl BenchChange {
     fn gating_verdicts(&self) -> impl Iterator<Item = Verdict> + '_ {
         self.metrics.iter().filter(|m| m.gating).map(|m| m.verdict)
+    }
+
+    /// The metrics whose verdict is the bench's, e.g. fuel for a bench that regressed on fuel
+    /// alone. Empty when the bench was judged as a whole (new, missing, failed) or unchanged.
+    pub fn decided_by(&self) -> Vec<Metric> {
+        if matches!(
+            self.verdict,
+            Verdict::Unchanged | Verdict::New | Verdict::Missing | Verdict::Failed
+        ) {
+            return Vec::new();
+        }
+        self.metrics
+            .iter()
+            .filter(|m| m.gating && m.verdict == self.verdict)
+            .map(|m| m.metric)
+            .collect()
+    }
+
+    /// The verdict with the metrics that decided it: `regressed (fuel)`, `unchanged`.
+    pub fn verdict_label(&self) -> String {
+        let by = self.decided_by();
+        if by.is_empty() {
+            return self.verdict.to_string();
+        }
+        let names: Vec<&str> = by.iter().map(|m| m.label()).collect();
+        format!("{} ({})", self.verdict, names.join(", "))
     }
 }
 

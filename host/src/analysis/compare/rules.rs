@@ -2,9 +2,8 @@
 //! vary), sampled ones by intervals of the ratio; and the metric's direction applied last.
 
 use super::{MetricChange, Verdict, WallGating};
-use crate::analysis::stats::{
-    execution_ratio_ci, hierarchical_ci, hierarchical_ratio_ci, median_of,
-};
+use crate::analysis::ratio::{Statistic, wall_ratio};
+use crate::analysis::stats::{hierarchical_ci, median_of};
 use crate::model::{Direction, Metric};
 use crate::results::{Counted, WallResult};
 
@@ -46,6 +45,7 @@ pub(super) fn exact(metric: Metric, old: f64, new: f64, threshold: f64) -> Metri
         threshold,
         gating: true,
         basis: None,
+        statistic: Some(Statistic::Exact),
     }
 }
 
@@ -108,6 +108,7 @@ pub(super) fn no_data(
         threshold,
         gating: true,
         basis: Some(format!("no data: {basis}")),
+        statistic: None,
     }
 }
 
@@ -154,8 +155,9 @@ pub(super) fn sampled_change(
         threshold,
         gating: true,
         basis: None,
+        statistic: Some(Statistic::PooledMedian),
     };
-    let ((old_runs, old_median), (new_runs, new_median)) = match (old, new) {
+    let ((old_runs, _), (new_runs, _)) = match (old, new) {
         (Ok(old), Ok(new)) => (old, new),
         (old, new) => {
             let why = |side: &str, r: &Result<_, &str>| {
@@ -201,6 +203,7 @@ pub(super) fn sampled_change(
                 ));
                 return change;
             }
+            change.statistic = Some(Statistic::PairedRatio);
             (ratio, hierarchical_ci(&ratios, median_of))
         }
         None => {
@@ -213,26 +216,27 @@ pub(super) fn sampled_change(
                 ));
                 return change;
             }
-            match execution_ratio_ci(&old_runs, &new_runs) {
+            let Some(r) = wall_ratio(&old_runs, &new_runs) else {
+                change.verdict = Verdict::NoData;
+                change.basis = Some("no data: nothing to divide by".into());
+                return change;
+            };
+            // The values beside the ratio are the ones it is made of.
+            (change.old, change.new, change.statistic) =
+                (Some(r.old), Some(r.new), Some(r.statistic));
+            if r.statistic == Statistic::ExecutionGeomean {
                 // Separate runs drift by a few percent whatever the code does: a change must be
                 // confidently beyond the threshold, not merely beyond 1.
-                Some((ratio, ci)) => {
-                    change.verdict = beyond(ratio, ci, 1.0 + threshold, 1.0 - threshold, threshold);
-                    change.ratio = Some(ratio);
-                    change.ratio_ci = Some(ci);
-                    return change;
-                }
-                None => {
-                    change.gating = gating == WallGating::Always;
-                    change.basis = Some(format!(
-                        "{old_n} vs {new_n} executions: not gating (between-run variation unknown)"
-                    ));
-                    (
-                        new_median / old_median,
-                        hierarchical_ratio_ci(&old_runs, &new_runs),
-                    )
-                }
+                change.verdict = beyond(r.ratio, r.ci, 1.0 + threshold, 1.0 - threshold, threshold);
+                change.ratio = Some(r.ratio);
+                change.ratio_ci = Some(r.ci);
+                return change;
             }
+            change.gating = gating == WallGating::Always;
+            change.basis = Some(format!(
+                "{old_n} vs {new_n} executions: not gating (between-run variation unknown)"
+            ));
+            (r.ratio, r.ci)
         }
     };
     change.verdict = beyond(ratio, ci, 1.0, 1.0, threshold);

@@ -2,6 +2,7 @@
 
 use super::rules::{beyond, counted_change, exact, no_data, sampled_change};
 use super::*;
+use crate::analysis::ratio::Statistic;
 use crate::results::Counted;
 
 #[test]
@@ -218,4 +219,51 @@ fn a_metric_measured_on_one_side_is_no_data() {
     assert_eq!("no-data".parse::<Verdict>(), Ok(Verdict::NoData));
     // More concerning than a new bench or an improvement, less than a regression.
     assert!(Verdict::NoData > Verdict::Missing && Verdict::NoData < Verdict::New);
+}
+
+#[test]
+fn the_values_beside_a_ratio_are_the_ones_it_is_made_of() {
+    // One slow execution in the baseline: pooled medians would give 1.0, the execution medians'
+    // geometric means give the ratio the verdict uses; the values must be the latter.
+    let old = wall(vec![
+        vec![100, 101, 99],
+        vec![100, 102, 98],
+        vec![140, 141, 139],
+    ]);
+    let new = wall(vec![
+        vec![100, 101, 99],
+        vec![101, 100, 99],
+        vec![100, 102, 98],
+    ]);
+    let change = wall_change(&old, &new);
+    assert_eq!(change.statistic, Some(Statistic::ExecutionGeomean));
+    let (o, n, r) = (
+        change.old.unwrap(),
+        change.new.unwrap(),
+        change.ratio.unwrap(),
+    );
+    assert!((r - n / o).abs() < 1e-9, "{o} → {n} beside {r}");
+    // Exact metrics: the quotient too.
+    let fuel = exact(Metric::Fuel, 200.0, 250.0, 0.005);
+    assert_eq!(fuel.statistic, Some(Statistic::Exact));
+    assert_eq!(fuel.ratio, Some(1.25));
+}
+
+#[test]
+fn a_verdict_names_the_metrics_that_decided_it() {
+    let regressed_fuel = exact(Metric::Fuel, 200.0, 250.0, 0.005);
+    let same_memory = exact(Metric::Memory, 100.0, 100.0, 0.0);
+    let mut bench = BenchChange {
+        id: "cpu/sort".into(),
+        group: None,
+        old_status: Some(Status::Ok),
+        new_status: Some(Status::Ok),
+        verdict: Verdict::Regressed,
+        metrics: vec![regressed_fuel, same_memory],
+        note: None,
+    };
+    assert_eq!(bench.decided_by(), vec![Metric::Fuel]);
+    assert_eq!(bench.verdict_label(), "regressed (fuel)");
+    bench.verdict = Verdict::Unchanged;
+    assert_eq!(bench.verdict_label(), "unchanged");
 }

@@ -24,6 +24,8 @@ pub struct RatioChart {
     /// The band from 1/`band` to `band` (e.g. 1.05) is shaded: changes inside it are within the
     /// threshold.
     pub band: f64,
+    /// The x axis's description: what is divided by what.
+    pub axis: String,
 }
 
 impl RatioChart {
@@ -75,7 +77,7 @@ impl RatioChart {
                 .x_labels(12)
                 .x_label_formatter(&x_fmt)
                 .y_label_formatter(&y_fmt)
-                .x_desc("median wall time, this run ÷ baseline (log scale): right of 1× is slower")
+                .x_desc(self.axis.as_str())
                 .draw()
                 .map_err(draw_err)?;
             let area = chart.plotting_area();

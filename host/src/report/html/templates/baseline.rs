@@ -14,10 +14,11 @@ pub(super) fn baseline(b: &Baseline) -> Result<Markup> {
             p class="lead" {
                 code { (b.old_label) } " → " code { (b.new_label) } " (" (b.mode) "): "
                 strong { (b.headline) }
-                ". A wall-time regression needs the 95% interval of the ratio of medians wholly above 1 and the ratio above 1 + "
+                ". A wall-time regression needs the 95% interval of the ratio wholly above 1 and the ratio above 1 + "
                 (b.wall_threshold) "; " (b.exact_metrics) " are compared exactly, within "
-                (b.exact_thresholds) ". Benches are listed regressions first."
+                (b.exact_thresholds) ". Benches are listed regressions first; a verdict names the metrics that decided it."
             }
+            @if !b.wall_values.is_empty() { p class="lead" { (b.wall_values) } }
             "\n"
             @if let Some(chart) = chart { (chart) }
             div class="table-wrap" {
@@ -48,7 +49,10 @@ fn baseline_row(row: &BaselineRow) -> Markup {
                     None => (row.id),
                 }
             }
-            td class={ (row.verdict.class) " verdict-word" } { (row.verdict.text) }
+            td class={ (row.verdict.class) " verdict-word" } {
+                (row.verdict.text)
+                @if !row.decided_by.is_empty() { " " span class="sub" { "(" (row.decided_by) ")" } }
+            }
             @for cells in &row.metrics { (metric_cells(cells)) }
             td { (row.note) }
         }

@@ -4,7 +4,7 @@ use anyhow::Result;
 use maud::{Markup, html};
 
 use super::{bench_link, figure, ratio_cell, swatch};
-use crate::report::html::view::{CounterTable, CounterValue, GroupSection};
+use crate::report::html::view::{CounterTable, CounterValue, GroupSection, RelativeSet};
 
 pub(super) fn group(g: &GroupSection) -> Result<Markup> {
     let figures = g.figures.iter().map(figure).collect::<Result<Vec<_>>>()?;
@@ -32,7 +32,54 @@ pub(super) fn group(g: &GroupSection) -> Result<Markup> {
             "\n"
             div class="charts" { "\n" @for f in figures { (f) } }
             "\n"
+            @for set in &g.relative { (relative(set)?) }
             @if let Some(t) = &g.counters { (counters(t)) }
+        }
+        "\n"
+    })
+}
+
+/// A set of comparable benches against its reference: sentence per bench, values, ratio chart.
+fn relative(set: &RelativeSet) -> Result<Markup> {
+    let chart = set.figure.as_ref().map(figure).transpose()?;
+    Ok(html! {
+        div class="relative" {
+            "\n"
+            h4 { "Relative: " (set.heading) }
+            "\n"
+            div class="table-wrap" {
+                table class="relative" {
+                    "\n"
+                    thead { tr {
+                        th scope="col" { "bench" }
+                        th scope="col" { "wall time" br; span class="sub" { "(" (set.statistic) ")" } }
+                        th scope="col" { "÷ reference [95% CI]" }
+                        th scope="col" { "in words" }
+                        th scope="col" { "fuel ÷ reference" }
+                        th scope="col" { "peak memory ÷ reference" }
+                    } }
+                    "\n"
+                    tbody {
+                        "\n"
+                        @for row in &set.rows {
+                            tr class=[row.reference.then_some("reference")] {
+                                th scope="row" { (bench_link(&row.bench)) }
+                                td class="num" { (row.wall) }
+                                td class="num" {
+                                    (row.ratio)
+                                    @if !row.interval.is_empty() { " " span class="sub" { (row.interval) } }
+                                }
+                                td { (row.words) }
+                                td class="num" { (row.fuel) }
+                                td class="num" { (row.memory) }
+                            }
+                            "\n"
+                        }
+                    }
+                }
+            }
+            "\n"
+            @if let Some(chart) = chart { div class="charts" { (chart) } }
         }
         "\n"
     })

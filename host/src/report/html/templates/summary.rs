@@ -104,6 +104,7 @@ fn summary_row(row: &SummaryRow) -> Markup {
                 Some(None) => td data-v="" { "—" },
                 Some(Some(c)) => td class="change" data-v=(c.sort) {
                     span class={ (c.verdict.class) " verdict-word" } { (c.verdict.text) }
+                    @if !c.decided_by.is_empty() { " " span class="sub" { "(" (c.decided_by) ")" } }
                     @if !c.lines.is_empty() {
                         br;
                         span class="sub" {

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use super::super::charts::{Chart, RatioChart, RatioRow};
 use super::colors::ABSENT;
-use super::{BenchLink, Context, Figure, VerdictText, metric, verdict_text};
+use super::{BenchLink, Context, Figure, VerdictText, decided_by, metric, verdict_text};
 use crate::analysis::compare::{BenchChange, Comparison, Mode, Verdict};
 use crate::model::Metric;
 use crate::report::format;
@@ -20,6 +20,8 @@ pub struct Baseline {
     pub exact_metrics: String,
     pub exact_thresholds: String,
     pub chart: Option<Figure>,
+    /// What the wall-time values beside each ratio are, in words (one sentence).
+    pub wall_values: String,
     /// Column titles after bench and verdict, in [`Metric::ALL`] order.
     pub columns: Vec<String>,
     pub rows: Vec<BaselineRow>,
@@ -30,6 +32,8 @@ pub struct BaselineRow {
     pub id: String,
     pub link: Option<BenchLink>,
     pub verdict: VerdictText,
+    /// The metrics that decided the verdict (`fuel`), empty when none did.
+    pub decided_by: String,
     /// Per metric in [`Metric::ALL`] order.
     pub metrics: Vec<MetricCells>,
     pub note: String,
@@ -88,20 +92,36 @@ pub(super) fn baseline(cx: &mut Context, comparison: &Comparison) -> Baseline {
                     .get(change.id.as_str())
                     .map(|&i| cx.colors[i])
                     .unwrap_or(ABSENT),
-                note: format!(
-                    "{} {}",
-                    format::ratio(ratio),
-                    verdict_text(wall.verdict).text
-                ),
+                // The label is the wall-time verdict; when another metric decided the bench's,
+                // it says so, so the chart never reads as contradicting the table.
+                note: {
+                    let mut note = format!(
+                        "wall {} {}",
+                        format::ratio(ratio),
+                        verdict_text(wall.verdict).text
+                    );
+                    if change.verdict != wall.verdict && !change.decided_by().is_empty() {
+                        note.push_str(&format!(
+                            " · bench {} ({})",
+                            verdict_text(change.verdict).text,
+                            decided_by(change)
+                        ));
+                    }
+                    note
+                },
             })
         })
         .collect();
     let chart = (!rows.is_empty()).then(|| {
         cx.figure(
-            Chart::Ratios(RatioChart { rows, band: 1.0 + t.get(Metric::Wall) }),
+            Chart::Ratios(RatioChart {
+                rows,
+                band: 1.0 + t.get(Metric::Wall),
+                axis: "wall time, this run ÷ baseline (log scale): right of 1× is slower".into(),
+            }),
             "Wall time against the baseline".into(),
-            "Ratio of median wall time, this run over the baseline, with its 95% confidence interval, per bench, regressions first.".into(),
-            "Median wall time, this run ÷ baseline, with its 95% interval (log scale). Shaded: within the threshold. Right of 1× is slower.".into(),
+            "Ratio of wall time, this run over the baseline, with its 95% confidence interval, per bench, regressions first.".into(),
+            "Wall time, this run ÷ baseline, with its 95% interval (log scale). Shaded: within the threshold. Right of 1× is slower. Each label is the wall-time verdict; a bench decided by another metric says so after `·`.".into(),
             "wide",
         )
     });
@@ -144,6 +164,7 @@ pub(super) fn baseline(cx: &mut Context, comparison: &Comparison) -> Baseline {
             .collect::<Vec<_>>()
             .join(" and "),
         chart,
+        wall_values: format::wall_values(comparison),
         columns,
         rows,
     }
@@ -193,6 +214,7 @@ fn row(cx: &Context, index_of: &BTreeMap<&str, usize>, change: &BenchChange) -> 
         id: change.id.clone(),
         link: index_of.get(change.id.as_str()).map(|&i| cx.link(i)),
         verdict: verdict_text(change.verdict),
+        decided_by: decided_by(change),
         metrics,
         note,
     }

@@ -3,6 +3,7 @@
 
 use super::super::charts::{BarChart, BarRow, BoxChart, BoxRow, Chart, HALF, Scale};
 use super::counters::{self, CounterTable};
+use super::relative::{self, RelativeSet};
 use super::{BenchLink, Context, Figure, StatusText, scaling, status_of};
 use crate::analysis::distribution::BoxStats;
 use crate::model::Status;
@@ -17,6 +18,8 @@ pub struct GroupSection {
     pub count: String,
     pub legend: Vec<LegendItem>,
     pub figures: Vec<Figure>,
+    /// Each set of comparable benches against its reference (none for the ungrouped benches).
+    pub relative: Vec<RelativeSet>,
     pub counters: Option<CounterTable>,
 }
 
@@ -45,6 +48,10 @@ pub(super) fn group(cx: &mut Context, g: usize) -> GroupSection {
         memory_figure(cx, &benches, &title),
     ];
     figures.extend(scaling::figures(cx, &benches, &title));
+    let relative = match cx.groups[g].name.clone() {
+        Some(name) => relative::sets(cx, &name),
+        None => Vec::new(),
+    };
     let with: Vec<(usize, &BenchResult)> = benches
         .iter()
         .filter(|(_, b)| !b.counters.is_empty())
@@ -61,6 +68,7 @@ pub(super) fn group(cx: &mut Context, g: usize) -> GroupSection {
         count: plural(benches.len(), "bench", "benches"),
         legend,
         figures,
+        relative,
         counters,
     }
 }

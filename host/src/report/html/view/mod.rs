@@ -11,6 +11,7 @@ mod header;
 mod load;
 mod load_charts;
 mod measured;
+mod relative;
 mod scaling;
 mod summary;
 
@@ -28,6 +29,7 @@ pub use details::Detail;
 pub use groups::GroupSection;
 pub use header::Header;
 pub use load::{LATENCY_STATS, LoadRow, LoadSection, ThresholdRow};
+pub use relative::RelativeSet;
 pub use summary::{Failure, SummaryRow};
 
 /// Benches above this count start with their detail sections closed.
@@ -242,6 +244,12 @@ fn verdict_text(v: Verdict) -> VerdictText {
         Verdict::Unchanged => ("v-same", "= unchanged"),
     };
     VerdictText { class, text }
+}
+
+/// The metrics that decided a bench's verdict, for the words beside it: `fuel`, `wall time, fuel`.
+fn decided_by(change: &BenchChange) -> String {
+    let by: Vec<&str> = change.decided_by().iter().map(|m| m.label()).collect();
+    by.join(", ")
 }
 
 fn metric(change: &BenchChange, m: Metric) -> Option<&MetricChange> {

@@ -1,6 +1,8 @@
 //! The summary table (one row per bench) and the failures section.
 
-use super::{BenchLink, Context, StatusText, VerdictText, load, metric, status_of, verdict_text};
+use super::{
+    BenchLink, Context, StatusText, VerdictText, decided_by, load, metric, status_of, verdict_text,
+};
 use crate::analysis::compare::{BenchChange, Verdict};
 use crate::model::Metric;
 use crate::report::format;
@@ -47,6 +49,8 @@ pub struct Change {
     /// The wall-time ratio the column sorts on.
     pub sort: String,
     pub verdict: VerdictText,
+    /// The metrics that decided the verdict: `fuel`, `wall time, fuel`; empty when none did.
+    pub decided_by: String,
     pub lines: Vec<MetricLine>,
 }
 
@@ -157,6 +161,7 @@ fn change(change: &BenchChange) -> Change {
             .map(|r| r.to_string())
             .unwrap_or_default(),
         verdict: verdict_text(change.verdict),
+        decided_by: decided_by(change),
         lines,
     }
 }

@@ -1,0 +1,157 @@
+//! The ratio of two wall-time measurements, and the two values it is made of.
+//!
+//! Every report that puts a ratio next to two times takes all three from here, so the page's
+//! arithmetic holds: `new / old` is the ratio shown, and [`Statistic`] names what `old` and `new`
+//! are. With two executions or more a side the values are geometric means of per-execution medians
+//! (a slow process moves one of them, not every sample) and the interval is Welch's t on their
+//! logarithms; with fewer, the medians of all iterations with a two-level bootstrap interval.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::stats::{execution_ratio_ci, hierarchical_ratio_ci, median_of};
+
+/// What the values beside a ratio are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Statistic {
+    /// Exact values (fuel, peak memory): the ratio is their quotient.
+    Exact,
+    /// Each side's geometric mean of its executions' medians; the ratio is their quotient.
+    ExecutionGeomean,
+    /// Each side's median over all its iterations; the ratio is their quotient.
+    PooledMedian,
+    /// The ratio is the median of per-pair ratios of an interleaved A/B run; the values are each
+    /// side's median over all its iterations (so `new / old` differs from the ratio).
+    PairedRatio,
+}
+
+impl Statistic {
+    /// Words for a page: what the two values beside the ratio are.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Statistic::Exact => "exact values",
+            Statistic::ExecutionGeomean => "geometric mean of the executions' medians",
+            Statistic::PooledMedian => "median of all iterations",
+            Statistic::PairedRatio => {
+                "ratio: median of per-pair ratios; times: median of all iterations"
+            }
+        }
+    }
+
+    /// Whether `new / old` is the ratio (all but the paired ratio).
+    pub fn is_quotient(self) -> bool {
+        self != Statistic::PairedRatio
+    }
+}
+
+impl fmt::Display for Statistic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.describe())
+    }
+}
+
+/// `new / old` of wall time with its 95% interval.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WallRatio {
+    pub old: f64,
+    pub new: f64,
+    pub ratio: f64,
+    pub ci: (f64, f64),
+    pub statistic: Statistic,
+    /// Executions with samples on each side.
+    pub executions: (usize, usize),
+}
+
+impl WallRatio {
+    /// Whether the interval excludes 1 (the two differ at 95%).
+    pub fn distinguishable(&self) -> bool {
+        self.ci.0 > 1.0 || self.ci.1 < 1.0
+    }
+}
+
+/// The geometric mean of the executions' medians (executions without samples left out).
+pub fn execution_geomean(executions: &[Vec<f64>]) -> Option<f64> {
+    let logs: Vec<f64> = executions
+        .iter()
+        .filter(|e| !e.is_empty())
+        .map(|e| median_of(e))
+        .filter(|m| *m > 0.0 && m.is_finite())
+        .map(f64::ln)
+        .collect();
+    (!logs.is_empty()).then(|| (logs.iter().sum::<f64>() / logs.len() as f64).exp())
+}
+
+/// `new / old` for two sets of executions (samples per execution); `None` when a side has no
+/// positive median to divide by.
+pub fn wall_ratio(old: &[Vec<f64>], new: &[Vec<f64>]) -> Option<WallRatio> {
+    let count = |runs: &[Vec<f64>]| runs.iter().filter(|r| !r.is_empty()).count();
+    let executions = (count(old), count(new));
+    if let Some((ratio, ci)) = execution_ratio_ci(old, new) {
+        let (o, n) = (execution_geomean(old)?, execution_geomean(new)?);
+        return Some(WallRatio {
+            old: o,
+            new: n,
+            ratio,
+            ci,
+            statistic: Statistic::ExecutionGeomean,
+            executions,
+        });
+    }
+    let pooled = |runs: &[Vec<f64>]| median_of(&runs.iter().flatten().copied().collect::<Vec<_>>());
+    let (o, n) = (pooled(old), pooled(new));
+    if !(o > 0.0 && o.is_finite() && n.is_finite()) {
+        return None;
+    }
+    Some(WallRatio {
+        old: o,
+        new: n,
+        ratio: n / o,
+        ci: hierarchical_ratio_ci(old, new),
+        statistic: Statistic::PooledMedian,
+        executions,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-9 * a.abs().max(b.abs())
+    }
+
+    #[test]
+    fn the_ratio_is_the_quotient_of_the_values_beside_it() {
+        // Three executions a side, one of them slow: the pooled medians' quotient differs from the
+        // ratio of execution medians, so only the right values agree with it.
+        let old = vec![
+            vec![100.0, 101.0, 99.0],
+            vec![100.0, 102.0, 98.0],
+            vec![140.0, 141.0, 139.0],
+        ];
+        let new = vec![vec![110.0, 111.0, 109.0], vec![112.0, 110.0, 108.0]];
+        let r = wall_ratio(&old, &new).unwrap();
+        assert_eq!(r.statistic, Statistic::ExecutionGeomean);
+        assert!(close(r.ratio, r.new / r.old), "{r:?}");
+        assert!(close(r.old, (100.0f64 * 100.0 * 140.0).cbrt()), "{r:?}");
+        assert!(r.ci.0 <= r.ratio && r.ratio <= r.ci.1);
+        assert_eq!(r.executions, (3, 2));
+    }
+
+    #[test]
+    fn one_execution_a_side_uses_the_medians_of_all_iterations() {
+        let r = wall_ratio(&[vec![10.0, 12.0, 11.0]], &[vec![20.0, 22.0, 21.0]]).unwrap();
+        assert_eq!(r.statistic, Statistic::PooledMedian);
+        assert_eq!((r.old, r.new), (11.0, 21.0));
+        assert!(close(r.ratio, 21.0 / 11.0));
+        assert!(r.distinguishable());
+    }
+
+    #[test]
+    fn nothing_to_divide_by_is_no_ratio() {
+        assert!(wall_ratio(&[vec![]], &[vec![1.0]]).is_none());
+        assert!(wall_ratio(&[vec![0.0, 0.0]], &[vec![1.0, 2.0]]).is_none());
+    }
+}

@@ -1,0 +1,429 @@
+//! Relative summaries: within a group, each alternative against the group's reference — the
+//! fastest, or the one the suite names (`[groups.NAME] reference = "…"`) — as ratios with their
+//! intervals, the way people read a comparison ("keyset ran 3.1× faster than offset").
+//!
+//! A group that sweeps a parameter (pagination at depth 1, 100, 1000) is compared within each
+//! setting of it: only benches that do the same work are put side by side (the rule the checksum
+//! check uses). Wall time is a [`WallRatio`] (the values it is made of and a 95% interval); fuel and
+//! peak memory are exact, so their ratios have no interval. Load scenarios of a group compare their
+//! corrected p50 and p99 over the whole scenario: one run each, so without an interval.
+
+use std::collections::BTreeMap;
+
+use super::groups::comparable;
+use super::ratio::{WallRatio, wall_ratio};
+use crate::model::{LatencyStat, Status};
+use crate::results::{BenchResult, LoadResult, RunResults};
+
+/// How a set's reference was chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chosen {
+    /// The fastest by wall time (for scenarios: by p50).
+    Fastest,
+    /// Named by the suite.
+    Named,
+}
+
+/// One set of comparable benches of a group, against its reference.
+#[derive(Debug, Clone)]
+pub struct GroupSummary {
+    pub group: String,
+    /// The swept parameters' values this set shares (`depth=1000`); empty when nothing is swept.
+    pub setting: String,
+    /// Index of the reference in `run.benches`.
+    pub reference: usize,
+    pub chosen: Chosen,
+    pub others: Vec<Relative>,
+}
+
+/// One bench against its set's reference: `x / reference` per metric.
+#[derive(Debug, Clone)]
+pub struct Relative {
+    /// Index in `run.benches`.
+    pub bench: usize,
+    /// `new` is this bench, `old` the reference. `None` without wall time on either.
+    pub wall: Option<WallRatio>,
+    pub fuel: Option<f64>,
+    pub memory: Option<f64>,
+}
+
+/// Scenarios of one group against the one with the lowest p50 (or the one the suite names).
+#[derive(Debug, Clone)]
+pub struct LoadGroupSummary {
+    pub group: String,
+    /// Index in `run.loads`.
+    pub reference: usize,
+    pub chosen: Chosen,
+    /// (index in `run.loads`, p50 ratio, p99 ratio): scenario / reference.
+    pub others: Vec<(usize, Option<f64>, Option<f64>)>,
+}
+
+/// Whether `spec` (from `[groups.NAME] reference`) names this bench or scenario: its id, its
+/// workload, or `plugin/workload`.
+pub fn names(spec: &str, id: &str, plugin: &str, workload: &str) -> bool {
+    spec == id || spec == workload || spec == format!("{plugin}/{workload}")
+}
+
+fn wall_runs(bench: &BenchResult) -> Option<Vec<Vec<f64>>> {
+    let wall = bench.wall_ns.as_ref().filter(|w| !w.samples.is_empty())?;
+    let in_executions: usize = wall.executions.iter().map(Vec::len).sum();
+    Some(if in_executions == wall.samples.len() {
+        wall.executions_f64()
+    } else {
+        vec![wall.samples.iter().map(|&ns| ns as f64).collect()]
+    })
+}
+
+/// The benches of every group, set by set, each against its reference. Groups (and sets) of one
+/// bench are left out: there is nothing to compare.
+pub fn group_summaries(run: &RunResults) -> Vec<GroupSummary> {
+    let mut order: Vec<&str> = Vec::new();
+    for group in run.benches.iter().filter_map(|b| b.group.as_deref()) {
+        if !order.contains(&group) {
+            order.push(group);
+        }
+    }
+    order
+        .into_iter()
+        .flat_map(|group| group_summary(run, group))
+        .collect()
+}
+
+/// One group's sets, each against its reference (see [`group_summaries`]).
+pub fn group_summary(run: &RunResults, group: &str) -> Vec<GroupSummary> {
+    let members: Vec<usize> = (0..run.benches.len())
+        .filter(|&i| run.benches[i].group.as_deref() == Some(group))
+        .collect();
+    let swept = swept_keys(run, &members);
+    comparable_sets(run, &members)
+        .into_iter()
+        .filter(|s| s.len() > 1)
+        .filter_map(|set| set_summary(run, group, &set, &swept))
+        // A set where nothing but the reference was measured has no ratio to state.
+        .filter(|s| {
+            s.others
+                .iter()
+                .any(|r| r.wall.is_some() || r.fuel.is_some() || r.memory.is_some())
+        })
+        .collect()
+}
+
+/// Members split into sets of benches that do the same work, in run order.
+fn comparable_sets(run: &RunResults, members: &[usize]) -> Vec<Vec<usize>> {
+    let mut sets: Vec<Vec<usize>> = Vec::new();
+    for &i in members {
+        let params = &run.benches[i].params;
+        match sets.iter_mut().find(|set| {
+            set.iter()
+                .all(|&j| comparable(&run.benches[j].params, params))
+        }) {
+            Some(set) => set.push(i),
+            None => sets.push(vec![i]),
+        }
+    }
+    sets
+}
+
+/// Parameters whose value differs among benches that set them: the ones a group sweeps.
+fn swept_keys(run: &RunResults, members: &[usize]) -> Vec<String> {
+    let mut values: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for &i in members {
+        for (k, v) in &run.benches[i].params {
+            let seen = values.entry(k).or_default();
+            if !seen.contains(&v.as_str()) {
+                seen.push(v);
+            }
+        }
+    }
+    values
+        .into_iter()
+        .filter(|(_, v)| v.len() > 1)
+        .map(|(k, _)| k.to_string())
+        .collect()
+}
+
+fn set_summary(
+    run: &RunResults,
+    group: &str,
+    set: &[usize],
+    swept: &[String],
+) -> Option<GroupSummary> {
+    let setting = swept
+        .iter()
+        .filter_map(|k| {
+            // The set's value of a swept key when all its members that set it agree.
+            let v = set.iter().find_map(|&i| run.benches[i].params.get(k))?;
+            Some(format!("{k}={v}"))
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let measured =
+        |i: usize| run.benches[i].status == Status::Ok && wall_runs(&run.benches[i]).is_some();
+    let named = run
+        .suite
+        .groups
+        .get(group)
+        .and_then(|g| g.reference.as_deref())
+        .and_then(|spec| {
+            set.iter().copied().find(|&i| {
+                let b = &run.benches[i];
+                names(spec, &b.id, &b.plugin, &b.workload)
+            })
+        });
+    let (reference, chosen) = match named {
+        Some(i) => (i, Chosen::Named),
+        None => {
+            let fastest = set
+                .iter()
+                .copied()
+                .filter(|&i| measured(i))
+                .min_by(|&a, &b| median(&run.benches[a]).total_cmp(&median(&run.benches[b])))?;
+            (fastest, Chosen::Fastest)
+        }
+    };
+    let base = &run.benches[reference];
+    let others = set
+        .iter()
+        .copied()
+        .filter(|&i| i != reference)
+        .map(|i| relative(base, &run.benches[i], i))
+        .collect();
+    Some(GroupSummary {
+        group: group.to_string(),
+        setting,
+        reference,
+        chosen,
+        others,
+    })
+}
+
+fn median(bench: &BenchResult) -> f64 {
+    bench
+        .wall_ns
+        .as_ref()
+        .map_or(f64::INFINITY, |w| w.summary.median)
+}
+
+fn relative(reference: &BenchResult, bench: &BenchResult, index: usize) -> Relative {
+    let ok = |b: &BenchResult| b.status == Status::Ok;
+    let quotient = |new: Option<f64>, old: Option<f64>| match (new, old) {
+        (Some(n), Some(o)) if o > 0.0 && n.is_finite() => Some(n / o),
+        _ => None,
+    };
+    let fuel = |b: &BenchResult| b.fuel.as_ref().map(|f| f.per_iteration as f64);
+    let memory = |b: &BenchResult| (b.memory.peak_bytes > 0).then_some(b.memory.peak_bytes as f64);
+    let both = ok(reference) && ok(bench);
+    Relative {
+        bench: index,
+        wall: both
+            .then(|| wall_ratio(&wall_runs(reference)?, &wall_runs(bench)?))
+            .flatten(),
+        fuel: both
+            .then(|| quotient(fuel(bench), fuel(reference)))
+            .flatten(),
+        memory: both
+            .then(|| quotient(memory(bench), memory(reference)))
+            .flatten(),
+    }
+}
+
+/// The load scenarios of every group with two or more, each against the group's reference.
+pub fn load_group_summaries(run: &RunResults) -> Vec<LoadGroupSummary> {
+    let mut by_group: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut order = Vec::new();
+    for (i, load) in run.loads.iter().enumerate() {
+        if let Some(group) = load.group.as_deref() {
+            if !by_group.contains_key(group) {
+                order.push(group);
+            }
+            by_group.entry(group).or_default().push(i);
+        }
+    }
+    let stat = |l: &LoadResult, s: LatencyStat| {
+        l.overall
+            .as_ref()
+            .and_then(|o| o.latency)
+            .map(|p| p.get(s))
+            .filter(|v| *v > 0.0 && v.is_finite())
+    };
+    let mut out = Vec::new();
+    for group in order {
+        let members = &by_group[group];
+        if members.len() < 2 {
+            continue;
+        }
+        let named = run
+            .suite
+            .groups
+            .get(group)
+            .and_then(|g| g.reference.as_deref())
+            .and_then(|spec| {
+                members.iter().copied().find(|&i| {
+                    let l = &run.loads[i];
+                    names(spec, &l.id, &l.plugin, &l.workload)
+                })
+            });
+        let (reference, chosen) = match named {
+            Some(i) => (i, Chosen::Named),
+            None => match members
+                .iter()
+                .copied()
+                .filter(|&i| stat(&run.loads[i], LatencyStat::P50).is_some())
+                .min_by(|&a, &b| {
+                    let p =
+                        |i: usize| stat(&run.loads[i], LatencyStat::P50).unwrap_or(f64::INFINITY);
+                    p(a).total_cmp(&p(b))
+                }) {
+                Some(i) => (i, Chosen::Fastest),
+                None => continue,
+            },
+        };
+        let base = &run.loads[reference];
+        let ratio = |l: &LoadResult, s: LatencyStat| Some(stat(l, s)? / stat(base, s)?);
+        let others = members
+            .iter()
+            .copied()
+            .filter(|&i| i != reference)
+            .map(|i| {
+                let l = &run.loads[i];
+                (i, ratio(l, LatencyStat::P50), ratio(l, LatencyStat::P99))
+            })
+            .collect();
+        out.push(LoadGroupSummary {
+            group: group.to_string(),
+            reference,
+            chosen,
+            others,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::stats::wall_result;
+    use crate::results::GroupInfo;
+
+    /// A bench of `group` with `params`, wall samples per execution and fuel.
+    fn bench(
+        id: &str,
+        group: &str,
+        params: &[(&str, &str)],
+        wall: Vec<Vec<u64>>,
+        fuel: u64,
+    ) -> BenchResult {
+        let params: BTreeMap<&str, &str> = params.iter().copied().collect();
+        let workload = id
+            .split('/')
+            .nth(1)
+            .unwrap_or(id)
+            .split('[')
+            .next()
+            .unwrap();
+        let mut b: BenchResult = serde_json::from_value(serde_json::json!({
+            "id": id, "plugin": "db", "workload": workload, "group": group, "params": params,
+            "wasm": { "path": "db.wasm", "sha256": "00" },
+            "limits": { "fuel": 1, "memory_bytes": 1, "deadline": 1 },
+            "warmup": 0, "status": "ok", "expected": "ok", "met_expectation": true,
+            "message": null, "phases": { "compile_ns": 0, "compile_cached": true, "instantiate_ns": 0, "setup_ns": 0 },
+            "fuel": { "per_iteration": fuel, "samples": [fuel], "varies": false, "setup": 0 },
+            "memory": { "peak_bytes": 1048576, "per_iteration": [], "growth_per_iteration": 0.0, "leak_suspected": false },
+            "checksum": "1", "checksum_stable": true, "units": null, "counters": {}
+        }))
+        .expect("a valid bench");
+        b.wall_ns = wall_result(wall);
+        b
+    }
+
+    fn run(benches: Vec<BenchResult>) -> RunResults {
+        let mut run = crate::report::testing::run_with_loads(Vec::new());
+        run.benches = benches;
+        run
+    }
+
+    fn times(ms: &[u64]) -> Vec<Vec<u64>> {
+        ms.iter()
+            .map(|&m| (0..5).map(|k| m * 1_000_000 + k * 1000).collect())
+            .collect()
+    }
+
+    #[test]
+    fn a_sweep_is_compared_within_each_setting_against_the_fastest() {
+        let r = run(vec![
+            bench(
+                "db/offset[depth=1]",
+                "pagination",
+                &[("depth", "1")],
+                times(&[10, 10, 11]),
+                100,
+            ),
+            bench(
+                "db/keyset[depth=1]",
+                "pagination",
+                &[("depth", "1")],
+                times(&[10, 11, 10]),
+                100,
+            ),
+            bench(
+                "db/offset[depth=1000]",
+                "pagination",
+                &[("depth", "1000")],
+                times(&[40, 41, 40]),
+                500,
+            ),
+            bench(
+                "db/keyset[depth=1000]",
+                "pagination",
+                &[("depth", "1000")],
+                times(&[10, 10, 10]),
+                100,
+            ),
+        ]);
+        let s = group_summaries(&r);
+        assert_eq!(s.len(), 2, "one set per depth");
+        assert_eq!(s[1].setting, "depth=1000");
+        assert_eq!(r.benches[s[1].reference].id, "db/keyset[depth=1000]");
+        assert_eq!(s[1].chosen, Chosen::Fastest);
+        let other = &s[1].others[0];
+        assert_eq!(other.bench, 2);
+        let wall = other.wall.unwrap();
+        assert!((wall.ratio - wall.new / wall.old).abs() < 1e-9);
+        assert!(
+            wall.ratio > 3.9 && wall.ratio < 4.2 && wall.distinguishable(),
+            "{wall:?}"
+        );
+        assert_eq!(other.fuel, Some(5.0));
+        assert_eq!(other.memory, Some(1.0));
+    }
+
+    #[test]
+    fn the_suite_can_name_the_reference_by_workload() {
+        let mut r = run(vec![
+            bench("db/fast", "g", &[], times(&[10, 10, 10]), 100),
+            bench("db/slow", "g", &[], times(&[20, 20, 21]), 100),
+        ]);
+        r.suite.groups.insert(
+            "g".into(),
+            GroupInfo {
+                reference: Some("slow".into()),
+            },
+        );
+        let s = group_summaries(&r);
+        assert_eq!(r.benches[s[0].reference].id, "db/slow");
+        assert_eq!(s[0].chosen, Chosen::Named);
+        assert!(s[0].others[0].wall.unwrap().ratio < 0.55);
+    }
+
+    #[test]
+    fn a_set_with_nothing_measured_beside_the_reference_is_left_out() {
+        let mut failed = bench("db/b", "g", &[], vec![], 100);
+        failed.status = Status::MemoryLimit;
+        failed.fuel = None;
+        let r = run(vec![
+            bench("db/a", "g", &[], times(&[10, 10, 10]), 100),
+            failed,
+        ]);
+        assert!(group_summaries(&r).is_empty());
+    }
+}

@@ -1,0 +1,149 @@
+//! A group's relative summary: each set of comparable benches against its reference, as a table
+//! (the values each ratio is made of, the ratio with its interval, the sentence) and a ratio chart.
+
+use super::super::charts::{Chart, RatioChart, RatioRow};
+use super::{BenchLink, Context, Figure};
+use crate::analysis::ratio::Statistic;
+use crate::analysis::relative::{Chosen, GroupSummary, group_summary};
+use crate::report::{format, relative};
+
+pub struct RelativeSet {
+    /// `depth=1000: against db/page-keyset, the fastest`.
+    pub heading: String,
+    pub rows: Vec<RelativeRow>,
+    /// What the wall-time values are (`geometric mean of the executions' medians`).
+    pub statistic: String,
+    pub figure: Option<Figure>,
+}
+
+pub struct RelativeRow {
+    pub bench: BenchLink,
+    pub reference: bool,
+    /// The bench's wall time as the ratio uses it.
+    pub wall: String,
+    /// `3.14×`, with its interval `[3.02× – 3.27×]`.
+    pub ratio: String,
+    pub interval: String,
+    /// `3.14× [3.02× – 3.27×] faster than db/page-offset`, from the reference's side.
+    pub words: String,
+    pub fuel: String,
+    pub memory: String,
+}
+
+pub(super) fn sets(cx: &mut Context, group: &str) -> Vec<RelativeSet> {
+    group_summary(cx.run, group)
+        .iter()
+        .map(|s| set(cx, s))
+        .collect()
+}
+
+fn set(cx: &mut Context, s: &GroupSummary) -> RelativeSet {
+    let run = cx.run;
+    let reference_id = &run.benches[s.reference].id;
+    let dash = || "—".to_string();
+    // The reference's own wall time as the ratios use it: any ratio's `old`.
+    let reference_wall = s.others.iter().find_map(|r| r.wall.map(|w| w.old));
+    let statistic = s
+        .others
+        .iter()
+        .find_map(|r| r.wall.map(|w| w.statistic))
+        .unwrap_or(Statistic::PooledMedian);
+    let mut rows = vec![RelativeRow {
+        bench: cx.link(s.reference),
+        reference: true,
+        wall: reference_wall.map_or_else(dash, format::duration_ns),
+        ratio: format::ratio(1.0),
+        interval: String::new(),
+        words: match s.chosen {
+            Chosen::Fastest => "reference: the fastest".into(),
+            Chosen::Named => "reference: named by the suite".into(),
+        },
+        fuel: format::ratio(1.0),
+        memory: format::ratio(1.0),
+    }];
+    for r in &s.others {
+        let other = &run.benches[r.bench];
+        let words = match &r.wall {
+            Some(w) if w.distinguishable() => {
+                format!(
+                    "{reference_id} ran {} {}",
+                    relative::faster_or_slower(w),
+                    other.id
+                )
+            }
+            Some(w) => format!(
+                "{reference_id} ran {} {} — not told apart: the interval includes 1",
+                relative::faster_or_slower(w),
+                other.id
+            ),
+            None => format!("no wall-time ratio: {} ended {}", other.id, other.status),
+        };
+        rows.push(RelativeRow {
+            bench: cx.link(r.bench),
+            reference: false,
+            wall: r.wall.map_or_else(dash, |w| format::duration_ns(w.new)),
+            ratio: r.wall.map_or_else(dash, |w| format::ratio(w.ratio)),
+            interval: r.wall.map_or_else(String::new, |w| {
+                format!("[{} – {}]", format::ratio(w.ci.0), format::ratio(w.ci.1))
+            }),
+            words,
+            fuel: r.fuel.map_or_else(dash, format::ratio),
+            memory: r.memory.map_or_else(dash, format::ratio),
+        });
+    }
+    let mut chart_rows = vec![RatioRow {
+        label: reference_id.clone(),
+        ratio: 1.0,
+        interval: (1.0, 1.0),
+        color: cx.colors[s.reference],
+        note: "reference".into(),
+    }];
+    chart_rows.extend(s.others.iter().filter_map(|r| {
+        let w = r.wall?;
+        Some(RatioRow {
+            label: run.benches[r.bench].id.clone(),
+            ratio: w.ratio,
+            interval: w.ci,
+            color: cx.colors[r.bench],
+            note: format!(
+                "{} [{} – {}]",
+                format::ratio(w.ratio),
+                format::ratio(w.ci.0),
+                format::ratio(w.ci.1)
+            ),
+        })
+    }));
+    let heading = format!(
+        "{}against {reference_id}, {}",
+        if s.setting.is_empty() {
+            String::new()
+        } else {
+            format!("{}: ", s.setting)
+        },
+        relative::chosen(s.chosen)
+    );
+    let figure = (chart_rows.len() > 1).then(|| {
+        cx.figure(
+            Chart::Ratios(RatioChart {
+                rows: chart_rows,
+                band: 1.0,
+                axis: format!("wall time ÷ {reference_id}'s (log scale): right of 1× is slower"),
+            }),
+            format!("Wall time relative to {reference_id}"),
+            format!(
+                "Ratio of each bench's wall time to {reference_id}'s, with its 95% interval."
+            ),
+            format!(
+                "Wall time ÷ the reference's ({}), with its 95% interval (log scale). Right of 1× is slower.",
+                statistic.describe()
+            ),
+            "wide",
+        )
+    });
+    RelativeSet {
+        heading,
+        rows,
+        statistic: statistic.describe().to_string(),
+        figure,
+    }
+}

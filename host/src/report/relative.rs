@@ -1,0 +1,168 @@
+//! Group comparisons in words, hyperfine-style: `db/page-keyset ran 3.14× [3.02× – 3.27×] faster
+//! than db/page-offset`. The terminal and comparison.md print these lines; the HTML report draws
+//! the same ratios (report/html/view/groups.rs) and states them with these words.
+
+use super::format;
+use crate::analysis::ratio::{Statistic, WallRatio};
+use crate::analysis::relative::{
+    Chosen, GroupSummary, LoadGroupSummary, Relative, group_summaries, load_group_summaries,
+};
+use crate::results::RunResults;
+
+/// A group set's heading: `pagination (depth=1000): against db/page-keyset, the fastest`.
+pub fn heading(run: &RunResults, s: &GroupSummary) -> String {
+    format!("{}{}", s.group, against(run, s))
+}
+
+/// The part of the heading after the group's name: ` (depth=1000): against db/page-keyset, the
+/// fastest`, or `: against …` when the group sweeps nothing.
+pub fn against(run: &RunResults, s: &GroupSummary) -> String {
+    let setting = if s.setting.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", s.setting)
+    };
+    format!(
+        "{setting}: against {}, {}",
+        run.benches[s.reference].id,
+        chosen(s.chosen)
+    )
+}
+
+/// Why this reference: `the fastest`, `the group's reference`.
+pub fn chosen(c: Chosen) -> &'static str {
+    match c {
+        Chosen::Fastest => "the fastest",
+        Chosen::Named => "the group's reference",
+    }
+}
+
+/// `3.14× [3.02× – 3.27×] faster than`: the factor ≥ 1 of the reference's speed against the
+/// other's, with its interval.
+pub fn faster_or_slower(wall: &WallRatio) -> String {
+    // `wall` is other / reference: above 1 the reference is faster.
+    let (factor, low, high, word) = if wall.ratio >= 1.0 {
+        (wall.ratio, wall.ci.0, wall.ci.1, "faster")
+    } else {
+        (1.0 / wall.ratio, 1.0 / wall.ci.1, 1.0 / wall.ci.0, "slower")
+    };
+    format!(
+        "{} [{} – {}] {word} than",
+        format::ratio(factor),
+        format::ratio(low),
+        format::ratio(high)
+    )
+}
+
+/// The other metrics of one bench against the reference: `fuel 4.90×, peak memory 1.00×`.
+pub fn exact_ratios(r: &Relative) -> String {
+    let mut parts = Vec::new();
+    if let Some(f) = r.fuel {
+        parts.push(format!("fuel {}", format::ratio(f)));
+    }
+    if let Some(m) = r.memory {
+        parts.push(format!("peak memory {}", format::ratio(m)));
+    }
+    parts.join(", ")
+}
+
+/// The lines of one set: the reference's sentence, one line per other bench.
+pub fn lines(run: &RunResults, s: &GroupSummary) -> Vec<String> {
+    let reference = &run.benches[s.reference].id;
+    let mut out = vec![format!("{reference} ran")];
+    for r in &s.others {
+        let other = &run.benches[r.bench];
+        out.push(match &r.wall {
+            Some(wall) => {
+                let tie = if wall.distinguishable() {
+                    ""
+                } else {
+                    " (not told apart: the 95% interval includes 1)"
+                };
+                format!("  {} {}{tie}", faster_or_slower(wall), other.id)
+            }
+            None => format!(
+                "  (no wall-time ratio with {}: it ended `{}`)",
+                other.id, other.status
+            ),
+        });
+        let exact = exact_ratios(r);
+        if !exact.is_empty() {
+            out.push(format!("    {}: {exact} of {reference}'s", other.id));
+        }
+    }
+    out
+}
+
+/// What the wall-time ratios of a run's groups are made of, in one sentence.
+pub fn statistic_note(summaries: &[GroupSummary]) -> Option<String> {
+    let mut used: Vec<Statistic> = summaries
+        .iter()
+        .flat_map(|s| s.others.iter().filter_map(|r| r.wall.map(|w| w.statistic)))
+        .collect();
+    used.sort_by_key(|s| *s as u8);
+    used.dedup();
+    let words: Vec<&str> = used
+        .iter()
+        .map(|s| match s {
+            Statistic::ExecutionGeomean => {
+                "geometric means of the executions' medians, with a 95% Welch interval"
+            }
+            _ => "medians of all iterations, with a 95% bootstrap interval (a single execution)",
+        })
+        .collect();
+    (!words.is_empty()).then(|| format!("Wall-time ratios: {}.", words.join("; ")))
+}
+
+/// Load scenarios of one group: `api/slow: p50 2.10×, p99 3.40× api/fast (the fastest by p50)`.
+pub fn load_lines(run: &RunResults, s: &LoadGroupSummary) -> Vec<String> {
+    let reference = &run.loads[s.reference].id;
+    let mut out = vec![format!(
+        "{}: against {reference}, {} (one run each: no interval)",
+        s.group,
+        match s.chosen {
+            Chosen::Fastest => "the lowest p50",
+            Chosen::Named => "the group's reference",
+        }
+    )];
+    for (i, p50, p99) in &s.others {
+        let r = |x: &Option<f64>| x.map_or_else(|| "—".into(), format::ratio);
+        out.push(format!(
+            "  {}: p50 {}, p99 {} the reference's",
+            run.loads[*i].id,
+            r(p50),
+            r(p99)
+        ));
+    }
+    out
+}
+
+/// Every group's lines as plain text (the terminal's section), `None` without groups to compare.
+pub fn plain(run: &RunResults) -> Option<String> {
+    let summaries = group_summaries(run);
+    let loads = load_group_summaries(run);
+    if summaries.is_empty() && loads.is_empty() {
+        return None;
+    }
+    let mut out = String::new();
+    for s in &summaries {
+        out.push_str(&heading(run, s));
+        out.push('\n');
+        for line in lines(run, s) {
+            out.push_str("  ");
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    for s in &loads {
+        for line in load_lines(run, s) {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    if let Some(note) = statistic_note(&summaries) {
+        out.push_str(&note);
+        out.push('\n');
+    }
+    Some(out)
+}
