@@ -132,14 +132,11 @@ fn load_measures(overall: &LoadStats) -> Map<String, Value> {
     if let Some(latency) = &overall.latency {
         for stat in LatencyStat::PERCENTILES {
             let slug = format!("latency-{}", stat.name().replace('.', "-"));
-            insert(slug, latency.get(stat) as f64);
+            insert(slug, latency.get(stat));
         }
     }
     if let Some(service) = &overall.service {
-        insert(
-            "service-time-p99".into(),
-            service.get(LatencyStat::P99) as f64,
-        );
+        insert("service-time-p99".into(), service.get(LatencyStat::P99));
     }
     insert("requests-per-second".into(), overall.throughput);
     insert("error-rate".into(), overall.error_rate);
