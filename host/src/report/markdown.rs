@@ -122,7 +122,7 @@ fn benches(out: &mut String, inputs: &Inputs<'_>, c: &Comparison) -> Result<()> 
         .collect();
     writeln!(out, "| bench | verdict | {} | note |", columns.join(" | "))?;
     writeln!(out, "|---|---|{}---|", "---|".repeat(Metric::COUNT))?;
-    for b in shown {
+    for b in &shown {
         let cells: Vec<String> = Metric::ALL.iter().map(|&m| metric_cell(b, m)).collect();
         writeln!(
             out,
@@ -137,6 +137,13 @@ fn benches(out: &mut String, inputs: &Inputs<'_>, c: &Comparison) -> Result<()> 
     if !values.is_empty() {
         writeln!(out)?;
         writeln!(out, "{}", md::text(&values))?;
+    }
+    let sentences = relative::comparison_lines(c.mode, shown.iter().copied());
+    if !sentences.is_empty() {
+        writeln!(out)?;
+        for s in sentences {
+            writeln!(out, "- {}", md::text(&s))?;
+        }
     }
     if !inputs.all {
         let unchanged = c

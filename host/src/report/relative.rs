@@ -3,10 +3,12 @@
 //! the same ratios (report/html/view/groups.rs) and states them with these words.
 
 use super::format;
+use crate::analysis::compare::{BenchChange, Mode};
 use crate::analysis::ratio::{Statistic, WallRatio};
 use crate::analysis::relative::{
     Chosen, GroupSummary, LoadGroupSummary, Relative, group_summaries, load_group_summaries,
 };
+use crate::model::Metric;
 use crate::results::RunResults;
 
 /// A group set's heading: `pagination (depth=1000): against db/page-keyset, the fastest`.
@@ -40,11 +42,16 @@ pub fn chosen(c: Chosen) -> &'static str {
 /// `3.14× [3.02× – 3.27×] faster than`: the factor ≥ 1 of the reference's speed against the
 /// other's, with its interval.
 pub fn faster_or_slower(wall: &WallRatio) -> String {
-    // `wall` is other / reference: above 1 the reference is faster.
-    let (factor, low, high, word) = if wall.ratio >= 1.0 {
-        (wall.ratio, wall.ci.0, wall.ci.1, "faster")
+    speed_words(wall.ratio, wall.ci)
+}
+
+/// [`faster_or_slower`] from `other / reference` and its interval.
+pub fn speed_words(ratio: f64, ci: (f64, f64)) -> String {
+    // Above 1 the reference is faster.
+    let (factor, low, high, word) = if ratio >= 1.0 {
+        (ratio, ci.0, ci.1, "faster")
     } else {
-        (1.0 / wall.ratio, 1.0 / wall.ci.1, 1.0 / wall.ci.0, "slower")
+        (1.0 / ratio, 1.0 / ci.1, 1.0 / ci.0, "slower")
     };
     format!(
         "{} [{} – {}] {word} than",
@@ -165,4 +172,34 @@ pub fn plain(run: &RunResults) -> Option<String> {
         out.push('\n');
     }
     Some(out)
+}
+
+/// A comparison's wall-time ratios as sentences, from the old run's side as hyperfine says them:
+/// `cpu/fib: base ran 1.052× [1.020× – 1.085×] faster than head`. Benches without a ratio are left
+/// out (the table says why).
+pub fn comparison_lines<'a>(
+    mode: Mode,
+    benches: impl IntoIterator<Item = &'a BenchChange>,
+) -> Vec<String> {
+    let (old, new) = match mode {
+        Mode::Paired => ("base", "head"),
+        Mode::Baseline => ("the baseline", "this run"),
+    };
+    benches
+        .into_iter()
+        .filter_map(|b| {
+            let wall = b.metrics.iter().find(|m| m.metric == Metric::Wall)?;
+            let (ratio, ci) = (wall.ratio?, wall.ratio_ci?);
+            let tie = if ci.0 > 1.0 || ci.1 < 1.0 {
+                ""
+            } else {
+                " (not told apart: the 95% interval includes 1)"
+            };
+            Some(format!(
+                "{}: {old} ran {} {new}{tie}",
+                b.id,
+                speed_words(ratio, ci)
+            ))
+        })
+        .collect()
 }

@@ -462,6 +462,12 @@ pub fn render_comparison(comparison: &crate::analysis::compare::Comparison, colo
         out.push('\n');
         out.push_str(&values);
     }
+    let sentences = super::relative::comparison_lines(comparison.mode, comparison.by_concern());
+    if !sentences.is_empty() {
+        out.push_str("\n\nin words:\n");
+        let sentences: Vec<String> = sentences.iter().map(|s| format!("  {}", line(s))).collect();
+        out.push_str(&sentences.join("\n"));
+    }
     if !comparison.loads.is_empty() {
         out.push_str("\n\n");
         out.push_str(&load_comparison(&comparison.loads));

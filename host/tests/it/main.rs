@@ -23,6 +23,7 @@ mod measurement;
 mod metrics;
 mod profile;
 mod regression;
+mod relative;
 mod report_html;
 mod scaffold;
 mod schema;

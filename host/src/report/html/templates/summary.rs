@@ -32,7 +32,7 @@ pub(super) fn summary(page: &Page) -> Markup {
                 }
                 Some(rows) => {
                     p class="lead" {
-                        "Every bench of the run. Wall time is the median of the timed iterations with its 95% confidence interval; throughput is at the median. Click a column title to sort."
+                        "Every bench of the run. Wall time is the median of the timed iterations of every execution (a fresh process each) with its 95% confidence interval, and what it rests on; throughput is at the median. Click a column title to sort."
                     }
                     "\n"
                     div class="table-wrap" {
@@ -78,6 +78,8 @@ fn summary_row(row: &SummaryRow) -> Markup {
                     }
                     br;
                     span class="sub" title="95% confidence interval of the median" { "CI " (w.interval) }
+                    br;
+                    span class="sub" title="what the median rests on" { (w.rests_on) }
                 },
                 None => (no_number()),
             }

@@ -28,6 +28,8 @@ pub struct Wall {
     pub text: String,
     pub noisy: bool,
     pub interval: String,
+    /// `3 executions × 10 iterations`.
+    pub rests_on: String,
 }
 
 pub struct Throughput {
@@ -89,6 +91,7 @@ pub(super) fn rows(cx: &Context) -> Vec<SummaryRow> {
                     text: format::duration_ns(s.median),
                     noisy: s.noisy,
                     interval: format::duration_range(s.median_ci_low, s.median_ci_high),
+                    rests_on: format::rests_on(w),
                 }
             }),
             throughput: bench.units.as_ref().and_then(|u| {
