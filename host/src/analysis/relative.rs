@@ -426,4 +426,29 @@ mod tests {
         ]);
         assert!(group_summaries(&r).is_empty());
     }
+
+    #[test]
+    fn load_scenarios_of_a_group_are_stated_by_p50_and_p99_against_the_lowest_p50() {
+        use crate::report::testing::overloaded;
+        let mut slow = overloaded();
+        slow.id = "api/slow".into();
+        slow.group = Some("api".into());
+        let mut fast = slow.clone();
+        fast.id = "api/fast".into();
+        let latency = fast.overall.as_mut().unwrap().latency.as_mut().unwrap();
+        latency.p50 /= 2;
+        latency.p99 /= 4;
+        let r = crate::report::testing::run_with_loads(vec![slow.clone(), fast.clone()]);
+        let s = load_group_summaries(&r);
+        assert_eq!(s.len(), 1);
+        assert_eq!(r.loads[s[0].reference].id, "api/fast");
+        let (i, p50, p99) = s[0].others[0];
+        assert_eq!(r.loads[i].id, "api/slow");
+        let (slow_p, fast_p) = (
+            slow.overall.unwrap().latency.unwrap(),
+            fast.overall.unwrap().latency.unwrap(),
+        );
+        assert_eq!(p50, Some(slow_p.p50 as f64 / fast_p.p50 as f64));
+        assert_eq!(p99, Some(slow_p.p99 as f64 / fast_p.p99 as f64));
+    }
 }

@@ -4,7 +4,9 @@ use anyhow::Result;
 use maud::{Markup, html};
 
 use super::{bench_link, figure, ratio_cell, swatch};
-use crate::report::html::view::{CounterTable, CounterValue, GroupSection, RelativeSet};
+use crate::report::html::view::{
+    CounterTable, CounterValue, GroupSection, LoadGroupTable, RelativeSet,
+};
 
 pub(super) fn group(g: &GroupSection) -> Result<Markup> {
     let figures = g.figures.iter().map(figure).collect::<Result<Vec<_>>>()?;
@@ -83,6 +85,38 @@ fn relative(set: &RelativeSet) -> Result<Markup> {
         }
         "\n"
     })
+}
+
+/// Groups of load scenarios, each against its reference: corrected p50 and p99 ratios.
+pub(super) fn load_groups(tables: &[LoadGroupTable]) -> Markup {
+    html! {
+        @for t in tables {
+            section class="load-group" aria-label={ "Load group " (t.group) } {
+                "\n"
+                h3 { "Load group " code { (t.group) } ": " (t.heading) }
+                p class="lead" { "Corrected latency over the whole scenario, each ÷ the reference's. One run of each scenario: no interval." }
+                div class="table-wrap" {
+                    table class="relative" {
+                        thead { tr {
+                            th scope="col" { "scenario" }
+                            th scope="col" { "p50 ÷ reference" }
+                            th scope="col" { "p99 ÷ reference" }
+                        } }
+                        tbody {
+                            @for (k, (index, id, p50, p99)) in t.rows.iter().enumerate() {
+                                tr class=[(k == 0).then_some("reference")] {
+                                    th scope="row" { a href={ "#load-" (index) } { (id) } }
+                                    td class="num" { (p50) }
+                                    td class="num" { (p99) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            "\n"
+        }
+    }
 }
 
 /// A group's counters: one column per bench.

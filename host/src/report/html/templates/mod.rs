@@ -89,6 +89,7 @@ pub fn page(page: &Page) -> Result<String> {
                         "\n"
                     }
                     (loads)
+                    (groups::load_groups(&page.load_groups))
                 }
                 "\n"
                 footer {

@@ -29,7 +29,7 @@ pub use details::Detail;
 pub use groups::GroupSection;
 pub use header::Header;
 pub use load::{LATENCY_STATS, LoadRow, LoadSection, ThresholdRow};
-pub use relative::RelativeSet;
+pub use relative::{LoadGroupTable, RelativeSet};
 pub use summary::{Failure, SummaryRow};
 
 /// Benches above this count start with their detail sections closed.
@@ -48,6 +48,8 @@ pub struct Page {
     pub details: Vec<Detail>,
     /// The load scenarios (`[[load]]`), after the benches.
     pub loads: Vec<LoadSection>,
+    /// Load scenarios of one group against the group's reference.
+    pub load_groups: Vec<LoadGroupTable>,
 }
 
 /// A chart with its accessible name and caption.
@@ -208,6 +210,7 @@ impl Page {
             groups,
             details,
             loads,
+            load_groups: relative::load_groups(&cx),
         }
     }
 }

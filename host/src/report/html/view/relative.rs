@@ -4,7 +4,7 @@
 use super::super::charts::{Chart, RatioChart, RatioRow};
 use super::{BenchLink, Context, Figure};
 use crate::analysis::ratio::Statistic;
-use crate::analysis::relative::{Chosen, GroupSummary, group_summary};
+use crate::analysis::relative::{Chosen, GroupSummary, group_summary, load_group_summaries};
 use crate::report::{format, relative};
 
 pub struct RelativeSet {
@@ -146,4 +146,46 @@ fn set(cx: &mut Context, s: &GroupSummary) -> RelativeSet {
         statistic: statistic.describe().to_string(),
         figure,
     }
+}
+
+/// A group of load scenarios: p50 and p99 of each against the reference's.
+pub struct LoadGroupTable {
+    pub group: String,
+    /// `against api/fast, the lowest p50`.
+    pub heading: String,
+    /// (scenario anchor index, id, p50 ratio, p99 ratio).
+    pub rows: Vec<(usize, String, String, String)>,
+}
+
+pub(super) fn load_groups(cx: &Context) -> Vec<LoadGroupTable> {
+    load_group_summaries(cx.run)
+        .into_iter()
+        .map(|s| {
+            let run = cx.run;
+            let ratio = |r: Option<f64>| r.map_or_else(|| "—".to_string(), format::ratio);
+            let mut rows = vec![(
+                s.reference,
+                run.loads[s.reference].id.clone(),
+                format::ratio(1.0),
+                format::ratio(1.0),
+            )];
+            rows.extend(
+                s.others
+                    .iter()
+                    .map(|&(i, p50, p99)| (i, run.loads[i].id.clone(), ratio(p50), ratio(p99))),
+            );
+            LoadGroupTable {
+                heading: format!(
+                    "against {}, {}",
+                    run.loads[s.reference].id,
+                    match s.chosen {
+                        Chosen::Fastest => "the lowest p50",
+                        Chosen::Named => "the group's reference",
+                    }
+                ),
+                group: s.group,
+                rows,
+            }
+        })
+        .collect()
 }
