@@ -4,7 +4,9 @@
 //! - [`terminal`]: control characters shown as visible escapes ([`terminal::Inert`]);
 //! - [`markdown`]: GFM-safe inline text, table cells included ([`markdown::text`], [`markdown::code`]);
 //! - [`xml`]: characters XML 1.0 forbids shown as escapes; quick-xml escapes the markup;
-//! - HTML is escaped by maud's templates (`report/html/templates`); JSON by serde.
+//! - [`html`]: maud's templates (`report/html/templates`) escape the markup; [`html::page`] makes
+//!   the finished page's controls and bidi visible, [`html::Isolated`] puts plugin text in `<bdi>`;
+//! - JSON is escaped by serde.
 //!
 //! Every destination starts from the same rule, [`visible`]: a character that would act instead
 //! of show — C0 and C1 controls, DEL, bidirectional overrides and isolates, line and paragraph
@@ -13,6 +15,7 @@
 //! error message, a plugin's stderr), and become `\n` and `\t` in [`Lines::Single`] text (a name).
 //! results.json keeps the raw text: escaping happens where text is written out.
 
+pub mod html;
 pub mod markdown;
 pub mod terminal;
 pub mod xml;

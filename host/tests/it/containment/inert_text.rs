@@ -134,6 +134,7 @@ fn run_shows_plugin_text_escaped_and_keeps_it_raw_in_results() {
 
     // HTML: maud escapes markup; the hostile comment opener is text.
     let html = std::fs::read_to_string(h.path().join("out/report.html")).expect("report.html");
+    assert_html_inert("report.html", &html);
     assert!(
         html.contains("&lt;!-- hidden"),
         "the hostile text is in the page, escaped"
@@ -158,6 +159,37 @@ fn run_shows_plugin_text_escaped_and_keeps_it_raw_in_results() {
     assert!(report.stdout.contains(r"page\x1b[2J"), "{}", report.stdout);
     let html = std::fs::read_to_string(h.path().join(hostile("page"))).expect("the report");
     assert!(html.contains("&lt;!-- hidden") && !html.contains("<!-- hidden"));
+    assert_html_inert("report.html against a baseline", &html);
+}
+
+/// What the Nu HTML checker enforced on a report of these workloads (it found 498 `Forbidden code
+/// point` errors before): no control character but whitespace, no noncharacter; and no bidi
+/// control either, which would reorder the harness's words after it. The text is shown escaped,
+/// and bench names sit in `<bdi>`.
+fn assert_html_inert(what: &str, html: &str) {
+    let forbidden = |c: char| {
+        let n = c as u32;
+        (c.is_control() && !matches!(c, '\t' | '\n' | '\x0c' | '\r'))
+            || (0xfdd0..=0xfdef).contains(&n)
+            || (n & 0xfffe) == 0xfffe
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{61c}')
+    };
+    if let Some((at, c)) = html.char_indices().find(|&(_, c)| forbidden(c)) {
+        let from = html.floor_char_boundary(at.saturating_sub(80));
+        panic!("{what}: {c:?} at byte {at}: {:?}", &html[from..at]);
+    }
+    assert_shows(
+        what,
+        html,
+        &[
+            r"bench\x1b[2J\x1b[31m\x1b]0;pwned\x07",
+            r"hidden \u{202e}desrever\u{2066}x\u{2069}",
+        ],
+    );
+    assert!(
+        html.contains("<bdi>bench\\x1b[2J"),
+        "{what}: bench names not in <bdi>"
+    );
 }
 
 #[test]

@@ -1,5 +1,7 @@
 //! The page's markup: maud templates over the view model. maud escapes every spliced value; the
 //! only raw insertions are the embedded CSS and script and plotters' SVG (each marked where it is).
+//! The finished page goes through `escape::html::page`, so no control or bidi character from a
+//! plugin reaches it, whichever template spliced it; names of benches and groups sit in `<bdi>`.
 
 mod baseline;
 mod details;
@@ -14,6 +16,7 @@ use sha2::{Digest, Sha256};
 
 use super::charts;
 use super::view::{BenchLink, Figure, Header, Page};
+use crate::report::escape::html::{self as html_escape, Isolated};
 
 const STYLE: &str = include_str!("../style.css");
 const SCRIPT: &str = include_str!("../script.js");
@@ -108,7 +111,7 @@ pub fn page(page: &Page) -> Result<String> {
         }
         "\n"
     };
-    Ok(markup.into_string())
+    Ok(html_escape::page(markup.into_string()))
 }
 
 fn header(h: &Header) -> Markup {
@@ -116,7 +119,7 @@ fn header(h: &Header) -> Markup {
         header class="page-header" {
             "\n"
             p class="kicker" { "wasmbench report" } "\n"
-            h1 { "Suite " code { (h.suite_name) } } "\n"
+            h1 { "Suite " code { (Isolated(&h.suite_name)) } } "\n"
             p class="when" {
                 code { (h.suite_path) } " · started "
                 time datetime=(h.started_at) { (h.started) } (h.took)
@@ -157,7 +160,7 @@ fn nav(h: &Header) -> Markup {
                         a href="#comparisons" { "Comparisons" }
                         ol {
                             @for g in &h.groups {
-                                li { a href={ "#group-" (g.index) } { (g.title) } }
+                                li { a href={ "#group-" (g.index) } { (Isolated(&g.title)) } }
                             }
                         }
                     }
@@ -171,7 +174,7 @@ fn nav(h: &Header) -> Markup {
                         a href="#loads" { "Load scenarios" }
                         ol {
                             @for l in &h.loads {
-                                li { a href={ "#load-" (l.index) } { (l.title) } }
+                                li { a href={ "#load-" (l.index) } { (Isolated(&l.title)) } }
                             }
                         }
                     }
@@ -190,7 +193,7 @@ fn swatch(color: &str) -> Markup {
 
 /// A link to a bench's details, after its colour.
 fn bench_link(b: &BenchLink) -> Markup {
-    html! { (swatch(&b.color)) a href={ "#bench-" (b.index) } { (b.id) } }
+    html! { (swatch(&b.color)) a href={ "#bench-" (b.index) } { (Isolated(&b.id)) } }
 }
 
 /// A chart in a figure, with its accessible name and caption.
@@ -245,7 +248,7 @@ mod tests {
         };
         assert_eq!(
             bench_link(&link).into_string(),
-            "<span class=\"swatch\" style=\"background:#000000\"></span><a href=\"#bench-3\">a&lt;b&gt;&amp;&quot;c&quot;</a>"
+            "<span class=\"swatch\" style=\"background:#000000\"></span><a href=\"#bench-3\"><bdi>a&lt;b&gt;&amp;&quot;c&quot;</bdi></a>"
         );
     }
 
@@ -278,6 +281,15 @@ mod tests {
         assert!(html.contains("wall time (ms)"));
         assert!(html.contains("</svg><figcaption>caption</figcaption></figure>"));
         assert_eq!(html.matches("</svg>").count(), 1);
+    }
+
+    /// The page escape changes only spliced text: the page's own style and script hold nothing it
+    /// would rewrite (the script's hash in the Content-Security-Policy stays its hash).
+    #[test]
+    fn own_style_and_script_pass_the_page_escape_unchanged() {
+        for own in [STYLE, SCRIPT] {
+            assert_eq!(html_escape::page(own.to_string()), own);
+        }
     }
 
     #[test]
