@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use super::groups::comparable;
-use super::ratio::{WallRatio, wall_ratio};
+use super::ratio::{WallRatio, execution_geomean, wall_ratio};
 use crate::model::{LatencyStat, Status};
 use crate::results::{BenchResult, LoadResult, RunResults};
 
@@ -177,7 +177,9 @@ fn set_summary(
                 .iter()
                 .copied()
                 .filter(|&i| measured(i))
-                .min_by(|&a, &b| median(&run.benches[a]).total_cmp(&median(&run.benches[b])))?;
+                .min_by(|&a, &b| {
+                    wall_point(&run.benches[a]).total_cmp(&wall_point(&run.benches[b]))
+                })?;
             (fastest, Chosen::Fastest)
         }
     };
@@ -197,11 +199,20 @@ fn set_summary(
     })
 }
 
-fn median(bench: &BenchResult) -> f64 {
-    bench
-        .wall_ns
-        .as_ref()
-        .map_or(f64::INFINITY, |w| w.summary.median)
+/// A bench's wall time by the statistic its ratios use (see [`wall_ratio`]), so the fastest is
+/// the one every ratio against it puts at or above 1.
+fn wall_point(bench: &BenchResult) -> f64 {
+    let Some(runs) = wall_runs(bench) else {
+        return f64::INFINITY;
+    };
+    if runs.iter().filter(|r| !r.is_empty()).count() >= 2 {
+        execution_geomean(&runs).unwrap_or(f64::INFINITY)
+    } else {
+        bench
+            .wall_ns
+            .as_ref()
+            .map_or(f64::INFINITY, |w| w.summary.median)
+    }
 }
 
 fn relative(reference: &BenchResult, bench: &BenchResult, index: usize) -> Relative {
@@ -450,5 +461,18 @@ mod tests {
         );
         assert_eq!(p50, Some(slow_p.p50 as f64 / fast_p.p50 as f64));
         assert_eq!(p99, Some(slow_p.p99 as f64 / fast_p.p99 as f64));
+    }
+
+    #[test]
+    fn the_fastest_is_chosen_by_the_statistic_the_ratios_use() {
+        // `a` has the lower pooled median but one slow execution; by execution medians `b` is
+        // faster, and every ratio against it must be at least 1.
+        let r = run(vec![
+            bench("db/a", "g", &[], times(&[10, 10, 30]), 100),
+            bench("db/b", "g", &[], times(&[12, 12, 12]), 100),
+        ]);
+        let s = group_summaries(&r);
+        assert_eq!(r.benches[s[0].reference].id, "db/b");
+        assert!(s[0].others[0].wall.unwrap().ratio >= 1.0);
     }
 }
