@@ -121,6 +121,11 @@ pub struct MeasureArgs {
     /// e.g. `127.0.0.1:9464`; port 0 picks a free one, printed on stderr.
     #[arg(long, value_name = "ADDR")]
     pub metrics_addr: Option<std::net::SocketAddr>,
+    /// After the run, keep serving its final metrics this long (e.g. `15s`, `2m`; `0` stops at
+    /// once), so a scraper's last scrape sees the finished run; Ctrl-C ends it early [default: 15s
+    /// when stdout is not a terminal or CI is set, else 0].
+    #[arg(long, value_name = "DURATION", requires = "metrics_addr", value_parser = humantime::parse_duration)]
+    pub metrics_linger: Option<std::time::Duration>,
 }
 
 /// How comparisons decide and report.

@@ -20,7 +20,7 @@ use crate::report::terminal;
 use crate::results::write_json_atomically;
 use crate::runner::{BenchPlan, RunOptions, Runner};
 use crate::suite::{PluginSource, load_suite};
-use crate::ui::use_color;
+use crate::ui::{metrics, use_color};
 
 pub fn run(args: &AbArgs) -> Result<u8, CommandError> {
     let suite = load_suite(&args.suite)?;
@@ -72,8 +72,9 @@ pub fn run(args: &AbArgs) -> Result<u8, CommandError> {
         .await?;
         let (interrupted, started_at) = (measured.interrupted, measured.started_at);
         // As in `run`: the endpoint closes before results are written, so nothing a scraper holds
-        // (connections, file descriptors) can keep them from being written.
-        drop(measured.live);
+        // (connections, file descriptors) can keep them from being written; it serves the final
+        // values again once they are (`--metrics-linger`).
+        let served = measured.live.map(|live| live.close());
         let (mut base_benches, mut head_benches, mut pairs) =
             (Vec::new(), Vec::new(), Pairs::new());
         for mut unit in measured.units {
@@ -112,6 +113,13 @@ pub fn run(args: &AbArgs) -> Result<u8, CommandError> {
             exit::OK
         };
         let (_, code) = conclude(&base, &head, Some(&pairs), &policy, &out_dir)?;
+        if let Some((addr, metrics)) = served {
+            metrics::linger(
+                addr,
+                metrics,
+                metrics::linger_for(args.measure.metrics_linger),
+            );
+        }
         if interrupted {
             eprintln!(
                 "interrupted: results of the {} finished benches are in {}",

@@ -27,15 +27,27 @@ pub(super) struct Measured {
     pub started_at: String,
     pub interrupted: bool,
     /// The live metrics (`--metrics-addr`), still served: the run's load scenarios feed them too.
-    /// A command drops it before it writes results (`run` after its load scenarios, `ab` at once):
-    /// nothing a scraper holds (connections, file descriptors) can keep them from being written.
+    /// A command closes it before it writes results (`run` after its load scenarios, `ab` at once):
+    /// nothing a scraper holds (connections, file descriptors) can keep them from being written;
+    /// then `ui::metrics::linger` serves the final values again for a while.
     pub live: Option<LiveMetrics>,
 }
 
 /// The metrics endpoint of a run and the families it serves; the endpoint stops when dropped.
 pub(super) struct LiveMetrics {
     pub metrics: Arc<RunMetrics>,
-    _endpoint: MetricsEndpoint,
+    endpoint: MetricsEndpoint,
+}
+
+impl LiveMetrics {
+    /// Stops the endpoint; where it served and what, for `ui::metrics::linger` once the results
+    /// are written.
+    pub fn close(self) -> (SocketAddr, Arc<RunMetrics>) {
+        let LiveMetrics { metrics, endpoint } = self;
+        let addr = endpoint.addr();
+        drop(endpoint);
+        (addr, metrics)
+    }
 }
 
 /// The benches a run measures, and which shard of the suite they are.
@@ -181,10 +193,7 @@ pub(super) async fn measure(
         units,
         started_at,
         interrupted: interrupt::requested(),
-        live: endpoint.map(|endpoint| LiveMetrics {
-            metrics,
-            _endpoint: endpoint,
-        }),
+        live: endpoint.map(|endpoint| LiveMetrics { metrics, endpoint }),
     })
 }
 

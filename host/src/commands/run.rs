@@ -22,7 +22,7 @@ use crate::results::write_json_atomically;
 use crate::runner::load::{LoadObserver, run_scenario};
 use crate::runner::{BenchPlan, RunOptions, Runner, Shard};
 use crate::suite::{LoadDef, Suite, load_suite};
-use crate::ui::metrics::MeteredLoadObserver;
+use crate::ui::metrics::{self, MeteredLoadObserver};
 use crate::ui::{LoadProgressView, use_color};
 
 /// Where `--plugin-output` keeps the plugins' output, next to results.json.
@@ -96,8 +96,9 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
             results
         };
         // The endpoint closes before results are written: nothing a scraper holds (connections,
-        // file descriptors) can keep the results from being written.
-        drop(measured.live);
+        // file descriptors) can keep the results from being written. It serves the final values
+        // again once they are (`--metrics-linger`).
+        let served = measured.live.map(|live| live.close());
 
         let mut results = assemble(&suite, measured.started_at, benches, selection.shard);
         results.loads = load_results;
@@ -157,6 +158,13 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
         }
         let report = out_dir.join(crate::report::html::FILE_NAME);
         say!("report: {}", shown(&report));
+        if let Some((addr, metrics)) = served {
+            metrics::linger(
+                addr,
+                metrics,
+                metrics::linger_for(args.measure.metrics_linger),
+            );
+        }
         Ok(if interrupted { exit::INTERRUPTED } else { code })
     })
 }

@@ -9,6 +9,10 @@
 //! arrive within [`HEADER_TIMEOUT`] and fit in [`MAX_HEAD_BYTES`], and which lasts at most
 //! [`CONNECTION_TIMEOUT`] in all, answer included. The endpoint thus holds at most
 //! `MAX_CONNECTIONS` file descriptors and buffers, whoever connects.
+//!
+//! The endpoint closes before the results are written; once they are, [`linger`] serves the final
+//! values again at the same address for a while (`--metrics-linger`), so a scraper whose last
+//! scrape came before the end still sees the finished run.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -26,6 +30,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 
 use crate::report::openmetrics::{CONTENT_TYPE, LiveLoad, RunMetrics};
 use crate::results::{BenchResult, LoadResult};
+use crate::runner::interrupt;
 use crate::runner::load::{LoadObserver, LoadProgress};
 use crate::runner::{BenchPlan, Observer, Phase};
 use crate::suite::LoadPhase;
@@ -112,6 +117,53 @@ impl Drop for MetricsEndpoint {
             );
         }
     }
+}
+
+/// How long to serve the final values after the run: `--metrics-linger`, else [`LINGER`] where no
+/// one is at a terminal to wait for the prompt (stdout not a terminal, or `CI` set), else none.
+pub fn linger_for(flag: Option<Duration>) -> Duration {
+    use std::io::IsTerminal;
+    let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "0" && v != "false");
+    flag.unwrap_or(if ci || !std::io::stdout().is_terminal() {
+        LINGER
+    } else {
+        Duration::ZERO
+    })
+}
+
+/// The default linger: a few scrape intervals of a Prometheus scraping every 5 s.
+pub const LINGER: Duration = Duration::from_secs(15);
+
+/// Serves `metrics`' final values at `addr` (where the run served them) for `linger`, or until
+/// Ctrl-C; at once without a linger or after Ctrl-C ended the run. Says so on stderr, and says
+/// why when the address can't be bound again (the run's results are written by then: nothing
+/// fails).
+pub fn linger(addr: SocketAddr, metrics: Arc<RunMetrics>, linger: Duration) {
+    if linger.is_zero() || interrupt::requested() {
+        return;
+    }
+    let endpoint = match MetricsEndpoint::start(addr, metrics) {
+        Ok(endpoint) => endpoint,
+        Err(e) => {
+            eprintln!("note: the final metrics are not served after the run: {e:#}");
+            return;
+        }
+    };
+    eprintln!(
+        "metrics: serving the final values at http://{addr}/metrics for {} more \
+         (--metrics-linger; Ctrl-C stops now)",
+        humantime::format_duration(linger)
+    );
+    let until = std::time::Instant::now() + linger;
+    // The run's Ctrl-C handler sets the flag; a second Ctrl-C exits at once, as during the run.
+    while !interrupt::requested() {
+        let left = until.saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            break;
+        }
+        std::thread::sleep(left.min(Duration::from_millis(50)));
+    }
+    drop(endpoint);
 }
 
 /// The accept loop: a connection is served while fewer than [`MAX_CONNECTIONS`] are, closed at

@@ -157,6 +157,7 @@ fn metrics_are_served_while_a_run_goes() {
         .arg("--out")
         .arg(&out)
         .arg("-q")
+        .args(["--metrics-linger", "0"])
         .arg("--metrics-addr")
         .arg(format!("127.0.0.1:{port}"));
     // The last scrape that had samples in it, taken while the run went, and the first that had
@@ -194,6 +195,73 @@ fn metrics_are_served_while_a_run_goes() {
     let load = scraped_load.expect("no scrape during the run had the load scenario's requests");
     assert!(load.contains("wasmbench_load_in_flight{"), "{load}");
     assert!(Path::new(&out).join("results.json").exists());
+}
+
+/// After the run (stdout not a terminal: the default linger), the endpoint serves the final
+/// values again once results are written, so a scraper's last scrape sees every bench finished;
+/// Ctrl-C ends the linger at once, and the run keeps its exit code.
+#[test]
+fn the_final_values_are_served_after_the_run() {
+    let h = Harness::new();
+    let suite = h.suite("suite.toml", LONG_SUITE);
+    let port = free_port();
+    let out = h.path().join("out");
+    let said = h.path().join("stderr.txt");
+    let mut child = h
+        .command()
+        .arg("run")
+        .arg(&suite)
+        .arg("--out")
+        .arg(&out)
+        .arg("-q")
+        .arg("--metrics-addr")
+        .arg(format!("127.0.0.1:{port}"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&said).unwrap())
+        .spawn()
+        .unwrap();
+    let give_up = std::time::Instant::now() + Duration::from_secs(120);
+    let stderr = || std::fs::read_to_string(&said).unwrap_or_default();
+    while !stderr().contains("serving the final values") {
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("the run ended without lingering: {status}\n{}", stderr());
+        }
+        assert!(std::time::Instant::now() < give_up, "{}", stderr());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(
+        stderr().contains(&format!(
+            "metrics: serving the final values at http://127.0.0.1:{port}/metrics for 15s more"
+        )) && stderr().contains("Ctrl-C stops now"),
+        "{}",
+        stderr()
+    );
+    // Results are written before the linger.
+    assert!(out.join("results.json").is_file());
+    let (status, body) = get(port, "/metrics").expect("a scrape after the run");
+    assert!(status.contains("200"), "{status}");
+    for family in ["wasmbench_benches_planned", "wasmbench_benches_finished"] {
+        assert!(
+            body.contains(&format!("{family}{{suite=\"suite\"}} 2\n")),
+            "{family}:\n{body}"
+        );
+    }
+    // SAFETY: signalling the child this test started, by its pid.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGINT) }, 0);
+    let signalled = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            signalled.elapsed() < Duration::from_secs(5),
+            "Ctrl-C did not end the linger"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(0), "{}", stderr());
+    assert!(get(port, "/metrics").is_none(), "still served after Ctrl-C");
 }
 
 /// A port already taken stops the run before it starts, naming the flag.
@@ -303,6 +371,7 @@ fn metrics_run(h: &Harness, suite: &Path, port: u16) -> (Command, std::path::Pat
         .arg("--out")
         .arg(&out)
         .arg("-q")
+        .args(["--metrics-linger", "0"])
         .arg("--metrics-addr")
         .arg(format!("127.0.0.1:{port}"));
     (cmd, out)
@@ -427,6 +496,7 @@ fn ab_closes_the_metrics_endpoint_before_writing_results() {
         .arg("-q")
         .arg("--out")
         .arg(&out)
+        .args(["--metrics-linger", "0"])
         .arg("--metrics-addr")
         .arg(format!("127.0.0.1:{port}"))
         .stdin(Stdio::null())
