@@ -3,18 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
 use toml::Spanned;
 
 use super::error::{Ctx, SuiteError, suggest};
 use super::model::{BenchDef, GroupSettings, LoadDef};
-
-/// `[groups.NAME]` as written.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawGroup {
-    pub(super) reference: Option<Spanned<String>>,
-}
+use super::raw::RawGroup;
 
 /// Checks each `[groups.NAME]` against the benches and scenarios: the group must have members and
 /// its reference must name one of them — by explicit id, workload, `plugin/workload`, or an id the

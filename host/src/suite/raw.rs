@@ -47,7 +47,14 @@ pub(super) struct RawSuite {
     #[serde(default)]
     pub(super) load: Vec<Spanned<RawLoad>>,
     #[serde(default)]
-    pub(super) groups: BTreeMap<Spanned<String>, super::groups::RawGroup>,
+    pub(super) groups: BTreeMap<Spanned<String>, RawGroup>,
+}
+
+/// `[groups.NAME]`: a group's settings (see `suite/groups.rs`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawGroup {
+    pub(super) reference: Option<Spanned<String>>,
 }
 
 /// `[[load]]`: a load scenario (see `suite/load_scenario.rs`).
