@@ -156,7 +156,7 @@ pub struct SuiteInfo {
     pub name: String,
     pub path: String,
     /// `[groups.NAME]` settings of the suite, by group (absent in older results).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default)]
     pub groups: BTreeMap<String, GroupInfo>,
 }
 
@@ -165,7 +165,7 @@ pub struct SuiteInfo {
 pub struct GroupInfo {
     /// The bench (or scenario) the others are stated against: an id, a workload or
     /// `plugin/workload`; the fastest when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub reference: Option<String>,
 }
 
