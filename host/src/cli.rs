@@ -135,7 +135,7 @@ pub struct CompareArgs {
     #[arg(long, value_name = "METRIC=VALUE,...")]
     pub threshold: Option<String>,
     /// Verdicts that make the exit code 3 (comma-separated): regressed, failed, missing, no-data, new,
-    /// improved, insufficient-data.
+    /// improved, inconclusive, insufficient-data.
     #[arg(long, value_delimiter = ',', default_value = "regressed")]
     pub fail_on: Vec<String>,
     /// List unchanged benches in comparison.md too.

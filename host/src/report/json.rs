@@ -16,8 +16,9 @@ impl Export for ComparisonJson {
             return Ok(None);
         };
         let mut text = serde_json::to_string_pretty(&serde_json::json!({
-            // 2: the `no-data` verdict; a reader that knows only version 1's verdicts should refuse.
-            "wasmbench_comparison_version": 2,
+            // 2: the `no-data` verdict; 3: `inconclusive`, and `unchanged` only within ±threshold.
+            // A reader that knows only an older version's verdicts should refuse.
+            "wasmbench_comparison_version": 3,
             "comparison": comparison,
         }))?;
         text.push('\n');

@@ -72,6 +72,8 @@ fn benches(out: &mut String, inputs: &Inputs<'_>, c: &Comparison) -> Result<()> 
             .any(|l| !format::load_status(l).0)
     {
         "🔴"
+    } else if c.any(&[Verdict::Inconclusive]) {
+        "🟡"
     } else {
         "🟢"
     };
@@ -88,7 +90,7 @@ fn benches(out: &mut String, inputs: &Inputs<'_>, c: &Comparison) -> Result<()> 
         .collect();
     writeln!(
         out,
-        "Suite {}, {mode}. Thresholds: {} (wall time also needs its 95% interval to exclude no change).",
+        "Suite {}, {mode}. Thresholds: {} (wall time: a change needs its 95% interval beyond the threshold, `unchanged` needs it within; otherwise inconclusive).",
         md::code(&inputs.results.suite.name),
         thresholds.join(", ")
     )?;
@@ -138,8 +140,22 @@ fn benches(out: &mut String, inputs: &Inputs<'_>, c: &Comparison) -> Result<()> 
         writeln!(out)?;
         writeln!(out, "{}", md::text(&values))?;
     }
+    let unsettled = relative::unsettled_lines(shown.iter().copied());
+    if !unsettled.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "🟡 Inconclusive (does not fail the job unless `--fail-on inconclusive`):"
+        )?;
+        writeln!(out)?;
+        for s in unsettled {
+            writeln!(out, "- {}", md::text(&s))?;
+        }
+    }
     let sentences = relative::comparison_lines(c.mode, shown.iter().copied());
     if !sentences.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "In words:")?;
         writeln!(out)?;
         for s in sentences {
             writeln!(out, "- {}", md::text(&s))?;
@@ -389,6 +405,7 @@ fn verdict_cell(b: &BenchChange) -> String {
         Verdict::NoData => "∅",
         Verdict::New => "🆕",
         Verdict::Improved => "🟢",
+        Verdict::Inconclusive => "🟡",
         Verdict::InsufficientData => "❔",
         Verdict::Unchanged => "⚪",
     };
@@ -411,6 +428,8 @@ fn metric_cell(b: &BenchChange, metric: Metric) -> String {
         write!(cell, " {}, not gating", m.verdict).expect("writing to a String");
     } else if m.verdict == Verdict::Regressed || m.verdict == Verdict::Improved {
         cell = format!("**{cell}**");
+    } else if m.verdict == Verdict::Inconclusive {
+        cell.push_str(" inconclusive");
     } else if m.verdict == Verdict::InsufficientData {
         cell.push_str(" insufficient data");
     } else if m.verdict == Verdict::NoData {

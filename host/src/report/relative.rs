@@ -3,7 +3,7 @@
 //! the same ratios (report/html/view/groups.rs) and states them with these words.
 
 use super::format;
-use crate::analysis::compare::{BenchChange, Mode};
+use crate::analysis::compare::{BenchChange, Mode, Verdict};
 use crate::analysis::ratio::{Statistic, WallRatio};
 use crate::analysis::relative::{
     Chosen, GroupSummary, LoadGroupSummary, Relative, group_summaries, load_group_summaries,
@@ -200,6 +200,23 @@ pub fn comparison_lines<'a>(
                 b.id,
                 speed_words(ratio, ci)
             ))
+        })
+        .collect()
+}
+
+/// Why each inconclusive verdict is inconclusive and what would settle it: `cpu/fib: wall time
+/// inconclusive: the 95% interval … would settle it`.
+pub fn unsettled_lines<'a>(benches: impl IntoIterator<Item = &'a BenchChange>) -> Vec<String> {
+    benches
+        .into_iter()
+        .flat_map(|b| {
+            b.metrics
+                .iter()
+                .filter(|m| m.verdict == Verdict::Inconclusive)
+                .map(move |m| {
+                    let why = m.basis.as_deref().unwrap_or("inconclusive");
+                    format!("{}: {} {why}", b.id, m.metric.label())
+                })
         })
         .collect()
 }

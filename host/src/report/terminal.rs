@@ -410,7 +410,7 @@ pub fn render_comparison(comparison: &crate::analysis::compare::Comparison, colo
         if color {
             verdict = verdict.fg(match bench.verdict {
                 Verdict::Regressed | Verdict::Failed | Verdict::Missing => Color::Red,
-                Verdict::NoData => Color::Yellow,
+                Verdict::NoData | Verdict::Inconclusive => Color::Yellow,
                 Verdict::Improved => Color::Green,
                 Verdict::New | Verdict::InsufficientData | Verdict::Unchanged => Color::Reset,
             });
@@ -461,6 +461,12 @@ pub fn render_comparison(comparison: &crate::analysis::compare::Comparison, colo
     if !values.is_empty() {
         out.push('\n');
         out.push_str(&values);
+    }
+    let unsettled = super::relative::unsettled_lines(comparison.by_concern());
+    if !unsettled.is_empty() {
+        out.push_str("\n\ninconclusive (does not fail the job unless --fail-on inconclusive):\n");
+        let lines: Vec<String> = unsettled.iter().map(|s| format!("  {}", line(s))).collect();
+        out.push_str(&lines.join("\n"));
     }
     let sentences = super::relative::comparison_lines(comparison.mode, comparison.by_concern());
     if !sentences.is_empty() {

@@ -50,19 +50,24 @@ pub enum Verdict {
     New,
     /// Better beyond the threshold.
     Improved,
+    /// The interval reaches both inside and beyond the threshold: the data can't say whether the
+    /// bench changed (too few executions, a noisy machine). Fails a job only when asked.
+    Inconclusive,
     /// Too few samples on a side to tell (e.g. one wall-time sample).
     InsufficientData,
+    /// The interval lies within ± the threshold.
     Unchanged,
 }
 
 impl Verdict {
-    pub const ALL: [Verdict; 8] = [
+    pub const ALL: [Verdict; 9] = [
         Verdict::Regressed,
         Verdict::Failed,
         Verdict::Missing,
         Verdict::NoData,
         Verdict::New,
         Verdict::Improved,
+        Verdict::Inconclusive,
         Verdict::InsufficientData,
         Verdict::Unchanged,
     ];
@@ -75,6 +80,7 @@ impl Verdict {
             Verdict::NoData => "no-data",
             Verdict::New => "new",
             Verdict::Improved => "improved",
+            Verdict::Inconclusive => "inconclusive",
             Verdict::InsufficientData => "insufficient-data",
             Verdict::Unchanged => "unchanged",
         }

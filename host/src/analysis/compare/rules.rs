@@ -6,6 +6,7 @@ use crate::analysis::ratio::{Statistic, wall_ratio};
 use crate::analysis::stats::{hierarchical_ci, median_of};
 use crate::model::{Direction, Metric};
 use crate::results::{Counted, WallResult};
+use statrs::distribution::{ContinuousCDF, StudentsT};
 
 /// Verdicts are computed as if more were worse; a metric where more is better swaps them.
 pub(super) fn oriented(mut change: MetricChange) -> MetricChange {
@@ -230,6 +231,9 @@ pub(super) fn sampled_change(
                 change.verdict = beyond(r.ratio, r.ci, 1.0 + threshold, 1.0 - threshold, threshold);
                 change.ratio = Some(r.ratio);
                 change.ratio_ci = Some(r.ci);
+                if change.verdict == Verdict::Inconclusive {
+                    change.basis = Some(unsettled(r.ratio, r.ci, threshold, Some((old_n, new_n))));
+                }
                 return change;
             }
             change.gating = gating == WallGating::Always;
@@ -242,11 +246,27 @@ pub(super) fn sampled_change(
     change.verdict = beyond(ratio, ci, 1.0, 1.0, threshold);
     change.ratio = Some(ratio);
     change.ratio_ci = Some(ci);
+    if change.verdict == Verdict::Inconclusive {
+        let basis = change.basis.take().unwrap_or_default();
+        change.basis = Some(format!(
+            "{basis}; {}",
+            unsettled(ratio, ci, threshold, None)
+        ));
+    }
     change
 }
 
+/// `5%`, `0.5%`.
+fn percent(fraction: f64) -> String {
+    let text = format!("{:.2}", fraction * 100.0);
+    format!("{}%", text.trim_end_matches('0').trim_end_matches('.'))
+}
+
+/// A wall-time verdict from the ratio's 95% interval, by two one-sided tests against ±threshold:
 /// `regressed` when the interval lies wholly above `above` and the ratio beyond the threshold,
-/// `improved` for the mirror case, else `unchanged`.
+/// `improved` for the mirror case, `unchanged` only when the interval lies within
+/// [1 − threshold, 1 + threshold] — evidence of no change beyond it —, and `inconclusive` otherwise:
+/// an interval that admits both no change and one beyond the threshold says nothing either way.
 pub(super) fn beyond(
     ratio: f64,
     ci: (f64, f64),
@@ -258,7 +278,54 @@ pub(super) fn beyond(
         Verdict::Regressed
     } else if ci.1 < below && ratio < 1.0 - threshold {
         Verdict::Improved
-    } else {
+    } else if ci.0 >= 1.0 - threshold && ci.1 <= 1.0 + threshold {
         Verdict::Unchanged
+    } else {
+        Verdict::Inconclusive
     }
+}
+
+/// Why a wall-time verdict is inconclusive and what would settle it: `the 95% interval 0.564×–1.469×
+/// reaches beyond ±5% (3 vs 3 executions); about 12 executions a side would narrow it to ±5%, or run
+/// `wasmbench ab`, which compares pair by pair`.
+pub(super) fn unsettled(
+    ratio: f64,
+    ci: (f64, f64),
+    threshold: f64,
+    executions: Option<(usize, usize)>,
+) -> String {
+    let mut why = format!(
+        "inconclusive: the 95% interval {:.3}×–{:.3}× reaches beyond ±{}",
+        ci.0,
+        ci.1,
+        percent(threshold)
+    );
+    let Some((old_n, new_n)) = executions else {
+        why.push_str("; more pairs (`--samples`, `--executions`) would narrow it");
+        return why;
+    };
+    why.push_str(&format!(" ({old_n} vs {new_n} executions)"));
+    // The standard error narrows as 1/√n and the t quantile falls towards 2: the executions a side
+    // that would bring the interval's half-width (in logs) under the room the ratio leaves inside
+    // the threshold.
+    let n = old_n.min(new_n).max(2) as f64;
+    let t_now = StudentsT::new(0.0, 1.0, (old_n + new_n).saturating_sub(2).max(1) as f64)
+        .map_or(2.0, |d| d.inverse_cdf(0.975));
+    let se = (ci.1 / ci.0).ln() / 2.0 / t_now;
+    // Inside the threshold the interval must shrink to fit within it; beyond it, to exclude it.
+    let room = ((1.0 + threshold).ln() - ratio.ln().abs()).abs();
+    if room > 1e-3 && se.is_finite() && se > 0.0 {
+        let needed = (n * (2.0 * se / room).powi(2)).ceil().max(n + 1.0);
+        if needed <= 100.0 {
+            why.push_str(&format!(
+                "; about {needed} executions a side (`--executions {needed}`) would settle it"
+            ));
+        } else {
+            why.push_str("; the machine is too noisy to settle it with more executions");
+        }
+    } else {
+        why.push_str("; the ratio itself is at the threshold");
+    }
+    why.push_str(", or `wasmbench ab`, which compares pair by pair");
+    why
 }

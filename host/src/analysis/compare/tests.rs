@@ -94,10 +94,11 @@ fn varying_fuel_changes_only_beyond_both_sides_spread() {
 
 #[test]
 fn separate_runs_need_the_interval_beyond_the_threshold() {
-    // Interval wholly above 1 but reaching below 1.05: drift-sized, not a regression.
+    // Interval wholly above 1 but reaching below 1.05: drift-sized, not a regression — and not
+    // evidence of no change either.
     assert_eq!(
         beyond(1.08, (1.02, 1.14), 1.05, 0.95, 0.05),
-        Verdict::Unchanged
+        Verdict::Inconclusive
     );
     assert_eq!(
         beyond(1.08, (1.02, 1.14), 1.0, 1.0, 0.05),
@@ -111,11 +112,61 @@ fn separate_runs_need_the_interval_beyond_the_threshold() {
         beyond(0.88, (0.82, 0.94), 1.05, 0.95, 0.05),
         Verdict::Improved
     );
-    // Inside the effect size: unchanged whatever the interval.
+    // The interval within ±threshold: evidence of no change beyond it.
     assert_eq!(
         beyond(1.04, (1.03, 1.05), 1.0, 1.0, 0.05),
         Verdict::Unchanged
     );
+    assert_eq!(
+        beyond(1.0, (0.96, 1.04), 1.05, 0.95, 0.05),
+        Verdict::Unchanged
+    );
+}
+
+/// `unchanged` needs the interval inside ±threshold (two one-sided tests); an interval that also
+/// admits a change beyond it is `inconclusive`, with why and what would settle it.
+#[test]
+fn wide_intervals_are_inconclusive_not_unchanged() {
+    // The intervals: each said `unchanged` before.
+    for ci in [(0.564, 1.469), (0.398, 4.544), (0.554, 1.964)] {
+        assert_eq!(
+            beyond(1.0, ci, 1.05, 0.95, 0.05),
+            Verdict::Inconclusive,
+            "{ci:?}"
+        );
+    }
+    // Three noisy executions a side around the same value: inconclusive, with a way out.
+    let old = wall(vec![
+        vec![100, 101, 99],
+        vec![130, 131, 129],
+        vec![100, 102, 98],
+    ]);
+    let new = wall(vec![
+        vec![101, 100, 99],
+        vec![100, 101, 102],
+        vec![128, 130, 131],
+    ]);
+    let change = wall_change(&old, &new);
+    assert_eq!(change.verdict, Verdict::Inconclusive, "{change:?}");
+    let basis = change.basis.unwrap();
+    assert!(
+        basis.contains("reaches beyond ±5% (3 vs 3 executions)")
+            && basis.contains("--executions")
+            && basis.contains("wasmbench ab"),
+        "{basis}"
+    );
+    // Quiet executions a side: the interval fits inside ±5%.
+    let old = wall(vec![
+        vec![100, 101, 99],
+        vec![100, 101, 100],
+        vec![101, 100, 99],
+    ]);
+    let new = wall(vec![
+        vec![101, 100, 99],
+        vec![100, 101, 102],
+        vec![100, 100, 101],
+    ]);
+    assert_eq!(wall_change(&old, &new).verdict, Verdict::Unchanged);
 }
 
 #[test]

@@ -194,8 +194,8 @@ fn load_cases(load: &LoadResult) -> Vec<Case> {
 
 /// A case's outcome from its verdict; `sentence` says why, whole.
 fn outcome(verdict: Verdict, gating: bool, sentence: &str) -> Outcome {
-    if verdict == Verdict::NoData {
-        // Nothing was compared: neither a pass nor a failure.
+    if matches!(verdict, Verdict::NoData | Verdict::Inconclusive) {
+        // Nothing was compared, or the data can't tell: neither a pass nor a failure.
         return Outcome::Skipped {
             kind: verdict.as_str().into(),
             message: sentence.into(),

@@ -15,7 +15,7 @@ pub(super) fn baseline(b: &Baseline) -> Result<Markup> {
                 code { (b.old_label) } " → " code { (b.new_label) } " (" (b.mode) "): "
                 strong { (b.headline) }
                 ". A wall-time regression needs the 95% interval of the ratio wholly above 1 and the ratio above 1 + "
-                (b.wall_threshold) "; " (b.exact_metrics) " are compared exactly, within "
+                (b.wall_threshold) "; unchanged needs the interval within ±" (b.wall_threshold) ", and anything between is inconclusive; " (b.exact_metrics) " are compared exactly, within "
                 (b.exact_thresholds) ". Benches are listed regressions first; a verdict names the metrics that decided it."
             }
             @if !b.wall_values.is_empty() { p class="lead" { (b.wall_values) } }

@@ -243,6 +243,7 @@ fn verdict_text(v: Verdict) -> VerdictText {
         Verdict::NoData => ("v-note", "∅ no data"),
         Verdict::New => ("v-note", "+ new"),
         Verdict::Improved => ("v-good", "▼ improved"),
+        Verdict::Inconclusive => ("v-note", "~ inconclusive"),
         Verdict::InsufficientData => ("v-note", "? insufficient data"),
         Verdict::Unchanged => ("v-same", "= unchanged"),
     };
