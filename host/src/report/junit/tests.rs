@@ -429,3 +429,42 @@ fn xmllint_validates_against_the_xunit_schema() {
         .unwrap();
     assert!(!out.status.success(), "xmllint accepts anything");
 }
+
+/// An inconclusive wall time is neither a pass nor a failure: a skipped case whose message says why
+/// and what would settle it.
+#[test]
+fn an_inconclusive_verdict_is_skipped_with_its_reason() {
+    let mut comparison = comparison();
+    comparison.benches = vec![BenchChange {
+        id: "cpu/sort".into(),
+        group: None,
+        old_status: Some(Status::Ok),
+        new_status: Some(Status::Ok),
+        verdict: Verdict::Inconclusive,
+        metrics: vec![metric_change(serde_json::json!({
+            "metric": "wall", "verdict": "inconclusive", "old": 2.3e6, "new": 2.4e6,
+            "ratio": 1.04, "ratio_ci": [0.9, 1.2], "threshold": 0.05,
+            "basis": "inconclusive: the 95% interval 0.900×–1.200× reaches beyond ±5% (3 vs 3 executions)",
+        }))],
+        note: None,
+    }];
+    let (run, _) = rendered_loads(&JUnit);
+    let xml = JUnit
+        .render(&Inputs {
+            results: &run,
+            comparison: Some(&comparison),
+            all: true,
+            dir: None,
+        })
+        .unwrap()
+        .unwrap();
+    let case = cases(&xml)
+        .into_iter()
+        .find(|c| c.0.contains("cpu/sort") && c.1 == "wall")
+        .expect("a wall case for cpu/sort");
+    assert_eq!(case.2, "skipped", "{case:?}");
+    assert!(
+        case.3.starts_with("inconclusive: ") && case.3.contains("reaches beyond ±5%"),
+        "{case:?}"
+    );
+}
