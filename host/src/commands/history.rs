@@ -151,6 +151,7 @@ fn check(args: &HistoryCheckArgs) -> Result<u8, CommandError> {
         say!("{}", history_check::line(finding));
     }
     let failing = findings.iter().filter(|f| f.failing).count();
+    let inconclusive = findings.iter().filter(|f| f.inconclusive.is_some()).count();
     let markdown = history_check::markdown(&analysis, &findings);
     if let Some(path) = &args.markdown {
         write_atomically(path, markdown.as_bytes())
@@ -163,6 +164,12 @@ fn check(args: &HistoryCheckArgs) -> Result<u8, CommandError> {
             .open(&summary)
             .context("appending to $GITHUB_STEP_SUMMARY")?;
         writeln!(file, "{markdown}")?;
+    }
+    if inconclusive > 0 {
+        say!(
+            "history check: {} for the worse beyond the threshold on a series too noisy to tell: inconclusive, not failing",
+            plural(inconclusive, "change", "changes")
+        );
     }
     if failing == 0 {
         say!(

@@ -280,6 +280,57 @@ fn check_names_the_commit_where_a_regression_started() {
     assert_eq!(analysis.failures(&loose).count(), 0);
 }
 
+/// A step beyond the threshold on a series that varies as much as the threshold between commits
+/// is `inconclusive`, not a regression; the same step on a quiet series fails.
+#[test]
+fn a_change_on_a_series_too_noisy_for_the_threshold_is_inconclusive() {
+    let gate = Gate {
+        thresholds: crate::model::Thresholds::default(),
+        recent: 20,
+        since_ms: None,
+    };
+    let outcome = |noise: f64, step: f64| {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = SqliteStore::open(&dir.path().join("h.db"), true).unwrap();
+        let wobble = [0.0, 1.0, -0.8, 0.6, -1.0, 0.3, 0.9, -0.5];
+        for i in 0..24 {
+            let step = if i >= 20 { step } else { 1.0 };
+            let wall = 100.0 * (1.0 + noise * wobble[i % wobble.len()]) * step;
+            store
+                .add(&run(
+                    &format!("c{i}"),
+                    i as i64 * 1000,
+                    &[("b", "ci", Metric::Wall, wall)],
+                ))
+                .unwrap();
+        }
+        let analysis = analyze(&store, &all(), &Settings::default()).unwrap();
+        let trend = &analysis.trends[0];
+        (
+            trend.failing(&gate).map(|c| c.commit.clone()),
+            trend
+                .inconclusive(&gate)
+                .map(|(c, why)| (c.commit.clone(), why)),
+        )
+    };
+    let (failing, inconclusive) = outcome(0.004, 1.12);
+    assert_eq!(failing.as_deref(), Some("c20"));
+    assert!(inconclusive.is_none());
+    // Commits ±6% apart and a 25% step: found, but the shift's interval (four commits after it)
+    // is wider than ±5%.
+    let (failing, inconclusive) = outcome(0.09, 1.25);
+    assert!(
+        failing.is_none(),
+        "a noisy series must not fail: {failing:?} {inconclusive:?}"
+    );
+    let (commit, why) = inconclusive.expect("the change is found, and inconclusive");
+    assert_eq!(commit, "c20");
+    assert!(
+        why.contains("varies too much") && why.contains("--executions"),
+        "{why}"
+    );
+}
+
 #[test]
 fn an_improvement_after_a_regression_clears_it() {
     let dir = tempfile::tempdir().unwrap();

@@ -23,7 +23,7 @@ pub use limits::{
 };
 pub use load_threshold::{Inequality, LatencyStat, LoadMetric, LoadThreshold};
 pub use metric::{Direction, Metric, Unit};
-pub use quantity::{bytes, grouped, grouped_toml, size, size_over, three_digits};
+pub use quantity::{bytes, grouped, grouped_toml, percent, size, size_over, three_digits};
 pub use status::Status;
 pub use text::{Lines, MAX_MESSAGE, MAX_PLUGIN_TEXT, clip, hidden, visible, write_visible};
 pub use thresholds::{Thresholds, parse_fraction};

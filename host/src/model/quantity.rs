@@ -67,6 +67,12 @@ fn grouped_with(value: u64, separator: char) -> String {
 }
 
 /// Three significant digits, without trailing noise: 1.23, 12.3, 123.
+/// A fraction as a percentage without trailing zeros: `5%`, `0.5%`, `12.25%`.
+pub fn percent(fraction: f64) -> String {
+    let text = format!("{:.2}", fraction * 100.0);
+    format!("{}%", text.trim_end_matches('0').trim_end_matches('.'))
+}
+
 pub fn three_digits(value: f64) -> String {
     if value == 0.0 {
         "0".into()

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use crate::analysis::compare::Comparison;
 use crate::analysis::ratio::Statistic;
 use crate::model::{LoadMetric, Metric, Status, Unit};
-pub use crate::model::{bytes, grouped, three_digits};
+pub use crate::model::{bytes, grouped, percent, three_digits};
 use crate::results::{
     HostGroupResult, HostResult, LimitsRecord, LoadResult, LoadSetup, OutputCheck, Percentiles,
     WallResult,
@@ -50,12 +50,6 @@ pub fn quantity(unit: Unit, value: f64) -> String {
         Unit::Fuel => count(value),
         Unit::Bytes => bytes(value as u64),
     }
-}
-
-/// A fraction as a percentage, up to two decimals: `5%`, `0.5%`, `1.25%`.
-pub fn percent(fraction: f64) -> String {
-    let text = format!("{:.2}", fraction * 100.0);
-    format!("{}%", text.trim_end_matches('0').trim_end_matches('.'))
 }
 
 /// A fraction as a percentage with one decimal always, so a column lines up: `83.3%`, `100.0%`.

@@ -11,6 +11,8 @@ pub struct Finding<'a> {
     pub change: &'a Change,
     /// It fails the gate (the newest commits sit after it, it is for the worse and big enough).
     pub failing: bool,
+    /// It would fail the gate, but the series varies too much to resolve the threshold: why.
+    pub inconclusive: Option<String>,
 }
 
 /// Every failing change, then the latest three other changes of each series.
@@ -21,16 +23,31 @@ pub fn findings<'a>(analysis: &'a Analysis, gate: &'a Gate) -> Vec<Finding<'a>> 
             trend,
             change,
             failing: true,
+            inconclusive: None,
         })
         .collect();
     for trend in &analysis.trends {
-        let failing = trend.failing(gate).map(|c| c.at.index);
+        if let Some((change, why)) = trend.inconclusive(gate) {
+            out.push(Finding {
+                trend,
+                change,
+                failing: false,
+                inconclusive: Some(why),
+            });
+        }
+    }
+    for trend in &analysis.trends {
+        let gated = trend
+            .failing(gate)
+            .or_else(|| trend.inconclusive(gate).map(|(c, _)| c))
+            .map(|c| c.at.index);
         for change in trend.changes.iter().rev().take(3).rev() {
-            if Some(change.at.index) != failing {
+            if Some(change.at.index) != gated {
                 out.push(Finding {
                     trend,
                     change,
                     failing: false,
+                    inconclusive: None,
                 });
             }
         }
@@ -44,6 +61,9 @@ fn signed(change: f64) -> String {
 }
 
 fn label(finding: &Finding<'_>) -> &'static str {
+    if finding.inconclusive.is_some() {
+        return "INCONCLUSIVE";
+    }
     match (finding.failing, finding.change.regression) {
         (true, _) => "REGRESSED",
         (false, true) => "worse",
@@ -60,8 +80,13 @@ pub fn line(finding: &Finding<'_>) -> String {
         Some(p) => format!(", p {p:.3}"),
         None => ", exact".to_string(),
     };
+    let why = finding
+        .inconclusive
+        .as_deref()
+        .map(|why| format!("\n{:<9}  {why}", ""))
+        .unwrap_or_default();
     format!(
-        "{:<9}  {} · {} {} ({} → {}) from commit {}{}{evidence} · suite {} · {}",
+        "{:<9}  {} · {} {} ({} → {}) from commit {}{}{evidence} · suite {} · {}{why}",
         label(finding),
         Inert::line(&key.bench),
         key.metric.as_str(),
@@ -82,6 +107,10 @@ pub fn line(finding: &Finding<'_>) -> String {
 /// The findings as a Markdown section (GitHub-flavoured).
 pub fn markdown(analysis: &Analysis, findings: &[Finding<'_>]) -> String {
     let failing = findings.iter().filter(|f| f.failing).count();
+    let inconclusive: Vec<&Finding<'_>> = findings
+        .iter()
+        .filter(|f| f.inconclusive.is_some())
+        .collect();
     let mut out = String::from("## wasmbench history check\n\n");
     out.push_str(&if failing > 0 {
         format!(
@@ -95,6 +124,21 @@ pub fn markdown(analysis: &Analysis, findings: &[Finding<'_>]) -> String {
             plural(analysis.trends.len(), "series", "series")
         )
     });
+    if !inconclusive.is_empty() {
+        out.push_str(&format!(
+            "🟡 **{} inconclusive**: for the worse beyond the threshold, on a series too noisy to tell (does not fail the check):\n\n",
+            plural(inconclusive.len(), "change is", "changes are")
+        ));
+        for f in &inconclusive {
+            out.push_str(&format!(
+                "- {} {}: {}\n",
+                markdown::code(&f.trend.series.key.bench),
+                f.trend.series.key.metric.as_str(),
+                markdown::text(f.inconclusive.as_deref().unwrap_or(""))
+            ));
+        }
+        out.push('\n');
+    }
     if findings.is_empty() {
         return out;
     }

@@ -4,7 +4,7 @@
 use super::{MetricChange, Verdict, WallGating};
 use crate::analysis::ratio::{Statistic, wall_ratio};
 use crate::analysis::stats::{hierarchical_ci, median_of};
-use crate::model::{Direction, Metric};
+use crate::model::{Direction, Metric, percent};
 use crate::results::{Counted, WallResult};
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
@@ -254,12 +254,6 @@ pub(super) fn sampled_change(
         ));
     }
     change
-}
-
-/// `5%`, `0.5%`.
-fn percent(fraction: f64) -> String {
-    let text = format!("{:.2}", fraction * 100.0);
-    format!("{}%", text.trim_end_matches('0').trim_end_matches('.'))
 }
 
 /// A wall-time verdict from the ratio's 95% interval, by two one-sided tests against ±threshold:
