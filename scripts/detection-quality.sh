@@ -4,12 +4,17 @@
 #   - power: variants of the `calibrate` plugin doing +3%, +5%, +10% more work, built with
 #     WASMBENCH_CALIBRATE_EXTRA_PERCENT, compared against the plain build.
 # Usage: scripts/detection-quality.sh [tries]     (default 20 tries per row)
+# Environment: LOAD=1 runs a CPU load of twice the core count beside it (scripts/cpu-load.sh).
 # Prints a Markdown table (the one in docs/src/methodology/detection-quality.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tries=${1:-20}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+if [[ ${LOAD:-0} == 1 ]]; then
+  export CPU_LOAD_PIDS="$work/cpu-load.pids"
+  trap 'scripts/cpu-load.sh stop; rm -rf "$work"' EXIT
+fi
 
 cargo build --release -p wasmbench -q
 wasmbench=target/release/wasmbench
@@ -21,6 +26,8 @@ for extra in 0 3 5 10; do
   mkdir -p "$work/variant-$extra"
   cp "$work/target-$extra/wasm32-wasip2/release/calibrate.wasm" "$work/variant-$extra/"
 done
+
+if [[ ${LOAD:-0} == 1 ]]; then scripts/cpu-load.sh start; fi
 
 # count <head variant> <metric>: how many of $tries A/B runs (base = plain build) call `metric` regressed.
 count() {

@@ -12,6 +12,8 @@
 #   TRIES       pairs of the power section (default 20)
 #   EXECUTIONS  when set, passed as `--executions N` to every `wasmbench run` (fresh worker
 #               processes per bench); unset measures the default setting
+#   LOAD        when 1, a CPU load of twice the core count runs beside every section
+#               (scripts/cpu-load.sh), stopped at the end
 # Prints Markdown tables (the ones in docs/src/methodology/detection-quality.md) on stdout: the counts per comparison, then the
 # false wall `regressed` verdicts per bench of the A/A sections. A `pairs` cell counts the pairs with
 # at least one such verdict; a `verdicts` cell counts them over every bench (and metric)
@@ -44,6 +46,10 @@ done
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+if [[ ${LOAD:-0} == 1 ]]; then
+  export CPU_LOAD_PIDS="$work/cpu-load.pids"
+  trap 'scripts/cpu-load.sh stop; rm -rf "$work"' EXIT
+fi
 
 cargo build --release -p wasmbench -q
 wasmbench=target/release/wasmbench
@@ -51,7 +57,8 @@ export WASMBENCH_CACHE_DIR="$work/cache"
 # `compare` appends its summary to the step summary when run under GitHub Actions: not wanted here.
 unset GITHUB_STEP_SUMMARY
 
-echo "separate-runs: sections: ${sections[*]}; runs: $runs; tries: $tries; executions: ${EXECUTIONS:-default}" >&2
+echo "separate-runs: sections: ${sections[*]}; runs: $runs; tries: $tries; executions: ${EXECUTIONS:-default}; load: ${LOAD:-0}" >&2
+if [[ ${LOAD:-0} == 1 ]]; then scripts/cpu-load.sh start; fi
 
 # show_log <log>: the end of a failed command's output, on stderr.
 show_log() {
@@ -105,7 +112,7 @@ pairs = [line.rstrip("\n").split("\t", 1) for line in open(pairs_file) if line.s
 n = len(pairs)
 
 # check -> [pairs with it, bench verdicts with it, bench verdicts compared]
-checks = {key: [0, 0, 0] for key in ("any", "wall-gating", "wall-non-gating", "fuel", "memory", "other")}
+checks = {key: [0, 0, 0] for key in ("any", "wall-gating", "wall-non-gating", "fuel", "memory", "other", "wall-conclusive", "wall-inconclusive")}
 exit3 = 0
 per_bench = {}  # id -> [wall regressed gating, wall regressed non-gating, pairs with a wall verdict]
 
@@ -135,6 +142,11 @@ for index, (rc, path) in enumerate(pairs, 1):
             metric = m.get("metric")
             if metric == "wall":
                 row[2] += 1
+                # A conclusive wall verdict: unchanged (within ± the threshold), regressed or
+                # improved; the rest (inconclusive, insufficient or no data) says the data can't tell.
+                conclusive = m.get("verdict") in ("unchanged", "regressed", "improved")
+                count("wall-conclusive", conclusive)
+                count("wall-inconclusive", m.get("verdict") == "inconclusive")
                 # Both wall rows share the denominator: every wall comparison.
                 checks["wall-gating"][2] += 1
                 checks["wall-non-gating"][2] += 1
@@ -162,9 +174,11 @@ names = {
     "fuel": "fuel `regressed`",
     "memory": "memory `regressed`",
     "other": "bench `failed`/`missing`/`new` or `insufficient-data`",
+    "wall-conclusive": "wall verdict conclusive (`unchanged`, `regressed` or `improved`)",
+    "wall-inconclusive": "wall `inconclusive`",
 }
 print(f"| {label} | exit 3 (gating regression) | {exit3} / {n} | – |")
-for key in ("any", "wall-gating", "wall-non-gating", "fuel", "memory", "other"):
+for key in ("any", "wall-gating", "wall-non-gating", "fuel", "memory", "other", "wall-conclusive", "wall-inconclusive"):
     if key == "other" and checks[key][1] == 0:
         continue  # only shown when it happened
     print(f"| {label} | {names[key]} | {cells(key)} |")
