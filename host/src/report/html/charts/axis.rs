@@ -82,23 +82,7 @@ impl Values {
             return (fixed.clone(), fixed.first().copied().unwrap_or(1.0));
         }
         if self.log {
-            let mut ticks = Vec::new();
-            let decades = (self.hi / self.lo).log10().ceil() as i32;
-            let steps: &[f64] = if decades <= 2 {
-                &[1.0, 2.0, 5.0]
-            } else {
-                &[1.0]
-            };
-            let mut decade = 10f64.powf(self.lo.log10().floor());
-            while decade <= self.hi * 1.0001 {
-                for s in steps {
-                    let t = decade * s;
-                    if t >= self.lo * 0.9999 && t <= self.hi * 1.0001 {
-                        ticks.push(t);
-                    }
-                }
-                decade *= 10.0;
-            }
+            let ticks = log_ticks(self.lo, self.hi, max_points);
             let step = ticks.first().copied().unwrap_or(1.0);
             return (ticks, step);
         }
@@ -121,6 +105,49 @@ impl Values {
         }
         (ticks, step)
     }
+}
+
+/// Ticks of a log axis from `lo` to `hi`: 1, 2, 5 × 10ⁿ when at most `max_points` of them fit,
+/// else every decade (or every second, third… one); never fewer than three when the range holds
+/// three 1-2-5 values, since two labels don't tell a reader the axis is logarithmic.
+pub(super) fn log_ticks(lo: f64, hi: f64, max_points: usize) -> Vec<f64> {
+    if !(lo > 0.0 && hi > lo && hi.is_finite()) {
+        return Vec::new();
+    }
+    let within = |t: f64| t >= lo * 0.9999 && t <= hi * 1.0001;
+    let (first, last) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
+    let ticks = |steps: &[f64], stride: i32| -> Vec<f64> {
+        (first..=last)
+            .filter(|e| e.rem_euclid(stride) == 0)
+            .flat_map(|e| steps.iter().map(move |s| s * 10f64.powi(e)))
+            .filter(|t| within(*t))
+            .collect()
+    };
+    let one_two_five = ticks(&[1.0, 2.0, 5.0], 1);
+    if one_two_five.len() < 3 {
+        // Less than a decade: halves and thirds between, so the axis still reads.
+        let fine = ticks(&[1.0, 1.5, 2.0, 3.0, 5.0, 7.0], 1);
+        return if fine.len() > one_two_five.len() {
+            fine
+        } else {
+            one_two_five
+        };
+    }
+    if one_two_five.len() <= max_points {
+        return one_two_five;
+    }
+    let mut denser = one_two_five;
+    for stride in 1..=(last - first).max(1) {
+        let sparser = ticks(&[1.0], stride);
+        if sparser.len() < 3 {
+            return denser;
+        }
+        if sparser.len() <= max_points {
+            return sparser;
+        }
+        denser = sparser;
+    }
+    denser
 }
 
 impl Ranged for Values {
@@ -210,5 +237,46 @@ mod tests {
         assert_eq!(log.ticks(8).0, vec![1.0, 10.0, 100.0]);
         let log = Values::new(4.0, 64.0, true, false, 0.0);
         assert_eq!(log.ticks(8).0, vec![2.0, 5.0, 10.0, 20.0, 50.0, 100.0]);
+    }
+
+    /// Whether `t` is 1, 2 or 5 × 10ⁿ.
+    fn one_two_five(t: f64) -> bool {
+        let mantissa = t / 10f64.powf(t.log10().floor());
+        [1.0, 2.0, 5.0, 10.0]
+            .iter()
+            .any(|m| (mantissa - m).abs() < 1e-6)
+    }
+
+    /// Every log axis the charts make gets at least three labels, all 1-2-5 values, and not more
+    /// than asked for unless that would leave fewer than three (the load charts' 0.2–50 ms had
+    /// two: 1 and 10).
+    #[test]
+    fn log_ticks_are_one_two_five_and_at_least_three() {
+        for (min, max) in [
+            (0.3, 40.0),
+            (0.2, 50.0),
+            (0.05, 20.0),
+            (1.2, 9.0),
+            (3.0, 900.0),
+            (0.011, 7.5e4),
+            (150.0, 420.0),
+            (2.0e-3, 2.0e6),
+        ] {
+            let axis = Values::new(min, max, true, false, 0.0);
+            for max_points in [6, 8] {
+                let ticks = axis.ticks(max_points).0;
+                assert!(ticks.len() >= 3, "{min}..{max}: {ticks:?}");
+                assert!(ticks.iter().all(|t| one_two_five(*t)), "{min}..{max}: {ticks:?}");
+                assert!(ticks.windows(2).all(|w| w[0] < w[1]));
+                assert!(ticks.iter().all(|t| *t >= axis.lo * 0.999 && *t <= axis.hi * 1.001));
+                // More than asked only where every decade alone would have been under three.
+                if ticks.len() > max_points {
+                    let decades = ticks.iter().filter(|t| t.log10().fract().abs() < 1e-9).count();
+                    assert!(decades < 3, "{min}..{max}: {ticks:?}");
+                }
+            }
+        }
+        // Less than a decade: still three labels.
+        assert_eq!(log_ticks(1.0, 2.0, 6), vec![1.0, 1.5, 2.0]);
     }
 }
