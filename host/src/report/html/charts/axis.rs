@@ -266,12 +266,22 @@ mod tests {
             for max_points in [6, 8] {
                 let ticks = axis.ticks(max_points).0;
                 assert!(ticks.len() >= 3, "{min}..{max}: {ticks:?}");
-                assert!(ticks.iter().all(|t| one_two_five(*t)), "{min}..{max}: {ticks:?}");
+                assert!(
+                    ticks.iter().all(|t| one_two_five(*t)),
+                    "{min}..{max}: {ticks:?}"
+                );
                 assert!(ticks.windows(2).all(|w| w[0] < w[1]));
-                assert!(ticks.iter().all(|t| *t >= axis.lo * 0.999 && *t <= axis.hi * 1.001));
+                assert!(
+                    ticks
+                        .iter()
+                        .all(|t| *t >= axis.lo * 0.999 && *t <= axis.hi * 1.001)
+                );
                 // More than asked only where every decade alone would have been under three.
                 if ticks.len() > max_points {
-                    let decades = ticks.iter().filter(|t| t.log10().fract().abs() < 1e-9).count();
+                    let decades = ticks
+                        .iter()
+                        .filter(|t| t.log10().fract().abs() < 1e-9)
+                        .count();
                     assert!(decades < 3, "{min}..{max}: {ticks:?}");
                 }
             }
