@@ -114,9 +114,16 @@ pub struct NewArgs {
 pub struct MeasureArgs {
     /// Fresh worker processes per bench, each running warm-up and samples, interleaved across
     /// benches [default: the suite's `executions`, else 3]. Wall-time verdicts between separate
-    /// runs gate only with 2 or more.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
-    pub executions: Option<u32>,
+    /// runs gate only with 2 or more. `auto`: the suite's number first, then more for each bench
+    /// whose answer is not yet known — against a baseline, a verdict that isn't inconclusive;
+    /// without one, its median within ± half its wall threshold — until it is, it has had 20, or
+    /// `--time-budget` is spent.
+    #[arg(long, value_name = "N|auto", value_parser = parse_executions)]
+    pub executions: Option<Executions>,
+    /// With `--executions auto`: how long the extra executions may take in all [default: half the
+    /// time the planned ones took].
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub time_budget: Option<std::time::Duration>,
     /// Serve the run's metrics live at http://ADDR/metrics (OpenMetrics text for Prometheus),
     /// e.g. `127.0.0.1:9464`; port 0 picks a free one, printed on stderr.
     #[arg(long, value_name = "ADDR")]
@@ -536,4 +543,33 @@ fn fixture_body_size(text: &str) -> Result<bytesize::ByteSize, String> {
     let size: bytesize::ByteSize = text.parse()?;
     crate::model::HttpFixtureConfig::check_size(size.as_u64())?;
     Ok(size)
+}
+
+/// `--executions`: a number, or `auto`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Executions {
+    Count(u32),
+    Auto,
+}
+
+impl Executions {
+    /// The number given, if one was.
+    pub fn count(self) -> Option<u32> {
+        match self {
+            Executions::Count(n) => Some(n),
+            Executions::Auto => None,
+        }
+    }
+}
+
+fn parse_executions(text: &str) -> Result<Executions, String> {
+    if text.trim() == "auto" {
+        return Ok(Executions::Auto);
+    }
+    match text.trim().parse::<u32>() {
+        Ok(n) if (1..=1000).contains(&n) => Ok(Executions::Count(n)),
+        _ => Err(format!(
+            "`{text}` is neither `auto` nor a number of executions from 1 to 1000"
+        )),
+    }
 }

@@ -9,4 +9,5 @@ pub mod groups;
 pub mod leak;
 pub mod ratio;
 pub mod relative;
+pub mod settle;
 pub mod stats;

@@ -13,7 +13,7 @@ use super::measure::{Shown, assemble, measure, plan};
 use super::verdicts::{Policy, conclude};
 use crate::analysis::compare::Pairs;
 use crate::analysis::groups;
-use crate::cli::{AbArgs, exit};
+use crate::cli::{AbArgs, Executions, exit};
 use crate::plugin::PluginLocator;
 use crate::report::escape::terminal::path as shown;
 use crate::report::terminal;
@@ -53,9 +53,11 @@ pub fn run(args: &AbArgs) -> Result<u8, CommandError> {
                 None => vec![head.clone()],
             })
             .collect();
+        let settle = super::verdicts::settle(&args.measure, &units, None, &policy);
         let options = RunOptions {
-            executions: args.measure.executions,
+            executions: args.measure.executions.and_then(Executions::count),
             seed: args.seed,
+            settle: settle.as_ref(),
         };
         let measured = measure(
             &mut runner,
@@ -102,6 +104,12 @@ pub fn run(args: &AbArgs) -> Result<u8, CommandError> {
             "{}",
             terminal::render(&head, use_color(std::io::stdout().is_terminal()))
         );
+        if let Some(settle) = &settle {
+            say!(
+                "\n{}",
+                super::verdicts::auto_summary(settle, &head.benches, Some((&base.benches, &pairs)))
+            );
+        }
         say!(
             "\nresults: {} (base: {})",
             shown(&out_dir.join("results.json")),

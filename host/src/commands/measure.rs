@@ -136,7 +136,7 @@ pub(super) async fn measure(
     runner: &mut Runner,
     suite: &Suite,
     units: &[Vec<BenchPlan>],
-    options: &RunOptions,
+    options: &RunOptions<'_>,
     shard: Option<ShardInfo>,
     shown: &Shown<'_>,
 ) -> Result<Measured, CommandError> {

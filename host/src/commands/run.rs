@@ -9,7 +9,7 @@ use super::CommandError;
 use super::measure::{Shown, assemble, measure, plan};
 use super::verdicts::{Policy, baseline_path, conclude, load_baseline, save_baseline};
 use crate::analysis::groups;
-use crate::cli::{RunArgs, exit};
+use crate::cli::{Executions, RunArgs, exit};
 use crate::plugin::PluginLocator;
 use crate::report::escape::terminal::path as shown;
 use crate::report::export::Inputs;
@@ -66,9 +66,11 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
         let profiled = args.profile.then(|| selection.plans.clone());
         let units: Vec<Vec<BenchPlan>> =
             selection.plans.into_iter().map(|plan| vec![plan]).collect();
+        let settle = super::verdicts::settle(&args.measure, &units, baseline.as_ref(), &policy);
         let options = RunOptions {
-            executions: args.measure.executions,
+            executions: args.measure.executions.and_then(Executions::count),
             seed: 1,
+            settle: settle.as_ref(),
         };
         let measured = measure(
             &mut runner,
@@ -117,6 +119,12 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
             "{}",
             terminal::render(&results, use_color(std::io::stdout().is_terminal()))
         );
+        if let Some(settle) = &settle {
+            say!(
+                "\n{}",
+                super::verdicts::auto_summary(settle, &results.benches, None)
+            );
+        }
         say!("\nresults: {}", shown(&results_path));
         if interrupted {
             eprintln!(

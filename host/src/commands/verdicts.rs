@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 
 use crate::analysis::compare::{Comparison, Pairs, Verdict, WallGating, compare_with};
+use crate::analysis::settle::{MAX_AUTO_EXECUTIONS, Settle};
 use crate::cli::{CompareArgs, exit};
 use crate::model::Thresholds;
 use crate::report::escape::terminal::path as shown;
@@ -151,4 +152,101 @@ pub fn conclude(
     }
     let code = comparison.any(&policy.fail_on).then_some(exit::REGRESSION);
     Ok((comparison, code))
+}
+
+/// What settles each bench under `--executions auto` (`None` otherwise): the baseline's wall time
+/// and each bench's wall threshold (`--threshold`, else the suite's, else the default).
+pub fn settle(
+    measure: &crate::cli::MeasureArgs,
+    units: &[Vec<crate::runner::BenchPlan>],
+    baseline: Option<&RunResults>,
+    policy: &Policy,
+) -> Option<Settle> {
+    if measure.executions != Some(crate::cli::Executions::Auto) {
+        return None;
+    }
+    let thresholds = units
+        .iter()
+        .filter_map(|plans| plans.last())
+        .map(|plan| {
+            let t = policy
+                .thresholds
+                .or(plan.def.settings.thresholds)
+                .unwrap_or_default();
+            (plan.id.clone(), t.get(crate::model::Metric::Wall))
+        })
+        .collect();
+    let baseline = baseline
+        .map(|b| {
+            b.benches
+                .iter()
+                .filter_map(|bench| Some((bench.id.clone(), bench.wall_ns.clone()?)))
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(Settle {
+        baseline,
+        thresholds,
+        max_executions: MAX_AUTO_EXECUTIONS,
+        budget: measure.time_budget,
+    })
+}
+
+/// How `--executions auto` went: how many executions the benches took, and which ones the budget
+/// or the limit stopped before their answer was known (what to do about them).
+pub fn auto_summary(
+    settle: &Settle,
+    benches: &[crate::results::BenchResult],
+    ab: Option<(&[crate::results::BenchResult], &Pairs)>,
+) -> String {
+    let measured: Vec<(&crate::results::BenchResult, &crate::results::WallResult)> = benches
+        .iter()
+        .filter_map(|b| Some((b, b.wall_ns.as_ref()?)))
+        .collect();
+    if measured.is_empty() {
+        return "executions auto: no bench was timed".into();
+    }
+    let counts: Vec<usize> = measured.iter().map(|(_, w)| w.executions.len()).collect();
+    let (low, high) = (
+        counts.iter().min().copied().unwrap_or(0),
+        counts.iter().max().copied().unwrap_or(0),
+    );
+    let open: Vec<String> = measured
+        .iter()
+        .filter(|(b, w)| {
+            let base = ab.and_then(|(base, _)| {
+                let side = base.iter().find(|x| x.id == b.id)?.wall_ns.as_ref()?;
+                Some(side.executions.as_slice())
+            });
+            let pairs = ab
+                .and_then(|(_, pairs)| pairs.get(&b.id))
+                .map_or(&[][..], Vec::as_slice);
+            !settle.settled(&b.id, &w.executions, base, pairs)
+        })
+        .map(|(b, w)| {
+            format!(
+                "{} ({} executions)",
+                crate::report::escape::terminal::Inert::line(&b.id),
+                w.executions.len()
+            )
+        })
+        .collect();
+    let range = if low == high {
+        format!("{low}")
+    } else {
+        format!("{low}–{high}")
+    };
+    let mut text = format!(
+        "executions auto: {} of {} timed benches answered, with {range} executions each",
+        measured.len() - open.len(),
+        measured.len()
+    );
+    if !open.is_empty() {
+        text.push_str(&format!(
+            "; still open when the budget or the limit of {} executions was reached: {}. Raise --time-budget, or compare with `wasmbench ab`, which settles with fewer",
+            settle.max_executions,
+            open.join(", ")
+        ));
+    }
+    text
 }

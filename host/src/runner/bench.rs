@@ -5,6 +5,9 @@
 //! round-robin across units so that machine drift spreads over all of them. Any failure ends its
 //! own bench with a status; the run goes on.
 
+use std::time::{Duration, Instant};
+
+use crate::analysis::settle::Settle;
 use crate::engine::EngineKind;
 use crate::model::Status;
 use crate::results::BenchResult;
@@ -19,11 +22,15 @@ use super::worker::{self, Execution, Job, SideJob};
 
 /// How a run is carried out, beyond each bench's settings.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct RunOptions {
+pub struct RunOptions<'a> {
     /// Executions for every bench (`--executions`), overriding the suite.
     pub executions: Option<u32>,
     /// Seed of the shuffled base/head order of A/B units.
     pub seed: u64,
+    /// `--executions auto`: after its planned executions, a bench whose question is not yet
+    /// answered gets more, interleaved with the others still open, until it is, it reaches the
+    /// most executions, or the time budget is spent.
+    pub settle: Option<&'a Settle>,
 }
 
 /// A finished unit: one result per side (base first), and for two sides the wall-time pairs
@@ -68,7 +75,7 @@ impl Runner {
     pub async fn run_units(
         &mut self,
         units: &[Vec<BenchPlan>],
-        options: &RunOptions,
+        options: &RunOptions<'_>,
         observer: &mut dyn Observer,
         finished: &mut dyn FnMut(&UnitResult),
     ) -> Vec<UnitResult> {
@@ -106,8 +113,21 @@ impl Runner {
             }
             counted += 1;
         }
-        let rounds = running.iter().map(|u| u.executions).max().unwrap_or(0);
-        'rounds: for round in 0..rounds {
+        let planned = running.iter().map(|u| u.executions).max().unwrap_or(0);
+        let timed_start = Instant::now();
+        // Set when the planned rounds are done: until when extra executions may start.
+        let mut deadline: Option<Instant> = None;
+        let mut round = 0;
+        'rounds: while round < running.iter().map(|u| u.executions).max().unwrap_or(0) {
+            if round == planned {
+                let spent = timed_start.elapsed();
+                let budget = options
+                    .settle
+                    .and_then(|s| s.budget)
+                    .unwrap_or(spent / 2)
+                    .max(Duration::ZERO);
+                deadline = Some(Instant::now() + budget);
+            }
             for (index, unit) in running.iter_mut().enumerate().take(counted) {
                 if super::interrupt::requested() {
                     break 'rounds;
@@ -127,6 +147,12 @@ impl Runner {
                     }
                     merge(unit, &live, execution, round);
                 }
+                if round + 1 >= unit.executions
+                    && let Some(settle) = options.settle
+                    && more_wanted(settle, unit, deadline, timed_start, planned)
+                {
+                    unit.executions += 1;
+                }
                 if round + 1 >= unit.executions || unit.live().is_empty() {
                     let result = conclude(unit);
                     observer.bench_finished(result.results.last().expect("a side"));
@@ -134,6 +160,7 @@ impl Runner {
                     results[index] = Some(result);
                 }
             }
+            round += 1;
         }
         // Interrupted: what has at least one execution (or ended before one) still counts.
         for (index, unit) in running.iter_mut().enumerate().take(counted) {
@@ -258,6 +285,35 @@ impl Runner {
             );
         }
     }
+}
+
+/// Whether an unsettled unit gets one more execution: it still runs, its question isn't answered,
+/// it is under the most executions, and the budget isn't spent (measured from the end of the
+/// planned rounds; while they run, the time they have taken so far stands in for it).
+fn more_wanted(
+    settle: &Settle,
+    unit: &Unit,
+    deadline: Option<Instant>,
+    timed_start: Instant,
+    planned: u32,
+) -> bool {
+    let live = unit.live();
+    if live.is_empty() || unit.executions >= settle.max_executions.max(planned) {
+        return false;
+    }
+    let within_budget = match deadline {
+        Some(deadline) => Instant::now() < deadline,
+        // Still in the planned rounds: a budget given outright must not be spent already.
+        None => settle
+            .budget
+            .is_none_or(|budget| timed_start.elapsed() < budget),
+    };
+    if !within_budget {
+        return false;
+    }
+    let head = &unit.sides.last().expect("a side").record.executions;
+    let base = (unit.sides.len() == 2).then(|| unit.sides[0].record.executions.as_slice());
+    !settle.settled(&unit.head().id, head, base, &unit.pairs)
 }
 
 /// Adds one execution's measurements to the unit; `live[slot]` is the side of job slot `slot`.

@@ -6,6 +6,7 @@
 mod browser;
 mod common;
 
+mod auto_executions;
 mod catalog;
 mod ci_recipe;
 mod cli;

@@ -261,6 +261,26 @@ impl Comparison {
 /// order.
 pub type Pairs = BTreeMap<String, Vec<Vec<(u64, u64)>>>;
 
+/// The wall-time verdict of `new` against `old` by the rules of [`compare`] (paired when `pairs`
+/// has any), with `threshold`.
+pub fn wall_verdict(
+    old: &crate::results::WallResult,
+    new: &crate::results::WallResult,
+    threshold: f64,
+    pairs: Option<&[Vec<(u64, u64)>]>,
+) -> Verdict {
+    let pairs = pairs.map(<[Vec<(u64, u64)>]>::to_vec);
+    sampled_change(
+        Metric::Wall,
+        old,
+        new,
+        threshold,
+        pairs.as_ref(),
+        WallGating::Auto,
+    )
+    .verdict
+}
+
 /// Compares `new` against `old` bench by bench (matched by id). `overrides` replace every bench's
 /// thresholds; otherwise each bench uses its suite thresholds, else the defaults. With `pairs`, wall
 /// time is compared pair by pair.
