@@ -12,7 +12,8 @@ use super::templates::figure;
 use super::view::Figure;
 use crate::history::{Analysis, SeriesTrend, by_bench, format_time};
 use crate::model::Unit;
-use crate::report::format::{change as signed_change, plural, quantity};
+use crate::model::size;
+use crate::report::format::{change as signed_change, count, plural, quantity};
 use crate::results::write_atomically;
 
 /// The file name `history report` writes by default, and the run report links to.
@@ -103,12 +104,24 @@ pub fn render(analysis: &Analysis, history: &Path) -> Result<String> {
 }
 
 fn summary(analysis: &Analysis, anchors: &std::collections::HashMap<i64, usize>) -> Markup {
+    // One testbed (the usual case) is said once, not on every row, where it crowded the table.
+    let testbeds: std::collections::BTreeSet<&str> = analysis
+        .trends
+        .iter()
+        .map(|t| t.series.key.testbed.as_str())
+        .collect();
+    let one_testbed = (testbeds.len() == 1)
+        .then(|| testbeds.first().copied())
+        .flatten();
     html! {
         section id="summary" aria-labelledby="summary-h" {
             h2 id="summary-h" { "Series" }
+            @if let Some(testbed) = one_testbed { p class="lead" { "Testbed " (testbed) "." } }
+            div class="table-wrap" {
             table class="baseline" {
                 thead { tr {
-                    th scope="col" { "bench" } th scope="col" { "metric" } th scope="col" { "testbed" }
+                    th scope="col" { "bench" } th scope="col" { "metric" }
+                    @if one_testbed.is_none() { th scope="col" { "testbed" } }
                     th scope="col" { "commits" } th scope="col" { "newest" }
                     th scope="col" { "change points" } th scope="col" { "latest change" }
                 } }
@@ -117,7 +130,8 @@ fn summary(analysis: &Analysis, anchors: &std::collections::HashMap<i64, usize>)
                         @let key = &t.series.key;
                         tr {
                             td { a href={ "#b" (anchors.get(&t.series.id).copied().unwrap_or(0)) "-h" } { code { (key.bench) } } }
-                            td { (key.metric.as_str()) } td { (key.testbed) }
+                            td { (key.metric.as_str()) }
+                            @if one_testbed.is_none() { td { (key.testbed) } }
                             td class="num" { (t.points.len()) }
                             td class="num" { (t.points.last().map(|p| quantity(key.metric.unit(), p.value.value)).unwrap_or_default()) }
                             td class="num" { (t.changes.len()) }
@@ -126,15 +140,41 @@ fn summary(analysis: &Analysis, anchors: &std::collections::HashMap<i64, usize>)
                                     span class=(if c.regression { "v-bad" } else { "v-ok" }) {
                                         (signed(c.at.change))
                                     }
-                                    " from " code { (c.commit) }
+                                    " from " (commit(&c.commit))
                                 } @else { "—" }
                             }
                         }
                     }
                 }
             }
+            }
         }
     }
+}
+
+/// A commit as a table shows it: short, the full id on hover.
+fn commit(id: &str) -> Markup {
+    html! { code title=(id) { (short(id)) } }
+}
+
+/// A series' limits as people read them: `fuel=5000000000 memory=67108864 deadline=10s` (as the
+/// history keys them) → `fuel 5.00 G · memory 64 MiB · deadline 10s`; anything else as it is.
+fn limits(key: &str) -> String {
+    key.split_whitespace()
+        .map(|part| {
+            let shown = match part.split_once('=') {
+                Some(("fuel", n)) => n.parse::<u64>().ok().map(|n| count(n as f64)),
+                Some(("memory", n)) => n.parse::<u64>().ok().map(size),
+                _ => None,
+            };
+            match (shown, part.split_once('=')) {
+                (Some(value), Some((name, _))) => format!("{name} {value}"),
+                (None, Some((name, value))) => format!("{name} {value}"),
+                _ => part.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 /// A relative change (`(after - before) / before`) as `+3.0%`, the way comparisons show theirs.
@@ -156,7 +196,7 @@ fn section(
             h2 id={ "b" (index) "-h" } { code { (bench.bench) } }
             p class="lead" {
                 "Suite " code { (bench.suite) } " · testbed " (bench.testbed) " · " (bench.host)
-                " · limits " code { (bench.limits) }
+                " · limits " (limits(&bench.limits))
             }
             @for p in &parts { (p) }
         }
@@ -174,11 +214,56 @@ fn metric(id: &str, trend: &SeriesTrend) -> Result<Markup> {
                 (plural(points.len(), "commit", "commits")) "." }
         });
     }
+    let chart = chart(trend);
+    let range = match (points.first(), points.last()) {
+        (Some(a), Some(b)) => format!("{} … {}", short(&a.commit), short(&b.commit)),
+        _ => String::new(),
+    };
+    let figure = figure(&Figure {
+        id: id.to_string(),
+        title: format!(
+            "{} of {} over {}",
+            key.metric.label(),
+            key.bench,
+            plural(points.len(), "commit", "commits")
+        ),
+        description: format!(
+            "{} values, commits {range}; {}",
+            points.len(),
+            plural(trend.changes.len(), "change point", "change points")
+        ),
+        caption: format!(
+            "{}: one point per commit ({range}){}; dashed lines: change points.",
+            key.metric.label(),
+            if trend.exact {
+                ", drawn as steps: an exact value holds until the commit that changed it"
+            } else {
+                ", band: the median's 95% interval"
+            }
+        ),
+        class: "wide",
+        chart: Chart::Lines(chart),
+    })?;
+    Ok(html! {
+        (figure)
+        @if !trend.changes.is_empty() {
+            (changes(trend))
+        }
+    })
+}
+
+/// A series over its commits: the commits on the x axis, steps for an exact metric, its interval
+/// as a band for a sampled one, change points marked between the commits they separate.
+fn chart(trend: &SeriesTrend) -> LineChart {
+    let key = &trend.series.key;
+    let unit = key.metric.unit();
+    let points = &trend.points;
     let max = points.iter().map(|p| p.value.high).fold(0.0_f64, f64::max);
     let scale = match unit {
         Unit::Nanoseconds => Scale::duration(max),
         Unit::Bytes => Scale::bytes(max),
-        Unit::Fuel => Scale::count(max, "fuel"),
+        // "fuel (millions)": the metric's label already says fuel.
+        Unit::Fuel => Scale::count(max, ""),
     };
     let line = Series {
         label: String::new(),
@@ -201,6 +286,8 @@ fn metric(id: &str, trend: &SeriesTrend) -> Result<Markup> {
         },
         dashed: false,
         markers: points.len() <= 60,
+        // An exact metric holds its value until the commit that changed it.
+        step: trend.exact,
     };
     let x_marks = trend
         .changes
@@ -212,7 +299,7 @@ fn metric(id: &str, trend: &SeriesTrend) -> Result<Markup> {
             )
         })
         .collect();
-    let chart = LineChart {
+    LineChart {
         series: vec![line],
         x: Axis {
             title: "commit (oldest → newest)".into(),
@@ -231,55 +318,37 @@ fn metric(id: &str, trend: &SeriesTrend) -> Result<Markup> {
         marks: Vec::new(),
         x_marks,
         x_span: None,
-        x_ticks: Vec::new(),
+        // The commits themselves on the axis (the chart thins them to fit), not their indices.
+        x_ticks: points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (i as f64, short(&p.commit).to_string()))
+            .collect(),
         x_bands: Vec::new(),
         size: (WIDE, 300),
-    };
-    let range = match (points.first(), points.last()) {
-        (Some(a), Some(b)) => format!("{} … {}", short(&a.commit), short(&b.commit)),
-        _ => String::new(),
-    };
-    let figure = figure(&Figure {
-        id: id.to_string(),
-        title: format!(
-            "{} of {} over {}",
-            key.metric.label(),
-            key.bench,
-            plural(points.len(), "commit", "commits")
-        ),
-        description: format!(
-            "{} values, commits {range}; {}",
-            points.len(),
-            plural(trend.changes.len(), "change point", "change points")
-        ),
-        caption: format!(
-            "{}: one point per commit ({range}){}; dashed lines: change points.",
-            key.metric.label(),
-            if trend.exact {
-                ""
-            } else {
-                ", band: the median's 95% interval"
-            }
-        ),
-        class: "wide",
-        chart: Chart::Lines(chart),
-    })?;
-    Ok(html! {
-        (figure)
-        @if !trend.changes.is_empty() {
+    }
+}
+
+/// A series' change points as a table.
+fn changes(trend: &SeriesTrend) -> Markup {
+    let key = &trend.series.key;
+    let unit = key.metric.unit();
+    let points = &trend.points;
+    html! {
+        div class="table-wrap" {
             table class="baseline" {
                 caption { (key.metric.label()) ": change points" }
                 thead { tr {
-                    th scope="col" { "from commit" } th scope="col" { "after" } th scope="col" { "when" }
+                    th scope="col" { "from commit" } th scope="col" { "previous commit" } th scope="col" { "when" }
                     th scope="col" { "before" } th scope="col" { "after" } th scope="col" { "change" }
                     th scope="col" { "evidence" }
                 } }
                 tbody {
                     @for c in &trend.changes {
                         tr {
-                            td { code { (c.commit) } }
-                            td { @if let Some(p) = &c.previous_commit { code { (p) } } @else { "—" } }
-                            td { (format_time(points[c.at.index].at_ms)) }
+                            td { (commit(&c.commit)) }
+                            td { @if let Some(p) = &c.previous_commit { (commit(p)) } @else { "—" } }
+                            td { (points.get(c.at.index).map(|p| format_time(p.at_ms)).unwrap_or_default()) }
                             td class="num" { (quantity(unit, c.at.before)) }
                             td class="num" { (quantity(unit, c.at.after)) }
                             td class="num" {
@@ -291,7 +360,7 @@ fn metric(id: &str, trend: &SeriesTrend) -> Result<Markup> {
                 }
             }
         }
-    })
+    }
 }
 
 /// A commit id as people read it: 10 characters are enough to tell commits apart.
@@ -299,5 +368,106 @@ fn short(commit: &str) -> &str {
     match commit.char_indices().nth(10) {
         Some((end, _)) => &commit[..end],
         None => commit,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::changepoint::ChangePoint;
+    use crate::history::{Change, Point, Series as HistorySeries, SeriesKey, Value};
+    use crate::model::Metric;
+
+    /// Fuel over commits c1…c5, up 5% from c4 on.
+    fn fuel_trend() -> SeriesTrend {
+        let values = [8.0e6, 8.0e6, 8.0e6, 8.4e6, 8.4e6];
+        SeriesTrend {
+            series: HistorySeries {
+                id: 1,
+                key: SeriesKey {
+                    suite: "quick".into(),
+                    bench: "cpu/fib[n=27]".into(),
+                    testbed: "t".into(),
+                    host: "h".into(),
+                    limits: "fuel=5000000000 memory=67108864 deadline=10s".into(),
+                    metric: Metric::Fuel,
+                },
+            },
+            points: values
+                .iter()
+                .enumerate()
+                .map(|(i, &v)| Point {
+                    run: i as i64,
+                    commit: format!("c{}", i + 1),
+                    branch: None,
+                    at_ms: i as i64 * 1000,
+                    value: Value {
+                        value: v,
+                        low: v,
+                        high: v,
+                        exact: true,
+                    },
+                })
+                .collect(),
+            changes: vec![Change {
+                at: ChangePoint {
+                    index: 3,
+                    before: 8.0e6,
+                    after: 8.4e6,
+                    change: 0.05,
+                    p_value: None,
+                },
+                commit: "c4".into(),
+                previous_commit: Some("c3".into()),
+                regression: true,
+            }],
+            exact: true,
+        }
+    }
+
+    /// The x axis reads c1…c5, the commits, where it read 0…4.
+    #[test]
+    fn trend_axis_labels_are_the_commits() {
+        let chart = chart(&fuel_trend());
+        let labels: Vec<&str> = chart.x_ticks.iter().map(|t| t.1.as_str()).collect();
+        assert_eq!(labels, ["c1", "c2", "c3", "c4", "c5"]);
+        let svg = chart.draw().unwrap();
+        let texts: Vec<String> = crate::report::html::charts::texts(&svg)
+            .into_iter()
+            .map(|t| t.2)
+            .collect();
+        for label in labels {
+            assert!(
+                texts.iter().any(|t| t == label),
+                "{label} missing: {texts:?}"
+            );
+        }
+        assert!(!texts.iter().any(|t| t == "0" || t == "4"), "{texts:?}");
+        assert!(svg.contains("fuel (millions)"));
+    }
+
+    /// An exact metric is a step at the change (halfway between c3 and c4), not a slope.
+    #[test]
+    fn exact_metrics_are_steps() {
+        let chart = chart(&fuel_trend());
+        let path = chart.series[0].path();
+        assert!(
+            path.windows(2)
+                .any(|w| w[0] == (2.5, 8.0e6) && w[1] == (2.5, 8.4e6))
+        );
+        // No segment both rises and moves along x.
+        assert!(
+            path.windows(2)
+                .all(|w| w[0].0 == w[1].0 || w[0].1 == w[1].1)
+        );
+    }
+
+    #[test]
+    fn limits_read_in_units() {
+        assert_eq!(
+            limits("fuel=5000000000 memory=67108864 deadline=10s"),
+            "fuel 5.00 G · memory 64 MiB · deadline 10s"
+        );
+        assert_eq!(limits("memory=16777217 odd"), "memory 16.0 MiB · odd");
     }
 }

@@ -6,8 +6,8 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::{Rows, Values, tick_label};
 use super::{
-    INK, MUTED, Rgb, Scale, WIDE, draw_err, label_area, plot, rgb, row_mesh, shorten, small_text,
-    svg,
+    INK, MUTED, Rgb, Scale, WIDE, draw_err, label_area, plot_beside, rgb, row_mesh, shorten,
+    small_text, svg,
 };
 use crate::analysis::distribution::{BoxStats, CHART_POINTS, thin};
 use crate::report::format::three_digits;
@@ -25,6 +25,23 @@ pub struct BoxRow {
     pub missing: String,
     /// The text printed right of the box, e.g. the median.
     pub note: String,
+}
+
+/// The height of a line of a note, px.
+const NOTE_LINE: i32 = 14;
+
+/// A note as lines: what is left off the chart (in parentheses) on a line of its own.
+fn note_lines(note: &str) -> Vec<String> {
+    match note.split_once(" (") {
+        Some((value, rest)) => vec![value.to_string(), format!("({rest}")],
+        None => vec![note.to_string()],
+    }
+}
+
+/// The width of the notes' column (≈ 6.6 px per character), at most a third of the chart.
+fn note_column(notes: &[Vec<String>]) -> u32 {
+    let longest = notes.iter().flatten().map(|l| l.chars().count()).max();
+    (longest.unwrap_or(0) as f64 * 6.6 + 18.0).clamp(24.0, WIDE as f64 / 3.0) as u32
 }
 
 /// Box plots of one axis: what [`BoxChart::draw`] needs.
@@ -90,20 +107,15 @@ impl BoxChart {
             })
             .collect();
         let values = if log {
-            Values::new(min, max * 3.0, true, false, 0.0)
+            Values::new(min, max, true, false, 0.0)
         } else {
-            // Room right of each row's whisker for its note (≈ 6.6 px per character).
-            let mut values = Values::new(min, max, false, from_zero, 0.1);
-            let plot_px = WIDE.saturating_sub(label_area(&labels) + 28).max(100) as f64;
-            for (stat, note) in stats.iter().zip(&notes) {
-                let Some(stat) = stat else { continue };
-                let share = 1.0 - (note.chars().count() as f64 * 6.6 + 16.0) / plot_px;
-                if share > 0.3 {
-                    values.hi = values.hi.max(values.lo + (stat.high - values.lo) / share);
-                }
-            }
-            values
+            Values::new(min, max, false, from_zero, 0.05)
         };
+        // The notes in a column of their own right of the plot, where no sample can be: a note
+        // beside its whisker sat on the dots beyond it. Their "off the chart" part goes on a
+        // second line.
+        let notes: Vec<Vec<String>> = notes.iter().map(|n| note_lines(n)).collect();
+        let column = note_column(&notes);
         let (_, step) = values.ticks(8);
         let title = if log {
             format!("{} — log scale", scale.title(axis))
@@ -113,7 +125,14 @@ impl BoxChart {
 
         let height = 70 + 38 * rows.len() as u32;
         svg((WIDE, height), |root| {
-            let mut chart = plot(root, label_area(&labels), values.clone(), Rows(rows.len()))?;
+            let mut chart = plot_beside(
+                root,
+                label_area(&labels),
+                column,
+                values.clone(),
+                Rows(rows.len()),
+            )?;
+            let right = chart.plotting_area().get_pixel_range().0.end;
             let x_fmt = |v: &f64| {
                 if log {
                     tick_label(*v, v.abs().max(1e-12) / 10.0)
@@ -187,11 +206,74 @@ impl BoxChart {
                     ))
                     .map_err(draw_err)?;
                 }
-                let note = notes[i].clone();
-                area.draw(&(EmptyElement::at((high, y)) + Text::new(note, (10, 0), note_style)))
+                let centre = chart.backend_coord(&(values.lo, y)).1;
+                let lines = &notes[i];
+                for (k, line) in lines.iter().enumerate() {
+                    let dy = (2 * k as i32 + 1 - lines.len() as i32) * NOTE_LINE / 2;
+                    root.draw(&Text::new(
+                        line.clone(),
+                        (right + 8, centre + dy),
+                        note_style.clone(),
+                    ))
                     .map_err(draw_err)?;
+                }
             }
             Ok(())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::texts;
+    use super::*;
+
+    /// Notes sit in their own column right of every sample: `(+1 off the chart, …)` sat on the
+    /// dots beyond a whisker.
+    #[test]
+    fn notes_never_cover_samples() {
+        let row = |label: &str, samples: Vec<f64>| {
+            let in_ms: Vec<f64> = samples.iter().map(|v| v / 1e6).collect();
+            BoxRow {
+                label: label.into(),
+                color: (0, 0, 0),
+                stats: BoxStats::of(&in_ms),
+                samples,
+                missing: String::new(),
+                note: "1.10 ms".into(),
+            }
+        };
+        let mut samples: Vec<f64> = (0..30).map(|i| 1.0e6 + (i % 10) as f64 * 2.0e4).collect();
+        // Near the whisker (drawn) and far beyond it (left off, counted in the note).
+        samples.extend([1.3e6, 1.35e6, 18.5e6]);
+        let chart = BoxChart {
+            rows: vec![row("a", samples.clone()), row("b", samples[..30].to_vec())],
+            axis: "wall time",
+            scale: Scale::duration(2e6),
+        };
+        let svg = chart.draw().unwrap();
+        let dots: Vec<f64> = svg
+            .split("<circle ")
+            .skip(1)
+            .filter_map(|c| c.split("cx=\"").nth(1)?.split('"').next()?.parse().ok())
+            .collect();
+        assert!(dots.len() >= 60, "{}", dots.len());
+        let rightmost = dots.iter().copied().fold(0.0, f64::max);
+        let texts = texts(&svg);
+        let notes: Vec<_> = texts
+            .iter()
+            .filter(|t| t.2.starts_with("1.10 ms") || t.2.starts_with("(+"))
+            .collect();
+        assert_eq!(notes.len(), 3, "{texts:?}");
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.2 == "(+1 off the chart, up to 18.5 ms)"),
+            "{notes:?}"
+        );
+        for n in notes {
+            // Left-anchored: the text starts at x, right of the rightmost dot and its radius.
+            assert!(n.0 > rightmost + 4.0, "{n:?} vs {rightmost}");
+        }
     }
 }

@@ -6,9 +6,11 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::{Values, min_max, tick_label};
+use super::labels::{
+    LEFT, LabelStrip, MARGIN, Margins, SMALL_PX, STRIP_ROW, STRIP_ROWS, thin_labels,
+};
 use super::{
-    FONT, GRID, INK, MUTED, Rgb, SMALL, Scale, draw_err, mesh_style, plot, rgb, shorten,
-    small_text, svg,
+    FONT, GRID, INK, MUTED, Rgb, SMALL, Scale, draw_err, mesh_style, rgb, shorten, small_text, svg,
 };
 
 /// The shade of every other band.
@@ -36,6 +38,27 @@ pub struct Series {
     pub band: Vec<(f64, f64, f64)>,
     pub dashed: bool,
     pub markers: bool,
+    /// Drawn as steps (the value holds until the next point, the change halfway between), for
+    /// exact values where a slope would show values nobody measured.
+    pub step: bool,
+}
+
+impl Series {
+    /// The path the line takes through its points (raw values).
+    pub fn path(&self) -> Vec<(f64, f64)> {
+        if !self.step {
+            return self.points.clone();
+        }
+        let mut path = Vec::with_capacity(self.points.len() * 3);
+        for (k, &(x, y)) in self.points.iter().enumerate() {
+            if let Some(&(px, py)) = k.checked_sub(1).and_then(|p| self.points.get(p)) {
+                let mid = (px + x) / 2.0;
+                path.extend([(mid, py), (mid, y)]);
+            }
+            path.push((x, y));
+        }
+        path
+    }
 }
 
 /// A line chart; a legend when more than one series has a label.
@@ -50,7 +73,7 @@ pub struct LineChart {
     /// The x range (raw), instead of the data's: charts that line up with each other.
     pub x_span: Option<(f64, f64)>,
     /// Ticks at these raw x values with these labels, instead of the axis's own (e.g. percentiles
-    /// on a transformed axis).
+    /// on a transformed axis, commits). Thinned so that no two labels overlap.
     pub x_ticks: Vec<(f64, String)>,
     /// Spans of x (raw from, to, label), shaded alternately and labelled at the top, e.g. the
     /// phases of a load scenario. The labels get a strip of their own above the data.
@@ -60,6 +83,28 @@ pub struct LineChart {
 }
 
 impl LineChart {
+    /// Room above for the x marks' labels and right for the horizontal marks' labels.
+    pub(super) fn margins(&self) -> Margins {
+        let longest = self
+            .marks
+            .iter()
+            .map(|m| m.1.chars().count())
+            .max()
+            .unwrap_or(0);
+        Margins {
+            top: if self.x_marks.is_empty() {
+                MARGIN
+            } else {
+                MARGIN + STRIP_ROW as u32 * STRIP_ROWS as u32
+            },
+            right: if longest == 0 {
+                18
+            } else {
+                (longest as f64 * SMALL_PX) as u32 + 12
+            },
+        }
+    }
+
     pub fn draw(&self) -> Result<String> {
         let (series, x, y, marks, size) = (&self.series, &self.x, &self.y, &self.marks, self.size);
         let xs = || {
@@ -82,7 +127,7 @@ impl LineChart {
         };
         let (x_min, x_max) = min_max(xs());
         let (y_min, y_max) = min_max(ys());
-        let ticks: Vec<f64> = self.x_ticks.iter().map(|t| t.0 / x.scale.divisor).collect();
+        let margins = self.margins();
         let x_values = if let Some((lo, hi)) = self.x_span {
             Values {
                 lo: lo / x.scale.divisor,
@@ -103,14 +148,16 @@ impl LineChart {
                 fixed: None,
             }
         };
+        let x_ticks: Vec<(f64, &str)> = self
+            .x_ticks
+            .iter()
+            .map(|(v, label)| (v / x.scale.divisor, label.as_str()))
+            .filter(|(t, _)| *t >= x_values.lo * 0.9999 && *t <= x_values.hi * 1.0001)
+            .collect();
+        let x_ticks = thin_labels(&x_values, margins.plot_x(size.0), &x_ticks);
+        let ticks: Vec<f64> = x_ticks.iter().map(|t| t.0).collect();
         let x_values = Values {
-            fixed: (!ticks.is_empty()).then(|| {
-                ticks
-                    .iter()
-                    .copied()
-                    .filter(|t| *t >= x_values.lo * 0.9999 && *t <= x_values.hi * 1.0001)
-                    .collect()
-            }),
+            fixed: (!ticks.is_empty()).then(|| ticks.clone()),
             ..x_values
         };
         let bands = &self.x_bands;
@@ -125,14 +172,20 @@ impl LineChart {
         let (_, y_step) = y_values.ticks(6);
         let legend = series.iter().filter(|s| !s.label.is_empty()).count() > 1;
         svg(size, |root| {
-            let mut chart = plot(root, 64, x_values, y_values)?;
+            let mut chart = ChartBuilder::on(root)
+                .margin(MARGIN)
+                .margin_top(margins.top)
+                .margin_right(margins.right)
+                .set_label_area_size(LabelAreaPosition::Left, LEFT)
+                .set_label_area_size(LabelAreaPosition::Bottom, 46)
+                .build_cartesian_2d(x_values, y_values)
+                .map_err(draw_err)?;
             let x_fmt = |v: &f64| {
-                if !ticks.is_empty() {
-                    let nearest = ticks
+                if !x_ticks.is_empty() {
+                    let nearest = x_ticks
                         .iter()
-                        .zip(&self.x_ticks)
                         .min_by(|a, b| (a.0 - v).abs().total_cmp(&(b.0 - v).abs()));
-                    nearest.map(|(_, t)| t.1.clone()).unwrap_or_default()
+                    nearest.map(|t| t.1.to_string()).unwrap_or_default()
                 } else if x.log {
                     tick_label(*v, v.abs().max(1e-12) / 10.0)
                 } else {
@@ -168,18 +221,16 @@ impl LineChart {
                         ShapeStyle::from(&MUTED).stroke_width(1),
                     ))
                     .map_err(draw_err)?;
-                chart
-                    .plotting_area()
-                    .draw(
-                        &(EmptyElement::at((hi, v))
-                            + Text::new(
-                                label.clone(),
-                                (-4, -3),
-                                small_text(&MUTED, HPos::Right, VPos::Bottom),
-                            )),
-                    )
-                    .map_err(draw_err)?;
+                // In the right margin, level with its line: never over a point.
+                let (px, py) = chart.backend_coord(&(hi, v));
+                root.draw(&Text::new(
+                    label.clone(),
+                    (px + 4, py),
+                    small_text(&MUTED, HPos::Left, VPos::Center),
+                ))
+                .map_err(draw_err)?;
             }
+            let mut strip = LabelStrip::default();
             for (value, label) in &self.x_marks {
                 let v = value / xd;
                 let (lo, hi) = (chart.y_range().start, chart.y_range().end);
@@ -191,17 +242,16 @@ impl LineChart {
                         ShapeStyle::from(&INK).stroke_width(1),
                     ))
                     .map_err(draw_err)?;
-                chart
-                    .plotting_area()
-                    .draw(
-                        &(EmptyElement::at((v, hi))
-                            + Text::new(
-                                label.clone(),
-                                (4, 3),
-                                small_text(&INK, HPos::Left, VPos::Top),
-                            )),
-                    )
+                // Above the plot, in rows of their own: never over a point.
+                let (px, py) = chart.backend_coord(&(v, hi));
+                if let Some(row) = strip.place(px, label) {
+                    root.draw(&Text::new(
+                        label.clone(),
+                        (px + 3, py - 4 - STRIP_ROW * row),
+                        small_text(&INK, HPos::Left, VPos::Bottom),
+                    ))
                     .map_err(draw_err)?;
+                }
             }
             for s in series {
                 let color = rgb(s.color);
@@ -220,13 +270,15 @@ impl LineChart {
                 let style = ShapeStyle::from(&color).stroke_width(2);
                 let points: Vec<(f64, f64)> =
                     s.points.iter().map(|(a, b)| (a / xd, b / yd)).collect();
+                let path: Vec<(f64, f64)> =
+                    s.path().iter().map(|(a, b)| (a / xd, b / yd)).collect();
                 let drawn = if s.dashed {
                     chart
-                        .draw_series(DashedLineSeries::new(points.clone(), 6, 4, style))
+                        .draw_series(DashedLineSeries::new(path, 6, 4, style))
                         .map_err(draw_err)?
                 } else {
                     chart
-                        .draw_series(LineSeries::new(points.clone(), style))
+                        .draw_series(LineSeries::new(path, style))
                         .map_err(draw_err)?
                 };
                 if !s.label.is_empty() {
@@ -313,7 +365,7 @@ fn legend_corner(
     let mut pixels = Vec::new();
     for s in series {
         let points: Vec<(i32, i32)> = s
-            .points
+            .path()
             .iter()
             .map(|(x, y)| {
                 let (px, py) = chart.backend_coord(&(x / xd, y / yd));
@@ -375,4 +427,104 @@ fn draw_bands(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::texts;
+    use super::*;
+
+    /// Centres of plotters' `<circle>`s.
+    pub(crate) fn circles(svg: &str) -> Vec<(f64, f64)> {
+        svg.split("<circle ")
+            .skip(1)
+            .filter_map(|c| {
+                let attr = |name: &str| -> Option<f64> {
+                    let start = c.find(&format!("{name}=\""))? + name.len() + 2;
+                    c[start..].split('"').next()?.parse().ok()
+                };
+                Some((attr("cx")?, attr("cy")?))
+            })
+            .collect()
+    }
+
+    fn series(points: Vec<(f64, f64)>) -> Series {
+        Series {
+            label: String::new(),
+            color: (0, 0, 0),
+            points,
+            errors: Vec::new(),
+            band: Vec::new(),
+            dashed: false,
+            markers: true,
+            step: false,
+        }
+    }
+
+    fn chart(points: Vec<(f64, f64)>) -> LineChart {
+        let axis = |title: &str| Axis {
+            title: title.into(),
+            scale: Scale::plain(""),
+            log: false,
+            from_zero: false,
+            integer: false,
+        };
+        LineChart {
+            series: vec![series(points)],
+            x: axis("x"),
+            y: axis("y"),
+            marks: Vec::new(),
+            x_marks: Vec::new(),
+            x_span: None,
+            x_ticks: Vec::new(),
+            x_bands: Vec::new(),
+            size: (1000, 300),
+        }
+    }
+
+    /// The labels of reference lines sit outside the plot: change points' above it, a median's
+    /// right of it, so neither covers a point, however the points lie.
+    #[test]
+    fn mark_labels_sit_outside_the_data() {
+        let points: Vec<(f64, f64)> = (0..40)
+            .map(|i| (i as f64, 100.0 + (i % 7) as f64))
+            .collect();
+        let mut c = chart(points);
+        c.marks = vec![(103.0, "median".into())];
+        c.x_marks = vec![(9.5, "c10 +5.0%".into()), (10.5, "c11 −4.8%".into())];
+        let svg = c.draw().unwrap();
+        let dots = circles(&svg);
+        assert_eq!(dots.len(), 40);
+        let top = dots.iter().map(|d| d.1).fold(f64::INFINITY, f64::min);
+        let right = dots.iter().map(|d| d.0).fold(0.0, f64::max);
+        let texts = texts(&svg);
+        let at = |label: &str| texts.iter().find(|t| t.2 == label).unwrap().clone();
+        let median = at("median");
+        assert!(median.0 > right + 3.0, "{median:?} vs {right}");
+        for label in ["c10 +5.0%", "c11 −4.8%"] {
+            // Anchored at the bottom, so the text ends at y.
+            assert!(at(label).1 < top - 3.0, "{label}: {:?} vs {top}", at(label));
+        }
+        // Two close change points: their labels don't share a row.
+        assert_ne!(at("c10 +5.0%").1, at("c11 −4.8%").1);
+    }
+
+    #[test]
+    fn step_paths_change_halfway() {
+        let mut s = series(vec![(0.0, 1.0), (1.0, 1.0), (2.0, 3.0)]);
+        assert_eq!(s.path(), s.points);
+        s.step = true;
+        assert_eq!(
+            s.path(),
+            vec![
+                (0.0, 1.0),
+                (0.5, 1.0),
+                (0.5, 1.0),
+                (1.0, 1.0),
+                (1.5, 1.0),
+                (1.5, 3.0),
+                (2.0, 3.0)
+            ]
+        );
+    }
 }

@@ -11,6 +11,7 @@ mod axis;
 mod bars;
 mod boxplot;
 mod histogram;
+mod labels;
 mod lines;
 mod ratios;
 mod scale;
@@ -95,9 +96,20 @@ fn plot<'a, 'b, X: Ranged, Y: Ranged>(
     x: X,
     y: Y,
 ) -> Result<Plot<'a, 'b, X, Y>> {
+    plot_beside(root, left, 18, x, y)
+}
+
+/// [`plot`] with `right` px right of the plot area, e.g. for notes that must not cover data.
+fn plot_beside<'a, 'b, X: Ranged, Y: Ranged>(
+    root: &'a Root<'b>,
+    left: u32,
+    right: u32,
+    x: X,
+    y: Y,
+) -> Result<Plot<'a, 'b, X, Y>> {
     ChartBuilder::on(root)
         .margin(10)
-        .margin_right(18)
+        .margin_right(right)
         .set_label_area_size(LabelAreaPosition::Left, left)
         .set_label_area_size(LabelAreaPosition::Bottom, 46)
         .build_cartesian_2d(x, y)
@@ -239,6 +251,24 @@ fn compact_into(body: &str, out: &mut String) {
         }
     }
     out.push_str(rest);
+}
+
+/// The `<text>` elements of plotters' SVG: (x, y, text), for tests of where labels land.
+#[cfg(test)]
+pub fn texts(svg: &str) -> Vec<(f64, f64, String)> {
+    svg.split("<text ")
+        .skip(1)
+        .filter_map(|t| {
+            let (open, rest) = t.split_once('>')?;
+            let open = format!(" {open}");
+            let number = |name: &str| -> Option<f64> {
+                let start = open.find(&format!(" {name}=\""))? + name.len() + 3;
+                open[start..].split('"').next()?.parse().ok()
+            };
+            let text = rest.split("</text>").next()?.trim().to_string();
+            Some((number("x")?, number("y")?, text))
+        })
+        .collect()
 }
 
 #[cfg(test)]

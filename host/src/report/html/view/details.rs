@@ -68,6 +68,7 @@ pub(super) fn detail(cx: &mut Context, i: usize) -> Detail {
                 band: Vec::new(),
                 dashed: false,
                 markers: true,
+                step: false,
             }],
             x: iterations("timed iteration (run order)"),
             y: Axis {
@@ -173,6 +174,7 @@ fn memory_figure(cx: &mut Context, b: &BenchResult, i: usize) -> Figure {
             band: Vec::new(),
             dashed: false,
             markers: true,
+            step: false,
         }],
         x: iterations("timed iteration"),
         y: Axis {

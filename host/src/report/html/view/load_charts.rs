@@ -6,7 +6,7 @@ use super::colors::PALETTE;
 use super::{Context, Figure};
 use crate::analysis::distribution::{CHART_POINTS, thin};
 use crate::report::format::{self, duration_ns, plural};
-use crate::results::{LoadResult, LoadStats, SpectrumPoint};
+use crate::results::{LoadResult, LoadStats, SpectrumPoint, TimelinePoint};
 
 /// The lines every scenario's "overall" draws in: dark, apart from the phases' colours.
 const OVERALL: Rgb = (0x33, 0x33, 0x33);
@@ -85,6 +85,7 @@ fn line(label: String, color: Rgb, points: Vec<(f64, f64)>, dashed: bool) -> Ser
         band: Vec::new(),
         dashed,
         markers: false,
+        step: false,
     }
 }
 
@@ -182,6 +183,86 @@ fn thinned(points: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
         .collect()
 }
 
+/// When the schedule ended: the last phase's end, or for a scenario `abort_on_fail` stopped, the
+/// end of the last step that offered a request.
+fn schedule_end(l: &LoadResult) -> u64 {
+    let planned = l
+        .phases
+        .iter()
+        .map(|p| p.start_ns.saturating_add(p.duration_ns))
+        .max()
+        .unwrap_or(u64::MAX);
+    let offered = l
+        .timeline
+        .iter()
+        .rev()
+        .find(|t| t.offered > 0)
+        .map(|t| t.at_ns.saturating_add(l.timeline_step_ns));
+    match (l.aborted.is_some(), offered) {
+        (true, Some(end)) => planned.min(end),
+        _ => planned,
+    }
+}
+
+/// How much of each timeline step the schedule covered, ns: the step, less for the step it ended
+/// in; `None` for steps after it (requests that finished in the drain).
+fn covered(l: &LoadResult) -> Vec<Option<u64>> {
+    let (step, end) = (l.timeline_step_ns, schedule_end(l));
+    l.timeline
+        .iter()
+        .map(|t| (t.at_ns < end).then(|| step.min(end - t.at_ns)))
+        .collect()
+}
+
+/// A count per second in each step, divided by the time the step covered (a step the schedule
+/// ended halfway through counted over half a step: no plunge that reads as an outage), at the
+/// middle of that time. Steps after the schedule are left out: no rate of theirs compares.
+fn rate_points(
+    l: &LoadResult,
+    covered: &[Option<u64>],
+    value: fn(&TimelinePoint) -> u64,
+) -> Vec<(f64, f64)> {
+    l.timeline
+        .iter()
+        .zip(covered)
+        .filter_map(|(t, c)| {
+            let c = c.filter(|c| *c > 0)?;
+            Some((
+                t.at_ns as f64 + c as f64 / 2.0,
+                value(t) as f64 / (c as f64 / 1e9),
+            ))
+        })
+        .collect()
+}
+
+/// What the rate chart's caption says about partial steps and the drain, if anything.
+fn coverage_note(l: &LoadResult, covered: &[Option<u64>]) -> String {
+    let step = l.timeline_step_ns;
+    let mut note = String::new();
+    if let Some(c) = covered.iter().flatten().find(|c| **c < step) {
+        note.push_str(&format!(
+            " The last step covered {} of its {}: its rates are per second of that.",
+            duration_ns(*c as f64),
+            duration_ns(step as f64)
+        ));
+    }
+    let drained = l
+        .timeline
+        .iter()
+        .zip(covered)
+        .filter(|(_, c)| c.is_none())
+        .fold(0u64, |sum, (t, _)| {
+            sum.saturating_add(t.ok).saturating_add(t.failed)
+        });
+    if drained > 0 {
+        note.push_str(&format!(
+            " {} after the schedule ended (the drain), not drawn as a rate.",
+            plural(drained as usize, "request finished", "requests finished")
+        ));
+    }
+    note
+}
+
 /// Latency, then requests per second, over the scenario's time: two panels on one time axis, the
 /// phases shaded alike in both.
 pub(super) fn timeline_figures(cx: &mut Context, l: &LoadResult) -> Vec<Figure> {
@@ -189,13 +270,13 @@ pub(super) fn timeline_figures(cx: &mut Context, l: &LoadResult) -> Vec<Figure> 
     if l.timeline.is_empty() || step == 0 {
         return Vec::new();
     }
-    let step_s = step as f64 / 1e9;
     let mid = |at: u64| at as f64 + step as f64 / 2.0;
+    // Saturating: results.json is input, and a hostile one must not wrap an end before its start.
     let end = l
         .phases
         .iter()
-        .map(|p| p.start_ns + p.duration_ns)
-        .chain(l.timeline.iter().map(|t| t.at_ns + step))
+        .map(|p| p.start_ns.saturating_add(p.duration_ns))
+        .chain(l.timeline.iter().map(|t| t.at_ns.saturating_add(step)))
         .max()
         .unwrap_or(step) as f64;
     let bands: Vec<(f64, f64, String)> = l
@@ -204,7 +285,7 @@ pub(super) fn timeline_figures(cx: &mut Context, l: &LoadResult) -> Vec<Figure> 
         .map(|p| {
             (
                 p.start_ns as f64,
-                (p.start_ns + p.duration_ns) as f64,
+                p.start_ns.saturating_add(p.duration_ns) as f64,
                 p.name.clone(),
             )
         })
@@ -216,7 +297,7 @@ pub(super) fn timeline_figures(cx: &mut Context, l: &LoadResult) -> Vec<Figure> 
         from_zero: true,
         integer: false,
     };
-    let latency = |value: fn(&crate::results::TimelinePoint) -> u64| {
+    let latency = |value: fn(&TimelinePoint) -> u64| {
         thinned(
             l.timeline
                 .iter()
@@ -260,14 +341,8 @@ pub(super) fn timeline_figures(cx: &mut Context, l: &LoadResult) -> Vec<Figure> 
             "wide",
         ));
     }
-    let rate = |value: fn(&crate::results::TimelinePoint) -> u64| {
-        thinned(
-            l.timeline
-                .iter()
-                .map(|t| (mid(t.at_ns), value(t) as f64 / step_s))
-                .collect(),
-        )
-    };
+    let covered = covered(l);
+    let rate = |value: fn(&TimelinePoint) -> u64| thinned(rate_points(l, &covered, value));
     let mut series = vec![
         line("offered".into(), OFFERED, rate(|t| t.offered), true),
         line("ok".into(), PALETTE[2], rate(|t| t.ok), false),
@@ -320,8 +395,78 @@ pub(super) fn timeline_figures(cx: &mut Context, l: &LoadResult) -> Vec<Figure> 
             o.map_or("—".into(), |o| format::requests_per_second(o.throughput)),
             o.map_or("—".into(), |o| format::requests_per_second(o.offered_rate)),
         ),
-        "Requests per second over time: offered by the schedule (dashed) against completed without error (ok); failed and dropped when there were any. Ok below offered is the workload falling behind.".into(),
+        format!(
+            "Requests per second over time: offered by the schedule (dashed) against completed without error (ok); failed and dropped when there were any. Ok below offered is the workload falling behind.{}",
+            coverage_note(l, &covered)
+        ),
         "wide",
     ));
     figures
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testing::{overloaded, run_with_loads};
+
+    /// The schedule ends a quarter into a 0.5 s step (39.75 s), and a request finishes after it:
+    /// the partial step's rate is that of its neighbours (it plunged to half), the drain's isn't
+    /// drawn, and the caption says both.
+    #[test]
+    fn a_partial_last_step_is_scaled_and_the_drain_left_out() {
+        let mut l = overloaded();
+        l.phases[2].duration_ns = 9_750_000_000;
+        l.timeline.truncate(81);
+        l.timeline[79].offered /= 2;
+        l.timeline[80] = TimelinePoint {
+            offered: 0,
+            ok: 3,
+            failed: 0,
+            ..l.timeline[80]
+        };
+        let covered = covered(&l);
+        assert_eq!(covered[78], Some(500_000_000));
+        assert_eq!(covered[79], Some(250_000_000));
+        assert_eq!(covered[80], None);
+        let offered = rate_points(&l, &covered, |t| t.offered);
+        assert_eq!(offered.len(), 80);
+        let (before, last) = (offered[78], offered[79]);
+        assert_eq!(last.0, 39.625e9);
+        assert!(
+            (last.1 / before.1 - 1.0).abs() < 0.01,
+            "{before:?} → {last:?}"
+        );
+        let note = coverage_note(&l, &covered);
+        assert!(note.contains("covered 250 ms of its 500 ms"), "{note}");
+        assert!(
+            note.contains("3 requests finished after the schedule ended"),
+            "{note}"
+        );
+        // And the chart's caption carries it.
+        let run = run_with_loads(vec![l.clone()]);
+        let mut cx = Context::new(&run, None);
+        let figures = timeline_figures(&mut cx, &l);
+        assert!(figures[1].caption.contains("the drain"));
+    }
+
+    /// A hostile results.json: ends past u64::MAX saturate instead of wrapping (or panicking in
+    /// a debug build).
+    #[test]
+    fn huge_offsets_do_not_overflow() {
+        let mut l = overloaded();
+        l.phases[2].start_ns = u64::MAX - 5;
+        l.phases[2].duration_ns = u64::MAX;
+        if let Some(t) = l.timeline.last_mut() {
+            t.at_ns = u64::MAX - 1;
+        }
+        l.timeline_step_ns = u64::MAX / 2;
+        let run = run_with_loads(vec![l.clone()]);
+        let mut cx = Context::new(&run, None);
+        let figures = timeline_figures(&mut cx, &l);
+        assert_eq!(figures.len(), 2);
+        for f in &figures {
+            f.chart.draw().unwrap();
+        }
+        assert_eq!(schedule_end(&l), u64::MAX);
+    }
 }

@@ -53,6 +53,7 @@ fn instances(cx: &mut Context, benches: &[(usize, &BenchResult)], title: &str) -
             band: Vec::new(),
             dashed: false,
             markers: true,
+            step: false,
         });
         series.push(Series {
             label: format!("{} ideal (linear)", b.id),
@@ -62,6 +63,7 @@ fn instances(cx: &mut Context, benches: &[(usize, &BenchResult)], title: &str) -
             band: Vec::new(),
             dashed: true,
             markers: false,
+            step: false,
         });
         described.push(format!(
             "{}: {} alone, {} with {} instances",
@@ -148,6 +150,7 @@ fn parameter(
             band: Vec::new(),
             dashed: false,
             markers: true,
+            step: false,
         });
     }
     let x_scale = match kind {
