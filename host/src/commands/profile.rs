@@ -141,7 +141,11 @@ fn write_profile(
         if path.is_file() {
             let bytes = crate::input::read(&path, crate::input::Kind::Report)?;
             let before = String::from_utf8_lossy(&bytes);
-            let title = format!("{} vs {}", plan.id, path.display());
+            let title = format!(
+                "{} vs baseline {}",
+                plan.id,
+                flamegraph::baseline_label(dir)
+            );
             let svg = flamegraph::differential(&title, &before, &folded)
                 .with_context(|| format!("comparing with {}", path.display()))?;
             write("diff.svg", svg.as_bytes())?;

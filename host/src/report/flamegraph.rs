@@ -60,6 +60,23 @@ pub fn flamegraph(title: &str, folded: &str) -> Result<String> {
     inert(&String::from_utf8_lossy(&svg), "fg")
 }
 
+/// The baseline as a differential flamegraph's title names it: the last two folders of `dir` as
+/// given (`quick/profiles`), never its absolute path, which says nothing to a reader and leaks
+/// the machine's layout into a file people share.
+pub fn baseline_label(dir: &Path) -> String {
+    let names: Vec<String> = dir
+        .components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(name) => Some(name.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    match names.len() {
+        0 => "baseline".into(),
+        n => names[n.saturating_sub(2)..].join("/"),
+    }
+}
+
 /// The differential flamegraph from `before` to `after` (folded stacks): frames as wide as in
 /// `after`, red where a frame grew, blue where it shrank; `before` normalized to `after`'s total
 /// first, so a run that sampled longer doesn't read as growth everywhere.
@@ -303,6 +320,20 @@ mod tests {
         );
         assert!(out.contains(">ok<"));
         assert!(inert("<svg><g></svg>", "p").is_err());
+    }
+
+    #[test]
+    fn baselines_are_named_without_their_absolute_path() {
+        assert_eq!(
+            baseline_label(Path::new("/home/me/work/reports/quick/profiles")),
+            "quick/profiles"
+        );
+        assert_eq!(baseline_label(Path::new("base")), "base");
+        assert_eq!(baseline_label(Path::new("/")), "baseline");
+        assert_eq!(
+            baseline_label(Path::new("../old/profiles/")),
+            "old/profiles"
+        );
     }
 
     #[test]

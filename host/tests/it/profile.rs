@@ -237,6 +237,10 @@ fn differential_flamegraph_against_a_baseline_folder() {
     );
     let svg = assert_inert_svg(&diff, "cpu/fib[n=27]");
     assert!(svg.contains("grew"), "the subtitle explains the colours");
+    // The baseline named by its folder, not by an absolute path of this machine.
+    let parent = h.path().to_string_lossy().into_owned();
+    assert!(!svg.contains(&parent), "absolute path in the title");
+    assert!(svg.contains("vs baseline "), "the baseline is named");
 
     // No baseline profile for a bench: a warning, no diff, still success.
     let empty = h.path().join("empty");
