@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::charts::{Axis, Chart, LineChart, Scale, Series, WIDE};
-use super::templates::figure;
+use super::templates::{BenchId, figure};
 use super::view::Figure;
 use crate::history::{Analysis, SeriesTrend, by_bench, format_time};
 use crate::model::Unit;
@@ -129,7 +129,7 @@ fn summary(analysis: &Analysis, anchors: &std::collections::HashMap<i64, usize>)
                     @for t in &analysis.trends {
                         @let key = &t.series.key;
                         tr {
-                            td { a href={ "#b" (anchors.get(&t.series.id).copied().unwrap_or(0)) "-h" } { code { (key.bench) } } }
+                            td { a href={ "#b" (anchors.get(&t.series.id).copied().unwrap_or(0)) "-h" } { code { (BenchId(&key.bench)) } } }
                             td { (key.metric.as_str()) }
                             @if one_testbed.is_none() { td { (key.testbed) } }
                             td class="num" { (t.points.len()) }
@@ -193,7 +193,7 @@ fn section(
     }
     Ok(html! {
         section class="trend" aria-labelledby={ "b" (index) "-h" } {
-            h2 id={ "b" (index) "-h" } { code { (bench.bench) } }
+            h2 id={ "b" (index) "-h" } { code { (BenchId(&bench.bench)) } }
             p class="lead" {
                 "Suite " code { (bench.suite) } " · testbed " (bench.testbed) " · " (bench.host)
                 " · limits " (limits(&bench.limits))

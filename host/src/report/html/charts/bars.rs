@@ -6,7 +6,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::{Rows, Values, tick_label};
 use super::{
-    INK, MUTED, Rgb, Scale, draw_err, label_area, plot, rgb, row_mesh, shorten, small_text, svg,
+    INK, MUTED, Rgb, Scale, draw_err, label_area, plot, rgb, row_label, row_mesh, small_text, svg,
 };
 
 /// A row of a bar chart.
@@ -34,7 +34,7 @@ pub struct BarChart {
 impl BarChart {
     pub fn draw(&self) -> Result<String> {
         let (rows, axis, scale, width) = (&self.rows, self.axis, &self.scale, self.width);
-        let labels: Vec<String> = rows.iter().map(|r| shorten(&r.label, 40)).collect();
+        let labels: Vec<Vec<String>> = rows.iter().map(|r| row_label(&r.label)).collect();
         let max = rows
             .iter()
             .flat_map(|r| [r.value, r.range.map(|(_, hi)| hi)])

@@ -6,7 +6,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::{Rows, Values, tick_label};
 use super::{
-    INK, MUTED, Rgb, Scale, WIDE, draw_err, label_area, plot_beside, rgb, row_mesh, shorten,
+    INK, MUTED, Rgb, Scale, WIDE, draw_err, label_area, plot_beside, rgb, row_label, row_mesh,
     small_text, svg,
 };
 use crate::analysis::distribution::{BoxStats, CHART_POINTS, thin};
@@ -58,7 +58,7 @@ pub struct BoxChart {
 impl BoxChart {
     pub fn draw(&self) -> Result<String> {
         let (rows, axis, scale) = (&self.rows, self.axis, &self.scale);
-        let labels: Vec<String> = rows.iter().map(|r| shorten(&r.label, 40)).collect();
+        let labels: Vec<Vec<String>> = rows.iter().map(|r| row_label(&r.label)).collect();
         // Quartiles and whiskers per row, in axis units.
         let stats: Vec<Option<BoxStats>> = rows.iter().map(|r| r.stats).collect();
         let present = || stats.iter().flatten();

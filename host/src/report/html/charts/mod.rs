@@ -135,11 +135,11 @@ fn small_text(color: &RGBColor, h: HPos, v: VPos) -> TextStyle<'static> {
 /// The mesh of a chart with one row per label: values along x, the labels down the left side.
 fn row_mesh(
     chart: &mut Plot<'_, '_, axis::Values, axis::Rows>,
-    labels: &[String],
+    labels: &[Vec<String>],
     x_fmt: &dyn Fn(&f64) -> String,
     title: String,
 ) -> Result<()> {
-    let y_fmt = |v: &f64| labels.get(v.round() as usize).cloned().unwrap_or_default();
+    let y_fmt = |_: &f64| String::new();
     mesh_style(&mut chart.configure_mesh())
         .disable_y_mesh()
         .x_labels(8)
@@ -149,13 +149,97 @@ fn row_mesh(
         .x_desc(title)
         .draw()
         .map_err(draw_err)?;
+    draw_row_labels(chart, labels)
+}
+
+/// The row labels, right-aligned left of the plot, a label's lines centred on its row.
+fn draw_row_labels(
+    chart: &Plot<'_, '_, axis::Values, axis::Rows>,
+    labels: &[Vec<String>],
+) -> Result<()> {
+    let x = chart.x_range().start;
+    let style = (FONT, LABEL)
+        .into_font()
+        .color(&INK)
+        .pos(Pos::new(HPos::Right, VPos::Center));
+    for (row, lines) in labels.iter().enumerate() {
+        for (k, line) in lines.iter().enumerate() {
+            let dy = (2 * k as i32 + 1 - lines.len() as i32) * ROW_LINE / 2;
+            chart
+                .plotting_area()
+                .draw(
+                    &(EmptyElement::at((x, row as f64))
+                        + Text::new(line.clone(), (-8, dy), style.clone())),
+                )
+                .map_err(draw_err)?;
+        }
+    }
     Ok(())
 }
 
 /// Width of the row-label area for these labels (plotters can't measure text without fonts).
-fn label_area(labels: &[String]) -> u32 {
-    let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+fn label_area(labels: &[Vec<String>]) -> u32 {
+    let longest = labels
+        .iter()
+        .flatten()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0);
     (longest as u32 * 15 / 2 + 14).clamp(60, 320)
+}
+
+/// Characters of a row label's line, and the height of a line in px.
+const ROW_CHARS: usize = 36;
+const ROW_LINE: i32 = 14;
+
+/// A bench id in pieces that may end a line: after each `/` and space, before the parameters'
+/// `[` (the one that opens the bracket closing the id) and after each `,` in them. Never
+/// elsewhere: `cpu/fi` + `b` reads as another bench. The pieces make up the id.
+pub fn id_pieces(id: &str) -> Vec<&str> {
+    let params = id
+        .ends_with(']')
+        .then(|| id.rfind('['))
+        .flatten()
+        .filter(|at| *at > 0);
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for (at, c) in id.char_indices() {
+        let inside = params.is_some_and(|p| at > p);
+        let end = match c {
+            '[' if Some(at) == params => Some(at),
+            '/' | ' ' => Some(at + 1),
+            ',' if inside => Some(at + 1),
+            _ => None,
+        };
+        if let Some(end) = end.filter(|e| *e > start && *e < id.len()) {
+            pieces.push(&id[start..end]);
+            start = end;
+        }
+    }
+    pieces.push(&id[start..]);
+    pieces
+}
+
+/// A row label in at most two lines of about [`ROW_CHARS`], broken between [`id_pieces`]; what
+/// doesn't fit is shortened in the middle of the last line (the ends tell benches apart).
+pub fn row_label(label: &str) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for piece in id_pieces(label) {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + piece.chars().count() <= ROW_CHARS => {
+                line.push_str(piece)
+            }
+            _ => lines.push(piece.to_string()),
+        }
+    }
+    if lines.len() > 2 {
+        let rest = lines.split_off(1).concat();
+        lines.push(rest);
+    }
+    lines
+        .iter()
+        .map(|l| shorten(l.trim_end(), ROW_CHARS))
+        .collect()
 }
 
 /// Shortens a label to `max` characters with an ellipsis in the middle (the ends tell benches apart).
@@ -275,6 +359,46 @@ pub fn texts(svg: &str) -> Vec<(f64, f64, String)> {
 mod tests {
     use super::*;
     use crate::analysis::distribution::BoxStats;
+
+    /// A line of a long id ends only after `/`, `,` or a space, or before the parameters' `[`.
+    #[test]
+    fn long_ids_break_only_after_a_slash_or_before_parameters() {
+        assert_eq!(
+            id_pieces("db/page-keyset[depth=1000,rows=5]"),
+            ["db/", "page-keyset", "[depth=1000,", "rows=5]"]
+        );
+        assert_eq!(id_pieces("bench\x1b[2J"), ["bench\x1b[2J"]);
+        assert_eq!(id_pieces("[a]"), ["[a]"]);
+        for id in [
+            "fs-read/stream-with-a-long-name[file=big.bin,chunk=65536]",
+            "db/orders-by-customer-and-region unindexed",
+            "plugin-with-a-long-name/workload-with-a-long-name/variant",
+        ] {
+            let lines = row_label(id);
+            assert!(lines.len() == 2, "{lines:?}");
+            assert_eq!(
+                lines.concat().replace(' ', ""),
+                id.replace(' ', ""),
+                "nothing lost"
+            );
+            let (first, second) = (&lines[0], &lines[1]);
+            assert!(
+                first.ends_with(['/', ','])
+                    || second.starts_with('[')
+                    || id.contains(&format!("{first} ")),
+                "{id}: broke at {first:?} | {second:?}"
+            );
+            assert!(lines.iter().all(|l| l.chars().count() <= ROW_CHARS));
+        }
+        assert_eq!(row_label("cpu/fib[n=27]"), ["cpu/fib[n=27]"]);
+        // Longer than two lines: the last is shortened in its middle.
+        let long = row_label("fs-read/stream-with-a-rather-long-workload-name[file=big.bin]");
+        assert_eq!(long.len(), 2);
+        assert!(
+            long[1].contains('…') && long[1].ends_with("big.bin]"),
+            "{long:?}"
+        );
+    }
 
     #[test]
     fn labels_shorten_in_the_middle() {

@@ -6,7 +6,8 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::{Rows, Values, min_max, tick_label};
 use super::{
-    INK, Rgb, WIDE, draw_err, label_area, mesh_style, plot, rgb, shorten, small_text, svg,
+    INK, Rgb, WIDE, draw_err, draw_row_labels, label_area, mesh_style, plot, rgb, row_label,
+    small_text, svg,
 };
 
 /// A row of the baseline chart: a ratio (current / baseline) with its interval.
@@ -31,7 +32,7 @@ pub struct RatioChart {
 impl RatioChart {
     pub fn draw(&self) -> Result<String> {
         let (rows, band) = (&self.rows, self.band);
-        let labels: Vec<String> = rows.iter().map(|r| shorten(&r.label, 40)).collect();
+        let labels: Vec<Vec<String>> = rows.iter().map(|r| row_label(&r.label)).collect();
         let (lo, hi) = min_max(
             rows.iter()
                 .flat_map(|r| [r.ratio, r.interval.0, r.interval.1])
@@ -63,7 +64,7 @@ impl RatioChart {
         let height = 80 + 30 * rows.len() as u32;
         svg((WIDE, height), |root| {
             let mut chart = plot(root, label_area(&labels), values, Rows(rows.len()))?;
-            let y_fmt = |v: &f64| labels.get(v.round() as usize).cloned().unwrap_or_default();
+            let y_fmt = |_: &f64| String::new();
             let x_fmt = |v: &f64| {
                 if *v < 1.0 {
                     format!("{}×", tick_label(*v, 0.01))
@@ -80,6 +81,7 @@ impl RatioChart {
                 .x_desc(self.axis.as_str())
                 .draw()
                 .map_err(draw_err)?;
+            draw_row_labels(&chart, &labels)?;
             let area = chart.plotting_area();
             let top = -0.5;
             let bottom = rows.len() as f64 - 0.5;

@@ -4,7 +4,7 @@ use anyhow::Result;
 use maud::{Markup, PreEscaped, html};
 
 use super::groups::counter_value;
-use super::{figure, ratio_cell, swatch};
+use super::{BenchId, figure, ratio_cell, swatch};
 use crate::report::format;
 use crate::report::html::view::{CounterTable, Detail, Fact, Piece};
 
@@ -15,7 +15,7 @@ pub(super) fn detail(d: &Detail) -> Result<Markup> {
             summary {
                 (swatch(&d.bench.color))
                 span class={ "status " (d.status.class) } { (d.status.text) }
-                " " code { (d.bench.id) } (d.median)
+                " " code { (BenchId(&d.bench.id)) } (d.median)
             }
             "\n"
             @if let Some(m) = &d.message { pre class="message" { (m) } "\n" }

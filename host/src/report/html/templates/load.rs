@@ -34,7 +34,7 @@ fn load(l: &LoadSection) -> Result<Markup> {
         article class="load" id=(id) aria-labelledby={ (id) "-h" } {
             "\n"
             h3 id={ (id) "-h" } {
-                code { (l.id) } " "
+                code { (super::BenchId(&l.id)) } " "
                 span class={ "status " (l.status.class) } { (l.status.text) }
             }
             "\n"
@@ -258,7 +258,10 @@ mod tests {
         ] {
             assert!(!html.contains(raw), "{raw} is not escaped");
         }
-        assert!(html.contains("<code>&lt;script&gt;alert(1)&lt;/script&gt;</code>"));
+        // The id wraps after its `/`: escaped in each piece.
+        assert!(html.contains(
+            "<code><bdi><span class=\"nb\">&lt;script&gt;alert(1)&lt;/</span><wbr><span class=\"nb\">script&gt;</span></bdi></code>"
+        ));
         // In the spectrum's legend, as plotters escapes text.
         assert!(html.contains("&lt;b&gt;warm&lt;/b&gt; &amp; | `x`"));
         assert!(
