@@ -68,6 +68,7 @@ fn run(level: u64, n_executions: u64) -> RunResults {
         checksum_stable: true,
         units: None,
         counters: BTreeMap::new(),
+        counter_stats: BTreeMap::new(),
         parallel: None,
         host: None,
         db: None,

@@ -114,6 +114,7 @@ fn bench(g: usize, k: usize, rng: &mut Lcg, slower: f64) -> BenchResult {
             per_second: Some((4 << 20) as f64 / (m / 1e9)),
         }),
         counters,
+        counter_stats: BTreeMap::new(),
         parallel: (g % 5 == 2 && k == 1 && !failed).then_some(ParallelResult {
             instances: 2,
             iterations: 40,

@@ -5,6 +5,7 @@ pub mod checked;
 pub mod compare;
 pub mod counters;
 pub mod distribution;
+pub mod executions;
 pub mod groups;
 pub mod leak;
 pub mod ratio;

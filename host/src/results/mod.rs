@@ -21,8 +21,9 @@ pub use write::{read_results, read_results_declared, write_atomically, write_jso
 
 /// Bump on any change a reader could notice. Version 2 added executions (`wall_ns.executions`,
 /// `timing`); version 1 files are upgraded on reading, other versions are refused. Fields added
-/// since with `#[serde(default)]` (`host`, `output_check`, `shard`) are read as absent from older
-/// files of the same version, so they did not change it.
+/// since with `#[serde(default)]` (`host`, `output_check`, `shard`, `counter_stats`) are read as
+/// absent from older files of the same version, and ignored by older readers (no field is denied),
+/// so they did not change it.
 pub const SCHEMA_VERSION: u32 = 2;
 
 /// A whole run.
@@ -210,8 +211,14 @@ pub struct BenchResult {
     /// False if iterations disagreed on the checksum.
     pub checksum_stable: bool,
     pub units: Option<UnitsResult>,
-    /// The last iteration's counters (the plugin's, plus `store.*` / `remote_cache.*` from the host).
+    /// The last iteration's counters (the plugin's, plus `store.*` / `remote_cache.*` / `db.*` from
+    /// the host): one iteration, kept for older readers; [`BenchResult::counter_stats`] is what
+    /// reports show.
     pub counters: BTreeMap<String, u64>,
+    /// Each counter over the timed iterations: median, range and how many iterations reported it
+    /// (absent in older results, and for a bench that failed before its timed pass).
+    #[serde(default)]
+    pub counter_stats: BTreeMap<String, CounterStat>,
     /// The parallel pass, when the bench ran more than one instance.
     pub parallel: Option<ParallelResult>,
     /// Time the plugin made the host spend per iteration (absent in older results).
@@ -262,6 +269,21 @@ impl BenchResult {
             Measurement::Sampled(w) => w.summary.median,
         })
     }
+}
+
+/// One counter over the timed iterations of every execution (warm-up iterations left out).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CounterStat {
+    /// The median (of an even count, the upper of the two middle values, as fuel's): a value some
+    /// iteration reported.
+    pub median: u64,
+    pub min: u64,
+    pub max: u64,
+    /// Timed iterations that reported the counter.
+    pub iterations: u64,
+    /// Values the median was taken from: `iterations`, unless there were more than the harness
+    /// keeps per counter (then an evenly spaced subset of them; `min` and `max` stay exact).
+    pub median_of: u64,
 }
 
 /// A bench's value of one metric.

@@ -329,6 +329,7 @@ fn merge(unit: &mut Unit, live: &[usize], execution: Execution, round: u32) {
         for sample in got.warmups.iter().chain(&got.samples) {
             record.outcome(sample.outcome());
         }
+        record.timed_counters(got);
         if record.memory.is_empty() {
             record.memory = got.samples.iter().map(|s| s.memory).collect();
         }

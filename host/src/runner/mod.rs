@@ -4,6 +4,7 @@
 
 mod bench;
 mod command;
+mod counters;
 mod expected;
 mod instance;
 pub mod interrupt;

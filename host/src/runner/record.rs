@@ -3,9 +3,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::counters::CounterStats;
 use super::limits::Failure;
 use super::parallel::ParallelRun;
 use super::plan::BenchPlan;
+use super::worker::SideRecord;
 use crate::analysis::{leak, stats};
 use crate::capability::Database;
 use crate::engine::{EngineKind, HostCalls, ImportGroup};
@@ -31,6 +33,9 @@ pub(super) struct Record {
     pub(super) peak_memory: u64,
     pub(super) first_outcome: Option<Outcome>,
     pub(super) last_counters: BTreeMap<String, u64>,
+    /// Counters of the timed iterations (the counting pass's are left out: its engine is metered,
+    /// and one of its iterations is what the results used to show).
+    pub(super) counters: CounterStats,
     pub(super) checksum_stable: bool,
     pub(super) wasm_sha256: String,
     /// Wall time of the counted iterations: what timing under fuel metering would have shown.
@@ -47,6 +52,20 @@ impl Record {
             .iter()
             .map(|c| (c.name.clone(), c.value))
             .collect();
+        self.agree(outcome);
+    }
+
+    /// Adds an execution's counters (after its iterations' outcomes): their distribution, and the
+    /// last iteration's.
+    pub(super) fn timed_counters(&mut self, got: &SideRecord) {
+        self.counters.absorb(&got.counters);
+        if let Some(last) = &got.last_counters {
+            self.last_counters = last.clone();
+        }
+    }
+
+    /// Keeps the first outcome and notes whether every checksum agreed with it.
+    fn agree(&mut self, outcome: Outcome) {
         match &self.first_outcome {
             None => {
                 self.checksum_stable = true;
@@ -142,6 +161,7 @@ pub(super) fn finish(
         checksum_stable: record.checksum_stable,
         units,
         counters: record.last_counters,
+        counter_stats: record.counters.stats(),
         db: record.db,
         thresholds: plan.def.settings.thresholds,
         parallel: record.parallel.map(|p| {

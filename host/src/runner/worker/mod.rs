@@ -19,7 +19,7 @@ use crate::plugin::bindings::Outcome;
 
 pub use crate::runner::process::SUBCOMMAND;
 pub use child::serve;
-pub(super) use supervisor::{Execution, execute};
+pub(super) use supervisor::{Execution, SideRecord, execute};
 
 /// One execution: fresh instances of one or two plugins, set up, warmed up, sampled.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -3,6 +3,7 @@
 //! deadlines plus a grace) is killed and the side in that call ends `timeout`; a worker that dies
 //! ends its side with `error` and its last stderr lines. Either way only that bench is affected.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 use std::sync::mpsc;
@@ -12,6 +13,7 @@ use super::{Event, Job, Sample};
 use crate::engine::host_memory::{HOST_MEMORY_EXIT, budget_for};
 use crate::model::{Limit, LimitHit, Status};
 use crate::runner::WorkerRequest;
+use crate::runner::counters::CounterStats;
 use crate::runner::limits::HOST_GRACE;
 use crate::runner::limits::{Failure, clip};
 use crate::runner::observer::{Observer, Phase};
@@ -31,8 +33,13 @@ const POLL: Duration = Duration::from_millis(50);
 pub struct SideRecord {
     pub instantiate_ns: Option<u64>,
     pub setup_ns: Option<u64>,
+    /// Iterations as they came, their counters moved into `counters` and `last_counters`.
     pub warmups: Vec<Sample>,
     pub samples: Vec<Sample>,
+    /// The timed samples' counters, folded in as they arrive (no map kept per iteration).
+    pub counters: CounterStats,
+    /// The counters of the last iteration, warm-up or sample.
+    pub last_counters: Option<BTreeMap<String, u64>>,
     pub peak_memory: u64,
     pub failure: Option<Failure>,
 }
@@ -159,19 +166,22 @@ fn supervise(
             }
             Event::Instantiated { side, ns } => execution.sides[side].instantiate_ns = Some(ns),
             Event::SetUp { side, ns } => execution.sides[side].setup_ns = ns,
-            Event::Warmed { side, sample } => {
+            Event::Warmed { side, mut sample } => {
                 warmed += 1;
                 observer.progress(Phase::Warmup, warmed, job.warmup * job.sides.len() as u32);
                 let record = &mut execution.sides[side];
                 record.peak_memory = record.peak_memory.max(sample.peak_memory);
+                record.last_counters = Some(std::mem::take(&mut sample.counters));
                 record.warmups.push(sample);
             }
-            Event::Sample { side, sample } => {
+            Event::Sample { side, mut sample } => {
                 samples_done += 1;
                 observer.progress(Phase::Time, samples_done, total);
                 observer.sample(side, sample.wall_ns, sample.memory);
                 let record = &mut execution.sides[side];
                 record.peak_memory = record.peak_memory.max(sample.peak_memory);
+                record.counters.add(&sample.counters);
+                record.last_counters = Some(std::mem::take(&mut sample.counters));
                 record.samples.push(sample);
             }
             Event::Parallel {
