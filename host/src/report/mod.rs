@@ -3,7 +3,9 @@
 //! Text from plugins and results files is made inert for each destination by [`escape`].
 
 pub mod bmf;
+pub mod counters;
 pub mod escape;
+pub mod executions;
 pub mod export;
 pub mod flamegraph;
 pub mod format;

@@ -2,7 +2,7 @@
 //! plugin or a results file (ids, units, counter names, messages) goes through
 //! [`super::escape::terminal`].
 
-use crate::analysis::counters::{hit_ratio, hit_ratio_names};
+use crate::analysis::counters::{self, hit_ratio, hit_ratio_names};
 use crate::model::{LatencyStat, Metric, Status, Unit};
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 
@@ -49,6 +49,10 @@ fn render_benches(run: &RunResults, color: bool) -> Option<String> {
     for section in counter_tables(run) {
         out.push_str("\n\n");
         out.push_str(&section);
+    }
+    if let Some(notes) = execution_notes(run) {
+        out.push_str("\n\n");
+        out.push_str(&notes);
     }
     if let Some(section) = host_call_table(run) {
         out.push_str("\n\n");
@@ -295,11 +299,16 @@ fn first_lines(text: &str, n: usize) -> String {
     }
 }
 
-/// Per group, the benches' counters side by side, with hit ratios derived from `*_hits` / `*_misses`
-/// (and `*.hits` / `*.gets` for the host's backends).
+/// Per group, the benches' counters side by side: each the median over the timed iterations with
+/// its range when they varied; hit ratios derived from `*_hits` / `*_misses` (and `*.hits` /
+/// `*.gets` for the host's backends) from the medians.
 fn counter_tables(run: &RunResults) -> Vec<String> {
     let mut groups: Vec<(&str, Vec<&BenchResult>)> = Vec::new();
-    for bench in run.benches.iter().filter(|b| !b.counters.is_empty()) {
+    for bench in run
+        .benches
+        .iter()
+        .filter(|b| !b.counters.is_empty() || !b.counter_stats.is_empty())
+    {
         let group = bench.group.as_deref().unwrap_or(bench.id.as_str());
         match groups.iter_mut().find(|(g, _)| *g == group) {
             Some((_, benches)) => benches.push(bench),
@@ -309,14 +318,9 @@ fn counter_tables(run: &RunResults) -> Vec<String> {
     groups
         .into_iter()
         .map(|(group, benches)| {
-            let mut names: Vec<&str> = Vec::new();
-            for bench in &benches {
-                for name in bench.counters.keys() {
-                    if !names.contains(&name.as_str()) {
-                        names.push(name);
-                    }
-                }
-            }
+            let mut names: Vec<&str> = benches.iter().flat_map(|b| counters::names(b)).collect();
+            names.sort_unstable();
+            names.dedup();
             let ratios = hit_ratio_names(&names);
             // Counters down, benches across: groups have few benches and many counters.
             let mut table = Table::new();
@@ -336,19 +340,33 @@ fn counter_tables(run: &RunResults) -> Vec<String> {
             }
             for name in &names {
                 let mut row = vec![line(name).into_owned()];
-                row.extend(
-                    benches
-                        .iter()
-                        .map(|b| b.counters.get(*name).map_or("—".into(), |v| v.to_string())),
-                );
+                row.extend(benches.iter().map(|b| {
+                    counters::reading(b, name)
+                        .map_or("—".into(), |r| super::counters::text(name, &r).cell())
+                }));
                 table.add_row(row);
             }
-            format!(
-                "counters, group `{}` (last iteration):\n{table}",
-                line(group)
-            )
+            // Older results have the last iteration's counters only.
+            let what = if benches.iter().all(|b| b.counter_stats.is_empty()) {
+                "last iteration"
+            } else {
+                "median of the timed iterations (range when they varied)"
+            };
+            format!("counters, group `{}`, {what}:\n{table}", line(group))
         })
         .collect()
+}
+
+/// One line per execution that stands apart from the bench's others (see `analysis::executions`).
+fn execution_notes(run: &RunResults) -> Option<String> {
+    let lines = super::executions::lines(run);
+    (!lines.is_empty()).then(|| {
+        let lines: Vec<String> = lines.iter().map(|l| line(l).into_owned()).collect();
+        format!(
+            "executions that stand apart from the others:\n  {}",
+            lines.join("\n  ")
+        )
+    })
 }
 
 /// Guest vs host per bench, and where the host time went by import group (counting pass).

@@ -53,6 +53,15 @@ struct CounterLabels {
     name: String,
 }
 
+/// A counter's statistic over the timed iterations: `median`, `min` or `max`.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CounterStatLabels {
+    suite: String,
+    bench: String,
+    name: String,
+    stat: String,
+}
+
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct BuildLabels {
     version: String,
@@ -95,6 +104,7 @@ pub struct RunMetrics {
     outcome: Family<StatusLabels, Gauge>,
     failures: Family<StatusLabels, Gauge>,
     counters: Family<CounterLabels, Gauge>,
+    counter_stats: Family<CounterStatLabels, Gauge>,
     planned: Family<SuiteLabels, Gauge>,
     finished: Family<SuiteLabels, Gauge>,
     load: LoadMetrics,
@@ -194,6 +204,12 @@ impl RunMetrics {
             "A count the bench's last iteration reported, by name (the plugin's, and the host's store.*, remote_cache.*, db.*)",
             Clone::clone(&counters),
         );
+        let counter_stats = Family::default();
+        registry.register(
+            "wasmbench_counter",
+            "A count the bench's timed iterations reported, by name: their median, min and max (stat)",
+            Clone::clone(&counter_stats),
+        );
         let planned = Family::default();
         registry.register(
             "wasmbench_benches_planned",
@@ -234,6 +250,7 @@ impl RunMetrics {
             outcome,
             failures,
             counters,
+            counter_stats,
             planned,
             finished,
             load,
@@ -339,6 +356,22 @@ impl RunMetrics {
                 })
                 .set(gauge_count(*value));
         }
+        for (name, stat) in &bench.counter_stats {
+            for (which, value) in [
+                ("median", stat.median),
+                ("min", stat.min),
+                ("max", stat.max),
+            ] {
+                self.counter_stats
+                    .get_or_create(&CounterStatLabels {
+                        suite: self.suite.clone(),
+                        bench: bench.id.clone(),
+                        name: name.clone(),
+                        stat: which.to_string(),
+                    })
+                    .set(gauge_count(value));
+            }
+        }
         self.finished.get_or_create(&self.suite_labels()).inc();
     }
 
@@ -431,6 +464,41 @@ pub fn render(run: &RunResults) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counters_are_exported_as_their_median_and_range() {
+        let metrics = RunMetrics::new("s", "0.1.0", "48.0.8");
+        let mut bench = crate::analysis::executions::test_bench("db/a", &[&[1000]]);
+        bench.counters = [("db.time_ns".into(), 9_000_000)].into();
+        bench.counter_stats = [(
+            "db.time_ns".into(),
+            crate::results::CounterStat {
+                median: 2_000_000,
+                min: 1_700_000,
+                max: 9_000_000,
+                iterations: 30,
+                median_of: 30,
+            },
+        )]
+        .into();
+        metrics.bench_finished(&bench);
+        let text = metrics.encode();
+        let line = |stat: &str| {
+            text.lines()
+                .find(|l| {
+                    l.starts_with("wasmbench_counter{") && l.contains(&format!("stat=\"{stat}\""))
+                })
+                .unwrap_or_else(|| panic!("no {stat} in {text}"))
+                .rsplit(' ')
+                .next()
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(line("median"), "2000000");
+        assert_eq!(line("min"), "1700000");
+        assert_eq!(line("max"), "9000000");
+        assert!(text.contains("wasmbench_last_iteration{"), "{text}");
+    }
 
     #[test]
     fn samples_come_in_label_order_with_histograms_kept_whole() {

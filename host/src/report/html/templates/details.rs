@@ -127,7 +127,7 @@ fn counters(t: &CounterTable) -> Markup {
     html! {
         div class="table-wrap" {
             table class="counters" {
-                caption { "Counters of the last iteration" }
+                caption { "Counters: " (t.what) }
                 "\n"
                 tbody {
                     "\n"

@@ -123,7 +123,7 @@ pub(super) fn load_groups(tables: &[LoadGroupTable]) -> Markup {
 fn counters(t: &CounterTable) -> Markup {
     html! {
         details class="counters" open {
-            summary { "Counters of the last iteration, with hit ratios" }
+            summary { "Counters: " (t.what) ", with hit ratios" }
             div class="table-wrap" {
                 table class="counters" {
                     "\n"

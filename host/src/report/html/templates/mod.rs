@@ -80,7 +80,7 @@ pub fn page(page: &Page) -> Result<String> {
                         section id="details" aria-labelledby="details-h" {
                             "\n" h2 id="details-h" { "Bench details" } "\n"
                             p class="lead" {
-                                "Per bench: samples in run order (drift, warm-up), their distribution, linear memory after each iteration (a leak climbs), and the counters of the last iteration. "
+                                "Per bench: samples in run order (drift, warm-up), their distribution, linear memory after each iteration (a leak climbs), and the counters (median of the timed iterations). "
                                 // Shown by the script: without it, they would do nothing.
                                 button type="button" class="toggle-details" data-open="true" hidden { "Expand all" }
                                 " "
