@@ -194,7 +194,7 @@ fn check_document(html: &str) {
 
 /// Every non-void element is closed in order (script and style contents skipped; SVG's `/>` ok).
 fn check_balanced(html: &str) {
-    const VOID: [&str; 6] = ["meta", "br", "input", "img", "link", "hr"];
+    const VOID: [&str; 7] = ["meta", "br", "input", "img", "link", "hr", "wbr"];
     let mut stack: Vec<String> = Vec::new();
     let mut rest = html;
     while let Some(start) = rest.find('<') {
