@@ -90,6 +90,7 @@ fn run(level: u64, n_executions: u64) -> RunResults {
         shard: None,
         benches: vec![bench],
         loads: Vec::new(),
+        machine_noise: None,
     }
 }
 

@@ -162,6 +162,7 @@ fn run(slower: f64, seed: u64) -> RunResults {
             .map(|(g, k)| bench(g, k, &mut rng, slower))
             .collect(),
         loads: Vec::new(),
+        machine_noise: None,
     }
 }
 

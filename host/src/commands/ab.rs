@@ -91,6 +91,9 @@ pub fn run(args: &AbArgs) -> Result<u8, CommandError> {
         groups::check_checksums(&mut head_benches);
         let mut base = assemble(&suite, started_at.clone(), base_benches, shard);
         let mut head = assemble(&suite, started_at, head_benches, shard);
+        // One machine for both sides: the same noise.
+        base.machine_noise = runner.machine_noise();
+        head.machine_noise = runner.machine_noise();
         base.interrupted = interrupted;
         head.interrupted = interrupted;
         for (results, path) in [

@@ -213,6 +213,7 @@ pub(super) fn assemble(
         shard,
         benches,
         loads: Vec::new(),
+        machine_noise: None,
     }
 }
 

@@ -343,6 +343,15 @@ pub fn output_check(check: &OutputCheck) -> String {
 /// plugin that is cheap in fuel but makes the host work can't look cheap.
 pub const HOST_SHARE_SHOWN: f64 = 0.10;
 
+/// The machine's noise during a run, as people read it: `±1.2% (12 probes)`.
+pub fn machine_noise(noise: &crate::results::MachineNoise) -> String {
+    format!(
+        "±{} ({} probes)",
+        percent_one_decimal(noise.spread),
+        noise.probe_ns.len()
+    )
+}
+
 /// What a wall-time number rests on: `3 executions × 10 iterations`, or `25 iterations in 3
 /// executions` when the executions differ in size.
 pub fn rests_on(wall: &WallResult) -> String {

@@ -135,6 +135,10 @@ fn benches(out: &mut String, inputs: &Inputs<'_>, c: &Comparison) -> Result<()> 
             md::text(b.note.as_deref().unwrap_or(""))
         )?;
     }
+    if let Some(warning) = c.noise_warning() {
+        writeln!(out)?;
+        writeln!(out, "⚠️ {}", md::text(&warning))?;
+    }
     let values = format::wall_values(c);
     if !values.is_empty() {
         writeln!(out)?;

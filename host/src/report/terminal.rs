@@ -75,6 +75,12 @@ fn render_benches(run: &RunResults, color: bool) -> Option<String> {
         out.push_str("\n\n");
         out.push_str(&notes.join("\n"));
     }
+    if let Some(noise) = &run.machine_noise {
+        out.push_str(&format!(
+            "\n\nmachine noise during the run: {} (a fixed workload timed between rounds of executions)",
+            format::machine_noise(noise)
+        ));
+    }
     Some(out)
 }
 
@@ -475,6 +481,9 @@ pub fn render_comparison(comparison: &crate::analysis::compare::Comparison, colo
         },
         comparison.headline()
     );
+    if let Some(warning) = comparison.noise_warning() {
+        out.push_str(&format!("\nwarning: {warning}"));
+    }
     let values = format::wall_values(comparison);
     if !values.is_empty() {
         out.push('\n');

@@ -143,6 +143,7 @@ pub(super) fn parse_journal(path: &Path, text: &str) -> Result<RunResults> {
         shard: header.shard,
         benches,
         loads: Vec::new(),
+        machine_noise: None,
     };
     results
         .check_numbers()

@@ -46,6 +46,25 @@ pub struct RunResults {
     /// Load scenarios (`[[load]]`; absent in older results).
     #[serde(default)]
     pub loads: Vec<LoadResult>,
+    /// How noisy the machine was while the benches' executions ran (absent in older results; null
+    /// with fewer than three probes).
+    #[serde(default)]
+    pub machine_noise: Option<MachineNoise>,
+}
+
+/// A fixed native workload timed before each round of executions and after the last: the
+/// machine's own noise during the run, beside the benches' wall times.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MachineNoise {
+    /// The probe's time before each execution and after the last, ns.
+    pub probe_ns: Vec<u64>,
+    /// Their median: how fast the machine ran the probe when nothing interrupted it.
+    pub median_ns: f64,
+    /// Their mean: how fast it ran with the interruptions a bench met too (comparable between
+    /// runs of one build).
+    pub mean_ns: f64,
+    /// Half the width of the probes' middle 80% over their median: `0.02` reads "±2%".
+    pub spread: f64,
 }
 
 impl RunResults {

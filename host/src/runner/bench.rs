@@ -139,6 +139,7 @@ impl Runner {
                 if round < unit.executions && !live.is_empty() {
                     observer.bench_started(index, total, unit.head());
                     observer.execution_started(round + 1, unit.executions);
+                    self.noise_probes.push(super::noise::probe());
                     let job = self.job(unit, &live, round, options.seed);
                     let execution = worker::execute(&self.worker_exe, &job, observer);
                     if super::interrupt::requested() {
@@ -161,6 +162,9 @@ impl Runner {
                 }
             }
             round += 1;
+        }
+        if round > 0 {
+            self.noise_probes.push(super::noise::probe());
         }
         // Interrupted: what has at least one execution (or ended before one) still counts.
         for (index, unit) in running.iter_mut().enumerate().take(counted) {

@@ -10,6 +10,7 @@ mod instance;
 pub mod interrupt;
 mod limits;
 pub mod load;
+mod noise;
 mod observer;
 mod parallel;
 mod plan;
@@ -85,6 +86,9 @@ pub struct Runner {
     plugin_output: Option<PathBuf>,
     /// Told about compiles that miss the cache.
     compile_observer: Option<Box<dyn CompileObserver>>,
+    /// The noise probe's times, one before each execution and one after the last (see
+    /// `noise.rs`).
+    noise_probes: Vec<u64>,
 }
 
 impl Runner {
@@ -133,6 +137,7 @@ impl Runner {
             worker_exe: std::env::current_exe().context("finding the wasmbench binary")?,
             plugin_output: None,
             compile_observer: None,
+            noise_probes: Vec::new(),
         })
     }
 
@@ -261,5 +266,13 @@ pub fn resolve_source(
         PluginSource::Named(name) => locator.find(name),
         // Whatever is there: reading it says why it is not a plugin, if it is not.
         PluginSource::File(path) => path.exists().then(|| path.clone()),
+    }
+}
+
+impl Runner {
+    /// How noisy the machine was during the executions so far: the noise probe's times, one before
+    /// each execution and one after the last; `None` before three.
+    pub fn machine_noise(&self) -> Option<crate::results::MachineNoise> {
+        noise::summarize(&self.noise_probes)
     }
 }

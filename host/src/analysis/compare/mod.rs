@@ -213,6 +213,20 @@ pub struct Comparison {
     /// Load scenarios: percentile ratios, informational (see [`load`]).
     #[serde(default)]
     pub loads: Vec<LoadChange>,
+    /// How each run's machine ran the noise probe, when both runs measured it.
+    #[serde(default)]
+    pub machine_noise: Option<NoiseChange>,
+}
+
+/// The machine's noise in the two runs (see `runner/noise.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct NoiseChange {
+    /// The probe's spread in each run (0.02 = ±2%).
+    pub old_spread: f64,
+    pub new_spread: f64,
+    /// New over old mean probe time: above 1, the machine itself ran slower in the new run
+    /// (other processes took the CPU, or the clock changed).
+    pub probe_ratio: f64,
 }
 
 impl Comparison {
@@ -238,6 +252,33 @@ impl Comparison {
         let mut benches: Vec<&BenchChange> = self.benches.iter().collect();
         benches.sort_by_key(|b| b.verdict);
         benches
+    }
+
+    /// A warning when one run's machine was much noisier than the other's (the noise probe's
+    /// spread at least twice the other's and beyond ±2%): wall verdicts then lean on the noise.
+    pub fn noise_warning(&self) -> Option<String> {
+        let NoiseChange {
+            old_spread: old,
+            new_spread: new,
+            ..
+        } = self.machine_noise?;
+        let pct = |x: f64| format!("±{:.1}%", 100.0 * x);
+        let noisier = |a: f64, b: f64| a >= 0.02 && a >= 2.0 * b;
+        if noisier(new, old) {
+            Some(format!(
+                "this run's machine was noisier than the baseline's (noise probe {} against {}): wall-time verdicts are less sure, expect `inconclusive`; rerun on a quieter machine, or compare with `wasmbench ab`",
+                pct(new),
+                pct(old)
+            ))
+        } else if noisier(old, new) {
+            Some(format!(
+                "the baseline's machine was noisier than this run's (noise probe {} against {}): wall-time verdicts are less sure; record the baseline again on a quieter machine",
+                pct(old),
+                pct(new)
+            ))
+        } else {
+            None
+        }
     }
 
     /// A one-line summary, e.g. `2 regressed, 1 improved, 14 unchanged`.
@@ -354,6 +395,52 @@ pub fn compare_with(
         thresholds: overrides.copied().unwrap_or_default(),
         benches,
         loads: compare_loads(&old.loads, &new.loads),
+        machine_noise: old
+            .machine_noise
+            .as_ref()
+            .zip(new.machine_noise.as_ref())
+            .filter(|(o, n)| o.mean_ns > 0.0 && n.mean_ns.is_finite())
+            .map(|(o, n)| NoiseChange {
+                old_spread: o.spread,
+                new_spread: n.spread,
+                probe_ratio: n.mean_ns / o.mean_ns,
+            }),
+    }
+    .with_machine_speed_accounted()
+}
+
+impl Comparison {
+    /// Between separate runs, a machine that itself ran the noise probe faster or slower by more
+    /// than a bench's wall threshold can't tell that bench's change from its own: its wall-time
+    /// `regressed` or `improved` becomes `inconclusive`, saying so.
+    fn with_machine_speed_accounted(mut self) -> Self {
+        let Some(noise) = self.machine_noise.filter(|_| self.mode == Mode::Baseline) else {
+            return self;
+        };
+        for bench in &mut self.benches {
+            let mut changed = false;
+            for m in &mut bench.metrics {
+                let beyond = (noise.probe_ratio - 1.0).abs() > m.threshold;
+                if m.metric == Metric::Wall
+                    && beyond
+                    && matches!(m.verdict, Verdict::Regressed | Verdict::Improved)
+                {
+                    m.verdict = Verdict::Inconclusive;
+                    m.basis = Some(format!(
+                        "{}; inconclusive: the machine itself ran the noise probe {:.2}× as fast as in the baseline (its time {:.3}×), beyond the ±{} threshold, so the change can't be told from the machine's; rerun both on a quieter machine, or use `wasmbench ab`",
+                        m.basis.as_deref().unwrap_or(""),
+                        1.0 / noise.probe_ratio,
+                        noise.probe_ratio,
+                        crate::model::percent(m.threshold)
+                    ));
+                    changed = true;
+                }
+            }
+            if changed {
+                bench.verdict = bench.gating_verdicts().min().unwrap_or(Verdict::Unchanged);
+            }
+        }
+        self
     }
 }
 

@@ -318,3 +318,83 @@ fn a_verdict_names_the_metrics_that_decided_it() {
     bench.verdict = Verdict::Unchanged;
     assert_eq!(bench.verdict_label(), "unchanged");
 }
+
+#[test]
+fn a_run_on_a_much_noisier_machine_says_so() {
+    let comparison = |old: f64, new: f64| Comparison {
+        old_label: "a".into(),
+        new_label: "b".into(),
+        mode: Mode::Baseline,
+        thresholds: Thresholds::default(),
+        benches: Vec::new(),
+        loads: Vec::new(),
+        machine_noise: Some(NoiseChange {
+            old_spread: old,
+            new_spread: new,
+            probe_ratio: 1.0,
+        }),
+    };
+    let w = comparison(0.01, 0.06).noise_warning().unwrap();
+    assert!(
+        w.starts_with("this run's machine was noisier") && w.contains("±6.0% against ±1.0%"),
+        "{w}"
+    );
+    assert!(
+        comparison(0.06, 0.01)
+            .noise_warning()
+            .unwrap()
+            .starts_with("the baseline's machine")
+    );
+    // Both quiet, or alike: nothing to say.
+    assert!(comparison(0.005, 0.015).noise_warning().is_none());
+    assert!(comparison(0.04, 0.05).noise_warning().is_none());
+}
+
+#[test]
+fn a_machine_that_itself_slowed_beyond_the_threshold_makes_wall_changes_inconclusive() {
+    let old = wall(vec![
+        vec![100, 101, 99],
+        vec![100, 101, 100],
+        vec![101, 100, 99],
+    ]);
+    let new = wall(vec![
+        vec![130, 131, 129],
+        vec![130, 131, 130],
+        vec![131, 130, 129],
+    ]);
+    let regressed = wall_change(&old, &new);
+    assert_eq!(regressed.verdict, Verdict::Regressed);
+    let comparison = |probe_ratio: f64| {
+        Comparison {
+            old_label: "a".into(),
+            new_label: "b".into(),
+            mode: Mode::Baseline,
+            thresholds: Thresholds::default(),
+            benches: vec![BenchChange {
+                id: "cpu/fib".into(),
+                group: None,
+                old_status: Some(Status::Ok),
+                new_status: Some(Status::Ok),
+                verdict: Verdict::Regressed,
+                metrics: vec![regressed.clone()],
+                note: None,
+            }],
+            loads: Vec::new(),
+            machine_noise: Some(NoiseChange {
+                old_spread: 0.01,
+                new_spread: 0.05,
+                probe_ratio,
+            }),
+        }
+        .with_machine_speed_accounted()
+    };
+    let slowed = comparison(1.3);
+    assert_eq!(slowed.benches[0].verdict, Verdict::Inconclusive);
+    let basis = slowed.benches[0].metrics[0].basis.as_deref().unwrap();
+    assert!(
+        basis.contains("ran the noise probe 0.77× as fast"),
+        "{basis}"
+    );
+    // The machine ran as fast as before: the regression stands.
+    assert_eq!(comparison(1.02).benches[0].verdict, Verdict::Regressed);
+}

@@ -70,6 +70,7 @@ fn comparison() -> Comparison {
             ),
         ],
         loads: Vec::new(),
+        machine_noise: None,
     }
 }
 

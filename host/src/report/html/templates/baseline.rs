@@ -18,6 +18,7 @@ pub(super) fn baseline(b: &Baseline) -> Result<Markup> {
                 (b.wall_threshold) "; unchanged needs the interval within ±" (b.wall_threshold) ", and anything between is inconclusive; " (b.exact_metrics) " are compared exactly, within "
                 (b.exact_thresholds) ". Benches are listed regressions first; a verdict names the metrics that decided it."
             }
+            @if let Some(w) = &b.noise_warning { p class="warn" { "⚠ " (w) } }
             @if !b.wall_values.is_empty() { p class="lead" { (b.wall_values) } }
             "\n"
             @if let Some(chart) = chart { (chart) }

@@ -22,6 +22,8 @@ pub struct Baseline {
     pub chart: Option<Figure>,
     /// What the wall-time values beside each ratio are, in words (one sentence).
     pub wall_values: String,
+    /// When one run's machine was much noisier than the other's.
+    pub noise_warning: Option<String>,
     /// Column titles after bench and verdict, in [`Metric::ALL`] order.
     pub columns: Vec<String>,
     pub rows: Vec<BaselineRow>,
@@ -165,6 +167,7 @@ pub(super) fn baseline(cx: &mut Context, comparison: &Comparison) -> Baseline {
             .join(" and "),
         chart,
         wall_values: format::wall_values(comparison),
+        noise_warning: comparison.noise_warning(),
         columns,
         rows,
     }

@@ -104,6 +104,9 @@ pub(super) fn header(cx: &Context) -> Header {
     if let Some(commit) = &env.git_commit {
         environment.push(("commit", commit.chars().take(12).collect()));
     }
+    if let Some(noise) = &run.machine_noise {
+        environment.push(("machine noise", format::machine_noise(noise)));
+    }
     Header {
         version: env.wasmbench_version.clone(),
         suite_name: run.suite.name.clone(),
