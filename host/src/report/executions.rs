@@ -37,6 +37,23 @@ pub fn lines(run: &RunResults) -> Vec<String> {
         .collect()
 }
 
+/// comparison.md's block: a heading and a bullet per execution that stands apart, ids in code
+/// spans (plugin text can't make links or markup there); `None` when none does.
+pub fn markdown(run: &RunResults) -> Option<String> {
+    let notes = notes(run);
+    if notes.is_empty() {
+        return None;
+    }
+    let mut out = String::from("### Executions that stand apart\n\n");
+    for (id, what) in notes {
+        out.push_str(&format!(
+            "- {}: {what}\n",
+            super::escape::markdown::code(&id)
+        ));
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,5 +86,15 @@ mod tests {
                 "quick: execution 4 of 4 ran 20% faster than the others (median 400 µs vs 500 µs)",
             ]
         );
+        let md = markdown(&run).unwrap();
+        assert!(
+            md.starts_with(
+                "### Executions that stand apart\n\n- <code>cpu/fib[n=27]</code>: execution 2 of 3"
+            ),
+            "{md}"
+        );
+        assert_eq!(md.lines().count(), 4, "{md}");
+        run.benches.truncate(0);
+        assert_eq!(markdown(&run), None);
     }
 }

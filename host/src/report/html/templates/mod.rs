@@ -5,6 +5,7 @@
 
 mod baseline;
 mod details;
+mod executions;
 mod groups;
 mod load;
 mod summary;
@@ -76,6 +77,7 @@ pub fn page(page: &Page) -> Result<String> {
                         }
                         "\n"
                     }
+                    @if let Some(e) = &page.executions { (executions::executions(e)) }
                     @if !details.is_empty() {
                         section id="details" aria-labelledby="details-h" {
                             "\n" h2 id="details-h" { "Bench details" } "\n"

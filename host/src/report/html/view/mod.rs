@@ -6,6 +6,7 @@ mod baseline;
 mod colors;
 mod counters;
 mod details;
+pub mod executions;
 mod groups;
 mod header;
 mod load;
@@ -46,6 +47,8 @@ pub struct Page {
     pub baseline: Option<Baseline>,
     pub groups: Vec<GroupSection>,
     pub details: Vec<Detail>,
+    /// Each execution's median per bench, when some bench ran two or more.
+    pub executions: Option<executions::ExecutionsView>,
     /// The load scenarios (`[[load]]`), after the benches.
     pub loads: Vec<LoadSection>,
     /// Load scenarios of one group against the group's reference.
@@ -209,6 +212,7 @@ impl Page {
             baseline,
             groups,
             details,
+            executions: executions::view(&cx),
             loads,
             load_groups: relative::load_groups(&cx),
         }
