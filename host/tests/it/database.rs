@@ -35,6 +35,26 @@ fn the_shipped_db_suite_shows_each_lesson() {
     }
     let bench = |id: &str| run.bench(id);
 
+    // The database counters are summarized over the timed iterations, one value each, and the
+    // last iteration's value lies within their range.
+    for b in benches {
+        let time = &b["counter_stats"]["db.time_ns"];
+        let (median, min, max) = (
+            time["median"].as_u64().unwrap(),
+            time["min"].as_u64().unwrap(),
+            time["max"].as_u64().unwrap(),
+        );
+        assert!(min <= median && median <= max, "{}: {time}", b["id"]);
+        let timed = b["wall_ns"]["samples"].as_array().unwrap().len();
+        assert_eq!(time["iterations"], timed, "{}: {time}", b["id"]);
+        let last = counter(b, "db.time_ns");
+        assert!(
+            (min..=max).contains(&last),
+            "{}: {last} outside {time}",
+            b["id"]
+        );
+    }
+
     // Pagination: the pages at one depth agree; OFFSET walks the index, keyset seeks in it.
     for depth in [1, 100, 1000] {
         let (offset, keyset) = (

@@ -244,3 +244,41 @@ fn no_cache_neither_reads_nor_writes_the_cache() {
         "--no-cache wrote the cache"
     );
 }
+
+/// Counters are distributions over the timed iterations: the plugin's `iteration` counter counts
+/// the runs of its instance, so in each fresh worker the timed iterations (after two warm-ups) read
+/// 3 to 7, while the counting pass's (one warm-up, one counted) read 1 and 2. The median, range
+/// and count are those of the 15 timed iterations of three executions, not one iteration's value.
+#[test]
+fn counters_are_summarized_over_the_timed_iterations() {
+    let h = Harness::new();
+    let run = h.run_suite(
+        r#"
+[defaults]
+warmup = 2
+samples = 5
+fuel_iterations = 1
+executions = 3
+
+[[bench]]
+plugin = "hostile"
+workload = "unstable-checksum"
+"#,
+        &[],
+    );
+    let bench = run.bench("hostile/unstable-checksum");
+    assert_eq!(status(bench), "ok", "{}", message(bench));
+    let stat = &bench["counter_stats"]["iteration"];
+    assert_eq!(stat["median"], 5, "{stat}");
+    assert_eq!(stat["min"], 3, "{stat}");
+    assert_eq!(stat["max"], 7, "{stat}");
+    assert_eq!(stat["iterations"], 15, "{stat}");
+    assert_eq!(stat["median_of"], 15, "{stat}");
+    // The last iteration's value, as older readers know it, stays.
+    assert_eq!(bench["counters"]["iteration"], 7);
+    assert!(
+        run.stdout.contains("median of the timed iterations") && run.stdout.contains("5 (3 – 7)"),
+        "{}",
+        run.transcript()
+    );
+}
