@@ -91,6 +91,19 @@ pub fn of_bench(bench: &BenchResult) -> Option<Executions> {
     })
 }
 
+/// The executions (by index) of samples per execution that stand apart, by the module's rule.
+pub fn standing_apart(executions: &[Vec<f64>]) -> Vec<usize> {
+    let medians: Vec<Option<f64>> = executions.iter().map(|e| median(e)).collect();
+    let measured: Vec<f64> = medians.iter().flatten().copied().collect();
+    let Some(center) = median(&measured) else {
+        return Vec::new();
+    };
+    apart(executions, &medians, center)
+        .into_iter()
+        .map(|a| a.execution)
+        .collect()
+}
+
 fn apart(executions: &[Vec<f64>], medians: &[Option<f64>], center: f64) -> Vec<Apart> {
     let measured: Vec<f64> = medians.iter().flatten().copied().collect();
     if measured.len() < MIN_EXECUTIONS || center <= 0.0 {

@@ -10,6 +10,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::executions::standing_apart;
 use super::stats::{execution_ratio_ci, hierarchical_ratio_ci, median_of};
 
 /// What the values beside a ratio are.
@@ -32,7 +33,9 @@ impl Statistic {
     pub fn describe(self) -> &'static str {
         match self {
             Statistic::Exact => "exact values",
-            Statistic::ExecutionGeomean => "geometric mean of the executions' medians",
+            Statistic::ExecutionGeomean => {
+                "geometric mean of the executions' medians (one that stands apart set aside)"
+            }
             Statistic::PooledMedian => "median of all iterations",
             Statistic::PairedRatio => {
                 "ratio: median of per-pair ratios; times: median of all iterations"
@@ -53,7 +56,7 @@ impl fmt::Display for Statistic {
 }
 
 /// `new / old` of wall time with its 95% interval.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WallRatio {
     pub old: f64,
     pub new: f64,
@@ -62,6 +65,9 @@ pub struct WallRatio {
     pub statistic: Statistic,
     /// Executions with samples on each side.
     pub executions: (usize, usize),
+    /// Executions (by index in run order) left out because they stand apart from the others
+    /// (`analysis::executions`), on each side.
+    pub set_aside: (Vec<usize>, Vec<usize>),
 }
 
 impl WallRatio {
@@ -83,13 +89,31 @@ pub fn execution_geomean(executions: &[Vec<f64>]) -> Option<f64> {
     (!logs.is_empty()).then(|| (logs.iter().sum::<f64>() / logs.len() as f64).exp())
 }
 
+/// A side's executions without those that stand apart (when two or more are left), and which
+/// were left out: a single slow process must not swing a ratio between runs.
+fn without_apart(executions: &[Vec<f64>]) -> (Vec<Vec<f64>>, Vec<usize>) {
+    let apart = standing_apart(executions);
+    let kept: Vec<Vec<f64>> = executions
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !apart.contains(i))
+        .map(|(_, e)| e.clone())
+        .collect();
+    if apart.is_empty() || kept.iter().filter(|e| !e.is_empty()).count() < 2 {
+        return (executions.to_vec(), Vec::new());
+    }
+    (kept, apart)
+}
+
 /// `new / old` for two sets of executions (samples per execution); `None` when a side has no
-/// positive median to divide by.
+/// positive median to divide by. With two executions or more a side, an execution that stands
+/// apart from its side's others is set aside first (and named in [`WallRatio::set_aside`]).
 pub fn wall_ratio(old: &[Vec<f64>], new: &[Vec<f64>]) -> Option<WallRatio> {
     let count = |runs: &[Vec<f64>]| runs.iter().filter(|r| !r.is_empty()).count();
     let executions = (count(old), count(new));
-    if let Some((ratio, ci)) = execution_ratio_ci(old, new) {
-        let (o, n) = (execution_geomean(old)?, execution_geomean(new)?);
+    let ((old_kept, old_aside), (new_kept, new_aside)) = (without_apart(old), without_apart(new));
+    if let Some((ratio, ci)) = execution_ratio_ci(&old_kept, &new_kept) {
+        let (o, n) = (execution_geomean(&old_kept)?, execution_geomean(&new_kept)?);
         return Some(WallRatio {
             old: o,
             new: n,
@@ -97,6 +121,7 @@ pub fn wall_ratio(old: &[Vec<f64>], new: &[Vec<f64>]) -> Option<WallRatio> {
             ci,
             statistic: Statistic::ExecutionGeomean,
             executions,
+            set_aside: (old_aside, new_aside),
         });
     }
     let pooled = |runs: &[Vec<f64>]| median_of(&runs.iter().flatten().copied().collect::<Vec<_>>());
@@ -111,6 +136,7 @@ pub fn wall_ratio(old: &[Vec<f64>], new: &[Vec<f64>]) -> Option<WallRatio> {
         ci: hierarchical_ratio_ci(old, new),
         statistic: Statistic::PooledMedian,
         executions,
+        set_aside: (Vec::new(), Vec::new()),
     })
 }
 
@@ -124,8 +150,25 @@ mod tests {
 
     #[test]
     fn the_ratio_is_the_quotient_of_the_values_beside_it() {
-        // Three executions a side, one of them slow: the pooled medians' quotient differs from the
-        // ratio of execution medians, so only the right values agree with it.
+        // Executions spread out on each side: the pooled medians' quotient differs from the ratio
+        // of execution medians, so only the right values agree with it.
+        let old = vec![
+            vec![100.0, 101.0, 99.0],
+            vec![110.0, 112.0, 108.0],
+            vec![121.0, 122.0, 120.0],
+        ];
+        let new = vec![vec![110.0, 111.0, 109.0], vec![132.0, 130.0, 128.0]];
+        let r = wall_ratio(&old, &new).unwrap();
+        assert_eq!(r.statistic, Statistic::ExecutionGeomean);
+        assert!(close(r.ratio, r.new / r.old), "{r:?}");
+        assert!(close(r.old, (100.0f64 * 110.0 * 121.0).cbrt()), "{r:?}");
+        assert!(r.ci.0 <= r.ratio && r.ratio <= r.ci.1);
+        assert_eq!(r.executions, (3, 2));
+        assert_eq!(r.set_aside, (vec![], vec![]));
+    }
+
+    #[test]
+    fn an_execution_that_stands_apart_is_set_aside_and_named() {
         let old = vec![
             vec![100.0, 101.0, 99.0],
             vec![100.0, 102.0, 98.0],
@@ -133,11 +176,8 @@ mod tests {
         ];
         let new = vec![vec![110.0, 111.0, 109.0], vec![112.0, 110.0, 108.0]];
         let r = wall_ratio(&old, &new).unwrap();
-        assert_eq!(r.statistic, Statistic::ExecutionGeomean);
-        assert!(close(r.ratio, r.new / r.old), "{r:?}");
-        assert!(close(r.old, (100.0f64 * 100.0 * 140.0).cbrt()), "{r:?}");
-        assert!(r.ci.0 <= r.ratio && r.ratio <= r.ci.1);
-        assert_eq!(r.executions, (3, 2));
+        assert_eq!(r.set_aside, (vec![2], vec![]));
+        assert!(close(r.old, 100.0) && close(r.ratio, r.new / r.old), "{r:?}");
     }
 
     #[test]

@@ -118,6 +118,7 @@ mod tests {
         );
         assert!(settle.settled("b", &executions(&[100, 101, 100]), None, &[]));
         assert!(settle.settled("b", &executions(&[150, 151, 150]), None, &[]));
-        assert!(!settle.settled("b", &executions(&[100, 140, 100]), None, &[]));
+        // Executions spread out (none standing apart to set aside): the data can't tell yet.
+        assert!(!settle.settled("b", &executions(&[100, 115, 130]), None, &[]));
     }
 }

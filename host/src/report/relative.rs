@@ -105,7 +105,11 @@ pub fn lines(run: &RunResults, s: &GroupSummary) -> Vec<String> {
 pub fn statistic_note(summaries: &[GroupSummary]) -> Option<String> {
     let mut used: Vec<Statistic> = summaries
         .iter()
-        .flat_map(|s| s.others.iter().filter_map(|r| r.wall.map(|w| w.statistic)))
+        .flat_map(|s| {
+            s.others
+                .iter()
+                .filter_map(|r| r.wall.as_ref().map(|w| w.statistic))
+        })
         .collect();
     used.sort_by_key(|s| *s as u8);
     used.dedup();

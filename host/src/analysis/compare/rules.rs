@@ -225,6 +225,25 @@ pub(super) fn sampled_change(
             // The values beside the ratio are the ones it is made of.
             (change.old, change.new, change.statistic) =
                 (Some(r.old), Some(r.new), Some(r.statistic));
+            let aside = |side: &str, list: &[usize]| {
+                (!list.is_empty()).then(|| {
+                    let numbers: Vec<String> = list.iter().map(|i| (i + 1).to_string()).collect();
+                    format!("execution {} of the {side}", numbers.join(", "))
+                })
+            };
+            let set_aside: Vec<String> = [
+                aside("baseline", &r.set_aside.0),
+                aside("new run", &r.set_aside.1),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            if !set_aside.is_empty() {
+                change.basis = Some(format!(
+                    "{old_n} vs {new_n} executions; set aside as standing apart from the others: {}",
+                    set_aside.join(", ")
+                ));
+            }
             if r.statistic == Statistic::ExecutionGeomean {
                 // Separate runs drift by a few percent whatever the code does: a change must be
                 // confidently beyond the threshold, not merely beyond 1.
@@ -232,7 +251,11 @@ pub(super) fn sampled_change(
                 change.ratio = Some(r.ratio);
                 change.ratio_ci = Some(r.ci);
                 if change.verdict == Verdict::Inconclusive {
-                    change.basis = Some(unsettled(r.ratio, r.ci, threshold, Some((old_n, new_n))));
+                    let why = unsettled(r.ratio, r.ci, threshold, Some((old_n, new_n)));
+                    change.basis = Some(match change.basis.take() {
+                        Some(b) if b.contains("set aside") => format!("{b}; {why}"),
+                        _ => why,
+                    });
                 }
                 return change;
             }

@@ -398,3 +398,26 @@ fn a_machine_that_itself_slowed_beyond_the_threshold_makes_wall_changes_inconclu
     // The machine ran as fast as before: the regression stands.
     assert_eq!(comparison(1.02).benches[0].verdict, Verdict::Regressed);
 }
+
+#[test]
+fn one_slow_execution_does_not_swing_the_verdict() {
+    // The baseline's third process ran 40% slow; the new run is like the baseline's others.
+    let old = wall(vec![
+        vec![100, 101, 99],
+        vec![100, 101, 100],
+        vec![140, 141, 139],
+    ]);
+    let new = wall(vec![
+        vec![101, 100, 99],
+        vec![100, 101, 100],
+        vec![100, 99, 101],
+    ]);
+    let change = wall_change(&old, &new);
+    assert_eq!(change.verdict, Verdict::Unchanged, "{change:?}");
+    let basis = change.basis.unwrap();
+    assert!(
+        basis.contains("set aside as standing apart from the others: execution 3 of the baseline"),
+        "{basis}"
+    );
+    assert!((change.old.unwrap() - 100.0).abs() < 1.0);
+}

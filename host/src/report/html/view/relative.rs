@@ -42,11 +42,11 @@ fn set(cx: &mut Context, s: &GroupSummary) -> RelativeSet {
     let reference_id = &run.benches[s.reference].id;
     let dash = || "—".to_string();
     // The reference's own wall time as the ratios use it: any ratio's `old`.
-    let reference_wall = s.others.iter().find_map(|r| r.wall.map(|w| w.old));
+    let reference_wall = s.others.iter().find_map(|r| r.wall.as_ref().map(|w| w.old));
     let statistic = s
         .others
         .iter()
-        .find_map(|r| r.wall.map(|w| w.statistic))
+        .find_map(|r| r.wall.as_ref().map(|w| w.statistic))
         .unwrap_or(Statistic::PooledMedian);
     let mut rows = vec![RelativeRow {
         bench: cx.link(s.reference),
@@ -81,9 +81,15 @@ fn set(cx: &mut Context, s: &GroupSummary) -> RelativeSet {
         rows.push(RelativeRow {
             bench: cx.link(r.bench),
             reference: false,
-            wall: r.wall.map_or_else(dash, |w| format::duration_ns(w.new)),
-            ratio: r.wall.map_or_else(dash, |w| format::ratio(w.ratio)),
-            interval: r.wall.map_or_else(String::new, |w| {
+            wall: r
+                .wall
+                .as_ref()
+                .map_or_else(dash, |w| format::duration_ns(w.new)),
+            ratio: r
+                .wall
+                .as_ref()
+                .map_or_else(dash, |w| format::ratio(w.ratio)),
+            interval: r.wall.as_ref().map_or_else(String::new, |w| {
                 format!("[{} – {}]", format::ratio(w.ci.0), format::ratio(w.ci.1))
             }),
             words,
@@ -99,7 +105,7 @@ fn set(cx: &mut Context, s: &GroupSummary) -> RelativeSet {
         note: "reference".into(),
     }];
     chart_rows.extend(s.others.iter().filter_map(|r| {
-        let w = r.wall?;
+        let w = r.wall.as_ref()?;
         Some(RatioRow {
             label: run.benches[r.bench].id.clone(),
             ratio: w.ratio,
