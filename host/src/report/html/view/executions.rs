@@ -9,8 +9,8 @@ use crate::report::format;
 
 /// Width of a strip, in SVG units; the template draws in it.
 pub const STRIP_WIDTH: f64 = 360.0;
-/// Room left and right of the axis for the outermost dots.
-pub const STRIP_PAD: f64 = 8.0;
+/// Room left and right of the axis for the outermost dots and tick labels.
+pub const STRIP_PAD: f64 = 20.0;
 
 /// The executions section.
 pub struct ExecutionsView {
@@ -133,12 +133,13 @@ fn percent(change: f64) -> String {
     }
 }
 
-/// A step of 1, 2 or 5 × 10ⁿ percent giving at most eight ticks over `span` (a share).
+/// A step of 1, 2 or 5 × 10ⁿ percent giving at most five steps over `span` (a share): labels that
+/// fit a 360-unit strip.
 fn tick_step(span: f64) -> f64 {
     let mut step = 0.01;
     loop {
         for factor in [1.0, 2.0, 5.0] {
-            if span / (step * factor) <= 7.0 {
+            if span / (step * factor) <= 5.0 {
                 return step * factor;
             }
         }
