@@ -1,6 +1,7 @@
 //! The executions section: per bench, a strip with one dot per execution's median on an axis shared
 //! by every bench (the change from the bench's median of medians), the executions that stand apart
-//! drawn hollow and red and named in words beside it.
+//! drawn hollow and red and named in words beside it. Each dot's tooltip is an SVG `<title>` with a
+//! class, told apart from the document's one `<title>`.
 
 use maud::{Markup, html};
 
@@ -20,7 +21,7 @@ pub(super) fn executions(v: &ExecutionsView) -> Markup {
             "\n" h2 id="executions-h" { "Executions" } "\n"
             p class="lead" {
                 "Each execution is a fresh worker process. A dot is one execution's median wall time, placed by how far it is from the median of its bench's execution medians (0%). "
-                "An execution stands apart (hollow, red, named beside it) when its distance from that median is an outlier among the executions' (modified z-score above 3.5), more than three times the spread within an execution (MAD) and at least 5%; "
+                "An execution stands apart (hollow, red, numbered and named below its strip) when its distance from that median is an outlier among the executions' (modified z-score above 3.5), more than three times the spread within an execution (MAD) and at least 5%; "
                 "it takes " (crate::analysis::executions::MIN_EXECUTIONS) " executions to judge ("
                 (v.judged) " of these benches have them)."
             }
@@ -31,49 +32,62 @@ pub(super) fn executions(v: &ExecutionsView) -> Markup {
                     thead { tr {
                         th scope="col" { "bench" }
                         th scope="col" {
-                            svg width=(w) height=(AXIS_HEIGHT) viewBox={ "0 0 " (w) " " (AXIS_HEIGHT) }
-                                xmlns="http://www.w3.org/2000/svg" role="img"
-                                aria-label="change from the bench's median of execution medians" {
-                                line x1="0" x2=(w) y1="17" y2="17" stroke="#90a4ae" {}
-                                @for (x, label) in &v.ticks {
-                                    line x1=(x) x2=(x) y1="13" y2="17" stroke="#90a4ae" {}
-                                    text x=(x) y="10" text-anchor="middle" font-size="10" fill="#3b4148" { (label) }
+                            figure class="strip-axis" {
+                                svg width=(w) height=(AXIS_HEIGHT) viewBox={ "0 0 " (w) " " (AXIS_HEIGHT) }
+                                    xmlns="http://www.w3.org/2000/svg" role="img"
+                                    aria-labelledby="executions-axis-t executions-axis-d" {
+                                    title id="executions-axis-t" { "Axis of the executions' strips" }
+                                    desc id="executions-axis-d" {
+                                        "Change from the bench's median of execution medians, from "
+                                        (v.ticks.first().map_or("", |t| t.1.as_str())) " to "
+                                        (v.ticks.last().map_or("", |t| t.1.as_str()))
+                                    }
+                                    line x1="0" x2=(w) y1="17" y2="17" stroke="#90a4ae" {}
+                                    @for (x, label) in &v.ticks {
+                                        line x1=(x) x2=(x) y1="13" y2="17" stroke="#90a4ae" {}
+                                        text x=(x) y="10" text-anchor="middle" font-size="10" fill="#3b4148" { (label) }
+                                    }
                                 }
+                                figcaption { "each execution's median, as a change from its bench's median of medians" }
                             }
                         }
-                        th scope="col" { "executions" }
                     } }
                     "\n"
                     tbody {
                         "\n"
                         @for row in &v.rows {
+                            @let id = format!("executions-{}", row.bench.index);
                             tr {
                                 th scope="row" { (bench_link(&row.bench)) }
                                 td {
-                                    svg width=(w) height=(STRIP_HEIGHT) viewBox={ "0 0 " (w) " " (STRIP_HEIGHT) }
-                                        xmlns="http://www.w3.org/2000/svg" role="img"
-                                        aria-label=(row.medians) {
-                                        line x1=(v.zero) x2=(v.zero) y1="2" y2=(STRIP_HEIGHT - 2.0) stroke="#cfd8dc" {}
-                                        @for dot in &row.dots {
-                                            @if dot.apart {
-                                                circle cx=(dot.x) cy=(STRIP_HEIGHT / 2.0) r="5" fill="none" stroke=(APART_COLOR) stroke-width="2" {
-                                                    title { (dot.title) " — stands apart" }
-                                                }
-                                                @let (lx, anchor) = if dot.x > STRIP_WIDTH - 24.0 { (dot.x - 7.0, "end") } else { (dot.x + 7.0, "start") };
-                                                text x=(lx) y=(STRIP_HEIGHT / 2.0 + 4.0) text-anchor=(anchor) font-size="11" fill=(APART_COLOR) { (dot.number) }
-                                            } @else {
-                                                circle cx=(dot.x) cy=(STRIP_HEIGHT / 2.0) r="4" fill=(DOT_COLOR) fill-opacity="0.6" {
-                                                    title { (dot.title) }
+                                    figure class="strip" {
+                                        svg width=(w) height=(STRIP_HEIGHT) viewBox={ "0 0 " (w) " " (STRIP_HEIGHT) }
+                                            xmlns="http://www.w3.org/2000/svg" role="img"
+                                            aria-labelledby={ (id) "-t " (id) "-d" } {
+                                            title id={ (id) "-t" } { "Executions of " (row.bench.id) }
+                                            desc id={ (id) "-d" } { (row.medians) }
+                                            line x1=(v.zero) x2=(v.zero) y1="2" y2=(STRIP_HEIGHT - 2.0) stroke="#cfd8dc" {}
+                                            @for dot in &row.dots {
+                                                @if dot.apart {
+                                                    circle cx=(dot.x) cy=(STRIP_HEIGHT / 2.0) r="5" fill="none" stroke=(APART_COLOR) stroke-width="2" {
+                                                        title class="execution" { (dot.title) " — stands apart" }
+                                                    }
+                                                    @let (lx, anchor) = if dot.x > STRIP_WIDTH - 24.0 { (dot.x - 7.0, "end") } else { (dot.x + 7.0, "start") };
+                                                    text x=(lx) y=(STRIP_HEIGHT / 2.0 + 4.0) text-anchor=(anchor) font-size="11" fill=(APART_COLOR) { (dot.number) }
+                                                } @else {
+                                                    circle cx=(dot.x) cy=(STRIP_HEIGHT / 2.0) r="4" fill=(DOT_COLOR) fill-opacity="0.6" {
+                                                        title class="execution" { (dot.title) }
+                                                    }
                                                 }
                                             }
                                         }
-                                    }
-                                }
-                                td {
-                                    (row.medians)
-                                    @for note in &row.notes {
-                                        br;
-                                        span class="warn" { "⚠ " (note) }
+                                        figcaption {
+                                            (row.medians)
+                                            @for note in &row.notes {
+                                                br;
+                                                span class="warn" { "⚠ " (note) }
+                                            }
+                                        }
                                     }
                                 }
                             }
