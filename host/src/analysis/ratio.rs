@@ -177,7 +177,10 @@ mod tests {
         let new = vec![vec![110.0, 111.0, 109.0], vec![112.0, 110.0, 108.0]];
         let r = wall_ratio(&old, &new).unwrap();
         assert_eq!(r.set_aside, (vec![2], vec![]));
-        assert!(close(r.old, 100.0) && close(r.ratio, r.new / r.old), "{r:?}");
+        assert!(
+            close(r.old, 100.0) && close(r.ratio, r.new / r.old),
+            "{r:?}"
+        );
     }
 
     #[test]

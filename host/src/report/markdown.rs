@@ -25,8 +25,9 @@ impl Export for Markdown {
     fn render(&self, inputs: &Inputs<'_>) -> Result<Option<String>> {
         let loads = &inputs.results.loads;
         let groups = groups(inputs.results)?;
+        let apart = super::executions::markdown(inputs.results);
         let Some(c) = inputs.comparison else {
-            if loads.is_empty() && groups.is_empty() {
+            if loads.is_empty() && groups.is_empty() && apart.is_none() {
                 return Ok(None);
             }
             let failed = loads.iter().filter(|l| !format::load_status(l).0).count();
@@ -41,6 +42,10 @@ impl Export for Markdown {
                     writeln!(out)?;
                 }
                 write_loads(&mut out, loads)?;
+            }
+            if let Some(apart) = &apart {
+                writeln!(out)?;
+                out.push_str(apart);
             }
             return Ok(Some(out));
         };
@@ -57,6 +62,10 @@ impl Export for Markdown {
         if !c.loads.is_empty() {
             writeln!(out)?;
             write_load_ratios(&mut out, &c.loads)?;
+        }
+        if let Some(apart) = &apart {
+            writeln!(out)?;
+            out.push_str(apart);
         }
         Ok(Some(out))
     }

@@ -29,30 +29,66 @@ group = "read"
 reference = "stream"
 "#;
 
-/// The guide's rule: each side's geometric mean of its executions' medians (the median of an
-/// execution's samples: the middle one, or the mean of the two middle ones), and their quotient.
+/// The median of `v` (the middle value, or the mean of the two middle ones).
+fn median(v: &[f64]) -> f64 {
+    let mut v = v.to_vec();
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+/// The guide's rule: each side's geometric mean of its executions' medians, after setting aside an
+/// execution that stands apart from the others (docs/src/methodology/statistics.md: a modified
+/// z-score over 3.5 among the executions' medians, beyond 3 within-execution MADs and 5%), when two
+/// or more are left.
 fn geomean_of_execution_medians(bench: &Value) -> f64 {
-    let executions = bench["wall_ns"]["executions"].as_array().unwrap();
-    let logs: Vec<f64> = executions
+    let executions: Vec<Vec<f64>> = bench["wall_ns"]["executions"]
+        .as_array()
+        .unwrap()
         .iter()
         .map(|e| {
-            let mut v: Vec<f64> = e
-                .as_array()
+            e.as_array()
                 .unwrap()
                 .iter()
                 .map(|x| x.as_f64().unwrap())
-                .collect();
-            v.sort_by(f64::total_cmp);
-            let n = v.len();
-            let median = if n % 2 == 1 {
-                v[n / 2]
-            } else {
-                (v[n / 2 - 1] + v[n / 2]) / 2.0
-            };
-            median.ln()
+                .collect()
         })
         .collect();
-    (logs.iter().sum::<f64>() / logs.len() as f64).exp()
+    let medians: Vec<f64> = executions.iter().map(|e| median(e)).collect();
+    let center = median(&medians);
+    let between = median(
+        &medians
+            .iter()
+            .map(|m| (m - center).abs())
+            .collect::<Vec<_>>(),
+    );
+    let within = median(
+        &executions
+            .iter()
+            .map(|e| {
+                let m = median(e);
+                median(&e.iter().map(|x| (x - m).abs()).collect::<Vec<_>>())
+            })
+            .collect::<Vec<_>>(),
+    );
+    let apart = |m: f64| {
+        let d = (m - center).abs();
+        d > 0.0
+            && (between == 0.0 || 0.6745 * d / between > 3.5)
+            && d > 3.0 * within
+            && d >= 0.05 * center
+    };
+    let kept: Vec<f64> = medians.iter().copied().filter(|m| !apart(*m)).collect();
+    let used = if medians.len() >= 3 && kept.len() >= 2 {
+        kept
+    } else {
+        medians
+    };
+    (used.iter().map(|m| m.ln()).sum::<f64>() / used.len() as f64).exp()
 }
 
 /// `1.234×` as the reports write ratios under 10.

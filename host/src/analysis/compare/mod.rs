@@ -410,9 +410,11 @@ pub fn compare_with(
 }
 
 impl Comparison {
-    /// Between separate runs, a machine that itself ran the noise probe faster or slower by more
-    /// than a bench's wall threshold can't tell that bench's change from its own: its wall-time
-    /// `regressed` or `improved` becomes `inconclusive`, saying so.
+    /// Between separate runs, a machine that itself ran the noise probe slower (or faster) by more
+    /// than a bench's wall threshold can't tell that bench's change from its own when the change
+    /// is no bigger than the machine's: a wall-time `regressed` whose interval reaches down to the
+    /// machine's slowdown plus the threshold (or an `improved` reaching up to its speed-up) becomes
+    /// `inconclusive`, saying so. A change well beyond the machine's stands.
     fn with_machine_speed_accounted(mut self) -> Self {
         let Some(noise) = self.machine_noise.filter(|_| self.mode == Mode::Baseline) else {
             return self;
@@ -420,11 +422,14 @@ impl Comparison {
         for bench in &mut self.benches {
             let mut changed = false;
             for m in &mut bench.metrics {
-                let beyond = (noise.probe_ratio - 1.0).abs() > m.threshold;
-                if m.metric == Metric::Wall
-                    && beyond
-                    && matches!(m.verdict, Verdict::Regressed | Verdict::Improved)
-                {
+                let (machine, t) = (noise.probe_ratio, m.threshold);
+                let (low, high) = m.ratio_ci.unwrap_or((0.0, f64::INFINITY));
+                let explained = match m.verdict {
+                    Verdict::Regressed => machine > 1.0 + t && low <= machine * (1.0 + t),
+                    Verdict::Improved => machine < 1.0 - t && high >= machine * (1.0 - t),
+                    _ => false,
+                };
+                if m.metric == Metric::Wall && explained {
                     m.verdict = Verdict::Inconclusive;
                     m.basis = Some(format!(
                         "{}; inconclusive: the machine itself ran the noise probe {:.2}× as fast as in the baseline (its time {:.3}×), beyond the ±{} threshold, so the change can't be told from the machine's; rerun both on a quieter machine, or use `wasmbench ab`",

@@ -397,6 +397,10 @@ fn a_machine_that_itself_slowed_beyond_the_threshold_makes_wall_changes_inconclu
     );
     // The machine ran as fast as before: the regression stands.
     assert_eq!(comparison(1.02).benches[0].verdict, Verdict::Regressed);
+    // A machine 10% slower can't explain 30%: the regression stands too.
+    assert_eq!(comparison(1.1).benches[0].verdict, Verdict::Regressed);
+    // A machine that got faster doesn't excuse a slowdown.
+    assert_eq!(comparison(0.7).benches[0].verdict, Verdict::Regressed);
 }
 
 #[test]

@@ -52,6 +52,8 @@ pub(super) fn view(cx: &Context) -> Option<ExecutionsView> {
         .enumerate()
         .filter_map(|(i, b)| Some((i, executions::of_bench(b)?)))
         .filter(|(_, e)| e.measured() >= 2)
+        // A median of 0 ns (a hand-edited or broken file) has no change to draw.
+        .filter(|(_, e)| e.center > 0.0 && e.center.is_finite())
         .collect();
     if benches.is_empty() {
         return None;
