@@ -37,10 +37,11 @@ pub fn lines(run: &RunResults) -> Vec<String> {
         .collect()
 }
 
-/// comparison.md's block: a heading and a bullet per execution that stands apart, ids in code
-/// spans (plugin text can't make links or markup there); `None` when none does.
-pub fn markdown(run: &RunResults) -> Option<String> {
-    let notes = notes(run);
+/// comparison.md's block: a heading and a bullet per execution that stands apart, of the benches
+/// `shown` keeps (comparison.md lists only changed benches unless `--all`), ids in code spans
+/// (plugin text can't make links or markup there); `None` when none does.
+pub fn markdown(run: &RunResults, shown: impl Fn(&str) -> bool) -> Option<String> {
+    let notes: Vec<(String, String)> = notes(run).into_iter().filter(|(id, _)| shown(id)).collect();
     if notes.is_empty() {
         return None;
     }
@@ -86,7 +87,10 @@ mod tests {
                 "quick: execution 4 of 4 ran 20% faster than the others (median 400 µs vs 500 µs)",
             ]
         );
-        let md = markdown(&run).unwrap();
+        // Only the benches the caller shows.
+        let only_quick = markdown(&run, |id| id == "quick").unwrap();
+        assert_eq!(only_quick.lines().count(), 3, "{only_quick}");
+        let md = markdown(&run, |_| true).unwrap();
         assert!(
             md.starts_with(
                 "### Executions that stand apart\n\n- <code>cpu/fib[n=27]</code>: execution 2 of 3"
@@ -95,6 +99,6 @@ mod tests {
         );
         assert_eq!(md.lines().count(), 4, "{md}");
         run.benches.truncate(0);
-        assert_eq!(markdown(&run), None);
+        assert_eq!(markdown(&run, |_| true), None);
     }
 }

@@ -25,7 +25,17 @@ impl Export for Markdown {
     fn render(&self, inputs: &Inputs<'_>) -> Result<Option<String>> {
         let loads = &inputs.results.loads;
         let groups = groups(inputs.results)?;
-        let apart = super::executions::markdown(inputs.results);
+        // With a comparison, only the benches the table shows (all of them with `--all`).
+        let apart = super::executions::markdown(inputs.results, |id| {
+            inputs.all
+                || inputs.comparison.is_none_or(|c| {
+                    c.benches.iter().any(|b| {
+                        b.id == id
+                            && (b.verdict != Verdict::Unchanged
+                                || b.metrics.iter().any(|m| m.verdict != Verdict::Unchanged))
+                    })
+                })
+        });
         let Some(c) = inputs.comparison else {
             if loads.is_empty() && groups.is_empty() && apart.is_none() {
                 return Ok(None);
