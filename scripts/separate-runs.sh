@@ -10,8 +10,8 @@
 # Environment:
 #   SECTIONS    sections to run, space-separated, in order (default "quick guide power")
 #   TRIES       pairs of the power section (default 20)
-#   EXECUTIONS  when set, passed as `--executions N` to every `wasmbench run` (fresh worker
-#               processes per bench); unset measures the default setting
+#   EXECUTIONS  when set, passed as `--executions N` (or `auto`) to every `wasmbench run` (fresh
+#               worker processes per bench); unset measures the default setting
 #   LOAD        when 1, a CPU load of twice the core count runs beside every section
 #               (scripts/cpu-load.sh), stopped at the end
 # Prints Markdown tables (the ones in docs/src/methodology/detection-quality.md) on stdout: the counts per comparison, then the
@@ -32,8 +32,8 @@ die() { echo "separate-runs: $*" >&2; exit 1; }
 at_least() { [[ $1 =~ ^[0-9]+$ ]] && (( 10#$1 >= $2 )); }
 at_least "$runs" 2 || die "runs must be an integer >= 2 (got '$runs')"
 at_least "$tries" 1 || die "TRIES must be an integer >= 1 (got '$tries')"
-if [[ -n ${EXECUTIONS:-} ]] && ! at_least "$EXECUTIONS" 1; then
-  die "EXECUTIONS must be an integer >= 1 (got '$EXECUTIONS')"
+if [[ -n ${EXECUTIONS:-} && ${EXECUTIONS} != auto ]] && ! at_least "$EXECUTIONS" 1; then
+  die "EXECUTIONS must be an integer >= 1 or auto (got '$EXECUTIONS')"
 fi
 runs=$((10#$runs)) tries=$((10#$tries))
 (( ${#sections[@]} > 0 )) || die "SECTIONS is empty"

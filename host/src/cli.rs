@@ -120,8 +120,8 @@ pub struct MeasureArgs {
     /// `--time-budget` is spent.
     #[arg(long, value_name = "N|auto", value_parser = parse_executions)]
     pub executions: Option<Executions>,
-    /// With `--executions auto`: how long the extra executions may take in all [default: half the
-    /// time the planned ones took].
+    /// With `--executions auto`: how long the extra executions may take in all [default: a third
+    /// of the time the planned ones took].
     #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
     pub time_budget: Option<std::time::Duration>,
     /// Serve the run's metrics live at http://ADDR/metrics (OpenMetrics text for Prometheus),

@@ -23,8 +23,8 @@ pub struct Settle {
     pub thresholds: BTreeMap<String, f64>,
     /// The most executions a bench takes.
     pub max_executions: u32,
-    /// The time the extra executions may take in all, beyond the planned ones; `None`: half the
-    /// time the planned ones took.
+    /// The time the extra executions may take in all, beyond the planned ones; `None`: a third of
+    /// the time the planned ones took.
     pub budget: Option<Duration>,
 }
 
