@@ -52,7 +52,7 @@ pub struct RunResults {
     pub machine_noise: Option<MachineNoise>,
 }
 
-/// A fixed native workload timed before each round of executions and after the last: the
+/// A fixed native workload timed before each execution and after the last: the
 /// machine's own noise during the run, beside the benches' wall times.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MachineNoise {

@@ -1,4 +1,4 @@
-//! How noisy the machine is while a run measures: a fixed native workload, timed between rounds of
+//! How noisy the machine is while a run measures: a fixed native workload, timed before each of the
 //! executions. Its time should not change; when it does, something else took the CPU or the
 //! clock changed, and every wall time measured alongside moved with it.
 

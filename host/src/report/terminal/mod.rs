@@ -81,7 +81,7 @@ fn render_benches(run: &RunResults, color: bool) -> Option<String> {
     }
     if let Some(noise) = &run.machine_noise {
         out.push_str(&format!(
-            "\n\nmachine noise during the run: {} (a fixed workload timed between rounds of executions)",
+            "\n\nmachine noise during the run: {} (a fixed workload timed before each execution)",
             format::machine_noise(noise)
         ));
     }
