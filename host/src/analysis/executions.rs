@@ -181,6 +181,14 @@ pub(crate) fn test_bench(id: &str, executions: &[&[u64]]) -> BenchResult {
     bench
 }
 
+/// Ten samples around `ms` milliseconds, ±0.5%: one quiet execution, for the reports' tests.
+#[cfg(test)]
+pub(crate) fn samples_around(ms: f64) -> Vec<u64> {
+    (0..10)
+        .map(|k| (ms * 1e6 * (0.995 + 0.001 * k as f64)) as u64)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

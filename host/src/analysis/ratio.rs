@@ -11,7 +11,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::executions::standing_apart;
-use super::stats::{execution_ratio_ci, hierarchical_ratio_ci, median_of};
+use super::stats::{execution_ratio_ci, hierarchical_ratio_ci, log_execution_medians, median_of};
 
 /// What the values beside a ratio are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,13 +79,7 @@ impl WallRatio {
 
 /// The geometric mean of the executions' medians (executions without samples left out).
 pub fn execution_geomean(executions: &[Vec<f64>]) -> Option<f64> {
-    let logs: Vec<f64> = executions
-        .iter()
-        .filter(|e| !e.is_empty())
-        .map(|e| median_of(e))
-        .filter(|m| *m > 0.0 && m.is_finite())
-        .map(f64::ln)
-        .collect();
+    let logs = log_execution_medians(executions);
     (!logs.is_empty()).then(|| (logs.iter().sum::<f64>() / logs.len() as f64).exp())
 }
 

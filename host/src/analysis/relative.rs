@@ -313,7 +313,6 @@ pub fn load_group_summaries(run: &RunResults) -> Vec<LoadGroupSummary> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::stats::wall_result;
     use crate::results::GroupInfo;
 
     /// A bench of `group` with `params`, wall samples per execution and fuel.
@@ -324,26 +323,27 @@ mod tests {
         wall: Vec<Vec<u64>>,
         fuel: u64,
     ) -> BenchResult {
-        let params: BTreeMap<&str, &str> = params.iter().copied().collect();
-        let workload = id
+        // The executions module's test bench, made a `db` bench of `group` with these params and fuel.
+        let samples: Vec<&[u64]> = wall.iter().map(Vec::as_slice).collect();
+        let mut b = crate::analysis::executions::test_bench(id, &samples);
+        b.plugin = "db".into();
+        b.workload = id
             .split('/')
             .nth(1)
             .unwrap_or(id)
             .split('[')
             .next()
-            .unwrap();
-        let mut b: BenchResult = serde_json::from_value(serde_json::json!({
-            "id": id, "plugin": "db", "workload": workload, "group": group, "params": params,
-            "wasm": { "path": "db.wasm", "sha256": "00" },
-            "limits": { "fuel": 1, "memory_bytes": 1, "deadline": 1 },
-            "warmup": 0, "status": "ok", "expected": "ok", "met_expectation": true,
-            "message": null, "phases": { "compile_ns": 0, "compile_cached": true, "instantiate_ns": 0, "setup_ns": 0 },
-            "fuel": { "per_iteration": fuel, "samples": [fuel], "varies": false, "setup": 0 },
-            "memory": { "peak_bytes": 1048576, "per_iteration": [], "growth_per_iteration": 0.0, "leak_suspected": false },
-            "checksum": "1", "checksum_stable": true, "units": null, "counters": {}
+            .unwrap()
+            .into();
+        b.group = Some(group.into());
+        b.params = params
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        b.fuel = serde_json::from_value(serde_json::json!({
+            "per_iteration": fuel, "samples": [fuel], "varies": false, "setup": 0
         }))
-        .expect("a valid bench");
-        b.wall_ns = wall_result(wall);
+        .expect("a fuel result");
         b
     }
 

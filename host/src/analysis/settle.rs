@@ -8,7 +8,7 @@ use std::time::Duration;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use super::compare::{Verdict, wall_verdict};
-use super::stats::{median_of, wall_result};
+use super::stats::{log_execution_medians, wall_result};
 use crate::results::WallResult;
 
 /// Executions a bench may take under `--executions auto` unless told otherwise.
@@ -69,13 +69,11 @@ impl Settle {
 /// Whether the executions' medians pin the bench's wall time down to ± `precision` (relative, at
 /// 95%): Student's t on their logarithms, the interval separate runs are compared with.
 pub fn precise(executions: &[Vec<u64>], precision: f64) -> bool {
-    let logs: Vec<f64> = executions
+    let as_f64: Vec<Vec<f64>> = executions
         .iter()
-        .filter(|e| !e.is_empty())
-        .map(|e| median_of(&e.iter().map(|&ns| ns as f64).collect::<Vec<_>>()))
-        .filter(|m| *m > 0.0)
-        .map(f64::ln)
+        .map(|e| e.iter().map(|&ns| ns as f64).collect())
         .collect();
+    let logs = log_execution_medians(&as_f64);
     let n = logs.len() as f64;
     if logs.len() < 2 {
         return false;

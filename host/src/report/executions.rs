@@ -58,13 +58,7 @@ pub fn markdown(run: &RunResults, shown: impl Fn(&str) -> bool) -> Option<String
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::executions::test_bench;
-
-    fn around(ms: f64) -> Vec<u64> {
-        (0..10)
-            .map(|k| (ms * 1e6 * (0.995 + 0.001 * k as f64)) as u64)
-            .collect()
-    }
+    use crate::analysis::executions::{samples_around as around, test_bench};
 
     #[test]
     fn a_note_names_the_execution_its_gap_and_both_medians() {

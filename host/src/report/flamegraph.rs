@@ -324,10 +324,9 @@ mod tests {
 
     #[test]
     fn baselines_are_named_without_their_absolute_path() {
-        assert_eq!(
-            baseline_label(Path::new("/home/me/work/reports/quick/profiles")),
-            "quick/profiles"
-        );
+        // An absolute folder of this machine: only its last two names are kept.
+        let absolute = std::env::temp_dir().join("work/reports/quick/profiles");
+        assert_eq!(baseline_label(&absolute), "quick/profiles");
         assert_eq!(baseline_label(Path::new("base")), "base");
         assert_eq!(baseline_label(Path::new("/")), "baseline");
         assert_eq!(

@@ -28,13 +28,9 @@ impl Export for Markdown {
         // With a comparison, only the benches the table shows (all of them with `--all`).
         let apart = super::executions::markdown(inputs.results, |id| {
             inputs.all
-                || inputs.comparison.is_none_or(|c| {
-                    c.benches.iter().any(|b| {
-                        b.id == id
-                            && (b.verdict != Verdict::Unchanged
-                                || b.metrics.iter().any(|m| m.verdict != Verdict::Unchanged))
-                    })
-                })
+                || inputs
+                    .comparison
+                    .is_none_or(|c| c.benches.iter().any(|b| b.id == id && b.changed()))
         });
         let Some(c) = inputs.comparison else {
             if loads.is_empty() && groups.is_empty() && apart.is_none() {
@@ -127,11 +123,7 @@ fn benches(out: &mut String, inputs: &Inputs<'_>, c: &Comparison) -> Result<()> 
     let shown: Vec<&BenchChange> = c
         .by_concern()
         .into_iter()
-        .filter(|b| {
-            inputs.all
-                || b.verdict != Verdict::Unchanged
-                || b.metrics.iter().any(|m| m.verdict != Verdict::Unchanged)
-        })
+        .filter(|b| inputs.all || b.changed())
         .collect();
     if shown.is_empty() {
         writeln!(out, "No bench changed beyond its thresholds.")?;

@@ -165,6 +165,13 @@ impl BenchChange {
         self.metrics.iter().filter(|m| m.gating).map(|m| m.verdict)
     }
 
+    /// Whether anything about the bench changed: its verdict or a metric's is not `unchanged`
+    /// (what comparison.md lists unless `--all`).
+    pub fn changed(&self) -> bool {
+        self.verdict != Verdict::Unchanged
+            || self.metrics.iter().any(|m| m.verdict != Verdict::Unchanged)
+    }
+
     /// The metrics whose verdict is the bench's, e.g. fuel for a bench that regressed on fuel
     /// alone. Empty when the bench was judged as a whole (new, missing, failed) or unchanged.
     pub fn decided_by(&self) -> Vec<Metric> {

@@ -154,6 +154,18 @@ pub fn hierarchical_ratio_ci(old: &[Vec<f64>], new: &[Vec<f64>]) -> (f64, f64) {
     percentile_interval(&mut ratios)
 }
 
+/// The logarithms of the executions' medians (executions without samples, and medians that are
+/// not positive, left out): the scale every interval over executions works on.
+pub fn log_execution_medians(executions: &[Vec<f64>]) -> Vec<f64> {
+    executions
+        .iter()
+        .filter(|e| !e.is_empty())
+        .map(|e| median_of(e))
+        .filter(|m| *m > 0.0 && m.is_finite())
+        .map(f64::ln)
+        .collect()
+}
+
 /// The ratio new/old of the geometric means of per-execution medians, with a Welch t interval
 /// computed on their logarithms; `None` unless both sides have two executions or more.
 ///
@@ -163,15 +175,7 @@ pub fn hierarchical_ratio_ci(old: &[Vec<f64>], new: &[Vec<f64>]) -> (f64, f64) {
 /// levels, and the t quantile with Welch's degrees of freedom stays wide with few executions, where
 /// a bootstrap over three executions is far too narrow (see docs/src/methodology/statistics.md).
 pub fn execution_ratio_ci(old: &[Vec<f64>], new: &[Vec<f64>]) -> Option<(f64, (f64, f64))> {
-    let logs = |side: &[Vec<f64>]| -> Vec<f64> {
-        side.iter()
-            .filter(|e| !e.is_empty())
-            .map(|e| median_of(e))
-            .filter(|m| *m > 0.0)
-            .map(f64::ln)
-            .collect()
-    };
-    let (a, b) = (logs(old), logs(new));
+    let (a, b) = (log_execution_medians(old), log_execution_medians(new));
     if a.len() < 2 || b.len() < 2 {
         return None;
     }

@@ -9,7 +9,7 @@ mod intervals;
 
 pub use intervals::{
     RESAMPLED_EXECUTIONS, RESAMPLED_POINTS, bootstrap_ci, execution_ratio_ci, hierarchical_ci,
-    hierarchical_ratio_ci, ratio_of_medians_ci,
+    hierarchical_ratio_ci, log_execution_medians, ratio_of_medians_ci,
 };
 
 use crate::results::{Outliers, Summary, WallResult};

@@ -103,14 +103,8 @@ pub(super) fn executions(v: &ExecutionsView) -> Markup {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::executions::test_bench;
+    use crate::analysis::executions::{samples_around as around, test_bench};
     use crate::report::html::view::Page;
-
-    fn around(ms: f64) -> Vec<u64> {
-        (0..10)
-            .map(|k| (ms * 1e6 * (0.995 + 0.001 * k as f64)) as u64)
-            .collect()
-    }
 
     /// The page places the section before the details: a strip per bench with a dot per execution,
     /// the one that stands apart drawn apart and named in words.

@@ -152,13 +152,7 @@ fn tick_step(span: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::executions::test_bench;
-
-    fn around(ms: f64) -> Vec<u64> {
-        (0..10)
-            .map(|k| (ms * 1e6 * (0.995 + 0.001 * k as f64)) as u64)
-            .collect()
-    }
+    use crate::analysis::executions::{samples_around as around, test_bench};
 
     #[test]
     fn one_dot_per_execution_on_a_shared_axis_with_the_apart_one_named() {
