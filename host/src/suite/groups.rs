@@ -83,11 +83,18 @@ pub(super) fn resolve_groups(
                             id.map_or_else(|| format!("{plugin}/{workload}"), str::to_string)
                         })
                         .collect();
+                    let workloads: Vec<&str> = members.iter().map(|m| m.2).collect();
+                    let close = suggest(
+                        spec.get_ref(),
+                        choices.iter().map(String::as_str).chain(workloads),
+                    )
+                    .map(|c| format!(" (did you mean `{c}`?)"))
+                    .unwrap_or_default();
                     return Err(ctx.error(
                         Some(spec.span()),
                         Some(format!("groups.{}.reference", name.get_ref())),
                         format!(
-                            "`{}` is not a bench or scenario of group `{}`; name one by its id, workload or plugin/workload: {}",
+                            "`{}` is not a bench or scenario of group `{}`{close}; name one by its id, workload or plugin/workload: {}",
                             spec.get_ref(),
                             name.get_ref(),
                             choices.join(", ")
