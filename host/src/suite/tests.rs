@@ -411,6 +411,10 @@ reference = "{reference}"
             && e.contains("db/page-offset, db/page-keyset"),
         "{e}"
     );
+    let e = parse(&text("page-keyst", "pagination"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("(did you mean `page-keyset`?)"), "{e}");
     let e = parse(&text("page-keyset", "paginaton"))
         .unwrap_err()
         .to_string();
