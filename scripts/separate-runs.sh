@@ -14,6 +14,11 @@
 #               worker processes per bench); unset measures the default setting
 #   LOAD        when 1, a CPU load of twice the core count runs beside every section
 #               (scripts/cpu-load.sh), stopped at the end
+#   KEEP        a folder to keep every run's results.json and comparison in (default: removed), so
+#               verdict rules can be evaluated again on the same runs
+#   REUSE       when 1 (with KEEP), runs whose results.json is already in KEEP are not run again:
+#               only the comparisons are, with the binary built now (a changed verdict rule on the
+#               very same runs)
 # Prints Markdown tables (the ones in docs/src/methodology/detection-quality.md) on stdout: the counts per comparison, then the
 # false wall `regressed` verdicts per bench of the A/A sections. A `pairs` cell counts the pairs with
 # at least one such verdict; a `verdicts` cell counts them over every bench (and metric)
@@ -44,11 +49,18 @@ for section in "${sections[@]}"; do
   esac
 done
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+if [[ -n ${KEEP:-} ]]; then
+  mkdir -p "$KEEP"
+  work=$(cd "$KEEP" && pwd)
+  cleanup=(true)
+else
+  work=$(mktemp -d)
+  cleanup=(rm -rf "$work")
+fi
+trap '"${cleanup[@]}"' EXIT
 if [[ ${LOAD:-0} == 1 ]]; then
   export CPU_LOAD_PIDS="$work/cpu-load.pids"
-  trap 'scripts/cpu-load.sh stop; rm -rf "$work"' EXIT
+  trap 'scripts/cpu-load.sh stop; "${cleanup[@]}"' EXIT
 fi
 
 cargo build --release -p wasmbench -q
@@ -71,6 +83,7 @@ show_log() {
 run_suite() {
   local suite=$1 out=$2 plugin_path=${3:-} rc=0
   local args=(run "$suite" --out "$out" -q)
+  if [[ ${REUSE:-0} == 1 && -f $out/results.json ]]; then return; fi
   if [[ -n ${EXECUTIONS:-} ]]; then args+=(--executions "$EXECUTIONS"); fi
   mkdir -p "$out"
   if [[ -n $plugin_path ]]; then

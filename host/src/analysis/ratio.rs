@@ -55,13 +55,17 @@ impl fmt::Display for Statistic {
     }
 }
 
-/// `new / old` of wall time with its 95% interval.
+/// `new / old` of wall time with its 95% interval (and, between separate runs, its 90% one).
 #[derive(Debug, Clone, PartialEq)]
 pub struct WallRatio {
     pub old: f64,
     pub new: f64,
     pub ratio: f64,
     pub ci: (f64, f64),
+    /// The 90% interval that must lie within a threshold to show no change beyond it (two
+    /// one-sided tests at 5%); `None` for the pooled-median bootstrap, which has too little to
+    /// go on to show equivalence.
+    pub equivalence: Option<(f64, f64)>,
     pub statistic: Statistic,
     /// Executions with samples on each side.
     pub executions: (usize, usize),
@@ -106,13 +110,14 @@ pub fn wall_ratio(old: &[Vec<f64>], new: &[Vec<f64>]) -> Option<WallRatio> {
     let count = |runs: &[Vec<f64>]| runs.iter().filter(|r| !r.is_empty()).count();
     let executions = (count(old), count(new));
     let ((old_kept, old_aside), (new_kept, new_aside)) = (without_apart(old), without_apart(new));
-    if let Some((ratio, ci)) = execution_ratio_ci(&old_kept, &new_kept) {
+    if let Some(r) = execution_ratio_ci(&old_kept, &new_kept) {
         let (o, n) = (execution_geomean(&old_kept)?, execution_geomean(&new_kept)?);
         return Some(WallRatio {
             old: o,
             new: n,
-            ratio,
-            ci,
+            ratio: r.ratio,
+            ci: r.ci,
+            equivalence: Some(r.equivalence),
             statistic: Statistic::ExecutionGeomean,
             executions,
             set_aside: (old_aside, new_aside),
@@ -128,6 +133,7 @@ pub fn wall_ratio(old: &[Vec<f64>], new: &[Vec<f64>]) -> Option<WallRatio> {
         new: n,
         ratio: n / o,
         ci: hierarchical_ratio_ci(old, new),
+        equivalence: None,
         statistic: Statistic::PooledMedian,
         executions,
         set_aside: (Vec::new(), Vec::new()),

@@ -105,7 +105,12 @@ impl HostState {
             .stderr(stderr.clone())
             .allow_tcp(false)
             .allow_udp(false)
-            .allow_ip_name_lookup(false);
+            .allow_ip_name_lookup(false)
+            // File reads on the plugin's own thread, not a tokio blocking thread: handing every
+            // read to another thread and waking this one again put whole executions of the
+            // fs-read benches 2x slower on a 2-vCPU VM (a wake-up across vCPUs per read; see
+            // docs/src/methodology/measurement.md), and a bare wasmtime does the same.
+            .allow_blocking_current_thread(true);
         if let Some(dir) = &lending.fixtures {
             builder
                 .preopened_dir(dir, GUEST_FIXTURE_DIR, FsPerms::ReadOnly)

@@ -117,8 +117,14 @@ pub struct MetricChange {
     pub new: Option<f64>,
     /// new / old (for A/B runs: the median of per-pair ratios).
     pub ratio: Option<f64>,
-    /// 95% confidence interval of the ratio (wall time only).
+    /// 95% confidence interval of the ratio (wall time only): a change must lie beyond the
+    /// threshold with it.
     pub ratio_ci: Option<(f64, f64)>,
+    /// 90% interval of the ratio (wall time only): `unchanged` when it lies within ± the threshold
+    /// (two one-sided tests at 5%). Absent where the 95% interval served (older files, one
+    /// execution a side).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub equivalence_ci: Option<(f64, f64)>,
     pub threshold: f64,
     /// Whether this verdict counts for the bench's verdict and the exit code. False for wall time
     /// between separate runs when a side has a single execution: shown, not enforced.

@@ -3,7 +3,7 @@
 
 use super::{MetricChange, Verdict, WallGating};
 use crate::analysis::ratio::{Statistic, wall_ratio};
-use crate::analysis::stats::{hierarchical_ci, median_of};
+use crate::analysis::stats::{CONFIDENCE, EQUIVALENCE_CONFIDENCE, hierarchical_ci_at, median_of};
 use crate::model::{Direction, Metric, percent};
 use crate::results::{Counted, WallResult};
 use statrs::distribution::{ContinuousCDF, StudentsT};
@@ -43,6 +43,7 @@ pub(super) fn exact(metric: Metric, old: f64, new: f64, threshold: f64) -> Metri
         new: Some(new),
         ratio: Some(ratio),
         ratio_ci: None,
+        equivalence_ci: None,
         threshold,
         gating: true,
         basis: None,
@@ -106,6 +107,7 @@ pub(super) fn no_data(
         new: None,
         ratio: None,
         ratio_ci: None,
+        equivalence_ci: None,
         threshold,
         gating: true,
         basis: Some(format!("no data: {basis}")),
@@ -153,6 +155,7 @@ pub(super) fn sampled_change(
         new: median(&new),
         ratio: None,
         ratio_ci: None,
+        equivalence_ci: None,
         threshold,
         gating: true,
         basis: None,
@@ -174,7 +177,7 @@ pub(super) fn sampled_change(
         }
     };
     let paired = pairs.filter(|p| p.iter().map(Vec::len).sum::<usize>() > 0);
-    let (ratio, ci) = match paired {
+    let (ratio, ci, equivalence) = match paired {
         Some(pairs) => {
             let ratios: Vec<Vec<f64>> = pairs
                 .iter()
@@ -205,7 +208,9 @@ pub(super) fn sampled_change(
                 return change;
             }
             change.statistic = Some(Statistic::PairedRatio);
-            (ratio, hierarchical_ci(&ratios, median_of))
+            let levels = [CONFIDENCE, EQUIVALENCE_CONFIDENCE];
+            let intervals = hierarchical_ci_at(&ratios, median_of, &levels);
+            (ratio, intervals[0], Some(intervals[1]))
         }
         None => {
             let count = |runs: &[Vec<f64>]| runs.iter().filter(|r| !r.is_empty()).count();
@@ -247,11 +252,17 @@ pub(super) fn sampled_change(
             if r.statistic == Statistic::ExecutionGeomean {
                 // Separate runs drift by a few percent whatever the code does: a change must be
                 // confidently beyond the threshold, not merely beyond 1.
-                change.verdict = beyond(r.ratio, r.ci, 1.0 + threshold, 1.0 - threshold, threshold);
+                let intervals = Intervals {
+                    ci: r.ci,
+                    equivalence: r.equivalence.unwrap_or(r.ci),
+                };
+                change.verdict =
+                    beyond(r.ratio, intervals, 1.0 + threshold, 1.0 - threshold, threshold);
                 change.ratio = Some(r.ratio);
                 change.ratio_ci = Some(r.ci);
+                change.equivalence_ci = r.equivalence;
                 if change.verdict == Verdict::Inconclusive {
-                    let why = unsettled(r.ratio, r.ci, threshold, Some((old_n, new_n)));
+                    let why = unsettled(r.ratio, intervals, threshold, Some((old_n, new_n)));
                     change.basis = Some(match change.basis.take() {
                         Some(b) if b.contains("set aside") => format!("{b}; {why}"),
                         _ => why,
@@ -263,56 +274,80 @@ pub(super) fn sampled_change(
             change.basis = Some(format!(
                 "{old_n} vs {new_n} executions: not gating (between-run variation unknown)"
             ));
-            (r.ratio, r.ci)
+            (r.ratio, r.ci, r.equivalence)
         }
     };
-    change.verdict = beyond(ratio, ci, 1.0, 1.0, threshold);
+    let intervals = Intervals {
+        ci,
+        equivalence: equivalence.unwrap_or(ci),
+    };
+    change.verdict = beyond(ratio, intervals, 1.0, 1.0, threshold);
     change.ratio = Some(ratio);
     change.ratio_ci = Some(ci);
+    change.equivalence_ci = equivalence;
     if change.verdict == Verdict::Inconclusive {
         let basis = change.basis.take().unwrap_or_default();
         change.basis = Some(format!(
             "{basis}; {}",
-            unsettled(ratio, ci, threshold, None)
+            unsettled(ratio, intervals, threshold, None)
         ));
     }
     change
 }
 
-/// A wall-time verdict from the ratio's 95% interval, by two one-sided tests against ±threshold:
-/// `regressed` when the interval lies wholly above `above` and the ratio beyond the threshold,
-/// `improved` for the mirror case, `unchanged` only when the interval lies within
-/// [1 − threshold, 1 + threshold] — evidence of no change beyond it —, and `inconclusive` otherwise:
-/// an interval that admits both no change and one beyond the threshold says nothing either way.
+/// The two intervals of a ratio a verdict is read from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Intervals {
+    /// The 95% interval: a change must lie beyond the threshold with it.
+    pub ci: (f64, f64),
+    /// The 90% interval: no change beyond the threshold is shown when it lies within it.
+    pub equivalence: (f64, f64),
+}
+
+/// A wall-time verdict by two one-sided tests against ±threshold: `regressed` when the 95%
+/// interval lies wholly above `above` and the ratio beyond the threshold, `improved` for the mirror
+/// case, `unchanged` only when the 90% interval lies within [1 − threshold, 1 + threshold] —
+/// evidence at 5% each way of no change beyond it (Schuirmann's TOST) —, and `inconclusive`
+/// otherwise: an interval that admits both no change and one beyond the threshold says nothing
+/// either way. A change that fails a job is held to the stricter interval.
 pub(super) fn beyond(
     ratio: f64,
-    ci: (f64, f64),
+    intervals: Intervals,
     above: f64,
     below: f64,
     threshold: f64,
 ) -> Verdict {
+    let (ci, within) = (intervals.ci, intervals.equivalence);
     if ci.0 > above && ratio > 1.0 + threshold {
         Verdict::Regressed
     } else if ci.1 < below && ratio < 1.0 - threshold {
         Verdict::Improved
-    } else if ci.0 >= 1.0 - threshold && ci.1 <= 1.0 + threshold {
+    } else if within.0 >= 1.0 - threshold && within.1 <= 1.0 + threshold {
         Verdict::Unchanged
     } else {
         Verdict::Inconclusive
     }
 }
 
-/// Why a wall-time verdict is inconclusive and what would settle it: `the 95% interval 0.564×–1.469×
-/// reaches beyond ±5% (3 vs 3 executions); about 12 executions a side would narrow it to ±5%, or run
-/// `wasmbench ab`, which compares pair by pair`.
+/// Why a wall-time verdict is inconclusive and what would settle it. With the ratio inside the
+/// threshold it is the 90% interval that reaches beyond it (`inconclusive: the 90% interval
+/// 0.914×–1.093× reaches beyond ±5% (3 vs 3 executions); about 9 executions a side …`); with the
+/// ratio beyond it, the 95% interval that reaches back within it.
 pub(super) fn unsettled(
     ratio: f64,
-    ci: (f64, f64),
+    intervals: Intervals,
     threshold: f64,
     executions: Option<(usize, usize)>,
 ) -> String {
+    let inside = ratio.ln().abs() < (1.0 + threshold).ln();
+    let (level, ci, reaches) = if inside {
+        (EQUIVALENCE_CONFIDENCE, intervals.equivalence, "reaches beyond")
+    } else {
+        (CONFIDENCE, intervals.ci, "reaches back within")
+    };
     let mut why = format!(
-        "inconclusive: the 95% interval {:.3}×–{:.3}× reaches beyond ±{}",
+        "inconclusive: the {} interval {:.3}×–{:.3}× {reaches} ±{}",
+        percent(level),
         ci.0,
         ci.1,
         percent(threshold)
@@ -322,17 +357,24 @@ pub(super) fn unsettled(
         return why;
     };
     why.push_str(&format!(" ({old_n} vs {new_n} executions)"));
-    // The standard error narrows as 1/√n and the t quantile falls towards 2: the executions a side
-    // that would bring the interval's half-width (in logs) under the room the ratio leaves inside
-    // the threshold.
+    // The standard error narrows as 1/√n and the t quantile falls towards the normal one: the
+    // executions a side that would bring the interval's half-width (in logs) under the room the
+    // ratio leaves inside the threshold (or beyond it).
     let n = old_n.min(new_n).max(2) as f64;
-    let t_now = StudentsT::new(0.0, 1.0, (old_n + new_n).saturating_sub(2).max(1) as f64)
-        .map_or(2.0, |d| d.inverse_cdf(0.975));
-    let se = (ci.1 / ci.0).ln() / 2.0 / t_now;
-    // Inside the threshold the interval must shrink to fit within it; beyond it, to exclude it.
+    let quantile = |df: f64| {
+        StudentsT::new(0.0, 1.0, df).map_or(2.0, |d| d.inverse_cdf(1.0 - (1.0 - level) / 2.0))
+    };
+    let df_now = (old_n + new_n).saturating_sub(2).max(1) as f64;
+    let se = (ci.1 / ci.0).ln() / 2.0 / quantile(df_now);
     let room = ((1.0 + threshold).ln() - ratio.ln().abs()).abs();
     if room > 1e-3 && se.is_finite() && se > 0.0 {
-        let needed = (n * (2.0 * se / room).powi(2)).ceil().max(n + 1.0);
+        // The quantile at about 2n - 2 degrees of freedom once there are more executions: one
+        // refinement of the estimate is enough for a hint.
+        let first = n * (quantile(1e6) * se / room).powi(2);
+        let df_then = (2.0 * first.max(n + 1.0) - 2.0).max(1.0);
+        let needed = (n * (quantile(df_then) * se / room).powi(2))
+            .ceil()
+            .max(n + 1.0);
         if needed <= 100.0 {
             why.push_str(&format!(
                 "; about {needed} executions a side (`--executions {needed}`) would settle it"

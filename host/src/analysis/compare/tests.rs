@@ -1,6 +1,6 @@
 //! Unit tests of the verdict rules.
 
-use super::rules::{beyond, counted_change, exact, no_data, sampled_change};
+use super::rules::{Intervals, beyond, counted_change, exact, no_data, sampled_change, unsettled};
 use super::*;
 use crate::analysis::ratio::Statistic;
 use crate::results::Counted;
@@ -92,33 +92,82 @@ fn varying_fuel_changes_only_beyond_both_sides_spread() {
     assert_eq!(change.basis, None);
 }
 
+/// One interval at both levels (tests that are about the threshold, not the levels).
+fn same(ci: (f64, f64)) -> Intervals {
+    Intervals {
+        ci,
+        equivalence: ci,
+    }
+}
+
+/// `unchanged` is two one-sided tests at 5% (the 90% interval within ±threshold); a change is held
+/// to the 95% interval.
+#[test]
+fn equivalence_reads_the_90_percent_interval_and_a_change_the_95_percent_one() {
+    let wide_95_narrow_90 = Intervals {
+        ci: (0.94, 1.06),
+        equivalence: (0.955, 1.045),
+    };
+    assert_eq!(
+        beyond(1.0, wide_95_narrow_90, 1.05, 0.95, 0.05),
+        Verdict::Unchanged
+    );
+    // Beyond the threshold at 90% but not at 95%: not enough to fail a job.
+    let beyond_at_90_only = Intervals {
+        ci: (1.045, 1.15),
+        equivalence: (1.055, 1.14),
+    };
+    assert_eq!(
+        beyond(1.10, beyond_at_90_only, 1.05, 0.95, 0.05),
+        Verdict::Inconclusive
+    );
+    let why = unsettled(1.10, beyond_at_90_only, 0.05, Some((3, 3)));
+    assert!(
+        why.starts_with("inconclusive: the 95% interval 1.045×–1.150× reaches back within ±5%"),
+        "{why}"
+    );
+    let why = unsettled(
+        1.0,
+        Intervals {
+            ci: (0.9, 1.1),
+            equivalence: (0.92, 1.08),
+        },
+        0.05,
+        Some((3, 3)),
+    );
+    assert!(
+        why.starts_with("inconclusive: the 90% interval 0.920×–1.080× reaches beyond ±5%"),
+        "{why}"
+    );
+}
+
 #[test]
 fn separate_runs_need_the_interval_beyond_the_threshold() {
     // Interval wholly above 1 but reaching below 1.05: drift-sized, not a regression — and not
     // evidence of no change either.
     assert_eq!(
-        beyond(1.08, (1.02, 1.14), 1.05, 0.95, 0.05),
+        beyond(1.08, same((1.02, 1.14)), 1.05, 0.95, 0.05),
         Verdict::Inconclusive
     );
     assert_eq!(
-        beyond(1.08, (1.02, 1.14), 1.0, 1.0, 0.05),
+        beyond(1.08, same((1.02, 1.14)), 1.0, 1.0, 0.05),
         Verdict::Regressed
     );
     assert_eq!(
-        beyond(1.12, (1.06, 1.18), 1.05, 0.95, 0.05),
+        beyond(1.12, same((1.06, 1.18)), 1.05, 0.95, 0.05),
         Verdict::Regressed
     );
     assert_eq!(
-        beyond(0.88, (0.82, 0.94), 1.05, 0.95, 0.05),
+        beyond(0.88, same((0.82, 0.94)), 1.05, 0.95, 0.05),
         Verdict::Improved
     );
     // The interval within ±threshold: evidence of no change beyond it.
     assert_eq!(
-        beyond(1.04, (1.03, 1.05), 1.0, 1.0, 0.05),
+        beyond(1.04, same((1.03, 1.05)), 1.0, 1.0, 0.05),
         Verdict::Unchanged
     );
     assert_eq!(
-        beyond(1.0, (0.96, 1.04), 1.05, 0.95, 0.05),
+        beyond(1.0, same((0.96, 1.04)), 1.05, 0.95, 0.05),
         Verdict::Unchanged
     );
 }
@@ -130,7 +179,7 @@ fn wide_intervals_are_inconclusive_not_unchanged() {
     // The intervals: each said `unchanged` before.
     for ci in [(0.564, 1.469), (0.398, 4.544), (0.554, 1.964)] {
         assert_eq!(
-            beyond(1.0, ci, 1.05, 0.95, 0.05),
+            beyond(1.0, same(ci), 1.05, 0.95, 0.05),
             Verdict::Inconclusive,
             "{ci:?}"
         );

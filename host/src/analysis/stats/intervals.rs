@@ -18,7 +18,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
-use super::{CONFIDENCE, RESAMPLES, median_of, quantile_sorted};
+use super::{CONFIDENCE, EQUIVALENCE_CONFIDENCE, RESAMPLES, median_of, quantile_sorted};
 
 /// A seeded percentile-bootstrap interval of `statistic` over `samples`.
 pub fn bootstrap_ci(samples: &[f64], statistic: impl Fn(&[f64]) -> f64) -> (f64, f64) {
@@ -107,11 +107,20 @@ fn seed_of(parts: &[usize]) -> u64 {
 /// it reflects the spread between executions as well as within them. With fewer than two samples
 /// in all, the interval is the point itself (and callers must not treat it as evidence).
 pub fn hierarchical_ci(executions: &[Vec<f64>], statistic: impl Fn(&[f64]) -> f64) -> (f64, f64) {
+    hierarchical_ci_at(executions, statistic, &[CONFIDENCE])[0]
+}
+
+/// [`hierarchical_ci`] at each of `levels` (e.g. 0.95 and 0.90), from one set of resamples.
+pub fn hierarchical_ci_at(
+    executions: &[Vec<f64>],
+    statistic: impl Fn(&[f64]) -> f64,
+    levels: &[f64],
+) -> Vec<(f64, f64)> {
     let groups = non_empty(executions);
     let pooled: Vec<f64> = groups.iter().flat_map(|g| g.iter().copied()).collect();
     let point = statistic(&pooled);
     if pooled.len() < 2 {
-        return (point, point);
+        return vec![(point, point); levels.len()];
     }
     let bounded = bounded(&groups);
     let groups: Vec<&[f64]> = bounded.iter().map(|g| g.as_ref()).collect();
@@ -124,7 +133,11 @@ pub fn hierarchical_ci(executions: &[Vec<f64>], statistic: impl Fn(&[f64]) -> f6
             statistic(&resample)
         })
         .collect();
-    percentile_interval(&mut estimates)
+    estimates.sort_by(f64::total_cmp);
+    levels
+        .iter()
+        .map(|&level| percentile_interval(&mut estimates, level))
+        .collect()
 }
 
 /// A seeded two-level bootstrap interval of median(new) / median(old), each side's executions
@@ -151,7 +164,7 @@ pub fn hierarchical_ratio_ci(old: &[Vec<f64>], new: &[Vec<f64>]) -> (f64, f64) {
             median_of(&rb) / median_of(&ra)
         })
         .collect();
-    percentile_interval(&mut ratios)
+    percentile_interval(&mut ratios, CONFIDENCE)
 }
 
 /// The logarithms of the executions' medians (executions without samples, and medians that are
@@ -166,15 +179,15 @@ pub fn log_execution_medians(executions: &[Vec<f64>]) -> Vec<f64> {
         .collect()
 }
 
-/// The ratio new/old of the geometric means of per-execution medians, with a Welch t interval
-/// computed on their logarithms; `None` unless both sides have two executions or more.
+/// The ratio new/old of the geometric means of per-execution medians with its intervals, from
+/// Welch's t on their logarithms; `None` unless both sides have two executions or more.
 ///
 /// Between separate runs this is the honest interval: each execution's median carries its own
 /// sampling noise plus the process-level effect (code and data layout, measured here to put whole
 /// executions of a CPU-bound bench 30–50% apart), so the spread of execution medians covers both
 /// levels, and the t quantile with Welch's degrees of freedom stays wide with few executions, where
 /// a bootstrap over three executions is far too narrow (see docs/src/methodology/statistics.md).
-pub fn execution_ratio_ci(old: &[Vec<f64>], new: &[Vec<f64>]) -> Option<(f64, (f64, f64))> {
+pub fn execution_ratio_ci(old: &[Vec<f64>], new: &[Vec<f64>]) -> Option<ExecutionRatio> {
     let (a, b) = (log_execution_medians(old), log_execution_medians(new));
     if a.len() < 2 || b.len() < 2 {
         return None;
@@ -190,23 +203,41 @@ pub fn execution_ratio_ci(old: &[Vec<f64>], new: &[Vec<f64>]) -> Option<(f64, (f
     let ratio = difference.exp();
     let se = (va + vb).sqrt();
     if se == 0.0 || !se.is_finite() {
-        return Some((ratio, (ratio, ratio)));
+        let point = (ratio, ratio);
+        return Some(ExecutionRatio {
+            ratio,
+            ci: point,
+            equivalence: point,
+        });
     }
     // Welch–Satterthwaite degrees of freedom.
     let df = (va + vb).powi(2) / (va.powi(2) / (na - 1.0) + vb.powi(2) / (nb - 1.0));
-    let t = StudentsT::new(0.0, 1.0, df)
-        .map(|d| d.inverse_cdf(1.0 - (1.0 - CONFIDENCE) / 2.0))
-        .ok()?;
-    Some((
+    let t = StudentsT::new(0.0, 1.0, df).ok()?;
+    let interval = |level: f64| {
+        let half = t.inverse_cdf(1.0 - (1.0 - level) / 2.0) * se;
+        ((difference - half).exp(), (difference + half).exp())
+    };
+    Some(ExecutionRatio {
         ratio,
-        ((difference - t * se).exp(), (difference + t * se).exp()),
-    ))
+        ci: interval(CONFIDENCE),
+        equivalence: interval(EQUIVALENCE_CONFIDENCE),
+    })
 }
 
-/// The central [`CONFIDENCE`] interval of bootstrap estimates.
-fn percentile_interval(estimates: &mut [f64]) -> (f64, f64) {
+/// A ratio of execution geometric means with its [`CONFIDENCE`] interval (the one shown, and the
+/// one a change must lie beyond) and its [`EQUIVALENCE_CONFIDENCE`] interval (the one that must lie
+/// within a threshold to show no change beyond it).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ExecutionRatio {
+    pub ratio: f64,
+    pub ci: (f64, f64),
+    pub equivalence: (f64, f64),
+}
+
+/// The central `level` interval of bootstrap estimates.
+fn percentile_interval(estimates: &mut [f64], level: f64) -> (f64, f64) {
     estimates.sort_by(f64::total_cmp);
-    let tail = (1.0 - CONFIDENCE) / 2.0;
+    let tail = (1.0 - level) / 2.0;
     (
         quantile_sorted(estimates, tail),
         quantile_sorted(estimates, 1.0 - tail),

@@ -8,8 +8,8 @@
 mod intervals;
 
 pub use intervals::{
-    RESAMPLED_EXECUTIONS, RESAMPLED_POINTS, bootstrap_ci, execution_ratio_ci, hierarchical_ci,
-    hierarchical_ratio_ci, log_execution_medians, ratio_of_medians_ci,
+    ExecutionRatio, RESAMPLED_EXECUTIONS, RESAMPLED_POINTS, bootstrap_ci, execution_ratio_ci, hierarchical_ci,
+    hierarchical_ci_at, hierarchical_ratio_ci, log_execution_medians, ratio_of_medians_ci,
 };
 
 use crate::results::{Outliers, Summary, WallResult};
@@ -18,6 +18,11 @@ use crate::results::{Outliers, Summary, WallResult};
 pub const RESAMPLES: usize = 2000;
 /// Confidence level of the intervals.
 pub const CONFIDENCE: f64 = 0.95;
+/// Confidence level of the interval that shows two measurements equal within a threshold: two
+/// one-sided tests at 5% each (Schuirmann's TOST) are passed exactly when the 90% interval lies
+/// within ± the threshold. The 95% interval would make that a 2.5% test, stricter than the one a
+/// change is held to.
+pub const EQUIVALENCE_CONFIDENCE: f64 = 0.90;
 /// A summary is flagged noisy when its median's 95% interval is wider than this share of the median.
 pub const NOISY_CI_WIDTH: f64 = 0.10;
 

@@ -121,19 +121,29 @@ fn execution_ratio_uses_the_spread_of_execution_medians() {
             .collect()
     };
     // Identical levels: ratio 1 inside the interval.
-    let (r, (low, high)) =
+    let same =
         execution_ratio_ci(&side(&[100.0, 104.0, 97.0]), &side(&[103.0, 98.0, 101.0])).unwrap();
+    let (r, (low, high)) = (same.ratio, same.ci);
     assert!(
         (r - 1.0).abs() < 0.02 && low < 1.0 && high > 1.0,
         "{r} ({low}, {high})"
     );
+    // The equivalence (90%) interval lies strictly inside the 95% one, around the same ratio.
+    let (e_low, e_high) = same.equivalence;
+    assert!(
+        low < e_low && e_low < r && r < e_high && e_high < high,
+        "{same:?}"
+    );
     // Bimodal executions (a fast process now and then) make a wide interval, not a change.
-    let (_, (low, high)) =
-        execution_ratio_ci(&side(&[100.0, 100.0, 65.0]), &side(&[100.0, 100.0, 100.0])).unwrap();
+    let (low, high) =
+        execution_ratio_ci(&side(&[100.0, 100.0, 65.0]), &side(&[100.0, 100.0, 100.0]))
+            .unwrap()
+            .ci;
     assert!(low < 1.0 && high > 1.3, "({low}, {high})");
     // A clear, consistent 20% shift is bracketed tightly.
-    let (r, (low, high)) =
+    let shifted =
         execution_ratio_ci(&side(&[100.0, 101.0, 99.0]), &side(&[120.0, 121.0, 119.0])).unwrap();
+    let (r, (low, high)) = (shifted.ratio, shifted.ci);
     assert!(
         (r - 1.2).abs() < 0.01 && low > 1.15 && high < 1.25,
         "{r} ({low}, {high})"
