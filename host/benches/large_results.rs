@@ -74,6 +74,7 @@ fn run(level: u64, n_executions: u64) -> RunResults {
         db: None,
         output_check: None,
         thresholds: None,
+        model: None,
         timing: None,
     };
     RunResults {

@@ -139,6 +139,7 @@ fn bench(g: usize, k: usize, rng: &mut Lcg, slower: f64) -> BenchResult {
         db: None,
         output_check: None,
         thresholds: None,
+        model: None,
         timing: None,
     }
 }

@@ -66,6 +66,10 @@ pub struct WallRatio {
     /// one-sided tests at 5%); `None` for the pooled-median bootstrap, which has too little to
     /// go on to show equivalence.
     pub equivalence: Option<(f64, f64)>,
+    /// With executions set aside: the 95% interval over all of them. A change must hold with it
+    /// too — an execution that stands apart is itself a sign of a noisy run, so setting it aside
+    /// may settle `unchanged` but never make a regression.
+    pub ci_all: Option<(f64, f64)>,
     pub statistic: Statistic,
     /// Executions with samples on each side.
     pub executions: (usize, usize),
@@ -112,12 +116,16 @@ pub fn wall_ratio(old: &[Vec<f64>], new: &[Vec<f64>]) -> Option<WallRatio> {
     let ((old_kept, old_aside), (new_kept, new_aside)) = (without_apart(old), without_apart(new));
     if let Some(r) = execution_ratio_ci(&old_kept, &new_kept) {
         let (o, n) = (execution_geomean(&old_kept)?, execution_geomean(&new_kept)?);
+        let ci_all = (!old_aside.is_empty() || !new_aside.is_empty())
+            .then(|| execution_ratio_ci(old, new).map(|all| all.ci))
+            .flatten();
         return Some(WallRatio {
             old: o,
             new: n,
             ratio: r.ratio,
             ci: r.ci,
             equivalence: Some(r.equivalence),
+            ci_all,
             statistic: Statistic::ExecutionGeomean,
             executions,
             set_aside: (old_aside, new_aside),
@@ -134,6 +142,7 @@ pub fn wall_ratio(old: &[Vec<f64>], new: &[Vec<f64>]) -> Option<WallRatio> {
         ratio: n / o,
         ci: hierarchical_ratio_ci(old, new),
         equivalence: None,
+        ci_all: None,
         statistic: Statistic::PooledMedian,
         executions,
         set_aside: (Vec::new(), Vec::new()),

@@ -12,6 +12,7 @@ mod quantity;
 mod status;
 mod text;
 mod thresholds;
+mod wall_model;
 
 pub use config::{
     BackendsConfig, ColumnGen, DbConfig, FixtureSpec, HttpFixtureConfig, LatencyMode, SeedTable,
@@ -27,3 +28,4 @@ pub use quantity::{bytes, grouped, grouped_toml, percent, size, size_over, three
 pub use status::Status;
 pub use text::{Lines, MAX_MESSAGE, MAX_PLUGIN_TEXT, clip, hidden, visible, write_visible};
 pub use thresholds::{Thresholds, parse_fraction};
+pub use wall_model::WallModel;

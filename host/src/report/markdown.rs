@@ -24,7 +24,8 @@ impl Export for Markdown {
 
     fn render(&self, inputs: &Inputs<'_>) -> Result<Option<String>> {
         let loads = &inputs.results.loads;
-        let groups = groups(inputs.results)?;
+        // Groups, then models: what a run shows without a baseline.
+        let groups = groups(inputs.results)? + &models(inputs.results)?;
         // With a comparison, only the benches the table shows (all of them with `--all`).
         let apart = super::executions::markdown(inputs.results, |id| {
             inputs.all
@@ -409,6 +410,35 @@ fn groups(run: &RunResults) -> Result<String> {
     if let Some(note) = relative::statistic_note(&summaries) {
         writeln!(out, "{}", md::text(&note))?;
     }
+    Ok(out)
+}
+
+/// Each bench with a `model` against what it predicts (empty without models).
+fn models(run: &RunResults) -> Result<String> {
+    let rows = super::models::rows(run);
+    let mut out = String::new();
+    if rows.is_empty() {
+        return Ok(out);
+    }
+    writeln!(
+        out,
+        "### Models: {} against what the suite predicts\n",
+        super::models::MEASURED
+    )?;
+    writeln!(out, "| bench | measured | predicted | model | deviation |")?;
+    writeln!(out, "|---|---|---|---|---|")?;
+    for row in &rows {
+        writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            md::code(row.id),
+            format::duration_ns(row.against.measured_ns),
+            format::duration_ns(row.against.expected_ns),
+            md::code(row.expression),
+            super::models::deviation(row)
+        )?;
+    }
+    writeln!(out)?;
     Ok(out)
 }
 

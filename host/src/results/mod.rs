@@ -257,9 +257,47 @@ pub struct BenchResult {
     /// Regression thresholds the suite set for this bench, if any.
     #[serde(default)]
     pub thresholds: Option<crate::model::Thresholds>,
+    /// The wall time per iteration the suite's `model` predicts (null without one, and in older
+    /// results).
+    #[serde(default)]
+    pub model: Option<ModelResult>,
+}
+
+/// What a bench's lesson predicts: `model = "n * latency_ms ms"` in the suite, computed with the
+/// bench's parameters. Reports set the measured median beside it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelResult {
+    /// As written in the suite.
+    pub expression: String,
+    /// What it comes to, ns per iteration.
+    pub expected_ns: f64,
+}
+
+/// A prediction beside the measurement: the median wall time (the summary's) against the model.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AgainstModel {
+    pub expected_ns: f64,
+    pub measured_ns: f64,
+}
+
+impl AgainstModel {
+    /// `measured / expected − 1`: +0.087 is 8.7% over the model.
+    pub fn deviation(&self) -> f64 {
+        self.measured_ns / self.expected_ns - 1.0
+    }
 }
 
 impl BenchResult {
+    /// The measured median against the suite's model, when there are both.
+    pub fn against_model(&self) -> Option<AgainstModel> {
+        let model = self.model.as_ref()?;
+        let measured_ns = self.wall_ns.as_ref()?.summary.median;
+        (model.expected_ns > 0.0 && measured_ns > 0.0).then_some(AgainstModel {
+            expected_ns: model.expected_ns,
+            measured_ns,
+        })
+    }
+
     /// The bench's value of `metric`, as verdicts compare it; `None` when it wasn't measured.
     pub fn measurement(&self, metric: Metric) -> Option<Measurement<'_>> {
         match metric {
@@ -484,9 +522,23 @@ pub struct WallResult {
     /// The same samples per execution (each a fresh worker process), in run order.
     pub executions: Vec<Vec<u64>>,
     pub summary: Summary,
+    /// Per execution, how long its samples waited for a CPU while other processes had it (ns,
+    /// Linux's run-queue wait of the worker's thread); empty where not counted (other systems,
+    /// older results).
+    #[serde(default)]
+    pub cpu_wait_ns: Vec<u64>,
 }
 
 impl WallResult {
+    /// Time the samples waited for a CPU, and their wall time in all, ns (when counted).
+    pub fn cpu_wait(&self) -> Option<(u64, u64)> {
+        if self.cpu_wait_ns.is_empty() || self.cpu_wait_ns.len() != self.executions.len() {
+            return None;
+        }
+        let wall = self.executions.iter().flatten().sum();
+        Some((self.cpu_wait_ns.iter().sum(), wall))
+    }
+
     /// The samples per execution as floats, for statistics.
     pub fn executions_f64(&self) -> Vec<Vec<f64>> {
         self.executions

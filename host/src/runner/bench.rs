@@ -343,6 +343,9 @@ fn merge(unit: &mut Unit, live: &[usize], execution: Execution, round: u32) {
         record
             .executions
             .push(got.samples.iter().map(|s| s.wall_ns).collect());
+        record
+            .cpu_wait_ns
+            .push(got.samples.iter().map(|s| s.cpu_wait_ns).sum());
         record.worker_start_ns.extend(execution.start_ns);
         if let Some(failure) = &got.failure {
             side.failure = Some(failure.clone());

@@ -1,6 +1,8 @@
 //! How noisy the machine is while a run measures: a fixed native workload, timed before each of the
-//! executions. Its time should not change; when it does, something else took the CPU or the
-//! clock changed, and every wall time measured alongside moved with it.
+//! executions (its time should not change; when it does, something else took the CPU or the clock
+//! changed, and every wall time measured alongside moved with it), and, per iteration, how long the
+//! worker's thread waited for a CPU while other processes had it — what a 2 ms probe is too short
+//! to see when other processes compete for the cores.
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -25,6 +27,18 @@ pub fn probe() -> u64 {
     }
     black_box(x);
     start.elapsed().as_nanos() as u64
+}
+
+/// How long the calling thread has waited, runnable, for a CPU (ns): Linux's scheduler statistics
+/// (`/proc/thread-self/schedstat`, its second field, "time spent waiting on a runqueue"). Read
+/// before and after an iteration, outside its timed span, the difference is the part of the
+/// iteration's wall time other processes took; a thread that sleeps or waits for I/O is not
+/// runnable then, so waiting of its own is not counted. `None` where the kernel doesn't say (other
+/// systems): no count is recorded then. The worker runs its plugin on this thread (a
+/// current-thread runtime), so the count is the plugin's.
+pub fn cpu_wait_ns() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    text.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// The probes of a run, summarized; `None` with fewer than three.
@@ -56,5 +70,14 @@ mod tests {
         assert!(busy.spread > 0.2, "{busy:?}");
         assert!(summarize(&[1000, 1000]).is_none());
         assert!(probe() > 0);
+    }
+
+    #[test]
+    fn waiting_for_a_cpu_only_grows() {
+        let Some(before) = cpu_wait_ns() else {
+            return; // not Linux: nothing is counted
+        };
+        std::thread::yield_now();
+        assert!(cpu_wait_ns().unwrap() >= before);
     }
 }

@@ -241,6 +241,7 @@ impl Runner {
                     ),
                 });
             }
+            check_model(&plan, key("model"))?;
             plans.push(plan);
         }
         Ok(plans)
@@ -265,6 +266,27 @@ impl Runner {
         let _ = session.close().await;
         Ok(workloads)
     }
+}
+
+/// A bench's `model` must come to a time from the bench's parameters (defaults included), which are
+/// only known once the plugin said what they are: checked before anything runs.
+fn check_model(plan: &BenchPlan, key: String) -> Result<(), PlanError> {
+    let Some(model) = plan.def.model.as_ref().filter(|_| plan.broken.is_none()) else {
+        return Ok(());
+    };
+    model.expected_ns(&plan.params).map(|_| ()).map_err(|e| {
+        let names: Vec<&str> = plan.params.keys().map(String::as_str).collect();
+        let known = if names.is_empty() {
+            "it has none".to_string()
+        } else {
+            format!("its parameters: {}", names.join(", "))
+        };
+        PlanError {
+            location: plan.def.location.clone(),
+            key,
+            message: format!("{e} (bench `{}`; {known})", plan.id),
+        }
+    })
 }
 
 /// Lists a plugin's workloads (for `wasmbench list`).

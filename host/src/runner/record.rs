@@ -15,7 +15,7 @@ use crate::model::{LimitOwner, Status};
 use crate::plugin::bindings::Outcome;
 use crate::results::{
     BenchResult, DbPlan, DbResult, DbTable, FuelResult, HostGroupResult, HostResult, MemoryResult,
-    ParallelResult, Phases, TimingInfo, UnitsResult, WasmInfo,
+    ModelResult, ParallelResult, Phases, TimingInfo, UnitsResult, WasmInfo,
 };
 
 /// Measurements gathered so far; kept when a bench fails part-way.
@@ -28,6 +28,8 @@ pub(super) struct Record {
     pub(super) host: Vec<HostCalls>,
     /// Wall time per sample, per execution.
     pub(super) executions: Vec<Vec<u64>>,
+    /// Per execution, how long its samples waited for a CPU (`None`: not counted).
+    pub(super) cpu_wait_ns: Vec<Option<u64>>,
     /// Linear memory after each sample of the first execution (fresh processes start over).
     pub(super) memory: Vec<u64>,
     pub(super) peak_memory: u64,
@@ -98,7 +100,19 @@ pub(super) fn finish(
     let status = failure.as_ref().map_or(Status::Ok, |f| f.status);
     let expected = plan.def.expect;
     let completed = record.executions.iter().filter(|e| !e.is_empty()).count() as u32;
-    let wall = stats::wall_result(record.executions);
+    // Kept for the executions that have samples (the ones the wall result keeps), when every one
+    // of them was counted.
+    let cpu_wait_ns: Option<Vec<u64>> = (record.executions.iter())
+        .zip(&record.cpu_wait_ns)
+        .filter(|(samples, _)| !samples.is_empty())
+        .map(|(_, &waited)| waited)
+        .collect();
+    let wall = stats::wall_result(record.executions).map(|mut wall| {
+        if let Some(waited) = cpu_wait_ns.filter(|w| w.len() == wall.executions.len()) {
+            wall.cpu_wait_ns = waited;
+        }
+        wall
+    });
     let metered_median = stats::median_u64(&record.metered_wall);
     let fuel = stats::median_u64(&record.fuel).map(|median| FuelResult {
         varies: record.fuel.iter().any(|&f| f != record.fuel[0]),
@@ -131,6 +145,13 @@ pub(super) fn finish(
         workload: plan.workload.clone(),
         group: plan.def.group.clone(),
         params: plan.params.clone(),
+        // Checked when the suite was planned: an error here can't happen for a planned bench.
+        model: plan.def.model.as_ref().and_then(|m| {
+            Some(ModelResult {
+                expression: m.text.clone(),
+                expected_ns: m.expected_ns(&plan.params).ok()?,
+            })
+        }),
         wasm: WasmInfo {
             path: plan.wasm_path.display().to_string(),
             sha256: record.wasm_sha256.clone(),

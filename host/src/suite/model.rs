@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{
     BackendsConfig, DbConfig, FixtureSpec, HttpFixtureConfig, LimitOrigins, Limits, LoadThreshold,
-    Status, Thresholds,
+    Status, Thresholds, WallModel,
 };
 
 /// How a bench is measured.
@@ -78,6 +78,8 @@ pub struct BenchDef {
     pub db: Option<DbConfig>,
     /// The status the bench is expected to end with.
     pub expect: Status,
+    /// The wall time per iteration its lesson predicts (`model = "n * latency_ms ms"`).
+    pub model: Option<WallModel>,
     /// Where the bench is defined, for errors: `file:line:column`.
     pub location: String,
 }

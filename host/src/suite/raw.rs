@@ -248,6 +248,8 @@ pub(super) struct RawBench {
     pub(super) params: BTreeMap<String, Spanned<ParamValue>>,
     pub(super) group: Option<String>,
     pub(super) expect: Option<Spanned<String>>,
+    /// The expected wall time per iteration (`crate::model::WallModel`).
+    pub(super) model: Option<Spanned<String>>,
     pub(super) db: Option<Spanned<RawBenchDb>>,
     // The settings keys again: serde can't combine `flatten` with `deny_unknown_fields`.
     pub(super) warmup: Option<Spanned<u32>>,

@@ -14,7 +14,7 @@ use super::model::{BenchDef, PluginSource, Settings, Suite};
 use super::raw::{RawBackends, RawBench, RawFixture, RawHttp, RawSuite};
 use super::settings::{DEFAULT_SETTINGS, Held, MAX_DEADLINE, MAX_FIXTURE};
 use super::source::plugin_source;
-use crate::model::{BackendsConfig, FixtureSpec, HttpFixtureConfig, Status};
+use crate::model::{BackendsConfig, FixtureSpec, HttpFixtureConfig, Status, WallModel};
 
 impl RawSuite {
     pub(super) fn resolve(self, ctx: &Ctx<'_>) -> Result<Suite, SuiteError> {
@@ -136,6 +136,13 @@ fn bench(
         None => Status::Ok,
         Some(text) => expectation(&text, &prefix, ctx)?,
     };
+    let model = raw
+        .model
+        .map(|text| {
+            WallModel::parse(text.get_ref())
+                .map_err(|e| ctx.error(Some(text.span()), Some(format!("{prefix}model")), e))
+        })
+        .transpose()?;
     let workload = raw.workload.map(Spanned::into_inner);
     if matches!(plugin, PluginSource::Named(_)) && workload.is_none() {
         return Err(ctx.error(
@@ -181,6 +188,7 @@ fn bench(
             settings: settings.clone(),
             db: db.clone(),
             expect,
+            model: model.clone(),
             location: format!("{}:{line}:{column}", ctx.file.display()),
         })
         .collect();

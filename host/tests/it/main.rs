@@ -22,6 +22,7 @@ mod languages;
 mod load;
 mod measurement;
 mod metrics;
+mod models;
 mod profile;
 mod regression;
 mod relative;

@@ -256,11 +256,50 @@ pub(super) fn sampled_change(
                     ci: r.ci,
                     equivalence: r.equivalence.unwrap_or(r.ci),
                 };
-                change.verdict =
-                    beyond(r.ratio, intervals, 1.0 + threshold, 1.0 - threshold, threshold);
+                change.verdict = beyond(
+                    r.ratio,
+                    intervals,
+                    1.0 + threshold,
+                    1.0 - threshold,
+                    threshold,
+                );
                 change.ratio = Some(r.ratio);
                 change.ratio_ci = Some(r.ci);
                 change.equivalence_ci = r.equivalence;
+                if let Some(all) = r.ci_all
+                    && matches!(change.verdict, Verdict::Regressed | Verdict::Improved)
+                {
+                    let with_all = Intervals {
+                        ci: all,
+                        equivalence: all,
+                    };
+                    let verdict = beyond(
+                        r.ratio,
+                        with_all,
+                        1.0 + threshold,
+                        1.0 - threshold,
+                        threshold,
+                    );
+                    if verdict != change.verdict {
+                        change.verdict = Verdict::Inconclusive;
+                        change.basis = Some(format!(
+                            "{}; inconclusive: only with them set aside does the 95% interval lie beyond ±{}; with every execution it is {:.3}×–{:.3}×, and an execution that stands apart is itself a sign of a noisy run: rerun on a quieter machine, or use `wasmbench ab`",
+                            change.basis.take().unwrap_or_default(),
+                            percent(threshold),
+                            all.0,
+                            all.1
+                        ));
+                        return change;
+                    }
+                }
+                if let Some(why) = explained_by_cpu_wait(change.verdict, r.ci, threshold, a, b) {
+                    change.verdict = Verdict::Inconclusive;
+                    change.basis = Some(format!(
+                        "{}; inconclusive: {why}; rerun on a quieter machine, or use `wasmbench ab`",
+                        change.basis.take().unwrap_or_default()
+                    ));
+                    return change;
+                }
                 if change.verdict == Verdict::Inconclusive {
                     let why = unsettled(r.ratio, intervals, threshold, Some((old_n, new_n)));
                     change.basis = Some(match change.basis.take() {
@@ -293,6 +332,43 @@ pub(super) fn sampled_change(
         ));
     }
     change
+}
+
+/// Whether the time each side's worker waited for a CPU (other processes had it) explains a
+/// change between separate runs: with that time taken out of each side's wall time — the ratio and
+/// its interval scaled by `(1 − new's share) / (1 − old's share)` — a `regressed` whose interval no
+/// longer clears the threshold (or the mirror `improved`) can't be told from the machine's load.
+/// Idle, a side waits a fraction of a percent and nothing changes; with other processes competing
+/// for the cores it waits tens of percent, and a whole run comes out that much slower. The reason
+/// when it does explain it; `None` otherwise, or without the counts (other systems, older results).
+pub(super) fn explained_by_cpu_wait(
+    verdict: Verdict,
+    ci: (f64, f64),
+    threshold: f64,
+    old: &WallResult,
+    new: &WallResult,
+) -> Option<String> {
+    let share = |wall: &WallResult| {
+        let (waited, total) = wall.cpu_wait()?;
+        Some((waited as f64 / total.max(1) as f64).min(0.99))
+    };
+    let (old_share, new_share) = (share(old)?, share(new)?);
+    let factor = (1.0 - new_share) / (1.0 - old_share);
+    let explained = match verdict {
+        Verdict::Regressed => ci.0 * factor <= 1.0 + threshold,
+        Verdict::Improved => ci.1 * factor >= 1.0 - threshold,
+        _ => false,
+    };
+    explained.then(|| {
+        format!(
+            "the baseline's worker waited for a CPU (other processes had it) for {} of its timed wall time and the new run's for {}; without that time the 95% interval is {:.3}×–{:.3}×, which doesn't clear ±{}",
+            percent(old_share),
+            percent(new_share),
+            ci.0 * factor,
+            ci.1 * factor,
+            percent(threshold)
+        )
+    })
 }
 
 /// The two intervals of a ratio a verdict is read from.
@@ -341,7 +417,11 @@ pub(super) fn unsettled(
 ) -> String {
     let inside = ratio.ln().abs() < (1.0 + threshold).ln();
     let (level, ci, reaches) = if inside {
-        (EQUIVALENCE_CONFIDENCE, intervals.equivalence, "reaches beyond")
+        (
+            EQUIVALENCE_CONFIDENCE,
+            intervals.equivalence,
+            "reaches beyond",
+        )
     } else {
         (CONFIDENCE, intervals.ci, "reaches back within")
     };

@@ -184,15 +184,16 @@ fn wide_intervals_are_inconclusive_not_unchanged() {
             "{ci:?}"
         );
     }
-    // Three noisy executions a side around the same value: inconclusive, with a way out.
+    // Three executions a side spread out evenly (none stands apart to be set aside) around the
+    // same value: inconclusive, with a way out.
     let old = wall(vec![
         vec![100, 101, 99],
+        vec![115, 116, 114],
         vec![130, 131, 129],
-        vec![100, 102, 98],
     ]);
     let new = wall(vec![
         vec![101, 100, 99],
-        vec![100, 101, 102],
+        vec![116, 115, 114],
         vec![128, 130, 131],
     ]);
     let change = wall_change(&old, &new);
@@ -216,6 +217,66 @@ fn wide_intervals_are_inconclusive_not_unchanged() {
         vec![100, 100, 101],
     ]);
     assert_eq!(wall_change(&old, &new).verdict, Verdict::Unchanged);
+}
+
+/// Setting apart an execution that stands apart may settle `unchanged`, never make a regression:
+/// the run that had it was noisy (the loaded runs of `suites/quick.toml` did exactly this).
+#[test]
+fn an_execution_set_aside_does_not_make_a_regression() {
+    // The baseline's third execution ran at twice the others; the new run all at twice.
+    let old = wall(vec![
+        vec![390, 391, 389],
+        vec![380, 381, 379],
+        vec![790, 791, 789],
+    ]);
+    let new = wall(vec![
+        vec![1000, 1001, 999],
+        vec![800, 801, 799],
+        vec![680, 681, 679],
+    ]);
+    let change = wall_change(&old, &new);
+    assert_eq!(change.verdict, Verdict::Inconclusive, "{change:?}");
+    let basis = change.basis.unwrap();
+    assert!(
+        basis.contains("execution 3 of the baseline")
+            && basis.contains("only with them set aside")
+            && basis.contains("with every execution it is"),
+        "{basis}"
+    );
+}
+
+/// Time a side's worker waited for a CPU is taken out before a change is called between runs.
+#[test]
+fn waiting_for_a_cpu_explains_a_slower_run() {
+    let old = wall(vec![
+        vec![100, 101, 99],
+        vec![100, 102, 98],
+        vec![101, 100, 99],
+    ]);
+    let mut new = wall(vec![
+        vec![200, 201, 199],
+        vec![200, 202, 198],
+        vec![201, 200, 199],
+    ]);
+    // Without the counts: a regression.
+    assert_eq!(wall_change(&old, &new).verdict, Verdict::Regressed);
+    let mut old = old;
+    old.cpu_wait_ns = vec![0, 1, 0];
+    // Half of the new run's wall time was other processes' turn on the CPU.
+    new.cpu_wait_ns = vec![300, 300, 300];
+    let change = wall_change(&old, &new);
+    assert_eq!(change.verdict, Verdict::Inconclusive, "{change:?}");
+    assert!(
+        change
+            .basis
+            .as_deref()
+            .unwrap()
+            .contains("the new run's for 50%"),
+        "{change:?}"
+    );
+    // A change beyond what the waiting explains stands.
+    new.cpu_wait_ns = vec![30, 30, 30];
+    assert_eq!(wall_change(&old, &new).verdict, Verdict::Regressed);
 }
 
 #[test]

@@ -8,8 +8,9 @@
 mod intervals;
 
 pub use intervals::{
-    ExecutionRatio, RESAMPLED_EXECUTIONS, RESAMPLED_POINTS, bootstrap_ci, execution_ratio_ci, hierarchical_ci,
-    hierarchical_ci_at, hierarchical_ratio_ci, log_execution_medians, ratio_of_medians_ci,
+    ExecutionRatio, RESAMPLED_EXECUTIONS, RESAMPLED_POINTS, bootstrap_ci, execution_ratio_ci,
+    hierarchical_ci, hierarchical_ci_at, hierarchical_ratio_ci, log_execution_medians,
+    ratio_of_medians_ci,
 };
 
 use crate::results::{Outliers, Summary, WallResult};
@@ -158,6 +159,7 @@ pub fn wall_result(executions: Vec<Vec<u64>>) -> Option<WallResult> {
         samples: executions.iter().flatten().copied().collect(),
         executions,
         summary,
+        cpu_wait_ns: Vec::new(),
     })
 }
 

@@ -50,6 +50,20 @@ fn render_benches(run: &RunResults, color: bool) -> Option<String> {
         out.push_str("\n\ngroups, each bench against the group's reference:\n");
         out.push_str(&groups.join("\n"));
     }
+    let models = super::models::rows(run);
+    if !models.is_empty() {
+        out.push_str(&format!(
+            "\n\nmodels, {} against what the suite predicts:",
+            super::models::MEASURED
+        ));
+        for row in &models {
+            out.push_str(&format!(
+                "\n  {}: {}",
+                line(row.id),
+                line(&super::models::sentence(row))
+            ));
+        }
+    }
     for section in counter_tables(run) {
         out.push_str("\n\n");
         out.push_str(&section);
@@ -85,7 +99,29 @@ fn render_benches(run: &RunResults, color: bool) -> Option<String> {
             format::machine_noise(noise)
         ));
     }
+    if let Some(line) = interrupted_line(run) {
+        out.push('\n');
+        out.push_str(&line);
+    }
     Some(out)
+}
+
+/// How long the benches waited for a CPU while other processes had it, as a share of their timed
+/// wall time; none where not counted.
+fn interrupted_line(run: &RunResults) -> Option<String> {
+    let counted: Vec<(u64, u64)> = (run.benches.iter())
+        .filter_map(|b| b.wall_ns.as_ref()?.cpu_wait())
+        .collect();
+    if counted.is_empty() {
+        return None;
+    }
+    let (waited, total) =
+        (counted.iter()).fold((0, 0), |(w, t), (waited, total)| (w + waited, t + total));
+    let share = waited as f64 / total.max(1) as f64;
+    Some(format!(
+        "waiting for a CPU (other processes had it): {} of the timed wall time; comparisons with another run take it out before calling a change",
+        format::percent_one_decimal(share)
+    ))
 }
 
 /// One load scenario: a row per phase and overall (corrected latency, service p99, throughput

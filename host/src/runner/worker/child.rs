@@ -153,12 +153,19 @@ async fn run<W: Write>(job: &Job, out: &mut Reporter<W>) -> Result<()> {
                 continue;
             };
             out.begin(index, side.calls, "run")?;
+            let waited_before = crate::runner::noise::cpu_wait_ns();
             let iteration = side.session.iterate().await;
+            let cpu_wait_ns = waited_before
+                .zip(crate::runner::noise::cpu_wait_ns())
+                .map(|(before, after)| after.saturating_sub(before));
             let peak = side.session.peak_memory();
             match iteration {
                 Ok(iteration) => out.send(&Event::Sample {
                     side: index,
-                    sample: sample(iteration, peak),
+                    sample: Sample {
+                        cpu_wait_ns,
+                        ..sample(iteration, peak)
+                    },
                 })?,
                 Err(failure) => {
                     out.failed(index, failure, peak)?;
@@ -290,5 +297,6 @@ fn sample(iteration: Iteration, peak_memory: u64) -> Sample {
             .into_iter()
             .map(|c| (c.name, c.value))
             .collect(),
+        cpu_wait_ns: None,
     }
 }

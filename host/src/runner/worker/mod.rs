@@ -114,6 +114,10 @@ pub struct Sample {
     pub checksum: u64,
     pub units: u64,
     pub counters: BTreeMap<String, u64>,
+    /// How long the worker waited for a CPU during the iteration while other processes had it
+    /// (`runner::noise::cpu_wait_ns`); `None` for warm-up iterations and where not counted.
+    #[serde(default)]
+    pub cpu_wait_ns: Option<u64>,
 }
 
 impl Sample {

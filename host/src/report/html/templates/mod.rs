@@ -8,6 +8,7 @@ mod details;
 mod executions;
 mod groups;
 mod load;
+mod models;
 mod summary;
 
 use anyhow::Result;
@@ -77,6 +78,7 @@ pub fn page(page: &Page) -> Result<String> {
                         }
                         "\n"
                     }
+                    (models::models(&page.models))
                     @if let Some(e) = &page.executions { (executions::executions(e)) }
                     @if !details.is_empty() {
                         section id="details" aria-labelledby="details-h" {

@@ -49,10 +49,37 @@ pub struct Page {
     pub details: Vec<Detail>,
     /// Each execution's median per bench, when some bench ran two or more.
     pub executions: Option<executions::ExecutionsView>,
+    /// Benches whose suite predicts their wall time (`model = "..."`).
+    pub models: Vec<ModelRowView>,
     /// The load scenarios (`[[load]]`), after the benches.
     pub loads: Vec<LoadSection>,
     /// Load scenarios of one group against the group's reference.
     pub load_groups: Vec<LoadGroupTable>,
+}
+
+/// A bench's measured median beside what its model predicts.
+pub struct ModelRowView {
+    pub bench: BenchLink,
+    pub measured: String,
+    pub predicted: String,
+    pub expression: String,
+    pub deviation: String,
+}
+
+fn models(cx: &Context<'_>) -> Vec<ModelRowView> {
+    let rows = crate::report::models::rows(cx.run);
+    rows.iter()
+        .filter_map(|row| {
+            let index = cx.run.benches.iter().position(|b| b.id == row.id)?;
+            Some(ModelRowView {
+                bench: cx.link(index),
+                measured: crate::report::format::duration_ns(row.against.measured_ns),
+                predicted: crate::report::format::duration_ns(row.against.expected_ns),
+                expression: row.expression.to_string(),
+                deviation: crate::report::models::deviation(row),
+            })
+        })
+        .collect()
 }
 
 /// A chart with its accessible name and caption.
@@ -213,6 +240,7 @@ impl Page {
             groups,
             details,
             executions: executions::view(&cx),
+            models: models(&cx),
             loads,
             load_groups: relative::load_groups(&cx),
         }
