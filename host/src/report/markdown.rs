@@ -390,6 +390,13 @@ fn groups(run: &RunResults) -> Result<String> {
             };
             writeln!(out, "- {wall}{exact}")?;
         }
+        let host = relative::host_lines(run, s);
+        if let Some((title, parts)) = host.split_first() {
+            writeln!(out, "\n{}", md::text(title))?;
+            for part in parts {
+                writeln!(out, "- {}", md::text(part.trim()))?;
+            }
+        }
         writeln!(
             out,
             "\nReference: {}.\n",

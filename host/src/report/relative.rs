@@ -101,6 +101,24 @@ pub fn lines(run: &RunResults, s: &GroupSummary) -> Vec<String> {
     out
 }
 
+/// The host's part of each bench of a set, reference first (none when no bench called the host):
+/// which part of a difference is the sandbox's price rather than the plugin's work.
+pub fn host_lines(run: &RunResults, s: &GroupSummary) -> Vec<String> {
+    let benches = std::iter::once(s.reference).chain(s.others.iter().map(|r| r.bench));
+    let parts: Vec<String> = benches
+        .filter_map(|i| {
+            let bench = &run.benches[i];
+            Some(format!("  {}: {}", bench.id, format::host_part(bench)?))
+        })
+        .collect();
+    if parts.is_empty() {
+        return parts;
+    }
+    std::iter::once("in the host per iteration (the sandbox's price):".to_string())
+        .chain(parts)
+        .collect()
+}
+
 /// What the wall-time ratios of a run's groups are made of, in one sentence.
 pub fn statistic_note(summaries: &[GroupSummary]) -> Option<String> {
     let mut used: Vec<Statistic> = summaries
@@ -159,7 +177,7 @@ pub fn plain(run: &RunResults) -> Option<String> {
     for s in &summaries {
         out.push_str(&heading(run, s));
         out.push('\n');
-        for line in lines(run, s) {
+        for line in lines(run, s).into_iter().chain(host_lines(run, s)) {
             out.push_str("  ");
             out.push_str(&line);
             out.push('\n');

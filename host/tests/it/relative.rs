@@ -130,6 +130,20 @@ fn a_group_is_stated_against_its_reference_in_every_report() {
         .unwrap_or_else(|| panic!("no `{sentence_end}` line\n{}", run.transcript()));
     assert!(line.trim_start().starts_with(&sentence_start), "{line}");
 
+    // The host's part of each bench (the sandbox's price), from results.json's host calls.
+    let host = &bench(results, "fs-read/stream")["host"];
+    let calls = host["calls_per_iteration"].as_u64().unwrap();
+    assert!(calls > 0, "{host}");
+    let host_line = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("fs-read/stream: ") && l.contains(" each"))
+        .unwrap_or_else(|| panic!("no host line for fs-read/stream\n{}", run.transcript()));
+    assert!(
+        out.contains("in the host per iteration (the sandbox's price):")
+            && host_line.contains(&format!(": {calls} call")),
+        "{host_line}"
+    );
+
     // comparison.md, written for a run with groups even without a baseline.
     let dir = run.out.as_ref().unwrap();
     let md = std::fs::read_to_string(dir.join("comparison.md")).unwrap();
@@ -148,4 +162,5 @@ fn a_group_is_stated_against_its_reference_in_every_report() {
     );
     assert!(html.contains(&format!("fs-read/stream ran {sentence_start}")));
     assert!(html.contains(">Wall time relative to fs-read/stream</title>"));
+    assert!(html.contains("(the sandbox&#39;s price)") || html.contains("(the sandbox's price)"));
 }

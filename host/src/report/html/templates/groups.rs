@@ -59,6 +59,7 @@ fn relative(set: &RelativeSet) -> Result<Markup> {
                         th scope="col" { "in words" }
                         th scope="col" { "fuel ÷ reference" }
                         th scope="col" { "peak memory ÷ reference" }
+                        th scope="col" { "in the host per iteration" br; span class="sub" { "(the sandbox's price)" } }
                     } }
                     "\n"
                     tbody {
@@ -74,6 +75,7 @@ fn relative(set: &RelativeSet) -> Result<Markup> {
                                 td { (row.words) }
                                 td class="num" { (row.fuel) }
                                 td class="num" { (row.memory) }
+                                td { (row.host) }
                             }
                             "\n"
                         }

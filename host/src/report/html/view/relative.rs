@@ -28,6 +28,8 @@ pub struct RelativeRow {
     pub words: String,
     pub fuel: String,
     pub memory: String,
+    /// The host's part of an iteration (`format::host_part`); `—` without host calls.
+    pub host: String,
 }
 
 pub(super) fn sets(cx: &mut Context, group: &str) -> Vec<RelativeSet> {
@@ -60,6 +62,7 @@ fn set(cx: &mut Context, s: &GroupSummary) -> RelativeSet {
         },
         fuel: format::ratio(1.0),
         memory: format::ratio(1.0),
+        host: format::host_part(&run.benches[s.reference]).unwrap_or_else(dash),
     }];
     for r in &s.others {
         let other = &run.benches[r.bench];
@@ -95,6 +98,7 @@ fn set(cx: &mut Context, s: &GroupSummary) -> RelativeSet {
             words,
             fuel: r.fuel.map_or_else(dash, format::ratio),
             memory: r.memory.map_or_else(dash, format::ratio),
+            host: format::host_part(other).unwrap_or_else(dash),
         });
     }
     let mut chart_rows = vec![RatioRow {
