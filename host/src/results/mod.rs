@@ -4,6 +4,7 @@
 mod environment;
 mod journal;
 mod load;
+mod model;
 mod write;
 
 use std::collections::BTreeMap;
@@ -17,6 +18,7 @@ pub use load::{
     LoadResult, LoadSetup, LoadStats, Percentiles, PhaseResult, SpectrumPoint, ThresholdVerdict,
     TimelinePoint,
 };
+pub use model::{AgainstModel, ModelResult};
 pub use write::{read_results, read_results_declared, write_atomically, write_json_atomically};
 
 /// Bump on any change a reader could notice. Version 2 added executions (`wall_ns.executions`,
@@ -263,41 +265,7 @@ pub struct BenchResult {
     pub model: Option<ModelResult>,
 }
 
-/// What a bench's lesson predicts: `model = "n * latency_ms ms"` in the suite, computed with the
-/// bench's parameters. Reports set the measured median beside it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ModelResult {
-    /// As written in the suite.
-    pub expression: String,
-    /// What it comes to, ns per iteration.
-    pub expected_ns: f64,
-}
-
-/// A prediction beside the measurement: the median wall time (the summary's) against the model.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct AgainstModel {
-    pub expected_ns: f64,
-    pub measured_ns: f64,
-}
-
-impl AgainstModel {
-    /// `measured / expected − 1`: +0.087 is 8.7% over the model.
-    pub fn deviation(&self) -> f64 {
-        self.measured_ns / self.expected_ns - 1.0
-    }
-}
-
 impl BenchResult {
-    /// The measured median against the suite's model, when there are both.
-    pub fn against_model(&self) -> Option<AgainstModel> {
-        let model = self.model.as_ref()?;
-        let measured_ns = self.wall_ns.as_ref()?.summary.median;
-        (model.expected_ns > 0.0 && measured_ns > 0.0).then_some(AgainstModel {
-            expected_ns: model.expected_ns,
-            measured_ns,
-        })
-    }
-
     /// The bench's value of `metric`, as verdicts compare it; `None` when it wasn't measured.
     pub fn measurement(&self, metric: Metric) -> Option<Measurement<'_>> {
         match metric {
