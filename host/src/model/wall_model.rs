@@ -63,16 +63,9 @@ impl WallModel {
 
     /// The variables the expression reads, each once, in order of first use.
     pub fn variables(&self) -> Vec<String> {
-        let Ok(tree) = self.tree() else {
-            return Vec::new();
-        };
-        let mut names: Vec<String> = Vec::new();
-        for name in tree.iter_variable_identifiers() {
-            if !names.iter().any(|n| n == name) {
-                names.push(name.to_string());
-            }
-        }
-        names
+        self.tree()
+            .map(|tree| variables_of(&tree))
+            .unwrap_or_default()
     }
 
     /// The expected wall time per iteration, ns, for a bench's parameters; why not otherwise (a
@@ -80,7 +73,7 @@ impl WallModel {
     pub fn expected_ns(&self, params: &BTreeMap<String, String>) -> Result<f64, String> {
         let tree = self.tree()?;
         let mut context = HashMapContext::<DefaultNumericTypes>::new();
-        for name in self.variables() {
+        for name in variables_of(&tree) {
             let Some(text) = params.get(&name) else {
                 return Err(format!("`{name}` is not a parameter of the bench"));
             };
@@ -114,6 +107,17 @@ impl WallModel {
             .find(|(_, ns)| *ns == self.unit_ns)
             .map_or("ns", |(name, _)| name)
     }
+}
+
+/// The variables `tree` reads, each once, in order of first use.
+fn variables_of(tree: &Node<DefaultNumericTypes>) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for name in tree.iter_variable_identifiers() {
+        if !names.iter().any(|n| n == name) {
+            names.push(name.to_string());
+        }
+    }
+    names
 }
 
 impl fmt::Display for WallModel {

@@ -10,7 +10,7 @@ use crate::engine::EngineKind;
 use crate::model::{Limits, Lines, Status, visible};
 use crate::plugin::bindings::WorkloadInfo;
 use crate::plugin::{DEFAULT_ENTRY, PluginKind, PluginLocator};
-use crate::results::OutputCheck;
+use crate::results::{ModelResult, OutputCheck};
 use crate::suite::{BenchDef, PluginSource, Suite};
 
 use super::limits::Failure;
@@ -35,6 +35,8 @@ pub struct BenchPlan {
     pub broken: Option<Failure>,
     /// For a core module: the expected-output files its runs are compared with.
     pub output_check: Option<OutputCheck>,
+    /// What the suite's `model` predicts with these parameters (computed once, when planned).
+    pub model: Option<ModelResult>,
 }
 
 impl BenchPlan {
@@ -172,6 +174,7 @@ impl Runner {
                 unit: "ops".into(),
                 broken: None,
                 output_check: self.output_check(&path),
+                model: None,
             };
             match &listings[&path] {
                 Err(failure) => {
@@ -241,7 +244,7 @@ impl Runner {
                     ),
                 });
             }
-            check_model(&plan, key("model"))?;
+            plan.model = predicted(&plan, key("model"))?;
             plans.push(plan);
         }
         Ok(plans)
@@ -268,13 +271,13 @@ impl Runner {
     }
 }
 
-/// A bench's `model` must come to a time from the bench's parameters (defaults included), which are
-/// only known once the plugin said what they are: checked before anything runs.
-fn check_model(plan: &BenchPlan, key: String) -> Result<(), PlanError> {
+/// What a bench's `model` predicts with its parameters (defaults included), which are only known
+/// once the plugin said what they are: computed, or refused, before anything runs.
+fn predicted(plan: &BenchPlan, key: String) -> Result<Option<ModelResult>, PlanError> {
     let Some(model) = plan.def.model.as_ref().filter(|_| plan.broken.is_none()) else {
-        return Ok(());
+        return Ok(None);
     };
-    model.expected_ns(&plan.params).map(|_| ()).map_err(|e| {
+    let expected_ns = model.expected_ns(&plan.params).map_err(|e| {
         let names: Vec<&str> = plan.params.keys().map(String::as_str).collect();
         let known = if names.is_empty() {
             "it has none".to_string()
@@ -286,7 +289,11 @@ fn check_model(plan: &BenchPlan, key: String) -> Result<(), PlanError> {
             key,
             message: format!("{e} (bench `{}`; {known})", plan.id),
         }
-    })
+    })?;
+    Ok(Some(ModelResult {
+        expression: model.text.clone(),
+        expected_ns,
+    }))
 }
 
 /// Lists a plugin's workloads (for `wasmbench list`).

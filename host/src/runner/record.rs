@@ -15,7 +15,7 @@ use crate::model::{LimitOwner, Status};
 use crate::plugin::bindings::Outcome;
 use crate::results::{
     BenchResult, DbPlan, DbResult, DbTable, FuelResult, HostGroupResult, HostResult, MemoryResult,
-    ModelResult, ParallelResult, Phases, TimingInfo, UnitsResult, WasmInfo,
+    ParallelResult, Phases, TimingInfo, UnitsResult, WasmInfo,
 };
 
 /// Measurements gathered so far; kept when a bench fails part-way.
@@ -145,13 +145,7 @@ pub(super) fn finish(
         workload: plan.workload.clone(),
         group: plan.def.group.clone(),
         params: plan.params.clone(),
-        // Checked when the suite was planned: an error here can't happen for a planned bench.
-        model: plan.def.model.as_ref().and_then(|m| {
-            Some(ModelResult {
-                expression: m.text.clone(),
-                expected_ns: m.expected_ns(&plan.params).ok()?,
-            })
-        }),
+        model: plan.model.clone(),
         wasm: WasmInfo {
             path: plan.wasm_path.display().to_string(),
             sha256: record.wasm_sha256.clone(),

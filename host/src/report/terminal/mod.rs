@@ -99,7 +99,7 @@ fn render_benches(run: &RunResults, color: bool) -> Option<String> {
             format::machine_noise(noise)
         ));
     }
-    if let Some(line) = interrupted_line(run) {
+    if let Some(line) = cpu_wait_line(run) {
         out.push('\n');
         out.push_str(&line);
     }
@@ -108,7 +108,7 @@ fn render_benches(run: &RunResults, color: bool) -> Option<String> {
 
 /// How long the benches waited for a CPU while other processes had it, as a share of their timed
 /// wall time; none where not counted.
-fn interrupted_line(run: &RunResults) -> Option<String> {
+fn cpu_wait_line(run: &RunResults) -> Option<String> {
     let counted: Vec<(u64, u64)> = (run.benches.iter())
         .filter_map(|b| b.wall_ns.as_ref()?.cpu_wait())
         .collect();
