@@ -92,6 +92,7 @@ fn run(level: u64, n_executions: u64) -> RunResults {
         benches: vec![bench],
         loads: Vec::new(),
         machine_noise: None,
+        http_fixture: None,
     }
 }
 

@@ -164,6 +164,7 @@ fn run(slower: f64, seed: u64) -> RunResults {
             .collect(),
         loads: Vec::new(),
         machine_noise: None,
+        http_fixture: None,
     }
 }
 

@@ -11,11 +11,11 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context as TaskContext, Poll};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
-use crate::model::HttpFixtureConfig;
+use crate::model::{HttpFixtureConfig, HttpFixtureTimes};
 use bytes::Bytes;
 use http_body::{Frame, SizeHint};
 use hyper::body::Incoming;
@@ -98,6 +98,8 @@ impl FixtureServer {
         let thread = std::thread::Builder::new()
             .name("wasmbench-http-fixture".into())
             .spawn(move || {
+                // One thread for accepting and serving: a request never waits for another thread
+                // to wake (each wake-up costs tens of microseconds on a virtual CPU).
                 let runtime = tokio::runtime::Builder::new_multi_thread()
                     .worker_threads(1)
                     .enable_all()
@@ -114,6 +116,9 @@ impl FixtureServer {
                                 Err(_) => continue,
                             },
                         };
+                        // Answers are written as soon as they are ready: Nagle would hold back a
+                        // small response behind the last one's unacknowledged segment.
+                        let _ = stream.set_nodelay(true);
                         let counter = counter.clone();
                         tokio::spawn(async move {
                             let service = service_fn(move |request| {
@@ -148,6 +153,88 @@ impl FixtureServer {
     pub fn served(&self) -> u64 {
         self.served.load(Ordering::Relaxed)
     }
+
+    /// Times the server's own round trip: a plain blocking client (no async runtime, no pool)
+    /// asks for an empty body with no latency, over one kept-alive connection and over a new
+    /// connection each time. About 20 ms.
+    pub fn time_round_trips(&self) -> Result<HttpFixtureTimes> {
+        const WARMUP: usize = 20;
+        const KEEP_ALIVE: usize = 200;
+        const NEW_CONNECTIONS: usize = 50;
+        let connect = || -> std::io::Result<std::net::TcpStream> {
+            let stream = std::net::TcpStream::connect(self.addr)?;
+            stream.set_nodelay(true)?;
+            stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+            Ok(stream)
+        };
+        let timing = || format!("timing the HTTP fixture server at {}", self.addr);
+        let mut kept = connect().with_context(timing)?;
+        let mut keep_alive = Vec::with_capacity(KEEP_ALIVE);
+        for i in 0..WARMUP + KEEP_ALIVE {
+            let start = Instant::now();
+            round_trip(&mut kept, false).with_context(timing)?;
+            if i >= WARMUP {
+                keep_alive.push(start.elapsed());
+            }
+        }
+        let mut new_connection = Vec::with_capacity(NEW_CONNECTIONS);
+        for _ in 0..NEW_CONNECTIONS {
+            let start = Instant::now();
+            round_trip(&mut connect().with_context(timing)?, true).with_context(timing)?;
+            new_connection.push(start.elapsed());
+        }
+        let [keep_alive_p50_ns, keep_alive_p99_ns] = percentiles_ns(keep_alive);
+        let [new_connection_p50_ns, new_connection_p99_ns] = percentiles_ns(new_connection);
+        Ok(HttpFixtureTimes {
+            keep_alive_requests: KEEP_ALIVE as u32,
+            new_connection_requests: NEW_CONNECTIONS as u32,
+            keep_alive_p50_ns,
+            keep_alive_p99_ns,
+            new_connection_p50_ns,
+            new_connection_p99_ns,
+        })
+    }
+}
+
+/// One `GET` of an empty item with no latency, jitter or error, read to the end of its headers
+/// (the body is empty: `Content-Length: 0`).
+fn round_trip(stream: &mut std::net::TcpStream, close: bool) -> std::io::Result<()> {
+    use std::io::{Error, Read, Write};
+    let connection = if close { "connection: close\r\n" } else { "" };
+    write!(
+        stream,
+        "GET /item/0?latency_ms=0&jitter_ms=0&error_rate=0&size=0 HTTP/1.1\r\n\
+         host: fixture\r\n{connection}\r\n"
+    )?;
+    let mut got = Vec::with_capacity(256);
+    let mut buf = [0u8; 512];
+    while !got.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = stream.read(&mut buf)?;
+        if n == 0 {
+            return Err(Error::other(
+                "the server closed the connection mid-response",
+            ));
+        }
+        got.extend_from_slice(&buf[..n]);
+    }
+    if !got.starts_with(b"HTTP/1.1 200") {
+        let line = String::from_utf8_lossy(&got);
+        return Err(Error::other(format!(
+            "unexpected answer: {}",
+            line.lines().next().unwrap_or_default()
+        )));
+    }
+    Ok(())
+}
+
+/// The median and 99th percentile (nearest rank) of `times`, ns.
+fn percentiles_ns(mut times: Vec<Duration>) -> [u64; 2] {
+    times.sort_unstable();
+    let at = |q: f64| {
+        let rank = ((q * times.len() as f64).ceil() as usize).clamp(1, times.len());
+        times[rank - 1].as_nanos() as u64
+    };
+    [at(0.50), at(0.99)]
 }
 
 impl Drop for FixtureServer {
@@ -192,7 +279,7 @@ async fn respond(
     } else {
         Duration::ZERO
     };
-    tokio::time::sleep(config.latency + jitter).await;
+    super::precise::wait_for(config.latency + jitter).await;
     if config.error_rate > 0.0 && rng.random::<f64>() < config.error_rate {
         return reply(
             StatusCode::INTERNAL_SERVER_ERROR,

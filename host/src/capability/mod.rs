@@ -10,6 +10,7 @@ mod fixtures;
 mod http;
 pub mod linking;
 mod output;
+pub mod precise;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -78,7 +79,7 @@ pub struct HostState {
     wasi: WasiCtx,
     table: ResourceTable,
     http: WasiHttpCtx,
-    http_policy: FixtureOnly,
+    pub http_policy: FixtureOnly,
     http_base: Option<String>,
     pub limiter: MemoryLimiter,
     pub watch: StoreWatch,
@@ -128,7 +129,7 @@ impl HostState {
             wasi: builder.build(),
             table: ResourceTable::new(),
             http: WasiHttpCtx::new(),
-            http_policy: FixtureOnly { authority },
+            http_policy: FixtureOnly::new(authority),
             http_base: lending.http_base.clone(),
             limiter: MemoryLimiter::new(memory_limit),
             watch,
@@ -198,7 +199,7 @@ impl WasiHttpView for HostState {
 /// Sleeps for a backend's latency in slept mode.
 async fn pay(wait: Option<std::time::Duration>) {
     if let Some(wait) = wait {
-        tokio::time::sleep(wait).await;
+        precise::wait_for(wait).await;
     }
 }
 

@@ -94,6 +94,8 @@ pub fn run(args: &AbArgs) -> Result<u8, CommandError> {
         // One machine for both sides: the same noise.
         base.machine_noise = runner.machine_noise();
         head.machine_noise = runner.machine_noise();
+        base.http_fixture = runner.http_fixture_times();
+        head.http_fixture = runner.http_fixture_times();
         base.interrupted = interrupted;
         head.interrupted = interrupted;
         for (results, path) in [

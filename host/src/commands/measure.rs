@@ -86,6 +86,10 @@ pub(super) async fn plan(
         }
     };
     runner.prepare_capabilities(suite)?;
+    let mut plans = plans;
+    if let Some(times) = runner.http_fixture_times() {
+        crate::runner::predict_again(suite, &mut plans, &times)?;
+    }
     // Planning compiled each plugin for the metered engine; the timed engine's code is compiled
     // now too, before any progress bar, so a long compile is said on its own line (the counting
     // pass then finds it ready). A plugin that fails to compile fails its benches there.
@@ -214,6 +218,7 @@ pub(super) fn assemble(
         benches,
         loads: Vec::new(),
         machine_noise: None,
+        http_fixture: None,
     }
 }
 

@@ -104,6 +104,7 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
 
         let mut results = assemble(&suite, measured.started_at, benches, selection.shard);
         results.machine_noise = runner.machine_noise();
+        results.http_fixture = runner.http_fixture_times();
         results.loads = load_results;
         results.interrupted = interrupted;
         let results_path = out_dir.join("results.json");

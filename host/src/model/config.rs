@@ -22,6 +22,46 @@ pub struct HttpFixtureConfig {
     pub seed: u64,
 }
 
+/// The HTTP fixture server's own round trip, timed before a run by a plain native client asking for
+/// an empty body with no latency: what every request costs besides the latency it asks for, so a
+/// model can add it (`http_round_trip_ms`, `http_new_connection_ms`) and a reader can tell the
+/// harness's part from the lesson's.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct HttpFixtureTimes {
+    /// Round trips timed over one kept-alive connection, and over a new connection each.
+    pub keep_alive_requests: u32,
+    pub new_connection_requests: u32,
+    /// Over a kept-alive connection, ns.
+    pub keep_alive_p50_ns: u64,
+    pub keep_alive_p99_ns: u64,
+    /// Connecting, then the round trip, ns.
+    pub new_connection_p50_ns: u64,
+    pub new_connection_p99_ns: u64,
+}
+
+impl HttpFixtureTimes {
+    /// Checks a model before the server has been timed: any positive figures do.
+    pub const STAND_IN: HttpFixtureTimes = HttpFixtureTimes {
+        keep_alive_requests: 0,
+        new_connection_requests: 0,
+        keep_alive_p50_ns: 100_000,
+        keep_alive_p99_ns: 100_000,
+        new_connection_p50_ns: 200_000,
+        new_connection_p99_ns: 200_000,
+    };
+
+    /// The names a model may use for these figures, in ms, with their values.
+    pub fn model_variables(&self) -> [(&'static str, f64); 2] {
+        [
+            ("http_round_trip_ms", self.keep_alive_p50_ns as f64 / 1e6),
+            (
+                "http_new_connection_ms",
+                self.new_connection_p50_ns as f64 / 1e6,
+            ),
+        ]
+    }
+}
+
 impl HttpFixtureConfig {
     /// The largest body the fixture server makes: one rule for a request's `size`, a suite's
     /// `[http] size` and `wasmbench fixture --size`.

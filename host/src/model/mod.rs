@@ -15,7 +15,8 @@ mod thresholds;
 mod wall_model;
 
 pub use config::{
-    BackendsConfig, ColumnGen, DbConfig, FixtureSpec, HttpFixtureConfig, LatencyMode, SeedTable,
+    BackendsConfig, ColumnGen, DbConfig, FixtureSpec, HttpFixtureConfig, HttpFixtureTimes,
+    LatencyMode, SeedTable,
 };
 pub use file_stem::bench_file_stem;
 pub use hash::stable_hash;

@@ -446,6 +446,9 @@ fn models(run: &RunResults) -> Result<String> {
         )?;
     }
     writeln!(out)?;
+    if let Some(fixture) = super::models::fixture_sentence(run) {
+        writeln!(out, "{fixture}.\n")?;
+    }
     Ok(out)
 }
 

@@ -44,3 +44,19 @@ pub fn sentence(row: &ModelRow<'_>) -> String {
         deviation(row)
     )
 }
+
+/// `The HTTP fixture server's own round trip (timed before the run, no latency, empty body): 48 µs
+/// kept alive (p99 95 µs), 160 µs on a new connection (p99 310 µs); a model adds them as
+/// http_round_trip_ms and http_new_connection_ms`; none without an `[http]` table.
+pub fn fixture_sentence(run: &RunResults) -> Option<String> {
+    let t = run.http_fixture?;
+    Some(format!(
+        "The HTTP fixture server's own round trip (timed before the run: no latency, an empty \
+         body): {} kept alive (p99 {}), {} on a new connection (p99 {}); a model adds them as \
+         http_round_trip_ms and http_new_connection_ms",
+        format::duration_ns(t.keep_alive_p50_ns as f64),
+        format::duration_ns(t.keep_alive_p99_ns as f64),
+        format::duration_ns(t.new_connection_p50_ns as f64),
+        format::duration_ns(t.new_connection_p99_ns as f64),
+    ))
+}

@@ -1,5 +1,7 @@
 //! The environment fingerprint recorded with every run.
 
+use serde::{Deserialize, Serialize};
+
 use super::Environment;
 
 impl Environment {
@@ -39,4 +41,19 @@ fn git_commit() -> Option<String> {
         .status
         .success()
         .then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
+}
+
+/// A fixed native workload timed before each execution and after the last: the
+/// machine's own noise during the run, beside the benches' wall times.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MachineNoise {
+    /// The probe's time before each execution and after the last, ns.
+    pub probe_ns: Vec<u64>,
+    /// Their median: how fast the machine ran the probe when nothing interrupted it.
+    pub median_ns: f64,
+    /// Their mean: how fast it ran with the interruptions a bench met too (comparable between
+    /// runs of one build).
+    pub mean_ns: f64,
+    /// Half the width of the probes' middle 80% over their median: `0.02` reads "±2%".
+    pub spread: f64,
 }

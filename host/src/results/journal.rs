@@ -144,6 +144,7 @@ pub(super) fn parse_journal(path: &Path, text: &str) -> Result<RunResults> {
         benches,
         loads: Vec::new(),
         machine_noise: None,
+        http_fixture: None,
     };
     results
         .check_numbers()

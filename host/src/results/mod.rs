@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{Limits, MAX_MESSAGE, Metric, Status, clip};
 
+pub use environment::MachineNoise;
 pub use journal::{Journal, is_journal, read_journal};
 pub use load::{
     LoadResult, LoadSetup, LoadStats, Percentiles, PhaseResult, SpectrumPoint, ThresholdVerdict,
@@ -52,21 +53,10 @@ pub struct RunResults {
     /// with fewer than three probes).
     #[serde(default)]
     pub machine_noise: Option<MachineNoise>,
-}
-
-/// A fixed native workload timed before each execution and after the last: the
-/// machine's own noise during the run, beside the benches' wall times.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct MachineNoise {
-    /// The probe's time before each execution and after the last, ns.
-    pub probe_ns: Vec<u64>,
-    /// Their median: how fast the machine ran the probe when nothing interrupted it.
-    pub median_ns: f64,
-    /// Their mean: how fast it ran with the interruptions a bench met too (comparable between
-    /// runs of one build).
-    pub mean_ns: f64,
-    /// Half the width of the probes' middle 80% over their median: `0.02` reads "±2%".
-    pub spread: f64,
+    /// The HTTP fixture server's own round trip, timed before the benches (null without an
+    /// `[http]` table, and absent in older results).
+    #[serde(default)]
+    pub http_fixture: Option<crate::model::HttpFixtureTimes>,
 }
 
 impl RunResults {

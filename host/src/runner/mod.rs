@@ -37,7 +37,9 @@ pub use bench::{RunOptions, UnitResult};
 pub use expected::candidates as expected_output_files;
 pub use limits::Failure;
 pub use observer::{CompileObserver, Observer, Phase, SilentObserver};
-pub use plan::{BenchPlan, PlanError, PluginListing, list_plugin, unknown_plugin_message};
+pub use plan::{
+    BenchPlan, PlanError, PluginListing, list_plugin, predict_again, unknown_plugin_message,
+};
 pub use probe::TimedProbe;
 pub use shard::Shard;
 
@@ -79,6 +81,8 @@ pub struct Runner {
     plugins: BTreeMap<PathBuf, Result<LoadedPlugin, Failure>>,
     fixtures: Option<FixtureDir>,
     http_server: Option<FixtureServer>,
+    /// Its own round trip, timed when it started.
+    http_fixture_times: Option<crate::model::HttpFixtureTimes>,
     lending: Lending,
     /// The binary started as a worker process: this one.
     worker_exe: PathBuf,
@@ -133,6 +137,7 @@ impl Runner {
             plugins: BTreeMap::new(),
             fixtures: None,
             http_server: None,
+            http_fixture_times: None,
             lending,
             worker_exe: std::env::current_exe().context("finding the wasmbench binary")?,
             plugin_output: None,
@@ -161,7 +166,9 @@ impl Runner {
             self.fixtures = Some(FixtureDir::generate(&suite.fixtures)?);
         }
         if let Some(config) = suite.http {
-            self.http_server = Some(FixtureServer::start(config)?);
+            let server = FixtureServer::start(config)?;
+            self.http_fixture_times = Some(server.time_round_trips()?);
+            self.http_server = Some(server);
         }
         self.lending = Lending {
             fixtures: self.fixtures.as_ref().map(|f| f.path().to_path_buf()),
@@ -274,5 +281,10 @@ impl Runner {
     /// each execution and one after the last; `None` before three.
     pub fn machine_noise(&self) -> Option<crate::results::MachineNoise> {
         noise::summarize(&self.noise_probes)
+    }
+
+    /// The HTTP fixture server's own round trip, when the suite has one.
+    pub fn http_fixture_times(&self) -> Option<crate::model::HttpFixtureTimes> {
+        self.http_fixture_times
     }
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::capability::Lending;
 use crate::engine::EngineKind;
-use crate::model::{Limits, Lines, Status, visible};
+use crate::model::{HttpFixtureTimes, Limits, Lines, Status, visible};
 use crate::plugin::bindings::WorkloadInfo;
 use crate::plugin::{DEFAULT_ENTRY, PluginKind, PluginLocator};
 use crate::results::{ModelResult, OutputCheck};
@@ -244,7 +244,10 @@ impl Runner {
                     ),
                 });
             }
-            plan.model = predicted(&plan, key("model"))?;
+            // The fixture's round trip is timed once it starts, after planning: a model that uses
+            // it is checked here with a stand-in and computed again then (`predict_again`).
+            let stand_in = suite.http.map(|_| HttpFixtureTimes::STAND_IN);
+            plan.model = predicted(&plan, key("model"), stand_in.as_ref())?;
             plans.push(plan);
         }
         Ok(plans)
@@ -271,14 +274,41 @@ impl Runner {
     }
 }
 
+/// Computes each model again with the HTTP fixture's measured round trip (`times`), once the
+/// server has started: planning could only check them with a stand-in.
+pub fn predict_again(
+    suite: &Suite,
+    plans: &mut [BenchPlan],
+    times: &HttpFixtureTimes,
+) -> Result<(), PlanError> {
+    for plan in plans {
+        let index = suite
+            .benches
+            .iter()
+            .position(|d| d.location == plan.def.location);
+        let key = format!("bench[{}].model", index.unwrap_or_default());
+        plan.model = predicted(plan, key, Some(times))?;
+    }
+    Ok(())
+}
+
 /// What a bench's `model` predicts with its parameters (defaults included), which are only known
-/// once the plugin said what they are: computed, or refused, before anything runs.
-fn predicted(plan: &BenchPlan, key: String) -> Result<Option<ModelResult>, PlanError> {
+/// once the plugin said what they are, and the fixture's round trip when there is one: computed,
+/// or refused, before anything runs.
+fn predicted(
+    plan: &BenchPlan,
+    key: String,
+    fixture: Option<&HttpFixtureTimes>,
+) -> Result<Option<ModelResult>, PlanError> {
     let Some(model) = plan.def.model.as_ref().filter(|_| plan.broken.is_none()) else {
         return Ok(None);
     };
-    let expected_ns = model.expected_ns(&plan.params).map_err(|e| {
-        let names: Vec<&str> = plan.params.keys().map(String::as_str).collect();
+    let mut variables = plan.params.clone();
+    for (name, value) in fixture.iter().flat_map(|times| times.model_variables()) {
+        variables.insert(name.to_string(), value.to_string());
+    }
+    let expected_ns = model.expected_ns(&variables).map_err(|e| {
+        let names: Vec<&str> = variables.keys().map(String::as_str).collect();
         let known = if names.is_empty() {
             "it has none".to_string()
         } else {

@@ -156,16 +156,17 @@ impl Session {
             )
         })?;
         check_counters(&outcome)?;
-        // The `store.` / `remote_cache.` / `db.` names belong to the host's own counts: a plugin
-        // can't report (or spoof) them.
+        // The `store.` / `remote_cache.` / `db.` / `http.` names belong to the host's own counts:
+        // a plugin can't report (or spoof) them.
         outcome.counters.retain(|c| {
-            !["store.", "remote_cache.", "db."]
+            !["store.", "remote_cache.", "db.", "http."]
                 .iter()
                 .any(|prefix| c.name.starts_with(prefix))
         });
         let state = self.store.data_mut();
         let mut host_counters = state.backends.take_counters();
         host_counters.extend(state.db.take_counters());
+        host_counters.extend(state.http_policy.take_counters());
         outcome.counters.extend(
             host_counters
                 .into_iter()

@@ -159,6 +159,13 @@ fn the_examples_agree_with_the_rust_plugins_and_errors_are_errors() {
         agreeing.extend(["py-cpu/fib[n=20]", "py-cache/aside"]);
         rejecting.push("py-cpu");
     }
+    if js {
+        // fetch() drops a `Connection` header: the example says so rather than reuse silently.
+        suite.push_str(
+            "[[bench]]\nplugin = \"js-fetch\"\nworkload = \"sequential\"\n\
+             params = { n = 3, connection = \"close\" }\nexpect = \"error\"\n",
+        );
+    }
     for plugin in &rejecting {
         suite.push_str(&format!(
             "[[bench]]\nplugin = \"{plugin}\"\nworkload = \"fib\"\nparams = {{ n = \"twenty\" }}\nexpect = \"error\"\n"
@@ -170,6 +177,14 @@ fn the_examples_agree_with_the_rust_plugins_and_errors_are_errors() {
     for id in agreeing {
         let bench = run.bench(id);
         assert_eq!(bench["status"], "ok", "{id}: {bench}");
+    }
+    if js {
+        let close = run.bench("js-fetch/sequential[connection=close,n=3]");
+        let message = close["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains("fetch() drops the `Connection` header"),
+            "{close}"
+        );
     }
     for plugin in ["js-cache", "py-cache"] {
         if !run.results()["benches"]

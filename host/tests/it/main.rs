@@ -10,6 +10,7 @@ mod auto_executions;
 mod catalog;
 mod ci_recipe;
 mod cli;
+mod connections;
 mod containment;
 mod database;
 mod docs;

@@ -7,6 +7,12 @@
 //! (`limited`) to about one `latency` (`parallel`); the `max_in_flight` counter shows the
 //! concurrency each one actually reached.
 //!
+//! `connection = "keep-alive"` (the default, like Node's agent since v19) lets the host send each
+//! request over a connection a finished one left open; `connection = "close"` sends
+//! `Connection: close`, so every request opens a new TCP connection (Node's `agent: false`): the
+//! guide's "reuse connections" lesson. The host counts `http.connections_opened` and
+//! `http.connections_reused`.
+//!
 //! Requests go through `wstd` (WASI 0.2 `wasi:http/outgoing-handler`), driven by its
 //! single-threaded reactor; one `block_on` per iteration.
 
@@ -27,6 +33,8 @@ struct Fetched {
 /// The `n` request URLs and the client shared by every workload.
 struct Requests {
     urls: Vec<String>,
+    /// Send `Connection: close`: a new connection per request.
+    close: bool,
     client: Client,
     in_flight: Cell<u64>,
     max_in_flight: Cell<u64>,
@@ -35,7 +43,8 @@ struct Requests {
 /// Parameters every workload takes, followed by the workload's own.
 macro_rules! params {
     ($(($name:literal, $value:literal)),* $(,)?) => {
-        &[("n", "10"), ("latency_ms", "20"), ("size", "1 KiB"), ("seed", "1"), $(($name, $value)),*]
+        &[("n", "10"), ("latency_ms", "20"), ("size", "1 KiB"), ("seed", "1"),
+          ("connection", "keep-alive"), $(($name, $value)),*]
     };
 }
 
@@ -48,6 +57,15 @@ impl Requests {
         let latency_ms = params.u64("latency_ms")?;
         let size = params.bytes("size")?;
         let seed = params.u64("seed")?;
+        let close = match params.str("connection")? {
+            "keep-alive" => false,
+            "close" => true,
+            other => {
+                return Err(format!(
+                    "parameter `connection` must be `keep-alive` or `close`, not `{other}`"
+                ));
+            }
+        };
         let base = host::http_fixture().ok_or_else(|| {
             "this bench needs the HTTP fixture server; add an `[http]` table to the suite"
                 .to_string()
@@ -58,6 +76,7 @@ impl Requests {
             .collect();
         Ok(Requests {
             urls,
+            close,
             client: Client::new(),
             in_flight: Cell::new(0),
             max_in_flight: Cell::new(0),
@@ -72,7 +91,11 @@ impl Requests {
         self.max_in_flight
             .set(self.max_in_flight.get().max(self.in_flight.get()));
         let result = async {
-            let request = Request::get(url.as_str())
+            let mut request = Request::get(url.as_str());
+            if self.close {
+                request = request.header("connection", "close");
+            }
+            let request = request
                 .body(Body::empty())
                 .map_err(|e| format!("building GET {url}: {e}"))?;
             let response = self

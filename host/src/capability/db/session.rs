@@ -176,7 +176,7 @@ impl DbSession {
             let config = db.config();
             self.counters.latency += config.latency;
             if config.mode == LatencyMode::Slept && !config.latency.is_zero() {
-                std::thread::sleep(config.latency);
+                crate::capability::precise::block_for(config.latency);
             }
         }
         reply

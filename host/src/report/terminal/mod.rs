@@ -64,6 +64,9 @@ fn render_benches(run: &RunResults, color: bool) -> Option<String> {
             ));
         }
     }
+    if let Some(fixture) = super::models::fixture_sentence(run) {
+        out.push_str(&format!("\n\n{fixture}"));
+    }
     for section in counter_tables(run) {
         out.push_str("\n\n");
         out.push_str(&section);

@@ -283,7 +283,8 @@ fn dispatch(
     stop: &Stop,
 ) -> Option<crate::results::Percentiles> {
     let mut lag = histogram();
-    precise_sleeps();
+    // The default timer slack (50 µs) would add itself to every request's lateness at low rates.
+    crate::capability::precise::tighten_timer_slack();
     for (offset, phase) in arrivals {
         if stop.is_raised() {
             break;
@@ -314,16 +315,6 @@ fn dispatch(
         });
     }
     percentiles(&lag)
-}
-
-/// Asks Linux to wake this thread's sleeps on time: the default timer slack (50 µs) would add
-/// itself to every request's lateness at low rates.
-fn precise_sleeps() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: PR_SET_TIMERSLACK only changes this thread's timer slack; it takes no pointers.
-    unsafe {
-        libc::prctl(libc::PR_SET_TIMERSLACK, 1 as libc::c_ulong);
-    }
 }
 
 /// When the closed model's connections stop sending, and how long they wait for a last answer.

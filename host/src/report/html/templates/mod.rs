@@ -78,7 +78,7 @@ pub fn page(page: &Page) -> Result<String> {
                         }
                         "\n"
                     }
-                    (models::models(&page.models))
+                    (models::models(&page.models, page.fixture_note.as_deref()))
                     @if let Some(e) = &page.executions { (executions::executions(e)) }
                     @if !details.is_empty() {
                         section id="details" aria-labelledby="details-h" {

@@ -6,7 +6,7 @@ use maud::{Markup, html};
 use super::bench_link;
 use crate::report::html::view::ModelRowView;
 
-pub(super) fn models(rows: &[ModelRowView]) -> Markup {
+pub(super) fn models(rows: &[ModelRowView], fixture_note: Option<&str>) -> Markup {
     if rows.is_empty() {
         return html! {};
     }
@@ -42,6 +42,9 @@ pub(super) fn models(rows: &[ModelRowView]) -> Markup {
                         }
                     }
                 }
+            }
+            @if let Some(note) = fixture_note {
+                "\n" p class="note" { (note) "." }
             }
         }
         "\n"

@@ -51,6 +51,8 @@ pub struct Page {
     pub executions: Option<executions::ExecutionsView>,
     /// Benches whose suite predicts their wall time (`model = "..."`).
     pub models: Vec<ModelRowView>,
+    /// The HTTP fixture server's own round trip, in words (without an `[http]` table: none).
+    pub fixture_note: Option<String>,
     /// The load scenarios (`[[load]]`), after the benches.
     pub loads: Vec<LoadSection>,
     /// Load scenarios of one group against the group's reference.
@@ -241,6 +243,7 @@ impl Page {
             details,
             executions: executions::view(&cx),
             models: models(&cx),
+            fixture_note: crate::report::models::fixture_sentence(cx.run),
             loads,
             load_groups: relative::load_groups(&cx),
         }
