@@ -160,13 +160,20 @@ async fn run<W: Write>(job: &Job, out: &mut Reporter<W>) -> Result<()> {
                 .map(|(before, after)| after.saturating_sub(before));
             let peak = side.session.peak_memory();
             match iteration {
-                Ok(iteration) => out.send(&Event::Sample {
-                    side: index,
-                    sample: Sample {
-                        cpu_wait_ns,
-                        ..sample(iteration, peak)
-                    },
-                })?,
+                Ok(iteration) => {
+                    let sample = sample(iteration, peak);
+                    // The wait is read around the whole iteration, the wall time between the
+                    // guest's markers: a wait outside them (a few microseconds of host work) must
+                    // not be charged to a microsecond bench as more than its whole span.
+                    let cpu_wait_ns = cpu_wait_ns.map(|waited| waited.min(sample.wall_ns));
+                    out.send(&Event::Sample {
+                        side: index,
+                        sample: Sample {
+                            cpu_wait_ns,
+                            ..sample
+                        },
+                    })?
+                }
                 Err(failure) => {
                     out.failed(index, failure, peak)?;
                     live[index] = None;
