@@ -23,6 +23,10 @@ pub fn run(args: &FixtureArgs) -> Result<u8, CommandError> {
     while !crate::runner::interrupt::requested() {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
-    eprintln!("served {} requests", server.served());
+    let served = server.served();
+    eprintln!(
+        "served {served} request{}",
+        if served == 1 { "" } else { "s" }
+    );
     Ok(exit::OK)
 }
