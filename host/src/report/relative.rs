@@ -114,9 +114,12 @@ pub fn host_lines(run: &RunResults, s: &GroupSummary) -> Vec<String> {
     if parts.is_empty() {
         return parts;
     }
-    std::iter::once("in the host per iteration (the sandbox's price):".to_string())
-        .chain(parts)
-        .collect()
+    std::iter::once(
+        "in the host per iteration (host calls: the sandbox's work and any wait in them):"
+            .to_string(),
+    )
+    .chain(parts)
+    .collect()
 }
 
 /// What the wall-time ratios of a run's groups are made of, in one sentence.

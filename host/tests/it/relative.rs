@@ -139,8 +139,9 @@ fn a_group_is_stated_against_its_reference_in_every_report() {
         .find(|l| l.trim_start().starts_with("fs-read/stream: ") && l.contains(" each"))
         .unwrap_or_else(|| panic!("no host line for fs-read/stream\n{}", run.transcript()));
     assert!(
-        out.contains("in the host per iteration (the sandbox's price):")
-            && host_line.contains(&format!(": {calls} call")),
+        out.contains(
+            "in the host per iteration (host calls: the sandbox's work and any wait in them):"
+        ) && host_line.contains(&format!(": {calls} call")),
         "{host_line}"
     );
 
@@ -162,5 +163,8 @@ fn a_group_is_stated_against_its_reference_in_every_report() {
     );
     assert!(html.contains(&format!("fs-read/stream ran {sentence_start}")));
     assert!(html.contains(">Wall time relative to fs-read/stream</title>"));
-    assert!(html.contains("(the sandbox&#39;s price)") || html.contains("(the sandbox's price)"));
+    assert!(
+        html.contains("(host calls: the sandbox&#39;s work and any wait in them)")
+            || html.contains("(host calls: the sandbox's work and any wait in them)")
+    );
 }

@@ -59,7 +59,7 @@ fn relative(set: &RelativeSet) -> Result<Markup> {
                         th scope="col" { "in words" }
                         th scope="col" { "fuel ÷ reference" }
                         th scope="col" { "peak memory ÷ reference" }
-                        th scope="col" { "in the host per iteration" br; span class="sub" { "(the sandbox's price)" } }
+                        th scope="col" { "in the host per iteration" br; span class="sub" { "(host calls: the sandbox's work and any wait in them)" } }
                     } }
                     "\n"
                     tbody {
