@@ -10,6 +10,7 @@
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -60,10 +61,22 @@ pub fn block_until(deadline: Instant) {
     spin_until(deadline);
 }
 
+/// Spins to `deadline`. While more threads spin than there are CPUs, each yields its CPU between
+/// looks instead (a pool of 16 connections waiting out their latency on 2 cores): waits then end
+/// as the scheduler allows, but the threads with work to do get the CPUs.
 fn spin_until(deadline: Instant) {
+    static SPINNING: AtomicUsize = AtomicUsize::new(0);
+    static CPUS: OnceLock<usize> = OnceLock::new();
+    let cpus = *CPUS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let crowded = SPINNING.fetch_add(1, Ordering::Relaxed) >= cpus;
     while Instant::now() < deadline {
-        std::hint::spin_loop();
+        if crowded {
+            std::thread::yield_now();
+        } else {
+            std::hint::spin_loop();
+        }
     }
+    SPINNING.fetch_sub(1, Ordering::Relaxed);
 }
 
 /// Waits `wait`, blocking the async runtime's thread only for the last [`early_by`]: one timer
