@@ -5,9 +5,9 @@ mod db;
 mod error;
 mod folder;
 mod groups;
-mod load;
 mod model;
 pub mod params;
+mod parse;
 mod raw;
 mod resolve;
 mod scenario;
@@ -17,8 +17,8 @@ mod source;
 mod tests;
 
 pub use error::{SuiteError, suggest};
-pub use load::{load_suite, parse_suite};
 pub use model::{
     Arrival, BenchDef, DEFAULT_EXECUTIONS, GroupSettings, LoadDef, LoadPhase, LoadShape,
     PluginSource, Settings, Suite,
 };
+pub use parse::{load_suite, parse_suite};

@@ -1,4 +1,4 @@
-//! Loading a suite: read the file, read its TOML ([`super::raw`]), resolve it ([`super::resolve`]).
+//! Reading a suite: read the file, read its TOML ([`super::raw`]), resolve it ([`super::resolve`]).
 
 use std::path::Path;
 
