@@ -93,7 +93,8 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
             Vec::new()
         } else {
             let live = measured.live.as_ref().map(|live| &*live.metrics);
-            let results = run_loads(&mut runner, &loads, args.quiet, live).await;
+            let rounds = scenario_rounds(args.measure.executions, 1);
+            let results = run_loads(&mut runner, &loads, rounds, args.quiet, live).await;
             interrupted = crate::runner::interrupt::requested();
             results
         };
@@ -191,7 +192,21 @@ fn runnable_loads(suite: &Suite, shard: Option<Shard>) -> Vec<&LoadDef> {
     suite.loads.iter().collect()
 }
 
-fn load_id(def: &LoadDef) -> String {
+/// How many rounds each load scenario runs: `--executions N`, else `default`. Under `auto` a
+/// scenario runs [`AUTO_ROUNDS`]: enough for an interval, where a bench's executions settle one
+/// by one.
+pub(super) fn scenario_rounds(executions: Option<Executions>, default: u32) -> u32 {
+    match executions {
+        Some(Executions::Count(n)) => n,
+        Some(Executions::Auto) => AUTO_ROUNDS,
+        None => default,
+    }
+}
+
+/// Rounds of a scenario under `--executions auto`.
+pub(super) const AUTO_ROUNDS: u32 = 5;
+
+pub(super) fn load_id(def: &LoadDef) -> String {
     def.id
         .clone()
         .unwrap_or_else(|| format!("{}/{}", def.plugin.display_name(), def.workload))
@@ -202,6 +217,7 @@ fn load_id(def: &LoadDef) -> String {
 async fn run_loads(
     runner: &mut Runner,
     loads: &[LoadDef],
+    rounds: u32,
     quiet: bool,
     live: Option<&RunMetrics>,
 ) -> Vec<LoadResult> {
@@ -228,7 +244,7 @@ async fn run_loads(
             break;
         }
         view.scenario_started(index, loads.len(), &load_id(def), &def.phases);
-        let result = run_scenario(runner, def, &locator, view).await;
+        let result = run_scenario(runner, def, &locator, view, rounds).await;
         view.scenario_finished(&result);
         results.push(result);
     }

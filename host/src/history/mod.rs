@@ -121,7 +121,7 @@ impl RunRecord {
                 bench.limits.memory_bytes,
                 humantime::format_duration(bench.limits.deadline)
             );
-            for metric in Metric::ALL {
+            for metric in Metric::bench() {
                 let Some(value) = bench.measurement(metric).and_then(value_of) else {
                     continue;
                 };

@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-/// A compared quantity of a bench.
+/// A compared quantity of a bench or of a load scenario.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Metric {
@@ -17,6 +17,25 @@ pub enum Metric {
     Fuel,
     /// Peak linear memory.
     Memory,
+    /// A load scenario's median latency from the intended start, over every phase.
+    #[serde(rename = "p50")]
+    LatencyP50,
+    /// A load scenario's 99th percentile latency from the intended start, over every phase.
+    #[serde(rename = "p99")]
+    LatencyP99,
+    /// A load scenario's requests completed without error per second, over every phase.
+    Throughput,
+    /// A load scenario's failed requests over those sent.
+    ErrorRate,
+}
+
+/// What a metric is measured on: it decides which results carry it and which views list it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    /// A `[[bench]]`: one value per bench (`BenchResult::measurement`).
+    Bench,
+    /// A `[[load]]` scenario: one value per round (`LoadResult::rounds_of`).
+    Load,
 }
 
 /// What a metric's values count.
@@ -26,6 +45,11 @@ pub enum Unit {
     /// Fuel units: a count without a physical unit.
     Fuel,
     Bytes,
+    /// Events per second.
+    PerSecond,
+    /// A share of a whole, 0–1: its threshold is a difference (0.01 = one percentage point), not a
+    /// ratio, since a ratio to a share of 0 means nothing.
+    Fraction,
 }
 
 impl Unit {
@@ -35,6 +59,8 @@ impl Unit {
             Unit::Nanoseconds => "ns",
             Unit::Fuel => "fuel",
             Unit::Bytes => "bytes",
+            Unit::PerSecond => "per-second",
+            Unit::Fraction => "fraction",
         }
     }
 }
@@ -55,12 +81,37 @@ struct Definition {
     unit: Unit,
     direction: Direction,
     default_threshold: f64,
+    subject: Subject,
 }
 
 impl Metric {
     /// Every metric, in the order reports show them.
-    pub const ALL: [Metric; 3] = [Metric::Wall, Metric::Fuel, Metric::Memory];
+    pub const ALL: [Metric; 7] = [
+        Metric::Wall,
+        Metric::Fuel,
+        Metric::Memory,
+        Metric::LatencyP50,
+        Metric::LatencyP99,
+        Metric::Throughput,
+        Metric::ErrorRate,
+    ];
     pub const COUNT: usize = Metric::ALL.len();
+
+    /// The metrics of a bench, in report order.
+    pub fn bench() -> impl Iterator<Item = Metric> + Clone {
+        Metric::of(Subject::Bench)
+    }
+
+    /// The metrics of a load scenario, in report order.
+    pub fn load() -> impl Iterator<Item = Metric> + Clone {
+        Metric::of(Subject::Load)
+    }
+
+    fn of(subject: Subject) -> impl Iterator<Item = Metric> + Clone {
+        Metric::ALL
+            .into_iter()
+            .filter(move |m| m.subject() == subject)
+    }
 
     fn definition(self) -> &'static Definition {
         // Default thresholds: wall 5% (verdicts also need significance); fuel 0.5%, which allows the
@@ -73,6 +124,7 @@ impl Metric {
                 unit: Unit::Nanoseconds,
                 direction: Direction::LowerIsBetter,
                 default_threshold: 0.05,
+                subject: Subject::Bench,
             },
             Definition {
                 name: "fuel",
@@ -80,6 +132,7 @@ impl Metric {
                 unit: Unit::Fuel,
                 direction: Direction::LowerIsBetter,
                 default_threshold: 0.005,
+                subject: Subject::Bench,
             },
             Definition {
                 name: "memory",
@@ -87,6 +140,41 @@ impl Metric {
                 unit: Unit::Bytes,
                 direction: Direction::LowerIsBetter,
                 default_threshold: 0.0,
+                subject: Subject::Bench,
+            },
+            // Load scenarios: a median moves less between rounds than a tail, so p99 tolerates
+            // twice as much; an error rate tolerates one percentage point.
+            Definition {
+                name: "p50",
+                label: "p50 latency",
+                unit: Unit::Nanoseconds,
+                direction: Direction::LowerIsBetter,
+                default_threshold: 0.05,
+                subject: Subject::Load,
+            },
+            Definition {
+                name: "p99",
+                label: "p99 latency",
+                unit: Unit::Nanoseconds,
+                direction: Direction::LowerIsBetter,
+                default_threshold: 0.10,
+                subject: Subject::Load,
+            },
+            Definition {
+                name: "throughput",
+                label: "throughput",
+                unit: Unit::PerSecond,
+                direction: Direction::HigherIsBetter,
+                default_threshold: 0.05,
+                subject: Subject::Load,
+            },
+            Definition {
+                name: "error-rate",
+                label: "error rate",
+                unit: Unit::Fraction,
+                direction: Direction::LowerIsBetter,
+                default_threshold: 0.01,
+                subject: Subject::Load,
             },
         ];
         &DEFINITIONS[self.index()]
@@ -115,12 +203,23 @@ impl Metric {
         self.definition().direction
     }
 
-    /// Relative change tolerated when neither the suite nor the command line sets one.
+    /// Relative change tolerated when neither the suite nor the command line sets one (for a
+    /// [`Unit::Fraction`], the difference tolerated).
     pub fn default_threshold(self) -> f64 {
         self.definition().default_threshold
     }
 
-    /// The metric names, for error messages: `wall, fuel, memory`.
+    pub fn subject(self) -> Subject {
+        self.definition().subject
+    }
+
+    /// Whether a change is read as a difference (a share: its threshold is in percentage
+    /// points) rather than a ratio.
+    pub fn compared_as_difference(self) -> bool {
+        self.unit() == Unit::Fraction
+    }
+
+    /// The metric names, for error messages: `wall, fuel, memory, p50, …`.
     pub fn names() -> String {
         Metric::ALL.map(Metric::as_str).join(", ")
     }

@@ -24,7 +24,7 @@ pub use limits::{
     Limit, LimitHit, LimitOrigin, LimitOrigins, LimitOwner, Limits, WrittenKey, duration_ns,
 };
 pub use load_threshold::{Inequality, LatencyStat, LoadMetric, LoadThreshold};
-pub use metric::{Direction, Metric, Unit};
+pub use metric::{Direction, Metric, Subject, Unit};
 pub use quantity::{bytes, grouped, grouped_toml, percent, size, size_over, three_digits};
 pub use status::Status;
 pub use text::{Lines, MAX_MESSAGE, MAX_PLUGIN_TEXT, clip, hidden, visible, write_visible};

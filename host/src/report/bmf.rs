@@ -40,7 +40,7 @@ impl Export for BencherMetricFormat {
             .filter(|b| b.status == Status::Ok)
         {
             let mut measures = Map::new();
-            for metric in Metric::ALL {
+            for metric in Metric::bench() {
                 if let Some(value) = measure(bench, metric) {
                     measures.insert(measure_name(metric).into(), value);
                 }

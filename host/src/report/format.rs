@@ -49,6 +49,8 @@ pub fn quantity(unit: Unit, value: f64) -> String {
         Unit::Nanoseconds => duration_ns(value),
         Unit::Fuel => count(value),
         Unit::Bytes => bytes(value as u64),
+        Unit::PerSecond => format!("{}/s", count(value)),
+        Unit::Fraction => percent_one_decimal(value),
     }
 }
 

@@ -29,10 +29,7 @@ impl Export for GithubActionBenchmark {
             .filter(|b| b.status == Status::Ok)
         {
             // The customSmallerIsBetter tool can only hold metrics where smaller is better.
-            for metric in Metric::ALL
-                .into_iter()
-                .filter(|m| m.direction() == Direction::LowerIsBetter)
-            {
+            for metric in Metric::bench().filter(|m| m.direction() == Direction::LowerIsBetter) {
                 let Some(measurement) = bench.measurement(metric) else {
                     continue;
                 };

@@ -130,14 +130,13 @@ fn benches(out: &mut String, inputs: &Inputs<'_>, c: &Comparison) -> Result<()> 
         writeln!(out, "No bench changed beyond its thresholds.")?;
         return Ok(());
     }
-    let columns: Vec<String> = Metric::ALL
-        .iter()
+    let columns: Vec<String> = Metric::bench()
         .map(|m| format!("{} (new / old)", m.label()))
         .collect();
     writeln!(out, "| bench | verdict | {} | note |", columns.join(" | "))?;
-    writeln!(out, "|---|---|{}---|", "---|".repeat(Metric::COUNT))?;
+    writeln!(out, "|---|---|{}---|", "---|".repeat(columns.len()))?;
     for b in &shown {
-        let cells: Vec<String> = Metric::ALL.iter().map(|&m| metric_cell(b, m)).collect();
+        let cells: Vec<String> = Metric::bench().map(|m| metric_cell(b, m)).collect();
         writeln!(
             out,
             "| {} | {} | {} | {} |",

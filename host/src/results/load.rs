@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::{LimitsRecord, WasmInfo};
-use crate::model::{LatencyStat, LoadThreshold, Status};
+use crate::model::{LatencyStat, LoadThreshold, Metric, Status, Subject};
 
 /// One `[[load]]` scenario.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -41,12 +41,71 @@ pub struct LoadResult {
     pub thresholds: Vec<ThresholdVerdict>,
     /// Set when `abort_on_fail` stopped the scenario early: which threshold, when.
     pub aborted: Option<String>,
+    /// Every round the scenario ran (`--executions N` runs it N times, each in a fresh worker),
+    /// in run order; `phases`, `overall` and `timeline` are those of `detail_round`. Absent in
+    /// older results, which ran one round.
+    #[serde(default)]
+    pub rounds: Vec<LoadRound>,
+    /// Which of `rounds` (0-based) the detail shows: the one whose overall p99 is the median.
+    #[serde(default)]
+    pub detail_round: usize,
+}
+
+/// One round of a scenario, over every phase: what verdicts between runs and the history compare.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct LoadRound {
+    /// Corrected latency percentiles, ns; none when no request completed.
+    pub p50_ns: Option<u64>,
+    pub p99_ns: Option<u64>,
+    /// Requests completed without error per second.
+    pub throughput: f64,
+    /// Failed over sent.
+    pub error_rate: f64,
+}
+
+impl LoadRound {
+    pub fn of(overall: &LoadStats) -> LoadRound {
+        LoadRound {
+            p50_ns: overall.latency.map(|l| l.p50),
+            p99_ns: overall.latency.map(|l| l.p99),
+            throughput: overall.throughput,
+            error_rate: overall.error_rate,
+        }
+    }
+
+    /// The round's value of a load metric; `None` for a bench's metric or a latency not measured.
+    pub fn get(&self, metric: Metric) -> Option<f64> {
+        match metric {
+            Metric::LatencyP50 => self.p50_ns.map(|v| v as f64),
+            Metric::LatencyP99 => self.p99_ns.map(|v| v as f64),
+            Metric::Throughput => Some(self.throughput),
+            Metric::ErrorRate => Some(self.error_rate),
+            Metric::Wall | Metric::Fuel | Metric::Memory => None,
+        }
+    }
 }
 
 impl LoadResult {
     /// Every threshold held.
     pub fn thresholds_passed(&self) -> bool {
         self.thresholds.iter().all(|t| t.passed)
+    }
+
+    /// The rounds' values of a load metric, in run order (rounds without the value left out).
+    /// Results older than rounds count their one run as a round.
+    pub fn rounds_of(&self, metric: Metric) -> Vec<f64> {
+        debug_assert_eq!(metric.subject(), Subject::Load);
+        let legacy;
+        let rounds = if self.rounds.is_empty() {
+            legacy = self.overall.as_ref().map(LoadRound::of);
+            legacy.as_slice()
+        } else {
+            &self.rounds
+        };
+        if self.status != Status::Ok {
+            return Vec::new();
+        }
+        rounds.iter().filter_map(|r| r.get(metric)).collect()
     }
 }
 

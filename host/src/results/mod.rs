@@ -16,8 +16,8 @@ use crate::model::{Limits, MAX_MESSAGE, Metric, Status, clip};
 pub use environment::MachineNoise;
 pub use journal::{Journal, is_journal, read_journal};
 pub use load::{
-    LoadResult, LoadSetup, LoadStats, Percentiles, PhaseResult, SpectrumPoint, ThresholdVerdict,
-    TimelinePoint,
+    LoadResult, LoadRound, LoadSetup, LoadStats, Percentiles, PhaseResult, SpectrumPoint,
+    ThresholdVerdict, TimelinePoint,
 };
 pub use model::{AgainstModel, ModelResult};
 pub use write::{read_results, read_results_declared, write_atomically, write_json_atomically};
@@ -274,6 +274,10 @@ impl BenchResult {
                 value: self.memory.peak_bytes as f64,
                 range: None,
             })),
+            // A scenario's metrics: `LoadResult::rounds_of`.
+            Metric::LatencyP50 | Metric::LatencyP99 | Metric::Throughput | Metric::ErrorRate => {
+                None
+            }
         }
     }
 

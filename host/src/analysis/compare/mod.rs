@@ -496,7 +496,7 @@ fn compare_bench(
         }
         return change;
     }
-    for metric in Metric::ALL {
+    for metric in Metric::bench() {
         let threshold = t.get(metric);
         let (a, b) = match (old.measurement(metric), new.measurement(metric)) {
             (Some(a), Some(b)) => (a, b),

@@ -264,6 +264,11 @@ fn chart(trend: &SeriesTrend) -> LineChart {
         Unit::Bytes => Scale::bytes(max),
         // "fuel (millions)": the metric's label already says fuel.
         Unit::Fuel => Scale::count(max, ""),
+        Unit::PerSecond => Scale::throughput(max, "requests"),
+        Unit::Fraction => Scale {
+            divisor: 0.01,
+            suffix: "%".into(),
+        },
     };
     let line = Series {
         label: String::new(),

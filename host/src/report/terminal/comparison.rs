@@ -18,7 +18,7 @@ pub fn render_comparison(comparison: &crate::analysis::compare::Comparison, colo
         .set_header(
             ["bench".to_string(), "verdict".to_string()]
                 .into_iter()
-                .chain(Metric::ALL.map(|m| match m.unit() {
+                .chain(Metric::bench().map(|m| match m.unit() {
                     Unit::Nanoseconds => format!("{} (new/old, 95% CI)", m.label()),
                     _ => m.label().to_string(),
                 }))
@@ -64,7 +64,7 @@ pub fn render_comparison(comparison: &crate::analysis::compare::Comparison, colo
                 })
         };
         let mut row = vec![Cell::new(line(&bench.id)), verdict];
-        row.extend(Metric::ALL.map(|m| Cell::new(cell(m))));
+        row.extend(Metric::bench().map(|m| Cell::new(cell(m))));
         row.push(Cell::new(text(bench.note.as_deref().unwrap_or(""))));
         table.add_row(row);
     }

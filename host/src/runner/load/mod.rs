@@ -21,7 +21,7 @@ use crate::model::{LimitHit, Limits, LoadThreshold, Status};
 use crate::results::{LoadResult, LoadStats, Percentiles, TimelinePoint};
 use crate::suite::{LoadPhase, LoadShape};
 
-pub use scenario::run_scenario;
+pub use scenario::{Scenario, run_scenario};
 pub use verdict::judge;
 
 /// What a worker needs to run a scenario.

@@ -1,8 +1,9 @@
 //! One load scenario from the supervisor's side: find and compile the plugin, check its workload,
 //! run the fuel pass on the metered engine (the same budget as a bench's), then the load in a
-//! worker, and judge the thresholds.
+//! worker once per round, and judge the thresholds on the median round.
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use super::verdict::judge;
 use super::worker::supervise;
@@ -11,7 +12,7 @@ use crate::analysis::stats::median_u64;
 use crate::engine::EngineKind;
 use crate::model::{LimitOwner, Status};
 use crate::plugin::PluginLocator;
-use crate::results::{LimitsRecord, LoadResult, LoadSetup, PhaseResult, WasmInfo};
+use crate::results::{LimitsRecord, LoadResult, LoadRound, LoadSetup, PhaseResult, WasmInfo};
 use crate::runner::instance::BenchSession;
 use crate::runner::limits::Failure;
 use crate::runner::plan::{unknown_name_message, unknown_plugin_message};
@@ -19,37 +20,153 @@ use crate::runner::plugins::Pre;
 use crate::runner::{Runner, resolve_source};
 use crate::suite::{Arrival, LoadDef, LoadShape};
 
-/// Runs `def` and returns its result; a scenario that cannot run says why in its status.
+/// Runs `def` for `rounds` rounds (each in a fresh worker) and returns its result; a scenario
+/// that cannot run says why in its status.
 pub async fn run_scenario(
     runner: &mut Runner,
     def: &LoadDef,
     locator: &PluginLocator,
     observer: &mut dyn LoadObserver,
+    rounds: u32,
 ) -> LoadResult {
-    let mut result = skeleton(def);
-    let Some(path) = resolve_source(&def.plugin, locator) else {
-        return failed(
-            result,
-            def,
-            Failure::new(Status::Error, unknown_plugin_message(&def.plugin, locator)),
-        );
-    };
-    result.wasm.path = path.display().to_string();
-    let job = match prepare(runner, def, &path, &mut result).await {
-        Ok(job) => job,
-        Err(failure) => return failed(result, def, failure),
-    };
-    match supervise(&runner.worker_exe, &job, observer) {
-        Ok(run) => finish(result, def, run),
-        Err(failure) => failed(result, def, failure),
+    let mut scenario = Scenario::prepare(runner, def, locator, None).await;
+    for _ in 0..rounds.max(1) {
+        if !scenario.runnable() || crate::runner::interrupt::requested() {
+            break;
+        }
+        scenario.run_round(runner, observer);
     }
+    scenario.finish()
+}
+
+/// A scenario between rounds: its plugin found, checked and fuel-measured, and the rounds run so
+/// far. `ab` holds two of them (base and head) and alternates their rounds.
+pub struct Scenario<'a> {
+    def: &'a LoadDef,
+    result: LoadResult,
+    job: Option<LoadJob>,
+    runs: Vec<LoadRun>,
+    failure: Option<Failure>,
+}
+
+impl<'a> Scenario<'a> {
+    /// Finds the plugin (`wasm` in place of the suite's, for `ab`'s base side), checks its
+    /// workload and runs the fuel pass.
+    pub async fn prepare(
+        runner: &mut Runner,
+        def: &'a LoadDef,
+        locator: &PluginLocator,
+        wasm: Option<PathBuf>,
+    ) -> Scenario<'a> {
+        let mut result = skeleton(def);
+        let mut scenario = Scenario {
+            def,
+            result: skeleton(def),
+            job: None,
+            runs: Vec::new(),
+            failure: None,
+        };
+        let Some(path) = wasm.or_else(|| resolve_source(&def.plugin, locator)) else {
+            scenario.failure = Some(Failure::new(
+                Status::Error,
+                unknown_plugin_message(&def.plugin, locator),
+            ));
+            return scenario;
+        };
+        result.wasm.path = path.display().to_string();
+        match prepare(runner, def, &path, &mut result).await {
+            Ok(job) => scenario.job = Some(job),
+            Err(failure) => scenario.failure = Some(failure),
+        }
+        scenario.result = result;
+        scenario
+    }
+
+    /// The scenario's id, as results name it.
+    pub fn id(&self) -> &str {
+        &self.result.id
+    }
+
+    /// Whether another round can run: prepared, and no round failed.
+    pub fn runnable(&self) -> bool {
+        self.job.is_some() && self.failure.is_none()
+    }
+
+    /// Rounds run to their end so far.
+    pub fn rounds(&self) -> usize {
+        self.runs.len()
+    }
+
+    /// The rounds so far, as verdicts read them.
+    pub fn round_summaries(&self) -> Vec<LoadRound> {
+        self.runs
+            .iter()
+            .map(|run| LoadRound::of(&run.overall))
+            .collect()
+    }
+
+    /// Runs one more round in a fresh worker; a round that fails ends the scenario.
+    pub fn run_round(&mut self, runner: &Runner, observer: &mut dyn LoadObserver) {
+        let Some(job) = self.job.as_ref().filter(|_| self.failure.is_none()) else {
+            return;
+        };
+        match supervise(&runner.worker_exe, job, observer) {
+            Ok(run) => self.runs.push(run),
+            Err(failure) => {
+                let failure = if self.runs.is_empty() {
+                    failure
+                } else {
+                    Failure {
+                        message: format!("round {}: {}", self.runs.len() + 1, failure.message),
+                        ..failure
+                    }
+                };
+                self.failure = Some(failure);
+            }
+        }
+    }
+
+    /// The result: every round's summary, the median round (by overall p99) in detail and its
+    /// thresholds judged; a failed round's status and message.
+    pub fn finish(self) -> LoadResult {
+        let Scenario {
+            def,
+            mut result,
+            runs,
+            failure,
+            ..
+        } = self;
+        result.rounds = runs.iter().map(|run| LoadRound::of(&run.overall)).collect();
+        if let Some(failure) = failure {
+            return failed(result, def, failure);
+        }
+        let Some(detail) = median_round(&result.rounds) else {
+            // Interrupted before its first round.
+            return failed(
+                result,
+                def,
+                Failure::new(Status::Error, "interrupted before its first round"),
+            );
+        };
+        result.detail_round = detail;
+        let run = runs.into_iter().nth(detail).expect("the median is a round");
+        finish(result, def, run)
+    }
+}
+
+/// The round whose overall p99 is the median (the lower middle for an even count); rounds
+/// without a p99 sort last. `None` without rounds.
+fn median_round(rounds: &[LoadRound]) -> Option<usize> {
+    let mut order: Vec<usize> = (0..rounds.len()).collect();
+    order.sort_by_key(|&i| (rounds[i].p99_ns.is_none(), rounds[i].p99_ns, i));
+    order.get(rounds.len().saturating_sub(1) / 2).copied()
 }
 
 /// The plugin compiled for both engines, its workload checked, and the fuel pass run.
 async fn prepare(
     runner: &mut Runner,
     def: &LoadDef,
-    path: &std::path::Path,
+    path: &Path,
     result: &mut LoadResult,
 ) -> Result<LoadJob, Failure> {
     let (metered, sha256) = runner.prepare(path, EngineKind::Metered)?;
@@ -160,6 +277,8 @@ fn skeleton(def: &LoadDef) -> LoadResult {
         schedule_lag: None,
         thresholds: Vec::new(),
         aborted: None,
+        rounds: Vec::new(),
+        detail_round: 0,
     }
 }
 

@@ -127,8 +127,7 @@ pub(super) fn baseline(cx: &mut Context, comparison: &Comparison) -> Baseline {
             "wide",
         )
     });
-    let columns = Metric::ALL
-        .into_iter()
+    let columns = Metric::bench()
         .flat_map(|m| {
             let name = m.label();
             if by_interval(m) {
@@ -141,10 +140,7 @@ pub(super) fn baseline(cx: &mut Context, comparison: &Comparison) -> Baseline {
             }
         })
         .collect();
-    let exact: Vec<Metric> = Metric::ALL
-        .into_iter()
-        .filter(|m| !by_interval(*m))
-        .collect();
+    let exact: Vec<Metric> = Metric::bench().filter(|m| !by_interval(*m)).collect();
     let rows = ordered
         .into_iter()
         .map(|change| row(cx, &index_of, change))
@@ -174,8 +170,7 @@ pub(super) fn baseline(cx: &mut Context, comparison: &Comparison) -> Baseline {
 }
 
 fn row(cx: &Context, index_of: &BTreeMap<&str, usize>, change: &BenchChange) -> BaselineRow {
-    let metrics = Metric::ALL
-        .into_iter()
+    let metrics = Metric::bench()
         .map(|m| {
             let value = |v: f64| format::quantity(m.unit(), v);
             let c = metric(change, m);

@@ -134,8 +134,7 @@ pub(super) fn rows(cx: &Context) -> Vec<SummaryRow> {
 
 /// The verdict and, per metric, the ratio: wall time always, the others when they changed.
 fn change(change: &BenchChange) -> Change {
-    let lines = Metric::ALL
-        .into_iter()
+    let lines = Metric::bench()
         .filter_map(|m| metric(change, m))
         .filter_map(|m| {
             let r = m.ratio?;
