@@ -26,6 +26,12 @@ pub enum Statistic {
     /// The ratio is the median of per-pair ratios of an interleaved A/B run; the values are each
     /// side's median over all its iterations (so `new / old` differs from the ratio).
     PairedRatio,
+    /// A load scenario's rounds: each side's geometric mean of its rounds' values; the ratio is
+    /// their quotient (an error rate: the mean, and their difference).
+    RoundMean,
+    /// A load scenario in an interleaved A/B run: the ratio is the geometric mean of per-round
+    /// ratios (an error rate: the mean per-round difference); the values are each side's mean.
+    PairedRounds,
 }
 
 impl Statistic {
@@ -40,12 +46,16 @@ impl Statistic {
             Statistic::PairedRatio => {
                 "ratio: median of per-pair ratios; times: median of all iterations"
             }
+            Statistic::RoundMean => "geometric mean of the rounds (an error rate: the mean)",
+            Statistic::PairedRounds => {
+                "ratio: geometric mean of per-round ratios; values: mean of the rounds"
+            }
         }
     }
 
-    /// Whether `new / old` is the ratio (all but the paired ratio).
+    /// Whether `new / old` is the ratio (all but the paired ones).
     pub fn is_quotient(self) -> bool {
-        self != Statistic::PairedRatio
+        !matches!(self, Statistic::PairedRatio | Statistic::PairedRounds)
     }
 }
 

@@ -9,17 +9,17 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use super::CommandError;
-use super::measure::{Shown, assemble, measure, plan};
-use super::verdicts::{Policy, conclude};
+use super::loads::{Versions, filtered, load_id, run_loads, runnable_loads, scenario_rounds};
+use super::measure::{Shown, assemble, base_wasm, measure, plan};
+use super::verdicts::{Policy, conclude, exit_code};
 use crate::analysis::compare::Pairs;
 use crate::analysis::groups;
-use crate::cli::{AbArgs, Executions, exit};
-use crate::plugin::PluginLocator;
+use crate::cli::{AbArgs, Executions};
 use crate::report::escape::terminal::path as shown;
 use crate::report::terminal;
 use crate::results::write_json_atomically;
 use crate::runner::{BenchPlan, RunOptions, Runner};
-use crate::suite::{PluginSource, load_suite};
+use crate::suite::load_suite;
 use crate::ui::{metrics, use_color};
 
 pub fn run(args: &AbArgs) -> Result<u8, CommandError> {
@@ -42,7 +42,10 @@ pub fn run(args: &AbArgs) -> Result<u8, CommandError> {
         if !args.quiet {
             runner.observe_compiles(Box::new(crate::ui::CompileNotice::new()));
         }
-        let selection = plan(&mut runner, &suite, &args.filter, args.shard, &[]).await?;
+        let candidates = runnable_loads(&suite, args.shard);
+        let load_ids: Vec<String> = candidates.iter().map(|def| load_id(def)).collect();
+        let selection = plan(&mut runner, &suite, &args.filter, args.shard, &load_ids).await?;
+        let loads = filtered(candidates, &args.filter);
         let (plans, shard) = (selection.plans, selection.shard);
         // Base and head of a bench run as one unit; a bench with no base version runs alone and
         // is reported as new.
@@ -72,7 +75,19 @@ pub fn run(args: &AbArgs) -> Result<u8, CommandError> {
             },
         )
         .await?;
-        let (interrupted, started_at) = (measured.interrupted, measured.started_at);
+        let (mut interrupted, started_at) = (measured.interrupted, measured.started_at);
+        // Scenarios after the benches, as in `run`; three rounds a side unless told, so each
+        // metric has the spread of its pairs to be judged by.
+        let load_runs = if interrupted {
+            None
+        } else {
+            let live = measured.live.as_ref().map(|live| &*live.metrics);
+            let rounds = scenario_rounds(args.measure.executions, AB_ROUNDS);
+            let versions = Versions::AgainstBase(&args.base);
+            let runs = run_loads(&mut runner, &loads, versions, rounds, args.quiet, live).await;
+            interrupted = crate::runner::interrupt::requested();
+            Some(runs)
+        };
         // As in `run`: the endpoint closes before results are written, so nothing a scraper holds
         // (connections, file descriptors) can keep them from being written; it serves the final
         // values again once they are (`--metrics-linger`).
@@ -98,6 +113,9 @@ pub fn run(args: &AbArgs) -> Result<u8, CommandError> {
         head.http_fixture = runner.http_fixture_times();
         base.interrupted = interrupted;
         head.interrupted = interrupted;
+        if let Some(runs) = load_runs {
+            (base.loads, head.loads) = (runs.base, runs.head);
+        }
         for (results, path) in [
             (&base, out_dir.join("base").join("results.json")),
             (&head, out_dir.join("results.json")),
@@ -120,12 +138,7 @@ pub fn run(args: &AbArgs) -> Result<u8, CommandError> {
             shown(&out_dir.join("results.json")),
             shown(&out_dir.join("base/results.json"))
         );
-        let run_code = if head.unmet().next().is_some() {
-            exit::BENCH_FAILED
-        } else {
-            exit::OK
-        };
-        let (_, code) = conclude(&base, &head, Some(&pairs), &policy, &out_dir)?;
+        let (_, verdicts) = conclude(&base, &head, Some(&pairs), &policy, &out_dir)?;
         if let Some((addr, metrics)) = served {
             metrics::linger(
                 addr,
@@ -139,26 +152,17 @@ pub fn run(args: &AbArgs) -> Result<u8, CommandError> {
                 head.benches.len(),
                 shown(&out_dir.join("results.json"))
             );
-            return Ok(exit::INTERRUPTED);
         }
-        Ok(code.unwrap_or(run_code))
+        Ok(exit_code(Some(&head), verdicts, interrupted))
     })
 }
 
-/// The same bench on the base version of its plugin, if `base` has one: a folder is searched by
-/// plugin name; a single `.wasm` file stands in for the plugin with its file name.
+/// Rounds of each load scenario a side unless `--executions` says.
+const AB_ROUNDS: u32 = 3;
+
+/// The same bench on the base version of its plugin, if `base` has one.
 fn base_plan(head: &BenchPlan, base: &Path) -> Option<BenchPlan> {
-    let name = match &head.def.plugin {
-        PluginSource::Named(name) => name.clone(),
-        PluginSource::File(path) => path.file_stem()?.to_string_lossy().into_owned(),
-    };
-    let wasm = if base.is_dir() {
-        PluginLocator::new(vec![base.to_path_buf()]).find(&name)?
-    } else {
-        let stem = base.file_stem()?.to_string_lossy().replace('_', "-");
-        (stem == name.replace('_', "-")).then(|| base.to_path_buf())?
-    };
     let mut plan = head.clone();
-    plan.wasm_path = wasm;
+    plan.wasm_path = base_wasm(&head.def.plugin, base)?;
     Some(plan)
 }

@@ -1,8 +1,8 @@
 //! `wasmbench compare OLD NEW`: verdicts between two results files.
 
 use super::CommandError;
-use super::verdicts::{Policy, conclude, read_checked};
-use crate::cli::{CompareCommandArgs, exit};
+use super::verdicts::{Policy, conclude, exit_code, read_checked};
+use crate::cli::CompareCommandArgs;
 
 pub fn run(args: &CompareCommandArgs) -> Result<u8, CommandError> {
     let policy = Policy::from_args(&args.compare)?;
@@ -24,6 +24,6 @@ pub fn run(args: &CompareCommandArgs) -> Result<u8, CommandError> {
             .map(|p| p.to_path_buf())
             .unwrap_or_default()
     });
-    let (_, code) = conclude(&old, &new, None, &policy, &out)?;
-    Ok(code.unwrap_or(exit::OK))
+    let (_, verdicts) = conclude(&old, &new, None, &policy, &out)?;
+    Ok(exit_code(None, verdicts, false))
 }

@@ -2,11 +2,12 @@
 //! bench, or an A/B pair) in one loop with the journal, Ctrl-C handling and progress.
 
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
 
 use super::CommandError;
+use crate::plugin::PluginLocator;
 use crate::report::escape::terminal::Inert;
 use crate::report::openmetrics::RunMetrics;
 use crate::results::{
@@ -17,7 +18,7 @@ use crate::runner::Observer;
 use crate::runner::{
     BenchPlan, RunOptions, Runner, Shard, UnitResult, expected_output_files, interrupt,
 };
-use crate::suite::Suite;
+use crate::suite::{PluginSource, Suite};
 use crate::ui::ProgressObserver;
 use crate::ui::metrics::{MeteredObserver, MetricsEndpoint};
 
@@ -276,5 +277,20 @@ fn suite_info(suite: &Suite) -> SuiteInfo {
                 (name.clone(), info)
             })
             .collect(),
+    }
+}
+
+/// The base version of a plugin for `ab`, if `base` has one: a folder is searched by plugin name;
+/// a single `.wasm` file stands in for the plugin with its file name.
+pub(super) fn base_wasm(plugin: &PluginSource, base: &Path) -> Option<PathBuf> {
+    let name = match plugin {
+        PluginSource::Named(name) => name.clone(),
+        PluginSource::File(path) => path.file_stem()?.to_string_lossy().into_owned(),
+    };
+    if base.is_dir() {
+        PluginLocator::new(vec![base.to_path_buf()]).find(&name)
+    } else {
+        let stem = base.file_stem()?.to_string_lossy().replace('_', "-");
+        (stem == name.replace('_', "-")).then(|| base.to_path_buf())
     }
 }

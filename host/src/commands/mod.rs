@@ -16,6 +16,7 @@ pub mod export;
 pub mod fixture;
 pub mod history;
 pub mod list;
+mod loads;
 mod measure;
 pub mod merge;
 pub mod new;

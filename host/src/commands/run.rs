@@ -6,24 +6,21 @@ use std::path::PathBuf;
 use anyhow::Context;
 
 use super::CommandError;
+use super::loads::{Versions, filtered, load_id, run_loads, runnable_loads, scenario_rounds};
 use super::measure::{Shown, assemble, measure, plan};
-use super::verdicts::{Policy, baseline_path, conclude, load_baseline, save_baseline};
+use super::verdicts::{Policy, baseline_path, conclude, exit_code, load_baseline, save_baseline};
 use crate::analysis::groups;
-use crate::cli::{Executions, RunArgs, exit};
-use crate::plugin::PluginLocator;
+use crate::cli::{Executions, RunArgs};
 use crate::report::escape::terminal::path as shown;
 use crate::report::export::Inputs;
-use crate::report::openmetrics::RunMetrics;
 use crate::report::terminal;
 use crate::report::write_all;
 use crate::results::BenchResult;
-use crate::results::LoadResult;
 use crate::results::write_json_atomically;
-use crate::runner::load::{LoadObserver, run_scenario};
-use crate::runner::{BenchPlan, RunOptions, Runner, Shard};
-use crate::suite::{LoadDef, Suite, load_suite};
-use crate::ui::metrics::{self, MeteredLoadObserver};
-use crate::ui::{LoadProgressView, use_color};
+use crate::runner::{BenchPlan, RunOptions, Runner};
+use crate::suite::load_suite;
+use crate::ui::metrics;
+use crate::ui::use_color;
 
 /// Where `--plugin-output` keeps the plugins' output, next to results.json.
 pub const PLUGIN_OUTPUT_DIR: &str = "plugin-output";
@@ -55,14 +52,7 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
         let candidates = runnable_loads(&suite, args.shard);
         let load_ids: Vec<String> = candidates.iter().map(|def| load_id(def)).collect();
         let selection = plan(&mut runner, &suite, &args.filter, args.shard, &load_ids).await?;
-        let loads: Vec<LoadDef> = candidates
-            .into_iter()
-            .filter(|def| {
-                let id = load_id(def);
-                args.filter.is_empty() || args.filter.iter().any(|f| id.contains(f.as_str()))
-            })
-            .cloned()
-            .collect();
+        let loads = filtered(candidates, &args.filter);
         let profiled = args.profile.then(|| selection.plans.clone());
         let units: Vec<Vec<BenchPlan>> =
             selection.plans.into_iter().map(|plan| vec![plan]).collect();
@@ -94,7 +84,15 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
         } else {
             let live = measured.live.as_ref().map(|live| &*live.metrics);
             let rounds = scenario_rounds(args.measure.executions, 1);
-            let results = run_loads(&mut runner, &loads, rounds, args.quiet, live).await;
+            let runs = run_loads(
+                &mut runner,
+                &loads,
+                Versions::Current,
+                rounds,
+                args.quiet,
+                live,
+            );
+            let results = runs.await.head;
             interrupted = crate::runner::interrupt::requested();
             results
         };
@@ -136,26 +134,14 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
                 shown(&results_path)
             );
         }
-        let mut code = if results.unmet().next().is_some()
-            || results
-                .loads
-                .iter()
-                .any(|l| l.status != crate::model::Status::Ok)
-        {
-            exit::BENCH_FAILED
-        } else if results.loads.iter().any(|l| !l.thresholds_passed()) {
-            exit::THRESHOLD
-        } else {
-            exit::OK
-        };
+        let mut verdicts = None;
         if let Some(name) = &args.save_baseline {
             let path = baseline_path(name, &args.baseline_dir);
             save_baseline(&results, &path)?;
             say!("baseline saved: {}", shown(&path));
         }
         if let Some(baseline) = &baseline {
-            let (_, verdict_code) = conclude(baseline, &results, None, &policy, &out_dir)?;
-            code = verdict_code.unwrap_or(code);
+            verdicts = conclude(baseline, &results, None, &policy, &out_dir)?.1;
         } else {
             write_all(
                 &out_dir,
@@ -176,77 +162,6 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
                 metrics::linger_for(args.measure.metrics_linger),
             );
         }
-        Ok(if interrupted { exit::INTERRUPTED } else { code })
+        Ok(exit_code(Some(&results), verdicts, interrupted))
     })
-}
-
-/// The suite's load scenarios this run may run (before `--filter`): none in a sharded run but its
-/// first shard, so a sharded suite runs each scenario once.
-fn runnable_loads(suite: &Suite, shard: Option<Shard>) -> Vec<&LoadDef> {
-    if shard.is_some_and(|s| s.index != 1) {
-        if !suite.loads.is_empty() {
-            eprintln!("note: load scenarios run in shard 1 only");
-        }
-        return Vec::new();
-    }
-    suite.loads.iter().collect()
-}
-
-/// How many rounds each load scenario runs: `--executions N`, else `default`. Under `auto` a
-/// scenario runs [`AUTO_ROUNDS`]: enough for an interval, where a bench's executions settle one
-/// by one.
-pub(super) fn scenario_rounds(executions: Option<Executions>, default: u32) -> u32 {
-    match executions {
-        Some(Executions::Count(n)) => n,
-        Some(Executions::Auto) => AUTO_ROUNDS,
-        None => default,
-    }
-}
-
-/// Rounds of a scenario under `--executions auto`.
-pub(super) const AUTO_ROUNDS: u32 = 5;
-
-pub(super) fn load_id(def: &LoadDef) -> String {
-    def.id
-        .clone()
-        .unwrap_or_else(|| format!("{}/{}", def.plugin.display_name(), def.workload))
-}
-
-/// Runs the load scenarios one after another, after the benches; with `live` metrics
-/// (`--metrics-addr`), each scenario's progress and result are served too.
-async fn run_loads(
-    runner: &mut Runner,
-    loads: &[LoadDef],
-    rounds: u32,
-    quiet: bool,
-    live: Option<&RunMetrics>,
-) -> Vec<LoadResult> {
-    let locator = match runner.plugin_locator() {
-        Ok(locator) => locator,
-        Err(e) => {
-            // Without a locator only `wasm =` paths resolve; each scenario says what it misses.
-            eprintln!("warning: {e:#}");
-            PluginLocator::new(Vec::new())
-        }
-    };
-    let mut progress = LoadProgressView::new(quiet);
-    let mut metered;
-    let view: &mut dyn LoadObserver = match live {
-        Some(metrics) => {
-            metered = MeteredLoadObserver::new(&mut progress, metrics);
-            &mut metered
-        }
-        None => &mut progress,
-    };
-    let mut results = Vec::with_capacity(loads.len());
-    for (index, def) in loads.iter().enumerate() {
-        if crate::runner::interrupt::requested() {
-            break;
-        }
-        view.scenario_started(index, loads.len(), &load_id(def), &def.phases);
-        let result = run_scenario(runner, def, &locator, view, rounds).await;
-        view.scenario_finished(&result);
-        results.push(result);
-    }
-    results
 }

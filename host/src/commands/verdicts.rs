@@ -154,6 +154,33 @@ pub fn conclude(
     Ok((comparison, code))
 }
 
+/// The one exit-code policy of `run`, `ab` and `compare`: Ctrl-C first; then the verdicts' code
+/// when a comparison fails the job (`--fail-on`); then the run's own (`run` result): a bench that
+/// didn't end as expected or a scenario that couldn't run, then a load threshold that failed.
+/// `compare` has no run of its own.
+pub fn exit_code(run: Option<&RunResults>, verdicts: Option<u8>, interrupted: bool) -> u8 {
+    if interrupted {
+        return exit::INTERRUPTED;
+    }
+    if let Some(code) = verdicts {
+        return code;
+    }
+    let Some(run) = run else {
+        return exit::OK;
+    };
+    let scenario_failed = run
+        .loads
+        .iter()
+        .any(|l| l.status != crate::model::Status::Ok);
+    if run.unmet().next().is_some() || scenario_failed {
+        exit::BENCH_FAILED
+    } else if run.loads.iter().any(|l| !l.thresholds_passed()) {
+        exit::THRESHOLD
+    } else {
+        exit::OK
+    }
+}
+
 /// What settles each bench under `--executions auto` (`None` otherwise): the baseline's wall time
 /// and each bench's wall threshold (`--threshold`, else the suite's, else the default).
 pub fn settle(

@@ -54,6 +54,33 @@ pub fn quantity(unit: Unit, value: f64) -> String {
     }
 }
 
+/// One load metric against the baseline: `+3.4% [−0.5% … +7.6%] inconclusive`, `0.0% → 1.2%
+/// regressed`; a ratio from one round a side is marked as information.
+pub fn load_change(metric: Option<&crate::analysis::compare::MetricChange>) -> String {
+    use crate::analysis::compare::Verdict;
+    let Some(m) = metric else {
+        return "—".into();
+    };
+    let mut text = if m.metric.compared_as_difference() {
+        let shown = |v: Option<f64>| v.map_or_else(|| "—".into(), share);
+        format!("{} → {}", shown(m.old), shown(m.new))
+    } else {
+        match (m.ratio, m.ratio_ci) {
+            (None, _) => return m.verdict.to_string(),
+            (Some(r), Some((low, high))) => {
+                format!("{} [{} … {}]", change(r), change(low), change(high))
+            }
+            (Some(r), None) => change(r),
+        }
+    };
+    if !m.gating {
+        text.push_str(" (information: one round a side)");
+    } else if m.verdict != Verdict::Unchanged {
+        text.push_str(&format!(" {}", m.verdict));
+    }
+    text
+}
+
 /// A fraction as a percentage with one decimal always, so a column lines up: `83.3%`, `100.0%`.
 pub fn percent_one_decimal(fraction: f64) -> String {
     format!("{:.1}%", fraction * 100.0)
@@ -431,7 +458,8 @@ pub fn wall_values(comparison: &Comparison) -> String {
             Statistic::ExecutionGeomean => "Wall time against the baseline is each side's geometric mean of its executions' medians, so the ratio is the new value divided by the old and a single slow execution moves one of the means, not every sample; the summary's medians pool every iteration.",
             Statistic::PooledMedian => "Where a side has a single execution, its wall time is the median of all its iterations and the ratio their quotient.",
             Statistic::PairedRatio => "The ratio is the median of the per-pair ratios of the interleaved A/B run; the times beside it are each side's median of all iterations, so their quotient can differ slightly from the ratio.",
-            Statistic::Exact => "",
+            // Load scenarios' rows say it themselves.
+            Statistic::Exact | Statistic::RoundMean | Statistic::PairedRounds => "",
         });
     }
     sentences.retain(|s| !s.is_empty());

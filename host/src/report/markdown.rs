@@ -136,7 +136,9 @@ fn benches(out: &mut String, inputs: &Inputs<'_>, c: &Comparison) -> Result<()> 
     writeln!(out, "| bench | verdict | {} | note |", columns.join(" | "))?;
     writeln!(out, "|---|---|{}---|", "---|".repeat(columns.len()))?;
     for b in &shown {
-        let cells: Vec<String> = Metric::bench().map(|m| metric_cell(b, m)).collect();
+        let cells: Vec<String> = Metric::bench()
+            .map(|m| metric_cell(&b.metrics, m))
+            .collect();
         writeln!(
             out,
             "| {} | {} | {} | {} |",
@@ -192,7 +194,8 @@ fn benches(out: &mut String, inputs: &Inputs<'_>, c: &Comparison) -> Result<()> 
 
 /// The load scenarios: per scenario its status, a row per phase and overall (corrected latency,
 /// throughput against the offered rate, errors) and its thresholds' verdicts.
-/// Load scenarios against the baseline: new/old of corrected percentiles and throughput.
+/// Load scenarios against the baseline: a verdict per scenario from its rounds, then per phase the
+/// detail rounds' percentiles new/old (information).
 fn write_load_ratios(
     out: &mut String,
     loads: &[crate::analysis::compare::LoadChange],
@@ -202,7 +205,39 @@ fn write_load_ratios(
     writeln!(out)?;
     writeln!(
         out,
-        "New/old per phase; information, not a verdict (load tests gate on their thresholds)."
+        "Each metric over every phase, new / old, from the scenario's rounds (each a fresh worker); one round a side is information, not a verdict."
+    )?;
+    writeln!(out)?;
+    let columns: Vec<String> = Metric::load()
+        .map(|m| format!("{} (new / old)", m.label()))
+        .collect();
+    writeln!(
+        out,
+        "| scenario | verdict | {} | rounds |",
+        columns.join(" | ")
+    )?;
+    writeln!(out, "|---|---|{}---|", "---|".repeat(columns.len()))?;
+    for load in loads {
+        let cells: Vec<String> = Metric::load()
+            .map(|m| metric_cell(&load.metrics, m))
+            .collect();
+        let rounds = load.basis();
+        writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            md::code(&load.id),
+            md::text(&load.verdict_label()),
+            cells.join(" | "),
+            md::text(rounds)
+        )?;
+    }
+    if loads.iter().all(|l| l.spans.is_empty()) {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "Per phase, the median round of each side, new/old (information):"
     )?;
     writeln!(out)?;
     let stats: Vec<&str> = COMPARED.iter().map(|s| s.name()).collect();
@@ -213,11 +248,6 @@ fn write_load_ratios(
     )?;
     writeln!(out, "|---|---|{}---|---|", "---|".repeat(stats.len()))?;
     for load in loads {
-        if load.spans.is_empty() {
-            let note = load.note.as_deref().unwrap_or("");
-            let blanks = " |".repeat(stats.len() + 2);
-            writeln!(out, "| {} | {}{blanks}", md::code(&load.id), md::text(note))?;
-        }
         for span in &load.spans {
             let ratios: Vec<String> = COMPARED
                 .iter()
@@ -466,8 +496,8 @@ fn verdict_cell(b: &BenchChange) -> String {
     format!("{symbol} {}", b.verdict_label())
 }
 
-fn metric_cell(b: &BenchChange, metric: Metric) -> String {
-    let Some(m) = b.metrics.iter().find(|m| m.metric == metric) else {
+fn metric_cell(metrics: &[MetricChange], metric: Metric) -> String {
+    let Some(m) = metrics.iter().find(|m| m.metric == metric) else {
         return "—".into();
     };
     let value = |x: Option<f64>| match x {

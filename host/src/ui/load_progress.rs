@@ -86,6 +86,8 @@ impl LoadObserver for LoadProgressView {
         let length: Duration = phases.iter().map(|p| p.duration).sum();
         match &mut self.mode {
             Mode::Bar(bar) => {
+                // A scenario's next round starts without a `scenario_finished` between.
+                bar.finish_and_clear();
                 *bar = ProgressBar::with_draw_target(
                     Some(length.as_millis() as u64),
                     ProgressDrawTarget::stderr(),

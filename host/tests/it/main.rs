@@ -21,6 +21,7 @@ mod install;
 mod interrupt;
 mod languages;
 mod load;
+mod load_verdicts;
 mod measurement;
 mod metrics;
 mod models;

@@ -7,25 +7,8 @@
 use wasmbench_sdk::{Outcome, Params, Workload};
 
 /// Extra work, in percent, baked in at build time (0 for the workspace's own build).
-const EXTRA_PERCENT: u64 = match option_env!("WASMBENCH_CALIBRATE_EXTRA_PERCENT") {
-    Some(text) => parse(text),
-    None => 0,
-};
-
-const fn parse(text: &str) -> u64 {
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    let mut value = 0;
-    while i < bytes.len() {
-        assert!(
-            bytes[i].is_ascii_digit(),
-            "WASMBENCH_CALIBRATE_EXTRA_PERCENT must be an integer"
-        );
-        value = value * 10 + (bytes[i] - b'0') as u64;
-        i += 1;
-    }
-    value
-}
+const EXTRA_PERCENT: u64 =
+    wasmbench_sdk::build_percent(option_env!("WASMBENCH_CALIBRATE_EXTRA_PERCENT"));
 
 /// `iterations` (plus the build's extra percent) rounds of a multiply-xorshift mix.
 struct Spin {

@@ -1,12 +1,18 @@
 //! `request`: a typical request handler, with an occasional CPU-heavy request.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use wasmbench_sdk::{Outcome, Params, Workload};
 
 use crate::burn::burn;
 use crate::duration;
 use crate::synthetic::{handle, render};
+
+/// Extra time per request, in percent of its own, baked in at build time: building with
+/// `WASMBENCH_HANDLER_EXTRA_PERCENT=P` makes every request take P% longer (a known regression for
+/// `scripts/load-ab.sh` and `scripts/history-load-trial.sh`); 0 for the workspace's own build.
+const EXTRA_PERCENT: u64 =
+    wasmbench_sdk::build_percent(option_env!("WASMBENCH_HANDLER_EXTRA_PERCENT"));
 
 /// Serves one synthetic request per `run`; every `slow_every`-th also burns `slow_cpu` of CPU.
 pub(crate) struct Request {
@@ -57,6 +63,7 @@ impl Workload for Request {
     }
 
     fn run(&mut self) -> Result<Outcome, String> {
+        let start = (EXTRA_PERCENT > 0).then(Instant::now);
         let index = self.served;
         self.served += 1;
         render(index, self.body, &mut self.request);
@@ -65,6 +72,9 @@ impl Workload for Request {
         if slow {
             // The work done depends on timing, so it stays out of the checksum.
             std::hint::black_box(burn(self.slow_cpu));
+        }
+        if let Some(start) = start {
+            std::hint::black_box(burn(start.elapsed() * EXTRA_PERCENT as u32 / 100));
         }
         Ok(Outcome::new(checksum, 1).counter("slow", u64::from(slow)))
     }

@@ -36,6 +36,27 @@ use std::marker::PhantomData;
 
 pub use params::Params;
 
+/// A whole percentage baked in at build time, `option_env!("…")`, 0 when unset: how a plugin's
+/// calibration build does a known amount of extra work (`WASMBENCH_CALIBRATE_EXTRA_PERCENT`). A
+/// value that is not a whole number fails the build.
+pub const fn build_percent(text: Option<&str>) -> u64 {
+    let Some(text) = text else {
+        return 0;
+    };
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let mut value = 0;
+    while i < bytes.len() {
+        assert!(
+            bytes[i].is_ascii_digit(),
+            "an extra percentage must be a whole number"
+        );
+        value = value * 10 + (bytes[i] - b'0') as u64;
+        i += 1;
+    }
+    value
+}
+
 #[doc(hidden)]
 pub mod bindings {
     wit_bindgen::generate!({

@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 pub mod load;
 mod rules;
 
-pub use load::{LoadChange, SpanChange, compare_loads};
+pub use load::{LoadChange, Rounds, SpanChange, compare_loads};
 use rules::{counted_change, no_data, oriented, sampled_change};
 
 use crate::analysis::ratio::Statistic;
@@ -243,20 +243,29 @@ pub struct NoiseChange {
 }
 
 impl Comparison {
-    /// Verdicts equal to `verdict`, of benches and of their gating metrics.
+    /// Verdicts equal to `verdict`, of benches and load scenarios and of their gating metrics.
     pub fn count(&self, verdict: Verdict) -> usize {
         self.benches
             .iter()
             .flat_map(|b| std::iter::once(b.verdict).chain(b.gating_verdicts()))
+            .chain(
+                self.loads
+                    .iter()
+                    .flat_map(|l| std::iter::once(l.verdict).chain(l.gating_verdicts())),
+            )
             .filter(|v| *v == verdict)
             .count()
     }
 
-    /// Benches with any of `verdicts`, as a whole or in one gating metric.
+    /// Benches and load scenarios with any of `verdicts`, as a whole or in one gating metric.
     pub fn any(&self, verdicts: &[Verdict]) -> bool {
-        self.benches.iter().any(|b| {
+        let bench = self.benches.iter().any(|b| {
             verdicts.contains(&b.verdict) || b.gating_verdicts().any(|v| verdicts.contains(&v))
-        })
+        });
+        bench
+            || self.loads.iter().any(|l| {
+                verdicts.contains(&l.verdict) || l.gating_verdicts().any(|v| verdicts.contains(&v))
+            })
     }
 
     /// Benches in order of concern: regressions first, then failures, missing, no data, new,
@@ -294,19 +303,27 @@ impl Comparison {
         }
     }
 
-    /// A one-line summary, e.g. `2 regressed, 1 improved, 14 unchanged`.
+    /// A one-line summary, e.g. `2 regressed, 1 improved, 14 unchanged; load scenarios: 1
+    /// unchanged`.
     pub fn headline(&self) -> String {
-        let mut parts = Vec::new();
-        for verdict in Verdict::ALL {
-            let n = self.benches.iter().filter(|b| b.verdict == verdict).count();
-            if n > 0 {
-                parts.push(format!("{n} {verdict}"));
-            }
-        }
-        if parts.is_empty() {
-            "nothing to compare".into()
-        } else {
+        let tally = |verdicts: &mut dyn Iterator<Item = Verdict>| {
+            let verdicts: Vec<Verdict> = verdicts.collect();
+            let parts: Vec<String> = Verdict::ALL
+                .into_iter()
+                .filter_map(|verdict| {
+                    let n = verdicts.iter().filter(|v| **v == verdict).count();
+                    (n > 0).then(|| format!("{n} {verdict}"))
+                })
+                .collect();
             parts.join(", ")
+        };
+        let benches = tally(&mut self.benches.iter().map(|b| b.verdict));
+        let loads = tally(&mut self.loads.iter().map(|l| l.verdict));
+        match (benches.is_empty(), loads.is_empty()) {
+            (true, true) => "nothing to compare".into(),
+            (false, true) => benches,
+            (true, false) => format!("load scenarios: {loads}"),
+            (false, false) => format!("{benches}; load scenarios: {loads}"),
         }
     }
 }
@@ -407,7 +424,16 @@ pub fn compare_with(
         },
         thresholds: overrides.copied().unwrap_or_default(),
         benches,
-        loads: compare_loads(&old.loads, &new.loads),
+        loads: compare_loads(
+            &old.loads,
+            &new.loads,
+            &overrides.copied().unwrap_or_default(),
+            if pairs.is_some() {
+                Rounds::Paired
+            } else {
+                Rounds::Separate
+            },
+        ),
         machine_noise: old
             .machine_noise
             .as_ref()

@@ -189,36 +189,75 @@ pub fn log_execution_medians(executions: &[Vec<f64>]) -> Vec<f64> {
 /// a bootstrap over three executions is far too narrow (see docs/src/methodology/statistics.md).
 pub fn execution_ratio_ci(old: &[Vec<f64>], new: &[Vec<f64>]) -> Option<ExecutionRatio> {
     let (a, b) = (log_execution_medians(old), log_execution_medians(new));
+    let d = welch_difference(&a, &b)?;
+    let exp = |(low, high): (f64, f64)| (low.exp(), high.exp());
+    Some(ExecutionRatio {
+        ratio: d.estimate.exp(),
+        ci: exp(d.ci),
+        equivalence: exp(d.equivalence),
+    })
+}
+
+/// A difference of means (or one mean) with its [`CONFIDENCE`] and [`EQUIVALENCE_CONFIDENCE`]
+/// intervals, from Student's t: on logarithms it is a ratio's.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Difference {
+    pub estimate: f64,
+    pub ci: (f64, f64),
+    pub equivalence: (f64, f64),
+}
+
+/// mean(b) − mean(a) by Welch's t (unequal variances, Welch–Satterthwaite degrees of freedom);
+/// `None` unless both sides have two values or more. Values that don't vary give a point interval.
+pub fn welch_difference(a: &[f64], b: &[f64]) -> Option<Difference> {
     if a.len() < 2 || b.len() < 2 {
         return None;
     }
-    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
-    let var = |v: &[f64]| {
-        let m = mean(v);
-        v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (v.len() - 1) as f64
-    };
     let (na, nb) = (a.len() as f64, b.len() as f64);
-    let (va, vb) = (var(&a) / na, var(&b) / nb);
-    let difference = mean(&b) - mean(&a);
-    let ratio = difference.exp();
-    let se = (va + vb).sqrt();
+    let (va, vb) = (variance(a) / na, variance(b) / nb);
+    let df = (va + vb).powi(2) / (va.powi(2) / (na - 1.0) + vb.powi(2) / (nb - 1.0));
+    t_intervals(mean(b) - mean(a), (va + vb).sqrt(), df)
+}
+
+/// The mean of `values` by Student's t (paired differences: one value per pair); `None` with
+/// fewer than two values.
+pub fn mean_interval(values: &[f64]) -> Option<Difference> {
+    if values.len() < 2 {
+        return None;
+    }
+    let n = values.len() as f64;
+    t_intervals(mean(values), (variance(values) / n).sqrt(), n - 1.0)
+}
+
+fn mean(values: &[f64]) -> f64 {
+    values.iter().sum::<f64>() / values.len() as f64
+}
+
+/// The sample variance (n − 1).
+fn variance(values: &[f64]) -> f64 {
+    let m = mean(values);
+    values.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (values.len() - 1) as f64
+}
+
+fn t_intervals(estimate: f64, se: f64, df: f64) -> Option<Difference> {
+    if !estimate.is_finite() {
+        return None;
+    }
     if se == 0.0 || !se.is_finite() {
-        let point = (ratio, ratio);
-        return Some(ExecutionRatio {
-            ratio,
+        let point = (estimate, estimate);
+        return Some(Difference {
+            estimate,
             ci: point,
             equivalence: point,
         });
     }
-    // Welch–Satterthwaite degrees of freedom.
-    let df = (va + vb).powi(2) / (va.powi(2) / (na - 1.0) + vb.powi(2) / (nb - 1.0));
     let t = StudentsT::new(0.0, 1.0, df).ok()?;
     let interval = |level: f64| {
         let half = t.inverse_cdf(1.0 - (1.0 - level) / 2.0) * se;
-        ((difference - half).exp(), (difference + half).exp())
+        (estimate - half, estimate + half)
     };
-    Some(ExecutionRatio {
-        ratio,
+    Some(Difference {
+        estimate,
         ci: interval(CONFIDENCE),
         equivalence: interval(EQUIVALENCE_CONFIDENCE),
     })

@@ -8,9 +8,9 @@
 mod intervals;
 
 pub use intervals::{
-    ExecutionRatio, RESAMPLED_EXECUTIONS, RESAMPLED_POINTS, bootstrap_ci, execution_ratio_ci,
-    hierarchical_ci, hierarchical_ci_at, hierarchical_ratio_ci, log_execution_medians,
-    ratio_of_medians_ci,
+    Difference, ExecutionRatio, RESAMPLED_EXECUTIONS, RESAMPLED_POINTS, bootstrap_ci,
+    execution_ratio_ci, hierarchical_ci, hierarchical_ci_at, hierarchical_ratio_ci,
+    log_execution_medians, mean_interval, ratio_of_medians_ci, welch_difference,
 };
 
 use crate::results::{Outliers, Summary, WallResult};

@@ -49,9 +49,13 @@ impl Export for JUnit {
             let measured = by_id.get(bench.id.as_str()).copied();
             cases.extend(bench_cases(bench, measured));
         }
-        // Load scenarios gate on their own thresholds, baseline or not.
+        // Load scenarios gate on their own thresholds, baseline or not; against a baseline, on
+        // their metrics' verdicts too.
         for load in loads {
             cases.extend(load_cases(load));
+        }
+        for load in inputs.comparison.iter().flat_map(|c| &c.loads) {
+            cases.extend(load_verdict_cases(load));
         }
         let suite = Suite {
             name: xml::attribute(&inputs.results.suite.name),
@@ -93,6 +97,35 @@ fn bench_cases(bench: &BenchChange, measured: Option<&BenchResult>) -> Vec<Case>
                 name: m.metric.as_str().into(),
                 classname: classname.clone(),
                 time,
+                outcome: outcome(m.verdict, m.gating, &sentence),
+                out: xml::text(&sentence),
+            }
+        })
+        .collect()
+}
+
+/// A load scenario's verdicts against the baseline: one case per load metric (`p99`), or one
+/// `vs baseline` case when none was compared (new, missing, failed).
+fn load_verdict_cases(load: &crate::analysis::compare::LoadChange) -> Vec<Case> {
+    let classname = xml::attribute(&load.id);
+    if load.metrics.is_empty() {
+        let sentence = format!("{}: {}.", load.verdict, load.basis());
+        return vec![Case {
+            name: "vs baseline".into(),
+            classname,
+            time: None,
+            outcome: outcome(load.verdict, true, &sentence),
+            out: xml::text(&sentence),
+        }];
+    }
+    load.metrics
+        .iter()
+        .map(|m| {
+            let sentence = format!("{}: {}.", m.verdict, describe(m));
+            Case {
+                name: m.metric.as_str().into(),
+                classname: classname.clone(),
+                time: None,
                 outcome: outcome(m.verdict, m.gating, &sentence),
                 out: xml::text(&sentence),
             }
@@ -229,7 +262,12 @@ fn describe(m: &MetricChange) -> String {
         }
         text.push(')');
     }
-    text.push_str(&format!(", threshold {}", format::percent(m.threshold)));
+    let threshold = if m.metric.compared_as_difference() {
+        format!("{:.1} points", 100.0 * m.threshold)
+    } else {
+        format::percent(m.threshold)
+    };
+    text.push_str(&format!(", threshold {threshold}"));
     match (&m.basis, m.gating) {
         (Some(basis), _) => text.push_str(&format!("; {basis}")),
         (None, false) => text.push_str("; not gating"),

@@ -25,15 +25,7 @@ pub fn render_comparison(comparison: &crate::analysis::compare::Comparison, colo
                 .chain(["note".to_string()]),
         );
     for bench in comparison.by_concern() {
-        let mut verdict = Cell::new(bench.verdict_label());
-        if color {
-            verdict = verdict.fg(match bench.verdict {
-                Verdict::Regressed | Verdict::Failed | Verdict::Missing => Color::Red,
-                Verdict::NoData | Verdict::Inconclusive => Color::Yellow,
-                Verdict::Improved => Color::Green,
-                Verdict::New | Verdict::InsufficientData | Verdict::Unchanged => Color::Reset,
-            });
-        }
+        let verdict = verdict_cell(bench.verdict_label(), bench.verdict, color);
         let cell = |metric: Metric| {
             bench
                 .metrics
@@ -69,13 +61,17 @@ pub fn render_comparison(comparison: &crate::analysis::compare::Comparison, colo
         table.add_row(row);
     }
     let mut out = format!(
-        "comparison ({}): {}\n{table}",
+        "comparison ({}): {}",
         match comparison.mode {
             crate::analysis::compare::Mode::Paired => "interleaved A/B",
             crate::analysis::compare::Mode::Baseline => "against baseline",
         },
         comparison.headline()
     );
+    // A suite of load scenarios alone has no bench table.
+    if !comparison.benches.is_empty() {
+        out.push_str(&format!("\n{table}"));
+    }
     if let Some(warning) = comparison.noise_warning() {
         out.push_str(&format!("\nwarning: {warning}"));
     }
@@ -99,30 +95,43 @@ pub fn render_comparison(comparison: &crate::analysis::compare::Comparison, colo
     }
     if !comparison.loads.is_empty() {
         out.push_str("\n\n");
-        out.push_str(&load_comparison(&comparison.loads));
+        out.push_str(&load_comparison(&comparison.loads, color));
     }
     out
 }
 
-/// Load scenarios against the baseline: new/old of corrected percentiles and throughput per phase
-/// (informational: load tests gate on their thresholds).
-fn load_comparison(loads: &[crate::analysis::compare::LoadChange]) -> String {
+/// Load scenarios against the baseline: a verdict per scenario from its rounds (p50, p99,
+/// throughput new/old with their 95% intervals, the error rate old → new), then per phase the
+/// detail rounds' percentiles new/old, as information.
+fn load_comparison(loads: &[crate::analysis::compare::LoadChange], color: bool) -> String {
     use crate::analysis::compare::load::COMPARED;
-    let mut table = Table::new();
-    table
+    let mut verdicts = Table::new();
+    verdicts
+        .load_style(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    let mut header = vec!["load scenario".to_string(), "verdict".to_string()];
+    header.extend(Metric::load().map(|m| match m.unit() {
+        Unit::Fraction => format!("{} (old → new)", m.label()),
+        _ => format!("{} (new/old, 95% CI)", m.label()),
+    }));
+    header.push("rounds".into());
+    verdicts.set_header(header);
+    let mut phases = Table::new();
+    phases
         .load_style(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic);
     let mut header = vec!["load scenario".to_string(), "phase".to_string()];
     header.extend(COMPARED.iter().map(|s| format!("{} new/old", s.name())));
     header.extend(["throughput new/old".into(), "error rate".into()]);
-    table.set_header(header);
+    phases.set_header(header);
     for load in loads {
-        if load.spans.is_empty() {
-            let mut row = vec![line(&load.id).into_owned(), "—".into()];
-            row.extend(COMPARED.iter().map(|_| String::new()));
-            row.extend([load.note.clone().unwrap_or_default(), String::new()]);
-            table.add_row(row);
-        }
+        let mut row = vec![
+            Cell::new(line(&load.id)),
+            verdict_cell(load.verdict_label(), load.verdict, color),
+        ];
+        row.extend(Metric::load().map(|m| Cell::new(format::load_change(load.metric(m)))));
+        row.push(Cell::new(text(load.basis())));
+        verdicts.add_row(row);
         for span in &load.spans {
             let mut row = vec![line(&load.id).into_owned(), line(&span.scope).into_owned()];
             row.extend(COMPARED.iter().map(|stat| {
@@ -138,8 +147,46 @@ fn load_comparison(loads: &[crate::analysis::compare::LoadChange]) -> String {
                 format::share(span.old.error_rate),
                 format::share(span.new.error_rate)
             ));
-            table.add_row(row);
+            phases.add_row(row);
         }
     }
-    format!("load scenarios against the baseline (informational; thresholds gate)\n{table}")
+    let mut out = format!("load scenarios against the baseline, from their rounds\n{verdicts}");
+    let inconclusive: Vec<String> = loads
+        .iter()
+        .flat_map(|l| l.metrics.iter().map(move |m| (l, m)))
+        .filter(|(_, m)| m.verdict == crate::analysis::compare::Verdict::Inconclusive)
+        .filter_map(|(l, m)| {
+            Some(format!(
+                "  {} {}: {}",
+                line(&l.id),
+                m.metric.label(),
+                line(m.basis.as_deref()?)
+            ))
+        })
+        .collect();
+    if !inconclusive.is_empty() {
+        out.push_str("\n");
+        out.push_str(&inconclusive.join("\n"));
+    }
+    if loads.iter().any(|l| !l.spans.is_empty()) {
+        out.push_str(&format!(
+            "\nper phase, the median round of each side (information)\n{phases}"
+        ));
+    }
+    out
+}
+
+/// A verdict, coloured by concern.
+fn verdict_cell(label: String, verdict: crate::analysis::compare::Verdict, color: bool) -> Cell {
+    use crate::analysis::compare::Verdict;
+    let cell = Cell::new(label);
+    if !color {
+        return cell;
+    }
+    cell.fg(match verdict {
+        Verdict::Regressed | Verdict::Failed | Verdict::Missing => Color::Red,
+        Verdict::NoData | Verdict::Inconclusive => Color::Yellow,
+        Verdict::Improved => Color::Green,
+        Verdict::New | Verdict::InsufficientData | Verdict::Unchanged => Color::Reset,
+    })
 }

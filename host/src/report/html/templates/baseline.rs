@@ -36,6 +36,34 @@ pub(super) fn baseline(b: &Baseline) -> Result<Markup> {
                 }
             }
             "\n"
+            @if !b.loads.is_empty() {
+                h3 { "Load scenarios" }
+                p class="lead" {
+                    "Each metric over every phase, this run ÷ baseline, from the scenarios' rounds (each a fresh worker); an error rate is compared by its difference. With one round a side there is no spread to judge by: the ratio is information, not a verdict (run with "
+                    code { "--executions 3" } " or more)."
+                }
+                div class="table-wrap" {
+                    table class="baseline" {
+                        thead { tr {
+                            th scope="col" { "load scenario" }
+                            th scope="col" { "verdict" }
+                            @for c in &b.load_columns { th scope="col" { (c) } }
+                            th scope="col" { "rounds" }
+                        } }
+                        "\n"
+                        tbody { "\n" @for row in &b.loads {
+                            tr {
+                                th scope="row" { (row.id) }
+                                td class={ (row.verdict.class) " verdict-word" } { (row.verdict.text) }
+                                @for (class, text) in &row.cells { td class="num" { span class=(class) { (text) } } }
+                                td { (row.basis) }
+                            }
+                            "\n"
+                        } }
+                    }
+                }
+                "\n"
+            }
         }
         "\n"
     })

@@ -27,6 +27,19 @@ pub struct Baseline {
     /// Column titles after bench and verdict, in [`Metric::ALL`] order.
     pub columns: Vec<String>,
     pub rows: Vec<BaselineRow>,
+    /// Column titles of the load scenarios' table after scenario and verdict (`Metric::load()`).
+    pub load_columns: Vec<String>,
+    pub loads: Vec<LoadBaselineRow>,
+}
+
+/// A load scenario against the baseline, from its rounds.
+pub struct LoadBaselineRow {
+    pub id: String,
+    pub verdict: VerdictText,
+    /// Per metric in `Metric::load()` order: `+3.4% [−0.5% … +7.6%] inconclusive`.
+    pub cells: Vec<(&'static str, String)>,
+    /// `3 vs 3 rounds, paired`, or `new` / `missing`.
+    pub basis: String,
 }
 
 pub struct BaselineRow {
@@ -166,6 +179,23 @@ pub(super) fn baseline(cx: &mut Context, comparison: &Comparison) -> Baseline {
         noise_warning: comparison.noise_warning(),
         columns,
         rows,
+        load_columns: Metric::load().map(|m| m.label().to_string()).collect(),
+        loads: comparison
+            .loads
+            .iter()
+            .map(|load| LoadBaselineRow {
+                id: load.id.clone(),
+                verdict: verdict_text(load.verdict),
+                cells: Metric::load()
+                    .map(|m| {
+                        let change = load.metric(m);
+                        let class = change.map_or("", |c| verdict_text(c.verdict).class);
+                        (class, format::load_change(change))
+                    })
+                    .collect(),
+                basis: load.basis().to_string(),
+            })
+            .collect(),
     }
 }
 

@@ -1,0 +1,181 @@
+//! What `run` and `ab` do with a suite's load scenarios: choose them, run each in rounds (in `ab`,
+//! the base and head versions alternating round by round), with progress and live metrics.
+
+use std::path::Path;
+
+use super::measure::base_wasm;
+use crate::cli::Executions;
+use crate::plugin::PluginLocator;
+use crate::report::openmetrics::RunMetrics;
+use crate::results::LoadResult;
+use crate::runner::load::{LoadObserver, Scenario};
+use crate::runner::{Runner, Shard};
+use crate::suite::{LoadDef, Suite};
+use crate::ui::LoadProgressView;
+use crate::ui::metrics::MeteredLoadObserver;
+
+/// Rounds of a scenario under `--executions auto`: enough for an interval, where a bench's
+/// executions settle one by one.
+pub(super) const AUTO_ROUNDS: u32 = 5;
+
+/// How many rounds each load scenario runs: `--executions N`, else `default`.
+pub(super) fn scenario_rounds(executions: Option<Executions>, default: u32) -> u32 {
+    match executions {
+        Some(Executions::Count(n)) => n,
+        Some(Executions::Auto) => AUTO_ROUNDS,
+        None => default,
+    }
+}
+
+/// The suite's load scenarios a command may run (before `--filter`): none in a sharded run but its
+/// first shard, so a sharded suite runs each scenario once.
+pub(super) fn runnable_loads(suite: &Suite, shard: Option<Shard>) -> Vec<&LoadDef> {
+    if shard.is_some_and(|s| s.index != 1) {
+        if !suite.loads.is_empty() {
+            eprintln!("note: load scenarios run in shard 1 only");
+        }
+        return Vec::new();
+    }
+    suite.loads.iter().collect()
+}
+
+/// The scenarios of `candidates` whose id contains one of `filters` (all when there are none).
+pub(super) fn filtered(candidates: Vec<&LoadDef>, filters: &[String]) -> Vec<LoadDef> {
+    candidates
+        .into_iter()
+        .filter(|def| {
+            let id = load_id(def);
+            filters.is_empty() || filters.iter().any(|f| id.contains(f.as_str()))
+        })
+        .cloned()
+        .collect()
+}
+
+pub(super) fn load_id(def: &LoadDef) -> String {
+    def.id
+        .clone()
+        .unwrap_or_else(|| format!("{}/{}", def.plugin.display_name(), def.workload))
+}
+
+/// Which versions of the plugins the scenarios run.
+#[derive(Clone, Copy)]
+pub(super) enum Versions<'a> {
+    /// The suite's plugins.
+    Current,
+    /// The suite's (head) and, for each plugin the folder or file has, its base version (`ab`).
+    AgainstBase(&'a Path),
+}
+
+/// The scenarios' results: `head` in the suite's order; `base` for those with a base version.
+pub(super) struct LoadRuns {
+    pub head: Vec<LoadResult>,
+    pub base: Vec<LoadResult>,
+}
+
+/// Runs the scenarios one after another, after the benches, each for `rounds` rounds; against a
+/// base, the two versions' rounds alternate (base first in odd rounds, head first in even ones),
+/// so a drift of the machine falls on both alike and round i of each can be paired. With `live`
+/// metrics (`--metrics-addr`), progress and results are served too.
+pub(super) async fn run_loads(
+    runner: &mut Runner,
+    loads: &[LoadDef],
+    versions: Versions<'_>,
+    rounds: u32,
+    quiet: bool,
+    live: Option<&RunMetrics>,
+) -> LoadRuns {
+    let locator = match runner.plugin_locator() {
+        Ok(locator) => locator,
+        Err(e) => {
+            // Without a locator only `wasm =` paths resolve; each scenario says what it misses.
+            eprintln!("warning: {e:#}");
+            PluginLocator::new(Vec::new())
+        }
+    };
+    let mut progress = LoadProgressView::new(quiet);
+    let mut metered;
+    let view: &mut dyn LoadObserver = match live {
+        Some(metrics) => {
+            metered = MeteredLoadObserver::new(&mut progress, metrics);
+            &mut metered
+        }
+        None => &mut progress,
+    };
+    let rounds = rounds.max(1) as usize;
+    let sides = if matches!(versions, Versions::AgainstBase(_)) {
+        2
+    } else {
+        1
+    };
+    let mut steps = Steps {
+        done: 0,
+        total: loads.len() * rounds * sides,
+    };
+    let mut runs = LoadRuns {
+        head: Vec::with_capacity(loads.len()),
+        base: Vec::new(),
+    };
+    for def in loads {
+        if crate::runner::interrupt::requested() {
+            break;
+        }
+        let base_path = match versions {
+            Versions::Current => None,
+            Versions::AgainstBase(base) => base_wasm(&def.plugin, base),
+        };
+        let mut sides: Vec<(&str, Scenario)> = Vec::with_capacity(2);
+        if let Some(path) = base_path {
+            let base = Scenario::prepare(runner, def, &locator, Some(path)).await;
+            sides.push(("base", base));
+        }
+        let head = Scenario::prepare(runner, def, &locator, None).await;
+        let head_side = if sides.is_empty() { "" } else { "head" };
+        sides.push((head_side, head));
+        for round in 0..rounds {
+            // Base first in rounds 1, 3, …; head first in 2, 4, ….
+            if round % 2 == 1 {
+                sides.reverse();
+            }
+            for (side, scenario) in sides.iter_mut() {
+                if !scenario.runnable() || crate::runner::interrupt::requested() {
+                    continue;
+                }
+                let label = round_label(scenario.id(), side, round, rounds);
+                view.scenario_started(steps.done, steps.total, &label, &def.phases);
+                steps.done += 1;
+                scenario.run_round(runner, view);
+            }
+            if round % 2 == 1 {
+                sides.reverse();
+            }
+        }
+        for (side, scenario) in sides {
+            let result = scenario.finish();
+            view.scenario_finished(&result);
+            if side == "base" {
+                runs.base.push(result);
+            } else {
+                runs.head.push(result);
+            }
+        }
+    }
+    runs
+}
+
+/// Progress over every round of every scenario (and side).
+struct Steps {
+    done: usize,
+    total: usize,
+}
+
+/// `fetch/fixed-latency · base · round 2/3`; just the id for a single round of one version.
+fn round_label(id: &str, side: &str, round: usize, rounds: usize) -> String {
+    let mut label = id.to_string();
+    if !side.is_empty() {
+        label.push_str(&format!(" · {side}"));
+    }
+    if rounds > 1 {
+        label.push_str(&format!(" · round {}/{rounds}", round + 1));
+    }
+    label
+}
