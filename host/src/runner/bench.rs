@@ -12,11 +12,11 @@ use crate::engine::EngineKind;
 use crate::model::Status;
 use crate::results::BenchResult;
 
-use super::Runner;
+use super::bench_plan::BenchPlan;
+use super::harness::Runner;
 use super::instance::BenchSession;
 use super::limits::Failure;
 use super::observer::{Observer, Phase};
-use super::plan::BenchPlan;
 use super::record::{self, Record};
 use super::worker::{self, Execution, Job, SideJob};
 
@@ -267,9 +267,7 @@ impl Runner {
         record.db = lending.database.as_deref().map(record::db_result);
         closed
     }
-}
 
-impl Runner {
     /// Writes the counting pass's plugin output when the run keeps it. A file that can't be
     /// written is reported and loses nothing else.
     fn keep_output(&self, plan: &BenchPlan, session: &BenchSession) {

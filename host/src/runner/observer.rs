@@ -1,6 +1,6 @@
 //! How a run reports its progress as it goes: the seam between the runner and whatever shows it.
 
-use super::plan::BenchPlan;
+use super::bench_plan::BenchPlan;
 use crate::results::BenchResult;
 
 /// What a bench is doing, for progress display.

@@ -10,41 +10,14 @@ use crate::engine::EngineKind;
 use crate::model::{HttpFixtureTimes, Limits, Lines, Status, visible};
 use crate::plugin::bindings::WorkloadInfo;
 use crate::plugin::{DEFAULT_ENTRY, PluginKind, PluginLocator};
-use crate::results::{ModelResult, OutputCheck};
-use crate::suite::{BenchDef, PluginSource, Suite};
+use crate::results::ModelResult;
+use crate::suite::{PluginSource, Suite};
 
+use super::bench_plan::BenchPlan;
+use super::harness::Runner;
 use super::limits::Failure;
 use super::plugins::Pre;
 use super::session::Session;
-use super::{Runner, resolve_source};
-
-/// A bench ready to run.
-#[derive(Debug, Clone)]
-pub struct BenchPlan {
-    pub id: String,
-    pub plugin_name: String,
-    pub wasm_path: PathBuf,
-    pub def: BenchDef,
-    /// The workload run: as the suite names it, or a core module's default entry (`_start`).
-    pub workload: String,
-    /// Every parameter, plugin defaults included.
-    pub params: BTreeMap<String, String>,
-    /// What the workload's units count.
-    pub unit: String,
-    /// Set when the plugin could not be loaded or inspected: the bench fails with this, alone.
-    pub broken: Option<Failure>,
-    /// For a core module: the expected-output files its runs are compared with.
-    pub output_check: Option<OutputCheck>,
-    /// What the suite's `model` predicts with these parameters (computed once, when planned).
-    pub model: Option<ModelResult>,
-}
-
-impl BenchPlan {
-    /// The parameters as the plugin receives them.
-    pub fn param_list(&self) -> Vec<crate::plugin::bindings::Param> {
-        crate::plugin::params(&self.params)
-    }
-}
 
 /// A suite that names something the plugins don't offer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -271,6 +244,15 @@ impl Runner {
         let workloads = session.workloads().await?;
         let _ = session.close().await;
         Ok(workloads)
+    }
+}
+
+/// Where a plugin source points on disk, if anything is there.
+pub fn resolve_source(source: &PluginSource, locator: &PluginLocator) -> Option<PathBuf> {
+    match source {
+        PluginSource::Named(name) => locator.find(name),
+        // Whatever is there: reading it says why it is not a plugin, if it is not.
+        PluginSource::File(path) => path.exists().then(|| path.clone()),
     }
 }
 

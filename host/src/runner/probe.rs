@@ -9,7 +9,7 @@ use anyhow::{Result, anyhow};
 use crate::engine::{CompileCache, EngineKind};
 use crate::model::Limits;
 
-use super::Runner;
+use super::harness::Runner;
 use super::instance::BenchSession;
 
 pub struct TimedProbe {

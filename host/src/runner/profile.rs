@@ -40,9 +40,9 @@ use crate::model::Status;
 use crate::plugin::PluginKind;
 use crate::plugin::bindings::PluginPre;
 
-use super::Runner;
+use super::bench_plan::BenchPlan;
+use super::harness::Runner;
 use super::limits::Failure;
-use super::plan::BenchPlan;
 use super::session::Session;
 
 pub use frames::{HOST_FRAME, TRUNCATED_FRAME, frame_name};
@@ -445,7 +445,7 @@ impl Runner {
                 ))
             })?
             .artifact;
-        let linker = super::host_linker(&engine.engine)
+        let linker = super::plugins::host_linker(&engine.engine)
             .map_err(|e| error(format!("preparing the host: {e:#}")))?;
         let pre = linker
             .instantiate_pre(&component)

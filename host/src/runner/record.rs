@@ -3,10 +3,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::bench_plan::BenchPlan;
 use super::counters::CounterStats;
 use super::limits::Failure;
 use super::parallel::ParallelRun;
-use super::plan::BenchPlan;
 use super::worker::SideRecord;
 use crate::analysis::{leak, stats};
 use crate::capability::Database;

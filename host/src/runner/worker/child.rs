@@ -9,11 +9,11 @@ use anyhow::{Context, Result};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::{Event, Job, Sample};
+use super::protocol::{Event, Job, Sample};
 use crate::engine::host_memory::{self, budget_for};
 use crate::engine::{CompileCache, EngineKind};
 use crate::model::Status;
-use crate::runner::Runner;
+use crate::runner::harness::Runner;
 use crate::runner::instance::BenchSession;
 use crate::runner::limits::Failure;
 use crate::runner::parallel::{ParallelSpec, run_parallel};

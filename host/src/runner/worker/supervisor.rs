@@ -9,10 +9,9 @@ use std::path::Path;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use super::{Event, Job, Sample};
+use super::protocol::{Event, Job, Request, Sample};
 use crate::engine::host_memory::{HOST_MEMORY_EXIT, budget_for};
 use crate::model::{Limit, LimitHit, Status};
-use crate::runner::WorkerRequest;
 use crate::runner::counters::CounterStats;
 use crate::runner::limits::HOST_GRACE;
 use crate::runner::limits::{Failure, clip};
@@ -84,7 +83,7 @@ fn supervise(
 ) -> Result<(), Failure> {
     let spawned = Instant::now();
     let mut child = spawn(exe)?;
-    let input = serde_json::to_vec(&WorkerRequest::Execution(Box::new(job.clone())))
+    let input = serde_json::to_vec(&Request::Execution(job))
         .map_err(|e| internal(format!("encoding the job: {e}")))?;
     let mut stdin = child.stdin.take().expect("stdin is piped");
     // The job is small; a worker that dies before reading it shows up as a closed stdout below.
