@@ -54,6 +54,41 @@ pub fn quantity(unit: Unit, value: f64) -> String {
     }
 }
 
+/// A scenario's rounds in one line, when it ran more than one: `3 rounds, each in a fresh worker:
+/// p50 1.02 ms (0.98 ms – 1.05 ms) · p99 … · throughput … · error rate …; the table is round 2,
+/// the median p99`. Each metric: the median of the rounds, then their range.
+pub fn load_rounds(load: &crate::results::LoadResult) -> Option<String> {
+    use crate::model::Metric;
+    if load.rounds.len() < 2 {
+        return None;
+    }
+    let parts: Vec<String> = Metric::load()
+        .filter_map(|metric| {
+            let mut values = load.rounds_of(metric);
+            if values.is_empty() {
+                return None;
+            }
+            values.sort_by(f64::total_cmp);
+            let median = crate::analysis::stats::median_of(&values);
+            let shown = |v: f64| quantity(metric.unit(), v);
+            let (low, high) = (values[0], values[values.len() - 1]);
+            Some(format!(
+                "{} {} ({} – {})",
+                metric.as_str(),
+                shown(median),
+                shown(low),
+                shown(high)
+            ))
+        })
+        .collect();
+    Some(format!(
+        "{} rounds, each in a fresh worker: {}; the detail is round {}, the median p99",
+        load.rounds.len(),
+        parts.join(" · "),
+        load.detail_round + 1
+    ))
+}
+
 /// One load metric against the baseline: `+3.4% [−0.5% … +7.6%] inconclusive`, `0.0% → 1.2%
 /// regressed`; a ratio from one round a side is marked as information.
 pub fn load_change(metric: Option<&crate::analysis::compare::MetricChange>) -> String {

@@ -292,6 +292,10 @@ pub fn write_loads(out: &mut String, loads: &[LoadResult]) -> Result<()> {
             writeln!(out)?;
             writeln!(out, "Aborted early: {}", md::text(a))?;
         }
+        if let Some(rounds) = format::load_rounds(l) {
+            writeln!(out)?;
+            writeln!(out, "{}.", md::text(&rounds))?;
+        }
         let rows: Vec<(String, String, &LoadStats)> = l
             .phases
             .iter()

@@ -203,6 +203,9 @@ fn load_table(load: &LoadResult, color: bool) -> String {
     }
     out.push('\n');
     out.push_str(&table.to_string());
+    if let Some(rounds) = format::load_rounds(load) {
+        out.push_str(&format!("\n  {}", line(&rounds)));
+    }
     if let Some(lag) = &load.schedule_lag {
         out.push_str(&format!(
             "\n  scheduler lag (dispatch − intended): p50 {} · p99 {} · max {}",

@@ -241,6 +241,9 @@ fn facts(l: &LoadResult) -> Vec<Fact> {
             format!("{} per instance (fuel pass)", format::bytes(peak)),
         ));
     }
+    if let Some(rounds) = format::load_rounds(l) {
+        facts.push(fact("rounds", rounds));
+    }
     if let Some(lag) = &l.schedule_lag {
         facts.push(fact(
             "scheduler lag",
