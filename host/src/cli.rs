@@ -118,7 +118,8 @@ pub struct MeasureArgs {
     /// whose answer is not yet known — against a baseline, a verdict that isn't inconclusive;
     /// without one, its median within ± half its wall threshold — until it is, it has had 20, or
     /// `--time-budget` is spent. Load scenarios run N rounds, each in a fresh worker [default: 1
-    /// for `run`, 3 a side for `ab`; `auto`: 5]: verdicts against a baseline need 2 or more.
+    /// for `run`, 3 a side for `ab`]; `auto`: 5, and in `ab` 3 a side then more until no verdict
+    /// is inconclusive (at most 12). Verdicts against a baseline need 2 or more.
     #[arg(long, value_name = "N|auto", value_parser = parse_executions)]
     pub executions: Option<Executions>,
     /// With `--executions auto`: how long the extra executions may take in all [default: a third

@@ -82,7 +82,8 @@ pub fn run(args: &AbArgs) -> Result<u8, CommandError> {
             None
         } else {
             let live = measured.live.as_ref().map(|live| &*live.metrics);
-            let rounds = scenario_rounds(args.measure.executions, AB_ROUNDS);
+            let thresholds = policy.thresholds.unwrap_or_default();
+            let rounds = scenario_rounds(args.measure.executions, AB_ROUNDS, Some(&thresholds));
             let versions = Versions::AgainstBase(&args.base);
             let runs = run_loads(&mut runner, &loads, versions, rounds, args.quiet, live).await;
             interrupted = crate::runner::interrupt::requested();

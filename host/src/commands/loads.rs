@@ -4,26 +4,92 @@
 use std::path::Path;
 
 use super::measure::base_wasm;
+use crate::analysis::compare::load::metric_change;
+use crate::analysis::compare::{Rounds, Verdict};
 use crate::cli::Executions;
+use crate::model::{Metric, Thresholds};
 use crate::plugin::PluginLocator;
 use crate::report::openmetrics::RunMetrics;
-use crate::results::LoadResult;
+use crate::results::{LoadResult, LoadRound};
 use crate::runner::load::{LoadObserver, Scenario};
 use crate::runner::{Runner, Shard};
 use crate::suite::{LoadDef, Suite};
 use crate::ui::LoadProgressView;
 use crate::ui::metrics::MeteredLoadObserver;
 
-/// Rounds of a scenario under `--executions auto`: enough for an interval, where a bench's
-/// executions settle one by one.
+/// Rounds of a scenario under `--executions auto` without a base to settle against: enough for
+/// an interval.
 pub(super) const AUTO_ROUNDS: u32 = 5;
 
-/// How many rounds each load scenario runs: `--executions N`, else `default`.
-pub(super) fn scenario_rounds(executions: Option<Executions>, default: u32) -> u32 {
-    match executions {
-        Some(Executions::Count(n)) => n,
-        Some(Executions::Auto) => AUTO_ROUNDS,
-        None => default,
+/// Most rounds a side `ab --executions auto` runs while a verdict is still open.
+pub(super) const MAX_AUTO_ROUNDS: u32 = 12;
+
+/// How many rounds each scenario runs.
+#[derive(Clone, Copy)]
+pub(super) enum RoundPlan<'a> {
+    Fixed(u32),
+    /// `ab --executions auto`: at least `min` rounds a side, then more until no metric's verdict
+    /// is inconclusive with `thresholds`, up to [`MAX_AUTO_ROUNDS`].
+    UntilSettled {
+        min: u32,
+        thresholds: &'a Thresholds,
+    },
+}
+
+/// `--executions N` rounds, else `default`; `auto`: [`AUTO_ROUNDS`], or in an A/B run (`settle`
+/// with the thresholds) until the verdicts are known.
+pub(super) fn scenario_rounds<'a>(
+    executions: Option<Executions>,
+    default: u32,
+    settle: Option<&'a Thresholds>,
+) -> RoundPlan<'a> {
+    match (executions, settle) {
+        (Some(Executions::Count(n)), _) => RoundPlan::Fixed(n),
+        (Some(Executions::Auto), Some(thresholds)) => RoundPlan::UntilSettled {
+            min: default,
+            thresholds,
+        },
+        (Some(Executions::Auto), None) => RoundPlan::Fixed(AUTO_ROUNDS),
+        (None, _) => RoundPlan::Fixed(default),
+    }
+}
+
+impl RoundPlan<'_> {
+    fn most(self) -> usize {
+        match self {
+            RoundPlan::Fixed(n) => n.max(1) as usize,
+            RoundPlan::UntilSettled { min, .. } => min.max(MAX_AUTO_ROUNDS) as usize,
+        }
+    }
+
+    /// Whether the rounds run so far answer every metric (always, for a fixed count).
+    fn settled(self, sides: &[(&str, Scenario)]) -> bool {
+        let RoundPlan::UntilSettled { min, thresholds } = self else {
+            return false;
+        };
+        let [(_, base), (_, head)] = sides else {
+            return sides.iter().all(|(_, s)| s.rounds() >= min as usize);
+        };
+        if base.rounds().min(head.rounds()) < min as usize {
+            return false;
+        }
+        if !base.runnable() || !head.runnable() {
+            return true;
+        }
+        let (base, head) = (base.round_summaries(), head.round_summaries());
+        Metric::load().all(|metric| {
+            let values = |rounds: &[LoadRound]| -> Vec<f64> {
+                rounds.iter().filter_map(|r| r.get(metric)).collect()
+            };
+            let change = metric_change(
+                metric,
+                &values(&base),
+                &values(&head),
+                thresholds.get(metric),
+                Rounds::Paired,
+            );
+            change.verdict != Verdict::Inconclusive
+        })
     }
 }
 
@@ -80,7 +146,7 @@ pub(super) async fn run_loads(
     runner: &mut Runner,
     loads: &[LoadDef],
     versions: Versions<'_>,
-    rounds: u32,
+    rounds: RoundPlan<'_>,
     quiet: bool,
     live: Option<&RunMetrics>,
 ) -> LoadRuns {
@@ -101,7 +167,8 @@ pub(super) async fn run_loads(
         }
         None => &mut progress,
     };
-    let rounds = rounds.max(1) as usize;
+    let plan = rounds;
+    let rounds = plan.most();
     let sides = if matches!(versions, Versions::AgainstBase(_)) {
         2
     } else {
@@ -147,6 +214,9 @@ pub(super) async fn run_loads(
             }
             if round % 2 == 1 {
                 sides.reverse();
+            }
+            if plan.settled(&sides) {
+                break;
             }
         }
         for (side, scenario) in sides {

@@ -83,7 +83,7 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
             Vec::new()
         } else {
             let live = measured.live.as_ref().map(|live| &*live.metrics);
-            let rounds = scenario_rounds(args.measure.executions, 1);
+            let rounds = scenario_rounds(args.measure.executions, 1, None);
             let runs = run_loads(
                 &mut runner,
                 &loads,
