@@ -43,13 +43,13 @@ fn add(args: &HistoryAddArgs) -> Result<u8, CommandError> {
     )?;
     if results.interrupted {
         eprintln!(
-            "warning: {} is an interrupted run: only its finished benches are recorded",
+            "warning: {} is an interrupted run: only its finished benches and load scenarios are recorded",
             shown(&args.results)
         );
     }
     if record.values.is_empty() {
         eprintln!(
-            "warning: {} has no bench that ran to completion: the commit is recorded without values",
+            "warning: {} has no bench or load scenario that ran to completion: the commit is recorded without values",
             shown(&args.results)
         );
     }

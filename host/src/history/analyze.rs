@@ -5,6 +5,7 @@ use anyhow::Result;
 
 use super::{Point, Selection, Series, Store};
 use crate::analysis::changepoint::{self, ChangePoint, Settings};
+use crate::analysis::stats::median_of;
 use crate::model::{Direction, Thresholds};
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
@@ -22,6 +23,8 @@ pub struct SeriesTrend {
 /// A change point, placed on a commit.
 #[derive(Debug, Clone)]
 pub struct Change {
+    /// Where, and how big: `at.change` is relative, or `after − before` for a metric compared as
+    /// a difference (an error rate).
     pub at: ChangePoint,
     /// The first commit measured after the shift: where it started.
     pub commit: String,
@@ -54,8 +57,14 @@ pub fn analyze(store: &dyn Store, selection: &Selection, settings: &Settings) ->
 pub fn trend(series: Series, points: Vec<Point>, settings: &Settings) -> SeriesTrend {
     let values: Vec<f64> = points.iter().map(|p| p.value.value).collect();
     let exact = points.iter().all(|p| p.value.exact);
-    let worse_up = series.key.metric.direction() == Direction::LowerIsBetter;
-    let changes = changepoint::detect(&values, exact, settings)
+    let metric = series.key.metric;
+    let worse_up = metric.direction() == Direction::LowerIsBetter;
+    let found = if metric.compared_as_difference() {
+        difference_changes(&values, exact, settings)
+    } else {
+        changepoint::detect(&values, exact, settings)
+    };
+    let changes = found
         .into_iter()
         .map(|at| Change {
             commit: points[at.index].commit.clone(),
@@ -76,10 +85,66 @@ pub fn trend(series: Series, points: Vec<Point>, settings: &Settings) -> SeriesT
     }
 }
 
+/// The change points of a share (an error rate, 0–1), each sized as a difference, `after −
+/// before`: a relative change from a share of 0 is infinite, and `detect` drops those. E-divisive
+/// reads only differences between values, so it runs on the values lifted by 1 and finds the same
+/// splits; `min_change` is then a difference too (0.01: one percentage point), applied as `detect`
+/// applies it, the smallest change dropped first, its segments merged.
+fn difference_changes(values: &[f64], exact: bool, settings: &Settings) -> Vec<ChangePoint> {
+    let lifted: Vec<f64> = values.iter().map(|v| v + 1.0).collect();
+    let unfiltered = Settings {
+        min_change: 0.0,
+        ..*settings
+    };
+    let mut found: Vec<(usize, Option<f64>)> = changepoint::detect(&lifted, exact, &unfiltered)
+        .into_iter()
+        .map(|c| (c.index, c.p_value))
+        .collect();
+    loop {
+        let points = differences(values, &found);
+        let smallest = points
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.change.abs() < settings.min_change)
+            .min_by(|a, b| a.1.change.abs().total_cmp(&b.1.change.abs()))
+            .map(|(i, _)| i);
+        match smallest {
+            Some(i) => {
+                found.remove(i);
+            }
+            None => return points,
+        }
+    }
+}
+
+/// Change points at `found` (index, p-value), each with the medians of the segments around it
+/// and their difference.
+fn differences(values: &[f64], found: &[(usize, Option<f64>)]) -> Vec<ChangePoint> {
+    let mut bounds = vec![0];
+    bounds.extend(found.iter().map(|&(index, _)| index));
+    bounds.push(values.len());
+    found
+        .iter()
+        .enumerate()
+        .map(|(k, &(index, p_value))| {
+            let before = median_of(&values[bounds[k]..bounds[k + 1]]);
+            let after = median_of(&values[bounds[k + 1]..bounds[k + 2]]);
+            ChangePoint {
+                index,
+                before,
+                after,
+                change: after - before,
+                p_value,
+            }
+        })
+        .collect()
+}
+
 /// When a change makes CI fail.
 #[derive(Debug, Clone)]
 pub struct Gate {
-    /// The smallest relative change that fails, per metric.
+    /// The smallest change that fails, per metric: relative, or a difference for a metric
+    /// compared as one (error rate: 0.01 is one percentage point).
     pub thresholds: Thresholds,
     /// Only changes that started within the newest this many points of the series.
     pub recent: usize,
@@ -117,11 +182,12 @@ impl SeriesTrend {
         Some((change, why))
     }
 
-    /// The 95% interval of the shift at `change` (after ÷ before), from how much the series'
-    /// points vary around it: Student's t on the logarithms of the two segments' points (the
-    /// segment before from the previous change point, the one after to the next or the newest
-    /// commit), their variances pooled, or the earlier segment's alone when one commit follows the
-    /// change. `None` for an exact series or with too few points to estimate a spread.
+    /// The 95% interval of the shift at `change` (after ÷ before; after − before for a metric
+    /// compared as a difference, an error rate), from how much the series' points vary around it:
+    /// Student's t on the logarithms of the two segments' points (on the points themselves for a
+    /// difference; the segment before from the previous change point, the one after to the next or
+    /// the newest commit), their variances pooled, or the earlier segment's alone when one commit
+    /// follows the change. `None` for an exact series or with too few points to estimate a spread.
     pub fn shift_interval(&self, change: &Change) -> Option<(f64, f64)> {
         if self.exact {
             return None;
@@ -141,15 +207,19 @@ impl SeriesTrend {
             .filter(|&i| i > at)
             .min()
             .unwrap_or(self.points.len());
-        let logs = |range: std::ops::Range<usize>| -> Vec<f64> {
-            self.points[range]
-                .iter()
-                .map(|p| p.value.value)
-                .filter(|v| *v > 0.0 && v.is_finite())
-                .map(f64::ln)
-                .collect()
+        let difference = self.series.key.metric.compared_as_difference();
+        let scaled = |range: std::ops::Range<usize>| -> Vec<f64> {
+            let values = self.points[range].iter().map(|p| p.value.value);
+            if difference {
+                values.filter(|v| v.is_finite()).collect()
+            } else {
+                values
+                    .filter(|v| *v > 0.0 && v.is_finite())
+                    .map(f64::ln)
+                    .collect()
+            }
         };
-        let (before, after) = (logs(start..at), logs(at..end));
+        let (before, after) = (scaled(start..at), scaled(at..end));
         let (nb, na) = (before.len() as f64, after.len() as f64);
         let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
         let sum_sq = |v: &[f64]| {
@@ -164,7 +234,12 @@ impl SeriesTrend {
         let se = (variance * (1.0 / nb + 1.0 / na)).sqrt();
         let t = StudentsT::new(0.0, 1.0, df).ok()?.inverse_cdf(0.975);
         let shift = mean(&after) - mean(&before);
-        Some(((shift - t * se).exp(), (shift + t * se).exp()))
+        let (low, high) = (shift - t * se, shift + t * se);
+        Some(if difference {
+            (low, high)
+        } else {
+            (low.exp(), high.exp())
+        })
     }
 
     /// Why the series can't resolve `threshold` at `change` — its interval reaches further than the
@@ -178,13 +253,23 @@ impl SeriesTrend {
                 "too few commits around the change to estimate how much the series varies".into(),
             );
         };
-        let half = (high / low).ln() / 2.0;
-        (half > (1.0 + threshold).ln()).then(|| {
-            format!(
-                "the series varies too much between commits to resolve a {} change: the shift's 95% interval is {:.3}×–{:.3}×; more executions per run (`--executions`), a quieter runner, or more commits after the change would settle it",
+        let (too_wide, size, interval) = if self.series.key.metric.compared_as_difference() {
+            let points = |d: f64| format!("{:+.1} pp", d * 100.0);
+            (
+                (high - low) / 2.0 > threshold,
+                format!("{:.1} percentage point", threshold * 100.0),
+                format!("{} to {}", points(low), points(high)),
+            )
+        } else {
+            (
+                (high / low).ln() / 2.0 > (1.0 + threshold).ln(),
                 crate::model::percent(threshold),
-                low,
-                high
+                format!("{low:.3}×–{high:.3}×"),
+            )
+        };
+        too_wide.then(|| {
+            format!(
+                "the series varies too much between commits to resolve a {size} change: the shift's 95% interval is {interval}; more executions per run (`--executions`), a quieter runner, or more commits after the change would settle it",
             )
         })
     }

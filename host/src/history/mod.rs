@@ -1,9 +1,9 @@
 //! The history of runs across commits: what a series is, how a run becomes points in series, where
 //! they are stored ([`Store`], with SQLite behind it), and which series shifted ([`analyze`]).
 //!
-//! A series is one metric of one bench on one testbed under one host version and one set of limits:
-//! values measured on different machines, by different wasmtime versions or under different limits
-//! are never compared, so they never share a series.
+//! A series is one metric of one bench (or load scenario) on one testbed under one host version and
+//! one set of limits: values measured on different machines, by different wasmtime versions or
+//! under different limits are never compared, so they never share a series.
 
 mod analyze;
 mod sqlite;
@@ -13,8 +13,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, bail};
 
+use crate::analysis::stats;
 use crate::model::{Metric, Status};
-use crate::results::{Measurement, RunResults};
+use crate::results::{LoadResult, Measurement, RunResults};
 
 pub use analyze::{Analysis, Change, Gate, SeriesTrend, analyze, trend};
 pub use sqlite::SqliteStore;
@@ -26,13 +27,14 @@ pub const DEFAULT_LAST: u32 = 200;
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SeriesKey {
     pub suite: String,
-    /// The bench id, e.g. `cpu/fib[n=27]`.
+    /// The bench id, e.g. `cpu/fib[n=27]`, or the load scenario's, e.g. `handler/request`.
     pub bench: String,
     /// The machine class (see [`default_testbed`]).
     pub testbed: String,
     /// wasmbench's and wasmtime's versions.
     pub host: String,
-    /// The bench's limits, e.g. `fuel=5000000000 memory=67108864 deadline=10s`.
+    /// The bench's limits, e.g. `fuel=5000000000 memory=67108864 deadline=10s`; a load scenario's
+    /// also hold its setup and plan (see `load_limits`).
     pub limits: String,
     pub metric: Metric,
 }
@@ -41,8 +43,9 @@ pub struct SeriesKey {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Value {
     pub value: f64,
-    /// The value's 95% interval (the median's, for wall time; the iterations' range for a
-    /// varying count; the value itself for an exact one).
+    /// The value's 95% interval (the median's, for wall time and a load metric of three rounds or
+    /// more; the iterations' range for a varying count, the rounds' for fewer rounds; the value
+    /// itself for an exact one).
     pub low: f64,
     pub high: f64,
     /// The metric is deterministic for this wasm (fuel that didn't vary, peak memory): any change
@@ -84,7 +87,8 @@ pub fn default_testbed(results: &RunResults) -> String {
 }
 
 impl RunRecord {
-    /// The points a run adds: every metric of every bench that ran to completion.
+    /// The points a run adds: every metric of every bench that ran to completion, and every load
+    /// metric of every load scenario that ran (status ok), from its rounds.
     pub fn from_results(results: &RunResults, provenance: &Provenance) -> Result<RunRecord> {
         let commit = label("--commit", &provenance.commit)?;
         let branch = provenance
@@ -136,6 +140,23 @@ impl RunRecord {
                 values.push((key, value));
             }
         }
+        for load in results.loads.iter().filter(|l| l.status == Status::Ok) {
+            let limits = load_limits(load);
+            for metric in Metric::load() {
+                let Some(value) = rounds_value(&load.rounds_of(metric)) else {
+                    continue;
+                };
+                let key = SeriesKey {
+                    suite: suite.clone(),
+                    bench: load.id.clone(),
+                    testbed: testbed.clone(),
+                    host: host.clone(),
+                    limits: limits.clone(),
+                    metric,
+                };
+                values.push((key, value));
+            }
+        }
         Ok(RunRecord {
             commit: commit.to_owned(),
             branch,
@@ -176,6 +197,88 @@ fn value_of(measurement: Measurement<'_>) -> Option<Value> {
             high: wall.summary.median_ci_high,
             exact: false,
         },
+    };
+    [value.value, value.low, value.high]
+        .iter()
+        .all(|v| v.is_finite())
+        .then_some(value)
+}
+
+/// A load scenario's limits and everything else its latencies and throughput depend on besides
+/// the code: the offered load (model, arrivals, connections and think time, each phase's length
+/// and rate), the capacity that serves it (pool and queue: twice the instances halve the queueing
+/// at the same rate) and the workload's params (not in a scenario's id, unlike a bench's). Change
+/// any and the scenario starts new series rather than a false change point. Not the warmup, which
+/// precedes the measured requests. No value holds whitespace, so the parts read as `name=value`.
+fn load_limits(load: &LoadResult) -> String {
+    let setup = &load.setup;
+    let mut parts = vec![
+        format!("fuel={}", load.limits.fuel),
+        format!("memory={}", load.limits.memory_bytes),
+        format!(
+            "deadline={}",
+            humantime::format_duration(load.limits.deadline)
+        ),
+        format!("model={}", setup.model),
+    ];
+    if let Some(arrival) = &setup.arrival {
+        parts.push(format!("arrival={arrival}"));
+    }
+    if let Some(connections) = setup.connections {
+        parts.push(format!("connections={connections}"));
+    }
+    if let Some(think) = setup.think_ns {
+        parts.push(format!("think={}", seconds(think)));
+    }
+    parts.push(format!("pool={} queue={}", setup.pool, setup.queue));
+    let phases: Vec<String> = load
+        .phases
+        .iter()
+        .map(|p| {
+            let ramp = p
+                .ramp_to
+                .filter(|to| *to != p.rate)
+                .map(|to| format!("..{to}"))
+                .unwrap_or_default();
+            format!("{}@{}{ramp}", seconds(p.duration_ns), p.rate)
+        })
+        .collect();
+    parts.push(format!("phases={}", phases.join(",")));
+    parts.extend(
+        load.params
+            .iter()
+            .map(|(name, value)| format!("{name}={}", without_whitespace(value))),
+    );
+    parts.join(" ")
+}
+
+/// Nanoseconds as seconds without trailing zeros: `3s`, `0.25s`.
+fn seconds(ns: u64) -> String {
+    format!("{}s", ns as f64 / 1e9)
+}
+
+fn without_whitespace(text: &str) -> String {
+    text.split_whitespace().collect()
+}
+
+/// A load metric's point from its rounds: their median; its 95% interval (a bootstrap over the
+/// rounds) from three rounds on, the rounds' range below that. `None` without rounds.
+fn rounds_value(rounds: &[f64]) -> Option<Value> {
+    let mut sorted: Vec<f64> = rounds.iter().copied().filter(|v| v.is_finite()).collect();
+    if sorted.is_empty() {
+        return None;
+    }
+    sorted.sort_by(f64::total_cmp);
+    let (low, high) = if sorted.len() >= 3 {
+        stats::bootstrap_ci(&sorted, stats::median_of)
+    } else {
+        (sorted[0], sorted[sorted.len() - 1])
+    };
+    let value = Value {
+        value: stats::median_of(&sorted),
+        low,
+        high,
+        exact: false,
     };
     [value.value, value.low, value.high]
         .iter()
@@ -258,7 +361,8 @@ pub trait Store {
     fn commit_time(&self, commit: &str) -> Result<Option<i64>>;
 }
 
-/// Series grouped by bench (suite, bench, testbed, host, limits), metrics in `Metric::ALL` order.
+/// Series grouped by bench or load scenario (suite, bench, testbed, host, limits), metrics in
+/// `Metric::ALL` order.
 pub fn by_bench(series: Vec<Series>) -> BTreeMap<SeriesKey, Vec<Series>> {
     let mut grouped: BTreeMap<SeriesKey, Vec<Series>> = BTreeMap::new();
     for s in series {

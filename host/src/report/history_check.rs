@@ -2,6 +2,7 @@
 //! request or the CI step summary.
 
 use crate::history::{Analysis, Change, Gate, SeriesTrend};
+use crate::model::Metric;
 use crate::report::escape::{markdown, terminal::Inert};
 use crate::report::format::{change as signed_change, plural, quantity};
 
@@ -55,9 +56,15 @@ pub fn findings<'a>(analysis: &'a Analysis, gate: &'a Gate) -> Vec<Finding<'a>> 
     out
 }
 
-/// A relative change (`(after - before) / before`) as `+3.0%`, the way comparisons show theirs.
-fn signed(change: f64) -> String {
-    signed_change(1.0 + change)
+/// A change point's size as `+3.0%`, the way comparisons show theirs: relative (`(after - before)
+/// / before`), or in percentage points for a metric compared as a difference (an error rate
+/// going from 0% to 2%: `+2.0 pp`).
+pub fn shift(metric: Metric, change: f64) -> String {
+    if metric.compared_as_difference() {
+        format!("{:+.1} pp", change * 100.0)
+    } else {
+        signed_change(1.0 + change)
+    }
 }
 
 fn label(finding: &Finding<'_>) -> &'static str {
@@ -90,7 +97,7 @@ pub fn line(finding: &Finding<'_>) -> String {
         label(finding),
         Inert::line(&key.bench),
         key.metric.as_str(),
-        signed(change.at.change),
+        shift(key.metric, change.at.change),
         quantity(unit, change.at.before),
         quantity(unit, change.at.after),
         Inert::line(&change.commit),
@@ -143,7 +150,7 @@ pub fn markdown(analysis: &Analysis, findings: &[Finding<'_>]) -> String {
         return out;
     }
     out.push_str(
-        "| | bench | metric | change | before → after | from commit | evidence | testbed |\n",
+        "| | bench or scenario | metric | change | before → after | from commit | evidence | testbed |\n",
     );
     out.push_str("|---|---|---|---:|---|---|---|---|\n");
     for f in findings {
@@ -155,7 +162,7 @@ pub fn markdown(analysis: &Analysis, findings: &[Finding<'_>]) -> String {
             label(f),
             markdown::code(&key.bench),
             key.metric.as_str(),
-            signed(c.at.change),
+            shift(key.metric, c.at.change),
             quantity(unit, c.at.before),
             quantity(unit, c.at.after),
             markdown::code(&c.commit),
@@ -170,4 +177,17 @@ pub fn markdown(analysis: &Analysis, findings: &[Finding<'_>]) -> String {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_rate_shift_reads_in_percentage_points() {
+        assert_eq!(shift(Metric::ErrorRate, 0.05), "+5.0 pp");
+        assert_eq!(shift(Metric::ErrorRate, -0.012), "-1.2 pp");
+        assert_eq!(shift(Metric::Throughput, -0.1), "-10.0%");
+        assert_eq!(shift(Metric::LatencyP99, 0.2), "+20.0%");
+    }
 }

@@ -480,3 +480,124 @@ fn another_programs_file_is_refused_and_left_byte_for_byte_unchanged() {
         assert_eq!(stored_runs(&h.path().join(name)), 1);
     }
 }
+
+/// A results file of one load scenario (`handler/steady`, no benches), written by hand rather
+/// than run: three rounds of (p50 ns, p99 ns, throughput, error rate).
+fn load_results(h: &Harness, name: &str, rounds: &[(u64, u64, f64, f64)]) -> PathBuf {
+    let stats = serde_json::json!({
+        "offered": 1200, "dropped": 0, "ok": 1200, "errors": {}, "offered_rate": 400.0,
+        "throughput": 400.0, "error_rate": 0.0, "drop_rate": 0.0, "latency": null,
+        "service": null, "spectrum": []
+    });
+    let rounds: Vec<Value> = rounds
+        .iter()
+        .map(|&(p50, p99, throughput, error_rate)| {
+            serde_json::json!({
+                "p50_ns": p50, "p99_ns": p99, "throughput": throughput, "error_rate": error_rate
+            })
+        })
+        .collect();
+    let results = serde_json::json!({
+        "schema_version": 2,
+        "suite": { "name": "load-hist", "path": "load-hist.toml" },
+        "environment": {
+            "wasmbench_version": "0.1.0", "wasmtime_version": "30.0.0", "os": "linux",
+            "arch": "x86_64", "cpu": "Test CPU", "cores": 2, "hostname": null, "git_commit": null
+        },
+        "started_at": "2026-11-30T12:00:00Z",
+        "finished_at": "2026-11-30T12:00:20Z",
+        "benches": [],
+        "loads": [{
+            "id": "handler/steady", "plugin": "handler", "workload": "request", "group": null,
+            "params": { "body": "64 KiB" },
+            "wasm": { "path": "handler.wasm", "sha256": "0" },
+            "limits": { "fuel": 1_000_000_000u64, "memory_bytes": 67_108_864u64, "deadline": 5_000_000_000u64 },
+            "setup": { "model": "open", "arrival": "uniform", "connections": null, "think_ns": null,
+                       "pool": 2, "queue": 64, "warmup": 20 },
+            "status": "ok", "message": null, "fuel_per_request": 1000, "peak_memory": 65536,
+            "phases": [{ "name": "steady", "start_ns": 0, "duration_ns": 3_000_000_000u64,
+                         "rate": 400.0, "ramp_to": null, "stats": stats }],
+            "overall": stats, "timeline": [], "timeline_step_ns": 100_000_000u64,
+            "schedule_lag": null, "thresholds": [], "aborted": null,
+            "rounds": rounds, "detail_round": 0
+        }]
+    });
+    let path = h.path().join(format!("{name}.json"));
+    std::fs::write(&path, serde_json::to_string(&results).unwrap()).unwrap();
+    path
+}
+
+/// A load scenario's rounds become p50, p99, throughput and error-rate series; an error rate that
+/// goes from 0 to 5% fails `history check` by its difference (5 percentage points against 1),
+/// though a relative change from 0 means nothing; the trend report charts the scenario.
+#[test]
+fn a_load_scenarios_error_rate_step_fails_check_and_is_charted() {
+    let h = Harness::new();
+    let wobble = [0.0, 0.004, -0.003, 0.002, -0.004, 0.001, 0.003, -0.002];
+    for i in 0..15 {
+        let w = 1.0 + wobble[i % wobble.len()];
+        let errors = if i >= 10 { 0.05 } else { 0.0 };
+        let round = |k: f64| {
+            (
+                (1_000_000.0 * w * k) as u64,
+                (4_000_000.0 * w * k) as u64,
+                400.0 / w,
+                errors,
+            )
+        };
+        let results = load_results(
+            &h,
+            &format!("c{i:02}"),
+            &[round(1.0), round(1.01), round(0.99)],
+        );
+        let added = add(&h, &results, &format!("c{i:02}"), i, &[]);
+        added.assert_code(0);
+        if i == 0 {
+            assert!(
+                added.stdout.contains("4 values (4 series new)"),
+                "{}",
+                added.transcript()
+            );
+        }
+    }
+    let check = h.wasmbench(&["history", "check", "--history", "h.db"]);
+    check.assert_code(3);
+    let regressed: Vec<&str> = check
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("REGRESSED"))
+        .collect();
+    assert_eq!(regressed.len(), 1, "{}", check.transcript());
+    assert!(
+        regressed[0].contains("handler/steady · error-rate +5.0 pp (0.0% → 5.0%) from commit c10 (after c09)"),
+        "{}",
+        regressed[0]
+    );
+    // A threshold of 6 percentage points lets it pass.
+    h.wasmbench(&[
+        "history",
+        "check",
+        "--history",
+        "h.db",
+        "--threshold",
+        "error-rate=6%",
+    ])
+    .assert_code(0);
+
+    let report = h.wasmbench(&["history", "report", "--history", "h.db", "-o", "t.html"]);
+    report.assert_code(0);
+    assert!(report.stdout.contains("4 series"), "{}", report.transcript());
+    let html = std::fs::read_to_string(h.path().join("t.html")).unwrap();
+    for text in [
+        "handler/steady",
+        "Load scenario",
+        "pool 2",
+        "phases 3s at 400/s",
+        "+5.0 pp",
+        "p99 latency",
+        "throughput (requests/s)",
+        "error rate (%)",
+    ] {
+        assert!(html.contains(text), "trends.html lacks {text:?}");
+    }
+}
