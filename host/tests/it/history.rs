@@ -569,7 +569,9 @@ fn a_load_scenarios_error_rate_step_fails_check_and_is_charted() {
         .collect();
     assert_eq!(regressed.len(), 1, "{}", check.transcript());
     assert!(
-        regressed[0].contains("handler/steady · error-rate +5.0 pp (0.0% → 5.0%) from commit c10 (after c09)"),
+        regressed[0].contains(
+            "handler/steady · error-rate +5.0 pp (0.0% → 5.0%) from commit c10 (after c09)"
+        ),
         "{}",
         regressed[0]
     );
@@ -586,7 +588,11 @@ fn a_load_scenarios_error_rate_step_fails_check_and_is_charted() {
 
     let report = h.wasmbench(&["history", "report", "--history", "h.db", "-o", "t.html"]);
     report.assert_code(0);
-    assert!(report.stdout.contains("4 series"), "{}", report.transcript());
+    assert!(
+        report.stdout.contains("4 series"),
+        "{}",
+        report.transcript()
+    );
     let html = std::fs::read_to_string(h.path().join("t.html")).unwrap();
     for text in [
         "handler/steady",
