@@ -238,6 +238,8 @@ pub fn overloaded() -> LoadResult {
             mean: 20_000.0,
         }),
         aborted: None,
+        rounds: Vec::new(),
+        detail_round: 0,
     }
 }
 

@@ -165,7 +165,7 @@ fn load_comparison(loads: &[crate::analysis::compare::LoadChange], color: bool) 
         })
         .collect();
     if !inconclusive.is_empty() {
-        out.push_str("\n");
+        out.push('\n');
         out.push_str(&inconclusive.join("\n"));
     }
     if loads.iter().any(|l| !l.spans.is_empty()) {
