@@ -140,7 +140,9 @@ pub struct MeasureArgs {
 /// How comparisons decide and report.
 #[derive(Debug, Args, Clone)]
 pub struct CompareArgs {
-    /// Override thresholds for every bench, e.g. `fuel=0.5%,wall=5%,memory=0`.
+    /// Override thresholds for every bench and load scenario, e.g. `fuel=0.5%,wall=5%,memory=0`,
+    /// `p99=20%,error-rate=0.5%` (an error rate's threshold is a difference in percentage points).
+    /// Metrics: wall, fuel, memory, p50, p99, throughput, error-rate.
     #[arg(long, value_name = "METRIC=VALUE,...")]
     pub threshold: Option<String>,
     /// Verdicts that make the exit code 3 (comma-separated): regressed, failed, missing, no-data, new,
@@ -502,7 +504,8 @@ pub struct SeriesArgs {
     /// later).
     #[arg(long, value_name = "N", default_value_t = crate::analysis::changepoint::Settings::DEFAULT_MIN_SIZE as u32, value_parser = clap::value_parser!(u32).range(2..=50))]
     pub min_size: u32,
-    /// Change points smaller than this relative change are not reported, e.g. `1%`.
+    /// Change points smaller than this relative change are not reported, e.g. `1%` (for an error
+    /// rate, a difference: `1%` is one percentage point).
     #[arg(long, value_name = "PERCENT", default_value = "0")]
     pub min_change: String,
 }
@@ -513,8 +516,9 @@ pub struct HistoryCheckArgs {
     pub file: HistoryFile,
     #[command(flatten)]
     pub series: SeriesArgs,
-    /// The smallest change that fails, per metric, e.g. `wall=3%,fuel=0` [default: the same as
-    /// `compare`: wall 5%, fuel 0.5%, memory 0].
+    /// The smallest change that fails, per metric, e.g. `wall=3%,fuel=0`, `p99=20%` [default: the
+    /// same as `compare`: wall 5%, fuel 0.5%, memory 0; p50 5%, p99 10%, throughput 5%, error-rate
+    /// one percentage point].
     #[arg(long, value_name = "METRIC=VALUE,...")]
     pub threshold: Option<String>,
     /// Only changes that started within the newest N commits of their series fail.
