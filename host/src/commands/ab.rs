@@ -62,7 +62,7 @@ pub fn run(args: &AbArgs) -> Result<u8, CommandError> {
             seed: args.seed,
             settle: settle.as_ref(),
         };
-        let measured = measure(
+        let mut measured = measure(
             &mut runner,
             &suite,
             &units,
@@ -81,11 +81,12 @@ pub fn run(args: &AbArgs) -> Result<u8, CommandError> {
         let load_runs = if interrupted {
             None
         } else {
-            let live = measured.live.as_ref().map(|live| &*live.metrics);
+            let live = measured.live.as_ref().map(|live| &live.metrics);
             let thresholds = policy.thresholds.unwrap_or_default();
             let rounds = scenario_rounds(args.measure.executions, AB_ROUNDS, Some(&thresholds));
             let versions = Versions::AgainstBase(&args.base);
-            let runs = run_loads(&mut runner, &loads, versions, rounds, args.quiet, live).await;
+            let progress = &mut measured.progress;
+            let runs = run_loads(&mut runner, &loads, versions, rounds, progress, live).await;
             interrupted = crate::runner::interrupt::requested();
             Some(runs)
         };

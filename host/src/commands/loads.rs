@@ -2,6 +2,7 @@
 //! the base and head versions alternating round by round), with progress and live metrics.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use super::measure::base_wasm;
 use crate::analysis::compare::load::metric_change;
@@ -11,11 +12,11 @@ use crate::model::{Metric, Thresholds};
 use crate::plugin::PluginLocator;
 use crate::report::openmetrics::RunMetrics;
 use crate::results::{LoadResult, LoadRound};
-use crate::runner::load::{LoadObserver, Scenario};
-use crate::runner::{Runner, Shard};
+use crate::runner::load::Scenario;
+use crate::runner::{Observer, RoundStart, Runner, Shard};
 use crate::suite::{LoadDef, Suite};
-use crate::ui::LoadProgressView;
-use crate::ui::metrics::MeteredLoadObserver;
+use crate::ui::ProgressObserver;
+use crate::ui::metrics::MeteredObserver;
 
 /// Rounds of a scenario under `--executions auto` without a base to settle against: enough for
 /// an interval.
@@ -147,8 +148,8 @@ pub(super) async fn run_loads(
     loads: &[LoadDef],
     versions: Versions<'_>,
     rounds: RoundPlan<'_>,
-    quiet: bool,
-    live: Option<&RunMetrics>,
+    progress: &mut ProgressObserver,
+    live: Option<&Arc<RunMetrics>>,
 ) -> LoadRuns {
     let locator = match runner.plugin_locator() {
         Ok(locator) => locator,
@@ -158,14 +159,13 @@ pub(super) async fn run_loads(
             PluginLocator::new(Vec::new())
         }
     };
-    let mut progress = LoadProgressView::new(quiet);
     let mut metered;
-    let view: &mut dyn LoadObserver = match live {
+    let view: &mut dyn Observer = match live {
         Some(metrics) => {
-            metered = MeteredLoadObserver::new(&mut progress, metrics);
+            metered = MeteredObserver::following(progress, metrics.clone());
             &mut metered
         }
-        None => &mut progress,
+        None => progress,
     };
     let plan = rounds;
     let rounds = plan.most();
@@ -207,8 +207,15 @@ pub(super) async fn run_loads(
                 if !scenario.runnable() || crate::runner::interrupt::requested() {
                     continue;
                 }
-                let label = round_label(scenario.id(), side, round, rounds);
-                view.scenario_started(steps.done, steps.total, &label, &def.phases);
+                view.round_started(&RoundStart {
+                    index: steps.done,
+                    total: steps.total,
+                    id: scenario.id(),
+                    side: (!side.is_empty()).then_some(*side),
+                    round: round + 1,
+                    rounds,
+                    phases: &def.phases,
+                });
                 steps.done += 1;
                 scenario.run_round(runner, view);
             }
@@ -236,16 +243,4 @@ pub(super) async fn run_loads(
 struct Steps {
     done: usize,
     total: usize,
-}
-
-/// `fetch/fixed-latency · base · round 2/3`; just the id for a single round of one version.
-fn round_label(id: &str, side: &str, round: usize, rounds: usize) -> String {
-    let mut label = id.to_string();
-    if !side.is_empty() {
-        label.push_str(&format!(" · {side}"));
-    }
-    if rounds > 1 {
-        label.push_str(&format!(" · round {}/{rounds}", round + 1));
-    }
-    label
 }

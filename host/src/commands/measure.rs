@@ -32,6 +32,8 @@ pub(super) struct Measured {
     /// nothing a scraper holds (connections, file descriptors) can keep them from being written;
     /// then `ui::metrics::linger` serves the final values again for a while.
     pub live: Option<LiveMetrics>,
+    /// What shows the run's progress: the load scenarios that come after the benches go on in it.
+    pub progress: ProgressObserver,
 }
 
 /// The metrics endpoint of a run and the families it serves; the endpoint stops when dropped.
@@ -199,6 +201,7 @@ pub(super) async fn measure(
         started_at,
         interrupted: interrupt::requested(),
         live: endpoint.map(|endpoint| LiveMetrics { metrics, endpoint }),
+        progress,
     })
 }
 

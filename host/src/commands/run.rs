@@ -62,7 +62,7 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
             seed: 1,
             settle: settle.as_ref(),
         };
-        let measured = measure(
+        let mut measured = measure(
             &mut runner,
             &suite,
             &units,
@@ -82,14 +82,15 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
         let load_results = if interrupted {
             Vec::new()
         } else {
-            let live = measured.live.as_ref().map(|live| &*live.metrics);
+            let live = measured.live.as_ref().map(|live| &live.metrics);
             let rounds = scenario_rounds(args.measure.executions, 1, None);
+            let progress = &mut measured.progress;
             let runs = run_loads(
                 &mut runner,
                 &loads,
                 Versions::Current,
                 rounds,
-                args.quiet,
+                progress,
                 live,
             );
             let results = runs.await.head;

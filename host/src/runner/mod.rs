@@ -32,7 +32,7 @@ pub use bench_plan::BenchPlan;
 pub use expected::candidates as expected_output_files;
 pub use harness::Runner;
 pub use limits::Failure;
-pub use observer::{CompileObserver, Observer, Phase, SilentObserver};
+pub use observer::{CompileObserver, LoadProgress, Observer, Phase, RoundStart, SilentObserver};
 pub use plan::{
     PlanError, PluginListing, list_plugin, predict_again, resolve_source, unknown_plugin_message,
 };

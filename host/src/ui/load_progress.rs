@@ -10,8 +10,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::report::escape::terminal::{Inert, line};
 use crate::report::format;
 use crate::results::LoadResult;
-use crate::runner::load::{LoadObserver, LoadProgress};
-use crate::suite::LoadPhase;
+use crate::runner::{LoadProgress, RoundStart};
 
 /// How often plain-line mode writes a progress line.
 const LINE_EVERY: Duration = Duration::from_secs(5);
@@ -22,7 +21,8 @@ enum Mode {
     Quiet,
 }
 
-pub struct LoadProgressView {
+/// The load scenarios' part of [`super::ProgressObserver`].
+pub(super) struct LoadProgressView {
     mode: Mode,
     id: String,
     index: usize,
@@ -31,7 +31,7 @@ pub struct LoadProgressView {
 }
 
 impl LoadProgressView {
-    pub fn new(quiet: bool) -> Self {
+    pub(super) fn new(quiet: bool) -> Self {
         let interactive = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
         let mode = if quiet {
             Mode::Quiet
@@ -75,9 +75,10 @@ impl LoadProgressView {
     }
 }
 
-impl LoadObserver for LoadProgressView {
-    fn scenario_started(&mut self, index: usize, total: usize, id: &str, phases: &[LoadPhase]) {
-        self.id = line(id).into_owned();
+impl LoadProgressView {
+    pub(super) fn round_started(&mut self, round: &RoundStart<'_>) {
+        let (index, total, phases) = (round.index, round.total, round.phases);
+        self.id = line(&round.label()).into_owned();
         (self.index, self.total) = (index, total);
         self.phases = phases
             .iter()
@@ -117,7 +118,7 @@ impl LoadObserver for LoadProgressView {
         }
     }
 
-    fn progress(&mut self, progress: &LoadProgress) {
+    pub(super) fn round_progress(&mut self, progress: &LoadProgress) {
         let status = self.status(progress);
         match &mut self.mode {
             Mode::Bar(bar) => {
@@ -138,7 +139,7 @@ impl LoadObserver for LoadProgressView {
         }
     }
 
-    fn scenario_finished(&mut self, result: &LoadResult) {
+    pub(super) fn scenario_finished(&mut self, result: &LoadResult) {
         if let Mode::Bar(bar) = &self.mode {
             bar.finish_and_clear();
         }

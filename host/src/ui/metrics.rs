@@ -31,9 +31,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use crate::report::openmetrics::{CONTENT_TYPE, LiveLoad, RunMetrics};
 use crate::results::{BenchResult, LoadResult};
 use crate::runner::interrupt;
-use crate::runner::load::{LoadObserver, LoadProgress};
-use crate::runner::{BenchPlan, Observer, Phase};
-use crate::suite::LoadPhase;
+use crate::runner::{BenchPlan, LoadProgress, Observer, Phase, RoundStart};
 
 /// The most connections served at once: the endpoint is for a scraper or two. Beyond it a new
 /// connection is closed as soon as it is accepted.
@@ -240,20 +238,34 @@ fn respond(request: &Request<Incoming>, metrics: &RunMetrics) -> Response<Full<B
 }
 
 /// Passes a run's events on to `inner` and records them in `metrics`.
+/// A scrape during a load scenario sees its current phase's counts, p99 so far and requests in
+/// flight.
 pub struct MeteredObserver<'a> {
     pub inner: &'a mut dyn Observer,
     pub metrics: Arc<RunMetrics>,
     /// The bench started last, and its sides' ids (an A/B pair's second side is `<id>#1`).
     current: String,
+    /// The scenario whose round started last (`<id>#base` for an A/B run's base side), and its
+    /// phases' names.
+    scenario: String,
+    phases: Vec<String>,
 }
 
 impl<'a> MeteredObserver<'a> {
+    /// Follows a run of `benches` benches.
     pub fn new(inner: &'a mut dyn Observer, metrics: Arc<RunMetrics>, benches: usize) -> Self {
         metrics.planned(benches);
+        MeteredObserver::following(inner, metrics)
+    }
+
+    /// Follows what comes after the benches (the load scenarios).
+    pub fn following(inner: &'a mut dyn Observer, metrics: Arc<RunMetrics>) -> Self {
         MeteredObserver {
             inner,
             metrics,
             current: String::new(),
+            scenario: String::new(),
+            phases: Vec::new(),
         }
     }
 }
@@ -285,36 +297,17 @@ impl Observer for MeteredObserver<'_> {
         self.metrics.bench_finished(result);
         self.inner.bench_finished(result);
     }
-}
 
-/// Passes a load scenario's events on to `inner` and records them in `metrics`, so a scrape during
-/// a scenario sees its current phase's counts, p99 so far and requests in flight.
-pub struct MeteredLoadObserver<'a> {
-    pub inner: &'a mut dyn LoadObserver,
-    pub metrics: &'a RunMetrics,
-    scenario: String,
-    phases: Vec<String>,
-}
-
-impl<'a> MeteredLoadObserver<'a> {
-    pub fn new(inner: &'a mut dyn LoadObserver, metrics: &'a RunMetrics) -> Self {
-        MeteredLoadObserver {
-            inner,
-            metrics,
-            scenario: String::new(),
-            phases: Vec::new(),
-        }
-    }
-}
-
-impl LoadObserver for MeteredLoadObserver<'_> {
-    fn scenario_started(&mut self, index: usize, total: usize, id: &str, phases: &[LoadPhase]) {
-        self.scenario = id.to_string();
-        self.phases = phases.iter().map(|p| p.name.clone()).collect();
-        self.inner.scenario_started(index, total, id, phases);
+    fn round_started(&mut self, round: &RoundStart<'_>) {
+        self.scenario = match round.side {
+            Some("base") => format!("{}#base", round.id),
+            _ => round.id.to_string(),
+        };
+        self.phases = round.phases.iter().map(|p| p.name.clone()).collect();
+        self.inner.round_started(round);
     }
 
-    fn progress(&mut self, progress: &LoadProgress) {
+    fn round_progress(&mut self, progress: &LoadProgress) {
         if let Some(phase) = self.phases.get(progress.phase) {
             self.metrics.load_progress(&LiveLoad {
                 scenario: &self.scenario,
@@ -326,7 +319,7 @@ impl LoadObserver for MeteredLoadObserver<'_> {
                 p99_ns: progress.p99_ns,
             });
         }
-        self.inner.progress(progress);
+        self.inner.round_progress(progress);
     }
 
     fn scenario_finished(&mut self, result: &LoadResult) {

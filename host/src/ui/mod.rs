@@ -7,7 +7,6 @@ pub mod metrics;
 mod progress;
 
 pub use compile_notice::CompileNotice;
-pub use load_progress::LoadProgressView;
 pub use progress::ProgressObserver;
 
 /// Whether to colour output: a terminal, and `NO_COLOR` unset (https://no-color.org).

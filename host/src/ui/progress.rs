@@ -1,14 +1,16 @@
-//! Progress of a run: bench n of m, the phase and iteration, and an ETA.
+//! Progress of a run: bench n of m, the phase and iteration, and an ETA; then each load
+//! scenario's rounds (`load_progress.rs`).
 
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use super::load_progress::LoadProgressView;
 use crate::report::escape::terminal::{Inert, line};
 use crate::report::format;
-use crate::results::BenchResult;
-use crate::runner::{BenchPlan, Observer, Phase};
+use crate::results::{BenchResult, LoadResult};
+use crate::runner::{BenchPlan, LoadProgress, Observer, Phase, RoundStart};
 
 enum Mode {
     /// An animated bar (interactive terminal, not CI).
@@ -21,6 +23,7 @@ enum Mode {
 
 pub struct ProgressObserver {
     mode: Mode,
+    loads: LoadProgressView,
     total: usize,
     finished: usize,
     id: String,
@@ -49,6 +52,7 @@ impl ProgressObserver {
         };
         ProgressObserver {
             mode,
+            loads: LoadProgressView::new(quiet),
             total,
             finished: 0,
             id: String::new(),
@@ -93,6 +97,19 @@ impl Observer for ProgressObserver {
                 self.id, self.execution
             ));
         }
+    }
+
+    fn round_started(&mut self, round: &RoundStart<'_>) {
+        self.finish();
+        self.loads.round_started(round);
+    }
+
+    fn round_progress(&mut self, progress: &LoadProgress) {
+        self.loads.round_progress(progress);
+    }
+
+    fn scenario_finished(&mut self, result: &LoadResult) {
+        self.loads.scenario_finished(result);
     }
 
     fn bench_finished(&mut self, result: &BenchResult) {

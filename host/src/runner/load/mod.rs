@@ -18,10 +18,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::capability::Lending;
 use crate::model::{LimitHit, Limits, LoadThreshold, Status};
-use crate::results::{LoadResult, LoadStats, Percentiles, TimelinePoint};
+use crate::results::{LoadStats, Percentiles, TimelinePoint};
 use crate::suite::{LoadPhase, LoadShape};
 
-pub use scenario::{Scenario, run_scenario};
+pub use super::observer::LoadProgress;
+pub use scenario::Scenario;
 pub use verdict::judge;
 
 /// What a worker needs to run a scenario.
@@ -62,23 +63,6 @@ pub enum LoadEvent {
     },
 }
 
-/// A snapshot of a running scenario, for live progress.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct LoadProgress {
-    pub phase: usize,
-    pub elapsed_ns: u64,
-    /// Planned arrivals per second now (open model).
-    pub rate: f64,
-    /// Requests finished per second over the last half second.
-    pub throughput: f64,
-    pub in_flight: u64,
-    /// The current phase's corrected p99 so far.
-    pub p99_ns: Option<u64>,
-    pub completed: u64,
-    pub failed: u64,
-    pub dropped: u64,
-}
-
 /// What the worker measured.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LoadRun {
@@ -90,11 +74,4 @@ pub struct LoadRun {
     pub aborted: Option<String>,
     /// Instances that could not restart after a failed request.
     pub lost: Vec<String>,
-}
-
-/// Follows load scenarios as they run.
-pub trait LoadObserver {
-    fn scenario_started(&mut self, index: usize, total: usize, id: &str, phases: &[LoadPhase]);
-    fn progress(&mut self, progress: &LoadProgress);
-    fn scenario_finished(&mut self, result: &LoadResult);
 }

@@ -1,13 +1,14 @@
 //! One load scenario from the supervisor's side: find and compile the plugin, check its workload,
 //! run the fuel pass on the metered engine (the same budget as a bench's), then the load in a
-//! worker once per round, and judge the thresholds on the median round.
+//! worker once per round (`commands/loads.rs` decides how many, and in `ab` alternates two
+//! versions' rounds), and judge the thresholds on the median round.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::verdict::judge;
 use super::worker::supervise;
-use super::{LoadJob, LoadObserver, LoadRun};
+use super::{LoadJob, LoadRun};
 use crate::analysis::stats::median_u64;
 use crate::engine::EngineKind;
 use crate::model::{LimitOwner, Status};
@@ -17,27 +18,8 @@ use crate::runner::instance::BenchSession;
 use crate::runner::limits::Failure;
 use crate::runner::plan::{unknown_name_message, unknown_plugin_message};
 use crate::runner::plugins::Pre;
-use crate::runner::{Runner, resolve_source};
+use crate::runner::{Observer, Runner, resolve_source};
 use crate::suite::{Arrival, LoadDef, LoadShape};
-
-/// Runs `def` for `rounds` rounds (each in a fresh worker) and returns its result; a scenario
-/// that cannot run says why in its status.
-pub async fn run_scenario(
-    runner: &mut Runner,
-    def: &LoadDef,
-    locator: &PluginLocator,
-    observer: &mut dyn LoadObserver,
-    rounds: u32,
-) -> LoadResult {
-    let mut scenario = Scenario::prepare(runner, def, locator, None).await;
-    for _ in 0..rounds.max(1) {
-        if !scenario.runnable() || crate::runner::interrupt::requested() {
-            break;
-        }
-        scenario.run_round(runner, observer);
-    }
-    scenario.finish()
-}
 
 /// A scenario between rounds: its plugin found, checked and fuel-measured, and the rounds run so
 /// far. `ab` holds two of them (base and head) and alternates their rounds.
@@ -106,7 +88,7 @@ impl<'a> Scenario<'a> {
     }
 
     /// Runs one more round in a fresh worker; a round that fails ends the scenario.
-    pub fn run_round(&mut self, runner: &Runner, observer: &mut dyn LoadObserver) {
+    pub fn run_round(&mut self, runner: &Runner, observer: &mut dyn Observer) {
         let Some(job) = self.job.as_ref().filter(|_| self.failure.is_none()) else {
             return;
         };

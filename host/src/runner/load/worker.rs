@@ -10,10 +10,11 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 
 use super::drive::{Sink, drive};
-use super::{LoadEvent, LoadJob, LoadObserver, LoadRun};
+use super::{LoadEvent, LoadJob, LoadRun};
 use crate::engine::host_memory::{self, budget_for};
 use crate::engine::{CompileCache, EngineKind};
 use crate::model::Status;
+use crate::runner::Observer;
 use crate::runner::Runner;
 use crate::runner::limits::{Failure, HOST_GRACE};
 use crate::runner::{WorkerRequest, process};
@@ -82,7 +83,7 @@ pub fn serve(job: &LoadJob) -> Result<()> {
 pub fn supervise(
     exe: &Path,
     job: &LoadJob,
-    observer: &mut dyn LoadObserver,
+    observer: &mut dyn Observer,
 ) -> Result<LoadRun, Failure> {
     let mut worker =
         process::Worker::<LoadEvent>::start(exe, &WorkerRequest::Load(Box::new(job.clone())))?;
@@ -128,7 +129,7 @@ pub fn supervise(
                         allowance = SILENCE;
                         end = Some(Instant::now() + total + deadline * 2 + SILENCE);
                     }
-                    LoadEvent::Progress(progress) => observer.progress(&progress),
+                    LoadEvent::Progress(progress) => observer.round_progress(&progress),
                     LoadEvent::Finished(run) => {
                         worker.kill();
                         return Ok(*run);
