@@ -57,4 +57,6 @@ pub mod input;
 pub mod model;
 
 #[cfg(test)]
+mod code_shape;
+#[cfg(test)]
 mod layering;
