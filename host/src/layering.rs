@@ -442,9 +442,9 @@ fn module_texts(src: &Path) -> BTreeMap<ModPath, String> {
         .collect()
 }
 
-/// Parent↔child loops that were there when the check came, in files being changed by other work
-/// at the time: each is to be fixed, and the test fails once one is gone so that it leaves this
-/// list too. Nothing is to be added.
+/// Parent↔child loops that were there when the check came and are not fixed yet (most in modules
+/// other work was changing at the time): each is to be fixed, and the test fails once one is gone
+/// so that it leaves this list too. Nothing is to be added.
 const AWAITING: &[&str] = &[
     "analysis::compare ← analysis::compare::load",
     "analysis::compare ← analysis::compare::rules",
@@ -483,7 +483,6 @@ const AWAITING: &[&str] = &[
     "results ← results::write",
     "runner ← runner::load",
     "runner::load ← runner::load::scenario",
-    "scaffold ← scaffold::templates",
 ];
 
 #[test]
@@ -573,14 +572,17 @@ fn documented_uses() -> BTreeMap<String, Option<BTreeSet<String>>> {
 #[test]
 fn the_architecture_table_says_what_each_module_uses() {
     let lib = std::fs::read_to_string(src_dir().join("lib.rs")).unwrap();
-    let modules: BTreeSet<String> = lib
-        .lines()
-        .filter_map(|l| {
+    // Test-only modules (`#[cfg(test)]`: this check, the size rules) have no row.
+    let lines: Vec<&str> = lib.lines().collect();
+    let modules: BTreeSet<String> = lines
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i == 0 || lines[i - 1].trim() != "#[cfg(test)]")
+        .filter_map(|(_, l)| {
             l.strip_prefix("pub mod ")
                 .or_else(|| l.strip_prefix("mod "))
         })
         .map(|m| m.trim_end_matches(';').to_string())
-        .filter(|m| m != "layering")
         .collect();
     let mut used: BTreeMap<String, BTreeSet<String>> = modules
         .iter()

@@ -6,30 +6,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
+mod lang;
 mod templates;
 
+pub use lang::Lang;
 use templates::Text;
-
-/// A language a plugin can be written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Lang {
-    /// Rust with the guest SDK (`wasmbench-sdk`), built by cargo for wasm32-wasip2.
-    Rust,
-    /// JavaScript with the JS helper library, built by componentize-js.
-    Js,
-    /// Python with the Python helper library, built by componentize-py.
-    Python,
-}
-
-impl Lang {
-    pub fn name(self) -> &'static str {
-        match self {
-            Lang::Rust => "rust",
-            Lang::Js => "js",
-            Lang::Python => "python",
-        }
-    }
-}
 
 /// What `new` asks for.
 #[derive(Debug, Clone)]

@@ -3,7 +3,7 @@
 //! SDK (`wasmbench-sdk`, with the parameter rule `wasmbench-params` it uses), the JavaScript and
 //! Python ones a copy of their helper library; all of them the WIT contract.
 
-use super::Lang;
+use super::lang::Lang;
 
 /// How a file's text becomes the project's file.
 #[derive(Clone, Copy)]
