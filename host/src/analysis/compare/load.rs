@@ -294,7 +294,7 @@ fn central(values: &[f64], arithmetic: bool) -> Option<f64> {
     if arithmetic {
         return Some(values.iter().sum::<f64>() / n);
     }
-    if values.iter().any(|v| *v <= 0.0) {
+    if values.len() == 1 || values.iter().any(|v| *v <= 0.0) {
         return Some(values.iter().sum::<f64>() / n);
     }
     Some((values.iter().map(|v| v.ln()).sum::<f64>() / n).exp())
