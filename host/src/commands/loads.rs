@@ -167,8 +167,6 @@ pub(super) async fn run_loads(
         }
         None => progress,
     };
-    let plan = rounds;
-    let rounds = plan.most();
     let sides = if matches!(versions, Versions::AgainstBase(_)) {
         2
     } else {
@@ -176,7 +174,7 @@ pub(super) async fn run_loads(
     };
     let mut steps = Steps {
         done: 0,
-        total: loads.len() * rounds * sides,
+        total: loads.len() * rounds.most() * sides,
     };
     let mut runs = LoadRuns {
         head: Vec::with_capacity(loads.len()),
@@ -186,46 +184,8 @@ pub(super) async fn run_loads(
         if crate::runner::interrupt::requested() {
             break;
         }
-        let base_path = match versions {
-            Versions::Current => None,
-            Versions::AgainstBase(base) => base_wasm(&def.plugin, base),
-        };
-        let mut sides: Vec<(&str, Scenario)> = Vec::with_capacity(2);
-        if let Some(path) = base_path {
-            let base = Scenario::prepare(runner, def, &locator, Some(path)).await;
-            sides.push(("base", base));
-        }
-        let head = Scenario::prepare(runner, def, &locator, None).await;
-        let head_side = if sides.is_empty() { "" } else { "head" };
-        sides.push((head_side, head));
-        for round in 0..rounds {
-            // Base first in rounds 1, 3, …; head first in 2, 4, ….
-            if round % 2 == 1 {
-                sides.reverse();
-            }
-            for (side, scenario) in sides.iter_mut() {
-                if !scenario.runnable() || crate::runner::interrupt::requested() {
-                    continue;
-                }
-                view.round_started(&RoundStart {
-                    index: steps.done,
-                    total: steps.total,
-                    id: scenario.id(),
-                    side: (!side.is_empty()).then_some(*side),
-                    round: round + 1,
-                    rounds,
-                    phases: &def.phases,
-                });
-                steps.done += 1;
-                scenario.run_round(runner, view);
-            }
-            if round % 2 == 1 {
-                sides.reverse();
-            }
-            if plan.settled(&sides) {
-                break;
-            }
-        }
+        let mut sides = prepare_sides(runner, def, &locator, versions).await;
+        run_rounds(runner, def, &mut sides, rounds, &mut steps, view);
         for (side, scenario) in sides {
             let result = scenario.finish();
             view.scenario_finished(&result);
@@ -237,6 +197,69 @@ pub(super) async fn run_loads(
         }
     }
     runs
+}
+
+/// The scenario ready for its rounds: its base version first when there is one (`base`), then
+/// the suite's (`head`, or unnamed when it runs alone).
+async fn prepare_sides<'a>(
+    runner: &mut Runner,
+    def: &'a LoadDef,
+    locator: &PluginLocator,
+    versions: Versions<'_>,
+) -> Vec<(&'static str, Scenario<'a>)> {
+    let base_path = match versions {
+        Versions::Current => None,
+        Versions::AgainstBase(base) => base_wasm(&def.plugin, base),
+    };
+    let mut sides = Vec::with_capacity(2);
+    if let Some(path) = base_path {
+        let base = Scenario::prepare(runner, def, locator, Some(path)).await;
+        sides.push(("base", base));
+    }
+    let head = Scenario::prepare(runner, def, locator, None).await;
+    let head_side = if sides.is_empty() { "" } else { "head" };
+    sides.push((head_side, head));
+    sides
+}
+
+/// Runs the scenario's rounds, its sides alternating (base first in rounds 1, 3, …; head first in
+/// 2, 4, …), until the plan has them all or, under `auto`, the verdicts are known.
+fn run_rounds(
+    runner: &Runner,
+    def: &LoadDef,
+    sides: &mut [(&str, Scenario)],
+    plan: RoundPlan<'_>,
+    steps: &mut Steps,
+    view: &mut dyn Observer,
+) {
+    let rounds = plan.most();
+    for round in 0..rounds {
+        if round % 2 == 1 {
+            sides.reverse();
+        }
+        for (side, scenario) in sides.iter_mut() {
+            if !scenario.runnable() || crate::runner::interrupt::requested() {
+                continue;
+            }
+            view.round_started(&RoundStart {
+                index: steps.done,
+                total: steps.total,
+                id: scenario.id(),
+                side: (!side.is_empty()).then_some(*side),
+                round: round + 1,
+                rounds,
+                phases: &def.phases,
+            });
+            steps.done += 1;
+            scenario.run_round(runner, view);
+        }
+        if round % 2 == 1 {
+            sides.reverse();
+        }
+        if plan.settled(sides) {
+            break;
+        }
+    }
 }
 
 /// Progress over every round of every scenario (and side).

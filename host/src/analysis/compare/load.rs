@@ -220,17 +220,7 @@ pub fn metric_change(
         change.basis = Some(format!("no data: {count}"));
         return change;
     }
-    // Ratios are judged on logarithms; a value of 0 (no throughput) has none.
-    let scale = |v: &[f64]| -> Option<Vec<f64>> {
-        if as_difference {
-            Some(v.to_vec())
-        } else {
-            v.iter()
-                .map(|x| (*x > 0.0 && x.is_finite()).then(|| x.ln()))
-                .collect()
-        }
-    };
-    let (Some(a), Some(b)) = (scale(old), scale(new)) else {
+    let (Some(a), Some(b)) = (on_scale(old, as_difference), on_scale(new, as_difference)) else {
         change.verdict = Verdict::NoData;
         change.basis = Some(format!("no data: a round with a {} of 0", metric.label()));
         return change;
@@ -239,18 +229,44 @@ pub fn metric_change(
         change.ratio = Some(n / o);
     }
     let paired = rounds == Rounds::Paired && a.len() == b.len();
-    let estimate = if paired {
-        let differences: Vec<f64> = a.iter().zip(&b).map(|(x, y)| y - x).collect();
-        mean_interval(&differences)
-    } else {
-        welch_difference(&a, &b)
-    };
-    let Some(d) = estimate else {
+    let Some(d) = estimate(&a, &b, paired) else {
         change.basis = Some(format!(
             "{count}: no spread to judge a change by; run each side with `--executions 3` or more for a verdict"
         ));
         return change;
     };
+    judge(&mut change, &d, paired);
+    change.basis = Some(basis(&change, &d, &count, paired, as_difference));
+    change
+}
+
+/// The values a verdict is judged on: logarithms for a ratio (none when a value is 0, which has
+/// none), the values themselves for a difference.
+fn on_scale(values: &[f64], as_difference: bool) -> Option<Vec<f64>> {
+    if as_difference {
+        return Some(values.to_vec());
+    }
+    values
+        .iter()
+        .map(|x| (*x > 0.0 && x.is_finite()).then(|| x.ln()))
+        .collect()
+}
+
+/// new − old on the judging scale with its intervals: the mean per-pair difference (paired
+/// rounds), else Welch's; none without two values a side.
+fn estimate(old: &[f64], new: &[f64], paired: bool) -> Option<Difference> {
+    if paired {
+        let differences: Vec<f64> = old.iter().zip(new).map(|(x, y)| y - x).collect();
+        mean_interval(&differences)
+    } else {
+        welch_difference(old, new)
+    }
+}
+
+/// The verdict from the estimate, in the metric's direction; the ratio and its intervals beside
+/// it (not for a difference).
+fn judge(change: &mut MetricChange, d: &Difference, paired: bool) {
+    let (as_difference, threshold) = (change.metric.compared_as_difference(), change.threshold);
     change.gating = true;
     // On the ratio scale around 1, which is what `beyond` reads; a difference is shifted there.
     let to_ratio = |x: f64| if as_difference { 1.0 + x } else { x.exp() };
@@ -273,15 +289,13 @@ pub fn metric_change(
         (1.0 + threshold, 1.0 - threshold)
     };
     change.verdict = beyond(estimate, intervals, above, below, threshold);
-    if metric.direction() == Direction::HigherIsBetter {
+    if change.metric.direction() == Direction::HigherIsBetter {
         change.verdict = match change.verdict {
             Verdict::Regressed => Verdict::Improved,
             Verdict::Improved => Verdict::Regressed,
             other => other,
         };
     }
-    change.basis = Some(basis(&change, &d, &count, paired, as_difference));
-    change
 }
 
 /// A side's value beside the verdict: the geometric mean of its rounds (the arithmetic mean for a
