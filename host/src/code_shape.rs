@@ -53,8 +53,6 @@ const AWAITING: &[&str] = &[
     "analysis/compare/rules.rs `sampled_change`",
     "commands/merge.rs `check_shards`",
     "commands/list.rs `run`",
-    "commands/ab.rs `run`",
-    "commands/run.rs `run`",
 ];
 
 /// A function found in a source file: where it starts and how many lines it spans.

@@ -3,34 +3,29 @@
 //! in a seeded shuffled order; wall time is compared pair by pair, fuel and memory exactly. The
 //! run loop, journal and interrupt handling are `run`'s.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
-
 use super::CommandError;
-use super::loads::{Versions, filtered, load_id, run_loads, runnable_loads, scenario_rounds};
-use super::measure::{Shown, assemble, base_wasm, measure, plan};
+use super::loads::{Versions, plan_all, run_loads, scenario_rounds};
+use super::measure::{
+    Measured, Shown, assemble, base_wasm, linger, measure, print_summary, start_runner,
+    write_results,
+};
 use super::verdicts::{Policy, conclude, exit_code};
 use crate::analysis::compare::Pairs;
 use crate::analysis::groups;
 use crate::cli::{AbArgs, Executions};
 use crate::report::escape::terminal::path as shown;
-use crate::report::terminal;
-use crate::results::write_json_atomically;
-use crate::runner::{BenchPlan, RunOptions, Runner};
+use crate::results::{RunResults, ShardInfo};
+use crate::runner::{BenchPlan, RunOptions};
 use crate::suite::load_suite;
-use crate::ui::{metrics, use_color};
 
 pub fn run(args: &AbArgs) -> Result<u8, CommandError> {
     let suite = load_suite(&args.suite)?;
     let policy = Policy::from_args(&args.compare)?;
     if !args.base.exists() {
-        return Err(anyhow::anyhow!(
-            "--base {}: no such folder or .wasm file",
-            args.base.display()
-        )
-        .into());
+        let base = args.base.display();
+        return Err(anyhow::anyhow!("--base {base}: no such folder or .wasm file").into());
     }
     let out_dir = args
         .out
@@ -38,47 +33,25 @@ pub fn run(args: &AbArgs) -> Result<u8, CommandError> {
         .unwrap_or_else(|| PathBuf::from("reports").join(format!("{}-ab", suite.name)));
     let runtime = super::runtime()?;
     runtime.block_on(async {
-        let mut runner = Runner::new(args.engine.compile_cache())?;
-        if !args.quiet {
-            runner.observe_compiles(Box::new(crate::ui::CompileNotice::new()));
-        }
-        let candidates = runnable_loads(&suite, args.shard);
-        let load_ids: Vec<String> = candidates.iter().map(|def| load_id(def)).collect();
-        let selection = plan(&mut runner, &suite, &args.filter, args.shard, &load_ids).await?;
-        let loads = filtered(candidates, &args.filter);
+        let mut runner = start_runner(&args.engine, args.quiet)?;
+        let (selection, loads) = plan_all(&mut runner, &suite, &args.filter, args.shard).await?;
         let (plans, shard) = (selection.plans, selection.shard);
-        // Base and head of a bench run as one unit; a bench with no base version runs alone and
-        // is reported as new.
-        let units: Vec<Vec<BenchPlan>> = plans
-            .iter()
-            .map(|head| match base_plan(head, &args.base) {
-                Some(base) => vec![base, head.clone()],
-                None => vec![head.clone()],
-            })
-            .collect();
+        let units = ab_units(&plans, &args.base);
         let settle = super::verdicts::settle(&args.measure, &units, None, &policy);
         let options = RunOptions {
             executions: args.measure.executions.and_then(Executions::count),
             seed: args.seed,
             settle: settle.as_ref(),
         };
-        let mut measured = measure(
-            &mut runner,
-            &suite,
-            &units,
-            &options,
-            shard,
-            &Shown {
-                out_dir: &out_dir,
-                quiet: args.quiet,
-                metrics_addr: args.measure.metrics_addr,
-            },
-        )
-        .await?;
-        let (mut interrupted, started_at) = (measured.interrupted, measured.started_at);
+        let shown_as = Shown {
+            out_dir: &out_dir,
+            quiet: args.quiet,
+            metrics_addr: args.measure.metrics_addr,
+        };
+        let mut measured = measure(&mut runner, &suite, &units, &options, shard, &shown_as).await?;
         // Scenarios after the benches, as in `run`; three rounds a side unless told, so each
         // metric has the spread of its pairs to be judged by.
-        let load_runs = if interrupted {
+        let load_runs = if measured.interrupted {
             None
         } else {
             let live = measured.live.as_ref().map(|live| &live.metrics);
@@ -86,81 +59,81 @@ pub fn run(args: &AbArgs) -> Result<u8, CommandError> {
             let rounds = scenario_rounds(args.measure.executions, AB_ROUNDS, Some(&thresholds));
             let versions = Versions::AgainstBase(&args.base);
             let progress = &mut measured.progress;
-            let runs = run_loads(&mut runner, &loads, versions, rounds, progress, live).await;
-            interrupted = crate::runner::interrupt::requested();
-            Some(runs)
+            Some(run_loads(&mut runner, &loads, versions, rounds, progress, live).await)
         };
+        let interrupted = crate::runner::interrupt::requested();
         // As in `run`: the endpoint closes before results are written, so nothing a scraper holds
         // (connections, file descriptors) can keep them from being written; it serves the final
         // values again once they are (`--metrics-linger`).
-        let served = measured.live.map(|live| live.close());
-        let (mut base_benches, mut head_benches, mut pairs) =
-            (Vec::new(), Vec::new(), Pairs::new());
-        for mut unit in measured.units {
-            let head = unit.results.pop().expect("a unit has a head side");
-            if let Some(base) = unit.results.pop() {
-                pairs.insert(head.id.clone(), unit.pairs);
-                base_benches.push(base);
-            }
-            head_benches.push(head);
-        }
-        groups::check_checksums(&mut base_benches);
-        groups::check_checksums(&mut head_benches);
-        let mut base = assemble(&suite, started_at.clone(), base_benches, shard);
-        let mut head = assemble(&suite, started_at, head_benches, shard);
+        let served = measured.live.take().map(|live| live.close());
+        let (mut base, mut head, pairs) = sides(&suite, measured, shard);
         // One machine for both sides: the same noise.
-        base.machine_noise = runner.machine_noise();
-        head.machine_noise = runner.machine_noise();
-        base.http_fixture = runner.http_fixture_times();
-        head.http_fixture = runner.http_fixture_times();
-        base.interrupted = interrupted;
-        head.interrupted = interrupted;
+        for side in [&mut base, &mut head] {
+            side.machine_noise = runner.machine_noise();
+            side.http_fixture = runner.http_fixture_times();
+            side.interrupted = interrupted;
+        }
         if let Some(runs) = load_runs {
             (base.loads, head.loads) = (runs.base, runs.head);
         }
-        for (results, path) in [
-            (&base, out_dir.join("base").join("results.json")),
-            (&head, out_dir.join("results.json")),
-        ] {
-            write_json_atomically(&path, results)
-                .with_context(|| format!("writing {}", path.display()))?;
-        }
-        say!(
-            "{}",
-            terminal::render(&head, use_color(std::io::stdout().is_terminal()))
-        );
-        if let Some(settle) = &settle {
-            say!(
-                "\n{}",
-                super::verdicts::auto_summary(settle, &head.benches, Some((&base.benches, &pairs)))
-            );
-        }
+        write_results(&base, &out_dir.join("base").join("results.json"))?;
+        let results_path = write_results(&head, &out_dir.join("results.json"))?;
+        print_summary(&head, settle.as_ref(), Some((&base.benches, &pairs)));
         say!(
             "\nresults: {} (base: {})",
-            shown(&out_dir.join("results.json")),
+            shown(&results_path),
             shown(&out_dir.join("base/results.json"))
         );
         let (_, verdicts) = conclude(&base, &head, Some(&pairs), &policy, &out_dir)?;
-        if let Some((addr, metrics)) = served {
-            metrics::linger(
-                addr,
-                metrics,
-                metrics::linger_for(args.measure.metrics_linger),
-            );
-        }
+        linger(served, args.measure.metrics_linger);
         if interrupted {
             eprintln!(
                 "interrupted: results of the {} finished benches are in {}",
                 head.benches.len(),
-                shown(&out_dir.join("results.json"))
+                shown(&results_path)
             );
         }
         Ok(exit_code(Some(&head), verdicts, interrupted))
     })
 }
 
+/// The two sides' results from the measured units (an A/B pair gives its base side and its wall
+/// pairs; a bench with no base version is in the head side alone), checksums checked per side.
+fn sides(
+    suite: &crate::suite::Suite,
+    measured: Measured,
+    shard: Option<ShardInfo>,
+) -> (RunResults, RunResults, Pairs) {
+    let (mut base_benches, mut head_benches, mut pairs) = (Vec::new(), Vec::new(), Pairs::new());
+    for mut unit in measured.units {
+        let head = unit.results.pop().expect("a unit has a head side");
+        if let Some(base) = unit.results.pop() {
+            pairs.insert(head.id.clone(), unit.pairs);
+            base_benches.push(base);
+        }
+        head_benches.push(head);
+    }
+    groups::check_checksums(&mut base_benches);
+    groups::check_checksums(&mut head_benches);
+    let base = assemble(suite, measured.started_at.clone(), base_benches, shard);
+    let head = assemble(suite, measured.started_at, head_benches, shard);
+    (base, head, pairs)
+}
+
 /// Rounds of each load scenario a side unless `--executions` says.
 const AB_ROUNDS: u32 = 3;
+
+/// Base and head of a bench run as one unit; a bench with no base version runs alone and is
+/// reported as new.
+fn ab_units(plans: &[BenchPlan], base: &Path) -> Vec<Vec<BenchPlan>> {
+    plans
+        .iter()
+        .map(|head| match base_plan(head, base) {
+            Some(base) => vec![base, head.clone()],
+            None => vec![head.clone()],
+        })
+        .collect()
+}
 
 /// The same bench on the base version of its plugin, if `base` has one.
 fn base_plan(head: &BenchPlan, base: &Path) -> Option<BenchPlan> {

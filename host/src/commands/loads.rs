@@ -118,6 +118,20 @@ pub(super) fn filtered(candidates: Vec<&LoadDef>, filters: &[String]) -> Vec<Loa
         .collect()
 }
 
+/// The benches and the load scenarios a command runs: the benches planned (see
+/// [`super::measure::plan`]), the scenarios chosen by the same filters and shard.
+pub(super) async fn plan_all(
+    runner: &mut Runner,
+    suite: &Suite,
+    filters: &[String],
+    shard: Option<Shard>,
+) -> Result<(super::measure::Selection, Vec<LoadDef>), super::CommandError> {
+    let candidates = runnable_loads(suite, shard);
+    let load_ids: Vec<String> = candidates.iter().map(|def| load_id(def)).collect();
+    let selection = super::measure::plan(runner, suite, filters, shard, &load_ids).await?;
+    Ok((selection, filtered(candidates, filters)))
+}
+
 pub(super) fn load_id(def: &LoadDef) -> String {
     def.id
         .clone()

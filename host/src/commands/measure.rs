@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
 
+use anyhow::Context;
+
 use super::CommandError;
 use crate::plugin::PluginLocator;
 use crate::report::escape::terminal::Inert;
@@ -296,4 +298,53 @@ pub(super) fn base_wasm(plugin: &PluginSource, base: &Path) -> Option<PathBuf> {
         let stem = base.file_stem()?.to_string_lossy().replace('_', "-");
         (stem == name.replace('_', "-")).then(|| base.to_path_buf())
     }
+}
+
+/// Writes `results` atomically to `path`; the path, for what is said next.
+pub(super) fn write_results(results: &RunResults, path: &Path) -> Result<PathBuf, CommandError> {
+    crate::results::write_json_atomically(path, results)
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(path.to_path_buf())
+}
+
+/// The run's table on stdout, then under `--executions auto` how it went (with the base side and
+/// the pairs for `ab`).
+pub(super) fn print_summary(
+    results: &RunResults,
+    settle: Option<&crate::analysis::settle::Settle>,
+    ab: Option<(&[BenchResult], &crate::analysis::compare::Pairs)>,
+) {
+    use std::io::IsTerminal;
+    let color = crate::ui::use_color(std::io::stdout().is_terminal());
+    say!("{}", crate::report::terminal::render(results, color));
+    if let Some(settle) = settle {
+        say!(
+            "\n{}",
+            super::verdicts::auto_summary(settle, &results.benches, ab)
+        );
+    }
+}
+
+/// Serves the final metrics again for `--metrics-linger` once the results are written (the
+/// endpoint closed before they were).
+pub(super) fn linger(
+    served: Option<(SocketAddr, Arc<RunMetrics>)>,
+    linger: Option<std::time::Duration>,
+) {
+    if let Some((addr, metrics)) = served {
+        crate::ui::metrics::linger(addr, metrics, crate::ui::metrics::linger_for(linger));
+    }
+}
+
+/// The runner of a command, saying on the terminal when a compile misses the cache unless
+/// `quiet`.
+pub(super) fn start_runner(
+    engine: &crate::cli::EngineArgs,
+    quiet: bool,
+) -> Result<Runner, CommandError> {
+    let mut runner = Runner::new(engine.compile_cache())?;
+    if !quiet {
+        runner.observe_compiles(Box::new(crate::ui::CompileNotice::new()));
+    }
+    Ok(runner)
 }
