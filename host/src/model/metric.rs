@@ -27,6 +27,11 @@ pub enum Metric {
     Throughput,
     /// A load scenario's failed requests over those sent.
     ErrorRate,
+    /// Test builds only: a sampled bench metric no view names, so the views' tests prove they
+    /// list every metric of `Metric::bench()` (see `report::testing::toy_run`). Last, so the
+    /// other metrics keep their index.
+    #[cfg(test)]
+    Toy,
 }
 
 /// What a metric is measured on: it decides which results carry it and which views list it.
@@ -86,7 +91,7 @@ struct Definition {
 
 impl Metric {
     /// Every metric, in the order reports show them.
-    pub const ALL: [Metric; 7] = [
+    pub const ALL: [Metric; Metric::COUNT] = [
         Metric::Wall,
         Metric::Fuel,
         Metric::Memory,
@@ -94,8 +99,11 @@ impl Metric {
         Metric::LatencyP99,
         Metric::Throughput,
         Metric::ErrorRate,
+        #[cfg(test)]
+        Metric::Toy,
     ];
-    pub const COUNT: usize = Metric::ALL.len();
+    /// How many metrics there are (one more in test builds: [`Metric::Toy`]).
+    pub const COUNT: usize = 7 + cfg!(test) as usize;
 
     /// The metrics of a bench, in report order.
     pub fn bench() -> impl Iterator<Item = Metric> + Clone {
@@ -175,6 +183,15 @@ impl Metric {
                 direction: Direction::LowerIsBetter,
                 default_threshold: 0.01,
                 subject: Subject::Load,
+            },
+            #[cfg(test)]
+            Definition {
+                name: "toy",
+                label: "toy time",
+                unit: Unit::Nanoseconds,
+                direction: Direction::LowerIsBetter,
+                default_threshold: 0.05,
+                subject: Subject::Bench,
             },
         ];
         &DEFINITIONS[self.index()]
