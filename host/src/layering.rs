@@ -481,7 +481,6 @@ const AWAITING: &[&str] = &[
     "results ← results::load",
     "results ← results::model",
     "results ← results::write",
-    "runner ← runner::load",
     "runner::load ← runner::load::scenario",
 ];
 

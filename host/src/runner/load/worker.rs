@@ -17,7 +17,7 @@ use crate::model::Status;
 use crate::runner::Observer;
 use crate::runner::Runner;
 use crate::runner::limits::{Failure, HOST_GRACE};
-use crate::runner::{WorkerRequest, process};
+use crate::runner::process;
 
 /// Time a worker may take to load its plugin (a cache miss compiles, slowly in a debug build).
 const STARTUP: Duration = Duration::from_secs(120);
@@ -25,6 +25,15 @@ const STARTUP: Duration = Duration::from_secs(120);
 const SILENCE: Duration = Duration::from_secs(10);
 /// Room for the worker's own allocations (histograms, the timeline, queues).
 const LOAD_BOOKKEEPING: u64 = 256 << 20;
+
+/// What the supervisor sends a load worker: serialized as `runner::WorkerRequest::Load`, which the
+/// worker reads every request as (the test below checks that the two agree); its own type, so this
+/// side needs nothing of the module that dispatches, and no copy of the job.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+enum Request<'a> {
+    Load(&'a LoadJob),
+}
 
 /// The child's side: runs `job`, reporting on stdout.
 pub fn serve(job: &LoadJob) -> Result<()> {
@@ -85,8 +94,7 @@ pub fn supervise(
     job: &LoadJob,
     observer: &mut dyn Observer,
 ) -> Result<LoadRun, Failure> {
-    let mut worker =
-        process::Worker::<LoadEvent>::start(exe, &WorkerRequest::Load(Box::new(job.clone())))?;
+    let mut worker = process::Worker::<LoadEvent>::start(exe, &Request::Load(job))?;
     let deadline = job.limits.deadline + HOST_GRACE;
     let total: Duration = job.phases.iter().map(|p| p.duration).sum();
     // Loading, then each instance's instantiation, setup and warm-up (in parallel), each call
