@@ -87,6 +87,8 @@ struct Definition {
     direction: Direction,
     default_threshold: f64,
     subject: Subject,
+    /// Sampled (many values, shown as their median) rather than counted.
+    sampled: bool,
 }
 
 impl Metric {
@@ -133,6 +135,7 @@ impl Metric {
                 direction: Direction::LowerIsBetter,
                 default_threshold: 0.05,
                 subject: Subject::Bench,
+                sampled: true,
             },
             Definition {
                 name: "fuel",
@@ -141,6 +144,7 @@ impl Metric {
                 direction: Direction::LowerIsBetter,
                 default_threshold: 0.005,
                 subject: Subject::Bench,
+                sampled: false,
             },
             Definition {
                 name: "memory",
@@ -149,6 +153,7 @@ impl Metric {
                 direction: Direction::LowerIsBetter,
                 default_threshold: 0.0,
                 subject: Subject::Bench,
+                sampled: false,
             },
             // Load scenarios: a median moves less between rounds than a tail, so p99 tolerates
             // twice as much; an error rate tolerates one percentage point.
@@ -159,6 +164,7 @@ impl Metric {
                 direction: Direction::LowerIsBetter,
                 default_threshold: 0.05,
                 subject: Subject::Load,
+                sampled: true,
             },
             Definition {
                 name: "p99",
@@ -167,6 +173,7 @@ impl Metric {
                 direction: Direction::LowerIsBetter,
                 default_threshold: 0.10,
                 subject: Subject::Load,
+                sampled: true,
             },
             Definition {
                 name: "throughput",
@@ -175,6 +182,7 @@ impl Metric {
                 direction: Direction::HigherIsBetter,
                 default_threshold: 0.05,
                 subject: Subject::Load,
+                sampled: true,
             },
             Definition {
                 name: "error-rate",
@@ -183,6 +191,7 @@ impl Metric {
                 direction: Direction::LowerIsBetter,
                 default_threshold: 0.01,
                 subject: Subject::Load,
+                sampled: true,
             },
             #[cfg(test)]
             Definition {
@@ -192,6 +201,7 @@ impl Metric {
                 direction: Direction::LowerIsBetter,
                 default_threshold: 0.05,
                 subject: Subject::Bench,
+                sampled: true,
             },
         ];
         &DEFINITIONS[self.index()]
@@ -228,6 +238,14 @@ impl Metric {
 
     pub fn subject(self) -> Subject {
         self.definition().subject
+    }
+
+    /// How its values are measured, which decides a view's columns: sampled (many values, shown
+    /// as their median with its 95% interval: a bench's timed iterations, a scenario's rounds) or
+    /// counted (one count per iteration, exact or varying within a range: fuel, memory). A bench's
+    /// `Measurement` (results/mod.rs) is of this kind.
+    pub fn sampled(self) -> bool {
+        self.definition().sampled
     }
 
     /// Whether a change is read as a difference (a share: its threshold is in percentage

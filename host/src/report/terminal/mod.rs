@@ -3,7 +3,7 @@
 //! [`super::escape::terminal`].
 
 use crate::analysis::counters::{self, hit_ratio, hit_ratio_names};
-use crate::model::{LatencyStat, Status};
+use crate::model::{LatencyStat, Metric, Status, Unit};
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 
 mod comparison;
@@ -12,7 +12,7 @@ pub use comparison::render_comparison;
 
 use super::escape::terminal::{line, text};
 use super::format;
-use crate::results::{BenchResult, LoadResult, RunResults};
+use crate::results::{BenchResult, LoadResult, Measurement, RunResults};
 
 /// Renders the run as a table; `color` adds colour to statuses (the words carry the meaning too).
 pub fn render(run: &RunResults, color: bool) -> String {
@@ -31,16 +31,14 @@ fn render_benches(run: &RunResults, color: bool) -> Option<String> {
     table
         .load_style(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header([
-            "bench",
-            "status",
-            "median",
-            "median 95% CI",
-            "throughput",
-            "fuel/iter",
-            "peak memory",
-            "checksum",
-        ]);
+        .set_header(
+            ["bench".to_string(), "status".to_string()]
+                .into_iter()
+                .chain(bench_metrics(true).flat_map(metric_titles))
+                .chain(["throughput".to_string()])
+                .chain(bench_metrics(false).flat_map(metric_titles))
+                .chain(["checksum".to_string()]),
+        );
     for bench in &run.benches {
         table.add_row(row(bench, color));
     }
@@ -251,19 +249,6 @@ fn row(bench: &BenchResult, color: bool) -> Vec<Cell> {
             (false, _) => Color::Red,
         });
     }
-    let wall = bench.wall_ns.as_ref().map(|w| w.summary);
-    let fuel = bench.fuel.as_ref().map(|f| {
-        let value = format::count(f.per_iteration as f64);
-        let value = if f.varies {
-            format!("~{value} (varies)")
-        } else {
-            value
-        };
-        match bench.host.as_ref().and_then(format::host_share_line) {
-            Some(host) => format!("{value}\n{host}"),
-            None => value,
-        }
-    });
     let throughput = bench
         .units
         .as_ref()
@@ -285,44 +270,18 @@ fn row(bench: &BenchResult, color: bool) -> Vec<Cell> {
         ),
         (_, single) => single,
     };
-    let memory = match bench.memory.peak_bytes {
-        0 => None,
-        peak if bench.memory.leak_suspected => Some(format!(
-            "{} LEAK? +{}/iter",
-            format::bytes(peak),
-            format::bytes(bench.memory.growth_per_iteration as u64)
-        )),
-        peak => Some(format::bytes(peak)),
-    };
     let dash = || "—".to_string();
-    vec![
-        Cell::new(line(&bench.id)),
-        status,
-        Cell::new(
-            wall.map(|w| format::duration_ns(w.median))
-                .unwrap_or_else(dash),
-        ),
-        Cell::new(
-            wall.map(|w| {
-                let ci = format!(
-                    "{} – {}",
-                    format::duration_ns(w.median_ci_low),
-                    format::duration_ns(w.median_ci_high)
-                );
-                let ci = if w.noisy { format!("{ci} NOISY") } else { ci };
-                let on = bench
-                    .wall_ns
-                    .as_ref()
-                    .map(format::rests_on)
-                    .unwrap_or_default();
-                format!("{ci}\n{on}")
-            })
-            .unwrap_or_else(dash),
-        ),
-        Cell::new(throughput.unwrap_or_else(dash)),
-        Cell::new(fuel.unwrap_or_else(dash)),
-        Cell::new(memory.unwrap_or_else(dash)),
-        Cell::new(
+    let metric_cells = |sampled: bool| {
+        bench_metrics(sampled)
+            .flat_map(|metric| metric_cells(bench, metric))
+            .map(|text| Cell::new(text.unwrap_or_else(dash)))
+    };
+    [Cell::new(line(&bench.id)), status]
+        .into_iter()
+        .chain(metric_cells(true))
+        .chain([Cell::new(throughput.unwrap_or_else(dash))])
+        .chain(metric_cells(false))
+        .chain([Cell::new(
             bench
                 .checksum
                 .as_deref()
@@ -334,8 +293,73 @@ fn row(bench: &BenchResult, color: bool) -> Vec<Cell> {
                     }
                 })
                 .unwrap_or_else(dash),
+        )])
+        .collect()
+}
+
+/// The bench metrics of one kind, in report order: the sampled ones come first, then the
+/// throughput at their median, then the counted ones.
+fn bench_metrics(sampled: bool) -> impl Iterator<Item = Metric> {
+    Metric::bench().filter(move |m| m.sampled() == sampled)
+}
+
+/// A metric's column titles: a sampled one's median and its 95% interval, a counted one's value.
+fn metric_titles(metric: Metric) -> Vec<String> {
+    if metric.sampled() {
+        vec![
+            format!("median {}", metric.label()),
+            format!("{} 95% CI", metric.label()),
+        ]
+    } else {
+        vec![metric.label().to_string()]
+    }
+}
+
+/// A bench's cells under [`metric_titles`]; `None` where it has no value.
+fn metric_cells(bench: &BenchResult, metric: Metric) -> Vec<Option<String>> {
+    let unit = metric.unit();
+    match bench.measurement(metric) {
+        None => vec![None; metric_titles(metric).len()],
+        Some(Measurement::Sampled(w)) => {
+            let s = &w.summary;
+            let ci = format!(
+                "{} – {}",
+                format::quantity(unit, s.median_ci_low),
+                format::quantity(unit, s.median_ci_high)
+            );
+            let ci = if s.noisy { format!("{ci} NOISY") } else { ci };
+            vec![
+                Some(format::quantity(unit, s.median)),
+                Some(format!("{ci}\n{}", format::rests_on(w))),
+            ]
+        }
+        // A peak of 0 bytes: nothing was measured (the bench failed before its counting pass).
+        Some(Measurement::Counted(c)) if unit == Unit::Bytes && c.value == 0.0 => vec![None],
+        Some(Measurement::Counted(c)) => {
+            let value = format::quantity(unit, c.value);
+            let value = match c.range {
+                Some(_) => format!("~{value} (varies)"),
+                None => value,
+            };
+            vec![Some(value + &beside(bench, metric))]
+        }
+    }
+}
+
+/// What the table says after a counted metric's value, from the bench's other fields: the host's
+/// share beside fuel (what fuel doesn't count), a suspected leak beside peak memory.
+fn beside(bench: &BenchResult, metric: Metric) -> String {
+    match metric {
+        Metric::Fuel => (bench.host.as_ref())
+            .and_then(format::host_share_line)
+            .map(|host| format!("\n{host}"))
+            .unwrap_or_default(),
+        Metric::Memory if bench.memory.leak_suspected => format!(
+            " LEAK? +{}/iter",
+            format::bytes(bench.memory.growth_per_iteration as u64)
         ),
-    ]
+        _ => String::new(),
+    }
 }
 
 fn first_lines(text: &str, n: usize) -> String {

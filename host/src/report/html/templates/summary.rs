@@ -4,17 +4,20 @@ use maud::{Markup, html};
 
 use super::bench_link;
 use crate::report::format::plural;
-use crate::report::html::view::{Failure, Page, SummaryRow};
+use crate::report::html::view::{Failure, MetricCell, Page, SummaryRow, metric_titles};
 
-const HEADERS: [&str; 7] = [
-    "bench",
-    "group",
-    "status",
-    "median wall time",
-    "throughput",
-    "fuel / iteration",
-    "peak memory",
-];
+/// The column titles: the bench, then its metrics (the sampled ones, the throughput at their
+/// median, the counted ones; see [`metric_titles`]).
+fn headers() -> Vec<String> {
+    let (sampled, counted) = metric_titles();
+    ["bench", "group", "status"]
+        .map(String::from)
+        .into_iter()
+        .chain(sampled)
+        .chain(["throughput".to_string()])
+        .chain(counted)
+        .collect()
+}
 
 pub(super) fn summary(page: &Page) -> Markup {
     html! {
@@ -39,7 +42,7 @@ pub(super) fn summary(page: &Page) -> Markup {
                         table class="summary sortable" id="summary-table" {
                             "\n"
                             thead { tr {
-                                @for h in HEADERS { th scope="col" { button type="button" { (h) } } }
+                                @for h in headers() { th scope="col" { button type="button" { (h) } } }
                                 @if page.compared { th scope="col" { button type="button" { "vs baseline" } } }
                             } }
                             "\n"
@@ -70,19 +73,7 @@ fn summary_row(row: &SummaryRow) -> Markup {
                 }
             }
             td class={ "status " (row.status.class) } data-v=(row.status.order) { (row.status.text) }
-            @match &row.wall {
-                Some(w) => td class="num" data-v=(w.median) {
-                    (w.text)
-                    @if w.noisy {
-                        " " span class="tag" title="the median's 95% interval is wider than 10% of it" { "≈ noisy" }
-                    }
-                    br;
-                    span class="sub" title="95% confidence interval of the median" { "CI " (w.interval) }
-                    br;
-                    span class="sub" title="what the median rests on" { (w.rests_on) }
-                },
-                None => (no_number()),
-            }
+            @for cell in &row.sampled { (metric_cell(cell.as_ref())) }
             @match &row.throughput {
                 Some(t) => td class="num" data-v=(t.per_second) {
                     (t.text)
@@ -90,17 +81,7 @@ fn summary_row(row: &SummaryRow) -> Markup {
                 },
                 None => (no_number()),
             }
-            @match &row.fuel {
-                Some((value, text)) => td class="num" data-v=(value) { (text) },
-                None => (no_number()),
-            }
-            @match &row.memory {
-                Some(m) => td class="num" data-v=(m.peak) {
-                    (m.text)
-                    @if let Some(leak) = &m.leak { br; span class="warn" { (leak) } }
-                },
-                None => (no_number()),
-            }
+            @for cell in &row.counted { (metric_cell(cell.as_ref())) }
             @match &row.change {
                 None => {},
                 Some(None) => td data-v="" { "—" },
@@ -120,6 +101,23 @@ fn summary_row(row: &SummaryRow) -> Markup {
             }
         }
         "\n"
+    }
+}
+
+/// A metric's value: the number with its tag, the lines under it, and its warning.
+fn metric_cell(cell: Option<&MetricCell>) -> Markup {
+    let Some(cell) = cell else {
+        return no_number();
+    };
+    html! {
+        td class="num" data-v=(cell.sort) {
+            (cell.text)
+            @if cell.noisy {
+                " " span class="tag" title="the median's 95% interval is wider than 10% of it" { "≈ noisy" }
+            }
+            @for (title, line) in &cell.lines { br; span class="sub" title=(title) { (line) } }
+            @if let Some(warn) = &cell.warn { br; span class="warn" { (warn) } }
+        }
     }
 }
 

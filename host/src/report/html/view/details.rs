@@ -9,8 +9,9 @@ use super::super::charts::{
 use super::counters::{self, CounterTable};
 use super::{BenchLink, Context, Fact, Figure, OPEN_DETAILS_UP_TO, Piece, StatusText, status_of};
 use crate::analysis::distribution::{CHART_POINTS, Histogram, thin};
+use crate::model::{Metric, Unit};
 use crate::report::format::{self, duration_ns};
-use crate::results::BenchResult;
+use crate::results::{BenchResult, Measurement};
 
 pub struct Detail {
     pub bench: BenchLink,
@@ -48,13 +49,20 @@ pub(super) fn detail(cx: &mut Context, i: usize) -> Detail {
     let run = cx.run;
     let b = &run.benches[i];
     let mut figures = Vec::new();
-    if let Some(w) = b.wall_ns.as_ref().filter(|w| !w.samples.is_empty()) {
+    for metric in Metric::bench().filter(|m| m.sampled()) {
+        let Some(Measurement::Sampled(w)) = b.measurement(metric) else {
+            continue;
+        };
+        if w.samples.is_empty() {
+            continue;
+        }
+        let q = |v: f64| format::quantity(metric.unit(), v);
         let raw: Vec<f64> = w.samples.iter().map(|&s| s as f64).collect();
         let max = raw.iter().copied().fold(0.0, f64::max);
-        let scale = Scale::duration(max);
+        let scale = scale(metric.unit(), max);
         // Binned in the axis's unit, so bin edges fall where the axis puts them.
         let in_unit: Vec<f64> = raw.iter().map(|v| v / scale.divisor).collect();
-        let (median, n) = (duration_ns(w.summary.median), raw.len());
+        let (median, n) = (q(w.summary.median), raw.len());
         let run_order = LineChart {
             series: vec![Series {
                 label: String::new(),
@@ -72,7 +80,7 @@ pub(super) fn detail(cx: &mut Context, i: usize) -> Detail {
             }],
             x: iterations("timed iteration (run order)"),
             y: Axis {
-                title: "wall time".into(),
+                title: metric.label().into(),
                 scale: scale.clone(),
                 log: false,
                 from_zero: false,
@@ -87,7 +95,7 @@ pub(super) fn detail(cx: &mut Context, i: usize) -> Detail {
         };
         figures.push(cx.figure(
             Chart::Lines(run_order),
-            format!("Wall time in run order, {}", b.id),
+            format!("{} in run order, {}", capitalized(metric.label()), b.id),
             format!(
                 "Line chart of the {n} timed iterations of {} in run order; median {median}.",
                 b.id
@@ -98,17 +106,18 @@ pub(super) fn detail(cx: &mut Context, i: usize) -> Detail {
         let histogram = HistogramChart {
             histogram: Histogram::of(&in_unit).expect("samples are not empty"),
             color: cx.colors[i],
-            axis: "wall time per iteration",
+            axis: per_iteration(metric),
             scale,
         };
         figures.push(cx.figure(
             Chart::Histogram(histogram),
-            format!("Distribution of wall time, {}", b.id),
+            format!("Distribution of {}, {}", metric.label(), b.id),
             format!(
-                "Histogram of the wall time of {}: from {} to {}, median {median}.",
+                "Histogram of the {} of {}: from {} to {}, median {median}.",
+                metric.label(),
                 b.id,
-                duration_ns(w.summary.min),
-                duration_ns(w.summary.max),
+                q(w.summary.min),
+                q(w.summary.max),
             ),
             "Distribution of the samples.".into(),
             "small",
@@ -122,10 +131,15 @@ pub(super) fn detail(cx: &mut Context, i: usize) -> Detail {
         bench: cx.link(i),
         open: run.benches.len() <= OPEN_DETAILS_UP_TO,
         status: status_of(b),
-        median: b
-            .wall_ns
-            .as_ref()
-            .map(|w| format!(" · median {}", duration_ns(w.summary.median)))
+        // The first sampled metric's median (wall time's).
+        median: Metric::bench()
+            .find_map(|m| match b.measurement(m)? {
+                Measurement::Sampled(w) => Some(format!(
+                    " · median {}",
+                    format::quantity(m.unit(), w.summary.median)
+                )),
+                Measurement::Counted(_) => None,
+            })
             .unwrap_or_default(),
         message: b.message.clone(),
         facts: facts(b, cx.group_of[i]),
@@ -145,6 +159,36 @@ pub(super) fn detail(cx: &mut Context, i: usize) -> Detail {
         }),
         profile: None,
     }
+}
+
+/// A chart's scale for values of `unit` up to `max`.
+fn scale(unit: Unit, max: f64) -> Scale {
+    match unit {
+        Unit::Nanoseconds => Scale::duration(max),
+        Unit::Bytes => Scale::bytes(max),
+        Unit::Fuel => Scale::count(max, ""),
+        Unit::PerSecond => Scale::count(max, "/s"),
+        Unit::Fraction => Scale::plain(""),
+    }
+}
+
+/// `wall time per iteration`, for a histogram's axis (which holds a `&'static str`).
+fn per_iteration(metric: Metric) -> &'static str {
+    static TITLES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let titles = TITLES.get_or_init(|| {
+        (Metric::ALL.iter())
+            .map(|m| format!("{} per iteration", m.label()))
+            .collect()
+    });
+    &titles[metric.index()]
+}
+
+/// `Wall time` for a title.
+fn capitalized(label: &str) -> String {
+    let mut chars = label.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
 
 /// An x axis of iterations: whole numbers.

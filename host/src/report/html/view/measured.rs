@@ -1,8 +1,10 @@
-//! A bench's measurements in words, for its facts list: wall time, work, fuel, memory, phases.
+//! A bench's measurements in words, for its facts list: each metric of `Metric::bench()`, work,
+//! host time, phases.
 
 use super::{Fact, Piece};
+use crate::model::{Metric, Unit};
 use crate::report::format::{self, duration_ns};
-use crate::results::BenchResult;
+use crate::results::{BenchResult, Measurement};
 
 fn fact(term: &'static str, text: String) -> Fact {
     Fact {
@@ -12,35 +14,7 @@ fn fact(term: &'static str, text: String) -> Fact {
 }
 
 pub(super) fn facts(b: &BenchResult) -> Vec<Fact> {
-    let mut facts = Vec::new();
-    if let Some(w) = &b.wall_ns {
-        let s = &w.summary;
-        let o = &s.outliers;
-        let outliers = o.low_mild + o.low_severe + o.high_mild + o.high_severe;
-        let outliers = if outliers > 0 {
-            format!(
-                " · {outliers} outlier{}",
-                if outliers == 1 { "" } else { "s" }
-            )
-        } else {
-            String::new()
-        };
-        facts.push(fact(
-            "wall time",
-            format!(
-                "median {} (95% CI {}) · mean {} ± {} · min {} · p95 {} · max {} · {} samples after {} warm-up{outliers}",
-                duration_ns(s.median),
-                format::duration_range(s.median_ci_low, s.median_ci_high),
-                duration_ns(s.mean),
-                duration_ns(s.stddev),
-                duration_ns(s.min),
-                duration_ns(s.p95),
-                duration_ns(s.max),
-                s.count,
-                b.warmup,
-            ),
-        ));
-    }
+    let mut facts: Vec<Fact> = Metric::bench().filter_map(|m| metric_fact(b, m)).collect();
     if let Some(u) = &b.units {
         let per_second = u
             .per_second
@@ -76,35 +50,6 @@ pub(super) fn facts(b: &BenchResult) -> Vec<Fact> {
                     .unwrap_or_default()
             ),
         ));
-    }
-    if let Some(f) = &b.fuel {
-        facts.push(fact(
-            "fuel",
-            format!(
-                "{} per iteration{} · setup {}{}",
-                format::count(f.per_iteration as f64),
-                if f.varies { " (varies)" } else { "" },
-                format::count(f.setup as f64),
-                f.metering_slowdown
-                    .map(|s| format!(" · metering slowed it {s:.2}×"))
-                    .unwrap_or_default()
-            ),
-        ));
-    }
-    if b.memory.peak_bytes > 0 {
-        let mut pieces = vec![Piece::Text(format!(
-            "peak {} · trend {}/iteration",
-            format::bytes(b.memory.peak_bytes),
-            format::bytes(b.memory.growth_per_iteration.max(0.0) as u64),
-        ))];
-        if b.memory.leak_suspected {
-            pieces.push(Piece::Text(" · ".into()));
-            pieces.push(Piece::Warn("⚠ leak suspected"));
-        }
-        facts.push(Fact {
-            term: "memory",
-            pieces,
-        });
     }
     let phases = [
         ("compile", b.phases.compile_ns),
@@ -142,4 +87,75 @@ pub(super) fn facts(b: &BenchResult) -> Vec<Fact> {
         ],
     });
     facts
+}
+
+/// A metric's fact, termed by its label: a sampled one's median with its interval and the
+/// samples' spread, a counted one's value; `None` where the bench has no value (a peak of 0
+/// bytes: nothing was measured).
+fn metric_fact(b: &BenchResult, metric: Metric) -> Option<Fact> {
+    let unit = metric.unit();
+    let q = |v: f64| format::quantity(unit, v);
+    let text = match b.measurement(metric)? {
+        Measurement::Sampled(w) => {
+            let s = &w.summary;
+            let o = &s.outliers;
+            let outliers = o.low_mild + o.low_severe + o.high_mild + o.high_severe;
+            let outliers = if outliers > 0 {
+                format!(
+                    " · {outliers} outlier{}",
+                    if outliers == 1 { "" } else { "s" }
+                )
+            } else {
+                String::new()
+            };
+            format!(
+                "median {} (95% CI {}) · mean {} ± {} · min {} · p95 {} · max {} · {} samples after {} warm-up{outliers}",
+                q(s.median),
+                super::summary::interval(unit, s.median_ci_low, s.median_ci_high),
+                q(s.mean),
+                q(s.stddev),
+                q(s.min),
+                q(s.p95),
+                q(s.max),
+                s.count,
+                b.warmup,
+            )
+        }
+        Measurement::Counted(c) if unit == Unit::Bytes && c.value == 0.0 => return None,
+        Measurement::Counted(c) => format!(
+            "{}{}",
+            q(c.value),
+            if c.range.is_some() { " (varies)" } else { "" }
+        ),
+    };
+    let mut pieces = vec![Piece::Text(text + &beside(b, metric))];
+    if metric == Metric::Memory && b.memory.leak_suspected {
+        pieces.push(Piece::Text(" · ".into()));
+        pieces.push(Piece::Warn("⚠ leak suspected"));
+    }
+    Some(Fact {
+        term: metric.label(),
+        pieces,
+    })
+}
+
+/// What a metric's fact says after its value, from the bench's other fields: fuel's setup and
+/// how much metering slowed the iterations, peak memory's trend.
+fn beside(b: &BenchResult, metric: Metric) -> String {
+    match metric {
+        Metric::Fuel => b.fuel.as_ref().map_or_else(String::new, |f| {
+            format!(
+                " per iteration · setup {}{}",
+                format::count(f.setup as f64),
+                f.metering_slowdown
+                    .map(|s| format!(" · metering slowed it {s:.2}×"))
+                    .unwrap_or_default()
+            )
+        }),
+        Metric::Memory => format!(
+            " · trend {}/iteration",
+            format::bytes(b.memory.growth_per_iteration.max(0.0) as u64)
+        ),
+        _ => String::new(),
+    }
 }

@@ -31,7 +31,7 @@ pub use groups::GroupSection;
 pub use header::Header;
 pub use load::{LATENCY_STATS, LoadRow, LoadSection, ThresholdRow};
 pub use relative::{LoadGroupTable, RelativeSet};
-pub use summary::{Failure, SummaryRow};
+pub use summary::{Failure, MetricCell, SummaryRow, metric_titles};
 
 /// Benches above this count start with their detail sections closed.
 const OPEN_DETAILS_UP_TO: usize = 12;

@@ -5,7 +5,9 @@ use super::{
 };
 use crate::analysis::compare::{BenchChange, Verdict};
 use crate::model::Metric;
+use crate::model::Unit;
 use crate::report::format;
+use crate::results::{BenchResult, Measurement};
 
 /// A row of the summary table. Numbers come with the raw value the table sorts on.
 pub struct SummaryRow {
@@ -14,22 +16,27 @@ pub struct SummaryRow {
     /// (group index, group name).
     pub group: Option<(usize, String)>,
     pub status: StatusText,
-    pub wall: Option<Wall>,
+    /// One cell per sampled bench metric, in [`metric_titles`]' order; `None` where not measured.
+    pub sampled: Vec<Option<MetricCell>>,
     pub throughput: Option<Throughput>,
-    /// (fuel per iteration, its text).
-    pub fuel: Option<(u64, String)>,
-    pub memory: Option<Memory>,
+    /// One cell per counted bench metric, in [`metric_titles`]' order.
+    pub counted: Vec<Option<MetricCell>>,
     /// `None` without a baseline; `Some(None)` for a bench the comparison doesn't have.
     pub change: Option<Option<Change>>,
 }
 
-pub struct Wall {
-    pub median: f64,
+/// A bench's value of one metric: a sampled one's median with its interval and what it rests on,
+/// a counted one's value (`~` and `(varies)` when its iterations disagreed).
+pub struct MetricCell {
+    /// The raw value the column sorts on.
+    pub sort: f64,
     pub text: String,
+    /// The median's 95% interval is wider than 10% of it.
     pub noisy: bool,
-    pub interval: String,
-    /// `3 executions × 10 iterations`.
-    pub rests_on: String,
+    /// Lines under the value, each (what it is, for a tooltip; its text): `CI 1.2 – 1.3 ms`.
+    pub lines: Vec<(&'static str, String)>,
+    /// `⚠ leak? +1.00 KiB/iter`.
+    pub warn: Option<String>,
 }
 
 pub struct Throughput {
@@ -39,11 +46,84 @@ pub struct Throughput {
     pub parallel: Option<String>,
 }
 
-pub struct Memory {
-    pub peak: u64,
-    pub text: String,
-    /// `⚠ leak? +1.00 KiB/iter`.
-    pub leak: Option<String>,
+/// The summary's metric column titles: the sampled metrics' (before the throughput column), the
+/// counted ones' (after it). A sampled metric is titled by its median, a counted one by its label.
+pub fn metric_titles() -> (Vec<String>, Vec<String>) {
+    let titles = |sampled: bool| {
+        bench_metrics(sampled)
+            .map(|m| match m.sampled() {
+                true => format!("median {}", m.label()),
+                false => m.label().to_string(),
+            })
+            .collect()
+    };
+    (titles(true), titles(false))
+}
+
+/// The bench metrics of one kind, in report order.
+fn bench_metrics(sampled: bool) -> impl Iterator<Item = Metric> {
+    Metric::bench().filter(move |m| m.sampled() == sampled)
+}
+
+/// A bench's cell for `metric`; `None` where it has no value (a peak of 0 bytes: nothing was
+/// measured).
+fn metric_cell(bench: &BenchResult, metric: Metric) -> Option<MetricCell> {
+    let unit = metric.unit();
+    Some(match bench.measurement(metric)? {
+        Measurement::Sampled(w) => {
+            let s = &w.summary;
+            MetricCell {
+                sort: s.median,
+                text: format::quantity(unit, s.median),
+                noisy: s.noisy,
+                lines: vec![
+                    (
+                        "95% confidence interval of the median",
+                        format!("CI {}", interval(unit, s.median_ci_low, s.median_ci_high)),
+                    ),
+                    ("what the median rests on", format::rests_on(w)),
+                ],
+                warn: None,
+            }
+        }
+        Measurement::Counted(c) if unit == Unit::Bytes && c.value == 0.0 => return None,
+        Measurement::Counted(c) => {
+            let value = format::quantity(unit, c.value);
+            MetricCell {
+                sort: c.value,
+                text: match c.range {
+                    Some(_) => format!("~{value} (varies)"),
+                    None => value,
+                },
+                noisy: false,
+                lines: Vec::new(),
+                warn: warning(bench, metric),
+            }
+        }
+    })
+}
+
+/// `1.20 – 1.30 ms`: a time range says its unit once.
+pub(super) fn interval(unit: Unit, low: f64, high: f64) -> String {
+    match unit {
+        Unit::Nanoseconds => format::duration_range(low, high),
+        _ => format!(
+            "{} – {}",
+            format::quantity(unit, low),
+            format::quantity(unit, high)
+        ),
+    }
+}
+
+/// What a metric's cell warns of, from the bench's other fields: a suspected leak under peak
+/// memory.
+fn warning(bench: &BenchResult, metric: Metric) -> Option<String> {
+    (metric == Metric::Memory && bench.memory.leak_suspected).then(|| {
+        format!(
+            "⚠ leak? +{}/iter",
+            format::bytes(bench.memory.growth_per_iteration.max(0.0) as u64)
+        )
+    })
 }
 
 /// The "vs baseline" cell.
@@ -84,16 +164,7 @@ pub(super) fn rows(cx: &Context) -> Vec<SummaryRow> {
             failed: !bench.met_expectation,
             group: bench.group.clone().map(|g| (cx.group_of[i], g)),
             status: status_of(bench),
-            wall: bench.wall_ns.as_ref().map(|w| {
-                let s = &w.summary;
-                Wall {
-                    median: s.median,
-                    text: format::duration_ns(s.median),
-                    noisy: s.noisy,
-                    interval: format::duration_range(s.median_ci_low, s.median_ci_high),
-                    rests_on: format::rests_on(w),
-                }
-            }),
+            sampled: bench_metrics(true).map(|m| metric_cell(bench, m)).collect(),
             throughput: bench.units.as_ref().and_then(|u| {
                 let ps = u.per_second?;
                 Some(Throughput {
@@ -111,20 +182,9 @@ pub(super) fn rows(cx: &Context) -> Vec<SummaryRow> {
                     }),
                 })
             }),
-            fuel: bench
-                .fuel
-                .as_ref()
-                .map(|f| (f.per_iteration, format::fuel(f.per_iteration, f.varies))),
-            memory: (bench.memory.peak_bytes > 0).then(|| Memory {
-                peak: bench.memory.peak_bytes,
-                text: format::bytes(bench.memory.peak_bytes),
-                leak: bench.memory.leak_suspected.then(|| {
-                    format!(
-                        "⚠ leak? +{}/iter",
-                        format::bytes(bench.memory.growth_per_iteration.max(0.0) as u64)
-                    )
-                }),
-            }),
+            counted: bench_metrics(false)
+                .map(|m| metric_cell(bench, m))
+                .collect(),
             change: cx
                 .comparison
                 .map(|_| cx.changes.get(bench.id.as_str()).map(|c| change(c))),
