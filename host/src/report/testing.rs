@@ -295,3 +295,83 @@ pub fn rendered_loads(export: &dyn crate::report::export::Export) -> (RunResults
         .expect("a run with load scenarios writes the file");
     (run, text)
 }
+
+/// A run whose benches measure [`crate::model::Metric::Toy`], the sampled metric of test builds
+/// (a bench measures it when it has a `toy` parameter): two benches of one group, in two
+/// executions each, one with fuel.
+pub fn toy_run() -> RunResults {
+    use crate::analysis::executions::{samples_around, test_bench};
+    let mut run = run_with_loads(Vec::new());
+    run.suite.name = "toy".into();
+    run.benches = [("cpu/fib[toy=1]", 1.0), ("cpu/fib-fast[toy=1]", 0.5)]
+        .into_iter()
+        .map(|(id, ms)| {
+            let mut bench = test_bench(id, &[&samples_around(ms), &samples_around(ms * 1.01)]);
+            bench.params.insert("toy".into(), "1".into());
+            bench.group = Some("fib".into());
+            bench
+        })
+        .collect();
+    run
+}
+
+#[cfg(test)]
+mod tests {
+    use super::toy_run;
+    use crate::analysis::compare::compare;
+    use crate::model::Metric;
+    use crate::report::export::{Export, Inputs};
+    use crate::report::{bmf, gab, html, markdown, openmetrics, terminal};
+
+    /// A sampled metric added to `Metric` (its definition row and its `measurement` arm, nothing
+    /// else) shows in every view of a bench: the views list `Metric::bench()`, none names wall
+    /// time, fuel and memory by hand. ARCHITECTURE.md's "What a change touches" relies on it.
+    #[test]
+    fn a_new_metric_shows_in_every_bench_view() {
+        let run = toy_run();
+        let (name, label) = (Metric::Toy.as_str(), Metric::Toy.label());
+        assert!(run.benches[0].measurement(Metric::Toy).is_some());
+
+        let table = terminal::render(&run, false);
+        for title in [format!("median {label}"), format!("{label} 95% CI")] {
+            assert!(table.contains(&title), "no `{title}` in\n{table}");
+        }
+
+        let page = html::render(&run, None).expect("the page renders");
+        for text in [
+            format!("<button type=\"button\">median {label}</button>"),
+            format!("<dt>{label}</dt>"),
+            format!("Distribution of {label}, cpu/fib[toy=1]"),
+        ] {
+            assert!(page.contains(&text), "no `{text}` in the page");
+        }
+
+        let comparison = compare(&run, &run, None, None);
+        let inputs = Inputs {
+            results: &run,
+            comparison: Some(&comparison),
+            all: true,
+            dir: None,
+        };
+        let render = |export: &dyn Export| {
+            export
+                .render(&inputs)
+                .expect("rendering succeeds")
+                .expect("a run with benches writes the file")
+        };
+        let md = render(&markdown::Markdown);
+        assert!(md.contains(&format!("{label} (new / old)")), "{md}");
+        let bmf = render(&bmf::BencherMetricFormat);
+        assert!(bmf.contains(&format!("\"{name}\"")), "{bmf}");
+        let gab = render(&gab::GithubActionBenchmark);
+        assert!(gab.contains(&format!("cpu/fib[toy=1] ({name})")), "{gab}");
+
+        let metrics = openmetrics::render(&run);
+        assert!(
+            metrics.contains(&format!(
+                "wasmbench_{name}_seconds_count{{suite=\"toy\",bench=\"cpu/fib[toy=1]\"}} 20"
+            )),
+            "{metrics}"
+        );
+    }
+}

@@ -16,10 +16,10 @@ use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
-use prometheus_client::registry::{Registry, Unit};
+use prometheus_client::registry::{self, Registry, Unit};
 
-use crate::model::Status;
-use crate::results::{BenchResult, LoadResult, RunResults};
+use crate::model::{Metric, Status, Unit as MetricUnit};
+use crate::results::{BenchResult, LoadResult, Measurement, RunResults};
 pub use load::LiveLoad;
 use load::LoadMetrics;
 
@@ -86,15 +86,110 @@ fn gauge_count(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
+/// A bench metric's family: a sampled metric's samples in a histogram (times in seconds), a
+/// counted metric's value in a gauge (an integer for counts of fuel and bytes).
+enum MetricFamily {
+    Sampled(Histograms),
+    Count(Family<BenchLabels, Gauge>),
+    Value(Family<BenchLabels, FloatGauge>),
+}
+
+impl MetricFamily {
+    /// Registers `metric`'s family under its name (see [`family_name`]).
+    fn register(registry: &mut Registry, metric: Metric) -> Self {
+        if metric.sampled() {
+            let constructor: fn() -> Histogram = match metric.unit() {
+                MetricUnit::Nanoseconds => iteration_histogram,
+                _ => value_histogram,
+            };
+            let family = Histograms::new_with_constructor(constructor);
+            register_family(registry, metric, family.clone());
+            MetricFamily::Sampled(family)
+        } else if matches!(metric.unit(), MetricUnit::Fuel | MetricUnit::Bytes) {
+            let family = Family::default();
+            register_family(registry, metric, Clone::clone(&family));
+            MetricFamily::Count(family)
+        } else {
+            let family = Family::default();
+            register_family(registry, metric, Clone::clone(&family));
+            MetricFamily::Value(family)
+        }
+    }
+
+    /// One sample of a sampled metric, in the metric's unit.
+    fn observe(&self, labels: &BenchLabels, metric: Metric, value: f64) {
+        if let MetricFamily::Sampled(family) = self {
+            let value = match metric.unit() {
+                MetricUnit::Nanoseconds => value / 1e9,
+                _ => value,
+            };
+            family.get_or_create(labels).observe(value);
+        }
+    }
+
+    /// A counted metric's value.
+    fn set(&self, labels: &BenchLabels, value: f64) {
+        match self {
+            MetricFamily::Sampled(_) => {}
+            MetricFamily::Count(family) => {
+                family.get_or_create(labels).set(gauge_count(value as u64));
+            }
+            MetricFamily::Value(family) => {
+                family.get_or_create(labels).set(value);
+            }
+        }
+    }
+}
+
+/// A bench metric's family name (before its unit suffix) and help. Wall time, fuel and peak
+/// memory keep the names they were published under; any other metric is `wasmbench_<name>`.
+fn family_name(metric: Metric) -> (String, String) {
+    let (name, help) = match metric {
+        Metric::Wall => (
+            "wasmbench_iteration_duration",
+            "Wall time of one timed iteration (timed pass, uninstrumented engine)",
+        ),
+        Metric::Fuel => (
+            "wasmbench_fuel_per_iteration",
+            "Fuel one iteration uses (median of the counting pass)",
+        ),
+        Metric::Memory => (
+            "wasmbench_peak_linear_memory",
+            "Peak linear memory of the bench",
+        ),
+        other => {
+            return (
+                format!("wasmbench_{}", other.as_str().replace('-', "_")),
+                format!("The bench's {} ({})", other.label(), other.unit().as_str()),
+            );
+        }
+    };
+    (name.to_string(), help.to_string())
+}
+
+/// Registers a bench metric's family with its name, help and unit (seconds for times, bytes).
+fn register_family(registry: &mut Registry, metric: Metric, family: impl registry::Metric) {
+    let (name, help) = family_name(metric);
+    match metric.unit() {
+        MetricUnit::Nanoseconds => registry.register_with_unit(name, help, Unit::Seconds, family),
+        MetricUnit::Bytes => registry.register_with_unit(name, help, Unit::Bytes, family),
+        _ => registry.register(name, help, family),
+    }
+}
+
+/// Samples of a metric other than a time: from 1 to ~1.1e12, doubling.
+fn value_histogram() -> Histogram {
+    Histogram::new(exponential_buckets(1.0, 2.0, 40))
+}
+
 /// The metric families of a run.
 pub struct RunMetrics {
     registry: Registry,
     suite: String,
-    iteration: Histograms,
+    /// A family per bench metric (`Metric::bench()`), in report order.
+    metrics: Vec<(Metric, MetricFamily)>,
     samples: Family<BenchLabels, Gauge>,
-    fuel: Family<BenchLabels, Gauge>,
     memory: Family<BenchLabels, Gauge>,
-    peak_memory: Family<BenchLabels, Gauge>,
     host_calls: Family<BenchLabels, Gauge>,
     host_seconds: Family<BenchLabels, FloatGauge>,
     group_calls: Family<GroupLabels, Gauge>,
@@ -114,24 +209,14 @@ impl RunMetrics {
     /// The families of a run of `suite` by this wasmbench, with nothing observed yet.
     pub fn new(suite: &str, wasmbench: &str, wasmtime: &str) -> Self {
         let mut registry = Registry::default();
-        let iteration = Histograms::new_with_constructor(iteration_histogram);
-        registry.register_with_unit(
-            "wasmbench_iteration_duration",
-            "Wall time of one timed iteration (timed pass, uninstrumented engine)",
-            Unit::Seconds,
-            iteration.clone(),
-        );
+        let metrics = Metric::bench()
+            .map(|metric| (metric, MetricFamily::register(&mut registry, metric)))
+            .collect();
         let samples = Family::default();
         registry.register(
             "wasmbench_samples",
             "Timed iterations recorded",
             Clone::clone(&samples),
-        );
-        let fuel = Family::default();
-        registry.register(
-            "wasmbench_fuel_per_iteration",
-            "Fuel one iteration uses (median of the counting pass)",
-            Clone::clone(&fuel),
         );
         let memory = Family::default();
         registry.register_with_unit(
@@ -139,13 +224,6 @@ impl RunMetrics {
             "Linear memory after the latest iteration",
             Unit::Bytes,
             Clone::clone(&memory),
-        );
-        let peak_memory = Family::default();
-        registry.register_with_unit(
-            "wasmbench_peak_linear_memory",
-            "Peak linear memory of the bench",
-            Unit::Bytes,
-            Clone::clone(&peak_memory),
         );
         let host_calls = Family::default();
         registry.register(
@@ -236,11 +314,9 @@ impl RunMetrics {
         RunMetrics {
             registry,
             suite: suite.to_string(),
-            iteration,
+            metrics,
             samples,
-            fuel,
             memory,
-            peak_memory,
             host_calls,
             host_seconds,
             group_calls,
@@ -255,6 +331,14 @@ impl RunMetrics {
             finished,
             load,
         }
+    }
+
+    /// The family of a bench metric.
+    fn family(&self, metric: Metric) -> &MetricFamily {
+        let (_, family) = (self.metrics.iter())
+            .find(|(m, _)| *m == metric)
+            .expect("a family per bench metric");
+        family
     }
 
     fn labels(&self, bench: &str) -> BenchLabels {
@@ -280,9 +364,8 @@ impl RunMetrics {
     /// One timed iteration of `bench`: its wall time and the linear memory after it.
     pub fn sample(&self, bench: &str, wall_ns: u64, memory: u64) {
         let labels = self.labels(bench);
-        self.iteration
-            .get_or_create(&labels)
-            .observe(wall_ns as f64 / 1e9);
+        self.family(Metric::Wall)
+            .observe(&labels, Metric::Wall, wall_ns as f64);
         self.samples.get_or_create(&labels).inc();
         self.memory.get_or_create(&labels).set(memory as i64);
     }
@@ -290,14 +373,11 @@ impl RunMetrics {
     /// `bench` ended: what its result says.
     pub fn bench_finished(&self, bench: &BenchResult) {
         let labels = self.labels(&bench.id);
-        if let Some(fuel) = &bench.fuel {
-            self.fuel
-                .get_or_create(&labels)
-                .set(gauge_count(fuel.per_iteration));
+        for (metric, family) in &self.metrics {
+            if let Some(Measurement::Counted(c)) = bench.measurement(*metric) {
+                family.set(&labels, c.value);
+            }
         }
-        self.peak_memory
-            .get_or_create(&labels)
-            .set(gauge_count(bench.memory.peak_bytes));
         if let Some(last) = bench.memory.per_iteration.last() {
             self.memory.get_or_create(&labels).set(gauge_count(*last));
         }
@@ -442,12 +522,15 @@ pub fn render(run: &RunResults) -> String {
     );
     metrics.planned(run.benches.len());
     for bench in &run.benches {
-        if let Some(wall) = &bench.wall_ns {
-            let labels = metrics.labels(&bench.id);
-            let histogram = metrics.iteration.get_or_create(&labels);
-            for &ns in &wall.samples {
-                histogram.observe(ns as f64 / 1e9);
+        let labels = metrics.labels(&bench.id);
+        for (metric, family) in &metrics.metrics {
+            if let Some(Measurement::Sampled(w)) = bench.measurement(*metric) {
+                for &value in &w.samples {
+                    family.observe(&labels, *metric, value as f64);
+                }
             }
+        }
+        if let Some(wall) = &bench.wall_ns {
             metrics
                 .samples
                 .get_or_create(&labels)
