@@ -111,7 +111,7 @@ fn metric_fact(b: &BenchResult, metric: Metric) -> Option<Fact> {
             format!(
                 "median {} (95% CI {}) · mean {} ± {} · min {} · p95 {} · max {} · {} samples after {} warm-up{outliers}",
                 q(s.median),
-                super::summary::interval(unit, s.median_ci_low, s.median_ci_high),
+                interval(unit, s.median_ci_low, s.median_ci_high),
                 q(s.mean),
                 q(s.stddev),
                 q(s.min),
@@ -157,5 +157,17 @@ fn beside(b: &BenchResult, metric: Metric) -> String {
             format::bytes(b.memory.growth_per_iteration.max(0.0) as u64)
         ),
         _ => String::new(),
+    }
+}
+
+/// `1.20 – 1.30 ms`: a time range says its unit once.
+pub(super) fn interval(unit: Unit, low: f64, high: f64) -> String {
+    match unit {
+        Unit::Nanoseconds => format::duration_range(low, high),
+        _ => format!(
+            "{} – {}",
+            format::quantity(unit, low),
+            format::quantity(unit, high)
+        ),
     }
 }

@@ -79,7 +79,10 @@ fn metric_cell(bench: &BenchResult, metric: Metric) -> Option<MetricCell> {
                 lines: vec![
                     (
                         "95% confidence interval of the median",
-                        format!("CI {}", interval(unit, s.median_ci_low, s.median_ci_high)),
+                        format!(
+                            "CI {}",
+                            super::measured::interval(unit, s.median_ci_low, s.median_ci_high)
+                        ),
                     ),
                     ("what the median rests on", format::rests_on(w)),
                 ],
@@ -101,18 +104,6 @@ fn metric_cell(bench: &BenchResult, metric: Metric) -> Option<MetricCell> {
             }
         }
     })
-}
-
-/// `1.20 – 1.30 ms`: a time range says its unit once.
-pub(super) fn interval(unit: Unit, low: f64, high: f64) -> String {
-    match unit {
-        Unit::Nanoseconds => format::duration_range(low, high),
-        _ => format!(
-            "{} – {}",
-            format::quantity(unit, low),
-            format::quantity(unit, high)
-        ),
-    }
 }
 
 /// What a metric's cell warns of, from the bench's other fields: a suspected leak under peak
