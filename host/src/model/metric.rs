@@ -123,6 +123,7 @@ impl Metric {
             .filter(move |m| m.subject() == subject)
     }
 
+    // long: the table of metrics, one row each; split, a row would be far from its neighbours.
     fn definition(self) -> &'static Definition {
         // Default thresholds: wall 5% (verdicts also need significance); fuel 0.5%, which allows the
         // small variation of allocator-heavy workloads but catches a 3% change; memory 0, since
