@@ -13,7 +13,7 @@ use super::verdicts::read_checked_declared;
 use crate::cli::{MergeArgs, exit};
 use crate::report::escape::terminal::{Inert, path as shown};
 use crate::report::html;
-use crate::results::{RunResults, write_json_atomically};
+use crate::results::{RunResults, ShardInfo, write_json_atomically};
 
 pub fn run(args: &MergeArgs) -> Result<u8, CommandError> {
     let inputs = args
@@ -184,89 +184,29 @@ struct Gap {
 /// once, none missing and every bench there — or, with `partial`, what is missing, said. Inputs
 /// that are not shards are merged as they are.
 fn check_shards(inputs: &[Input], partial: bool) -> Result<Option<Gap>> {
-    let shard = |i: &Input| i.results.shard;
-    let Some(first) = inputs.iter().find(|i| shard(i).is_some()) else {
+    let Some(first) = inputs.iter().find(|i| i.results.shard.is_some()) else {
         return Ok(None);
     };
-    let info = shard(first).expect("a shard");
-    if let Some(plain) = inputs.iter().find(|i| shard(i).is_none()) {
-        bail!(
-            "{} is shard {}/{} of a run, {} is not a shard: merge the shards of one run, or \
-             whole runs",
-            first.path.display(),
-            info.index,
-            info.count,
-            plain.path.display()
-        );
-    }
-    let mut seen: BTreeMap<u32, &Path> = BTreeMap::new();
-    for input in inputs {
-        let other = shard(input).expect("every input is a shard");
-        if other.count != info.count {
-            bail!(
-                "{} is shard {}/{} and {} is shard {}/{}: shards of splits into different numbers \
-                 of shards can't be merged; run every shard with the same --shard K/N",
-                first.path.display(),
-                info.index,
-                info.count,
-                input.path.display(),
-                other.index,
-                other.count
-            );
-        }
-        if other.benches_in_suite != info.benches_in_suite {
-            bail!(
-                "{} and {} are shards of runs that selected different benches ({} and {} before \
-                 sharding): run every shard with the same suite and --filter",
-                first.path.display(),
-                input.path.display(),
-                info.benches_in_suite,
-                other.benches_in_suite
-            );
-        }
-        if let Some(twin) = seen.insert(other.index, &input.path) {
-            bail!(
-                "{} and {} are both shard {}/{}: pass each shard's results once",
-                twin.display(),
-                input.path.display(),
-                other.index,
-                other.count
-            );
-        }
-    }
+    let info = first.results.shard.expect("a shard");
+    let seen = shards_of_one_split(inputs, first, info)?;
     let absent: Vec<String> = (1..=info.count)
         .filter(|index| !seen.contains_key(index))
         .map(|index| index.to_string())
         .collect();
     let held: usize = inputs.iter().map(|i| i.results.benches.len()).sum();
     let expected = info.benches_in_suite;
-    let interrupted: Vec<String> = inputs
-        .iter()
-        .filter(|i| i.results.interrupted)
-        .map(|i| i.path.display().to_string())
-        .collect();
     if absent.is_empty() && held == expected {
         return Ok(None);
     }
     let problem = if absent.is_empty() {
-        let stopped = if interrupted.is_empty() {
-            String::new()
-        } else {
-            format!("; interrupted: {}", interrupted.join(", "))
-        };
-        format!(
-            "the shards hold {held} benches, but the run selected {expected} before sharding \
-             (benches_in_suite){stopped}"
-        )
+        benches_missing(inputs, held, expected)
     } else {
+        let present: Vec<String> = seen.keys().map(u32::to_string).collect();
         format!(
             "shard {} of {} missing (the inputs are shards {})",
             absent.join(", "),
             info.count,
-            seen.keys()
-                .map(u32::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
+            present.join(", ")
         )
     };
     if held > expected {
@@ -279,6 +219,84 @@ fn check_shards(inputs: &[Input], partial: bool) -> Result<Option<Gap>> {
         note: format!("{problem}: merged {held} of the run's {expected} benches (--partial)"),
         benches_missing: held < expected,
     }))
+}
+
+/// The file of each shard, refusing inputs not all of `first`'s split or a shard passed twice.
+fn shards_of_one_split<'a>(
+    inputs: &'a [Input],
+    first: &Input,
+    info: ShardInfo,
+) -> Result<BTreeMap<u32, &'a Path>> {
+    if let Some(plain) = inputs.iter().find(|i| i.results.shard.is_none()) {
+        bail!(
+            "{} is shard {}/{} of a run, {} is not a shard: merge the shards of one run, or \
+             whole runs",
+            first.path.display(),
+            info.index,
+            info.count,
+            plain.path.display()
+        );
+    }
+    let mut seen: BTreeMap<u32, &Path> = BTreeMap::new();
+    for input in inputs {
+        let other = input.results.shard.expect("every input is a shard");
+        check_same_split(first, info, input, other)?;
+        if let Some(twin) = seen.insert(other.index, &input.path) {
+            bail!(
+                "{} and {} are both shard {}/{}: pass each shard's results once",
+                twin.display(),
+                input.path.display(),
+                other.index,
+                other.count
+            );
+        }
+    }
+    Ok(seen)
+}
+
+/// Refuses shard `other` (of `input`) unless it comes from the same split as `first`'s `info`.
+fn check_same_split(first: &Input, info: ShardInfo, input: &Input, other: ShardInfo) -> Result<()> {
+    if other.count != info.count {
+        bail!(
+            "{} is shard {}/{} and {} is shard {}/{}: shards of splits into different numbers \
+             of shards can't be merged; run every shard with the same --shard K/N",
+            first.path.display(),
+            info.index,
+            info.count,
+            input.path.display(),
+            other.index,
+            other.count
+        );
+    }
+    if other.benches_in_suite != info.benches_in_suite {
+        bail!(
+            "{} and {} are shards of runs that selected different benches ({} and {} before \
+             sharding): run every shard with the same suite and --filter",
+            first.path.display(),
+            input.path.display(),
+            info.benches_in_suite,
+            other.benches_in_suite
+        );
+    }
+    Ok(())
+}
+
+/// Says that every shard is there but not every bench, and which shards Ctrl-C stopped.
+fn benches_missing(inputs: &[Input], held: usize, expected: usize) -> String {
+    let interrupted: Vec<String> = inputs
+        .iter()
+        .filter(|i| i.results.interrupted)
+        .map(|i| i.path.display().to_string())
+        .collect();
+    let stopped = if interrupted.is_empty() {
+        String::new()
+    } else {
+        format!("; interrupted: {}", interrupted.join(", "))
+    };
+    format!(
+        "the shards hold {held} benches, but the run selected {expected} before sharding \
+         (benches_in_suite){stopped}"
+    )
 }
 
 /// The earliest (`Less`) or latest (`Greater`) of the inputs' timestamps; RFC 3339 text as written,
