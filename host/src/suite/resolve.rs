@@ -2,6 +2,7 @@
 //! sizes, the plugin of each bench, `[http]` and `[backends]`.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -136,13 +137,7 @@ fn bench(
         None => Status::Ok,
         Some(text) => expectation(&text, &prefix, ctx)?,
     };
-    let model = raw
-        .model
-        .map(|text| {
-            WallModel::parse(text.get_ref())
-                .map_err(|e| ctx.error(Some(text.span()), Some(format!("{prefix}model")), e))
-        })
-        .transpose()?;
+    let model = wall_model(raw.model, &prefix, ctx)?;
     let workload = raw.workload.map(Spanned::into_inner);
     if matches!(plugin, PluginSource::Named(_)) && workload.is_none() {
         return Err(ctx.error(
@@ -152,25 +147,7 @@ fn bench(
              by `wasm = \"...\"` may leave it out and run `_start`)",
         ));
     }
-    let mut notes = Vec::new();
-    let sources = match &plugin {
-        PluginSource::File(dir) if dir.is_dir() => {
-            if let Some(id) = &raw.id {
-                return Err(ctx.error(
-                    Some(id.span()),
-                    Some(format!("{prefix}id")),
-                    "a folder makes one bench per module, each named \
-                     `<folder>/<module>`; `id` can't name them all",
-                ));
-            }
-            let folder = folder_benches(dir).map_err(|message| {
-                ctx.error(Some(span.clone()), Some(format!("{prefix}wasm")), message)
-            })?;
-            notes = folder.notes;
-            folder.benches
-        }
-        _ => vec![(raw.id.map(Spanned::into_inner), plugin)],
-    };
+    let (sources, notes) = sources(plugin, raw.id, &span, &prefix, ctx)?;
     let (line, column) = line_column(ctx.text, span.start);
     let params: BTreeMap<String, String> = raw
         .params
@@ -193,6 +170,45 @@ fn bench(
         })
         .collect();
     Ok((defs, notes))
+}
+
+/// `model = "..."`: the wall-time model a bench is expected to follow, if it states one.
+fn wall_model(
+    text: Option<Spanned<String>>,
+    prefix: &str,
+    ctx: &Ctx<'_>,
+) -> Result<Option<WallModel>, SuiteError> {
+    text.map(|text| {
+        WallModel::parse(text.get_ref())
+            .map_err(|e| ctx.error(Some(text.span()), Some(format!("{prefix}model")), e))
+    })
+    .transpose()
+}
+
+/// The benches one `[[bench]]` makes, by id and plugin: itself, or one per module of a folder
+/// (with notes on what the folder held).
+fn sources(
+    plugin: PluginSource,
+    id: Option<Spanned<String>>,
+    span: &Range<usize>,
+    prefix: &str,
+    ctx: &Ctx<'_>,
+) -> Result<(Vec<(Option<String>, PluginSource)>, Vec<String>), SuiteError> {
+    let dir = match &plugin {
+        PluginSource::File(dir) if dir.is_dir() => dir,
+        _ => return Ok((vec![(id.map(Spanned::into_inner), plugin)], Vec::new())),
+    };
+    if let Some(id) = &id {
+        return Err(ctx.error(
+            Some(id.span()),
+            Some(format!("{prefix}id")),
+            "a folder makes one bench per module, each named \
+             `<folder>/<module>`; `id` can't name them all",
+        ));
+    }
+    let folder = folder_benches(dir)
+        .map_err(|message| ctx.error(Some(span.clone()), Some(format!("{prefix}wasm")), message))?;
+    Ok((folder.benches, folder.notes))
 }
 
 /// `expect = "..."`: a status name, with "did you mean" for a typo.

@@ -2,6 +2,7 @@
 //! each checked against its range with the key that is wrong.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::time::Duration;
 
 use toml::Spanned;
@@ -31,7 +32,6 @@ pub(super) fn load_def(
     let span = raw.span();
     let mut raw = raw.into_inner();
     let prefix = format!("load[{index}].");
-    let key = |name: &str| Some(format!("{prefix}{name}"));
     // The limits and the fuel pass come from the same keys as a bench's.
     let settings = RawSettings {
         fuel_iterations: raw.fuel_iterations.clone(),
@@ -41,69 +41,11 @@ pub(super) fn load_def(
         ..RawSettings::default()
     }
     .apply(defaults, ctx, &prefix)?;
-    let plugin = plugin_source(raw.plugin.take(), raw.wasm.take(), &span, &prefix, ctx)?;
-    if matches!(&plugin, PluginSource::File(path) if path.is_dir()) {
-        return Err(ctx.error(
-            Some(span.clone()),
-            key("wasm"),
-            "a load scenario runs one plugin: name a file, not a folder",
-        ));
-    }
-    let workload = raw
-        .workload
-        .take()
-        .map(Spanned::into_inner)
-        .ok_or_else(|| {
-            ctx.error(
-            Some(span.clone()),
-            Some(format!("load[{index}]")),
-            "missing field `workload` (each request is one `run` call of a component's workload)",
-        )
-        })?;
-    let (mut pool, mut queue, mut warmup) = (1, DEFAULT_QUEUE, DEFAULT_WARMUP);
-    count(ctx, &raw.pool, key("pool"), 1..=MAX_POOL, &mut pool)?;
-    Held {
-        count: pool,
-        count_key: "pool",
-        count_at: raw.pool.as_ref().map(Spanned::span),
-        memory_bytes: settings.limits.memory_bytes,
-        memory_at: raw.memory.as_ref().map(Spanned::span),
-    }
-    .check(ctx, &prefix, span.clone())?;
-    count(ctx, &raw.queue, key("queue"), 0..=MAX_QUEUE, &mut queue)?;
-    count(ctx, &raw.warmup, key("warmup"), 0..=1_000_000, &mut warmup)?;
+    let (plugin, workload) = plugin_and_workload(index, &mut raw, &span, &prefix, ctx)?;
+    let (pool, queue, warmup) = pool_queue_warmup(&raw, &settings, &span, &prefix, ctx)?;
     let shape = shape(&raw, &prefix, ctx)?;
-    if raw.phase.is_empty() {
-        return Err(ctx.error(
-            Some(span.clone()),
-            key("phase"),
-            "a load scenario needs at least one [[load.phase]] (name, duration, rate, ramp_to)",
-        ));
-    }
     let closed = matches!(shape, LoadShape::Closed { .. });
-    let mut phases: Vec<LoadPhase> = Vec::with_capacity(raw.phase.len());
-    for (i, phase) in std::mem::take(&mut raw.phase).into_iter().enumerate() {
-        let phase = load_phase(i, phase, closed, &format!("{prefix}phase[{i}]."), ctx)?;
-        if phases.iter().any(|p| p.name == phase.name) {
-            return Err(ctx.error(
-                None,
-                Some(format!("{prefix}phase[{i}].name")),
-                format!(
-                    "two phases are named `{}`; phase names must differ",
-                    phase.name
-                ),
-            ));
-        }
-        phases.push(phase);
-    }
-    let total: Duration = phases.iter().map(|p| p.duration).sum();
-    if total > MAX_DEADLINE {
-        return Err(ctx.error(
-            Some(span.clone()),
-            key("phase"),
-            "the phases add up to more than 24h",
-        ));
-    }
+    let phases = phases(std::mem::take(&mut raw.phase), closed, &span, &prefix, ctx)?;
     let (line, column) = line_column(ctx.text, span.start);
     Ok(LoadDef {
         id: raw.id.map(Spanned::into_inner),
@@ -127,6 +69,101 @@ pub(super) fn load_def(
         abort_on_fail: raw.abort_on_fail.unwrap_or(false),
         location: format!("{}:{line}:{column}", ctx.file.display()),
     })
+}
+
+/// The scenario's plugin (one file, not a folder) and the workload each request calls.
+fn plugin_and_workload(
+    index: usize,
+    raw: &mut RawLoad,
+    span: &Range<usize>,
+    prefix: &str,
+    ctx: &Ctx<'_>,
+) -> Result<(PluginSource, String), SuiteError> {
+    let plugin = plugin_source(raw.plugin.take(), raw.wasm.take(), span, prefix, ctx)?;
+    if matches!(&plugin, PluginSource::File(path) if path.is_dir()) {
+        return Err(ctx.error(
+            Some(span.clone()),
+            Some(format!("{prefix}wasm")),
+            "a load scenario runs one plugin: name a file, not a folder",
+        ));
+    }
+    let workload = raw
+        .workload
+        .take()
+        .map(Spanned::into_inner)
+        .ok_or_else(|| {
+            ctx.error(
+            Some(span.clone()),
+            Some(format!("load[{index}]")),
+            "missing field `workload` (each request is one `run` call of a component's workload)",
+        )
+        })?;
+    Ok((plugin, workload))
+}
+
+/// `pool`, `queue` and `warmup` in their ranges, the pool's instances within the memory held.
+fn pool_queue_warmup(
+    raw: &RawLoad,
+    settings: &Settings,
+    span: &Range<usize>,
+    prefix: &str,
+    ctx: &Ctx<'_>,
+) -> Result<(u32, u32, u32), SuiteError> {
+    let key = |name: &str| Some(format!("{prefix}{name}"));
+    let (mut pool, mut queue, mut warmup) = (1, DEFAULT_QUEUE, DEFAULT_WARMUP);
+    count(ctx, &raw.pool, key("pool"), 1..=MAX_POOL, &mut pool)?;
+    Held {
+        count: pool,
+        count_key: "pool",
+        count_at: raw.pool.as_ref().map(Spanned::span),
+        memory_bytes: settings.limits.memory_bytes,
+        memory_at: raw.memory.as_ref().map(Spanned::span),
+    }
+    .check(ctx, prefix, span.clone())?;
+    count(ctx, &raw.queue, key("queue"), 0..=MAX_QUEUE, &mut queue)?;
+    count(ctx, &raw.warmup, key("warmup"), 0..=1_000_000, &mut warmup)?;
+    Ok((pool, queue, warmup))
+}
+
+/// `[[load.phase]]`: at least one, names that differ, at most 24h in all.
+fn phases(
+    raw: Vec<Spanned<RawPhase>>,
+    closed: bool,
+    span: &Range<usize>,
+    prefix: &str,
+    ctx: &Ctx<'_>,
+) -> Result<Vec<LoadPhase>, SuiteError> {
+    if raw.is_empty() {
+        return Err(ctx.error(
+            Some(span.clone()),
+            Some(format!("{prefix}phase")),
+            "a load scenario needs at least one [[load.phase]] (name, duration, rate, ramp_to)",
+        ));
+    }
+    let mut phases: Vec<LoadPhase> = Vec::with_capacity(raw.len());
+    for (i, phase) in raw.into_iter().enumerate() {
+        let phase = load_phase(i, phase, closed, &format!("{prefix}phase[{i}]."), ctx)?;
+        if phases.iter().any(|p| p.name == phase.name) {
+            return Err(ctx.error(
+                None,
+                Some(format!("{prefix}phase[{i}].name")),
+                format!(
+                    "two phases are named `{}`; phase names must differ",
+                    phase.name
+                ),
+            ));
+        }
+        phases.push(phase);
+    }
+    let total: Duration = phases.iter().map(|p| p.duration).sum();
+    if total > MAX_DEADLINE {
+        return Err(ctx.error(
+            Some(span.clone()),
+            Some(format!("{prefix}phase")),
+            "the phases add up to more than 24h",
+        ));
+    }
+    Ok(phases)
 }
 
 /// `model`, `arrival`, `seed`, `connections`, `think`: the keys of one model only.
