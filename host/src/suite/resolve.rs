@@ -10,7 +10,7 @@ use toml::Spanned;
 
 use super::db::{SuiteDb, bench_db, suite_db};
 use super::error::{Ctx, SuiteError, line_column, suggest};
-use super::folder::folder_benches;
+use super::folder::{Folder, folder_benches};
 use super::model::{BenchDef, PluginSource, Settings, Suite};
 use super::raw::{RawBackends, RawBench, RawFixture, RawHttp, RawSuite};
 use super::settings::{DEFAULT_SETTINGS, Held, MAX_DEADLINE, MAX_FIXTURE};
@@ -147,7 +147,10 @@ fn bench(
              by `wasm = \"...\"` may leave it out and run `_start`)",
         ));
     }
-    let (sources, notes) = sources(plugin, raw.id, &span, &prefix, ctx)?;
+    let Folder {
+        benches: sources,
+        notes,
+    } = sources(plugin, raw.id, &span, &prefix, ctx)?;
     let (line, column) = line_column(ctx.text, span.start);
     let params: BTreeMap<String, String> = raw
         .params
@@ -185,18 +188,22 @@ fn wall_model(
     .transpose()
 }
 
-/// The benches one `[[bench]]` makes, by id and plugin: itself, or one per module of a folder
-/// (with notes on what the folder held).
+/// The benches one `[[bench]]` makes: itself, or one per module of a folder (with its notes).
 fn sources(
     plugin: PluginSource,
     id: Option<Spanned<String>>,
     span: &Range<usize>,
     prefix: &str,
     ctx: &Ctx<'_>,
-) -> Result<(Vec<(Option<String>, PluginSource)>, Vec<String>), SuiteError> {
+) -> Result<Folder, SuiteError> {
     let dir = match &plugin {
         PluginSource::File(dir) if dir.is_dir() => dir,
-        _ => return Ok((vec![(id.map(Spanned::into_inner), plugin)], Vec::new())),
+        _ => {
+            return Ok(Folder {
+                benches: vec![(id.map(Spanned::into_inner), plugin)],
+                notes: Vec::new(),
+            });
+        }
     };
     if let Some(id) = &id {
         return Err(ctx.error(
@@ -206,9 +213,8 @@ fn sources(
              `<folder>/<module>`; `id` can't name them all",
         ));
     }
-    let folder = folder_benches(dir)
-        .map_err(|message| ctx.error(Some(span.clone()), Some(format!("{prefix}wasm")), message))?;
-    Ok((folder.benches, folder.notes))
+    folder_benches(dir)
+        .map_err(|message| ctx.error(Some(span.clone()), Some(format!("{prefix}wasm")), message))
 }
 
 /// `expect = "..."`: a status name, with "did you mean" for a typo.
