@@ -372,6 +372,32 @@ pub fn compare_with(
     pairs: Option<&Pairs>,
     gating: WallGating,
 ) -> Comparison {
+    let (mode, rounds) = if pairs.is_some() {
+        (Mode::Paired, Rounds::Paired)
+    } else {
+        (Mode::Baseline, Rounds::Separate)
+    };
+    let thresholds = overrides.copied().unwrap_or_default();
+    Comparison {
+        old_label: old.suite.name.clone(),
+        new_label: new.suite.name.clone(),
+        mode,
+        thresholds,
+        benches: bench_changes(old, new, overrides, pairs, gating),
+        loads: compare_loads(&old.loads, &new.loads, &thresholds, rounds),
+        machine_noise: noise_change(old, new),
+    }
+    .with_machine_speed_accounted()
+}
+
+/// Each bench of `new` against the one of `old` with its id (or new), then those only `old` has.
+fn bench_changes(
+    old: &RunResults,
+    new: &RunResults,
+    overrides: Option<&Thresholds>,
+    pairs: Option<&Pairs>,
+    gating: WallGating,
+) -> Vec<BenchChange> {
     let old_by_id: BTreeMap<&str, &BenchResult> =
         old.benches.iter().map(|b| (b.id.as_str(), b)).collect();
     let new_ids: std::collections::BTreeSet<&str> =
@@ -380,15 +406,7 @@ pub fn compare_with(
     for bench in &new.benches {
         let thresholds = overrides.copied().or(bench.thresholds).unwrap_or_default();
         let change = match old_by_id.get(bench.id.as_str()) {
-            None => BenchChange {
-                id: bench.id.clone(),
-                group: bench.group.clone(),
-                old_status: None,
-                new_status: Some(bench.status),
-                verdict: Verdict::New,
-                metrics: Vec::new(),
-                note: None,
-            },
+            None => unmatched(bench, None, Some(bench.status), Verdict::New),
             Some(base) => compare_bench(
                 base,
                 bench,
@@ -404,48 +422,40 @@ pub fn compare_with(
         .iter()
         .filter(|b| !new_ids.contains(b.id.as_str()))
     {
-        benches.push(BenchChange {
-            id: base.id.clone(),
-            group: base.group.clone(),
-            old_status: Some(base.status),
-            new_status: None,
-            verdict: Verdict::Missing,
-            metrics: Vec::new(),
-            note: None,
-        });
+        benches.push(unmatched(base, Some(base.status), None, Verdict::Missing));
     }
-    Comparison {
-        old_label: old.suite.name.clone(),
-        new_label: new.suite.name.clone(),
-        mode: if pairs.is_some() {
-            Mode::Paired
-        } else {
-            Mode::Baseline
-        },
-        thresholds: overrides.copied().unwrap_or_default(),
-        benches,
-        loads: compare_loads(
-            &old.loads,
-            &new.loads,
-            &overrides.copied().unwrap_or_default(),
-            if pairs.is_some() {
-                Rounds::Paired
-            } else {
-                Rounds::Separate
-            },
-        ),
-        machine_noise: old
-            .machine_noise
-            .as_ref()
-            .zip(new.machine_noise.as_ref())
-            .filter(|(o, n)| o.mean_ns > 0.0 && n.mean_ns.is_finite())
-            .map(|(o, n)| NoiseChange {
-                old_spread: o.spread,
-                new_spread: n.spread,
-                probe_ratio: n.mean_ns / o.mean_ns,
-            }),
+    benches
+}
+
+/// The change of a bench only one run has (`New` or `Missing`): its statuses, nothing measured.
+fn unmatched(
+    bench: &BenchResult,
+    old_status: Option<Status>,
+    new_status: Option<Status>,
+    verdict: Verdict,
+) -> BenchChange {
+    BenchChange {
+        id: bench.id.clone(),
+        group: bench.group.clone(),
+        old_status,
+        new_status,
+        verdict,
+        metrics: Vec::new(),
+        note: None,
     }
-    .with_machine_speed_accounted()
+}
+
+/// How the machine's own speed changed between the runs, when both probed it.
+fn noise_change(old: &RunResults, new: &RunResults) -> Option<NoiseChange> {
+    old.machine_noise
+        .as_ref()
+        .zip(new.machine_noise.as_ref())
+        .filter(|(o, n)| o.mean_ns > 0.0 && n.mean_ns.is_finite())
+        .map(|(o, n)| NoiseChange {
+            old_spread: o.spread,
+            new_spread: n.spread,
+            probe_ratio: n.mean_ns / o.mean_ns,
+        })
 }
 
 impl Comparison {

@@ -2,7 +2,7 @@
 //! vary), sampled ones by intervals of the ratio; and the metric's direction applied last.
 
 use super::{MetricChange, Verdict, WallGating};
-use crate::analysis::ratio::{Statistic, wall_ratio};
+use crate::analysis::ratio::{Statistic, WallRatio, wall_ratio};
 use crate::analysis::stats::{CONFIDENCE, EQUIVALENCE_CONFIDENCE, hierarchical_ci_at, median_of};
 use crate::model::{Direction, Metric, percent};
 use crate::results::{Counted, WallResult};
@@ -118,7 +118,7 @@ pub(super) fn no_data(
 /// A side's samples for statistics, per execution, and their median; why there is no data
 /// otherwise. `samples` is what counts: executions that don't add up to it (a hand-edited or
 /// truncated file) are set aside for the samples as one execution.
-fn usable(w: &WallResult) -> Result<(Vec<Vec<f64>>, f64), &'static str> {
+fn usable(w: &WallResult) -> Usable {
     if w.samples.is_empty() {
         return Err("no samples");
     }
@@ -147,7 +147,7 @@ pub(super) fn sampled_change(
     gating: WallGating,
 ) -> MetricChange {
     let (old, new) = (usable(a), usable(b));
-    let median = |side: &Result<(Vec<Vec<f64>>, f64), &str>| side.as_ref().ok().map(|s| s.1);
+    let median = |side: &Usable| side.as_ref().ok().map(|s| s.1);
     let mut change = MetricChange {
         metric,
         verdict: Verdict::InsufficientData,
@@ -164,158 +164,219 @@ pub(super) fn sampled_change(
     let ((old_runs, _), (new_runs, _)) = match (old, new) {
         (Ok(old), Ok(new)) => (old, new),
         (old, new) => {
-            let why = |side: &str, r: &Result<_, &str>| {
-                r.as_ref().err().map(|e| format!("{e} in the {side}"))
-            };
-            let reasons: Vec<String> = [why("baseline", &old), why("new run", &new)]
-                .into_iter()
-                .flatten()
-                .collect();
             change.verdict = Verdict::NoData;
-            change.basis = Some(format!("no data: {}", reasons.join(", ")));
+            change.basis = Some(no_samples(&old, &new));
             return change;
         }
     };
     let paired = pairs.filter(|p| p.iter().map(Vec::len).sum::<usize>() > 0);
-    let (ratio, ci, equivalence) = match paired {
-        Some(pairs) => {
-            let ratios: Vec<Vec<f64>> = pairs
-                .iter()
-                .map(|execution| {
-                    execution
-                        .iter()
-                        .filter(|(o, _)| *o > 0)
-                        .map(|(o, n)| *n as f64 / *o as f64)
-                        .collect()
-                })
-                .collect();
-            let all: Vec<f64> = ratios.iter().flatten().copied().collect();
-            change.basis = Some(format!(
-                "paired: {} pairs in {} executions",
-                all.len(),
-                ratios.iter().filter(|r| !r.is_empty()).count()
-            ));
-            if all.len() < 2 {
-                return change;
-            }
-            let ratio = median_of(&all);
-            if !(ratio.is_finite() && ratio > 0.0) {
-                change.verdict = Verdict::NoData;
-                change.basis = Some(format!(
-                    "no data: {} (a median ratio of 0)",
-                    change.basis.unwrap_or_default()
-                ));
-                return change;
-            }
-            change.statistic = Some(Statistic::PairedRatio);
-            let levels = [CONFIDENCE, EQUIVALENCE_CONFIDENCE];
-            let intervals = hierarchical_ci_at(&ratios, median_of, &levels);
-            (ratio, intervals[0], Some(intervals[1]))
-        }
-        None => {
-            let count = |runs: &[Vec<f64>]| runs.iter().filter(|r| !r.is_empty()).count();
-            let (old_n, new_n) = (count(&old_runs), count(&new_runs));
-            change.basis = Some(format!("{old_n} vs {new_n} executions"));
-            if a.samples.len() < 2 || b.samples.len() < 2 {
-                change.basis = Some(format!(
-                    "{old_n} vs {new_n} executions: a single sample on a side"
-                ));
-                return change;
-            }
-            let Some(r) = wall_ratio(&old_runs, &new_runs) else {
-                change.verdict = Verdict::NoData;
-                change.basis = Some("no data: nothing to divide by".into());
-                return change;
-            };
-            // The values beside the ratio are the ones it is made of.
-            (change.old, change.new, change.statistic) =
-                (Some(r.old), Some(r.new), Some(r.statistic));
-            let aside = |side: &str, list: &[usize]| {
-                (!list.is_empty()).then(|| {
-                    let numbers: Vec<String> = list.iter().map(|i| (i + 1).to_string()).collect();
-                    format!("execution {} of the {side}", numbers.join(", "))
-                })
-            };
-            let set_aside: Vec<String> = [
-                aside("baseline", &r.set_aside.0),
-                aside("new run", &r.set_aside.1),
-            ]
-            .into_iter()
-            .flatten()
-            .collect();
-            if !set_aside.is_empty() {
-                change.basis = Some(format!(
-                    "{old_n} vs {new_n} executions; set aside as standing apart from the others: {}",
-                    set_aside.join(", ")
-                ));
-            }
-            if r.statistic == Statistic::ExecutionGeomean {
-                // Separate runs drift by a few percent whatever the code does: a change must be
-                // confidently beyond the threshold, not merely beyond 1.
-                let intervals = Intervals {
-                    ci: r.ci,
-                    equivalence: r.equivalence.unwrap_or(r.ci),
-                };
-                change.verdict = beyond(
-                    r.ratio,
-                    intervals,
-                    1.0 + threshold,
-                    1.0 - threshold,
-                    threshold,
-                );
-                change.ratio = Some(r.ratio);
-                change.ratio_ci = Some(r.ci);
-                change.equivalence_ci = r.equivalence;
-                if let Some(all) = r.ci_all
-                    && matches!(change.verdict, Verdict::Regressed | Verdict::Improved)
-                {
-                    let with_all = Intervals {
-                        ci: all,
-                        equivalence: all,
-                    };
-                    let verdict = beyond(
-                        r.ratio,
-                        with_all,
-                        1.0 + threshold,
-                        1.0 - threshold,
-                        threshold,
-                    );
-                    if verdict != change.verdict {
-                        change.verdict = Verdict::Inconclusive;
-                        change.basis = Some(format!(
-                            "{}; inconclusive: only with them set aside does the 95% interval lie beyond ±{}; with every execution it is {:.3}×–{:.3}×, and an execution that stands apart is itself a sign of a noisy run: rerun on a quieter machine, or use `wasmbench ab`",
-                            change.basis.take().unwrap_or_default(),
-                            percent(threshold),
-                            all.0,
-                            all.1
-                        ));
-                        return change;
-                    }
-                }
-                if let Some(why) = explained_by_cpu_wait(change.verdict, r.ci, threshold, a, b) {
-                    change.verdict = Verdict::Inconclusive;
-                    change.basis = Some(format!(
-                        "{}; inconclusive: {why}; rerun on a quieter machine, or use `wasmbench ab`",
-                        change.basis.take().unwrap_or_default()
-                    ));
-                    return change;
-                }
-                if change.verdict == Verdict::Inconclusive {
-                    let why = unsettled(r.ratio, intervals, threshold, Some((old_n, new_n)));
-                    change.basis = Some(match change.basis.take() {
-                        Some(b) if b.contains("set aside") => format!("{b}; {why}"),
-                        _ => why,
-                    });
-                }
-                return change;
-            }
-            change.gating = gating == WallGating::Always;
-            change.basis = Some(format!(
-                "{old_n} vs {new_n} executions: not gating (between-run variation unknown)"
-            ));
-            (r.ratio, r.ci, r.equivalence)
-        }
+    let estimate = match paired {
+        Some(pairs) => paired_ratio(&mut change, pairs),
+        None => separate_runs_ratio(
+            &mut change,
+            (a, b),
+            (&old_runs, &new_runs),
+            threshold,
+            gating,
+        ),
     };
+    if let Some(estimate) = estimate {
+        judge_against_no_change(&mut change, estimate, threshold);
+    }
+    change
+}
+
+/// A side's samples per execution and their median ([`usable`]), or why there is no data.
+type Usable = Result<(Vec<Vec<f64>>, f64), &'static str>;
+
+/// A ratio of new to old and its 95% (and, when known, 90%) interval, still to be judged.
+struct Estimate {
+    ratio: f64,
+    ci: (f64, f64),
+    equivalence: Option<(f64, f64)>,
+}
+
+/// Why a side has no data, for the basis: `no data: no samples in the baseline, …`.
+fn no_samples(old: &Usable, new: &Usable) -> String {
+    let why = |side: &str, r: &Usable| r.as_ref().err().map(|e| format!("{e} in the {side}"));
+    let reasons: Vec<String> = [why("baseline", old), why("new run", new)]
+        .into_iter()
+        .flatten()
+        .collect();
+    format!("no data: {}", reasons.join(", "))
+}
+
+/// In an A/B run: the median of the pairs' ratios and its intervals over executions; `None` when
+/// `change` is already final (too few pairs, a median ratio of 0).
+fn paired_ratio(change: &mut MetricChange, pairs: &[Vec<(u64, u64)>]) -> Option<Estimate> {
+    let ratios: Vec<Vec<f64>> = pairs
+        .iter()
+        .map(|execution| {
+            execution
+                .iter()
+                .filter(|(o, _)| *o > 0)
+                .map(|(o, n)| *n as f64 / *o as f64)
+                .collect()
+        })
+        .collect();
+    let all: Vec<f64> = ratios.iter().flatten().copied().collect();
+    change.basis = Some(format!(
+        "paired: {} pairs in {} executions",
+        all.len(),
+        ratios.iter().filter(|r| !r.is_empty()).count()
+    ));
+    if all.len() < 2 {
+        return None;
+    }
+    let ratio = median_of(&all);
+    if !(ratio.is_finite() && ratio > 0.0) {
+        change.verdict = Verdict::NoData;
+        change.basis = Some(format!(
+            "no data: {} (a median ratio of 0)",
+            change.basis.take().unwrap_or_default()
+        ));
+        return None;
+    }
+    change.statistic = Some(Statistic::PairedRatio);
+    let levels = [CONFIDENCE, EQUIVALENCE_CONFIDENCE];
+    let intervals = hierarchical_ci_at(&ratios, median_of, &levels);
+    Some(Estimate {
+        ratio,
+        ci: intervals[0],
+        equivalence: Some(intervals[1]),
+    })
+}
+
+/// Between separate runs: the ratio of the sides' executions, judged here against the threshold
+/// when their spread is known (`None`: `change` is final), else returned, not gating.
+fn separate_runs_ratio(
+    change: &mut MetricChange,
+    (old, new): (&WallResult, &WallResult),
+    (old_runs, new_runs): (&[Vec<f64>], &[Vec<f64>]),
+    threshold: f64,
+    gating: WallGating,
+) -> Option<Estimate> {
+    let count = |runs: &[Vec<f64>]| runs.iter().filter(|r| !r.is_empty()).count();
+    let (old_n, new_n) = (count(old_runs), count(new_runs));
+    change.basis = Some(format!("{old_n} vs {new_n} executions"));
+    if old.samples.len() < 2 || new.samples.len() < 2 {
+        change.basis = Some(format!(
+            "{old_n} vs {new_n} executions: a single sample on a side"
+        ));
+        return None;
+    }
+    let Some(r) = wall_ratio(old_runs, new_runs) else {
+        change.verdict = Verdict::NoData;
+        change.basis = Some("no data: nothing to divide by".into());
+        return None;
+    };
+    // The values beside the ratio are the ones it is made of.
+    (change.old, change.new, change.statistic) = (Some(r.old), Some(r.new), Some(r.statistic));
+    if let Some(set_aside) = set_aside(&r.set_aside) {
+        change.basis = Some(format!(
+            "{old_n} vs {new_n} executions; set aside as standing apart from the others: {set_aside}"
+        ));
+    }
+    if r.statistic == Statistic::ExecutionGeomean {
+        judge_beyond_threshold(change, &r, (old, new), threshold, (old_n, new_n));
+        return None;
+    }
+    change.gating = gating == WallGating::Always;
+    change.basis = Some(format!(
+        "{old_n} vs {new_n} executions: not gating (between-run variation unknown)"
+    ));
+    Some(Estimate {
+        ratio: r.ratio,
+        ci: r.ci,
+        equivalence: r.equivalence,
+    })
+}
+
+/// The executions each side set aside (numbered from 1), in words; `None` when none were.
+fn set_aside((old, new): &(Vec<usize>, Vec<usize>)) -> Option<String> {
+    let aside = |side: &str, list: &[usize]| {
+        (!list.is_empty()).then(|| {
+            let numbers: Vec<String> = list.iter().map(|i| (i + 1).to_string()).collect();
+            format!("execution {} of the {side}", numbers.join(", "))
+        })
+    };
+    let sides: Vec<String> = [aside("baseline", old), aside("new run", new)]
+        .into_iter()
+        .flatten()
+        .collect();
+    (!sides.is_empty()).then(|| sides.join(", "))
+}
+
+/// The verdict between separate runs with the executions' spread known: a change confidently
+/// beyond the threshold, unless only setting executions aside or the CPU wait makes it so.
+fn judge_beyond_threshold(
+    change: &mut MetricChange,
+    r: &WallRatio,
+    (old, new): (&WallResult, &WallResult),
+    threshold: f64,
+    executions: (usize, usize),
+) {
+    // Separate runs drift by a few percent whatever the code does: a change must be confidently
+    // beyond the threshold, not merely beyond 1.
+    let intervals = Intervals {
+        ci: r.ci,
+        equivalence: r.equivalence.unwrap_or(r.ci),
+    };
+    let (above, below) = (1.0 + threshold, 1.0 - threshold);
+    change.verdict = beyond(r.ratio, intervals, above, below, threshold);
+    change.ratio = Some(r.ratio);
+    change.ratio_ci = Some(r.ci);
+    change.equivalence_ci = r.equivalence;
+    if let Some(all) = r.ci_all
+        && matches!(change.verdict, Verdict::Regressed | Verdict::Improved)
+    {
+        let with_all = Intervals {
+            ci: all,
+            equivalence: all,
+        };
+        if beyond(r.ratio, with_all, above, below, threshold) != change.verdict {
+            inconclusive(
+                change,
+                format!(
+                    "only with them set aside does the 95% interval lie beyond ±{}; with every execution it is {:.3}×–{:.3}×, and an execution that stands apart is itself a sign of a noisy run: rerun on a quieter machine, or use `wasmbench ab`",
+                    percent(threshold),
+                    all.0,
+                    all.1
+                ),
+            );
+            return;
+        }
+    }
+    if let Some(why) = explained_by_cpu_wait(change.verdict, r.ci, threshold, old, new) {
+        let advice = "rerun on a quieter machine, or use `wasmbench ab`";
+        inconclusive(change, format!("{why}; {advice}"));
+        return;
+    }
+    if change.verdict == Verdict::Inconclusive {
+        let why = unsettled(r.ratio, intervals, threshold, Some(executions));
+        change.basis = Some(match change.basis.take() {
+            Some(b) if b.contains("set aside") => format!("{b}; {why}"),
+            _ => why,
+        });
+    }
+}
+
+/// Makes `change` inconclusive, `why` after the basis so far.
+fn inconclusive(change: &mut MetricChange, why: String) {
+    change.verdict = Verdict::Inconclusive;
+    change.basis = Some(format!(
+        "{}; inconclusive: {why}",
+        change.basis.take().unwrap_or_default()
+    ));
+}
+
+/// The verdict of a ratio against no change (1×), with what would settle it when inconclusive.
+fn judge_against_no_change(change: &mut MetricChange, estimate: Estimate, threshold: f64) {
+    let Estimate {
+        ratio,
+        ci,
+        equivalence,
+    } = estimate;
     let intervals = Intervals {
         ci,
         equivalence: equivalence.unwrap_or(ci),
@@ -331,7 +392,6 @@ pub(super) fn sampled_change(
             unsettled(ratio, intervals, threshold, None)
         ));
     }
-    change
 }
 
 /// Whether the time each side's worker waited for a CPU (other processes had it) explains a
