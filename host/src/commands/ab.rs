@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use super::CommandError;
 use super::loads::{Versions, plan_all, run_loads, scenario_rounds};
 use super::measure::{
-    Measured, Shown, assemble, base_wasm, linger, measure, print_summary, start_runner,
-    write_results,
+    Measured, Shown, assemble, base_wasm, linger, measure, note_run, print_summary,
+    say_interrupted, start_runner, write_results,
 };
 use super::verdicts::{Policy, conclude, exit_code};
 use crate::analysis::compare::Pairs;
@@ -69,9 +69,7 @@ pub fn run(args: &AbArgs) -> Result<u8, CommandError> {
         let (mut base, mut head, pairs) = sides(&suite, measured, shard);
         // One machine for both sides: the same noise.
         for side in [&mut base, &mut head] {
-            side.machine_noise = runner.machine_noise();
-            side.http_fixture = runner.http_fixture_times();
-            side.interrupted = interrupted;
+            note_run(side, &runner, interrupted);
         }
         if let Some(runs) = load_runs {
             (base.loads, head.loads) = (runs.base, runs.head);
@@ -87,11 +85,7 @@ pub fn run(args: &AbArgs) -> Result<u8, CommandError> {
         let (_, verdicts) = conclude(&base, &head, Some(&pairs), &policy, &out_dir)?;
         linger(served, args.measure.metrics_linger);
         if interrupted {
-            eprintln!(
-                "interrupted: results of the {} finished benches are in {}",
-                head.benches.len(),
-                shown(&results_path)
-            );
+            say_interrupted(&head, &results_path);
         }
         Ok(exit_code(Some(&head), verdicts, interrupted))
     })

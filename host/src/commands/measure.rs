@@ -307,6 +307,22 @@ pub(super) fn write_results(results: &RunResults, path: &Path) -> Result<PathBuf
     Ok(path.to_path_buf())
 }
 
+/// Records on a side's results what the run's machine and fixtures were like, and any Ctrl-C.
+pub(super) fn note_run(results: &mut RunResults, runner: &Runner, interrupted: bool) {
+    results.machine_noise = runner.machine_noise();
+    results.http_fixture = runner.http_fixture_times();
+    results.interrupted = interrupted;
+}
+
+/// Says on stderr that Ctrl-C stopped the run, and where the finished benches' results are.
+pub(super) fn say_interrupted(results: &RunResults, path: &Path) {
+    eprintln!(
+        "interrupted: results of the {} finished benches are in {}",
+        results.benches.len(),
+        crate::report::escape::terminal::path(path)
+    );
+}
+
 /// The run's table on stdout, then under `--executions auto` how it went (with the base side and
 /// the pairs for `ab`).
 pub(super) fn print_summary(

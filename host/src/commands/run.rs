@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use super::CommandError;
 use super::loads::{Versions, plan_all, run_loads, scenario_rounds};
 use super::measure::{
-    Measured, Shown, assemble, linger, measure, print_summary, start_runner, write_results,
+    Measured, Shown, assemble, linger, measure, note_run, print_summary, say_interrupted,
+    start_runner, write_results,
 };
 use super::verdicts::{Policy, baseline_path, conclude, exit_code, load_baseline, save_baseline};
 use crate::analysis::groups;
@@ -61,11 +62,7 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
             &shown_as,
         )
         .await?;
-        let mut benches: Vec<BenchResult> = std::mem::take(&mut measured.units)
-            .into_iter()
-            .flat_map(|u| u.results)
-            .collect();
-        groups::check_checksums(&mut benches);
+        let benches = bench_results(&mut measured);
         let load_results = scenarios(&mut runner, &mut measured, &loads, args).await;
         let interrupted = crate::runner::interrupt::requested();
         // The endpoint closes before results are written: nothing a scraper holds (connections,
@@ -73,30 +70,45 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
         // again once they are (`--metrics-linger`).
         let served = measured.live.take().map(|live| live.close());
         let mut results = assemble(&suite, measured.started_at, benches, selection.shard);
-        results.machine_noise = runner.machine_noise();
-        results.http_fixture = runner.http_fixture_times();
+        note_run(&mut results, &runner, interrupted);
         results.loads = load_results;
-        results.interrupted = interrupted;
         let results_path = write_results(&results, &out_dir.join("results.json"))?;
         if let Some(plans) = profiled.as_deref().filter(|_| !interrupted) {
-            // After the timed passes, never during them: the report embeds the flamegraphs.
-            let dir = out_dir.join(crate::report::flamegraph::PROFILES_DIR);
-            let options = args.sampling.options();
-            super::profile::profile_all(&mut runner, plans, &options, &dir, None).await?;
+            profile(&mut runner, plans, args, &out_dir).await?;
         }
         print_summary(&results, settle.as_ref(), None);
         say!("\nresults: {}", shown(&results_path));
         if interrupted {
-            eprintln!(
-                "interrupted: results of the {} finished benches are in {}",
-                results.benches.len(),
-                shown(&results_path)
-            );
+            say_interrupted(&results, &results_path);
         }
         let verdicts = report(args, &policy, baseline.as_ref(), &results, &out_dir)?;
         linger(served, args.measure.metrics_linger);
         Ok(exit_code(Some(&results), verdicts, interrupted))
     })
+}
+
+/// The benches' results (one a unit), checksums checked within their groups.
+fn bench_results(measured: &mut Measured) -> Vec<BenchResult> {
+    let mut benches: Vec<BenchResult> = std::mem::take(&mut measured.units)
+        .into_iter()
+        .flat_map(|u| u.results)
+        .collect();
+    groups::check_checksums(&mut benches);
+    benches
+}
+
+/// `--profile`: flamegraphs of the benches into the output folder, after the timed passes.
+async fn profile(
+    runner: &mut Runner,
+    plans: &[BenchPlan],
+    args: &RunArgs,
+    out_dir: &Path,
+) -> Result<(), CommandError> {
+    // After the timed passes, never during them: the report embeds the flamegraphs.
+    let dir = out_dir.join(crate::report::flamegraph::PROFILES_DIR);
+    let options = args.sampling.options();
+    super::profile::profile_all(runner, plans, &options, &dir, None).await?;
+    Ok(())
 }
 
 /// The load scenarios after the benches (none once Ctrl-C stopped them), one round each unless
