@@ -44,13 +44,6 @@ const AWAITING: &[&str] = &[
     "report/testing.rs `overloaded`",
     "report/markdown.rs `benches`",
     "report/markdown.rs `write_loads`",
-    "suite/resolve.rs `bench`",
-    "suite/groups.rs `resolve_groups`",
-    "suite/scenario.rs `load_def`",
-    "analysis/compare/mod.rs `compare_with`",
-    "analysis/compare/rules.rs `sampled_change`",
-    "commands/merge.rs `check_shards`",
-    "commands/list.rs `run`",
 ];
 
 /// A function found in a source file: where it starts and how many lines it spans.
