@@ -42,8 +42,8 @@ const AWAITING: &[&str] = &[
     "report/terminal/mod.rs `load_table`",
     "report/terminal/comparison.rs `render_comparison`",
     "report/testing.rs `overloaded`",
-    "report/markdown.rs `benches`",
-    "report/markdown.rs `write_loads`",
+    "report/markdown/mod.rs `benches`",
+    "report/markdown/load.rs `write_loads`",
 ];
 
 /// A function found in a source file: where it starts and how many lines it spans.

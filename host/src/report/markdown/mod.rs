@@ -10,10 +10,16 @@ use super::escape::markdown as md;
 use super::export::{Export, Inputs};
 use super::format;
 use super::relative;
-use crate::analysis::compare::{BenchChange, Comparison, MetricChange, Mode, Verdict};
+use crate::analysis::compare::{BenchChange, Comparison, Mode, Verdict};
 use crate::analysis::relative::{Chosen, group_summaries, load_group_summaries};
-use crate::model::{LatencyStat, Metric};
-use crate::results::{LoadResult, LoadStats, RunResults};
+use crate::model::Metric;
+use crate::results::RunResults;
+
+mod cells;
+mod load;
+
+use cells::metric_cell;
+use load::{write_load_ratios, write_loads};
 
 pub struct Markdown;
 
@@ -192,186 +198,6 @@ fn benches(out: &mut String, inputs: &Inputs<'_>, c: &Comparison) -> Result<()> 
     Ok(())
 }
 
-/// The load scenarios: per scenario its status, a row per phase and overall (corrected latency,
-/// throughput against the offered rate, errors) and its thresholds' verdicts.
-/// Load scenarios against the baseline: a verdict per scenario from its rounds, then per phase the
-/// detail rounds' percentiles new/old (information).
-fn write_load_ratios(
-    out: &mut String,
-    loads: &[crate::analysis::compare::LoadChange],
-) -> Result<()> {
-    use crate::analysis::compare::load::COMPARED;
-    writeln!(out, "### Load scenarios against the baseline")?;
-    writeln!(out)?;
-    writeln!(
-        out,
-        "Each metric over every phase, new / old, from the scenario's rounds (each a fresh worker); one round a side is information, not a verdict."
-    )?;
-    writeln!(out)?;
-    let columns: Vec<String> = Metric::load()
-        .map(|m| format!("{} (new / old)", m.label()))
-        .collect();
-    writeln!(
-        out,
-        "| scenario | verdict | {} | rounds |",
-        columns.join(" | ")
-    )?;
-    writeln!(out, "|---|---|{}---|", "---|".repeat(columns.len()))?;
-    for load in loads {
-        let cells: Vec<String> = Metric::load()
-            .map(|m| metric_cell(&load.metrics, m))
-            .collect();
-        let rounds = load.basis();
-        writeln!(
-            out,
-            "| {} | {} | {} | {} |",
-            md::code(&load.id),
-            md::text(&load.verdict_label()),
-            cells.join(" | "),
-            md::text(rounds)
-        )?;
-    }
-    if loads.iter().all(|l| l.spans.is_empty()) {
-        return Ok(());
-    }
-    writeln!(out)?;
-    writeln!(
-        out,
-        "Per phase, the median round of each side, new/old (information):"
-    )?;
-    writeln!(out)?;
-    let stats: Vec<&str> = COMPARED.iter().map(|s| s.name()).collect();
-    writeln!(
-        out,
-        "| scenario | phase | {} | throughput | error rate |",
-        stats.join(" | ")
-    )?;
-    writeln!(out, "|---|---|{}---|---|", "---|".repeat(stats.len()))?;
-    for load in loads {
-        for span in &load.spans {
-            let ratios: Vec<String> = COMPARED
-                .iter()
-                .map(|stat| {
-                    span.latency_ratio(*stat)
-                        .map_or_else(|| "—".into(), format::ratio)
-                })
-                .collect();
-            writeln!(
-                out,
-                "| {} | {} | {} | {} | {} → {} |",
-                md::code(&load.id),
-                md::text(&span.scope),
-                ratios.join(" | "),
-                span.throughput_ratio()
-                    .map_or_else(|| "—".into(), format::ratio),
-                format::share(span.old.error_rate),
-                format::share(span.new.error_rate)
-            )?;
-        }
-    }
-    Ok(())
-}
-
-pub fn write_loads(out: &mut String, loads: &[LoadResult]) -> Result<()> {
-    writeln!(out, "### Load scenarios")?;
-    writeln!(out)?;
-    writeln!(
-        out,
-        "Latency from each request's intended start (queueing included: corrected for coordinated omission); throughput counts requests completed without error."
-    )?;
-    for l in loads {
-        writeln!(out)?;
-        let (held, status) = format::load_status(l);
-        let icon = if held { "✅" } else { "❌" };
-        write!(out, "**{}** {icon} {}", md::code(&l.id), md::text(&status))?;
-        if let Some(m) = &l.message {
-            write!(out, ": {}", md::text(m))?;
-        }
-        writeln!(out)?;
-        if let Some(a) = &l.aborted {
-            writeln!(out)?;
-            writeln!(out, "Aborted early: {}", md::text(a))?;
-        }
-        if let Some(rounds) = format::load_rounds(l) {
-            writeln!(out)?;
-            writeln!(out, "{}.", md::text(&rounds))?;
-        }
-        let rows: Vec<(String, String, &LoadStats)> = l
-            .phases
-            .iter()
-            .map(|p| {
-                let planned = if l.setup.model == "closed" {
-                    "—".to_string()
-                } else {
-                    format::planned_rate(p.rate, p.ramp_to)
-                };
-                (md::text(&p.name), planned, &p.stats)
-            })
-            .chain(
-                l.overall
-                    .iter()
-                    .map(|o| ("**overall**".to_string(), "—".to_string(), o)),
-            )
-            .collect();
-        if !rows.is_empty() {
-            writeln!(out)?;
-            writeln!(
-                out,
-                "| phase | planned | offered | throughput | error rate | dropped | p50 | p95 | p99 |"
-            )?;
-            writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|---:|")?;
-            for (name, planned, s) in rows {
-                let latency = |stat: LatencyStat| {
-                    s.latency
-                        .as_ref()
-                        .filter(|p| p.count > 0)
-                        .map_or_else(|| "—".to_string(), |p| format::duration_ns(p.get(stat)))
-                };
-                let achieved = if s.offered_rate > 0.0 {
-                    format!(
-                        " ({})",
-                        format::percent_one_decimal(s.throughput / s.offered_rate)
-                    )
-                } else {
-                    String::new()
-                };
-                let kinds = format::error_kinds(&s.errors).join(" · ");
-                let errors = if kinds.is_empty() {
-                    format::share(s.error_rate)
-                } else {
-                    format!("{} ({})", format::share(s.error_rate), md::text(&kinds))
-                };
-                writeln!(
-                    out,
-                    "| {name} | {planned} | {} | {}{achieved} | {errors} | {} | {} | {} | {} |",
-                    format::requests_per_second(s.offered_rate),
-                    format::requests_per_second(s.throughput),
-                    format::exact_or_count(s.dropped),
-                    latency(LatencyStat::P50),
-                    latency(LatencyStat::P95),
-                    latency(LatencyStat::P99),
-                )?;
-            }
-        }
-        if !l.thresholds.is_empty() {
-            writeln!(out)?;
-            writeln!(out, "| threshold | scope | observed | verdict |")?;
-            writeln!(out, "|---|---|---:|---|")?;
-            for t in &l.thresholds {
-                writeln!(
-                    out,
-                    "| {} | {} | {} | {} |",
-                    md::code(&t.threshold.to_string()),
-                    md::text(&t.scope),
-                    format::load_value(t.threshold.metric, t.observed),
-                    if t.passed { "✅ pass" } else { "❌ **FAIL**" }
-                )?;
-            }
-        }
-    }
-    Ok(())
-}
-
 /// Each group's alternatives against its reference, as sentences (empty without groups).
 fn groups(run: &RunResults) -> Result<String> {
     let summaries = group_summaries(run);
@@ -498,40 +324,6 @@ fn verdict_cell(b: &BenchChange) -> String {
         Verdict::Unchanged => "⚪",
     };
     format!("{symbol} {}", b.verdict_label())
-}
-
-fn metric_cell(metrics: &[MetricChange], metric: Metric) -> String {
-    let Some(m) = metrics.iter().find(|m| m.metric == metric) else {
-        return "—".into();
-    };
-    let value = |x: Option<f64>| match x {
-        None => "—".to_string(),
-        Some(v) => format::quantity(metric.unit(), v),
-    };
-    let mut cell = format!("{} / {}", value(m.new), value(m.old));
-    if let Some(ratio) = m.ratio {
-        write!(cell, " ({})", change(m, ratio)).expect("writing to a String");
-    }
-    if !m.gating {
-        write!(cell, " {}, not gating", m.verdict).expect("writing to a String");
-    } else if m.verdict == Verdict::Regressed || m.verdict == Verdict::Improved {
-        cell = format!("**{cell}**");
-    } else if m.verdict == Verdict::Inconclusive {
-        cell.push_str(" inconclusive");
-    } else if m.verdict == Verdict::InsufficientData {
-        cell.push_str(" insufficient data");
-    } else if m.verdict == Verdict::NoData {
-        cell.push_str(" no data");
-    }
-    cell
-}
-
-fn change(m: &MetricChange, ratio: f64) -> String {
-    let pct = format::change;
-    match m.ratio_ci {
-        Some((low, high)) => format!("{}, 95% CI {} … {}", pct(ratio), pct(low), pct(high)),
-        None => pct(ratio),
-    }
 }
 
 #[cfg(test)]
