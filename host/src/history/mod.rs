@@ -379,6 +379,8 @@ pub fn by_bench(series: Vec<Series>) -> BTreeMap<SeriesKey, Vec<Series>> {
 }
 
 #[cfg(test)]
+mod load_tests;
+#[cfg(test)]
 mod tests;
 
 /// Seconds since the epoch now, for `added_at`.
