@@ -16,7 +16,8 @@ use wasmbench::analysis::stats::wall_result;
 use wasmbench::model::{Limits, Status};
 use wasmbench::report::html;
 use wasmbench::results::{
-    BenchResult, Environment, MemoryResult, Phases, RunResults, SCHEMA_VERSION, SuiteInfo, WasmInfo,
+    BenchResult, Environment, MemoryResult, Phases, ResultHead, RunResults, SCHEMA_VERSION,
+    SuiteInfo, WasmInfo,
 };
 
 const SAMPLES: u64 = 1_000_000;
@@ -35,26 +36,28 @@ fn executions(level: u64, executions: u64) -> Vec<Vec<u64>> {
 fn run(level: u64, n_executions: u64) -> RunResults {
     let wall = wall_result(executions(level, n_executions));
     let bench = BenchResult {
-        id: "cpu/fib".into(),
-        plugin: "cpu".into(),
-        workload: "fib".into(),
-        group: None,
-        params: BTreeMap::new(),
-        wasm: WasmInfo {
-            path: "/plugins/cpu.wasm".into(),
-            sha256: "0".repeat(64),
+        head: ResultHead {
+            id: "cpu/fib".into(),
+            plugin: "cpu".into(),
+            workload: "fib".into(),
+            group: None,
+            params: BTreeMap::new(),
+            wasm: WasmInfo {
+                path: "/plugins/cpu.wasm".into(),
+                sha256: "0".repeat(64),
+            },
+            limits: Limits {
+                fuel: 10_000_000_000,
+                memory_bytes: 128 << 20,
+                deadline: Duration::from_secs(10),
+            }
+            .into(),
+            status: Status::Ok,
+            message: None,
         },
-        limits: Limits {
-            fuel: 10_000_000_000,
-            memory_bytes: 128 << 20,
-            deadline: Duration::from_secs(10),
-        }
-        .into(),
         warmup: 0,
-        status: Status::Ok,
         expected: Status::Ok,
         met_expectation: true,
-        message: None,
         phases: Phases::default(),
         fuel: None,
         wall_ns: wall,

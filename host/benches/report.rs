@@ -16,7 +16,8 @@ use wasmbench::model::{Limits, Status};
 use wasmbench::report::html;
 use wasmbench::results::{
     BenchResult, Environment, FuelResult, HostGroupResult, HostResult, MemoryResult,
-    ParallelResult, Phases, RunResults, SCHEMA_VERSION, SuiteInfo, UnitsResult, WasmInfo,
+    ParallelResult, Phases, ResultHead, RunResults, SCHEMA_VERSION, SuiteInfo, UnitsResult,
+    WasmInfo,
 };
 
 /// A deterministic pseudo-random sequence (no dependency on a generator crate's stream).
@@ -65,27 +66,29 @@ fn bench(g: usize, k: usize, rng: &mut Lcg, slower: f64) -> BenchResult {
     counters.insert("store.bytes_read".to_string(), 175_488);
     let median = wall.as_ref().map(|w| w.summary.median);
     BenchResult {
-        id: format!("group{g}/{workload}[chunk={} KiB]#{k}", chunk / 1024),
-        plugin: "fs-read".into(),
-        workload: workload.into(),
-        group: Some(format!("group-{g}")),
-        params,
-        wasm: WasmInfo {
-            path: "/plugins/fs-read.wasm".into(),
-            sha256: "9109345349c30fa5".repeat(4),
+        head: ResultHead {
+            id: format!("group{g}/{workload}[chunk={} KiB]#{k}", chunk / 1024),
+            plugin: "fs-read".into(),
+            workload: workload.into(),
+            group: Some(format!("group-{g}")),
+            params,
+            wasm: WasmInfo {
+                path: "/plugins/fs-read.wasm".into(),
+                sha256: "9109345349c30fa5".repeat(4),
+            },
+            limits: Limits {
+                fuel: 10_000_000_000,
+                memory_bytes: 128 << 20,
+                deadline: Duration::from_secs(10),
+            }
+            .into(),
+            status: if failed { Status::Trap } else { Status::Ok },
+            message: failed
+                .then(|| "run trapped: wasm trap: wasm `unreachable` instruction executed".into()),
         },
-        limits: Limits {
-            fuel: 10_000_000_000,
-            memory_bytes: 128 << 20,
-            deadline: Duration::from_secs(10),
-        }
-        .into(),
         warmup: 2,
-        status: if failed { Status::Trap } else { Status::Ok },
         expected: Status::Ok,
         met_expectation: !failed,
-        message: failed
-            .then(|| "run trapped: wasm trap: wasm `unreachable` instruction executed".into()),
         phases: Phases {
             compile_ns: Some(380_000),
             compile_cached: true,

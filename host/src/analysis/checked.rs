@@ -26,7 +26,7 @@ pub fn consistent(results: &mut RunResults) -> Vec<String> {
         let (wall, why) = repaired(wall);
         bench.wall_ns = wall;
         if let Some(why) = why {
-            notes.push(format!("{}: {why}", bench.id));
+            notes.push(format!("{}: {why}", bench.head.id));
         }
     }
     notes

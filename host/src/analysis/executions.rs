@@ -84,7 +84,7 @@ pub fn of_bench(bench: &BenchResult) -> Option<Executions> {
     let center = median(&measured)?;
     let apart = apart(&executions, &medians, center);
     Some(Executions {
-        id: bench.id.clone(),
+        id: bench.head.id.clone(),
         medians,
         center,
         apart,

@@ -28,15 +28,18 @@ pub fn check_checksums(benches: &mut [BenchResult]) -> usize {
     let mut mismatches = 0;
     for bench in benches.iter_mut() {
         let (Some(group), Some(checksum), Status::Ok) =
-            (&bench.group, &bench.checksum, bench.status)
+            (&bench.head.group, &bench.checksum, bench.head.status)
         else {
             continue;
         };
         let seen = references.entry(group.clone()).or_default();
-        match seen.iter().find(|r| comparable(&r.params, &bench.params)) {
+        match seen
+            .iter()
+            .find(|r| comparable(&r.params, &bench.head.params))
+        {
             None => seen.push(Reference {
-                id: bench.id.clone(),
-                params: bench.params.clone(),
+                id: bench.head.id.clone(),
+                params: bench.head.params.clone(),
                 checksum: checksum.clone(),
             }),
             Some(Reference {
@@ -44,10 +47,10 @@ pub fn check_checksums(benches: &mut [BenchResult]) -> usize {
                 checksum: first,
                 ..
             }) if first != checksum => {
-                bench.message = Some(format!(
+                bench.head.message = Some(format!(
                     "checksum {checksum} differs from {first} of `{first_id}` in group `{group}`: the alternatives don't compute the same result"
                 ));
-                bench.status = Status::Error;
+                bench.head.status = Status::Error;
                 bench.met_expectation = bench.expected == Status::Error;
                 mismatches += 1;
             }

@@ -78,7 +78,7 @@ fn wall_runs(bench: &BenchResult) -> Option<Vec<Vec<f64>>> {
 /// bench are left out: there is nothing to compare.
 pub fn group_summaries(run: &RunResults) -> Vec<GroupSummary> {
     let mut order: Vec<&str> = Vec::new();
-    for group in run.benches.iter().filter_map(|b| b.group.as_deref()) {
+    for group in run.benches.iter().filter_map(|b| b.head.group.as_deref()) {
         if !order.contains(&group) {
             order.push(group);
         }
@@ -92,7 +92,7 @@ pub fn group_summaries(run: &RunResults) -> Vec<GroupSummary> {
 /// One group's sets, each against its reference (see [`group_summaries`]).
 pub fn group_summary(run: &RunResults, group: &str) -> Vec<GroupSummary> {
     let members: Vec<usize> = (0..run.benches.len())
-        .filter(|&i| run.benches[i].group.as_deref() == Some(group))
+        .filter(|&i| run.benches[i].head.group.as_deref() == Some(group))
         .collect();
     let swept = swept_keys(run, &members);
     comparable_sets(run, &members)
@@ -112,10 +112,10 @@ pub fn group_summary(run: &RunResults, group: &str) -> Vec<GroupSummary> {
 fn comparable_sets(run: &RunResults, members: &[usize]) -> Vec<Vec<usize>> {
     let mut sets: Vec<Vec<usize>> = Vec::new();
     for &i in members {
-        let params = &run.benches[i].params;
+        let params = &run.benches[i].head.params;
         match sets.iter_mut().find(|set| {
             set.iter()
-                .all(|&j| comparable(&run.benches[j].params, params))
+                .all(|&j| comparable(&run.benches[j].head.params, params))
         }) {
             Some(set) => set.push(i),
             None => sets.push(vec![i]),
@@ -128,7 +128,7 @@ fn comparable_sets(run: &RunResults, members: &[usize]) -> Vec<Vec<usize>> {
 fn swept_keys(run: &RunResults, members: &[usize]) -> Vec<String> {
     let mut values: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for &i in members {
-        for (k, v) in &run.benches[i].params {
+        for (k, v) in &run.benches[i].head.params {
             let seen = values.entry(k).or_default();
             if !seen.contains(&v.as_str()) {
                 seen.push(v);
@@ -152,13 +152,15 @@ fn set_summary(
         .iter()
         .filter_map(|k| {
             // The set's value of a swept key when all its members that set it agree.
-            let v = set.iter().find_map(|&i| run.benches[i].params.get(k))?;
+            let v = set
+                .iter()
+                .find_map(|&i| run.benches[i].head.params.get(k))?;
             Some(format!("{k}={v}"))
         })
         .collect::<Vec<_>>()
         .join(", ");
     let measured =
-        |i: usize| run.benches[i].status == Status::Ok && wall_runs(&run.benches[i]).is_some();
+        |i: usize| run.benches[i].head.status == Status::Ok && wall_runs(&run.benches[i]).is_some();
     let named = run
         .suite
         .groups
@@ -167,7 +169,7 @@ fn set_summary(
         .and_then(|spec| {
             set.iter().copied().find(|&i| {
                 let b = &run.benches[i];
-                names(spec, &b.id, &b.plugin, &b.workload)
+                names(spec, &b.head.id, &b.head.plugin, &b.head.workload)
             })
         });
     let (reference, chosen) = match named {
@@ -216,7 +218,7 @@ fn wall_point(bench: &BenchResult) -> f64 {
 }
 
 fn relative(reference: &BenchResult, bench: &BenchResult, index: usize) -> Relative {
-    let ok = |b: &BenchResult| b.status == Status::Ok;
+    let ok = |b: &BenchResult| b.head.status == Status::Ok;
     let quotient = |new: Option<f64>, old: Option<f64>| match (new, old) {
         (Some(n), Some(o)) if o > 0.0 && n.is_finite() => Some(n / o),
         _ => None,
@@ -243,7 +245,7 @@ pub fn load_group_summaries(run: &RunResults) -> Vec<LoadGroupSummary> {
     let mut by_group: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     let mut order = Vec::new();
     for (i, load) in run.loads.iter().enumerate() {
-        if let Some(group) = load.group.as_deref() {
+        if let Some(group) = load.head.group.as_deref() {
             if !by_group.contains_key(group) {
                 order.push(group);
             }
@@ -271,7 +273,7 @@ pub fn load_group_summaries(run: &RunResults) -> Vec<LoadGroupSummary> {
             .and_then(|spec| {
                 members.iter().copied().find(|&i| {
                     let l = &run.loads[i];
-                    names(spec, &l.id, &l.plugin, &l.workload)
+                    names(spec, &l.head.id, &l.head.plugin, &l.head.workload)
                 })
             });
         let (reference, chosen) = match named {
@@ -326,8 +328,8 @@ mod tests {
         // The executions module's test bench, made a `db` bench of `group` with these params and fuel.
         let samples: Vec<&[u64]> = wall.iter().map(Vec::as_slice).collect();
         let mut b = crate::analysis::executions::test_bench(id, &samples);
-        b.plugin = "db".into();
-        b.workload = id
+        b.head.plugin = "db".into();
+        b.head.workload = id
             .split('/')
             .nth(1)
             .unwrap_or(id)
@@ -335,8 +337,8 @@ mod tests {
             .next()
             .unwrap()
             .into();
-        b.group = Some(group.into());
-        b.params = params
+        b.head.group = Some(group.into());
+        b.head.params = params
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
@@ -394,7 +396,7 @@ mod tests {
         let s = group_summaries(&r);
         assert_eq!(s.len(), 2, "one set per depth");
         assert_eq!(s[1].setting, "depth=1000");
-        assert_eq!(r.benches[s[1].reference].id, "db/keyset[depth=1000]");
+        assert_eq!(r.benches[s[1].reference].head.id, "db/keyset[depth=1000]");
         assert_eq!(s[1].chosen, Chosen::Fastest);
         let other = &s[1].others[0];
         assert_eq!(other.bench, 2);
@@ -421,7 +423,7 @@ mod tests {
             },
         );
         let s = group_summaries(&r);
-        assert_eq!(r.benches[s[0].reference].id, "db/slow");
+        assert_eq!(r.benches[s[0].reference].head.id, "db/slow");
         assert_eq!(s[0].chosen, Chosen::Named);
         assert!(s[0].others[0].wall.clone().unwrap().ratio < 0.55);
     }
@@ -429,7 +431,7 @@ mod tests {
     #[test]
     fn a_set_with_nothing_measured_beside_the_reference_is_left_out() {
         let mut failed = bench("db/b", "g", &[], vec![], 100);
-        failed.status = Status::MemoryLimit;
+        failed.head.status = Status::MemoryLimit;
         failed.fuel = None;
         let r = run(vec![
             bench("db/a", "g", &[], times(&[10, 10, 10]), 100),
@@ -442,19 +444,19 @@ mod tests {
     fn load_scenarios_of_a_group_are_stated_by_p50_and_p99_against_the_lowest_p50() {
         use crate::report::testing::overloaded;
         let mut slow = overloaded();
-        slow.id = "api/slow".into();
-        slow.group = Some("api".into());
+        slow.head.id = "api/slow".into();
+        slow.head.group = Some("api".into());
         let mut fast = slow.clone();
-        fast.id = "api/fast".into();
+        fast.head.id = "api/fast".into();
         let latency = fast.overall.as_mut().unwrap().latency.as_mut().unwrap();
         latency.p50 /= 2;
         latency.p99 /= 4;
         let r = crate::report::testing::run_with_loads(vec![slow.clone(), fast.clone()]);
         let s = load_group_summaries(&r);
         assert_eq!(s.len(), 1);
-        assert_eq!(r.loads[s[0].reference].id, "api/fast");
+        assert_eq!(r.loads[s[0].reference].head.id, "api/fast");
         let (i, p50, p99) = s[0].others[0];
-        assert_eq!(r.loads[i].id, "api/slow");
+        assert_eq!(r.loads[i].head.id, "api/slow");
         let (slow_p, fast_p) = (
             slow.overall.unwrap().latency.unwrap(),
             fast.overall.unwrap().latency.unwrap(),
@@ -472,7 +474,7 @@ mod tests {
             bench("db/b", "g", &[], times(&[112, 112, 112, 112, 112]), 100),
         ]);
         let s = group_summaries(&r);
-        assert_eq!(r.benches[s[0].reference].id, "db/b");
+        assert_eq!(r.benches[s[0].reference].head.id, "db/b");
         assert!(s[0].others[0].wall.clone().unwrap().ratio >= 1.0);
     }
 }

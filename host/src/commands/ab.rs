@@ -100,12 +100,12 @@ fn sides(
 ) -> (RunResults, RunResults, Pairs) {
     let (mut base_benches, mut head_benches, mut pairs) = (Vec::new(), Vec::new(), Pairs::new());
     for mut unit in measured.units {
-        let head = unit.results.pop().expect("a unit has a head side");
+        let head_side = unit.results.pop().expect("a unit has a head side");
         if let Some(base) = unit.results.pop() {
-            pairs.insert(head.id.clone(), unit.pairs);
+            pairs.insert(head_side.head.id.clone(), unit.pairs);
             base_benches.push(base);
         }
-        head_benches.push(head);
+        head_benches.push(head_side);
     }
     groups::check_checksums(&mut base_benches);
     groups::check_checksums(&mut head_benches);

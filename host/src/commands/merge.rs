@@ -78,11 +78,11 @@ fn merge(inputs: Vec<Input>, partial: bool) -> Result<Merged> {
     let mut owner: BTreeMap<&str, &Path> = BTreeMap::new();
     for input in &inputs {
         for bench in &input.results.benches {
-            if let Some(other) = owner.insert(bench.id.as_str(), input.path.as_path()) {
+            if let Some(other) = owner.insert(bench.head.id.as_str(), input.path.as_path()) {
                 bail!(
                     "bench `{}` is in both {} and {}: each bench must come from one file (the \
                      shards of one run never share one)",
-                    bench.id,
+                    bench.head.id,
                     other.display(),
                     input.path.display()
                 );
@@ -106,8 +106,8 @@ fn merge(inputs: Vec<Input>, partial: bool) -> Result<Merged> {
         results.loads.extend(input.results.loads);
     }
     // Shards run in any order on any runner; sorted by id, a merge is the same file every time.
-    results.benches.sort_by(|a, b| a.id.cmp(&b.id));
-    results.loads.sort_by(|a, b| a.id.cmp(&b.id));
+    results.benches.sort_by(|a, b| a.head.id.cmp(&b.head.id));
+    results.loads.sort_by(|a, b| a.head.id.cmp(&b.head.id));
     Ok(Merged { results, warnings })
 }
 

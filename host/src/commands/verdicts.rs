@@ -171,7 +171,7 @@ pub fn exit_code(run: Option<&RunResults>, verdicts: Option<u8>, interrupted: bo
     let scenario_failed = run
         .loads
         .iter()
-        .any(|l| l.status != crate::model::Status::Ok);
+        .any(|l| l.head.status != crate::model::Status::Ok);
     if run.unmet().next().is_some() || scenario_failed {
         exit::BENCH_FAILED
     } else if run.loads.iter().any(|l| !l.thresholds_passed()) {
@@ -207,7 +207,7 @@ pub fn settle(
         .map(|b| {
             b.benches
                 .iter()
-                .filter_map(|bench| Some((bench.id.clone(), bench.wall_ns.clone()?)))
+                .filter_map(|bench| Some((bench.head.id.clone(), bench.wall_ns.clone()?)))
                 .collect()
         })
         .unwrap_or_default();
@@ -242,18 +242,22 @@ pub fn auto_summary(
         .iter()
         .filter(|(b, w)| {
             let base = ab.and_then(|(base, _)| {
-                let side = base.iter().find(|x| x.id == b.id)?.wall_ns.as_ref()?;
+                let side = base
+                    .iter()
+                    .find(|x| x.head.id == b.head.id)?
+                    .wall_ns
+                    .as_ref()?;
                 Some(side.executions.as_slice())
             });
             let pairs = ab
-                .and_then(|(_, pairs)| pairs.get(&b.id))
+                .and_then(|(_, pairs)| pairs.get(&b.head.id))
                 .map_or(&[][..], Vec::as_slice);
-            !settle.settled(&b.id, &w.executions, base, pairs)
+            !settle.settled(&b.head.id, &w.executions, base, pairs)
         })
         .map(|(b, w)| {
             format!(
                 "{} ({} executions)",
-                crate::report::escape::terminal::Inert::line(&b.id),
+                crate::report::escape::terminal::Inert::line(&b.head.id),
                 w.executions.len()
             )
         })

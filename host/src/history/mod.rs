@@ -117,46 +117,7 @@ impl RunRecord {
             env.wasmbench_version, env.wasmtime_version
         );
         let suite = results.suite.name.clone();
-        let mut values = Vec::new();
-        for bench in results.benches.iter().filter(|b| b.status == Status::Ok) {
-            let limits = format!(
-                "fuel={} memory={} deadline={}",
-                bench.limits.fuel,
-                bench.limits.memory_bytes,
-                humantime::format_duration(bench.limits.deadline)
-            );
-            for metric in Metric::bench() {
-                let Some(value) = bench.measurement(metric).and_then(value_of) else {
-                    continue;
-                };
-                let key = SeriesKey {
-                    suite: suite.clone(),
-                    bench: bench.id.clone(),
-                    testbed: testbed.clone(),
-                    host: host.clone(),
-                    limits: limits.clone(),
-                    metric,
-                };
-                values.push((key, value));
-            }
-        }
-        for load in results.loads.iter().filter(|l| l.status == Status::Ok) {
-            let limits = load_limits(load);
-            for metric in Metric::load() {
-                let Some(value) = rounds_value(&load.rounds_of(metric)) else {
-                    continue;
-                };
-                let key = SeriesKey {
-                    suite: suite.clone(),
-                    bench: load.id.clone(),
-                    testbed: testbed.clone(),
-                    host: host.clone(),
-                    limits: limits.clone(),
-                    metric,
-                };
-                values.push((key, value));
-            }
-        }
+        let values = points(results, &testbed, &host);
         Ok(RunRecord {
             commit: commit.to_owned(),
             branch,
@@ -168,6 +129,46 @@ impl RunRecord {
             values,
         })
     }
+}
+
+/// Every metric of every bench that ran to completion, and every load metric of every scenario
+/// that ran (the rounds' median), each with its series' key.
+fn points(results: &RunResults, testbed: &str, host: &str) -> Vec<(SeriesKey, Value)> {
+    let key = |id: &str, limits: &str, metric| SeriesKey {
+        suite: results.suite.name.clone(),
+        bench: id.to_owned(),
+        testbed: testbed.to_owned(),
+        host: host.to_owned(),
+        limits: limits.to_owned(),
+        metric,
+    };
+    let mut values = Vec::new();
+    for bench in results
+        .benches
+        .iter()
+        .filter(|b| b.head.status == Status::Ok)
+    {
+        let limits = format!(
+            "fuel={} memory={} deadline={}",
+            bench.head.limits.fuel,
+            bench.head.limits.memory_bytes,
+            humantime::format_duration(bench.head.limits.deadline)
+        );
+        for metric in Metric::bench() {
+            if let Some(value) = bench.measurement(metric).and_then(value_of) {
+                values.push((key(&bench.head.id, &limits, metric), value));
+            }
+        }
+    }
+    for load in results.loads.iter().filter(|l| l.head.status == Status::Ok) {
+        let limits = load_limits(load);
+        for metric in Metric::load() {
+            if let Some(value) = rounds_value(&load.rounds_of(metric)) {
+                values.push((key(&load.head.id, &limits, metric), value));
+            }
+        }
+    }
+    values
 }
 
 /// A name given on the command line, checked: 1 to 200 characters, none of them control characters
@@ -213,11 +214,11 @@ fn value_of(measurement: Measurement<'_>) -> Option<Value> {
 fn load_limits(load: &LoadResult) -> String {
     let setup = &load.setup;
     let mut parts = vec![
-        format!("fuel={}", load.limits.fuel),
-        format!("memory={}", load.limits.memory_bytes),
+        format!("fuel={}", load.head.limits.fuel),
+        format!("memory={}", load.head.limits.memory_bytes),
         format!(
             "deadline={}",
-            humantime::format_duration(load.limits.deadline)
+            humantime::format_duration(load.head.limits.deadline)
         ),
         format!("model={}", setup.model),
     ];
@@ -245,7 +246,8 @@ fn load_limits(load: &LoadResult) -> String {
         .collect();
     parts.push(format!("phases={}", phases.join(",")));
     parts.extend(
-        load.params
+        load.head
+            .params
             .iter()
             .map(|(name, value)| format!("{name}={}", without_whitespace(value))),
     );

@@ -476,11 +476,6 @@ const AWAITING: &[&str] = &[
     "report::html::view ← report::html::view::relative",
     "report::html::view ← report::html::view::summary",
     "report::openmetrics ← report::openmetrics::load",
-    "results ← results::environment",
-    "results ← results::journal",
-    "results ← results::load",
-    "results ← results::model",
-    "results ← results::write",
     "runner::load ← runner::load::scenario",
 ];
 

@@ -37,7 +37,7 @@ impl Export for BencherMetricFormat {
             .results
             .benches
             .iter()
-            .filter(|b| b.status == Status::Ok)
+            .filter(|b| b.head.status == Status::Ok)
         {
             let mut measures = Map::new();
             for metric in Metric::bench() {
@@ -50,16 +50,19 @@ impl Export for BencherMetricFormat {
             {
                 measures.insert(throughput_name(&units.unit), value);
             }
-            root.insert(benchmark_name(&bench.id, ""), Value::Object(measures));
+            root.insert(benchmark_name(&bench.head.id, ""), Value::Object(measures));
         }
         for load in inputs
             .results
             .loads
             .iter()
-            .filter(|l| l.status == Status::Ok)
+            .filter(|l| l.head.status == Status::Ok)
         {
             if let Some(overall) = &load.overall {
-                root.insert(load_key(&load.id), Value::Object(load_measures(overall)));
+                root.insert(
+                    load_key(&load.head.id),
+                    Value::Object(load_measures(overall)),
+                );
             }
         }
         let mut text = serde_json::to_string_pretty(&Value::Object(root))?;
@@ -215,7 +218,7 @@ mod tests {
         let bmf: Value = serde_json::from_str(&text).unwrap();
         let load = &run.loads[0];
         let overall = load.overall.as_ref().unwrap();
-        let measures = &bmf[load_key(&load.id)];
+        let measures = &bmf[load_key(&load.head.id)];
         assert_eq!(
             measures["latency-p99-9"]["value"],
             json!(overall.latency.as_ref().unwrap().p999 as f64),
@@ -227,7 +230,7 @@ mod tests {
         );
         assert_eq!(measures["error-rate"]["value"], json!(overall.error_rate));
         // A scenario that could not run has nothing to plot.
-        assert!(bmf.get(load_key(&run.loads[1].id)).is_none(), "{text}");
+        assert!(bmf.get(load_key(&run.loads[1].head.id)).is_none(), "{text}");
     }
 
     #[test]

@@ -189,8 +189,8 @@ pub fn load_status(l: &LoadResult) -> (bool, String) {
     } else {
         ""
     };
-    if l.status != Status::Ok {
-        (false, format!("FAILED: {}{aborted}", l.status))
+    if l.head.status != Status::Ok {
+        (false, format!("FAILED: {}{aborted}", l.head.status))
     } else if missed > 0 {
         (
             false,

@@ -26,14 +26,14 @@ impl Export for GithubActionBenchmark {
             .results
             .benches
             .iter()
-            .filter(|b| b.status == Status::Ok)
+            .filter(|b| b.head.status == Status::Ok)
         {
             // The customSmallerIsBetter tool can only hold metrics where smaller is better.
             for metric in Metric::bench().filter(|m| m.direction() == Direction::LowerIsBetter) {
                 let Some(measurement) = bench.measurement(metric) else {
                     continue;
                 };
-                let name = format!("{} ({})", bench.id, metric);
+                let name = format!("{} ({})", bench.head.id, metric);
                 let unit = metric.unit().as_str();
                 entries.push(match measurement {
                     Measurement::Counted(c) => json!({ "name": name, "unit": unit, "value": c.value }),
@@ -54,7 +54,7 @@ impl Export for GithubActionBenchmark {
             .results
             .loads
             .iter()
-            .filter(|l| l.status == Status::Ok)
+            .filter(|l| l.head.status == Status::Ok)
         {
             let Some(latency) = load.overall.as_ref().and_then(|o| o.latency.as_ref()) else {
                 continue;
@@ -66,7 +66,7 @@ impl Export for GithubActionBenchmark {
                 LatencyStat::P999,
             ] {
                 entries.push(json!({
-                    "name": format!("{} (load {})", load.id, stat.name()),
+                    "name": format!("{} (load {})", load.head.id, stat.name()),
                     "unit": Unit::Nanoseconds.as_str(),
                     "value": latency.get(stat),
                     "extra": format!("from the intended start (coordinated omission corrected), {} requests", latency.count),
@@ -91,7 +91,7 @@ mod tests {
         let names: Vec<&str> = entries.iter().filter_map(|e| e["name"].as_str()).collect();
         let expected: Vec<String> = ["p50", "p95", "p99", "p99.9"]
             .iter()
-            .map(|stat| format!("{} (load {stat})", load.id))
+            .map(|stat| format!("{} (load {stat})", load.head.id))
             .collect();
         assert_eq!(names, expected, "only the scenario that ran: {text}");
         let p99 = load.overall.as_ref().unwrap().latency.as_ref().unwrap().p99;

@@ -18,7 +18,7 @@ pub fn rows(run: &RunResults) -> Vec<ModelRow<'_>> {
         .iter()
         .filter_map(|b| {
             Some(ModelRow {
-                id: &b.id,
+                id: &b.head.id,
                 expression: &b.model.as_ref()?.expression,
                 against: b.against_model()?,
             })

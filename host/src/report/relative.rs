@@ -26,7 +26,7 @@ pub fn against(run: &RunResults, s: &GroupSummary) -> String {
     };
     format!(
         "{setting}: against {}, {}",
-        run.benches[s.reference].id,
+        run.benches[s.reference].head.id,
         chosen(s.chosen)
     )
 }
@@ -75,7 +75,7 @@ pub fn exact_ratios(r: &Relative) -> String {
 
 /// The lines of one set: the reference's sentence, one line per other bench.
 pub fn lines(run: &RunResults, s: &GroupSummary) -> Vec<String> {
-    let reference = &run.benches[s.reference].id;
+    let reference = &run.benches[s.reference].head.id;
     let mut out = vec![format!("{reference} ran")];
     for r in &s.others {
         let other = &run.benches[r.bench];
@@ -86,16 +86,16 @@ pub fn lines(run: &RunResults, s: &GroupSummary) -> Vec<String> {
                 } else {
                     " (not told apart: the 95% interval includes 1)"
                 };
-                format!("  {} {}{tie}", faster_or_slower(wall), other.id)
+                format!("  {} {}{tie}", faster_or_slower(wall), other.head.id)
             }
             None => format!(
                 "  (no wall-time ratio with {}: it ended `{}`)",
-                other.id, other.status
+                other.head.id, other.head.status
             ),
         });
         let exact = exact_ratios(r);
         if !exact.is_empty() {
-            out.push(format!("    {}: {exact} of {reference}'s", other.id));
+            out.push(format!("    {}: {exact} of {reference}'s", other.head.id));
         }
     }
     out
@@ -108,7 +108,11 @@ pub fn host_lines(run: &RunResults, s: &GroupSummary) -> Vec<String> {
     let parts: Vec<String> = benches
         .filter_map(|i| {
             let bench = &run.benches[i];
-            Some(format!("  {}: {}", bench.id, format::host_part(bench)?))
+            Some(format!(
+                "  {}: {}",
+                bench.head.id,
+                format::host_part(bench)?
+            ))
         })
         .collect();
     if parts.is_empty() {
@@ -148,7 +152,7 @@ pub fn statistic_note(summaries: &[GroupSummary]) -> Option<String> {
 
 /// Load scenarios of one group: `api/slow: p50 2.10×, p99 3.40× api/fast (the fastest by p50)`.
 pub fn load_lines(run: &RunResults, s: &LoadGroupSummary) -> Vec<String> {
-    let reference = &run.loads[s.reference].id;
+    let reference = &run.loads[s.reference].head.id;
     let mut out = vec![format!(
         "{}: against {reference}, {} (one run each: no interval)",
         s.group,
@@ -161,7 +165,7 @@ pub fn load_lines(run: &RunResults, s: &LoadGroupSummary) -> Vec<String> {
         let r = |x: &Option<f64>| x.map_or_else(|| "—".into(), format::ratio);
         out.push(format!(
             "  {}: p50 {}, p99 {} the reference's",
-            run.loads[*i].id,
+            run.loads[*i].head.id,
             r(p50),
             r(p99)
         ));

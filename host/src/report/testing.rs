@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use crate::model::Status;
 use crate::results::{
-    LimitsRecord, LoadResult, LoadSetup, LoadStats, Percentiles, PhaseResult, RunResults,
-    SpectrumPoint, ThresholdVerdict, TimelinePoint, WasmInfo,
+    LimitsRecord, LoadResult, LoadSetup, LoadStats, Percentiles, PhaseResult, ResultHead,
+    RunResults, SpectrumPoint, ThresholdVerdict, TimelinePoint, WasmInfo,
 };
 
 /// A run with no benches, only `loads`.
@@ -182,19 +182,23 @@ pub fn overloaded() -> LoadResult {
         })
         .collect();
     LoadResult {
-        id: "handler/echo".into(),
-        plugin: "handler".into(),
-        workload: "echo".into(),
-        group: None,
-        params: BTreeMap::from([("size".to_string(), "1 KiB".to_string())]),
-        wasm: WasmInfo {
-            path: "plugins/handler.wasm".into(),
-            sha256: "0".repeat(64),
-        },
-        limits: LimitsRecord {
-            fuel: 1_000_000_000,
-            memory_bytes: 64 << 20,
-            deadline: std::time::Duration::from_secs(10),
+        head: ResultHead {
+            id: "handler/echo".into(),
+            plugin: "handler".into(),
+            workload: "echo".into(),
+            group: None,
+            params: BTreeMap::from([("size".to_string(), "1 KiB".to_string())]),
+            wasm: WasmInfo {
+                path: "plugins/handler.wasm".into(),
+                sha256: "0".repeat(64),
+            },
+            limits: LimitsRecord {
+                fuel: 1_000_000_000,
+                memory_bytes: 64 << 20,
+                deadline: std::time::Duration::from_secs(10),
+            },
+            status: Status::Ok,
+            message: None,
         },
         setup: LoadSetup {
             model: "open".into(),
@@ -205,8 +209,6 @@ pub fn overloaded() -> LoadResult {
             queue: 64,
             warmup: 10,
         },
-        status: Status::Ok,
-        message: None,
         fuel_per_request: Some(1_250_000),
         peak_memory: Some(2 << 20),
         thresholds: vec![
@@ -246,7 +248,7 @@ pub fn overloaded() -> LoadResult {
 /// A closed-model scenario whose instances could not start: nothing measured.
 pub fn could_not_start() -> LoadResult {
     let mut l = overloaded();
-    l.id = "misbehave/trap".into();
+    l.head.id = "misbehave/trap".into();
     l.setup = LoadSetup {
         model: "closed".into(),
         arrival: None,
@@ -256,8 +258,8 @@ pub fn could_not_start() -> LoadResult {
         queue: 0,
         warmup: 0,
     };
-    l.status = Status::Trap;
-    l.message = Some("wasm trap: unreachable\n  at misbehave::run".into());
+    l.head.status = Status::Trap;
+    l.head.message = Some("wasm trap: unreachable\n  at misbehave::run".into());
     l.phases.clear();
     l.overall = None;
     l.timeline.clear();
@@ -271,11 +273,11 @@ pub fn could_not_start() -> LoadResult {
 /// Names that are markup.
 pub fn hostile() -> LoadResult {
     let mut l = overloaded();
-    l.id = "<script>alert(1)</script>".into();
+    l.head.id = "<script>alert(1)</script>".into();
     l.phases[0].name = "<b>warm</b> & | `x`".into();
     l.thresholds[2].scope = "<i>ramp</i>".into();
     l.aborted = Some("p95 < 200ms failed at <40s>".into());
-    l.message = Some("</pre><img src=x>".into());
+    l.head.message = Some("</pre><img src=x>".into());
     l
 }
 
@@ -307,8 +309,8 @@ pub fn toy_run() -> RunResults {
         .into_iter()
         .map(|(id, ms)| {
             let mut bench = test_bench(id, &[&samples_around(ms), &samples_around(ms * 1.01)]);
-            bench.params.insert("toy".into(), "1".into());
-            bench.group = Some("fib".into());
+            bench.head.params.insert("toy".into(), "1".into());
+            bench.head.group = Some("fib".into());
             bench
         })
         .collect();

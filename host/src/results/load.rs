@@ -6,25 +6,15 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{LimitsRecord, WasmInfo};
+use super::ResultHead;
 use crate::model::{LatencyStat, LoadThreshold, Metric, Status, Subject};
 
 /// One `[[load]]` scenario.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LoadResult {
-    /// `plugin/workload`, or the suite's `id`.
-    pub id: String,
-    pub plugin: String,
-    pub workload: String,
-    pub group: Option<String>,
-    pub params: BTreeMap<String, String>,
-    pub wasm: WasmInfo,
-    pub limits: LimitsRecord,
+    #[serde(flatten)]
+    pub head: ResultHead,
     pub setup: LoadSetup,
-    /// `ok` when the scenario ran its phases (requests may still have failed: see `errors`);
-    /// otherwise why it could not (the fuel pass hit a limit, instances could not start).
-    pub status: Status,
-    pub message: Option<String>,
     /// Fuel of one request on the metered engine (median of the fuel pass).
     pub fuel_per_request: Option<u64>,
     /// Linear memory peak of one instance over the fuel pass, bytes.
@@ -104,7 +94,7 @@ impl LoadResult {
         } else {
             &self.rounds
         };
-        if self.status != Status::Ok {
+        if self.head.status != Status::Ok {
             return Vec::new();
         }
         rounds.iter().filter_map(|r| r.get(metric)).collect()

@@ -7,7 +7,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::input::Kind;
 
-use super::{RunResults, SCHEMA_VERSION};
+use super::{ResultHead, RunResults, SCHEMA_VERSION};
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -76,12 +76,38 @@ fn parse_results(path: &Path, text: &str) -> Result<(RunResults, u32)> {
             path.display()
         ),
     };
-    let results: RunResults = serde_path_to_error::deserialize(value)
-        .map_err(|e| anyhow::anyhow!("{}: key `{}`: {}", path.display(), e.path(), e.inner()))?;
+    let results: RunResults = serde_path_to_error::deserialize(&value).map_err(|e| {
+        let (key, reason) = error_key(&value, &e);
+        anyhow::anyhow!("{}: key `{key}`: {reason}", path.display())
+    })?;
     results
         .check_numbers()
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     Ok((results, declared))
+}
+
+/// Where in `value` a reading error is, and why. serde can't follow a path into a flattened struct
+/// (each result's [`ResultHead`]): an error at a result itself is looked for again in its head.
+fn error_key(
+    value: &serde_json::Value,
+    error: &serde_path_to_error::Error<serde_json::Error>,
+) -> (String, String) {
+    use serde_path_to_error::Segment;
+    let whole = (error.path().to_string(), error.inner().to_string());
+    let segments: Vec<&Segment> = error.path().iter().collect();
+    let [Segment::Map { key: list }, Segment::Seq { index }] = segments[..] else {
+        return whole;
+    };
+    let Some(result) = value.get(list).and_then(|l| l.get(index)) else {
+        return whole;
+    };
+    match serde_path_to_error::deserialize::<_, ResultHead>(result) {
+        Err(inner) => (
+            format!("{}.{}", error.path(), inner.path()),
+            inner.inner().to_string(),
+        ),
+        Ok(_) => whole,
+    }
 }
 
 /// Version 1 had one execution per bench: its samples become that execution.

@@ -15,7 +15,7 @@ use crate::model::{LimitOwner, Status};
 use crate::plugin::bindings::Outcome;
 use crate::results::{
     BenchResult, DbPlan, DbResult, DbTable, FuelResult, HostGroupResult, HostResult, MemoryResult,
-    ParallelResult, Phases, TimingInfo, UnitsResult, WasmInfo,
+    ParallelResult, Phases, ResultHead, TimingInfo, UnitsResult, WasmInfo,
 };
 
 /// Measurements gathered so far; kept when a bench fails part-way.
@@ -140,26 +140,28 @@ pub(super) fn finish(
             .map(|w| o.units as f64 / (w.summary.median / 1e9)),
     });
     BenchResult {
-        id: plan.id.clone(),
-        plugin: plan.plugin_name.clone(),
-        workload: plan.workload.clone(),
-        group: plan.def.group.clone(),
-        params: plan.params.clone(),
-        model: plan.model.clone(),
-        wasm: WasmInfo {
-            path: plan.wasm_path.display().to_string(),
-            sha256: record.wasm_sha256.clone(),
+        head: ResultHead {
+            id: plan.id.clone(),
+            plugin: plan.plugin_name.clone(),
+            workload: plan.workload.clone(),
+            group: plan.def.group.clone(),
+            params: plan.params.clone(),
+            wasm: WasmInfo {
+                path: plan.wasm_path.display().to_string(),
+                sha256: record.wasm_sha256.clone(),
+            },
+            limits: plan.def.settings.limits.into(),
+            status,
+            // Plugin text in it was clipped where it was quoted; this bounds the whole.
+            message: failure.map(|f| {
+                let f = advised(f, plan);
+                crate::model::clip(&f.message, crate::model::MAX_MESSAGE)
+            }),
         },
-        limits: plan.def.settings.limits.into(),
+        model: plan.model.clone(),
         warmup: plan.def.settings.warmup,
-        status,
         expected,
         met_expectation: status == expected,
-        // Plugin text in it was clipped where it was quoted; this bounds the whole.
-        message: failure.map(|f| {
-            let f = advised(f, plan);
-            crate::model::clip(&f.message, crate::model::MAX_MESSAGE)
-        }),
         phases: record.phases,
         fuel,
         wall_ns: wall,

@@ -149,7 +149,7 @@ impl LoadProgressView {
         let summary = match &result.overall {
             Some(overall) => format!(
                 "{} · {} · errors {} · dropped {}",
-                result.status,
+                result.head.status,
                 overall
                     .latency
                     .as_ref()
@@ -157,7 +157,7 @@ impl LoadProgressView {
                 format::share(overall.error_rate),
                 format::share(overall.drop_rate)
             ),
-            None => result.status.to_string(),
+            None => result.head.status.to_string(),
         };
         let failed = result.thresholds.iter().filter(|t| !t.passed).count();
         let verdict = if failed > 0 {
@@ -170,7 +170,7 @@ impl LoadProgressView {
             "[load {}/{}] {} {summary}{verdict}",
             self.index + 1,
             self.total,
-            Inert::line(&result.id)
+            Inert::line(&result.head.id)
         );
     }
 }

@@ -133,8 +133,8 @@ impl Observer for ProgressObserver {
                     "[{}/{}] {} {} median {} ({:.1} s elapsed){verdict}",
                     self.finished,
                     self.total,
-                    Inert::line(&result.id),
-                    result.status,
+                    Inert::line(&result.head.id),
+                    result.head.status,
                     median,
                     self.started.elapsed().as_secs_f64()
                 );

@@ -128,18 +128,19 @@ pub fn compare_loads(
     thresholds: &Thresholds,
     rounds: Rounds,
 ) -> Vec<LoadChange> {
-    let old_by_id: BTreeMap<&str, &LoadResult> = old.iter().map(|l| (l.id.as_str(), l)).collect();
+    let old_by_id: BTreeMap<&str, &LoadResult> =
+        old.iter().map(|l| (l.head.id.as_str(), l)).collect();
     let mut changes: Vec<LoadChange> = new
         .iter()
-        .map(|load| match old_by_id.get(load.id.as_str()) {
+        .map(|load| match old_by_id.get(load.head.id.as_str()) {
             None => alone(load, Verdict::New, "new"),
             Some(base) => compare_scenario(base, load, thresholds, rounds),
         })
         .collect();
-    let new_ids: Vec<&str> = new.iter().map(|l| l.id.as_str()).collect();
+    let new_ids: Vec<&str> = new.iter().map(|l| l.head.id.as_str()).collect();
     changes.extend(
         old.iter()
-            .filter(|l| !new_ids.contains(&l.id.as_str()))
+            .filter(|l| !new_ids.contains(&l.head.id.as_str()))
             .map(|l| alone(l, Verdict::Missing, "missing")),
     );
     changes
@@ -147,7 +148,7 @@ pub fn compare_loads(
 
 fn alone(load: &LoadResult, verdict: Verdict, note: &str) -> LoadChange {
     LoadChange {
-        id: load.id.clone(),
+        id: load.head.id.clone(),
         verdict,
         metrics: Vec::new(),
         spans: Vec::new(),
@@ -162,17 +163,18 @@ fn compare_scenario(
     rounds: Rounds,
 ) -> LoadChange {
     let mut change = LoadChange {
-        id: new.id.clone(),
+        id: new.head.id.clone(),
         verdict: Verdict::Unchanged,
         metrics: Vec::new(),
         spans: spans(old, new),
-        note: (old.status != new.status).then(|| format!("status {} → {}", old.status, new.status)),
+        note: (old.head.status != new.head.status)
+            .then(|| format!("status {} → {}", old.head.status, new.head.status)),
     };
-    if new.status != Status::Ok {
+    if new.head.status != Status::Ok {
         change.verdict = Verdict::Failed;
         return change;
     }
-    if old.status != Status::Ok {
+    if old.head.status != Status::Ok {
         change.verdict = Verdict::NoData;
         return change;
     }

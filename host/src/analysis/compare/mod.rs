@@ -398,20 +398,23 @@ fn bench_changes(
     pairs: Option<&Pairs>,
     gating: WallGating,
 ) -> Vec<BenchChange> {
-    let old_by_id: BTreeMap<&str, &BenchResult> =
-        old.benches.iter().map(|b| (b.id.as_str(), b)).collect();
+    let old_by_id: BTreeMap<&str, &BenchResult> = old
+        .benches
+        .iter()
+        .map(|b| (b.head.id.as_str(), b))
+        .collect();
     let new_ids: std::collections::BTreeSet<&str> =
-        new.benches.iter().map(|b| b.id.as_str()).collect();
+        new.benches.iter().map(|b| b.head.id.as_str()).collect();
     let mut benches = Vec::new();
     for bench in &new.benches {
         let thresholds = overrides.copied().or(bench.thresholds).unwrap_or_default();
-        let change = match old_by_id.get(bench.id.as_str()) {
-            None => unmatched(bench, None, Some(bench.status), Verdict::New),
+        let change = match old_by_id.get(bench.head.id.as_str()) {
+            None => unmatched(bench, None, Some(bench.head.status), Verdict::New),
             Some(base) => compare_bench(
                 base,
                 bench,
                 &thresholds,
-                pairs.and_then(|p| p.get(&bench.id)),
+                pairs.and_then(|p| p.get(&bench.head.id)),
                 gating,
             ),
         };
@@ -420,9 +423,14 @@ fn bench_changes(
     for base in old
         .benches
         .iter()
-        .filter(|b| !new_ids.contains(b.id.as_str()))
+        .filter(|b| !new_ids.contains(b.head.id.as_str()))
     {
-        benches.push(unmatched(base, Some(base.status), None, Verdict::Missing));
+        benches.push(unmatched(
+            base,
+            Some(base.head.status),
+            None,
+            Verdict::Missing,
+        ));
     }
     benches
 }
@@ -435,8 +443,8 @@ fn unmatched(
     verdict: Verdict,
 ) -> BenchChange {
     BenchChange {
-        id: bench.id.clone(),
-        group: bench.group.clone(),
+        id: bench.head.id.clone(),
+        group: bench.head.group.clone(),
         old_status,
         new_status,
         verdict,
@@ -506,10 +514,10 @@ fn compare_bench(
     gating: WallGating,
 ) -> BenchChange {
     let mut change = BenchChange {
-        id: new.id.clone(),
-        group: new.group.clone(),
-        old_status: Some(old.status),
-        new_status: Some(new.status),
+        id: new.head.id.clone(),
+        group: new.head.group.clone(),
+        old_status: Some(old.head.status),
+        new_status: Some(new.head.status),
         verdict: Verdict::Unchanged,
         metrics: Vec::new(),
         note: None,
@@ -518,16 +526,16 @@ fn compare_bench(
         change.verdict = Verdict::Failed;
         change.note = Some(format!(
             "ended `{}`, expected `{}`",
-            new.status, new.expected
+            new.head.status, new.expected
         ));
         return change;
     }
-    if new.status != Status::Ok || old.status != Status::Ok {
+    if new.head.status != Status::Ok || old.head.status != Status::Ok {
         // Both end as expected but without measurements to compare (e.g. an expected memory-limit).
-        if old.status != new.status {
+        if old.head.status != new.head.status {
             change.note = Some(format!(
                 "status changed from `{}` to `{}`",
-                old.status, new.status
+                old.head.status, new.head.status
             ));
         }
         return change;

@@ -42,7 +42,7 @@ impl Export for JUnit {
             .results
             .benches
             .iter()
-            .map(|b| (b.id.as_str(), b))
+            .map(|b| (b.head.id.as_str(), b))
             .collect();
         let mut cases = Vec::new();
         for bench in inputs.comparison.iter().flat_map(|c| &c.benches) {
@@ -166,7 +166,7 @@ fn no_data_reason(m: &MetricChange) -> &'static str {
 /// per threshold, named as written with its scope (`p95 < 200ms (overall)`), failing when the
 /// threshold was missed.
 fn load_cases(load: &LoadResult) -> Vec<Case> {
-    let classname = xml::attribute(&load.id);
+    let classname = xml::attribute(&load.head.id);
     let (held, summary) = format::load_status(load);
     let mut out = summary;
     if let Some(aborted) = &load.aborted {
@@ -174,13 +174,17 @@ fn load_cases(load: &LoadResult) -> Vec<Case> {
     }
     let status = if held {
         Outcome::Passed
-    } else if load.status != Status::Ok {
+    } else if load.head.status != Status::Ok {
         let why = load
+            .head
             .message
             .as_deref()
             .filter(|m| !m.trim().is_empty())
             .unwrap_or("the scenario could not run its phases");
-        Outcome::failed(load.status.as_str(), &format!("{}: {why}.", load.status))
+        Outcome::failed(
+            load.head.status.as_str(),
+            &format!("{}: {why}.", load.head.status),
+        )
     } else {
         let missed: Vec<String> = load
             .thresholds

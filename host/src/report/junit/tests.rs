@@ -85,7 +85,7 @@ const HOSTILE_MESSAGE: &str = "\x1b[31mboom [[ATTACHMENT|/etc/passwd]]\u{202e}\n
 /// junit.xml of [`comparison`], with the load scenarios of the reports' tests.
 fn rendered() -> String {
     let (mut run, _) = rendered_loads(&JUnit);
-    run.loads[1].message = Some(HOSTILE_MESSAGE.into());
+    run.loads[1].head.message = Some(HOSTILE_MESSAGE.into());
     let comparison = comparison();
     let inputs = Inputs {
         results: &run,
@@ -129,7 +129,7 @@ fn cases(xml: &str) -> Vec<(String, String, &'static str, String)> {
 fn load_scenarios_are_test_cases_without_a_baseline() {
     let (run, xml) = rendered_loads(&JUnit);
     let cases = cases(&xml);
-    let overloaded = &run.loads[0].id;
+    let overloaded = &run.loads[0].head.id;
     let failed: Vec<&str> = cases
         .iter()
         .filter(|(class, _, outcome, _)| class == overloaded && *outcome == "failure")
@@ -157,7 +157,7 @@ fn load_scenarios_are_test_cases_without_a_baseline() {
     let unstarted = &run.loads[1];
     let (_, _, outcome, message) = cases
         .iter()
-        .find(|(class, name, _, _)| class == &unstarted.id && name == "status")
+        .find(|(class, name, _, _)| class == &unstarted.head.id && name == "status")
         .unwrap();
     assert_eq!(*outcome, "failure", "{xml}");
     assert!(message.len() > "error: .".len(), "{message}");

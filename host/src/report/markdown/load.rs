@@ -102,8 +102,13 @@ pub(super) fn write_loads(out: &mut String, loads: &[LoadResult]) -> Result<()> 
         writeln!(out)?;
         let (held, status) = format::load_status(l);
         let icon = if held { "✅" } else { "❌" };
-        write!(out, "**{}** {icon} {}", md::code(&l.id), md::text(&status))?;
-        if let Some(m) = &l.message {
+        write!(
+            out,
+            "**{}** {icon} {}",
+            md::code(&l.head.id),
+            md::text(&status)
+        )?;
+        if let Some(m) = &l.head.message {
             write!(out, ": {}", md::text(m))?;
         }
         writeln!(out)?;

@@ -11,7 +11,7 @@ use super::export::{Export, Inputs};
 use super::format;
 use super::relative;
 use crate::analysis::compare::{BenchChange, Comparison, Mode, Verdict};
-use crate::analysis::relative::{Chosen, group_summaries, load_group_summaries};
+use crate::analysis::relative::{Chosen, Relative, group_summaries, load_group_summaries};
 use crate::model::Metric;
 use crate::results::RunResults;
 
@@ -212,7 +212,7 @@ fn groups(run: &RunResults) -> Result<String> {
     )?;
     writeln!(out)?;
     for s in &summaries {
-        let reference = &run.benches[s.reference].id;
+        let reference = &run.benches[s.reference].head.id;
         let setting = if s.setting.is_empty() {
             String::new()
         } else {
@@ -225,29 +225,7 @@ fn groups(run: &RunResults) -> Result<String> {
             md::code(reference)
         )?;
         for r in &s.others {
-            let other = &run.benches[r.bench];
-            let wall = match &r.wall {
-                Some(w) if w.distinguishable() => {
-                    format!("{} {}", relative::faster_or_slower(w), md::code(&other.id))
-                }
-                Some(w) => format!(
-                    "{} {} (not told apart: the 95% interval includes 1)",
-                    relative::faster_or_slower(w),
-                    md::code(&other.id)
-                ),
-                None => format!(
-                    "no wall-time ratio with {}: it ended {}",
-                    md::code(&other.id),
-                    md::code(other.status.as_str())
-                ),
-            };
-            let exact = relative::exact_ratios(r);
-            let exact = if exact.is_empty() {
-                String::new()
-            } else {
-                format!("; {exact} of the reference's")
-            };
-            writeln!(out, "- {wall}{exact}")?;
+            writeln!(out, "- {}", alternative(run, r))?;
         }
         let host = relative::host_lines(run, s);
         if let Some((title, parts)) = host.split_first() {
@@ -277,6 +255,37 @@ fn groups(run: &RunResults) -> Result<String> {
         writeln!(out, "{}", md::text(&note))?;
     }
     Ok(out)
+}
+
+/// One alternative of a group against its reference: the wall-time ratio (or why there is none),
+/// then the exact ones.
+fn alternative(run: &RunResults, r: &Relative) -> String {
+    let other = &run.benches[r.bench];
+    let wall = match &r.wall {
+        Some(w) if w.distinguishable() => {
+            format!(
+                "{} {}",
+                relative::faster_or_slower(w),
+                md::code(&other.head.id)
+            )
+        }
+        Some(w) => format!(
+            "{} {} (not told apart: the 95% interval includes 1)",
+            relative::faster_or_slower(w),
+            md::code(&other.head.id)
+        ),
+        None => format!(
+            "no wall-time ratio with {}: it ended {}",
+            md::code(&other.head.id),
+            md::code(other.head.status.as_str())
+        ),
+    };
+    let exact = relative::exact_ratios(r);
+    if exact.is_empty() {
+        wall
+    } else {
+        format!("{wall}; {exact} of the reference's")
+    }
 }
 
 /// Each bench with a `model` against what it predicts (empty without models).

@@ -189,15 +189,15 @@ impl LoadMetrics {
     pub fn finished(&self, load: &LoadResult) {
         let phases = load.phases.iter().map(|p| (p.name.as_str(), &p.stats));
         for (phase, stats) in phases.chain(load.overall.as_ref().map(|s| (OVERALL, s))) {
-            self.phase_finished(&self.phase_labels(&load.id, phase), stats);
+            self.phase_finished(&self.phase_labels(&load.head.id, phase), stats);
         }
-        if let Some(in_flight) = self.in_flight.get(&self.scenario_labels(&load.id)) {
+        if let Some(in_flight) = self.in_flight.get(&self.scenario_labels(&load.head.id)) {
             in_flight.set(0);
         }
         for verdict in &load.thresholds {
             self.threshold
                 .get_or_create(&ThresholdLabels {
-                    scenario: self.scenario_labels(&load.id),
+                    scenario: self.scenario_labels(&load.head.id),
                     threshold: verdict.threshold.to_string(),
                     scope: verdict.scope.clone(),
                 })
@@ -206,10 +206,10 @@ impl LoadMetrics {
         for status in Status::ALL {
             self.status
                 .get_or_create(&ScenarioStatusLabels {
-                    scenario: self.scenario_labels(&load.id),
+                    scenario: self.scenario_labels(&load.head.id),
                     status: status.as_str().to_string(),
                 })
-                .set(i64::from(load.status == status));
+                .set(i64::from(load.head.status == status));
         }
     }
 
@@ -263,7 +263,7 @@ mod tests {
         let metrics = RunMetrics::new("load", "0.1.0", "48.0.8");
         let load = overloaded();
         metrics.load_progress(&super::LiveLoad {
-            scenario: &load.id,
+            scenario: &load.head.id,
             phase: "overload",
             in_flight: 7,
             completed: 5,
@@ -272,7 +272,7 @@ mod tests {
             p99_ns: Some(1),
         });
         let live = metrics.encode();
-        let at = format!("{{suite=\"load\",scenario=\"{}\"", load.id);
+        let at = format!("{{suite=\"load\",scenario=\"{}\"", load.head.id);
         assert!(
             line(&live, &format!("wasmbench_load_in_flight{at}}}")).ends_with(" 7"),
             "{live}"

@@ -372,7 +372,7 @@ impl RunMetrics {
 
     /// `bench` ended: what its result says.
     pub fn bench_finished(&self, bench: &BenchResult) {
-        let labels = self.labels(&bench.id);
+        let labels = self.labels(&bench.head.id);
         for (metric, family) in &self.metrics {
             if let Some(Measurement::Counted(c)) = bench.measurement(*metric) {
                 family.set(&labels, c.value);
@@ -391,7 +391,7 @@ impl RunMetrics {
             for group in &host.groups {
                 let labels = GroupLabels {
                     suite: self.suite.clone(),
-                    bench: bench.id.clone(),
+                    bench: bench.head.id.clone(),
                     group: group.group.clone(),
                 };
                 self.group_calls
@@ -411,19 +411,19 @@ impl RunMetrics {
         for status in Status::ALL {
             let labels = StatusLabels {
                 suite: self.suite.clone(),
-                bench: bench.id.clone(),
+                bench: bench.head.id.clone(),
                 status: status.as_str().to_string(),
             };
             self.outcome
                 .get_or_create(&labels)
-                .set(i64::from(bench.status == status));
+                .set(i64::from(bench.head.status == status));
         }
-        if bench.status != Status::Ok {
+        if bench.head.status != Status::Ok {
             self.failures
                 .get_or_create(&StatusLabels {
                     suite: self.suite.clone(),
-                    bench: bench.id.clone(),
-                    status: bench.status.as_str().to_string(),
+                    bench: bench.head.id.clone(),
+                    status: bench.head.status.as_str().to_string(),
                 })
                 .inc();
         }
@@ -431,7 +431,7 @@ impl RunMetrics {
             self.counters
                 .get_or_create(&CounterLabels {
                     suite: self.suite.clone(),
-                    bench: bench.id.clone(),
+                    bench: bench.head.id.clone(),
                     name: name.clone(),
                 })
                 .set(gauge_count(*value));
@@ -445,7 +445,7 @@ impl RunMetrics {
                 self.counter_stats
                     .get_or_create(&CounterStatLabels {
                         suite: self.suite.clone(),
-                        bench: bench.id.clone(),
+                        bench: bench.head.id.clone(),
                         name: name.clone(),
                         stat: which.to_string(),
                     })
@@ -522,7 +522,7 @@ pub fn render(run: &RunResults) -> String {
     );
     metrics.planned(run.benches.len());
     for bench in &run.benches {
-        let labels = metrics.labels(&bench.id);
+        let labels = metrics.labels(&bench.head.id);
         for (metric, family) in &metrics.metrics {
             if let Some(Measurement::Sampled(w)) = bench.measurement(*metric) {
                 for &value in &w.samples {

@@ -80,12 +80,12 @@ fn render_benches(run: &RunResults, color: bool) -> Option<String> {
     let notes: Vec<String> = run
         .benches
         .iter()
-        .filter_map(|b| b.message.as_ref().map(|m| (b, m)))
+        .filter_map(|b| b.head.message.as_ref().map(|m| (b, m)))
         .map(|(b, m)| {
             format!(
                 "{} [{}]: {}",
-                line(&b.id),
-                b.status,
+                line(&b.head.id),
+                b.head.status,
                 first_lines(&text(m), 6)
             )
         })
@@ -130,11 +130,11 @@ fn cpu_wait_line(run: &RunResults) -> Option<String> {
 fn load_table(load: &LoadResult, color: bool) -> String {
     let mut out = format!(
         "load {} · {} · {}",
-        line(&load.id),
-        load.status,
+        line(&load.head.id),
+        load.head.status,
         format::load_setup(&load.setup)
     );
-    if let Some(message) = &load.message {
+    if let Some(message) = &load.head.message {
         out.push_str(&format!("\n  {}", first_lines(&text(message), 4)));
     }
     if let Some(aborted) = &load.aborted {
@@ -231,19 +231,22 @@ fn load_table(load: &LoadResult, color: bool) -> String {
 
 fn row(bench: &BenchResult, color: bool) -> Vec<Cell> {
     let status_text = if bench.met_expectation {
-        if bench.status == Status::Ok {
+        if bench.head.status == Status::Ok {
             "ok".to_string()
         } else {
-            format!("{} (expected)", bench.status)
+            format!("{} (expected)", bench.head.status)
         }
     } else if bench.expected == Status::Ok {
-        format!("FAILED: {}", bench.status)
+        format!("FAILED: {}", bench.head.status)
     } else {
-        format!("FAILED: {} (expected {})", bench.status, bench.expected)
+        format!(
+            "FAILED: {} (expected {})",
+            bench.head.status, bench.expected
+        )
     };
     let mut status = Cell::new(status_text);
     if color {
-        status = status.fg(match (bench.met_expectation, bench.status) {
+        status = status.fg(match (bench.met_expectation, bench.head.status) {
             (true, Status::Ok) => Color::Green,
             (true, _) => Color::Yellow,
             (false, _) => Color::Red,
@@ -276,7 +279,7 @@ fn row(bench: &BenchResult, color: bool) -> Vec<Cell> {
             .flat_map(|metric| metric_cells(bench, metric))
             .map(|text| Cell::new(text.unwrap_or_else(dash)))
     };
-    [Cell::new(line(&bench.id)), status]
+    [Cell::new(line(&bench.head.id)), status]
         .into_iter()
         .chain(metric_cells(true))
         .chain([Cell::new(throughput.unwrap_or_else(dash))])
@@ -385,7 +388,11 @@ fn counter_tables(run: &RunResults) -> Vec<String> {
         .iter()
         .filter(|b| !b.counters.is_empty() || !b.counter_stats.is_empty())
     {
-        let group = bench.group.as_deref().unwrap_or(bench.id.as_str());
+        let group = bench
+            .head
+            .group
+            .as_deref()
+            .unwrap_or(bench.head.id.as_str());
         match groups.iter_mut().find(|(g, _)| *g == group) {
             Some((_, benches)) => benches.push(bench),
             None => groups.push((group, vec![bench])),
@@ -404,7 +411,7 @@ fn counter_tables(run: &RunResults) -> Vec<String> {
                 .load_style(presets::UTF8_FULL_CONDENSED)
                 .set_content_arrangement(ContentArrangement::Dynamic);
             let mut header = vec!["counter".to_string()];
-            header.extend(benches.iter().map(|b| line(&b.id).into_owned()));
+            header.extend(benches.iter().map(|b| line(&b.head.id).into_owned()));
             table.set_header(header);
             for (label, hits, other) in &ratios {
                 let mut row = vec![format!("{} hit ratio", line(label))];
@@ -469,7 +476,7 @@ fn host_call_table(run: &RunResults) -> Option<String> {
             .map_or("—".into(), format::percent_one_decimal);
         for (k, group) in host.groups.iter().enumerate() {
             let (id, share) = if k == 0 {
-                (line(&bench.id).into_owned(), share.clone())
+                (line(&bench.head.id).into_owned(), share.clone())
             } else {
                 (String::new(), String::new())
             };

@@ -13,7 +13,9 @@ use crate::analysis::stats::median_u64;
 use crate::engine::EngineKind;
 use crate::model::{LimitOwner, Status};
 use crate::plugin::PluginLocator;
-use crate::results::{LimitsRecord, LoadResult, LoadRound, LoadSetup, PhaseResult, WasmInfo};
+use crate::results::{
+    LimitsRecord, LoadResult, LoadRound, LoadSetup, PhaseResult, ResultHead, WasmInfo,
+};
 use crate::runner::instance::BenchSession;
 use crate::runner::limits::Failure;
 use crate::runner::plan::{unknown_name_message, unknown_plugin_message};
@@ -55,7 +57,7 @@ impl<'a> Scenario<'a> {
             ));
             return scenario;
         };
-        result.wasm.path = path.display().to_string();
+        result.head.wasm.path = path.display().to_string();
         match prepare(runner, def, &path, &mut result).await {
             Ok(job) => scenario.job = Some(job),
             Err(failure) => scenario.failure = Some(failure),
@@ -66,7 +68,7 @@ impl<'a> Scenario<'a> {
 
     /// The scenario's id, as results name it.
     pub fn id(&self) -> &str {
-        &self.result.id
+        &self.result.head.id
     }
 
     /// Whether another round can run: prepared, and no round failed.
@@ -152,7 +154,7 @@ async fn prepare(
     result: &mut LoadResult,
 ) -> Result<LoadJob, Failure> {
     let (metered, sha256) = runner.prepare(path, EngineKind::Metered)?;
-    result.wasm.sha256 = sha256.clone();
+    result.head.wasm.sha256 = sha256.clone();
     if matches!(metered.pre, Pre::Command(_)) {
         return Err(Failure::new(
             Status::Error,
@@ -226,19 +228,23 @@ fn skeleton(def: &LoadDef) -> LoadResult {
         ),
     };
     LoadResult {
-        id: def
-            .id
-            .clone()
-            .unwrap_or_else(|| format!("{plugin}/{}", def.workload)),
-        plugin,
-        workload: def.workload.clone(),
-        group: def.group.clone(),
-        params: def.params.clone(),
-        wasm: WasmInfo {
-            path: String::new(),
-            sha256: String::new(),
+        head: ResultHead {
+            id: def
+                .id
+                .clone()
+                .unwrap_or_else(|| format!("{plugin}/{}", def.workload)),
+            plugin,
+            workload: def.workload.clone(),
+            group: def.group.clone(),
+            params: def.params.clone(),
+            wasm: WasmInfo {
+                path: String::new(),
+                sha256: String::new(),
+            },
+            limits: LimitsRecord::from(def.limits),
+            status: Status::Ok,
+            message: None,
         },
-        limits: LimitsRecord::from(def.limits),
         setup: LoadSetup {
             model: model.into(),
             arrival,
@@ -248,8 +254,6 @@ fn skeleton(def: &LoadDef) -> LoadResult {
             queue: def.queue,
             warmup: def.warmup,
         },
-        status: Status::Ok,
-        message: None,
         fuel_per_request: None,
         peak_memory: None,
         phases: Vec::new(),
@@ -272,8 +276,8 @@ fn failed(mut result: LoadResult, def: &LoadDef, failure: Failure) -> LoadResult
         at: crate::runner::limits::table_line(&def.location),
     };
     let failure = failure.advised(&def.limits, &def.limit_origins, owner, Status::Ok);
-    result.status = failure.status;
-    result.message = Some(failure.message);
+    result.head.status = failure.status;
+    result.head.message = Some(failure.message);
     result
 }
 
@@ -310,7 +314,7 @@ fn finish(mut result: LoadResult, def: &LoadDef, run: LoadRun) -> LoadResult {
             .into_iter()
             .map(|(message, n)| format!("{n}× {message}"))
             .collect();
-        result.message = Some(format!("instances lost: {}", lost.join("; ")));
+        result.head.message = Some(format!("instances lost: {}", lost.join("; ")));
     }
     result
 }

@@ -165,7 +165,7 @@ fn a_huge_message_is_clipped_when_results_are_read() {
     drop(value);
 
     let read = wasmbench::results::read_results(&path).expect("read");
-    let message = read.benches[0].message.as_deref().unwrap();
+    let message = read.benches[0].head.message.as_deref().unwrap();
     assert!(message.len() < 20 << 10, "{}", message.len());
     assert!(
         message.ends_with("more bytes cut)"),

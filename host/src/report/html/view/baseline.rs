@@ -92,7 +92,7 @@ pub(super) fn baseline(cx: &mut Context, comparison: &Comparison) -> Baseline {
         .benches
         .iter()
         .enumerate()
-        .map(|(i, b)| (b.id.as_str(), i))
+        .map(|(i, b)| (b.head.id.as_str(), i))
         .collect();
     let rows: Vec<RatioRow> = ordered
         .iter()

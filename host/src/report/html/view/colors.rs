@@ -32,7 +32,7 @@ pub fn assign(run: &RunResults, groups: &[Group]) -> Vec<Rgb> {
         let mut used = BTreeSet::new();
         for &i in &group.members {
             let b = &run.benches[i];
-            let key = format!("{}/{}", b.plugin, b.workload);
+            let key = format!("{}/{}", b.head.plugin, b.head.workload);
             let choice = match by_workload.get(&key) {
                 Some(&c) if !used.contains(&c) => c,
                 _ => (0..PALETTE.len())

@@ -95,10 +95,14 @@ pub(super) fn detail(cx: &mut Context, i: usize) -> Detail {
         };
         figures.push(cx.figure(
             Chart::Lines(run_order),
-            format!("{} in run order, {}", capitalized(metric.label()), b.id),
+            format!(
+                "{} in run order, {}",
+                capitalized(metric.label()),
+                b.head.id
+            ),
             format!(
                 "Line chart of the {n} timed iterations of {} in run order; median {median}.",
-                b.id
+                b.head.id
             ),
             "Samples in run order: a slope is drift, a high start is warm-up.".into(),
             "small",
@@ -111,11 +115,11 @@ pub(super) fn detail(cx: &mut Context, i: usize) -> Detail {
         };
         figures.push(cx.figure(
             Chart::Histogram(histogram),
-            format!("Distribution of {}, {}", metric.label(), b.id),
+            format!("Distribution of {}, {}", metric.label(), b.head.id),
             format!(
                 "Histogram of the {} of {}: from {} to {}, median {median}.",
                 metric.label(),
-                b.id,
+                b.head.id,
                 q(w.summary.min),
                 q(w.summary.max),
             ),
@@ -141,7 +145,7 @@ pub(super) fn detail(cx: &mut Context, i: usize) -> Detail {
                 Measurement::Counted(_) => None,
             })
             .unwrap_or_default(),
-        message: b.message.clone(),
+        message: b.head.message.clone(),
         facts: facts(b, cx.group_of[i]),
         figures,
         counters,
@@ -241,10 +245,10 @@ fn memory_figure(cx: &mut Context, b: &BenchResult, i: usize) -> Figure {
     let leak = b.memory.leak_suspected;
     cx.figure(
         Chart::Lines(chart),
-        format!("Linear memory after each iteration, {}", b.id),
+        format!("Linear memory after each iteration, {}", b.head.id),
         format!(
             "Line chart of linear memory after each timed iteration of {}: trend {trend}{}.",
-            b.id,
+            b.head.id,
             if leak { ", leak suspected" } else { "" }
         ),
         format!(
@@ -261,17 +265,17 @@ fn memory_figure(cx: &mut Context, b: &BenchResult, i: usize) -> Figure {
 
 /// The facts list: what ran, under which limits, and every measurement in words.
 fn facts(b: &BenchResult, group: usize) -> Vec<Fact> {
-    let mut facts = vec![plugin_fact(&b.plugin, &b.workload)];
-    if let Some(g) = &b.group {
+    let mut facts = vec![plugin_fact(&b.head.plugin, &b.head.workload)];
+    if let Some(g) = &b.head.group {
         facts.push(Fact {
             term: "group",
             pieces: vec![Piece::Group(group, g.clone())],
         });
     }
-    facts.extend(params_fact(&b.params));
+    facts.extend(params_fact(&b.head.params));
     facts.push(Fact {
         term: "limits",
-        pieces: vec![Piece::Text(format::limits(&b.limits))],
+        pieces: vec![Piece::Text(format::limits(&b.head.limits))],
     });
     facts.extend(super::measured::facts(b));
     facts.extend(db_facts(b));

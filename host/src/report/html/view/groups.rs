@@ -39,7 +39,7 @@ pub(super) fn group(cx: &mut Context, g: usize) -> GroupSection {
         .iter()
         .map(|&(i, b)| LegendItem {
             bench: cx.link(i),
-            status: (b.status != Status::Ok || !b.met_expectation).then(|| status_of(b)),
+            status: (b.head.status != Status::Ok || !b.met_expectation).then(|| status_of(b)),
         })
         .collect();
     let mut figures = vec![
@@ -92,7 +92,7 @@ fn wall_figure(cx: &mut Context, benches: &[(usize, &BenchResult)], title: &str)
             // Quartiles in the axis's unit, so they land where the axis puts the samples.
             let in_unit: Vec<f64> = samples.iter().map(|v| v / scale.divisor).collect();
             BoxRow {
-                label: b.id.clone(),
+                label: b.head.id.clone(),
                 color: cx.colors[i],
                 stats: BoxStats::of(&in_unit),
                 samples,
@@ -112,7 +112,11 @@ fn wall_figure(cx: &mut Context, benches: &[(usize, &BenchResult)], title: &str)
                 .wall_ns
                 .as_ref()
                 .map(|w| format::duration_ns(w.summary.median));
-            format!("{} {}", b.id, median.unwrap_or_else(|| "no samples".into()))
+            format!(
+                "{} {}",
+                b.head.id,
+                median.unwrap_or_else(|| "no samples".into())
+            )
         })
         .collect::<Vec<_>>()
         .join(", ");
@@ -139,7 +143,7 @@ fn fuel_figure(cx: &mut Context, benches: &[(usize, &BenchResult)], title: &str)
     let rows = benches
         .iter()
         .map(|&(i, b)| BarRow {
-            label: b.id.clone(),
+            label: b.head.id.clone(),
             color: cx.colors[i],
             value: b.fuel.as_ref().map(|f| f.per_iteration as f64),
             range: b.fuel.as_ref().filter(|f| f.varies).and_then(|f| {
@@ -185,14 +189,14 @@ fn memory_figure(cx: &mut Context, benches: &[(usize, &BenchResult)], title: &st
                 ""
             };
             BarRow {
-                label: b.id.clone(),
+                label: b.head.id.clone(),
                 color: cx.colors[i],
                 value: (peak > 0).then_some(peak as f64),
                 range: None,
                 note: if peak == 0 {
                     "not measured".into()
                 } else {
-                    let limit = format::bytes(b.limits.memory_bytes);
+                    let limit = format::bytes(b.head.limits.memory_bytes);
                     format!("{} of {limit}{leak}", format::bytes(peak))
                 },
             }

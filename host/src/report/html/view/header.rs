@@ -136,7 +136,7 @@ pub(super) fn header(cx: &Context) -> Header {
             .enumerate()
             .map(|(index, l)| NavGroup {
                 index,
-                title: l.id.clone(),
+                title: l.head.id.clone(),
             })
             .collect(),
         trends: None,

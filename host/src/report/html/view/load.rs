@@ -93,7 +93,7 @@ pub(super) fn status_of(l: &LoadResult) -> StatusText {
 
 /// What went wrong, for the failures section: the message, the abort, the missed thresholds.
 pub(super) fn failure_text(l: &LoadResult) -> Option<String> {
-    let mut lines: Vec<String> = l.message.iter().cloned().collect();
+    let mut lines: Vec<String> = l.head.message.iter().cloned().collect();
     if let Some(a) = &l.aborted {
         lines.push(format!("aborted: {a}"));
     }
@@ -138,9 +138,9 @@ pub(super) fn section(cx: &mut Context, index: usize) -> LoadSection {
     figures.extend(load_charts::timeline_figures(cx, l));
     LoadSection {
         index,
-        id: l.id.clone(),
+        id: l.head.id.clone(),
         status: status_of(l),
-        message: l.message.clone(),
+        message: l.head.message.clone(),
         aborted: l.aborted.clone(),
         facts: facts(l),
         rows,
@@ -219,16 +219,16 @@ fn fact(term: &'static str, text: String) -> Fact {
 }
 
 fn facts(l: &LoadResult) -> Vec<Fact> {
-    let mut facts = vec![plugin_fact(&l.plugin, &l.workload)];
-    if let Some(g) = &l.group {
+    let mut facts = vec![plugin_fact(&l.head.plugin, &l.head.workload)];
+    if let Some(g) = &l.head.group {
         facts.push(Fact {
             term: "group",
             pieces: vec![Piece::Code(g.clone())],
         });
     }
-    facts.extend(params_fact(&l.params));
+    facts.extend(params_fact(&l.head.params));
     facts.push(fact("setup", format::load_setup(&l.setup)));
-    facts.push(fact("limits", format::limits(&l.limits)));
+    facts.push(fact("limits", format::limits(&l.head.limits)));
     if let Some(fuel) = l.fuel_per_request {
         facts.push(fact(
             "fuel / request",

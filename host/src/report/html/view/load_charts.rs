@@ -159,10 +159,10 @@ pub(super) fn spectrum_figure(cx: &mut Context, l: &LoadResult) -> Option<Figure
     };
     Some(cx.figure(
         Chart::Lines(chart),
-        format!("Latency by percentile, {}", l.id),
+        format!("Latency by percentile, {}", l.head.id),
         format!(
             "Line chart of latency against percentile, one line per phase of {} ({}), and the overall service time dashed.{}",
-            l.id,
+            l.head.id,
             plural(l.phases.len(), "phase", "phases"),
             l.overall.as_ref().map(described).unwrap_or_default()
         ),
@@ -327,11 +327,11 @@ pub(super) fn timeline_figures(cx: &mut Context, l: &LoadResult) -> Vec<Figure> 
         };
         figures.push(cx.figure(
             Chart::Lines(chart),
-            format!("Latency over time, {}", l.id),
+            format!("Latency over time, {}", l.head.id),
             format!(
                 "Line chart of the p50 and p99 latency from the intended start of the requests finished in each {} step of {}, phases shaded; highest p99 {}.",
                 duration_ns(step as f64),
-                l.id,
+                l.head.id,
                 duration_ns(max)
             ),
             format!(
@@ -382,7 +382,7 @@ pub(super) fn timeline_figures(cx: &mut Context, l: &LoadResult) -> Vec<Figure> 
     let o = l.overall.as_ref();
     figures.push(cx.figure(
         Chart::Lines(chart),
-        format!("Requests per second over time, {}", l.id),
+        format!("Requests per second over time, {}", l.head.id),
         format!(
             "Line chart of requests offered, completed without error{} per second in each {} step of {}, phases shaded; overall {} achieved of {} offered.",
             if l.timeline.iter().any(|t| t.failed > 0 || t.dropped > 0) {
@@ -391,7 +391,7 @@ pub(super) fn timeline_figures(cx: &mut Context, l: &LoadResult) -> Vec<Figure> 
                 ""
             },
             duration_ns(step as f64),
-            l.id,
+            l.head.id,
             o.map_or("—".into(), |o| format::requests_per_second(o.throughput)),
             o.map_or("—".into(), |o| format::requests_per_second(o.offered_rate)),
         ),

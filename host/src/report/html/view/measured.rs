@@ -81,9 +81,9 @@ pub(super) fn facts(b: &BenchResult) -> Vec<Fact> {
     facts.push(Fact {
         term: "wasm",
         pieces: vec![
-            Piece::Code(b.wasm.path.clone()),
+            Piece::Code(b.head.wasm.path.clone()),
             Piece::Text(" · sha256 ".into()),
-            Piece::Code(b.wasm.sha256.chars().take(16).collect()),
+            Piece::Code(b.head.wasm.sha256.chars().take(16).collect()),
         ],
     });
     facts

@@ -72,7 +72,7 @@ fn models(cx: &Context<'_>) -> Vec<ModelRowView> {
     let rows = crate::report::models::rows(cx.run);
     rows.iter()
         .filter_map(|row| {
-            let index = cx.run.benches.iter().position(|b| b.id == row.id)?;
+            let index = cx.run.benches.iter().position(|b| b.head.id == row.id)?;
             Some(ModelRowView {
                 bench: cx.link(index),
                 measured: crate::report::format::duration_ns(row.against.measured_ns),
@@ -148,7 +148,7 @@ impl<'a> Context<'a> {
         let mut groups: Vec<Group> = Vec::new();
         let mut ungrouped = Vec::new();
         for (i, bench) in run.benches.iter().enumerate() {
-            match &bench.group {
+            match &bench.head.group {
                 None => ungrouped.push(i),
                 Some(name) => match groups.iter_mut().find(|g| g.name.as_ref() == Some(name)) {
                     Some(group) => group.members.push(i),
@@ -209,7 +209,7 @@ impl<'a> Context<'a> {
     fn link(&self, i: usize) -> BenchLink {
         BenchLink {
             index: i,
-            id: self.run.benches[i].id.clone(),
+            id: self.run.benches[i].head.id.clone(),
             color: colors::hex(self.colors[i]),
         }
     }
@@ -253,17 +253,17 @@ impl Page {
 /// A bench's status in words: the word carries the meaning, colour only helps.
 fn status_of(b: &BenchResult) -> StatusText {
     let (class, text, order) = if b.met_expectation {
-        if b.status == Status::Ok {
+        if b.head.status == Status::Ok {
             ("st-ok", "✓ ok".into(), 2)
         } else {
-            ("st-expected", format!("✓ {} (expected)", b.status), 1)
+            ("st-expected", format!("✓ {} (expected)", b.head.status), 1)
         }
     } else if b.expected == Status::Ok {
-        ("st-failed", format!("✗ FAILED: {}", b.status), 0)
+        ("st-failed", format!("✗ FAILED: {}", b.head.status), 0)
     } else {
         (
             "st-failed",
-            format!("✗ FAILED: {} (expected {})", b.status, b.expected),
+            format!("✗ FAILED: {} (expected {})", b.head.status, b.expected),
             0,
         )
     };

@@ -41,7 +41,7 @@ pub(super) fn sets(cx: &mut Context, group: &str) -> Vec<RelativeSet> {
 
 fn set(cx: &mut Context, s: &GroupSummary) -> RelativeSet {
     let run = cx.run;
-    let reference_id = &run.benches[s.reference].id;
+    let reference_id = &run.benches[s.reference].head.id;
     let dash = || "—".to_string();
     // The reference's own wall time as the ratios use it: any ratio's `old`.
     let reference_wall = s.others.iter().find_map(|r| r.wall.as_ref().map(|w| w.old));
@@ -71,15 +71,18 @@ fn set(cx: &mut Context, s: &GroupSummary) -> RelativeSet {
                 format!(
                     "{reference_id} ran {} {}",
                     relative::faster_or_slower(w),
-                    other.id
+                    other.head.id
                 )
             }
             Some(w) => format!(
                 "{reference_id} ran {} {} — not told apart: the interval includes 1",
                 relative::faster_or_slower(w),
-                other.id
+                other.head.id
             ),
-            None => format!("no wall-time ratio: {} ended {}", other.id, other.status),
+            None => format!(
+                "no wall-time ratio: {} ended {}",
+                other.head.id, other.head.status
+            ),
         };
         rows.push(RelativeRow {
             bench: cx.link(r.bench),
@@ -111,7 +114,7 @@ fn set(cx: &mut Context, s: &GroupSummary) -> RelativeSet {
     chart_rows.extend(s.others.iter().filter_map(|r| {
         let w = r.wall.as_ref()?;
         Some(RatioRow {
-            label: run.benches[r.bench].id.clone(),
+            label: run.benches[r.bench].head.id.clone(),
             ratio: w.ratio,
             interval: w.ci,
             color: cx.colors[r.bench],
@@ -175,19 +178,19 @@ pub(super) fn load_groups(cx: &Context) -> Vec<LoadGroupTable> {
             let ratio = |r: Option<f64>| r.map_or_else(|| "—".to_string(), format::ratio);
             let mut rows = vec![(
                 s.reference,
-                run.loads[s.reference].id.clone(),
+                run.loads[s.reference].head.id.clone(),
                 format::ratio(1.0),
                 format::ratio(1.0),
             )];
             rows.extend(
-                s.others
-                    .iter()
-                    .map(|&(i, p50, p99)| (i, run.loads[i].id.clone(), ratio(p50), ratio(p99))),
+                s.others.iter().map(|&(i, p50, p99)| {
+                    (i, run.loads[i].head.id.clone(), ratio(p50), ratio(p99))
+                }),
             );
             LoadGroupTable {
                 heading: format!(
                     "against {}, {}",
-                    run.loads[s.reference].id,
+                    run.loads[s.reference].head.id,
                     match s.chosen {
                         Chosen::Fastest => "the lowest p50",
                         Chosen::Named => "the group's reference",

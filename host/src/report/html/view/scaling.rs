@@ -46,7 +46,7 @@ fn instances(cx: &mut Context, benches: &[(usize, &BenchResult)], title: &str) -
         max = max.max(single * n).max(p.units_per_second);
         max_n = max_n.max(p.instances);
         series.push(Series {
-            label: format!("{} measured", b.id),
+            label: format!("{} measured", b.head.id),
             color: cx.colors[i],
             points: vec![(1.0, single), (n, p.units_per_second)],
             errors: Vec::new(),
@@ -56,7 +56,7 @@ fn instances(cx: &mut Context, benches: &[(usize, &BenchResult)], title: &str) -
             step: false,
         });
         series.push(Series {
-            label: format!("{} ideal (linear)", b.id),
+            label: format!("{} ideal (linear)", b.head.id),
             color: cx.colors[i],
             points: vec![(1.0, single), (n, single * n)],
             errors: Vec::new(),
@@ -67,7 +67,7 @@ fn instances(cx: &mut Context, benches: &[(usize, &BenchResult)], title: &str) -
         });
         described.push(format!(
             "{}: {} alone, {} with {} instances",
-            b.id,
+            b.head.id,
             format::per_second(single, unit),
             format::per_second(p.units_per_second, unit),
             p.instances
@@ -112,7 +112,7 @@ fn instances(cx: &mut Context, benches: &[(usize, &BenchResult)], title: &str) -
 
 /// A bench's parameter `key` as a number.
 fn value(b: &BenchResult, key: &str) -> Option<f64> {
-    param_value(b.params.get(key)?).map(|v| v.0)
+    param_value(b.head.params.get(key)?).map(|v| v.0)
 }
 
 /// Median wall time, with its interval, against the parameter `key`: one line per series.
@@ -143,7 +143,7 @@ fn parameter(
         }
         points.sort_by(|a, b| a.0.total_cmp(&b.0));
         series.push(Series {
-            label: format!("{}/{}", first_bench.plugin, first_bench.workload),
+            label: format!("{}/{}", first_bench.head.plugin, first_bench.head.workload),
             color: cx.colors[first],
             points,
             errors,
@@ -209,25 +209,31 @@ fn varying_params<'b>(
         .collect();
     let keys: BTreeSet<&str> = measured
         .iter()
-        .flat_map(|(_, b)| b.params.keys().map(String::as_str))
+        .flat_map(|(_, b)| b.head.params.keys().map(String::as_str))
         .collect();
     let mut out = Vec::new();
     for key in keys {
         let mut series: BTreeMap<String, Members> = BTreeMap::new();
         let mut kinds = BTreeSet::new();
         for &(i, b) in &measured {
-            let Some((_, kind)) = b.params.get(key).and_then(|t| param_value(t)) else {
+            let Some((_, kind)) = b.head.params.get(key).and_then(|t| param_value(t)) else {
                 continue;
             };
             kinds.insert(kind);
             let rest: Vec<String> = b
+                .head
                 .params
                 .iter()
                 .filter(|(k, _)| k.as_str() != key)
                 .map(|(k, v)| format!("{k}={v}"))
                 .collect();
             series
-                .entry(format!("{}/{}[{}]", b.plugin, b.workload, rest.join(",")))
+                .entry(format!(
+                    "{}/{}[{}]",
+                    b.head.plugin,
+                    b.head.workload,
+                    rest.join(",")
+                ))
                 .or_default()
                 .push((i, b));
         }

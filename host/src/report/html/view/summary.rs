@@ -153,7 +153,7 @@ pub(super) fn rows(cx: &Context) -> Vec<SummaryRow> {
         .map(|(i, bench)| SummaryRow {
             bench: cx.link(i),
             failed: !bench.met_expectation,
-            group: bench.group.clone().map(|g| (cx.group_of[i], g)),
+            group: bench.head.group.clone().map(|g| (cx.group_of[i], g)),
             status: status_of(bench),
             sampled: bench_metrics(true).map(|m| metric_cell(bench, m)).collect(),
             throughput: bench.units.as_ref().and_then(|u| {
@@ -178,7 +178,7 @@ pub(super) fn rows(cx: &Context) -> Vec<SummaryRow> {
                 .collect(),
             change: cx
                 .comparison
-                .map(|_| cx.changes.get(bench.id.as_str()).map(|c| change(c))),
+                .map(|_| cx.changes.get(bench.head.id.as_str()).map(|c| change(c))),
         })
         .collect()
 }
@@ -227,9 +227,9 @@ pub(super) fn failures(cx: &Context) -> Vec<Failure> {
         .filter(|(_, b)| !b.met_expectation)
         .map(|(index, b)| Failure {
             anchor: format!("bench-{index}"),
-            id: b.id.clone(),
+            id: b.head.id.clone(),
             status: status_of(b),
-            message: b.message.clone(),
+            message: b.head.message.clone(),
         })
         .chain(
             cx.run
@@ -239,7 +239,7 @@ pub(super) fn failures(cx: &Context) -> Vec<Failure> {
                 .filter(|(_, l)| load::failed(l))
                 .map(|(index, l)| Failure {
                     anchor: format!("load-{index}"),
-                    id: l.id.clone(),
+                    id: l.head.id.clone(),
                     status: load::status_of(l),
                     message: load::failure_text(l),
                 }),
