@@ -23,7 +23,6 @@ const AWAITING: &[&str] = &[
     "runner/record.rs `finish`",
     "runner/plan.rs `plan`",
     "runner/parallel.rs `run_parallel`",
-    "runner/bench.rs `run_units`",
     "report/openmetrics/mod.rs `new`",
     "report/openmetrics/mod.rs `bench_finished`",
     "report/html/templates/executions.rs `executions`",

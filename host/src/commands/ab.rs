@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use super::CommandError;
-use super::loads::{Versions, plan_all, run_loads, scenario_rounds};
+use super::loads::{plan_all, scenario_rounds, scenario_work};
 use super::measure::{
     Measured, Shown, assemble, base_wasm, linger, measure, note_run, print_summary,
     say_interrupted, start_runner, write_results,
@@ -17,7 +17,7 @@ use crate::analysis::groups;
 use crate::cli::{AbArgs, Executions};
 use crate::report::escape::terminal::path as shown;
 use crate::results::{RunResults, ShardInfo};
-use crate::runner::{BenchPlan, RunOptions};
+use crate::runner::{BenchPlan, RunOptions, Work};
 use crate::suite::load_suite;
 
 pub fn run(args: &AbArgs) -> Result<u8, CommandError> {
@@ -36,31 +36,24 @@ pub fn run(args: &AbArgs) -> Result<u8, CommandError> {
         let mut runner = start_runner(&args.engine, args.quiet)?;
         let (selection, loads) = plan_all(&mut runner, &suite, &args.filter, args.shard).await?;
         let (plans, shard) = (selection.plans, selection.shard);
-        let units = ab_units(&plans, &args.base);
-        let settle = super::verdicts::settle(&args.measure, &units, None, &policy);
+        let mut work = ab_units(&plans, &args.base);
+        work.extend(scenario_work(loads, Some(&args.base)));
+        let settle = super::verdicts::settle(&args.measure, &work, None, &policy);
+        let thresholds = policy.thresholds.unwrap_or_default();
         let options = RunOptions {
             executions: args.measure.executions.and_then(Executions::count),
             seed: args.seed,
             settle: settle.as_ref(),
+            // Three rounds a side unless told, so each metric has the spread of its pairs to be
+            // judged by.
+            scenario_rounds: scenario_rounds(args.measure.executions, AB_ROUNDS, Some(&thresholds)),
         };
         let shown_as = Shown {
             out_dir: &out_dir,
             quiet: args.quiet,
             metrics_addr: args.measure.metrics_addr,
         };
-        let mut measured = measure(&mut runner, &suite, &units, &options, shard, &shown_as).await?;
-        // Scenarios after the benches, as in `run`; three rounds a side unless told, so each
-        // metric has the spread of its pairs to be judged by.
-        let load_runs = if measured.interrupted {
-            None
-        } else {
-            let live = measured.live.as_ref().map(|live| &live.metrics);
-            let thresholds = policy.thresholds.unwrap_or_default();
-            let rounds = scenario_rounds(args.measure.executions, AB_ROUNDS, Some(&thresholds));
-            let versions = Versions::AgainstBase(&args.base);
-            let progress = &mut measured.progress;
-            Some(run_loads(&mut runner, &loads, versions, rounds, progress, live).await)
-        };
+        let mut measured = measure(&mut runner, &suite, &work, &options, shard, &shown_as).await?;
         let interrupted = crate::runner::interrupt::requested();
         // As in `run`: the endpoint closes before results are written, so nothing a scraper holds
         // (connections, file descriptors) can keep them from being written; it serves the final
@@ -70,9 +63,6 @@ pub fn run(args: &AbArgs) -> Result<u8, CommandError> {
         // One machine for both sides: the same noise.
         for side in [&mut base, &mut head] {
             note_run(side, &runner, interrupted);
-        }
-        if let Some(runs) = load_runs {
-            (base.loads, head.loads) = (runs.base, runs.head);
         }
         write_results(&base, &out_dir.join("base").join("results.json"))?;
         let results_path = write_results(&head, &out_dir.join("results.json"))?;
@@ -92,14 +82,15 @@ pub fn run(args: &AbArgs) -> Result<u8, CommandError> {
 }
 
 /// The two sides' results from the measured units (an A/B pair gives its base side and its wall
-/// pairs; a bench with no base version is in the head side alone), checksums checked per side.
+/// pairs; a bench or scenario with no base version is in the head side alone), checksums checked
+/// per side.
 fn sides(
     suite: &crate::suite::Suite,
     measured: Measured,
     shard: Option<ShardInfo>,
 ) -> (RunResults, RunResults, Pairs) {
     let (mut base_benches, mut head_benches, mut pairs) = (Vec::new(), Vec::new(), Pairs::new());
-    for mut unit in measured.units {
+    for mut unit in measured.benches {
         let head_side = unit.results.pop().expect("a unit has a head side");
         if let Some(base) = unit.results.pop() {
             pairs.insert(head_side.head.id.clone(), unit.pairs);
@@ -109,8 +100,12 @@ fn sides(
     }
     groups::check_checksums(&mut base_benches);
     groups::check_checksums(&mut head_benches);
-    let base = assemble(suite, measured.started_at.clone(), base_benches, shard);
-    let head = assemble(suite, measured.started_at, head_benches, shard);
+    let mut base = assemble(suite, measured.started_at.clone(), base_benches, shard);
+    let mut head = assemble(suite, measured.started_at, head_benches, shard);
+    for scenario in measured.scenarios {
+        base.loads.extend(scenario.base);
+        head.loads.push(scenario.head);
+    }
     (base, head, pairs)
 }
 
@@ -119,12 +114,12 @@ const AB_ROUNDS: u32 = 3;
 
 /// Base and head of a bench run as one unit; a bench with no base version runs alone and is
 /// reported as new.
-fn ab_units(plans: &[BenchPlan], base: &Path) -> Vec<Vec<BenchPlan>> {
+fn ab_units(plans: &[BenchPlan], base: &Path) -> Vec<Work> {
     plans
         .iter()
         .map(|head| match base_plan(head, base) {
-            Some(base) => vec![base, head.clone()],
-            None => vec![head.clone()],
+            Some(base) => Work::Bench(vec![base, head.clone()]),
+            None => Work::Bench(vec![head.clone()]),
         })
         .collect()
 }

@@ -1,5 +1,6 @@
-//! What `run` and `ab` share: plan the suite's selected benches, then measure units of them (a
-//! bench, or an A/B pair) in one loop with the journal, Ctrl-C handling and progress.
+//! What `run` and `ab` share: plan the suite's selected benches, then measure the units (a bench
+//! or an A/B pair of it, a load scenario or its two versions) in one loop with the journal, Ctrl-C
+//! handling, progress and live metrics.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -17,25 +18,24 @@ use crate::results::{
     ShardInfo, SuiteInfo,
 };
 use crate::runner::Observer;
+use crate::runner::load::ScenarioResult;
 use crate::runner::{
-    BenchPlan, RunOptions, Runner, Shard, UnitResult, expected_output_files, interrupt,
+    BenchPlan, BenchUnitResult, Finished, RunOptions, Runner, Shard, Work, expected_output_files,
+    interrupt,
 };
 use crate::suite::{PluginSource, Suite};
 use crate::ui::ProgressObserver;
 use crate::ui::metrics::{MeteredObserver, MetricsEndpoint};
 
-/// The units a run measured, when it started, and whether Ctrl-C stopped it early.
+/// The units a run measured (in the suite's order), and when it started.
 pub(super) struct Measured {
-    pub units: Vec<UnitResult>,
+    pub benches: Vec<BenchUnitResult>,
+    pub scenarios: Vec<ScenarioResult>,
     pub started_at: String,
-    pub interrupted: bool,
-    /// The live metrics (`--metrics-addr`), still served: the run's load scenarios feed them too.
-    /// A command closes it before it writes results (`run` after its load scenarios, `ab` at once):
-    /// nothing a scraper holds (connections, file descriptors) can keep them from being written;
-    /// then `ui::metrics::linger` serves the final values again for a while.
+    /// The live metrics (`--metrics-addr`), still served. A command closes it before it writes
+    /// results: nothing a scraper holds (connections, file descriptors) can keep them from being
+    /// written; then `ui::metrics::linger` serves the final values again for a while.
     pub live: Option<LiveMetrics>,
-    /// What shows the run's progress: the load scenarios that come after the benches go on in it.
-    pub progress: ProgressObserver,
 }
 
 /// The metrics endpoint of a run and the families it serves; the endpoint stops when dropped.
@@ -139,12 +139,13 @@ pub(super) struct Shown<'a> {
     pub metrics_addr: Option<SocketAddr>,
 }
 
-/// Runs `units`, appending each finished unit's last result (the bench, or an A/B pair's head
-/// side, as results.json holds) to `out_dir/journal.jsonl`, with progress on the terminal.
+/// Runs the units of `work`, appending each finished one's result (the bench or scenario, or an
+/// A/B pair's head side, as results.json holds) to `out_dir/journal.jsonl`, with progress on the
+/// terminal.
 pub(super) async fn measure(
     runner: &mut Runner,
     suite: &Suite,
-    units: &[Vec<BenchPlan>],
+    work: &[Work],
     options: &RunOptions<'_>,
     shard: Option<ShardInfo>,
     shown: &Shown<'_>,
@@ -176,20 +177,23 @@ pub(super) async fn measure(
         &started_at,
         shard,
     )?;
-    let mut progress = ProgressObserver::new(units.len(), quiet);
+    let benches = work.iter().filter(|w| matches!(w, Work::Bench(_))).count();
+    let mut progress = ProgressObserver::new(benches, quiet);
     let mut metered;
     let observer: &mut dyn Observer = if endpoint.is_some() {
-        metered = MeteredObserver::new(&mut progress, metrics.clone(), units.len());
+        metered = MeteredObserver::new(&mut progress, metrics.clone(), benches);
         &mut metered
     } else {
         &mut progress
     };
     let mut journal_error = None;
-    let units = runner
-        .run_units(units, options, observer, &mut |unit| {
-            if let Some(result) = unit.results.last()
-                && let Err(e) = journal.append(result)
-            {
+    let finished = runner
+        .run_units(work, options, observer, &mut |unit| {
+            let appended = match unit {
+                Finished::Bench(bench) => bench.results.last().map(|r| journal.append(r)),
+                Finished::Scenario(scenario) => Some(journal.append_load(&scenario.head)),
+            };
+            if let Some(Err(e)) = appended {
                 journal_error.get_or_insert(e);
             }
         })
@@ -198,12 +202,18 @@ pub(super) async fn measure(
         return Err(e.into());
     }
     progress.finish();
+    let (mut bench_results, mut scenarios) = (Vec::new(), Vec::new());
+    for unit in finished {
+        match unit {
+            Finished::Bench(bench) => bench_results.push(bench),
+            Finished::Scenario(scenario) => scenarios.push(*scenario),
+        }
+    }
     Ok(Measured {
-        units,
+        benches: bench_results,
+        scenarios,
         started_at,
-        interrupted: interrupt::requested(),
         live: endpoint.map(|endpoint| LiveMetrics { metrics, endpoint }),
-        progress,
     })
 }
 

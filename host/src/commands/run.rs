@@ -1,9 +1,10 @@
-//! `wasmbench run`: load the suite → plan → run every bench → write results.json → print the table.
+//! `wasmbench run`: load the suite → plan → run every bench and load scenario → write results.json
+//! → print the table.
 
 use std::path::{Path, PathBuf};
 
 use super::CommandError;
-use super::loads::{Versions, plan_all, run_loads, scenario_rounds};
+use super::loads::{plan_all, scenario_rounds, scenario_work};
 use super::measure::{
     Measured, Shown, assemble, linger, measure, note_run, print_summary, say_interrupted,
     start_runner, write_results,
@@ -14,9 +15,9 @@ use crate::cli::{Executions, RunArgs};
 use crate::report::escape::terminal::path as shown;
 use crate::report::export::Inputs;
 use crate::report::write_all;
-use crate::results::{BenchResult, LoadResult, RunResults};
-use crate::runner::{BenchPlan, RunOptions, Runner};
-use crate::suite::{LoadDef, load_suite};
+use crate::results::{BenchResult, RunResults};
+use crate::runner::{BenchPlan, RunOptions, Runner, Work};
+use crate::suite::load_suite;
 
 /// Where `--plugin-output` keeps the plugins' output, next to results.json.
 pub const PLUGIN_OUTPUT_DIR: &str = "plugin-output";
@@ -40,13 +41,17 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
         }
         let (selection, loads) = plan_all(&mut runner, &suite, &args.filter, args.shard).await?;
         let profiled = args.profile.then(|| selection.plans.clone());
-        let units: Vec<Vec<BenchPlan>> =
-            selection.plans.into_iter().map(|plan| vec![plan]).collect();
-        let settle = super::verdicts::settle(&args.measure, &units, baseline.as_ref(), &policy);
+        let mut work: Vec<Work> = (selection.plans.into_iter())
+            .map(|plan| Work::Bench(vec![plan]))
+            .collect();
+        work.extend(scenario_work(loads, None));
+        let settle = super::verdicts::settle(&args.measure, &work, baseline.as_ref(), &policy);
         let options = RunOptions {
             executions: args.measure.executions.and_then(Executions::count),
             seed: 1,
             settle: settle.as_ref(),
+            // One round each unless `--executions` says.
+            scenario_rounds: scenario_rounds(args.measure.executions, 1, None),
         };
         let shown_as = Shown {
             out_dir: &out_dir,
@@ -56,14 +61,17 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
         let mut measured = measure(
             &mut runner,
             &suite,
-            &units,
+            &work,
             &options,
             selection.shard,
             &shown_as,
         )
         .await?;
         let benches = bench_results(&mut measured);
-        let load_results = scenarios(&mut runner, &mut measured, &loads, args).await;
+        let load_results = std::mem::take(&mut measured.scenarios)
+            .into_iter()
+            .map(|s| s.head)
+            .collect();
         let interrupted = crate::runner::interrupt::requested();
         // The endpoint closes before results are written: nothing a scraper holds (connections,
         // file descriptors) can keep the results from being written. It serves the final values
@@ -89,7 +97,7 @@ pub fn run(args: &RunArgs) -> Result<u8, CommandError> {
 
 /// The benches' results (one a unit), checksums checked within their groups.
 fn bench_results(measured: &mut Measured) -> Vec<BenchResult> {
-    let mut benches: Vec<BenchResult> = std::mem::take(&mut measured.units)
+    let mut benches: Vec<BenchResult> = std::mem::take(&mut measured.benches)
         .into_iter()
         .flat_map(|u| u.results)
         .collect();
@@ -109,25 +117,6 @@ async fn profile(
     let options = args.sampling.options();
     super::profile::profile_all(runner, plans, &options, &dir, None).await?;
     Ok(())
-}
-
-/// The load scenarios after the benches (none once Ctrl-C stopped them), one round each unless
-/// `--executions` says.
-async fn scenarios(
-    runner: &mut Runner,
-    measured: &mut Measured,
-    loads: &[LoadDef],
-    args: &RunArgs,
-) -> Vec<LoadResult> {
-    if measured.interrupted {
-        return Vec::new();
-    }
-    let live = measured.live.as_ref().map(|live| &live.metrics);
-    let rounds = scenario_rounds(args.measure.executions, 1, None);
-    let progress = &mut measured.progress;
-    run_loads(runner, loads, Versions::Current, rounds, progress, live)
-        .await
-        .head
 }
 
 /// Saves the baseline when asked; compares with the baseline (its verdicts' exit code) or writes

@@ -185,16 +185,19 @@ pub fn exit_code(run: Option<&RunResults>, verdicts: Option<u8>, interrupted: bo
 /// and each bench's wall threshold (`--threshold`, else the suite's, else the default).
 pub fn settle(
     measure: &crate::cli::MeasureArgs,
-    units: &[Vec<crate::runner::BenchPlan>],
+    work: &[crate::runner::Work],
     baseline: Option<&RunResults>,
     policy: &Policy,
 ) -> Option<Settle> {
     if measure.executions != Some(crate::cli::Executions::Auto) {
         return None;
     }
-    let thresholds = units
+    let thresholds = work
         .iter()
-        .filter_map(|plans| plans.last())
+        .filter_map(|unit| match unit {
+            crate::runner::Work::Bench(plans) => plans.last(),
+            crate::runner::Work::Scenario { .. } => None,
+        })
         .map(|plan| {
             let t = policy
                 .thresholds

@@ -476,7 +476,6 @@ const AWAITING: &[&str] = &[
     "report::html::view ← report::html::view::relative",
     "report::html::view ← report::html::view::summary",
     "report::openmetrics ← report::openmetrics::load",
-    "runner::load ← runner::load::scenario",
 ];
 
 #[test]

@@ -1,10 +1,11 @@
-//! The run journal: `journal.jsonl` in the output folder, one line per finished bench, appended and
-//! flushed as each bench ends. A run that is killed outright (SIGKILL, power loss) leaves it readable;
+//! The run journal: `journal.jsonl` in the output folder, one line per finished bench or load
+//! scenario, appended and flushed as each ends. A run that is killed outright (SIGKILL, power loss) leaves it readable;
 //! `wasmbench report` / `compare` accept it in place of results.json (marked interrupted).
 //!
 //! Line 1 is a header (`{"journal": 1, "schema_version", "suite", "environment", "started_at",
 //! "shard"}`; `shard` absent in older journals),
-//! every further line `{"bench": <bench result>}`. A torn last line is ignored when reading.
+//! every further line `{"bench": <bench result>}` or `{"load": <scenario result>}` (journals of
+//! older versions hold benches only). A torn last line is ignored when reading.
 
 use std::fs::File;
 use std::io::Write;
@@ -15,7 +16,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::input::Kind;
 
-use super::{BenchResult, Environment, RunResults, SCHEMA_VERSION, ShardInfo, SuiteInfo};
+use super::{
+    BenchResult, Environment, LoadResult, RunResults, SCHEMA_VERSION, ShardInfo, SuiteInfo,
+};
 
 /// Journal format version.
 const JOURNAL_VERSION: u32 = 1;
@@ -31,9 +34,12 @@ struct Header {
     shard: Option<ShardInfo>,
 }
 
+/// One finished unit.
 #[derive(Serialize, Deserialize)]
-struct Line {
-    bench: BenchResult,
+#[serde(rename_all = "lowercase")]
+enum Line {
+    Bench(Box<BenchResult>),
+    Load(Box<LoadResult>),
 }
 
 /// An open journal, appended to as benches finish.
@@ -73,9 +79,12 @@ impl Journal {
 
     /// Appends a finished bench and flushes it to the OS.
     pub fn append(&mut self, bench: &BenchResult) -> Result<()> {
-        self.write_line(&Line {
-            bench: bench.clone(),
-        })
+        self.write_line(&Line::Bench(Box::new(bench.clone())))
+    }
+
+    /// Appends a finished load scenario and flushes it to the OS.
+    pub fn append_load(&mut self, load: &LoadResult) -> Result<()> {
+        self.write_line(&Line::Load(Box::new(load.clone())))
     }
 
     pub fn path(&self) -> &Path {
@@ -99,7 +108,7 @@ pub fn is_journal(text: &str) -> bool {
     text.trim_start().starts_with("{\"journal\":")
 }
 
-/// Rebuilds run results from a journal: every complete bench line, `interrupted` set (a journal
+/// Rebuilds run results from a journal: every complete bench and scenario line, `interrupted` set (a journal
 /// becomes results.json only when a run completes). Read like results.json ([`Kind::Results`]).
 pub fn read_journal(path: &Path) -> Result<RunResults> {
     let text = crate::input::read_text(path, Kind::Results)
@@ -124,10 +133,11 @@ pub(super) fn parse_journal(path: &Path, text: &str) -> Result<RunResults> {
         );
     }
     let all: Vec<&str> = lines.collect();
-    let mut benches = Vec::new();
+    let (mut benches, mut loads) = (Vec::new(), Vec::new());
     for (index, line) in all.iter().enumerate() {
         match serde_json::from_str::<Line>(line) {
-            Ok(entry) => benches.push(entry.bench),
+            Ok(Line::Bench(bench)) => benches.push(*bench),
+            Ok(Line::Load(load)) => loads.push(*load),
             // A torn last line is what a kill mid-write leaves; anything else is corruption.
             Err(_) if index + 1 == all.len() => {}
             Err(e) => bail!("{}:{}: {e}", path.display(), index + 2),
@@ -142,7 +152,7 @@ pub(super) fn parse_journal(path: &Path, text: &str) -> Result<RunResults> {
         interrupted: true,
         shard: header.shard,
         benches,
-        loads: Vec::new(),
+        loads,
         machine_noise: None,
         http_fixture: None,
     };

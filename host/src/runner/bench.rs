@@ -1,11 +1,10 @@
-//! Benches through their phases, for `run` and `ab` alike. A unit is one bench, or the base and
-//! head versions of one bench (`ab`). First every unit's counting pass runs here, on the
-//! fuel-metered engine (fuel per iteration, budget enforcement); then its executions, each a fresh
-//! worker process on the uninstrumented engine (wall time, memory per iteration), interleaved
-//! round-robin across units so that machine drift spreads over all of them. Any failure ends its
-//! own bench with a status; the run goes on.
+//! A bench as a unit of a run: one bench, or the base and head versions of one bench (`ab`).
+//! Its counting pass runs in this process, on the fuel-metered engine (fuel per iteration, budget
+//! enforcement); each of its executions in a fresh worker process on the uninstrumented engine
+//! (wall time, memory per iteration). The run loop (`units.rs`) interleaves the executions of
+//! every unit. Any failure ends its own bench with a status; the run goes on.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use crate::analysis::settle::Settle;
 use crate::engine::EngineKind;
@@ -20,170 +19,131 @@ use super::observer::{Observer, Phase};
 use super::record::{self, Record};
 use super::worker::{self, Execution, Job, SideJob};
 
-/// How a run is carried out, beyond each bench's settings.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct RunOptions<'a> {
-    /// Executions for every bench (`--executions`), overriding the suite.
-    pub executions: Option<u32>,
-    /// Seed of the shuffled base/head order of A/B units.
-    pub seed: u64,
-    /// `--executions auto`: after its planned executions, a bench whose question is not yet
-    /// answered gets more, interleaved with the others still open, until it is, it reaches the
-    /// most executions, or the time budget is spent.
-    pub settle: Option<&'a Settle>,
-}
-
-/// A finished unit: one result per side (base first), and for two sides the wall-time pairs
+/// A finished bench: one result per side (base first), and for two sides the wall-time pairs
 /// (base ns, head ns) of each execution in run order.
-pub struct UnitResult {
+#[derive(Debug)]
+pub struct BenchUnitResult {
     pub results: Vec<BenchResult>,
     pub pairs: Vec<Vec<(u64, u64)>>,
 }
 
-/// One side of a unit while it runs.
+/// One side of a bench while it runs.
 struct Side<'a> {
     plan: &'a BenchPlan,
     record: Record,
     failure: Option<Failure>,
 }
 
-/// A unit while it runs.
-struct Unit<'a> {
+/// A bench while a run goes.
+pub(super) struct BenchUnit<'a> {
     sides: Vec<Side<'a>>,
     pairs: Vec<Vec<(u64, u64)>>,
-    executions: u32,
-    /// Set once the unit is finished (and reported).
-    finished: bool,
+    /// Executions planned so far (`--executions auto` adds to them).
+    pub(super) executions: u32,
 }
 
-impl Unit<'_> {
+impl<'a> BenchUnit<'a> {
+    /// The bench of `plans` (base first), for `executions` executions, else the suite's.
+    pub(super) fn new(plans: &'a [BenchPlan], executions: Option<u32>) -> Self {
+        BenchUnit {
+            sides: plans
+                .iter()
+                .map(|plan| Side {
+                    plan,
+                    record: Record::default(),
+                    failure: plan.broken.clone(),
+                })
+                .collect(),
+            pairs: Vec::new(),
+            executions: executions
+                .unwrap_or(plans.last().map_or(1, |p| p.def.settings.executions))
+                .max(1),
+        }
+    }
+
+    /// Sides that have not failed.
     fn live(&self) -> Vec<usize> {
         (0..self.sides.len())
             .filter(|&i| self.sides[i].failure.is_none())
             .collect()
     }
 
-    fn head(&self) -> &BenchPlan {
+    /// Whether every side has failed.
+    pub(super) fn ended(&self) -> bool {
+        self.live().is_empty()
+    }
+
+    /// Whether any side has a finished execution.
+    pub(super) fn started(&self) -> bool {
+        self.sides.iter().any(|s| !s.record.executions.is_empty())
+    }
+
+    /// The suite's (head) version's plan.
+    pub(super) fn head(&self) -> &BenchPlan {
         self.sides.last().expect("a unit has a side").plan
+    }
+
+    /// The bench's results, as it stands.
+    pub(super) fn conclude(&mut self) -> BenchUnitResult {
+        let executions = self.executions;
+        BenchUnitResult {
+            results: self
+                .sides
+                .iter_mut()
+                .map(|side| {
+                    record::finish(
+                        side.plan,
+                        std::mem::take(&mut side.record),
+                        side.failure.clone(),
+                        executions,
+                    )
+                })
+                .collect(),
+            pairs: std::mem::take(&mut self.pairs),
+        }
     }
 }
 
 impl Runner {
-    /// Runs every unit (one plan, or base and head plans of one bench) to its end; `finished` sees
-    /// each unit as it ends. On an interrupt, units with at least one finished execution are
-    /// kept; the others are dropped.
-    pub async fn run_units(
+    /// The counting pass of each side still live (a side that fails it is done).
+    pub(super) async fn count_unit(
         &mut self,
-        units: &[Vec<BenchPlan>],
-        options: &RunOptions<'_>,
+        unit: &mut BenchUnit<'_>,
         observer: &mut dyn Observer,
-        finished: &mut dyn FnMut(&UnitResult),
-    ) -> Vec<UnitResult> {
-        let total = units.len();
-        let mut running: Vec<Unit> = units
-            .iter()
-            .map(|plans| Unit {
-                sides: plans
-                    .iter()
-                    .map(|plan| Side {
-                        plan,
-                        record: Record::default(),
-                        failure: plan.broken.clone(),
-                    })
-                    .collect(),
-                pairs: Vec::new(),
-                executions: options
-                    .executions
-                    .unwrap_or(plans.last().map_or(1, |p| p.def.settings.executions))
-                    .max(1),
-                finished: false,
-            })
-            .collect();
-        let mut results: Vec<Option<UnitResult>> = units.iter().map(|_| None).collect();
-        let mut counted = 0;
-        for (index, unit) in running.iter_mut().enumerate() {
-            if super::interrupt::requested() {
-                break;
-            }
-            observer.bench_started(index, total, unit.head());
-            for side in unit.sides.iter_mut().filter(|s| s.failure.is_none()) {
-                if let Err(failure) = self.count_pass(side.plan, &mut side.record, observer).await {
-                    side.failure = Some(failure);
-                }
-            }
-            counted += 1;
-        }
-        let planned = running.iter().map(|u| u.executions).max().unwrap_or(0);
-        let timed_start = Instant::now();
-        // Set when the planned rounds are done: until when extra executions may start.
-        let mut deadline: Option<Instant> = None;
-        let mut round = 0;
-        'rounds: while round < running.iter().map(|u| u.executions).max().unwrap_or(0) {
-            if round == planned {
-                let spent = timed_start.elapsed();
-                let budget = options
-                    .settle
-                    .and_then(|s| s.budget)
-                    // A third: the round in progress when it runs out still finishes, and the
-                    // whole run stays within about 1.5× the planned one.
-                    .unwrap_or(spent / 3)
-                    .max(Duration::ZERO);
-                deadline = Some(Instant::now() + budget);
-            }
-            for (index, unit) in running.iter_mut().enumerate().take(counted) {
-                if super::interrupt::requested() {
-                    break 'rounds;
-                }
-                if unit.finished {
-                    continue;
-                }
-                let live = unit.live();
-                if round < unit.executions && !live.is_empty() {
-                    observer.bench_started(index, total, unit.head());
-                    observer.execution_started(round + 1, unit.executions);
-                    self.noise_probes.push(super::noise::probe());
-                    let job = self.job(unit, &live, round, options.seed);
-                    let execution = worker::execute(&self.worker_exe, &job, observer);
-                    if super::interrupt::requested() {
-                        // The execution in progress didn't finish: keep only what did.
-                        break 'rounds;
-                    }
-                    merge(unit, &live, execution, round);
-                }
-                if round + 1 >= unit.executions
-                    && let Some(settle) = options.settle
-                    && more_wanted(settle, unit, deadline, timed_start, planned)
-                {
-                    unit.executions += 1;
-                }
-                if round + 1 >= unit.executions || unit.live().is_empty() {
-                    let result = conclude(unit);
-                    observer.bench_finished(result.results.last().expect("a side"));
-                    finished(&result);
-                    results[index] = Some(result);
-                }
-            }
-            round += 1;
-        }
-        if round > 0 {
-            self.noise_probes.push(super::noise::probe());
-        }
-        // Interrupted: what has at least one execution (or ended before one) still counts.
-        for (index, unit) in running.iter_mut().enumerate().take(counted) {
-            let started = unit.sides.iter().any(|s| !s.record.executions.is_empty());
-            let ended = unit.live().is_empty();
-            if !unit.finished && (started || ended) {
-                let result = conclude(unit);
-                observer.bench_finished(result.results.last().expect("a side"));
-                finished(&result);
-                results[index] = Some(result);
+    ) {
+        for side in unit.sides.iter_mut().filter(|s| s.failure.is_none()) {
+            if let Err(failure) = self.count_pass(side.plan, &mut side.record, observer).await {
+                side.failure = Some(failure);
             }
         }
-        results.into_iter().flatten().collect()
+    }
+
+    /// Execution `round` (0-based) of the unit's live sides, in one fresh worker. `false` when an
+    /// interrupt cut it short: nothing of it is kept.
+    pub(super) fn execute(
+        &mut self,
+        unit: &mut BenchUnit<'_>,
+        round: u32,
+        seed: u64,
+        observer: &mut dyn Observer,
+    ) -> bool {
+        let live = unit.live();
+        if live.is_empty() {
+            return true;
+        }
+        observer.execution_started(round + 1, unit.executions);
+        self.noise_probes.push(super::noise::probe());
+        let job = self.job(unit, &live, round, seed);
+        let execution = worker::execute(&self.worker_exe, &job, observer);
+        if super::interrupt::requested() {
+            return false;
+        }
+        merge(unit, &live, execution, round);
+        true
     }
 
     /// The job of execution `round` of `unit`'s live sides.
-    fn job(&self, unit: &Unit, live: &[usize], round: u32, seed: u64) -> Job {
+    fn job(&self, unit: &BenchUnit, live: &[usize], round: u32, seed: u64) -> Job {
         let head = unit.head();
         let settings = &head.def.settings;
         Job {
@@ -294,9 +254,9 @@ impl Runner {
 /// Whether an unsettled unit gets one more execution: it still runs, its question isn't answered,
 /// it is under the most executions, and the budget isn't spent (measured from the end of the
 /// planned rounds; while they run, the time they have taken so far stands in for it).
-fn more_wanted(
+pub(super) fn more_wanted(
     settle: &Settle,
-    unit: &Unit,
+    unit: &BenchUnit,
     deadline: Option<Instant>,
     timed_start: Instant,
     planned: u32,
@@ -321,7 +281,7 @@ fn more_wanted(
 }
 
 /// Adds one execution's measurements to the unit; `live[slot]` is the side of job slot `slot`.
-fn merge(unit: &mut Unit, live: &[usize], execution: Execution, round: u32) {
+fn merge(unit: &mut BenchUnit, live: &[usize], execution: Execution, round: u32) {
     for (slot, &index) in live.iter().enumerate() {
         let got = &execution.sides[slot];
         let side = &mut unit.sides[index];
@@ -363,26 +323,5 @@ fn merge(unit: &mut Unit, live: &[usize], execution: Execution, round: u32) {
         Some(Ok(run)) => unit.sides[live[0]].record.parallel = Some(run),
         Some(Err(failure)) => unit.sides[live[0]].failure = Some(failure),
         None => {}
-    }
-}
-
-/// The unit's results, as it stands.
-fn conclude(unit: &mut Unit) -> UnitResult {
-    unit.finished = true;
-    let executions = unit.executions;
-    UnitResult {
-        results: unit
-            .sides
-            .iter_mut()
-            .map(|side| {
-                record::finish(
-                    side.plan,
-                    std::mem::take(&mut side.record),
-                    side.failure.clone(),
-                    executions,
-                )
-            })
-            .collect(),
-        pairs: std::mem::take(&mut unit.pairs),
     }
 }

@@ -1,6 +1,7 @@
-//! Running benches: planning a suite against the plugins' declared workloads, then each bench
-//! through its phases: compile and count fuel in this process (metered engine), then time it in
-//! fresh worker processes (uninstrumented engine), executions interleaved across benches.
+//! Running benches and load scenarios: planning a suite against the plugins' declared workloads,
+//! then each unit through its phases: compile and count fuel in this process (metered engine),
+//! then time it in fresh worker processes (uninstrumented engine), executions and scenario rounds
+//! interleaved across units (`units.rs`).
 
 mod bench;
 mod bench_plan;
@@ -23,11 +24,12 @@ pub mod profile;
 mod record;
 mod session;
 pub mod shard;
+mod units;
 pub mod worker;
 
 use anyhow::{Context, Result};
 
-pub use bench::{RunOptions, UnitResult};
+pub use bench::BenchUnitResult;
 pub use bench_plan::BenchPlan;
 pub use expected::candidates as expected_output_files;
 pub use harness::Runner;
@@ -39,6 +41,7 @@ pub use plan::{
 pub use plugins::{command_linker, host_linker};
 pub use probe::TimedProbe;
 pub use shard::Shard;
+pub use units::{Finished, RunOptions, Work};
 
 /// What a worker process is asked to do, on its stdin.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]

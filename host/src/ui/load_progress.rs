@@ -118,6 +118,13 @@ impl LoadProgressView {
         }
     }
 
+    /// Takes the round's bar off the screen (a bench runs next).
+    pub(super) fn clear(&mut self) {
+        if let Mode::Bar(bar) = &self.mode {
+            bar.finish_and_clear();
+        }
+    }
+
     pub(super) fn round_progress(&mut self, progress: &LoadProgress) {
         let status = self.status(progress);
         match &mut self.mode {

@@ -1,5 +1,5 @@
-//! Progress of a run: bench n of m, the phase and iteration, and an ETA; then each load
-//! scenario's rounds (`load_progress.rs`).
+//! Progress of a run: bench n of m, the phase and iteration, and an ETA; each load scenario's
+//! rounds (`load_progress.rs`) in between, as the run loop interleaves them.
 
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
@@ -29,6 +29,8 @@ pub struct ProgressObserver {
     id: String,
     execution: String,
     started: Instant,
+    /// A scenario's round is on screen (the benches' bar is hidden meanwhile).
+    showing_round: bool,
 }
 
 impl ProgressObserver {
@@ -58,11 +60,13 @@ impl ProgressObserver {
             id: String::new(),
             execution: String::new(),
             started: Instant::now(),
+            showing_round: false,
         }
     }
 
-    /// Clears the bar before the summary is printed.
-    pub fn finish(&self) {
+    /// Clears the bars before the summary is printed.
+    pub fn finish(&mut self) {
+        self.loads.clear();
         if let Mode::Bar(bar) = &self.mode {
             bar.finish_and_clear();
         }
@@ -71,6 +75,12 @@ impl ProgressObserver {
 
 impl Observer for ProgressObserver {
     fn bench_started(&mut self, _index: usize, total: usize, plan: &BenchPlan) {
+        if std::mem::take(&mut self.showing_round) {
+            self.loads.clear();
+            if let Mode::Bar(bar) = &self.mode {
+                bar.set_draw_target(ProgressDrawTarget::stderr());
+            }
+        }
         self.total = total;
         self.id = line(&plan.id).into_owned();
         self.execution.clear();
@@ -100,7 +110,11 @@ impl Observer for ProgressObserver {
     }
 
     fn round_started(&mut self, round: &RoundStart<'_>) {
-        self.finish();
+        if let Mode::Bar(bar) = &self.mode {
+            // Hidden, not finished: the benches' bar comes back when a bench runs again.
+            bar.set_draw_target(ProgressDrawTarget::hidden());
+        }
+        self.showing_round = true;
         self.loads.round_started(round);
     }
 

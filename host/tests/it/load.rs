@@ -676,6 +676,67 @@ rate = 10
     run.assert_code(2);
 }
 
+/// Benches and scenarios run in one loop: a scenario's round runs between the benches'
+/// executions (so its one round ends before benches of three executions do), the journal holds
+/// scenarios as well as benches, and a journal read in place of results keeps both.
+#[test]
+fn scenarios_run_in_the_loop_with_benches_and_are_journaled() {
+    let h = Harness::new();
+    let suite = h.suite(
+        "suite.toml",
+        r#"
+[defaults]
+warmup = 0
+samples = 2
+fuel_iterations = 1
+executions = 3
+
+[[bench]]
+id = "fib"
+plugin = "cpu"
+workload = "fib"
+params = { n = 10 }
+
+[[load]]
+id = "web/empty"
+plugin = "handler"
+workload = "empty"
+warmup = 1
+[[load.phase]]
+duration = "500ms"
+rate = 10
+"#,
+    );
+    let run = h.run(&suite, &[]);
+    run.assert_code(0);
+    assert_eq!(ids(&run), ["web/empty"]);
+    let journal = run.out.as_ref().unwrap().join("journal.jsonl");
+    let text = std::fs::read_to_string(&journal).unwrap();
+    let kinds: Vec<String> = text
+        .lines()
+        .skip(1)
+        .map(|line| {
+            let entry: Value = serde_json::from_str(line).unwrap();
+            let (kind, result) = entry.as_object().unwrap().iter().next().unwrap();
+            format!("{kind} {}", result["id"].as_str().unwrap())
+        })
+        .collect();
+    // The scenario's one round ran in the first round of the loop, before fib's last execution.
+    assert_eq!(kinds, ["load web/empty", "bench fib"], "{text}");
+
+    // The journal stands in for results: the scenario is in the report read from it.
+    let report = h.path().join("from-journal.html");
+    let read = h.wasmbench(&[
+        "report",
+        journal.to_str().unwrap(),
+        "--output",
+        report.to_str().unwrap(),
+    ]);
+    read.assert_code(0);
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(html.contains("web/empty"), "{}", read.transcript());
+}
+
 /// Rates are per second of the phase: five arrivals in a one-second phase are 5 per second.
 #[test]
 fn rates_are_per_second_of_the_phase() {

@@ -13,16 +13,17 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, TrySendError};
 
+use super::job::{LoadEvent, LoadJob, LoadRun};
 use super::record::{Finished, Recorder, histogram, nanos, percentiles, record};
 use super::schedule::{Arrivals, phase_at, phase_starts, rate_at};
 use super::verdict::failing_early;
-use super::{LoadEvent, LoadJob, LoadProgress, LoadRun};
 use crate::capability::Lending;
 use crate::engine::EngineKind;
 use crate::model::Status;
 use crate::plugin::bindings::Param;
 use crate::runner::instance::BenchSession;
 use crate::runner::limits::Failure;
+use crate::runner::observer::LoadProgress;
 use crate::runner::plugins::Pre;
 use crate::suite::LoadShape;
 

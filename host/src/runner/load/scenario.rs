@@ -6,9 +6,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use super::job::{LoadJob, LoadRun};
 use super::verdict::judge;
 use super::worker::supervise;
-use super::{LoadJob, LoadRun};
 use crate::analysis::stats::median_u64;
 use crate::engine::EngineKind;
 use crate::model::{LimitOwner, Status};

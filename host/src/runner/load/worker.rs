@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 
 use super::drive::{Sink, drive};
-use super::{LoadEvent, LoadJob, LoadRun};
+use super::job::{LoadEvent, LoadJob, LoadRun};
 use crate::engine::host_memory::{self, budget_for};
 use crate::engine::{CompileCache, EngineKind};
 use crate::model::Status;
