@@ -38,7 +38,10 @@ pub enum Work {
     /// One bench's plan, or `ab`'s base and head plans of it (base first).
     Bench(Vec<BenchPlan>),
     /// A load scenario, and in `ab` the base version's wasm when there is one.
-    Scenario { def: Box<LoadDef>, base: Option<PathBuf> },
+    Scenario {
+        def: Box<LoadDef>,
+        base: Option<PathBuf>,
+    },
 }
 
 /// A finished unit.
