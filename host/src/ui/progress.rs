@@ -110,9 +110,13 @@ impl Observer for ProgressObserver {
     }
 
     fn round_started(&mut self, round: &RoundStart<'_>) {
-        if let Mode::Bar(bar) = &self.mode {
-            // Hidden, not finished: the benches' bar comes back when a bench runs again.
+        if let Mode::Bar(bar) = &self.mode
+            && !self.showing_round
+        {
+            // Hidden, not finished: the benches' bar comes back when a bench runs again. Hiding
+            // leaves its line on screen: wipe it for the round's bar.
             bar.set_draw_target(ProgressDrawTarget::hidden());
+            let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
         }
         self.showing_round = true;
         self.loads.round_started(round);
