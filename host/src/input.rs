@@ -94,24 +94,17 @@ impl fmt::Display for Reason {
         match self {
             Reason::Open(e) => write!(f, "cannot open it: {e}"),
             Reason::NotRegular(what) => write!(f, "is {what}, not a regular file"),
-            Reason::TooLarge { size, kind } => {
-                let (shown, cap) = (size_text(*size), size_text(kind.cap()));
-                if shown == cap {
-                    // Just over: rounding would show the same number twice.
-                    write!(
-                        f,
-                        "is {size} bytes, over the {cap} ({} bytes) cap for {}",
-                        kind.cap(),
-                        kind.noun()
-                    )
-                } else {
-                    write!(f, "is {shown}, over the {cap} cap for {}", kind.noun())
-                }
-            }
+            Reason::TooLarge { size, kind } => write!(
+                f,
+                "is {}, over the {} cap for {}",
+                crate::model::size_over(*size, kind.cap()),
+                crate::model::size(kind.cap()),
+                kind.noun()
+            ),
             Reason::Grew { kind } => write!(
                 f,
                 "grew past the {} cap for {} while it was read",
-                size_text(kind.cap()),
+                crate::model::size(kind.cap()),
                 kind.noun()
             ),
             Reason::Read(e) => write!(f, "cannot read it: {e}"),
@@ -127,11 +120,6 @@ impl fmt::Display for InputError {
 }
 
 impl std::error::Error for InputError {}
-
-/// A size as people read it: `256 MiB`, `3.2 GiB`.
-pub fn size_text(bytes: u64) -> String {
-    bytesize::ByteSize::b(bytes).display().iec().to_string()
-}
 
 /// The bytes of the regular file at `path`, at most `kind.cap()` of them.
 pub fn read(path: &Path, kind: Kind) -> Result<Vec<u8>, InputError> {
@@ -274,7 +262,7 @@ mod tests {
         assert!(
             error
                 .to_string()
-                .ends_with("is 1.0 GiB, over the 256.0 MiB cap for a wasm plugin"),
+                .ends_with("is 1.00 GiB, over the 256 MiB cap for a wasm plugin"),
             "{error}"
         );
         file.set_len(Kind::Suite.cap() + 1).unwrap();
@@ -282,7 +270,7 @@ mod tests {
         assert!(
             error
                 .to_string()
-                .ends_with("is 4194305 bytes, over the 4.0 MiB (4194304 bytes) cap for a suite"),
+                .ends_with("is 4 MiB + 1 B, over the 4 MiB cap for a suite"),
             "{error}"
         );
         file.set_len(Kind::Suite.cap()).unwrap();

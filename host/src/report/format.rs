@@ -292,9 +292,10 @@ pub fn duration_range(low: f64, high: f64) -> String {
     }
 }
 
-/// Units per second: `4.00 MiB/s` for bytes, `1.23 k ops/s` for anything else.
+/// Units per second: `4.00 MiB/s` for bytes (a plugin whose units are `bytes`), `1.23 k ops/s`
+/// for anything else.
 pub fn per_second(value: f64, unit: &str) -> String {
-    if unit == "bytes" {
+    if unit == crate::model::Unit::Bytes.as_str() {
         format!("{}/s", bytes(value as u64))
     } else {
         format!("{} {unit}/s", count(value))

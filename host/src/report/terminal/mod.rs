@@ -256,10 +256,7 @@ fn row(bench: &BenchResult, color: bool) -> Vec<Cell> {
         .units
         .as_ref()
         .and_then(|u| u.per_second.map(|ps| (ps, &u.unit)))
-        .map(|(ps, unit)| match unit.as_str() {
-            "bytes" => format!("{}/s", format::bytes(ps as u64)),
-            unit => format!("{} {}/s", format::count(ps), line(unit)),
-        });
+        .map(|(ps, unit)| format::per_second(ps, &line(unit)));
     let throughput = match (&bench.parallel, throughput) {
         (Some(p), Some(single)) => Some(
             format!(

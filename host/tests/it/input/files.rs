@@ -85,7 +85,7 @@ fn a_suite_must_be_a_regular_file_of_at_most_4_mib() {
     assert_refused(
         "a 5 MiB suite",
         &run,
-        &["big.toml", "is 5.0 MiB, over the 4.0 MiB cap for a suite"],
+        &["big.toml", "is 5.00 MiB, over the 4 MiB cap for a suite"],
     );
 
     // `list` reads suites the same way.
@@ -132,12 +132,12 @@ fn results_and_baselines_must_be_regular_files_of_at_most_1_gib() {
         (
             "report of a 1 GiB file",
             vec!["report", big],
-            "is 2.0 GiB, over the 1.0 GiB cap for a results file",
+            "is 2.00 GiB, over the 1 GiB cap for a results file",
         ),
         (
             "a 1 GiB baseline",
             vec!["run", suite, "-q", "--baseline", big],
-            "is 2.0 GiB, over the 1.0 GiB cap for a results file",
+            "is 2.00 GiB, over the 1 GiB cap for a results file",
         ),
     ];
     for (what, args, reason) in cases {
@@ -214,7 +214,7 @@ fn plugins_and_expected_output_must_be_regular_files_within_their_caps() {
         (
             big,
             "big.wasm",
-            "is 268435457 bytes, over the 256.0 MiB (268435456 bytes) cap for a wasm plugin",
+            "is 256 MiB + 1 B, over the 256 MiB cap for a wasm plugin",
         ),
         // The folder's second module (the second bench it makes).
         (folder.clone(), "modules/b.wasm", fifo_reason),

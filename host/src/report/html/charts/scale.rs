@@ -68,7 +68,7 @@ impl Scale {
 
     /// Units per second: bytes/s as KiB/s, MiB/s; anything else as "k ops/s".
     pub fn throughput(max: f64, unit: &str) -> Self {
-        let mut scale = if unit == "bytes" {
+        let mut scale = if unit == crate::model::Unit::Bytes.as_str() {
             Scale::bytes(max)
         } else {
             Scale::count(max, unit)
