@@ -93,13 +93,34 @@ pub struct FixtureArgs {
     pub size: bytesize::ByteSize,
 }
 
+/// `--lang`: the languages `wasmbench new` makes a plugin in (`scaffold::Lang`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LangArg {
+    /// Rust with the guest SDK (`wasmbench-sdk`), built by cargo for wasm32-wasip2.
+    Rust,
+    /// JavaScript with the JS helper library, built by componentize-js.
+    Js,
+    /// Python with the Python helper library, built by componentize-py.
+    Python,
+}
+
+impl From<LangArg> for crate::scaffold::Lang {
+    fn from(lang: LangArg) -> Self {
+        match lang {
+            LangArg::Rust => crate::scaffold::Lang::Rust,
+            LangArg::Js => crate::scaffold::Lang::Js,
+            LangArg::Python => crate::scaffold::Lang::Python,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct NewArgs {
     /// The plugin's name: lowercase letters, digits and `-` (e.g. `my-cache`).
     pub name: String,
     /// The language to write it in.
-    #[arg(long, value_enum, default_value_t = crate::scaffold::Lang::Rust)]
-    pub lang: crate::scaffold::Lang,
+    #[arg(long, value_enum, default_value_t = LangArg::Rust)]
+    pub lang: LangArg,
     /// The folder to create [default: ./NAME]; it must not exist or be empty.
     #[arg(long)]
     pub dir: Option<std::path::PathBuf>,

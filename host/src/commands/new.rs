@@ -7,9 +7,10 @@ use crate::report::escape::terminal;
 use crate::scaffold::{self, Request};
 
 pub fn run(args: &NewArgs) -> Result<u8, CommandError> {
+    let lang = scaffold::Lang::from(args.lang);
     let request = Request {
         name: args.name.clone(),
-        lang: args.lang,
+        lang,
         sdk: args.sdk.clone(),
     };
     let project = scaffold::render(&request)?;
@@ -20,7 +21,7 @@ pub fn run(args: &NewArgs) -> Result<u8, CommandError> {
     scaffold::write(&project, &dir)?;
     say!(
         "created {} plugin `{}` in {}",
-        args.lang.name(),
+        lang.name(),
         args.name,
         terminal::path(&dir)
     );

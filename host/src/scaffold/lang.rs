@@ -1,7 +1,7 @@
 //! The languages a plugin project can be made in.
 
 /// A language a plugin can be written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
     /// Rust with the guest SDK (`wasmbench-sdk`), built by cargo for wasm32-wasip2.
     Rust,
