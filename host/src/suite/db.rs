@@ -81,7 +81,7 @@ pub(super) fn suite_db(
         });
     }
     let base = pool(
-        &raw.pool(),
+        &RawPool::from(&raw),
         DbConfig {
             schema: raw.schema.get_ref().clone(),
             tables,
@@ -117,7 +117,7 @@ pub(super) fn bench_db(
         (Some(suite), Some(raw)) => (suite, raw.into_inner()),
     };
     let mut config = pool(
-        &raw.pool(),
+        &RawPool::from(&raw),
         suite.base.clone(),
         &format!("{prefix}db."),
         ctx,

@@ -31,6 +31,51 @@ pub(super) fn deserialize(ctx: &Ctx<'_>) -> Result<RawSuite, SuiteError> {
     })
 }
 
+/// Declares a raw table with a group of keys spliced in after its own, so each group's keys are
+/// written once, here: serde can't combine `flatten` with `deny_unknown_fields`, nor keep a value's
+/// place in the file through `flatten`. `settings`: the keys of `[defaults]`, which a bench may
+/// override; `pool`: the database pool's keys of `[db]` and a bench's `db = { ... }`. Each table
+/// converts into the group's own type (`RawSettings::from(&bench)`).
+macro_rules! keys {
+    (settings; $($table:tt)*) => {
+        keys!(@table RawSettings; [$($table)*]
+            warmup: Option<Spanned<u32>>,
+            samples: Option<Spanned<u32>>,
+            fuel_iterations: Option<Spanned<u32>>,
+            executions: Option<Spanned<u32>>,
+            instances: Option<Spanned<u32>>,
+            thresholds: Option<Spanned<String>>,
+            fuel: Option<Spanned<u64>>,
+            memory: Option<Spanned<Size>>,
+            deadline: Option<Spanned<Wall>>,
+        );
+    };
+    (pool; $($table:tt)*) => {
+        keys!(@table RawPool; [$($table)*]
+            pool: Option<Spanned<u32>>,
+            latency: Option<Spanned<Wall>>,
+            latency_mode: Option<LatencyMode>,
+            memory: Option<Spanned<Size>>,
+        );
+    };
+    (@table $group:ident;
+        [$(#[$meta:meta])* struct $name:ident { $($(#[$field_meta:meta])* $field:ident: $ty:ty),* $(,)? }]
+        $($key:ident: $key_ty:ty,)*
+    ) => {
+        $(#[$meta])*
+        pub(super) struct $name {
+            $($(#[$field_meta])* pub(super) $field: $ty,)*
+            $(pub(super) $key: $key_ty,)*
+        }
+
+        impl From<&$name> for $group {
+            fn from(table: &$name) -> $group {
+                $group { $($key: Clone::clone(&table.$key),)* }
+            }
+        }
+    };
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawSuite {
@@ -118,40 +163,25 @@ impl<'de> Deserialize<'de> for Number {
     }
 }
 
-/// `[db]`: the embedded database each bench gets (see `suite/db.rs`).
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawDb {
-    pub(super) schema: Spanned<String>,
-    #[serde(default)]
-    pub(super) indexes: BTreeMap<Spanned<String>, Spanned<String>>,
-    #[serde(default)]
-    pub(super) table: Vec<Spanned<RawSeedTable>>,
-    // The pool's keys (serde can't combine `flatten` with `deny_unknown_fields`).
-    pub(super) pool: Option<Spanned<u32>>,
-    pub(super) latency: Option<Spanned<Wall>>,
-    pub(super) latency_mode: Option<LatencyMode>,
-    pub(super) memory: Option<Spanned<Size>>,
-}
-
-impl RawDb {
-    pub(super) fn pool(&self) -> RawPool {
-        RawPool {
-            pool: self.pool.clone(),
-            latency: self.latency.clone(),
-            latency_mode: self.latency_mode,
-            memory: self.memory.clone(),
-        }
+keys! {
+    pool;
+    /// `[db]`: the embedded database each bench gets (see `suite/db.rs`).
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct RawDb {
+        schema: Spanned<String>,
+        #[serde(default)]
+        indexes: BTreeMap<Spanned<String>, Spanned<String>>,
+        #[serde(default)]
+        table: Vec<Spanned<RawSeedTable>>,
     }
 }
 
-/// The pool's keys, in `[db]` and in a bench's `db = { ... }`.
-#[derive(Default)]
-pub(super) struct RawPool {
-    pub(super) pool: Option<Spanned<u32>>,
-    pub(super) latency: Option<Spanned<Wall>>,
-    pub(super) latency_mode: Option<LatencyMode>,
-    pub(super) memory: Option<Spanned<Size>>,
+keys! {
+    pool;
+    /// The pool's keys, in `[db]` and in a bench's `db = { ... }`.
+    #[derive(Default)]
+    struct RawPool {}
 }
 
 /// `[[db.table]]`: rows generated for one table.
@@ -165,25 +195,13 @@ pub(super) struct RawSeedTable {
     pub(super) columns: BTreeMap<Spanned<String>, Spanned<String>>,
 }
 
-/// A bench's `db = { ... }`: its own pool settings and the indexes it gets.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawBenchDb {
-    pub(super) indexes: Option<Vec<Spanned<String>>>,
-    pub(super) pool: Option<Spanned<u32>>,
-    pub(super) latency: Option<Spanned<Wall>>,
-    pub(super) latency_mode: Option<LatencyMode>,
-    pub(super) memory: Option<Spanned<Size>>,
-}
-
-impl RawBenchDb {
-    pub(super) fn pool(&self) -> RawPool {
-        RawPool {
-            pool: self.pool.clone(),
-            latency: self.latency.clone(),
-            latency_mode: self.latency_mode,
-            memory: self.memory.clone(),
-        }
+keys! {
+    pool;
+    /// A bench's `db = { ... }`: its own pool settings and the indexes it gets.
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct RawBenchDb {
+        indexes: Option<Vec<Spanned<String>>>,
     }
 }
 
@@ -214,18 +232,12 @@ pub(super) struct RawHeader {
     pub(super) description: Option<String>,
 }
 
-#[derive(Deserialize, Default, Clone)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawSettings {
-    pub(super) warmup: Option<Spanned<u32>>,
-    pub(super) samples: Option<Spanned<u32>>,
-    pub(super) fuel_iterations: Option<Spanned<u32>>,
-    pub(super) executions: Option<Spanned<u32>>,
-    pub(super) instances: Option<Spanned<u32>>,
-    pub(super) thresholds: Option<Spanned<String>>,
-    pub(super) fuel: Option<Spanned<u64>>,
-    pub(super) memory: Option<Spanned<Size>>,
-    pub(super) deadline: Option<Spanned<Wall>>,
+keys! {
+    settings;
+    /// `[defaults]`: the settings every bench starts from.
+    #[derive(Deserialize, Default, Clone)]
+    #[serde(deny_unknown_fields)]
+    struct RawSettings {}
 }
 
 #[derive(Deserialize)]
@@ -236,47 +248,24 @@ pub(super) struct RawFixture {
     pub(super) seed: u64,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawBench {
-    pub(super) id: Option<Spanned<String>>,
-    pub(super) plugin: Option<Spanned<String>>,
-    pub(super) wasm: Option<Spanned<String>>,
-    /// Required for components; a core module runs `_start` when it is left out.
-    pub(super) workload: Option<Spanned<String>>,
-    #[serde(default)]
-    pub(super) params: BTreeMap<String, Spanned<ParamValue>>,
-    pub(super) group: Option<String>,
-    pub(super) expect: Option<Spanned<String>>,
-    /// The expected wall time per iteration (`crate::model::WallModel`).
-    pub(super) model: Option<Spanned<String>>,
-    pub(super) db: Option<Spanned<RawBenchDb>>,
-    // The settings keys again: serde can't combine `flatten` with `deny_unknown_fields`.
-    pub(super) warmup: Option<Spanned<u32>>,
-    pub(super) samples: Option<Spanned<u32>>,
-    pub(super) fuel_iterations: Option<Spanned<u32>>,
-    pub(super) executions: Option<Spanned<u32>>,
-    pub(super) instances: Option<Spanned<u32>>,
-    pub(super) thresholds: Option<Spanned<String>>,
-    pub(super) fuel: Option<Spanned<u64>>,
-    pub(super) memory: Option<Spanned<Size>>,
-    pub(super) deadline: Option<Spanned<Wall>>,
-}
-
-impl RawBench {
-    /// The bench's own settings keys, to apply over the suite's defaults.
-    pub(super) fn settings(&self) -> RawSettings {
-        RawSettings {
-            warmup: self.warmup.clone(),
-            samples: self.samples.clone(),
-            fuel_iterations: self.fuel_iterations.clone(),
-            executions: self.executions.clone(),
-            instances: self.instances.clone(),
-            thresholds: self.thresholds.clone(),
-            fuel: self.fuel.clone(),
-            memory: self.memory.clone(),
-            deadline: self.deadline.clone(),
-        }
+keys! {
+    settings;
+    /// `[[bench]]`: one bench, with the settings keys of `[defaults]` to override them.
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct RawBench {
+        id: Option<Spanned<String>>,
+        plugin: Option<Spanned<String>>,
+        wasm: Option<Spanned<String>>,
+        /// Required for components; a core module runs `_start` when it is left out.
+        workload: Option<Spanned<String>>,
+        #[serde(default)]
+        params: BTreeMap<String, Spanned<ParamValue>>,
+        group: Option<String>,
+        expect: Option<Spanned<String>>,
+        /// The expected wall time per iteration (`crate::model::WallModel`).
+        model: Option<Spanned<String>>,
+        db: Option<Spanned<RawBenchDb>>,
     }
 }
 

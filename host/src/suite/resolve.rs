@@ -12,7 +12,7 @@ use super::db::{SuiteDb, bench_db, suite_db};
 use super::error::{Ctx, SuiteError, line_column, suggest};
 use super::folder::{Folder, folder_benches};
 use super::model::{BenchDef, PluginSource, Settings, Suite};
-use super::raw::{RawBackends, RawBench, RawFixture, RawHttp, RawSuite};
+use super::raw::{RawBackends, RawBench, RawFixture, RawHttp, RawSettings, RawSuite};
 use super::settings::{DEFAULT_SETTINGS, Held, MAX_DEADLINE, MAX_FIXTURE};
 use super::source::plugin_source;
 use crate::model::{BackendsConfig, FixtureSpec, HttpFixtureConfig, Status, WallModel};
@@ -121,7 +121,7 @@ fn bench(
     let span = raw.span();
     let mut raw = raw.into_inner();
     let prefix = format!("bench[{index}].");
-    let own = raw.settings();
+    let own = RawSettings::from(&raw);
     let settings = own.apply(defaults, ctx, &prefix)?;
     Held {
         count: settings.instances,

@@ -14,7 +14,7 @@
 //! A generated page that differs from what the definitions render fails with the command that
 //! renders it again: `WASMBENCH_BLESS_DOCS=1 cargo test -p wasmbench --test it docs::`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use serde_json::Value;
@@ -411,53 +411,95 @@ rate = 50
 }
 
 /// The keys of each table a suite may have, as `host/src/suite/raw.rs` declares them: the fields of
-/// its `deny_unknown_fields` structs.
+/// its `deny_unknown_fields` structs, with the key groups its `keys!` macro splices into a table
+/// (`keys! { settings; … struct RawBench { … } }`).
 fn suite_keys() -> Vec<(String, Vec<String>)> {
     let source = std::fs::read_to_string(repo().join("host/src/suite/raw.rs")).unwrap();
+    let groups = key_groups(&source);
+    let field = |line: &str| -> Option<String> {
+        let line = line.strip_prefix("pub(super) ").unwrap_or(line);
+        let (key, _) = line.split_once(':')?;
+        (!key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+            .then(|| key.to_string())
+    };
     let mut structs = Vec::new();
-    let mut lines = source.lines().peekable();
-    let mut strict = false;
+    let mut lines = source.lines().map(str::trim).peekable();
+    let (mut strict, mut group) = (false, None);
     while let Some(line) = lines.next() {
-        let line = line.trim();
         if line.starts_with("#[serde(") && line.contains("deny_unknown_fields") {
             strict = true;
             continue;
         }
-        if let Some(rest) = line
+        if line == "keys! {" {
+            group = lines.next().map(|g| g.trim_end_matches(';').to_string());
+            continue;
+        }
+        let header = line
             .strip_prefix("pub(super) struct ")
-            .or_else(|| line.strip_prefix("pub struct "))
-            && rest.ends_with('{')
-            && strict
-        {
-            let name = rest.trim_end_matches('{').trim().to_string();
+            .or_else(|| line.strip_prefix("struct "));
+        if let Some(rest) = header.filter(|_| strict) {
+            let name = rest.trim_end_matches(['{', '}']).trim().to_string();
             let mut fields = Vec::new();
-            for field in lines.by_ref() {
-                let field = field.trim();
-                if field == "}" {
-                    break;
+            if rest.ends_with('{') {
+                for line in lines.by_ref() {
+                    if line == "}" {
+                        break;
+                    }
+                    fields.extend(field(line));
                 }
-                if let Some(f) = field
-                    .strip_prefix("pub(super) ")
-                    .or_else(|| field.strip_prefix("pub "))
-                    && let Some((key, _)) = f.split_once(':')
-                {
-                    fields.push(key.trim().to_string());
-                }
+            }
+            if let Some(group) = group.take() {
+                fields.extend(groups[&group].iter().cloned());
             }
             structs.push((name, fields));
         }
-        if !line.starts_with("#[") {
+        if !line.starts_with("#[") && !line.starts_with("///") {
             strict = false;
         }
     }
     structs
 }
 
+/// The key groups of raw.rs's `keys!` macro: each arm `(NAME; …) => {` lists its keys as
+/// `key: Type,` lines up to `);`.
+fn key_groups(source: &str) -> BTreeMap<String, Vec<String>> {
+    let mut groups = BTreeMap::new();
+    let mut lines = source.lines().map(str::trim);
+    while let Some(line) = lines.next() {
+        let Some(name) = line
+            .strip_prefix('(')
+            .and_then(|l| l.strip_suffix("; $($table:tt)*) => {"))
+        else {
+            continue;
+        };
+        let keys = (lines.by_ref())
+            .take_while(|l| *l != ");")
+            .filter_map(|l| l.split_once(": ").map(|(key, _)| key.to_string()))
+            .filter(|key| key.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+            .collect();
+        groups.insert(name.to_string(), keys);
+    }
+    assert!(
+        groups.contains_key("settings") && groups.contains_key("pool"),
+        "raw.rs's keys! macro: {groups:?}"
+    );
+    groups
+}
+
 #[test]
 fn every_suite_key_is_in_the_guide() {
     let structs = suite_keys();
+    let has = |table: &str, key: &str| {
+        (structs.iter()).any(|(name, keys)| name == table && keys.iter().any(|k| k == key))
+    };
     assert!(
-        structs.iter().any(|(name, _)| name == "RawBench") && structs.len() >= 10,
+        has("RawBench", "id")
+            && has("RawBench", "deadline")
+            && has("RawSettings", "warmup")
+            && has("RawDb", "schema")
+            && has("RawDb", "latency_mode")
+            && has("RawBenchDb", "memory")
+            && structs.len() >= 10,
         "host/src/suite/raw.rs: {structs:?}"
     );
     let page_of = |name: &str| match name {
