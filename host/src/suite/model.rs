@@ -96,7 +96,7 @@ pub struct Suite {
     /// Latencies of the simulated backends (`[backends]`).
     pub backends: BackendsConfig,
     pub benches: Vec<BenchDef>,
-    /// Load scenarios (`[[load]]`), run after the benches.
+    /// Load scenarios (`[[load]]`), run in the same loop as the benches.
     pub loads: Vec<LoadDef>,
     /// `[groups.NAME]`: settings per group of alternatives.
     pub groups: BTreeMap<String, GroupSettings>,

@@ -252,14 +252,9 @@ pub struct MeteredObserver<'a> {
 }
 
 impl<'a> MeteredObserver<'a> {
-    /// Follows a run of `benches` benches.
+    /// Follows a run of `benches` benches and its load scenarios.
     pub fn new(inner: &'a mut dyn Observer, metrics: Arc<RunMetrics>, benches: usize) -> Self {
         metrics.planned(benches);
-        MeteredObserver::following(inner, metrics)
-    }
-
-    /// Follows what comes after the benches (the load scenarios).
-    pub fn following(inner: &'a mut dyn Observer, metrics: Arc<RunMetrics>) -> Self {
         MeteredObserver {
             inner,
             metrics,
