@@ -25,8 +25,6 @@ enum Mode {
 pub(super) struct LoadProgressView {
     mode: Mode,
     id: String,
-    index: usize,
-    total: usize,
     phases: Vec<(String, Duration)>,
 }
 
@@ -43,8 +41,6 @@ impl LoadProgressView {
         LoadProgressView {
             mode,
             id: String::new(),
-            index: 0,
-            total: 0,
             phases: Vec::new(),
         }
     }
@@ -79,7 +75,6 @@ impl LoadProgressView {
     pub(super) fn round_started(&mut self, round: &RoundStart<'_>) {
         let (index, total, phases) = (round.index, round.total, round.phases);
         self.id = line(&round.label()).into_owned();
-        (self.index, self.total) = (index, total);
         self.phases = phases
             .iter()
             .map(|p| (line(&p.name).into_owned(), p.duration))
@@ -172,11 +167,11 @@ impl LoadProgressView {
         } else {
             String::new()
         };
+        // No round number: the scenario's rounds are done (and in a run with benches they took
+        // turns with the benches' executions).
         let _ = writeln!(
             std::io::stderr().lock(),
-            "[load {}/{}] {} {summary}{verdict}",
-            self.index + 1,
-            self.total,
+            "[load done] {} {summary}{verdict}",
             Inert::line(&result.head.id)
         );
     }
