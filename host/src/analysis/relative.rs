@@ -4,16 +4,17 @@
 //!
 //! A group that sweeps a parameter (pagination at depth 1, 100, 1000) is compared within each
 //! setting of it: only benches that do the same work are put side by side (the rule the checksum
-//! check uses). Wall time is a [`WallRatio`] (the values it is made of and a 95% interval); fuel and
-//! peak memory are exact, so their ratios have no interval. Load scenarios of a group compare their
-//! corrected p50 and p99 over the whole scenario: one run each, so without an interval.
+//! check uses). Every bench metric both benches measured gets a ratio ([`Metric::bench`]): a sampled
+//! one (wall time) is a [`WallRatio`] (the values it is made of and a 95% interval); a counted one
+//! (fuel, peak memory) is exact, so without an interval. Load scenarios of a group compare their
+//! latency metrics (p50, p99) over the whole scenario: one run each, so without an interval.
 
 use std::collections::BTreeMap;
 
 use super::groups::comparable;
 use super::ratio::{WallRatio, execution_geomean, wall_ratio};
-use crate::model::{LatencyStat, Status};
-use crate::results::{BenchResult, LoadResult, RunResults};
+use crate::model::{Metric, Status, Unit};
+use crate::results::{BenchResult, LoadResult, Measurement, RunResults, WallResult};
 
 /// How a set's reference was chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,15 +37,55 @@ pub struct GroupSummary {
     pub others: Vec<Relative>,
 }
 
+/// One metric of a bench against the reference's: `bench / reference`.
+#[derive(Debug, Clone)]
+pub enum Ratio {
+    /// A sampled metric's ratio: `new` is this bench, `old` the reference, with a 95% interval.
+    Sampled(WallRatio),
+    /// A counted metric's: exact.
+    Exact(f64),
+}
+
 /// One bench against its set's reference: `x / reference` per metric.
 #[derive(Debug, Clone)]
 pub struct Relative {
     /// Index in `run.benches`.
     pub bench: usize,
-    /// `new` is this bench, `old` the reference. `None` without wall time on either.
-    pub wall: Option<WallRatio>,
-    pub fuel: Option<f64>,
-    pub memory: Option<f64>,
+    /// Each bench metric both measured, in [`Metric::bench`] order.
+    pub ratios: Vec<(Metric, Ratio)>,
+}
+
+impl Relative {
+    pub fn get(&self, metric: Metric) -> Option<&Ratio> {
+        (self.ratios.iter())
+            .find(|(m, _)| *m == metric)
+            .map(|(_, ratio)| ratio)
+    }
+
+    /// The wall-time ratio: what orders a set (the fastest is its reference) and its sentence
+    /// states. `None` without wall time on either.
+    pub fn wall(&self) -> Option<&WallRatio> {
+        match self.get(Metric::Wall)? {
+            Ratio::Sampled(wall) => Some(wall),
+            Ratio::Exact(_) => None,
+        }
+    }
+
+    /// The other metrics' ratios (all but wall time's), in table order.
+    pub fn beside_wall(&self) -> impl Iterator<Item = &(Metric, Ratio)> {
+        self.ratios.iter().filter(|(m, _)| *m != Metric::Wall)
+    }
+}
+
+/// The bench metrics a group view shows beside wall time, in table order: its columns.
+pub fn metrics_beside_wall() -> impl Iterator<Item = Metric> {
+    Metric::bench().filter(|m| *m != Metric::Wall)
+}
+
+/// The load metrics a group of scenarios compares: the latencies (a throughput at the offered rate
+/// and an error rate say nothing as a ratio between scenarios).
+pub fn load_group_metrics() -> impl Iterator<Item = Metric> + Clone {
+    Metric::load().filter(|m| m.unit() == Unit::Nanoseconds)
 }
 
 /// Scenarios of one group against the one with the lowest p50 (or the one the suite names).
@@ -54,8 +95,16 @@ pub struct LoadGroupSummary {
     /// Index in `run.loads`.
     pub reference: usize,
     pub chosen: Chosen,
-    /// (index in `run.loads`, p50 ratio, p99 ratio): scenario / reference.
-    pub others: Vec<(usize, Option<f64>, Option<f64>)>,
+    pub others: Vec<LoadRelative>,
+}
+
+/// One scenario against its group's reference.
+#[derive(Debug, Clone)]
+pub struct LoadRelative {
+    /// Index in `run.loads`.
+    pub load: usize,
+    /// Scenario / reference for each of [`load_group_metrics`] (`None` where either lacks it).
+    pub ratios: Vec<(Metric, Option<f64>)>,
 }
 
 /// Whether `spec` (from `[groups.NAME] reference`) names this bench or scenario: its id, its
@@ -65,7 +114,12 @@ pub fn names(spec: &str, id: &str, plugin: &str, workload: &str) -> bool {
 }
 
 fn wall_runs(bench: &BenchResult) -> Option<Vec<Vec<f64>>> {
-    let wall = bench.wall_ns.as_ref().filter(|w| !w.samples.is_empty())?;
+    sampled_runs(bench.wall_ns.as_ref()?)
+}
+
+/// A sampled metric's samples per execution (all in one when they don't add up to the samples).
+fn sampled_runs(wall: &WallResult) -> Option<Vec<Vec<f64>>> {
+    let wall = Some(wall).filter(|w| !w.samples.is_empty())?;
     let in_executions: usize = wall.executions.iter().map(Vec::len).sum();
     Some(if in_executions == wall.samples.len() {
         wall.executions_f64()
@@ -100,11 +154,7 @@ pub fn group_summary(run: &RunResults, group: &str) -> Vec<GroupSummary> {
         .filter(|s| s.len() > 1)
         .filter_map(|set| set_summary(run, group, &set, &swept))
         // A set where nothing but the reference was measured has no ratio to state.
-        .filter(|s| {
-            s.others
-                .iter()
-                .any(|r| r.wall.is_some() || r.fuel.is_some() || r.memory.is_some())
-        })
+        .filter(|s| s.others.iter().any(|r| !r.ratios.is_empty()))
         .collect()
 }
 
@@ -217,26 +267,38 @@ fn wall_point(bench: &BenchResult) -> f64 {
     }
 }
 
+/// `bench` against `reference`, metric by metric: when both ran to completion and measured it.
 fn relative(reference: &BenchResult, bench: &BenchResult, index: usize) -> Relative {
     let ok = |b: &BenchResult| b.head.status == Status::Ok;
-    let quotient = |new: Option<f64>, old: Option<f64>| match (new, old) {
-        (Some(n), Some(o)) if o > 0.0 && n.is_finite() => Some(n / o),
-        _ => None,
+    let ratios = if ok(reference) && ok(bench) {
+        Metric::bench()
+            .filter_map(|metric| {
+                let ratio = ratio(reference.measurement(metric)?, bench.measurement(metric)?)?;
+                Some((metric, ratio))
+            })
+            .collect()
+    } else {
+        Vec::new()
     };
-    let fuel = |b: &BenchResult| b.fuel.as_ref().map(|f| f.per_iteration as f64);
-    let memory = |b: &BenchResult| (b.memory.peak_bytes > 0).then_some(b.memory.peak_bytes as f64);
-    let both = ok(reference) && ok(bench);
     Relative {
         bench: index,
-        wall: both
-            .then(|| wall_ratio(&wall_runs(reference)?, &wall_runs(bench)?))
-            .flatten(),
-        fuel: both
-            .then(|| quotient(fuel(bench), fuel(reference)))
-            .flatten(),
-        memory: both
-            .then(|| quotient(memory(bench), memory(reference)))
-            .flatten(),
+        ratios,
+    }
+}
+
+/// `new / old` of one metric: a sampled one's with its interval, a counted one's exact (both
+/// above 0: a count of 0 is a metric the bench didn't use).
+fn ratio(old: Measurement<'_>, new: Measurement<'_>) -> Option<Ratio> {
+    match (old, new) {
+        (Measurement::Sampled(old), Measurement::Sampled(new)) => Some(Ratio::Sampled(wall_ratio(
+            &sampled_runs(old)?,
+            &sampled_runs(new)?,
+        )?)),
+        (Measurement::Counted(old), Measurement::Counted(new)) => {
+            (old.value > 0.0 && new.value > 0.0 && new.value.is_finite())
+                .then(|| Ratio::Exact(new.value / old.value))
+        }
+        _ => None,
     }
 }
 
@@ -252,12 +314,10 @@ pub fn load_group_summaries(run: &RunResults) -> Vec<LoadGroupSummary> {
             by_group.entry(group).or_default().push(i);
         }
     }
-    let stat = |l: &LoadResult, s: LatencyStat| {
-        l.overall
-            .as_ref()
-            .and_then(|o| o.latency)
-            .map(|p| p.get(s))
-            .filter(|v| *v > 0.0 && v.is_finite())
+    // The shown round's value, as the scenario's tables show it.
+    let stat = |l: &LoadResult, metric: Metric| {
+        let round = l.overall.as_ref().map(crate::results::LoadRound::of)?;
+        round.get(metric).filter(|v| *v > 0.0 && v.is_finite())
     };
     let mut out = Vec::new();
     for group in order {
@@ -281,10 +341,10 @@ pub fn load_group_summaries(run: &RunResults) -> Vec<LoadGroupSummary> {
             None => match members
                 .iter()
                 .copied()
-                .filter(|&i| stat(&run.loads[i], LatencyStat::P50).is_some())
+                .filter(|&i| stat(&run.loads[i], Metric::LatencyP50).is_some())
                 .min_by(|&a, &b| {
                     let p =
-                        |i: usize| stat(&run.loads[i], LatencyStat::P50).unwrap_or(f64::INFINITY);
+                        |i: usize| stat(&run.loads[i], Metric::LatencyP50).unwrap_or(f64::INFINITY);
                     p(a).total_cmp(&p(b))
                 }) {
                 Some(i) => (i, Chosen::Fastest),
@@ -292,14 +352,15 @@ pub fn load_group_summaries(run: &RunResults) -> Vec<LoadGroupSummary> {
             },
         };
         let base = &run.loads[reference];
-        let ratio = |l: &LoadResult, s: LatencyStat| Some(stat(l, s)? / stat(base, s)?);
+        let ratio = |l: &LoadResult, m: Metric| Some(stat(l, m)? / stat(base, m)?);
         let others = members
             .iter()
             .copied()
             .filter(|&i| i != reference)
             .map(|i| {
                 let l = &run.loads[i];
-                (i, ratio(l, LatencyStat::P50), ratio(l, LatencyStat::P99))
+                let ratios = load_group_metrics().map(|m| (m, ratio(l, m))).collect();
+                LoadRelative { load: i, ratios }
             })
             .collect();
         out.push(LoadGroupSummary {
@@ -400,14 +461,18 @@ mod tests {
         assert_eq!(s[1].chosen, Chosen::Fastest);
         let other = &s[1].others[0];
         assert_eq!(other.bench, 2);
-        let wall = other.wall.clone().unwrap();
+        let wall = other.wall().cloned().unwrap();
         assert!((wall.ratio - wall.new / wall.old).abs() < 1e-9);
         assert!(
             wall.ratio > 3.9 && wall.ratio < 4.2 && wall.distinguishable(),
             "{wall:?}"
         );
-        assert_eq!(other.fuel, Some(5.0));
-        assert_eq!(other.memory, Some(1.0));
+        let exact = |m| match other.get(m) {
+            Some(Ratio::Exact(v)) => Some(*v),
+            _ => None,
+        };
+        assert_eq!(exact(Metric::Fuel), Some(5.0));
+        assert_eq!(exact(Metric::Memory), Some(1.0));
     }
 
     #[test]
@@ -425,7 +490,7 @@ mod tests {
         let s = group_summaries(&r);
         assert_eq!(r.benches[s[0].reference].head.id, "db/slow");
         assert_eq!(s[0].chosen, Chosen::Named);
-        assert!(s[0].others[0].wall.clone().unwrap().ratio < 0.55);
+        assert!(s[0].others[0].wall().unwrap().ratio < 0.55);
     }
 
     #[test]
@@ -455,8 +520,11 @@ mod tests {
         let s = load_group_summaries(&r);
         assert_eq!(s.len(), 1);
         assert_eq!(r.loads[s[0].reference].head.id, "api/fast");
-        let (i, p50, p99) = s[0].others[0];
-        assert_eq!(r.loads[i].head.id, "api/slow");
+        let other = &s[0].others[0];
+        assert_eq!(r.loads[other.load].head.id, "api/slow");
+        let [(Metric::LatencyP50, p50), (Metric::LatencyP99, p99)] = other.ratios[..] else {
+            panic!("p50 and p99, in that order: {other:?}");
+        };
         let (slow_p, fast_p) = (
             slow.overall.unwrap().latency.unwrap(),
             fast.overall.unwrap().latency.unwrap(),
@@ -475,6 +543,6 @@ mod tests {
         ]);
         let s = group_summaries(&r);
         assert_eq!(r.benches[s[0].reference].head.id, "db/b");
-        assert!(s[0].others[0].wall.clone().unwrap().ratio >= 1.0);
+        assert!(s[0].others[0].wall().unwrap().ratio >= 1.0);
     }
 }

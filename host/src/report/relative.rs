@@ -6,7 +6,7 @@ use super::format;
 use crate::analysis::compare::{BenchChange, Mode, Verdict};
 use crate::analysis::ratio::{Statistic, WallRatio};
 use crate::analysis::relative::{
-    Chosen, GroupSummary, LoadGroupSummary, Relative, group_summaries, load_group_summaries,
+    Chosen, GroupSummary, LoadGroupSummary, Ratio, Relative, group_summaries, load_group_summaries,
 };
 use crate::model::Metric;
 use crate::results::RunResults;
@@ -63,14 +63,23 @@ pub fn speed_words(ratio: f64, ci: (f64, f64)) -> String {
 
 /// The other metrics of one bench against the reference: `fuel 4.90×, peak memory 1.00×`.
 pub fn exact_ratios(r: &Relative) -> String {
-    let mut parts = Vec::new();
-    if let Some(f) = r.fuel {
-        parts.push(format!("fuel {}", format::ratio(f)));
+    (r.beside_wall())
+        .map(|(metric, ratio)| format!("{} {}", metric.label(), ratio_cell(ratio)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// One metric's ratio as a table cell: `4.90×` exact, `1.02× [0.98× – 1.06×]` sampled.
+pub fn ratio_cell(ratio: &Ratio) -> String {
+    match ratio {
+        Ratio::Exact(value) => format::ratio(*value),
+        Ratio::Sampled(r) => format!(
+            "{} [{} – {}]",
+            format::ratio(r.ratio),
+            format::ratio(r.ci.0),
+            format::ratio(r.ci.1)
+        ),
     }
-    if let Some(m) = r.memory {
-        parts.push(format!("peak memory {}", format::ratio(m)));
-    }
-    parts.join(", ")
 }
 
 /// The lines of one set: the reference's sentence, one line per other bench.
@@ -79,7 +88,7 @@ pub fn lines(run: &RunResults, s: &GroupSummary) -> Vec<String> {
     let mut out = vec![format!("{reference} ran")];
     for r in &s.others {
         let other = &run.benches[r.bench];
-        out.push(match &r.wall {
+        out.push(match r.wall() {
             Some(wall) => {
                 let tie = if wall.distinguishable() {
                     ""
@@ -133,7 +142,7 @@ pub fn statistic_note(summaries: &[GroupSummary]) -> Option<String> {
         .flat_map(|s| {
             s.others
                 .iter()
-                .filter_map(|r| r.wall.as_ref().map(|w| w.statistic))
+                .filter_map(|r| r.wall().map(|w| w.statistic))
         })
         .collect();
     used.sort_by_key(|s| *s as u8);
@@ -161,13 +170,17 @@ pub fn load_lines(run: &RunResults, s: &LoadGroupSummary) -> Vec<String> {
             Chosen::Named => "the group's reference",
         }
     )];
-    for (i, p50, p99) in &s.others {
-        let r = |x: &Option<f64>| x.map_or_else(|| "—".into(), format::ratio);
+    for other in &s.others {
+        let ratios: Vec<String> = (other.ratios.iter())
+            .map(|(metric, r)| {
+                let r = r.map_or_else(|| "—".into(), format::ratio);
+                format!("{} {r}", metric.as_str())
+            })
+            .collect();
         out.push(format!(
-            "  {}: p50 {}, p99 {} the reference's",
-            run.loads[*i].head.id,
-            r(p50),
-            r(p99)
+            "  {}: {} the reference's",
+            run.loads[other.load].head.id,
+            ratios.join(", ")
         ));
     }
     out

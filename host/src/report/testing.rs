@@ -326,8 +326,8 @@ mod tests {
     use crate::report::{bmf, gab, html, markdown, openmetrics, terminal};
 
     /// A sampled metric added to `Metric` (its definition row and its `measurement` arm, nothing
-    /// else) shows in every view of a bench: the views list `Metric::bench()`, none names wall
-    /// time, fuel and memory by hand. ARCHITECTURE.md's "What a change touches" relies on it.
+    /// else) shows in every view of a bench and of a group: the views list `Metric::bench()`, none
+    /// names wall time, fuel and memory by hand. ARCHITECTURE.md's "What a change touches" relies on it.
     #[test]
     fn a_new_metric_shows_in_every_bench_view() {
         let run = toy_run();
@@ -367,6 +367,19 @@ mod tests {
         assert!(bmf.contains(&format!("\"{name}\"")), "{bmf}");
         let gab = render(&gab::GithubActionBenchmark);
         assert!(gab.contains(&format!("cpu/fib[toy=1] ({name})")), "{gab}");
+
+        // The group views too (the toy run's two benches are one group): a ratio per metric.
+        // After peak memory's exact ratio, the toy time's with its interval.
+        let ratio = format!(", {label} ");
+        let groups = crate::report::relative::plain(&run).expect("the toy run has a group");
+        assert!(groups.contains(&ratio), "no `{ratio}` in\n{groups}");
+        for text in [
+            format!("<th scope=\"col\">{label} ÷ reference</th>"),
+            format!("Box plots of {label} per iteration for each bench of"),
+        ] {
+            assert!(page.contains(&text), "no `{text}` in the page");
+        }
+        assert!(md.contains(&ratio), "no `{ratio}` in\n{md}");
 
         let metrics = openmetrics::render(&run);
         assert!(

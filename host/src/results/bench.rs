@@ -90,6 +90,14 @@ impl BenchResult {
         }
     }
 
+    /// A sampled metric's samples; `None` for a counted metric or one not measured.
+    pub fn samples_of(&self, metric: Metric) -> Option<&WallResult> {
+        match self.measurement(metric)? {
+            Measurement::Sampled(samples) => Some(samples),
+            Measurement::Counted(_) => None,
+        }
+    }
+
     /// The one number exports show for `metric`: the count, or the median of the samples.
     pub fn metric_value(&self, metric: Metric) -> Option<f64> {
         self.measurement(metric).map(|m| match m {

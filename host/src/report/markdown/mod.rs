@@ -261,7 +261,7 @@ fn groups(run: &RunResults) -> Result<String> {
 /// then the exact ones.
 fn alternative(run: &RunResults, r: &Relative) -> String {
     let other = &run.benches[r.bench];
-    let wall = match &r.wall {
+    let wall = match r.wall() {
         Some(w) if w.distinguishable() => {
             format!(
                 "{} {}",

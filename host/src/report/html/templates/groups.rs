@@ -57,8 +57,9 @@ fn relative(set: &RelativeSet) -> Result<Markup> {
                         th scope="col" { "wall time" br; span class="sub" { "(" (set.statistic) ")" } }
                         th scope="col" { "÷ reference [95% CI]" }
                         th scope="col" { "in words" }
-                        th scope="col" { "fuel ÷ reference" }
-                        th scope="col" { "peak memory ÷ reference" }
+                        @for metric in &set.beside {
+                            th scope="col" { (metric) " ÷ reference" }
+                        }
                         th scope="col" { "in the host per iteration" br; span class="sub" { "(host calls: the sandbox's work and any wait in them)" } }
                     } }
                     "\n"
@@ -73,8 +74,9 @@ fn relative(set: &RelativeSet) -> Result<Markup> {
                                     @if !row.interval.is_empty() { " " span class="sub" { (row.interval) } }
                                 }
                                 td { (row.words) }
-                                td class="num" { (row.fuel) }
-                                td class="num" { (row.memory) }
+                                @for cell in &row.beside {
+                                    td class="num" { (cell) }
+                                }
                                 td { (row.host) }
                             }
                             "\n"
@@ -101,15 +103,17 @@ pub(super) fn load_groups(tables: &[LoadGroupTable]) -> Markup {
                     table class="relative" {
                         thead { tr {
                             th scope="col" { "scenario" }
-                            th scope="col" { "p50 ÷ reference" }
-                            th scope="col" { "p99 ÷ reference" }
+                            @for metric in &t.metrics {
+                                th scope="col" { (metric) " ÷ reference" }
+                            }
                         } }
                         tbody {
-                            @for (k, (index, id, p50, p99)) in t.rows.iter().enumerate() {
+                            @for (k, (index, id, cells)) in t.rows.iter().enumerate() {
                                 tr class=[(k == 0).then_some("reference")] {
                                     th scope="row" { a href={ "#load-" (index) } { (id) } }
-                                    td class="num" { (p50) }
-                                    td class="num" { (p99) }
+                                    @for cell in cells {
+                                        td class="num" { (cell) }
+                                    }
                                 }
                             }
                         }

@@ -166,7 +166,7 @@ pub(super) fn detail(cx: &mut Context, i: usize) -> Detail {
 }
 
 /// A chart's scale for values of `unit` up to `max`.
-fn scale(unit: Unit, max: f64) -> Scale {
+pub(super) fn scale(unit: Unit, max: f64) -> Scale {
     match unit {
         Unit::Nanoseconds => Scale::duration(max),
         Unit::Bytes => Scale::bytes(max),
@@ -177,7 +177,7 @@ fn scale(unit: Unit, max: f64) -> Scale {
 }
 
 /// `wall time per iteration`, for a histogram's axis (which holds a `&'static str`).
-fn per_iteration(metric: Metric) -> &'static str {
+pub(super) fn per_iteration(metric: Metric) -> &'static str {
     static TITLES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
     let titles = TITLES.get_or_init(|| {
         (Metric::ALL.iter())
@@ -188,7 +188,7 @@ fn per_iteration(metric: Metric) -> &'static str {
 }
 
 /// `Wall time` for a title.
-fn capitalized(label: &str) -> String {
+pub(super) fn capitalized(label: &str) -> String {
     let mut chars = label.chars();
     chars.next().map_or_else(String::new, |first| {
         first.to_uppercase().chain(chars).collect()

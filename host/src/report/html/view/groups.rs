@@ -1,14 +1,14 @@
-//! A group's section: its legend, the alternatives' wall time, fuel and memory side by side, scaling
-//! charts and the counters table.
+//! A group's section: its legend, the alternatives side by side in each bench metric (wall time,
+//! fuel, memory, …: one chart each), scaling charts and the counters table.
 
 use super::super::charts::{BarChart, BarRow, BoxChart, BoxRow, Chart, HALF, Scale};
 use super::counters::{self, CounterTable};
 use super::relative::{self, RelativeSet};
-use super::{BenchLink, Context, Figure, StatusText, scaling, status_of};
+use super::{BenchLink, Context, Figure, StatusText, details, scaling, status_of};
 use crate::analysis::distribution::BoxStats;
-use crate::model::Status;
+use crate::model::{Metric, Status};
 use crate::report::format::{self, plural};
-use crate::results::BenchResult;
+use crate::results::{BenchResult, Measurement};
 
 pub struct GroupSection {
     pub index: usize,
@@ -42,11 +42,9 @@ pub(super) fn group(cx: &mut Context, g: usize) -> GroupSection {
             status: (b.head.status != Status::Ok || !b.met_expectation).then(|| status_of(b)),
         })
         .collect();
-    let mut figures = vec![
-        wall_figure(cx, &benches, &title),
-        fuel_figure(cx, &benches, &title),
-        memory_figure(cx, &benches, &title),
-    ];
+    let mut figures: Vec<Figure> = Metric::bench()
+        .map(|metric| metric_figure(cx, &benches, &title, metric))
+        .collect();
     figures.extend(scaling::figures(cx, &benches, &title));
     let relative = match cx.groups[g].name.clone() {
         Some(name) => relative::sets(cx, &name),
@@ -73,18 +71,42 @@ pub(super) fn group(cx: &mut Context, g: usize) -> GroupSection {
     }
 }
 
-fn wall_figure(cx: &mut Context, benches: &[(usize, &BenchResult)], title: &str) -> Figure {
+/// A group's charts, one per bench metric: box plots of a sampled one, bars of a counted one.
+fn metric_figure(
+    cx: &mut Context,
+    benches: &[(usize, &BenchResult)],
+    title: &str,
+    metric: Metric,
+) -> Figure {
+    match metric {
+        _ if metric.sampled() => sampled_figure(cx, benches, title, metric),
+        // Against each bench's memory limit, with a suspected leak marked.
+        Metric::Memory => memory_figure(cx, benches, title),
+        _ => counted_figure(cx, benches, title, metric),
+    }
+}
+
+/// The samples of a sampled metric (wall time) of each bench as box plots.
+fn sampled_figure(
+    cx: &mut Context,
+    benches: &[(usize, &BenchResult)],
+    title: &str,
+    metric: Metric,
+) -> Figure {
     let samples: Vec<Vec<f64>> = benches
         .iter()
         .map(|(_, b)| {
-            b.wall_ns
-                .as_ref()
+            b.samples_of(metric)
                 .map(|w| w.samples.iter().map(|&s| s as f64).collect())
                 .unwrap_or_default()
         })
         .collect();
-    let max_ns = samples.iter().flatten().copied().fold(0.0, f64::max);
-    let scale = Scale::duration(max_ns);
+    let max = samples.iter().flatten().copied().fold(0.0, f64::max);
+    let scale = details::scale(metric.unit(), max);
+    let median = |b: &BenchResult| {
+        b.samples_of(metric)
+            .map(|w| format::quantity(metric.unit(), w.summary.median))
+    };
     let rows: Vec<BoxRow> = benches
         .iter()
         .zip(samples)
@@ -97,78 +119,87 @@ fn wall_figure(cx: &mut Context, benches: &[(usize, &BenchResult)], title: &str)
                 stats: BoxStats::of(&in_unit),
                 samples,
                 missing: format!("no samples — {}", status_of(b).text),
-                note: b
-                    .wall_ns
-                    .as_ref()
-                    .map(|w| format!("median {}", format::duration_ns(w.summary.median)))
-                    .unwrap_or_default(),
+                note: median(b).map(|m| format!("median {m}")).unwrap_or_default(),
             }
         })
         .collect();
     let medians = benches
         .iter()
         .map(|(_, b)| {
-            let median = b
-                .wall_ns
-                .as_ref()
-                .map(|w| format::duration_ns(w.summary.median));
-            format!(
-                "{} {}",
-                b.head.id,
-                median.unwrap_or_else(|| "no samples".into())
-            )
+            let median = median(b).unwrap_or_else(|| "no samples".into());
+            format!("{} {median}", b.head.id)
         })
         .collect::<Vec<_>>()
         .join(", ");
+    let what = details::per_iteration(metric);
+    let titled = details::capitalized(what);
     cx.figure(
         Chart::Boxes(BoxChart {
             rows,
-            axis: "wall time per iteration",
+            axis: what,
             scale,
         }),
-        format!("Wall time per iteration, {title}"),
-        format!("Box plots of wall time per iteration for each bench of {title}; medians: {medians}."),
-        "Wall time per iteration: box = quartiles, thick line = median, whiskers = furthest sample within 1.5 IQR, dots = every sample.".into(),
+        format!("{titled}, {title}"),
+        format!("Box plots of {what} for each bench of {title}; medians: {medians}."),
+        format!("{titled}: box = quartiles, thick line = median, whiskers = furthest sample within 1.5 IQR, dots = every sample."),
         "wide",
     )
 }
 
-fn fuel_figure(cx: &mut Context, benches: &[(usize, &BenchResult)], title: &str) -> Figure {
-    let max_fuel = benches
-        .iter()
-        .filter_map(|(_, b)| b.fuel.as_ref())
-        .flat_map(|f| f.samples.iter().copied().chain([f.per_iteration]))
-        .max()
-        .unwrap_or(0) as f64;
+/// A counted metric (fuel) of each bench as bars, a whisker over the iterations' range when it
+/// varies.
+fn counted_figure(
+    cx: &mut Context,
+    benches: &[(usize, &BenchResult)],
+    title: &str,
+    metric: Metric,
+) -> Figure {
+    let counted = |b: &BenchResult| match b.measurement(metric) {
+        Some(Measurement::Counted(c)) => Some(c),
+        _ => None,
+    };
+    let max = (benches.iter())
+        .filter_map(|(_, b)| counted(b))
+        .map(|c| c.span().1.max(c.value))
+        .fold(0.0, f64::max);
     let rows = benches
         .iter()
         .map(|&(i, b)| BarRow {
             label: b.head.id.clone(),
             color: cx.colors[i],
-            value: b.fuel.as_ref().map(|f| f.per_iteration as f64),
-            range: b.fuel.as_ref().filter(|f| f.varies).and_then(|f| {
-                Some((
-                    *f.samples.iter().min()? as f64,
-                    *f.samples.iter().max()? as f64,
-                ))
-            }),
-            note: b
-                .fuel
-                .as_ref()
-                .map(|f| format::fuel(f.per_iteration, f.varies))
-                .unwrap_or_else(|| format!("not measured — {}", status_of(b).text)),
+            value: counted(b).map(|c| c.value),
+            range: counted(b).and_then(|c| c.range),
+            note: counted(b).map_or_else(
+                || format!("not measured — {}", status_of(b).text),
+                |c| match metric {
+                    Metric::Fuel => format::fuel(c.value as u64, c.range.is_some()),
+                    _ => format::quantity(metric.unit(), c.value),
+                },
+            ),
         })
         .collect();
+    let what = details::per_iteration(metric);
+    let titled = details::capitalized(what);
+    let (description, caption) = match metric {
+        Metric::Fuel => (
+            format!("Bar chart of fuel (roughly, wasm instructions) per iteration for each bench of {title}."),
+            "Fuel per iteration (≈ wasm instructions executed). A whisker spans the iterations' range when fuel varies.".to_string(),
+        ),
+        _ => (
+            format!("Bar chart of {what} for each bench of {title}."),
+            format!("{titled}. A whisker spans the iterations' range when it varies."),
+        ),
+    };
     cx.figure(
         Chart::Bars(BarChart {
             rows,
-            axis: "fuel per iteration",
-            scale: Scale::count(max_fuel, ""),
+            axis: what,
+            scale: details::scale(metric.unit(), max),
             width: HALF,
         }),
-        format!("Fuel per iteration, {title}"),
-        format!("Bar chart of fuel (roughly, wasm instructions) per iteration for each bench of {title}."),
-        "Fuel per iteration (≈ wasm instructions executed). A whisker spans the iterations' range when fuel varies.".into(),
+        format!("{titled}, {title}"),
+        description,
+        caption,
         "half",
     )
 }

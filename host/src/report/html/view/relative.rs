@@ -4,13 +4,18 @@
 use super::super::charts::{Chart, RatioChart, RatioRow};
 use super::{BenchLink, Context, Figure};
 use crate::analysis::ratio::Statistic;
-use crate::analysis::relative::{Chosen, GroupSummary, group_summary, load_group_summaries};
+use crate::analysis::relative::{
+    Chosen, GroupSummary, group_summary, load_group_metrics, load_group_summaries,
+    metrics_beside_wall,
+};
 use crate::report::{format, relative};
 
 pub struct RelativeSet {
     /// `depth=1000: against db/page-keyset, the fastest`.
     pub heading: String,
     pub rows: Vec<RelativeRow>,
+    /// The metrics beside wall time, one column each: `fuel`, `peak memory`.
+    pub beside: Vec<String>,
     /// What the wall-time values are (`geometric mean of the executions' medians`).
     pub statistic: String,
     pub figure: Option<Figure>,
@@ -26,8 +31,8 @@ pub struct RelativeRow {
     pub interval: String,
     /// `3.14× [3.02× – 3.27×] faster than db/page-offset`, from the reference's side.
     pub words: String,
-    pub fuel: String,
-    pub memory: String,
+    /// Each of the set's `beside` metrics ÷ the reference's (`—` where not measured).
+    pub beside: Vec<String>,
     /// The host's part of an iteration (`format::host_part`); `—` without host calls.
     pub host: String,
 }
@@ -44,11 +49,11 @@ fn set(cx: &mut Context, s: &GroupSummary) -> RelativeSet {
     let reference_id = &run.benches[s.reference].head.id;
     let dash = || "—".to_string();
     // The reference's own wall time as the ratios use it: any ratio's `old`.
-    let reference_wall = s.others.iter().find_map(|r| r.wall.as_ref().map(|w| w.old));
+    let reference_wall = s.others.iter().find_map(|r| r.wall().map(|w| w.old));
     let statistic = s
         .others
         .iter()
-        .find_map(|r| r.wall.as_ref().map(|w| w.statistic))
+        .find_map(|r| r.wall().map(|w| w.statistic))
         .unwrap_or(Statistic::PooledMedian);
     let mut rows = vec![RelativeRow {
         bench: cx.link(s.reference),
@@ -60,13 +65,12 @@ fn set(cx: &mut Context, s: &GroupSummary) -> RelativeSet {
             Chosen::Fastest => "reference: the fastest".into(),
             Chosen::Named => "reference: named by the suite".into(),
         },
-        fuel: format::ratio(1.0),
-        memory: format::ratio(1.0),
+        beside: metrics_beside_wall().map(|_| format::ratio(1.0)).collect(),
         host: format::host_part(&run.benches[s.reference]).unwrap_or_else(dash),
     }];
     for r in &s.others {
         let other = &run.benches[r.bench];
-        let words = match &r.wall {
+        let words = match r.wall() {
             Some(w) if w.distinguishable() => {
                 format!(
                     "{reference_id} ran {} {}",
@@ -87,20 +91,15 @@ fn set(cx: &mut Context, s: &GroupSummary) -> RelativeSet {
         rows.push(RelativeRow {
             bench: cx.link(r.bench),
             reference: false,
-            wall: r
-                .wall
-                .as_ref()
-                .map_or_else(dash, |w| format::duration_ns(w.new)),
-            ratio: r
-                .wall
-                .as_ref()
-                .map_or_else(dash, |w| format::ratio(w.ratio)),
-            interval: r.wall.as_ref().map_or_else(String::new, |w| {
+            wall: r.wall().map_or_else(dash, |w| format::duration_ns(w.new)),
+            ratio: r.wall().map_or_else(dash, |w| format::ratio(w.ratio)),
+            interval: r.wall().map_or_else(String::new, |w| {
                 format!("[{} – {}]", format::ratio(w.ci.0), format::ratio(w.ci.1))
             }),
             words,
-            fuel: r.fuel.map_or_else(dash, format::ratio),
-            memory: r.memory.map_or_else(dash, format::ratio),
+            beside: metrics_beside_wall()
+                .map(|m| r.get(m).map_or_else(dash, relative::ratio_cell))
+                .collect(),
             host: format::host_part(other).unwrap_or_else(dash),
         });
     }
@@ -112,7 +111,7 @@ fn set(cx: &mut Context, s: &GroupSummary) -> RelativeSet {
         note: "reference".into(),
     }];
     chart_rows.extend(s.others.iter().filter_map(|r| {
-        let w = r.wall.as_ref()?;
+        let w = r.wall()?;
         Some(RatioRow {
             label: run.benches[r.bench].head.id.clone(),
             ratio: w.ratio,
@@ -156,6 +155,9 @@ fn set(cx: &mut Context, s: &GroupSummary) -> RelativeSet {
     RelativeSet {
         heading,
         rows,
+        beside: metrics_beside_wall()
+            .map(|m| m.label().to_string())
+            .collect(),
         statistic: statistic.describe().to_string(),
         figure,
     }
@@ -166,8 +168,10 @@ pub struct LoadGroupTable {
     pub group: String,
     /// `against api/fast, the lowest p50`.
     pub heading: String,
-    /// (scenario anchor index, id, p50 ratio, p99 ratio).
-    pub rows: Vec<(usize, String, String, String)>,
+    /// The metrics compared, one column each: `p50`, `p99`.
+    pub metrics: Vec<String>,
+    /// (scenario anchor index, id, each metric's ratio).
+    pub rows: Vec<(usize, String, Vec<String>)>,
 }
 
 pub(super) fn load_groups(cx: &Context) -> Vec<LoadGroupTable> {
@@ -179,14 +183,12 @@ pub(super) fn load_groups(cx: &Context) -> Vec<LoadGroupTable> {
             let mut rows = vec![(
                 s.reference,
                 run.loads[s.reference].head.id.clone(),
-                format::ratio(1.0),
-                format::ratio(1.0),
+                load_group_metrics().map(|_| format::ratio(1.0)).collect(),
             )];
-            rows.extend(
-                s.others.iter().map(|&(i, p50, p99)| {
-                    (i, run.loads[i].head.id.clone(), ratio(p50), ratio(p99))
-                }),
-            );
+            rows.extend(s.others.iter().map(|other| {
+                let cells = other.ratios.iter().map(|&(_, r)| ratio(r)).collect();
+                (other.load, run.loads[other.load].head.id.clone(), cells)
+            }));
             LoadGroupTable {
                 heading: format!(
                     "against {}, {}",
@@ -197,6 +199,9 @@ pub(super) fn load_groups(cx: &Context) -> Vec<LoadGroupTable> {
                     }
                 ),
                 group: s.group,
+                metrics: load_group_metrics()
+                    .map(|m| m.as_str().to_string())
+                    .collect(),
                 rows,
             }
         })
