@@ -75,7 +75,7 @@ impl CommandState {
 
     /// The last lines the module wrote to stderr, if any.
     pub fn stderr_tail(&self) -> Option<String> {
-        super::last_lines(&self.stderr.contents())
+        super::store::last_lines(&self.stderr.contents())
     }
 }
 

@@ -17,7 +17,7 @@ use wasmtime_wasi_io::bindings::wasi::io::{error, poll, streams};
 use wasmtime_wasi_io::poll::DynPollable;
 use wasmtime_wasi_io::streams::{DynInputStream, DynOutputStream, StreamError, StreamResult};
 
-use super::HostState;
+use super::store::HostState;
 use crate::engine::ImportGroup;
 
 /// Adds WASI 0.2 (without the blocking variants), outgoing HTTP, `host` and `db` to `linker`,

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::rules::{Intervals, beyond};
-use super::{MetricChange, Verdict};
+use super::verdict::{MetricChange, Verdict};
 use crate::analysis::ratio::Statistic;
 use crate::analysis::stats::{Difference, mean_interval, welch_difference};
 use crate::model::{Direction, LatencyStat, Metric, Status, Thresholds, percent};

@@ -1,7 +1,7 @@
 //! The rule per kind of metric: counted metrics compared exactly (beyond the spread when they
 //! vary), sampled ones by intervals of the ratio; and the metric's direction applied last.
 
-use super::{MetricChange, Verdict, WallGating};
+use super::verdict::{MetricChange, Verdict, WallGating};
 use crate::analysis::ratio::{Statistic, WallRatio, wall_ratio};
 use crate::analysis::stats::{CONFIDENCE, EQUIVALENCE_CONFIDENCE, hierarchical_ci_at, median_of};
 use crate::model::{Direction, Metric, percent};

@@ -18,7 +18,8 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
-use super::{CONFIDENCE, EQUIVALENCE_CONFIDENCE, RESAMPLES, median_of, quantile_sorted};
+use super::confidence::{CONFIDENCE, EQUIVALENCE_CONFIDENCE, RESAMPLES};
+use super::quantile::{median_of, quantile_sorted};
 
 /// A seeded percentile-bootstrap interval of `statistic` over `samples`.
 pub fn bootstrap_ci(samples: &[f64], statistic: impl Fn(&[f64]) -> f64) -> (f64, f64) {

@@ -5,25 +5,20 @@
 //! whatever the number of samples: resamples are drawn from at most [`RESAMPLED_POINTS`] samples
 //! (`RESAMPLED_EXECUTIONS` executions); everything else is a sort or a selection, O(n log n).
 
+mod confidence;
 mod intervals;
+mod quantile;
 
+pub use confidence::{CONFIDENCE, EQUIVALENCE_CONFIDENCE, RESAMPLES};
 pub use intervals::{
     Difference, ExecutionRatio, RESAMPLED_EXECUTIONS, RESAMPLED_POINTS, bootstrap_ci,
     execution_ratio_ci, hierarchical_ci, hierarchical_ci_at, hierarchical_ratio_ci,
     log_execution_medians, mean_interval, ratio_of_medians_ci, welch_difference,
 };
+pub use quantile::{median_of, quantile_sorted};
 
 use crate::results::{Outliers, Summary, WallResult};
 
-/// Bootstrap resamples for confidence intervals.
-pub const RESAMPLES: usize = 2000;
-/// Confidence level of the intervals.
-pub const CONFIDENCE: f64 = 0.95;
-/// Confidence level of the interval that shows two measurements equal within a threshold: two
-/// one-sided tests at 5% each (Schuirmann's TOST) are passed exactly when the 90% interval lies
-/// within ± the threshold. The 95% interval would make that a 2.5% test, stricter than the one a
-/// change is held to.
-pub const EQUIVALENCE_CONFIDENCE: f64 = 0.90;
 /// A summary is flagged noisy when its median's 95% interval is wider than this share of the median.
 pub const NOISY_CI_WIDTH: f64 = 0.10;
 
@@ -69,39 +64,6 @@ pub fn summarize_executions(executions: &[Vec<f64>]) -> Option<Summary> {
         outliers: tukey(&sorted),
         noisy: median > 0.0 && (ci_high - ci_low) / median > NOISY_CI_WIDTH,
     })
-}
-
-/// Linear-interpolated quantile `q` (0..=1) of sorted values.
-pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let position = q.clamp(0.0, 1.0) * (sorted.len() - 1) as f64;
-    let (low, high) = (position.floor() as usize, position.ceil() as usize);
-    sorted[low] + (sorted[high] - sorted[low]) * (position - low as f64)
-}
-
-/// Median of unsorted values (the same value as [`quantile_sorted`] at 0.5), by selection on a
-/// copy: O(n), not a sort. NaN without values.
-pub fn median_of(values: &[f64]) -> f64 {
-    if values.is_empty() {
-        return f64::NAN;
-    }
-    let mut v = values.to_vec();
-    let position = 0.5 * (v.len() - 1) as f64;
-    let (low, high) = (position.floor() as usize, position.ceil() as usize);
-    let (below, &mut at_high, _) = v.select_nth_unstable_by(high, f64::total_cmp);
-    let at_low = if low == high {
-        at_high
-    } else {
-        // The largest value below the selected one is the sorted order's element `low`.
-        below
-            .iter()
-            .copied()
-            .max_by(f64::total_cmp)
-            .expect("`high` > 0 when it differs from `low`")
-    };
-    at_low + (at_high - at_low) * (position - low as f64)
 }
 
 /// Tukey's fences: mild beyond 1.5 IQR from the quartiles, severe beyond 3 IQR.

@@ -10,12 +10,30 @@ use std::time::{Duration, Instant};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, ErrorCode};
 
-use super::{Database, DbLimit, Pooled, clock_at, guard};
+use super::clock::clock_at;
+use super::pool::{Database, Pooled};
 use crate::model::LatencyMode;
 use crate::plugin::bindings::db::{Rows, Value};
+use crate::sql_guard as guard;
 
 /// What a round trip gives the guest: its `result` (Ok or the error text), or a trap.
 pub type Reply<T> = wasmtime::Result<Result<T, String>>;
+
+/// A limit a plugin's database use hit; raised as a trap, so the bench ends with the status it names.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum DbLimit {
+    #[error("the database statement was still running at the deadline and was interrupted")]
+    Deadline,
+    #[error(
+        "no connection of the pool of {pool} came free before the deadline (this instance holds {held})"
+    )]
+    PoolExhausted { pool: u32, held: usize },
+    #[error(
+        "memory limit exceeded: the bench's database needed more than its heap cap of {} ([db] memory; raise it there)",
+        crate::model::size(*limit)
+    )]
+    Memory { limit: u64 },
+}
 
 #[derive(Debug, Default)]
 struct Counters {

@@ -1,8 +1,10 @@
+use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::*;
-use crate::model::{ColumnGen, LatencyMode, SeedTable};
+use crate::model::{ColumnGen, DbConfig, LatencyMode, SeedTable};
 use crate::plugin::bindings::db::Value;
 
 fn config(pool: u32) -> DbConfig {

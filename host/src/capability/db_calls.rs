@@ -2,8 +2,8 @@
 
 use wasmtime::component::Resource;
 
-use super::session::Reply;
-use crate::capability::HostState;
+use super::db::{Outcome, Reply};
+use super::store::HostState;
 use crate::plugin::bindings::db::{
     Connection, Host, HostConnection, HostStatement, Rows, Statement, Value,
 };
@@ -45,7 +45,7 @@ impl HostState {
     }
 }
 
-fn rows(reply: Reply<super::session::Outcome>) -> Reply<Rows> {
+fn rows(reply: Reply<Outcome>) -> Reply<Rows> {
     reply.map(|r| {
         r.map(|o| {
             o.rows.unwrap_or(Rows {
@@ -56,7 +56,7 @@ fn rows(reply: Reply<super::session::Outcome>) -> Reply<Rows> {
     })
 }
 
-fn changed(reply: Reply<super::session::Outcome>) -> Reply<u64> {
+fn changed(reply: Reply<Outcome>) -> Reply<u64> {
     reply.map(|r| r.map(|o| o.changed))
 }
 
