@@ -3,7 +3,8 @@
 
 use anyhow::Result;
 
-use super::{Point, Selection, Series, Store};
+use super::series::{Point, Selection, Series};
+use super::store::Store;
 use crate::analysis::changepoint::{self, ChangePoint, Settings};
 use crate::analysis::stats::median_of;
 use crate::model::{Direction, Thresholds};

@@ -3,6 +3,8 @@
 use super::tests::{all, run};
 use super::*;
 use crate::analysis::changepoint::Settings;
+use crate::model::Metric;
+use crate::results::RunResults;
 
 /// A load scenario (open model, pool 4, two phases, one param) as results.json holds it, with
 /// `rounds` of (p50 ms, p99 ms, throughput, error rate); status `ok` unless told.

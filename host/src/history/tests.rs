@@ -1,5 +1,6 @@
 use super::*;
 use crate::analysis::changepoint::Settings;
+use crate::model::Metric;
 
 fn key(bench: &str, testbed: &str, metric: Metric) -> SeriesKey {
     SeriesKey {

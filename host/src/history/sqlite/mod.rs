@@ -26,7 +26,10 @@ mod busy;
 
 use busy::{BUSY_WAIT, retrying};
 
-use super::{Added, Point, RunRecord, Selection, Series, SeriesKey, Store, Value, now_rfc3339};
+use super::record::RunRecord;
+use super::series::{Point, Selection, Series, SeriesKey, Value};
+use super::store::{Added, Store};
+use super::time::now_rfc3339;
 use crate::model::{Metric, clip};
 
 /// "wbhi" as a big-endian integer.

@@ -4,13 +4,12 @@
 //! requests in flight) and final when it ends ([`LoadMetrics::finished`], which overwrites the live values),
 //! so a scrape and the export of results.json name and label everything alike.
 
-use std::sync::atomic::AtomicU64;
-
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::{Registry, Unit};
 
+use super::gauge::{FloatGauge, gauge_count};
 use crate::model::{LatencyStat, Status};
 use crate::results::{LoadResult, LoadStats, Percentiles};
 
@@ -60,8 +59,6 @@ struct ScenarioStatusLabels {
     scenario: ScenarioLabels,
     status: String,
 }
-
-type FloatGauge = Gauge<f64, AtomicU64>;
 
 /// Where a running scenario stands (what the live progress line shows).
 #[derive(Debug, Clone, Copy)]
@@ -158,7 +155,7 @@ impl LoadMetrics {
     fn set_requests(&self, at: &PhaseLabels, outcome: &str, count: u64) {
         self.requests
             .get_or_create(&outcome_labels(at, outcome))
-            .set(super::gauge_count(count));
+            .set(gauge_count(count));
     }
 
     fn set_stat(family: &Family<StatLabels, FloatGauge>, at: &PhaseLabels, stat: &str, ns: f64) {
@@ -182,7 +179,7 @@ impl LoadMetrics {
         }
         self.in_flight
             .get_or_create(&self.scenario_labels(live.scenario))
-            .set(super::gauge_count(live.in_flight));
+            .set(gauge_count(live.in_flight));
     }
 
     /// A scenario ended: its figures per phase and overall, thresholds and status.

@@ -8,9 +8,8 @@
 //! counters: an OpenMetrics counter's samples end in `_total` while its HELP and TYPE lines don't,
 //! which Prometheus's classic text parser (Debian's promtool 2.42) reads as two metrics.
 
+mod gauge;
 mod load;
-
-use std::sync::atomic::AtomicU64;
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::family::Family;
@@ -20,6 +19,7 @@ use prometheus_client::registry::{self, Registry, Unit};
 
 use crate::model::{Metric, Status, Unit as MetricUnit};
 use crate::results::{BenchResult, LoadResult, Measurement, RunResults};
+use gauge::{FloatGauge, gauge_count};
 pub use load::LiveLoad;
 use load::LoadMetrics;
 
@@ -73,17 +73,11 @@ struct SuiteLabels {
     suite: String,
 }
 
-type FloatGauge = Gauge<f64, AtomicU64>;
 type Histograms = Family<BenchLabels, Histogram, fn() -> Histogram>;
 
 /// Iteration times from 1 µs to ~67 s, doubling.
 fn iteration_histogram() -> Histogram {
     Histogram::new(exponential_buckets(1e-6, 2.0, 27))
-}
-
-/// A count as a gauge's value (an i64), saturating rather than wrapping.
-fn gauge_count(n: u64) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
 }
 
 /// A bench metric's family: a sampled metric's samples in a histogram (times in seconds), a
