@@ -5,9 +5,10 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::{Rows, Values, tick_label};
-use super::{
-    INK, MUTED, Rgb, Scale, draw_err, label_area, plot, rgb, row_label, row_mesh, small_text, svg,
-};
+use super::canvas::{draw_err, plot, svg};
+use super::rows::{label_area, row_label, row_mesh};
+use super::scale::Scale;
+use super::style::{INK, MUTED, Rgb, rgb, small_text};
 
 /// A row of a bar chart.
 pub struct BarRow {

@@ -5,10 +5,10 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::{Rows, Values, tick_label};
-use super::{
-    INK, MUTED, Rgb, Scale, WIDE, draw_err, label_area, plot_beside, rgb, row_label, row_mesh,
-    small_text, svg,
-};
+use super::canvas::{draw_err, plot_beside, svg};
+use super::rows::{label_area, row_label, row_mesh};
+use super::scale::Scale;
+use super::style::{INK, MUTED, Rgb, WIDE, rgb, small_text};
 use crate::analysis::distribution::{BoxStats, CHART_POINTS, thin};
 use crate::report::format::three_digits;
 

@@ -5,7 +5,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::{Values, tick_label};
-use super::{INK, Rgb, SMALL_H, SMALL_W, Scale, draw_err, mesh_style, plot, rgb, small_text, svg};
+use super::canvas::{draw_err, plot, svg};
+use super::scale::Scale;
+use super::style::{INK, Rgb, SMALL_H, SMALL_W, mesh_style, rgb, small_text};
 use crate::analysis::distribution::Histogram;
 
 /// A histogram of samples, already binned.

@@ -6,12 +6,13 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::{Values, min_max, tick_label};
+use super::canvas::{draw_err, svg};
 use super::labels::{
     LEFT, LabelStrip, MARGIN, Margins, SMALL_PX, STRIP_ROW, STRIP_ROWS, thin_labels,
 };
-use super::{
-    FONT, GRID, INK, MUTED, Rgb, SMALL, Scale, draw_err, mesh_style, rgb, shorten, small_text, svg,
-};
+use super::rows::shorten;
+use super::scale::Scale;
+use super::style::{FONT, GRID, INK, MUTED, Rgb, SMALL, mesh_style, rgb, small_text};
 
 /// The shade of every other band.
 const BAND: RGBColor = RGBColor(0xee, 0xf1, 0xf5);

@@ -5,10 +5,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::{Rows, Values, min_max, tick_label};
-use super::{
-    INK, Rgb, WIDE, draw_err, draw_row_labels, label_area, mesh_style, plot, rgb, row_label,
-    small_text, svg,
-};
+use super::canvas::{draw_err, plot, svg};
+use super::rows::{draw_row_labels, label_area, row_label};
+use super::style::{INK, Rgb, WIDE, mesh_style, rgb, small_text};
 
 /// A row of the baseline chart: a ratio (current / baseline) with its interval.
 pub struct RatioRow {
