@@ -3,7 +3,8 @@
 use anyhow::Result;
 use maud::{Markup, html};
 
-use super::{bench_link, figure};
+use super::bench::bench_link;
+use super::figure::figure;
 use crate::report::html::view::{Baseline, BaselineRow, Exact, MetricCells};
 
 pub(super) fn baseline(b: &Baseline) -> Result<Markup> {

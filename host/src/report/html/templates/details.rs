@@ -3,8 +3,10 @@
 use anyhow::Result;
 use maud::{Markup, PreEscaped, html};
 
+use super::bench::{BenchId, swatch};
+use super::figure::figure;
 use super::groups::counter_value;
-use super::{BenchId, figure, ratio_cell, swatch};
+use super::meter::ratio_cell;
 use crate::report::format;
 use crate::report::html::view::{CounterTable, Detail, Fact, Piece};
 

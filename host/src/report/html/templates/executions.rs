@@ -5,7 +5,7 @@
 
 use maud::{Markup, html};
 
-use super::bench_link;
+use super::bench::bench_link;
 use crate::report::html::view::executions::{ExecutionsView, STRIP_WIDTH};
 
 /// Height of a bench's strip and of the axis, in SVG units.

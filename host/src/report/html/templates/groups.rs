@@ -3,7 +3,9 @@
 use anyhow::Result;
 use maud::{Markup, html};
 
-use super::{bench_link, figure, ratio_cell, swatch};
+use super::bench::{bench_link, swatch};
+use super::figure::figure;
+use super::meter::ratio_cell;
 use crate::report::html::view::{
     CounterTable, CounterValue, GroupSection, LoadGroupTable, RelativeSet,
 };

@@ -4,8 +4,9 @@
 use anyhow::Result;
 use maud::{Markup, html};
 
+use super::bench::{BenchId, swatch};
 use super::details::fact;
-use super::{figure, swatch};
+use super::figure::figure;
 use crate::report::html::view::{LATENCY_STATS, LoadRow, LoadSection, ThresholdRow};
 
 pub(super) fn loads(loads: &[LoadSection]) -> Result<Markup> {
@@ -34,7 +35,7 @@ fn load(l: &LoadSection) -> Result<Markup> {
         article class="load" id=(id) aria-labelledby={ (id) "-h" } {
             "\n"
             h3 id={ (id) "-h" } {
-                code { (super::BenchId(&l.id)) } " "
+                code { (BenchId(&l.id)) } " "
                 span class={ "status " (l.status.class) } { (l.status.text) }
             }
             "\n"

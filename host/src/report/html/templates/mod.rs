@@ -4,10 +4,13 @@
 //! plugin reaches it, whichever template spliced it; names of benches and groups sit in `<bdi>`.
 
 mod baseline;
+mod bench;
 mod details;
 mod executions;
+mod figure;
 mod groups;
 mod load;
+mod meter;
 mod models;
 mod summary;
 
@@ -16,9 +19,11 @@ use base64::Engine as _;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use sha2::{Digest, Sha256};
 
-use super::charts;
-use super::view::{BenchLink, Figure, Header, Page};
+use super::view::{Header, Page};
 use crate::report::escape::html::{self as html_escape, Isolated};
+
+pub(in crate::report::html) use bench::BenchId;
+pub(in crate::report::html) use figure::figure;
 
 const STYLE: &str = include_str!("../style.css");
 const SCRIPT: &str = include_str!("../script.js");
@@ -190,72 +195,6 @@ fn nav(h: &Header) -> Markup {
     }
 }
 
-/// A bench's colour, as a small square before its name.
-fn swatch(color: &str) -> Markup {
-    html! { span class="swatch" style={ "background:" (color) } {} }
-}
-
-/// A link to a bench's details, after its colour.
-fn bench_link(b: &BenchLink) -> Markup {
-    html! { (swatch(&b.color)) a href={ "#bench-" (b.index) } { (BenchId(&b.id)) } }
-}
-
-/// A bench id in a `<bdi>` that wraps only between its pieces (`charts::id_pieces`: after `/`,
-/// before the parameters' `[`): each piece kept whole, a `<wbr>` between. A piece too long for
-/// any column may still break anywhere rather than push the page wide.
-pub(in crate::report::html) struct BenchId<'a>(pub &'a str);
-
-impl maud::Render for BenchId<'_> {
-    fn render(&self) -> Markup {
-        let pieces = charts::id_pieces(self.0);
-        if pieces.len() == 1 {
-            return Isolated(self.0).render();
-        }
-        html! {
-            bdi {
-                @for (k, piece) in pieces.iter().enumerate() {
-                    @if k > 0 { wbr; }
-                    @if piece.chars().count() <= 40 { span class="nb" { (piece) } } @else { (piece) }
-                }
-            }
-        }
-    }
-}
-
-/// A chart in a figure, with its accessible name and caption.
-pub(super) fn figure(f: &Figure) -> Result<Markup> {
-    let drawn = f.chart.draw()?;
-    let svg = charts::split(&drawn);
-    let id = &f.id;
-    Ok(html! {
-        figure class=(f.class) {
-            svg class="chart" width=(svg.width) height=(svg.height) viewBox=(svg.view_box)
-                xmlns="http://www.w3.org/2000/svg" role="img"
-                aria-labelledby={ (id) "-t " (id) "-d" } {
-                title id={ (id) "-t" } { (f.title) }
-                desc id={ (id) "-d" } { (f.description) }
-                // plotters' drawing, as plotters wrote it (less what changes nothing).
-                (svg.body)
-            }
-            figcaption { (f.caption) }
-        }
-        "\n"
-    })
-}
-
-/// A hit ratio as a small meter and a percentage, or a dash without data.
-fn ratio_cell(ratio: Option<f64>) -> Markup {
-    match ratio {
-        Some(r) => html! {
-            span class="meter" aria-hidden="true" {
-                span style={ "width:" (crate::report::format::percent_one_decimal(r)) } {}
-            }
-            " " (crate::report::format::percent_one_decimal(r))
-        },
-        None => html! { "—" },
-    }
-}
-
 /// The inline script's SHA-256 in base64, as the Content-Security-Policy wants it.
 fn script_hash() -> String {
     base64::engine::general_purpose::STANDARD.encode(Sha256::digest(SCRIPT.as_bytes()))
@@ -264,64 +203,6 @@ fn script_hash() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn spliced_text_is_escaped() {
-        let link = BenchLink {
-            index: 3,
-            id: "a<b>&\"c\"".into(),
-            color: "#000000".into(),
-        };
-        assert_eq!(
-            bench_link(&link).into_string(),
-            "<span class=\"swatch\" style=\"background:#000000\"></span><a href=\"#bench-3\"><bdi>a&lt;b&gt;&amp;&quot;c&quot;</bdi></a>"
-        );
-    }
-
-    /// Ids wrap after `/` and before `[`, nowhere else: pieces kept whole, `<wbr>` between.
-    #[test]
-    fn bench_ids_wrap_only_between_pieces() {
-        use maud::Render;
-        assert_eq!(
-            BenchId("fs-read/stream[file=big.bin]")
-                .render()
-                .into_string(),
-            "<bdi><span class=\"nb\">fs-read/</span><wbr><span class=\"nb\">stream</span><wbr><span class=\"nb\">[file=big.bin]</span></bdi>"
-        );
-        assert_eq!(BenchId("plain").render().into_string(), "<bdi>plain</bdi>");
-        assert!(STYLE.contains(".nb { white-space: nowrap; }"));
-    }
-
-    #[test]
-    fn charts_are_labelled_svg_in_a_figure() {
-        let figure = Figure {
-            id: "c1".into(),
-            title: "Title <x>".into(),
-            description: "desc".into(),
-            caption: "caption".into(),
-            class: "wide",
-            chart: charts::Chart::Histogram(charts::HistogramChart {
-                histogram: crate::analysis::distribution::Histogram::of(&[1.0, 1.2, 1.1]).unwrap(),
-                color: (0, 0, 0),
-                axis: "wall time",
-                scale: charts::Scale::duration(1.2e6),
-            }),
-        };
-        let html = super::figure(&figure).unwrap().into_string();
-        assert!(
-            html.starts_with("<figure class=\"wide\"><svg class=\"chart\" width=\"360\""),
-            "{html}"
-        );
-        assert!(html.contains("aria-labelledby=\"c1-t c1-d\""));
-        assert!(
-            html.contains(
-                "><title id=\"c1-t\">Title &lt;x&gt;</title><desc id=\"c1-d\">desc</desc>"
-            )
-        );
-        assert!(html.contains("wall time (ms)"));
-        assert!(html.contains("</svg><figcaption>caption</figcaption></figure>"));
-        assert_eq!(html.matches("</svg>").count(), 1);
-    }
 
     /// The page escape changes only spliced text: the page's own style and script hold nothing it
     /// would rewrite (the script's hash in the Content-Security-Policy stays its hash).

@@ -3,7 +3,7 @@
 
 use maud::{Markup, html};
 
-use super::bench_link;
+use super::bench::bench_link;
 use crate::report::html::view::ModelRowView;
 
 pub(super) fn models(rows: &[ModelRowView], fixture_note: Option<&str>) -> Markup {

@@ -2,7 +2,7 @@
 
 use maud::{Markup, html};
 
-use super::bench_link;
+use super::bench::bench_link;
 use crate::report::format::plural;
 use crate::report::html::view::{Failure, MetricCell, Page, SummaryRow, metric_titles};
 
