@@ -4,7 +4,10 @@ use std::collections::BTreeMap;
 
 use super::super::charts::{Chart, RatioChart, RatioRow};
 use super::colors::ABSENT;
-use super::{BenchLink, Context, Figure, VerdictText, decided_by, metric, verdict_text};
+use super::context::Context;
+use super::figure::Figure;
+use super::link::BenchLink;
+use super::verdict::{VerdictText, decided_by, metric, verdict_text};
 use crate::analysis::compare::{BenchChange, Comparison, Mode, Verdict};
 use crate::model::Metric;
 use crate::report::format;

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::super::charts::Rgb;
-use super::Group;
+use super::grouping::Group;
 use crate::results::RunResults;
 
 /// Colours for the alternatives of a group (Tableau 10, reordered so neighbours contrast).

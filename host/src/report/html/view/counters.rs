@@ -1,7 +1,7 @@
 //! Counter tables: a group's benches side by side, or one bench's, with hit ratios first. Each
 //! counter is its median over the timed iterations, with the range when they varied.
 
-use super::BenchLink;
+use super::link::BenchLink;
 use crate::analysis::counters::{self, hit_ratio, hit_ratio_names};
 use crate::report::counters::text;
 use crate::results::BenchResult;

@@ -6,12 +6,19 @@ use std::collections::BTreeMap;
 use super::super::charts::{
     Axis, Chart, HistogramChart, LineChart, SMALL_H, SMALL_W, Scale, Series,
 };
+use super::context::Context;
 use super::counters::{self, CounterTable};
-use super::{BenchLink, Context, Fact, Figure, OPEN_DETAILS_UP_TO, Piece, StatusText, status_of};
+use super::facts::{Fact, Piece};
+use super::figure::Figure;
+use super::link::BenchLink;
+use super::status::{StatusText, status_of};
 use crate::analysis::distribution::{CHART_POINTS, Histogram, thin};
 use crate::model::{Metric, Unit};
 use crate::report::format::{self, duration_ns};
 use crate::results::{BenchResult, Measurement};
+
+/// Benches above this count start with their detail sections closed.
+const OPEN_DETAILS_UP_TO: usize = 12;
 
 pub struct Detail {
     pub bench: BenchLink,
@@ -29,20 +36,6 @@ pub struct Detail {
     pub host_groups: Vec<[String; 5]>,
     /// The bench's flamegraph (`profiles/<name>.svg` next to the results), made inert.
     pub profile: Option<String>,
-}
-
-impl super::Page {
-    /// Gives each bench with a flamegraph in `dir/profiles/` (`wasmbench profile`, `run
-    /// --profile`) its picture.
-    pub fn embed_profiles(&mut self, dir: &std::path::Path) {
-        for d in &mut self.details {
-            d.profile = crate::report::flamegraph::embedded(
-                dir,
-                &d.bench.id,
-                &format!("profile-{}", d.bench.index),
-            );
-        }
-    }
 }
 
 pub(super) fn detail(cx: &mut Context, i: usize) -> Detail {

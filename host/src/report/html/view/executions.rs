@@ -3,7 +3,8 @@
 //! execution that ran apart from its bench's others shows, and is named (see
 //! `analysis::executions` for the rule).
 
-use super::{BenchLink, Context};
+use super::context::Context;
+use super::link::BenchLink;
 use crate::analysis::executions::{self, MIN_EXECUTIONS};
 use crate::report::format;
 

@@ -2,9 +2,14 @@
 //! fuel, memory, …: one chart each), scaling charts and the counters table.
 
 use super::super::charts::{BarChart, BarRow, BoxChart, BoxRow, Chart, HALF, Scale};
+use super::context::Context;
 use super::counters::{self, CounterTable};
+use super::details;
+use super::figure::Figure;
+use super::link::BenchLink;
 use super::relative::{self, RelativeSet};
-use super::{BenchLink, Context, Figure, StatusText, details, scaling, status_of};
+use super::scaling;
+use super::status::{StatusText, status_of};
 use crate::analysis::distribution::BoxStats;
 use crate::model::{Metric, Status};
 use crate::report::format::{self, plural};

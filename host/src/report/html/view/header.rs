@@ -1,6 +1,6 @@
 //! The page's head, header (suite, verdict, environment), table of contents and footer.
 
-use super::Context;
+use super::context::Context;
 use crate::analysis::compare::Verdict;
 use crate::report::format::{self, plural};
 

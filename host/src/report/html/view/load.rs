@@ -3,9 +3,12 @@
 //! thresholds' verdicts, the latency spectrum per phase and the timeline.
 
 use super::colors::hex;
+use super::context::Context;
 use super::details::{params_fact, plugin_fact};
+use super::facts::{Fact, Piece};
+use super::figure::Figure;
 use super::load_charts::{self, phase_color};
-use super::{Context, Fact, Figure, Piece, StatusText};
+use super::status::StatusText;
 use crate::model::LatencyStat;
 use crate::report::format::{self, duration_ns, exact_or_count};
 use crate::results::{LoadResult, LoadStats, ThresholdVerdict};

@@ -3,7 +3,8 @@
 
 use super::super::charts::{Axis, Chart, LineChart, Rgb, SMALL_H, Scale, Series, WIDE};
 use super::colors::PALETTE;
-use super::{Context, Figure};
+use super::context::Context;
+use super::figure::Figure;
 use crate::analysis::distribution::{CHART_POINTS, thin};
 use crate::report::format::{self, duration_ns, plural};
 use crate::results::{LoadResult, LoadStats, SpectrumPoint, TimelinePoint};

@@ -1,7 +1,7 @@
 //! A bench's measurements in words, for its facts list: each metric of `Metric::bench()`, work,
 //! host time, phases.
 
-use super::{Fact, Piece};
+use super::facts::{Fact, Piece};
 use crate::model::{Metric, Unit};
 use crate::report::format::{self, duration_ns};
 use crate::results::{BenchResult, Measurement};

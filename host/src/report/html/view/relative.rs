@@ -2,7 +2,9 @@
 //! (the values each ratio is made of, the ratio with its interval, the sentence) and a ratio chart.
 
 use super::super::charts::{Chart, RatioChart, RatioRow};
-use super::{BenchLink, Context, Figure};
+use super::context::Context;
+use super::figure::Figure;
+use super::link::BenchLink;
 use crate::analysis::ratio::Statistic;
 use crate::analysis::relative::{
     Chosen, GroupSummary, group_summary, load_group_metrics, load_group_summaries,

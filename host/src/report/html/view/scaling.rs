@@ -4,7 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::super::charts::{Axis, Chart, LineChart, Scale, Series, WIDE};
-use super::{Context, Figure};
+use super::context::Context;
+use super::figure::Figure;
 use crate::report::format;
 use crate::results::BenchResult;
 use crate::suite::params::{ParamKind, param_number as param_value};

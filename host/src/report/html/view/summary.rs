@@ -1,8 +1,10 @@
 //! The summary table (one row per bench) and the failures section.
 
-use super::{
-    BenchLink, Context, StatusText, VerdictText, decided_by, load, metric, status_of, verdict_text,
-};
+use super::context::Context;
+use super::link::BenchLink;
+use super::load;
+use super::status::{StatusText, status_of};
+use super::verdict::{VerdictText, decided_by, metric, verdict_text};
 use crate::analysis::compare::{BenchChange, Verdict};
 use crate::model::Metric;
 use crate::model::Unit;
