@@ -1,14 +1,15 @@
-//! Simulated backends lent through the `host` WIT interface: a store (the system of record) and a
-//! remote cache, each with a latency per call and counters that land in the results.
+//! Backends lent through the `host` WIT interface: a store (the system of record) and a remote
+//! cache, each with counters that land in the results. Each is simulated in process with a latency
+//! per call, or held by a real Redis server (`redis_backend.rs`) whose round trips are its latency.
 //!
-//! Latency is either *accounted* (added to a counter, no waiting: fast, exactly repeatable runs) or
-//! *slept* (the call really waits, so it shows in wall time). Results say which.
+//! A simulated latency is either *accounted* (added to a counter, no waiting: fast, exactly
+//! repeatable runs) or *slept* (the call really waits, so it shows in wall time). Results say which.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use super::redis_backend::RedisBackend;
 use crate::model::{BackendsConfig, LatencyMode};
-
 use crate::plugin::bindings::host::Backend;
 
 #[derive(Debug, Default)]
@@ -27,6 +28,8 @@ struct Simulated {
     data: BTreeMap<String, Vec<u8>>,
     counters: Counters,
     latency: Duration,
+    /// Set when a Redis server holds this backend: `data` stays empty, calls go to the server.
+    redis: Option<RedisBackend>,
 }
 
 /// Raised (as a trap) when a plugin asks the backends to hold more bytes than its budget: what the
@@ -60,18 +63,22 @@ impl Default for Backends {
 }
 
 impl Backends {
-    /// Backends that hold at most `budget` bytes of keys and values.
+    /// Backends that hold at most `budget` bytes of keys and values, on their Redis servers if the
+    /// config names any.
     pub fn new(config: &BackendsConfig, budget: u64) -> Self {
+        let backend = |name, latency, url: &Option<String>| Simulated {
+            latency,
+            redis: url.as_deref().map(|url| RedisBackend::new(name, url)),
+            ..Default::default()
+        };
         Backends {
             mode: config.mode,
-            store: Simulated {
-                latency: config.store_latency,
-                ..Default::default()
-            },
-            remote_cache: Simulated {
-                latency: config.remote_cache_latency,
-                ..Default::default()
-            },
+            store: backend("store", config.store_latency, &config.store_redis),
+            remote_cache: backend(
+                "remote_cache",
+                config.remote_cache_latency,
+                &config.remote_cache_redis,
+            ),
             held: 0,
             budget,
         }
@@ -109,76 +116,135 @@ impl Backends {
         (mode == LatencyMode::Slept && !b.latency.is_zero()).then_some(b.latency)
     }
 
-    pub fn get(&mut self, backend: Backend, key: &str) -> (Option<Vec<u8>>, Option<Duration>) {
-        let wait = self.charge(backend);
+    /// The value of `key`, and how long to wait for it (slept mode). A Redis backend's round trip
+    /// is its latency: already waited.
+    pub fn get(
+        &mut self,
+        backend: Backend,
+        key: &str,
+    ) -> wasmtime::Result<(Option<Vec<u8>>, Option<Duration>)> {
+        let (value, wait) = match &mut self.get_mut(backend).redis {
+            Some(redis) => {
+                let (value, took) = redis.get(key)?;
+                self.get_mut(backend).counters.latency += took;
+                (value, None)
+            }
+            None => {
+                let wait = self.charge(backend);
+                (self.get_mut(backend).data.get(key).cloned(), wait)
+            }
+        };
         let b = self.get_mut(backend);
         b.counters.gets += 1;
-        let value = b.data.get(key).cloned();
         if let Some(v) = &value {
             b.counters.hits += 1;
             b.counters.bytes_read += v.len() as u64;
         }
-        (value, wait)
+        Ok((value, wait))
     }
 
+    /// Stores `value` at `key` (a trap past the budget), and how long to wait (slept mode).
     pub fn put(
         &mut self,
         backend: Backend,
         key: String,
         value: Vec<u8>,
-    ) -> Result<Option<Duration>, StorageLimitExceeded> {
-        let replaced = self
-            .get_mut(backend)
-            .data
-            .get(&key)
-            .map_or(0, |old| Self::entry_size(&key, old));
+    ) -> wasmtime::Result<Option<Duration>> {
+        let replaced = self.size_of(backend, &key);
         self.hold(Self::entry_size(&key, &value), replaced)?;
-        let wait = self.charge(backend);
         let b = self.get_mut(backend);
         b.counters.puts += 1;
         b.counters.bytes_written += value.len() as u64;
-        b.data.insert(key, value);
-        Ok(wait)
+        match &mut b.redis {
+            Some(redis) => {
+                let took = redis.put(key, &value)?;
+                b.counters.latency += took;
+                Ok(None)
+            }
+            None => {
+                b.data.insert(key, value);
+                Ok(self.charge(backend))
+            }
+        }
     }
 
-    pub fn delete(&mut self, backend: Backend, key: &str) -> (bool, Option<Duration>) {
-        let wait = self.charge(backend);
+    /// Removes `key`: whether it was there, and how long to wait (slept mode).
+    pub fn delete(
+        &mut self,
+        backend: Backend,
+        key: &str,
+    ) -> wasmtime::Result<(bool, Option<Duration>)> {
+        let size = self.size_of(backend, key);
         let b = self.get_mut(backend);
         b.counters.deletes += 1;
-        let removed = b.data.remove_entry(key);
-        if let Some((key, value)) = &removed {
-            let size = Self::entry_size(key, value);
+        let (removed, wait) = match &mut b.redis {
+            Some(redis) => {
+                let (removed, took) = redis.delete(key)?;
+                b.counters.latency += took;
+                (removed, None)
+            }
+            None => {
+                let removed = b.data.remove(key).is_some();
+                (removed, self.charge(backend))
+            }
+        };
+        if removed {
             self.held -= size.min(self.held);
         }
-        (removed.is_some(), wait)
+        Ok((removed, wait))
     }
 
-    pub fn clear(&mut self, backend: Backend) {
+    /// Bytes `key` holds in `backend` (0 when absent).
+    fn size_of(&mut self, backend: Backend, key: &str) -> u64 {
         let b = self.get_mut(backend);
-        let size: u64 = b.data.iter().map(|(k, v)| Self::entry_size(k, v)).sum();
-        b.data.clear();
-        self.held -= size.min(self.held);
+        match &b.redis {
+            Some(redis) => redis.size_of(key),
+            None => b.data.get(key).map_or(0, |v| Self::entry_size(key, v)),
+        }
     }
 
+    pub fn clear(&mut self, backend: Backend) -> wasmtime::Result<()> {
+        let b = self.get_mut(backend);
+        let size: u64 = match &mut b.redis {
+            Some(redis) => {
+                let size = redis.held_bytes();
+                redis.clear()?;
+                size
+            }
+            None => {
+                let size = b.data.iter().map(|(k, v)| Self::entry_size(k, v)).sum();
+                b.data.clear();
+                size
+            }
+        };
+        self.held -= size.min(self.held);
+        Ok(())
+    }
+
+    /// Fills `backend` with `entries` (a trap past the budget). Setup: no latency is charged.
     pub fn load(
         &mut self,
         backend: Backend,
         entries: Vec<(String, Vec<u8>)>,
-    ) -> Result<(), StorageLimitExceeded> {
-        for (key, value) in entries {
-            let replaced = self
-                .get_mut(backend)
-                .data
-                .get(&key)
-                .map_or(0, |old| Self::entry_size(&key, old));
-            self.hold(Self::entry_size(&key, &value), replaced)?;
-            self.get_mut(backend).data.insert(key, value);
+    ) -> wasmtime::Result<()> {
+        for (key, value) in &entries {
+            let replaced = self.size_of(backend, key);
+            self.hold(Self::entry_size(key, value), replaced)?;
+            if self.get_mut(backend).redis.is_none() {
+                self.get_mut(backend)
+                    .data
+                    .insert(key.clone(), value.clone());
+            }
+        }
+        if let Some(redis) = &mut self.get_mut(backend).redis {
+            redis.load(&entries)?;
         }
         Ok(())
     }
 
-    /// FNV-1a over every key and value in key order, with lengths so boundaries count.
-    pub fn digest(&mut self, backend: Backend) -> u64 {
+    /// FNV-1a over every key and value in key order, with lengths so boundaries count: the same
+    /// for the same contents, simulated or on a server.
+    pub fn digest(&mut self, backend: Backend) -> wasmtime::Result<u64> {
         let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
         let mut feed = |bytes: &[u8]| {
             for &byte in bytes {
@@ -186,13 +252,26 @@ impl Backends {
                 hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
             }
         };
-        for (key, value) in &self.get_mut(backend).data {
+        let mut entry = |key: &str, value: &[u8]| {
             feed(&(key.len() as u64).to_le_bytes());
             feed(key.as_bytes());
             feed(&(value.len() as u64).to_le_bytes());
             feed(value);
+        };
+        let b = self.get_mut(backend);
+        match &mut b.redis {
+            Some(redis) => {
+                for (key, value) in redis.contents()? {
+                    entry(&key, &value);
+                }
+            }
+            None => {
+                for (key, value) in &b.data {
+                    entry(key, value);
+                }
+            }
         }
-        hash
+        Ok(hash)
     }
 
     /// The counters since the last call, named `<backend>.<counter>`; backends not called are left out.
@@ -238,8 +317,8 @@ mod tests {
             None,
             "accounted mode never sleeps"
         );
-        assert_eq!(b.get(Backend::Store, "a").0, Some(vec![1, 2, 3]));
-        assert_eq!(b.get(Backend::Store, "b").0, None);
+        assert_eq!(b.get(Backend::Store, "a").unwrap().0, Some(vec![1, 2, 3]));
+        assert_eq!(b.get(Backend::Store, "b").unwrap().0, None);
         let counters: BTreeMap<_, _> = b.take_counters().into_iter().collect();
         assert_eq!(counters["store.gets"], 2);
         assert_eq!(counters["store.hits"], 1);
@@ -264,9 +343,15 @@ mod tests {
         .unwrap();
         b.put(Backend::Store, "y".into(), vec![2]).unwrap();
         b.put(Backend::Store, "x".into(), vec![1]).unwrap();
-        assert_eq!(a.digest(Backend::Store), b.digest(Backend::Store));
+        assert_eq!(
+            a.digest(Backend::Store).unwrap(),
+            b.digest(Backend::Store).unwrap()
+        );
         b.put(Backend::Store, "x".into(), vec![9]).unwrap();
-        assert_ne!(a.digest(Backend::Store), b.digest(Backend::Store));
+        assert_ne!(
+            a.digest(Backend::Store).unwrap(),
+            b.digest(Backend::Store).unwrap()
+        );
     }
 
     #[test]
@@ -277,14 +362,17 @@ mod tests {
             b.put(Backend::Store, "k".into(), vec![0; 90]).unwrap();
         }
         assert!(b.put(Backend::RemoteCache, "j".into(), vec![0; 9]).is_err());
-        assert!(b.delete(Backend::Store, "k").0);
+        assert!(b.delete(Backend::Store, "k").unwrap().0);
         b.put(Backend::RemoteCache, "j".into(), vec![0; 90])
             .unwrap();
-        b.clear(Backend::RemoteCache);
+        b.clear(Backend::RemoteCache).unwrap();
         let entry = |key: &str| (key.to_string(), vec![0; 49]);
         b.load(Backend::Store, vec![entry("a"), entry("b")])
             .unwrap();
         let err = b.load(Backend::Store, vec![entry("c")]).unwrap_err();
+        let err = err
+            .downcast_ref::<StorageLimitExceeded>()
+            .expect("a storage limit");
         assert_eq!((err.desired, err.limit), (150, 100));
         assert!(
             err.to_string().starts_with("memory limit exceeded"),

@@ -12,10 +12,12 @@ mod http;
 mod lending;
 pub mod linking;
 mod output;
+mod redis_backend;
 pub mod precise;
 mod store;
 
 pub use backends::{Backends, StorageLimitExceeded};
+pub use redis_backend::RedisBackendError;
 pub use db::{Database, DbLimit, DbSession, PoolWaits, StatementPlan};
 pub use fixture_server::FixtureServer;
 pub use fixtures::FixtureDir;

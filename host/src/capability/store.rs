@@ -148,13 +148,13 @@ async fn pay(wait: Option<std::time::Duration>) {
 }
 
 impl Host for HostState {
-    async fn get(&mut self, backend: Backend, key: String) -> Option<Vec<u8>> {
+    async fn get(&mut self, backend: Backend, key: String) -> wasmtime::Result<Option<Vec<u8>>> {
         self.watch.calling(ImportGroup::Backends);
-        let (value, wait) = self.backends.get(backend, &key);
+        let (value, wait) = self.backends.get(backend, &key)?;
         self.watch
             .moved(key.len() + value.as_ref().map_or(0, Vec::len));
         pay(wait).await;
-        value
+        Ok(value)
     }
 
     async fn put(&mut self, backend: Backend, key: String, value: Vec<u8>) -> wasmtime::Result<()> {
@@ -165,17 +165,17 @@ impl Host for HostState {
         Ok(())
     }
 
-    async fn delete(&mut self, backend: Backend, key: String) -> bool {
+    async fn delete(&mut self, backend: Backend, key: String) -> wasmtime::Result<bool> {
         self.watch.calling(ImportGroup::Backends);
         self.watch.moved(key.len());
-        let (existed, wait) = self.backends.delete(backend, &key);
+        let (existed, wait) = self.backends.delete(backend, &key)?;
         pay(wait).await;
-        existed
+        Ok(existed)
     }
 
-    async fn clear(&mut self, backend: Backend) {
+    async fn clear(&mut self, backend: Backend) -> wasmtime::Result<()> {
         self.watch.calling(ImportGroup::Backends);
-        self.backends.clear(backend);
+        self.backends.clear(backend)
     }
 
     async fn load(
@@ -186,10 +186,10 @@ impl Host for HostState {
         self.watch.calling(ImportGroup::Backends);
         self.watch
             .moved(entries.iter().map(|(k, v)| k.len() + v.len()).sum());
-        Ok(self.backends.load(backend, entries)?)
+        self.backends.load(backend, entries)
     }
 
-    async fn digest(&mut self, backend: Backend) -> u64 {
+    async fn digest(&mut self, backend: Backend) -> wasmtime::Result<u64> {
         self.watch.calling(ImportGroup::Backends);
         self.backends.digest(backend)
     }

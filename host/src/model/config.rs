@@ -103,12 +103,25 @@ pub enum LatencyMode {
     Slept,
 }
 
-/// Latency per call of each simulated backend.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+/// Whether a backend's setting names a Redis server rather than a simulated latency.
+pub fn is_redis_url(text: &str) -> bool {
+    ["redis://", "rediss://", "redis+unix://", "unix://"]
+        .iter()
+        .any(|scheme| text.starts_with(scheme))
+}
+
+/// Each backend: simulated with a latency per call, or held by a Redis server (its URL).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct BackendsConfig {
     pub mode: LatencyMode,
     pub store_latency: Duration,
     pub remote_cache_latency: Duration,
+    /// `redis://…` when a Redis server holds the store (its round trips are the latency).
+    #[serde(default)]
+    pub store_redis: Option<String>,
+    /// `redis://…` when a Redis server holds the remote cache.
+    #[serde(default)]
+    pub remote_cache_redis: Option<String>,
 }
 
 /// The embedded SQLite database a bench is lent (`[db]` in a suite, with the bench's overrides):

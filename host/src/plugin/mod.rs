@@ -14,10 +14,15 @@ pub mod bindings {
     wasmtime::component::bindgen!({
         path: "../plugins/wit",
         world: "plugin",
-        // `put` and `load` trap when the backends would hold more than the plugin's budget.
+        // The backends' calls trap when they would hold more than the plugin's budget (`put`,
+        // `load`), or when a backend's Redis server fails.
         imports: {
+            "wasmbench:plugin/host.get": async | trappable,
             "wasmbench:plugin/host.put": async | trappable,
+            "wasmbench:plugin/host.delete": async | trappable,
+            "wasmbench:plugin/host.clear": async | trappable,
             "wasmbench:plugin/host.load": async | trappable,
+            "wasmbench:plugin/host.digest": async | trappable,
             // A statement past the deadline or the database's memory cap traps.
             "wasmbench:plugin/db": async | trappable,
             default: async,

@@ -121,7 +121,7 @@ impl Runner {
         self.lending = Lending {
             fixtures: self.fixtures.as_ref().map(|f| f.path().to_path_buf()),
             http_base: self.http_server.as_ref().map(FixtureServer::base_url),
-            backends: suite.backends,
+            backends: suite.backends.clone(),
             db: None,
             database: None,
             capture_stdout: self.plugin_output.is_some(),

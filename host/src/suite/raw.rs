@@ -216,13 +216,41 @@ pub(super) struct RawHttp {
     pub(super) seed: Option<u64>,
 }
 
-/// `[backends]`: latency per call of the simulated store and remote cache.
+/// `[backends]`: each of the store and the remote cache, simulated with a latency per call or held
+/// by a Redis server.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawBackends {
     pub(super) latency_mode: Option<LatencyMode>,
-    pub(super) store: Option<Wall>,
-    pub(super) remote_cache: Option<Wall>,
+    pub(super) store: Option<BackendSetting>,
+    pub(super) remote_cache: Option<BackendSetting>,
+}
+
+/// A backend's setting: a latency per call (`"2ms"`) for the simulated backend, or the URL of the
+/// Redis server that holds it (`"redis://127.0.0.1:6379"`).
+#[derive(Clone)]
+pub(super) enum BackendSetting {
+    Latency(Duration),
+    Redis(String),
+}
+
+impl<'de> Deserialize<'de> for BackendSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        if crate::model::is_redis_url(&text) {
+            return redis::Client::open(text.as_str())
+                .map(|_| BackendSetting::Redis(text.clone()))
+                .map_err(|e| serde::de::Error::custom(format!("invalid Redis URL: {e}")));
+        }
+        humantime::parse_duration(&text)
+            .map(BackendSetting::Latency)
+            .map_err(|e| {
+                serde::de::Error::custom(format!(
+                    "`{text}` is neither a latency ({e}; write e.g. \"2ms\") nor a Redis URL \
+                     (\"redis://127.0.0.1:6379\")"
+                ))
+            })
+    }
 }
 
 #[derive(Deserialize)]

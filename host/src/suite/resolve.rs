@@ -12,7 +12,9 @@ use super::db::{SuiteDb, bench_db, suite_db};
 use super::error::{Ctx, SuiteError, line_column, suggest};
 use super::folder::{Folder, folder_benches};
 use super::model::{BenchDef, PluginSource, Settings, Suite};
-use super::raw::{RawBackends, RawBench, RawFixture, RawHttp, RawSettings, RawSuite};
+use super::raw::{
+    BackendSetting, RawBackends, RawBench, RawFixture, RawHttp, RawSettings, RawSuite,
+};
 use super::settings::{DEFAULT_SETTINGS, Held, MAX_DEADLINE, MAX_FIXTURE};
 use super::source::plugin_source;
 use crate::model::{BackendsConfig, FixtureSpec, HttpFixtureConfig, Status, WallModel};
@@ -266,10 +268,20 @@ fn http(raw: RawHttp, ctx: &Ctx<'_>) -> Result<HttpFixtureConfig, SuiteError> {
 
 /// `[backends]`: latencies left out are zero.
 fn backends(raw: RawBackends) -> BackendsConfig {
+    let latency = |s: &Option<BackendSetting>| match s {
+        Some(BackendSetting::Latency(latency)) => *latency,
+        _ => Duration::ZERO,
+    };
+    let redis = |s: &Option<BackendSetting>| match s {
+        Some(BackendSetting::Redis(url)) => Some(url.clone()),
+        _ => None,
+    };
     BackendsConfig {
         mode: raw.latency_mode.unwrap_or_default(),
-        store_latency: raw.store.map_or(Duration::ZERO, |w| w.0),
-        remote_cache_latency: raw.remote_cache.map_or(Duration::ZERO, |w| w.0),
+        store_latency: latency(&raw.store),
+        remote_cache_latency: latency(&raw.remote_cache),
+        store_redis: redis(&raw.store),
+        remote_cache_redis: redis(&raw.remote_cache),
     }
 }
 

@@ -26,6 +26,7 @@ mod measurement;
 mod metrics;
 mod models;
 mod profile;
+mod redis;
 mod regression;
 mod relative;
 mod report_html;
