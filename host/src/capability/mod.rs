@@ -12,14 +12,14 @@ mod http;
 mod lending;
 pub mod linking;
 mod output;
-mod redis_backend;
 pub mod precise;
+mod redis_backend;
 mod store;
 
 pub use backends::{Backends, StorageLimitExceeded};
-pub use redis_backend::RedisBackendError;
 pub use db::{Database, DbLimit, DbSession, PoolWaits, StatementPlan};
 pub use fixture_server::FixtureServer;
 pub use fixtures::FixtureDir;
 pub use lending::{GUEST_FIXTURE_DIR, Lending};
+pub use redis_backend::RedisBackendError;
 pub use store::HostState;
