@@ -28,7 +28,6 @@ const AWAITING: &[&str] = &[
     "report/html/templates/executions.rs `executions`",
     "report/html/templates/mod.rs `page`",
     "report/html/view/baseline.rs `baseline`",
-    "report/html/view/relative.rs `set`",
     "report/html/view/scaling.rs `instances`",
     "report/html/view/header.rs `header`",
     "report/html/view/load_charts.rs `spectrum_figure`",

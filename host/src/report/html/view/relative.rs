@@ -7,7 +7,7 @@ use super::figure::Figure;
 use super::link::BenchLink;
 use crate::analysis::ratio::Statistic;
 use crate::analysis::relative::{
-    Chosen, GroupSummary, group_summary, load_group_metrics, load_group_summaries,
+    Chosen, GroupSummary, Relative, group_summary, load_group_metrics, load_group_summaries,
     metrics_beside_wall,
 };
 use crate::report::{format, relative};
@@ -47,17 +47,42 @@ pub(super) fn sets(cx: &mut Context, group: &str) -> Vec<RelativeSet> {
 }
 
 fn set(cx: &mut Context, s: &GroupSummary) -> RelativeSet {
-    let run = cx.run;
-    let reference_id = &run.benches[s.reference].head.id;
-    let dash = || "—".to_string();
-    // The reference's own wall time as the ratios use it: any ratio's `old`.
-    let reference_wall = s.others.iter().find_map(|r| r.wall().map(|w| w.old));
     let statistic = s
         .others
         .iter()
         .find_map(|r| r.wall().map(|w| w.statistic))
         .unwrap_or(Statistic::PooledMedian);
-    let mut rows = vec![RelativeRow {
+    let mut rows = vec![reference_row(cx, s)];
+    rows.extend(s.others.iter().map(|r| other_row(cx, s, r)));
+    let heading = format!(
+        "{}against {}, {}",
+        if s.setting.is_empty() {
+            String::new()
+        } else {
+            format!("{}: ", s.setting)
+        },
+        cx.run.benches[s.reference].head.id,
+        relative::chosen(s.chosen)
+    );
+    RelativeSet {
+        heading,
+        rows,
+        beside: metrics_beside_wall()
+            .map(|m| m.label().to_string())
+            .collect(),
+        statistic: statistic.describe().to_string(),
+        figure: ratio_figure(cx, s, statistic),
+    }
+}
+
+fn dash() -> String {
+    "—".to_string()
+}
+
+/// The reference's row: its own wall time as the ratios use it (any ratio's `old`), 1× for each.
+fn reference_row(cx: &Context, s: &GroupSummary) -> RelativeRow {
+    let reference_wall = s.others.iter().find_map(|r| r.wall().map(|w| w.old));
+    RelativeRow {
         bench: cx.link(s.reference),
         reference: true,
         wall: reference_wall.map_or_else(dash, format::duration_ns),
@@ -68,43 +93,53 @@ fn set(cx: &mut Context, s: &GroupSummary) -> RelativeSet {
             Chosen::Named => "reference: named by the suite".into(),
         },
         beside: metrics_beside_wall().map(|_| format::ratio(1.0)).collect(),
-        host: format::host_part(&run.benches[s.reference]).unwrap_or_else(dash),
-    }];
-    for r in &s.others {
-        let other = &run.benches[r.bench];
-        let words = match r.wall() {
-            Some(w) if w.distinguishable() => {
-                format!(
-                    "{reference_id} ran {} {}",
-                    relative::faster_or_slower(w),
-                    other.head.id
-                )
-            }
-            Some(w) => format!(
-                "{reference_id} ran {} {} — not told apart: the interval includes 1",
+        host: format::host_part(&cx.run.benches[s.reference]).unwrap_or_else(dash),
+    }
+}
+
+/// One alternative's row: its wall time, the ratio with its interval and in words, the other
+/// metrics' ratios, its host part.
+fn other_row(cx: &Context, s: &GroupSummary, r: &Relative) -> RelativeRow {
+    let reference_id = &cx.run.benches[s.reference].head.id;
+    let other = &cx.run.benches[r.bench];
+    let words = match r.wall() {
+        Some(w) if w.distinguishable() => {
+            format!(
+                "{reference_id} ran {} {}",
                 relative::faster_or_slower(w),
                 other.head.id
-            ),
-            None => format!(
-                "no wall-time ratio: {} ended {}",
-                other.head.id, other.head.status
-            ),
-        };
-        rows.push(RelativeRow {
-            bench: cx.link(r.bench),
-            reference: false,
-            wall: r.wall().map_or_else(dash, |w| format::duration_ns(w.new)),
-            ratio: r.wall().map_or_else(dash, |w| format::ratio(w.ratio)),
-            interval: r.wall().map_or_else(String::new, |w| {
-                format!("[{} – {}]", format::ratio(w.ci.0), format::ratio(w.ci.1))
-            }),
-            words,
-            beside: metrics_beside_wall()
-                .map(|m| r.get(m).map_or_else(dash, relative::ratio_cell))
-                .collect(),
-            host: format::host_part(other).unwrap_or_else(dash),
-        });
+            )
+        }
+        Some(w) => format!(
+            "{reference_id} ran {} {} — not told apart: the interval includes 1",
+            relative::faster_or_slower(w),
+            other.head.id
+        ),
+        None => format!(
+            "no wall-time ratio: {} ended {}",
+            other.head.id, other.head.status
+        ),
+    };
+    RelativeRow {
+        bench: cx.link(r.bench),
+        reference: false,
+        wall: r.wall().map_or_else(dash, |w| format::duration_ns(w.new)),
+        ratio: r.wall().map_or_else(dash, |w| format::ratio(w.ratio)),
+        interval: r.wall().map_or_else(String::new, |w| {
+            format!("[{} – {}]", format::ratio(w.ci.0), format::ratio(w.ci.1))
+        }),
+        words,
+        beside: metrics_beside_wall()
+            .map(|m| r.get(m).map_or_else(dash, relative::ratio_cell))
+            .collect(),
+        host: format::host_part(other).unwrap_or_else(dash),
     }
+}
+
+/// The wall-time ratios as a chart, the reference at 1× (none when no alternative has one).
+fn ratio_figure(cx: &mut Context, s: &GroupSummary, statistic: Statistic) -> Option<Figure> {
+    let run = cx.run;
+    let reference_id = &run.benches[s.reference].head.id;
     let mut chart_rows = vec![RatioRow {
         label: reference_id.clone(),
         ratio: 1.0,
@@ -127,16 +162,7 @@ fn set(cx: &mut Context, s: &GroupSummary) -> RelativeSet {
             ),
         })
     }));
-    let heading = format!(
-        "{}against {reference_id}, {}",
-        if s.setting.is_empty() {
-            String::new()
-        } else {
-            format!("{}: ", s.setting)
-        },
-        relative::chosen(s.chosen)
-    );
-    let figure = (chart_rows.len() > 1).then(|| {
+    (chart_rows.len() > 1).then(|| {
         cx.figure(
             Chart::Ratios(RatioChart {
                 rows: chart_rows,
@@ -153,16 +179,7 @@ fn set(cx: &mut Context, s: &GroupSummary) -> RelativeSet {
             ),
             "wide",
         )
-    });
-    RelativeSet {
-        heading,
-        rows,
-        beside: metrics_beside_wall()
-            .map(|m| m.label().to_string())
-            .collect(),
-        statistic: statistic.describe().to_string(),
-        figure,
-    }
+    })
 }
 
 /// A group of load scenarios: p50 and p99 of each against the reference's.
