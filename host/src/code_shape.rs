@@ -25,8 +25,6 @@ const AWAITING: &[&str] = &[
     "runner/parallel.rs `run_parallel`",
     "report/openmetrics/mod.rs `new`",
     "report/openmetrics/mod.rs `bench_finished`",
-    "report/html/templates/executions.rs `executions`",
-    "report/html/templates/mod.rs `page`",
     "report/html/view/baseline.rs `baseline`",
     "report/html/view/scaling.rs `instances`",
     "report/html/view/header.rs `header`",
@@ -39,7 +37,6 @@ const AWAITING: &[&str] = &[
     "report/terminal/mod.rs `render_benches`",
     "report/terminal/mod.rs `load_table`",
     "report/terminal/comparison.rs `render_comparison`",
-    "report/testing.rs `overloaded`",
     "report/markdown/mod.rs `benches`",
     "report/markdown/load.rs `write_loads`",
 ];

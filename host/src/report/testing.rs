@@ -96,6 +96,8 @@ fn threshold(text: &str, scope: &str, observed: Option<f64>) -> ThresholdVerdict
     }
 }
 
+// long: one fixture, a scenario's result written out as a literal; split, its phases and totals
+// would no longer be seen to agree.
 /// An open-model scenario in three phases, the last past the pool's capacity: queueing, drops,
 /// timeouts, a missed latency threshold.
 pub fn overloaded() -> LoadResult {

@@ -6,7 +6,7 @@
 use maud::{Markup, html};
 
 use super::bench::bench_link;
-use crate::report::html::view::executions::{ExecutionsView, STRIP_WIDTH};
+use crate::report::html::view::executions::{ExecutionRow, ExecutionsView, STRIP_WIDTH};
 
 /// Height of a bench's strip and of the axis, in SVG units.
 const STRIP_HEIGHT: f64 = 22.0;
@@ -15,7 +15,6 @@ const APART_COLOR: &str = "#c62828";
 const DOT_COLOR: &str = "#37474f";
 
 pub(super) fn executions(v: &ExecutionsView) -> Markup {
-    let w = STRIP_WIDTH;
     html! {
         section id="executions" aria-labelledby="executions-h" {
             "\n" h2 id="executions-h" { "Executions" } "\n"
@@ -31,65 +30,15 @@ pub(super) fn executions(v: &ExecutionsView) -> Markup {
                     "\n"
                     thead { tr {
                         th scope="col" { "bench" }
-                        th scope="col" {
-                            figure class="strip-axis" {
-                                svg width=(w) height=(AXIS_HEIGHT) viewBox={ "0 0 " (w) " " (AXIS_HEIGHT) }
-                                    xmlns="http://www.w3.org/2000/svg" role="img"
-                                    aria-labelledby="executions-axis-t executions-axis-d" {
-                                    title id="executions-axis-t" { "Axis of the executions' strips" }
-                                    desc id="executions-axis-d" {
-                                        "Change from the bench's median of execution medians, from "
-                                        (v.ticks.first().map_or("", |t| t.1.as_str())) " to "
-                                        (v.ticks.last().map_or("", |t| t.1.as_str()))
-                                    }
-                                    line x1="0" x2=(w) y1="17" y2="17" stroke="#90a4ae" {}
-                                    @for (x, label) in &v.ticks {
-                                        line x1=(x) x2=(x) y1="13" y2="17" stroke="#90a4ae" {}
-                                        text x=(x) y="10" text-anchor="middle" font-size="10" fill="#3b4148" { (label) }
-                                    }
-                                }
-                                figcaption { "each execution's median, as a change from its bench's median of medians" }
-                            }
-                        }
+                        th scope="col" { (axis(v)) }
                     } }
                     "\n"
                     tbody {
                         "\n"
                         @for row in &v.rows {
-                            @let id = format!("executions-{}", row.bench.index);
                             tr {
                                 th scope="row" { (bench_link(&row.bench)) }
-                                td {
-                                    figure class="strip" {
-                                        svg width=(w) height=(STRIP_HEIGHT) viewBox={ "0 0 " (w) " " (STRIP_HEIGHT) }
-                                            xmlns="http://www.w3.org/2000/svg" role="img"
-                                            aria-labelledby={ (id) "-t " (id) "-d" } {
-                                            title id={ (id) "-t" } { "Executions of " (row.bench.id) }
-                                            desc id={ (id) "-d" } { (row.medians) }
-                                            line x1=(v.zero) x2=(v.zero) y1="2" y2=(STRIP_HEIGHT - 2.0) stroke="#cfd8dc" {}
-                                            @for dot in &row.dots {
-                                                @if dot.apart {
-                                                    circle cx=(dot.x) cy=(STRIP_HEIGHT / 2.0) r="5" fill="none" stroke=(APART_COLOR) stroke-width="2" {
-                                                        title class="execution" { (dot.title) " — stands apart" }
-                                                    }
-                                                    @let (lx, anchor) = if dot.x > STRIP_WIDTH - 24.0 { (dot.x - 7.0, "end") } else { (dot.x + 7.0, "start") };
-                                                    text x=(lx) y=(STRIP_HEIGHT / 2.0 + 4.0) text-anchor=(anchor) font-size="11" fill=(APART_COLOR) { (dot.number) }
-                                                } @else {
-                                                    circle cx=(dot.x) cy=(STRIP_HEIGHT / 2.0) r="4" fill=(DOT_COLOR) fill-opacity="0.6" {
-                                                        title class="execution" { (dot.title) }
-                                                    }
-                                                }
-                                            }
-                                        }
-                                        figcaption {
-                                            (row.medians)
-                                            @for note in &row.notes {
-                                                br;
-                                                span class="warn" { "⚠ " (note) }
-                                            }
-                                        }
-                                    }
-                                }
+                                td { (strip(v, row)) }
                             }
                             "\n"
                         }
@@ -98,6 +47,68 @@ pub(super) fn executions(v: &ExecutionsView) -> Markup {
             }
         }
         "\n"
+    }
+}
+
+/// The strips' shared axis: change from the median of execution medians.
+fn axis(v: &ExecutionsView) -> Markup {
+    let w = STRIP_WIDTH;
+    html! {
+        figure class="strip-axis" {
+            svg width=(w) height=(AXIS_HEIGHT) viewBox={ "0 0 " (w) " " (AXIS_HEIGHT) }
+                xmlns="http://www.w3.org/2000/svg" role="img"
+                aria-labelledby="executions-axis-t executions-axis-d" {
+                title id="executions-axis-t" { "Axis of the executions' strips" }
+                desc id="executions-axis-d" {
+                    "Change from the bench's median of execution medians, from "
+                    (v.ticks.first().map_or("", |t| t.1.as_str())) " to "
+                    (v.ticks.last().map_or("", |t| t.1.as_str()))
+                }
+                line x1="0" x2=(w) y1="17" y2="17" stroke="#90a4ae" {}
+                @for (x, label) in &v.ticks {
+                    line x1=(x) x2=(x) y1="13" y2="17" stroke="#90a4ae" {}
+                    text x=(x) y="10" text-anchor="middle" font-size="10" fill="#3b4148" { (label) }
+                }
+            }
+            figcaption { "each execution's median, as a change from its bench's median of medians" }
+        }
+    }
+}
+
+/// One bench's strip: a dot per execution, those that stand apart hollow, red and numbered.
+fn strip(v: &ExecutionsView, row: &ExecutionRow) -> Markup {
+    let w = STRIP_WIDTH;
+    let id = format!("executions-{}", row.bench.index);
+    html! {
+        figure class="strip" {
+            svg width=(w) height=(STRIP_HEIGHT) viewBox={ "0 0 " (w) " " (STRIP_HEIGHT) }
+                xmlns="http://www.w3.org/2000/svg" role="img"
+                aria-labelledby={ (id) "-t " (id) "-d" } {
+                title id={ (id) "-t" } { "Executions of " (row.bench.id) }
+                desc id={ (id) "-d" } { (row.medians) }
+                line x1=(v.zero) x2=(v.zero) y1="2" y2=(STRIP_HEIGHT - 2.0) stroke="#cfd8dc" {}
+                @for dot in &row.dots {
+                    @if dot.apart {
+                        circle cx=(dot.x) cy=(STRIP_HEIGHT / 2.0) r="5" fill="none" stroke=(APART_COLOR) stroke-width="2" {
+                            title class="execution" { (dot.title) " — stands apart" }
+                        }
+                        @let (lx, anchor) = if dot.x > STRIP_WIDTH - 24.0 { (dot.x - 7.0, "end") } else { (dot.x + 7.0, "start") };
+                        text x=(lx) y=(STRIP_HEIGHT / 2.0 + 4.0) text-anchor=(anchor) font-size="11" fill=(APART_COLOR) { (dot.number) }
+                    } @else {
+                        circle cx=(dot.x) cy=(STRIP_HEIGHT / 2.0) r="4" fill=(DOT_COLOR) fill-opacity="0.6" {
+                            title class="execution" { (dot.title) }
+                        }
+                    }
+                }
+            }
+            figcaption {
+                (row.medians)
+                @for note in &row.notes {
+                    br;
+                    span class="warn" { "⚠ " (note) }
+                }
+            }
+        }
     }
 }
 

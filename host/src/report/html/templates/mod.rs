@@ -28,6 +28,8 @@ pub(in crate::report::html) use figure::figure;
 const STYLE: &str = include_str!("../style.css");
 const SCRIPT: &str = include_str!("../script.js");
 
+// long: the page's markup in the order it is read (head, header, sections); each section already
+// is its own template.
 /// The whole page, in one buffer: the big parts (groups and details with their charts) are
 /// rendered first and copied in once.
 pub fn page(page: &Page) -> Result<String> {
