@@ -12,7 +12,9 @@ pub use comparison::render_comparison;
 
 use super::escape::terminal::{line, text};
 use super::format;
-use crate::results::{BenchResult, LoadResult, Measurement, RunResults};
+use crate::results::{
+    BenchResult, LoadResult, LoadStats, Measurement, RunResults, ThresholdVerdict,
+};
 
 /// Renders the run as a table; `color` adds colour to statuses (the words carry the meaning too).
 pub fn render(run: &RunResults, color: bool) -> String {
@@ -43,25 +45,7 @@ fn render_benches(run: &RunResults, color: bool) -> Option<String> {
         table.add_row(row(bench, color));
     }
     let mut out = table.to_string();
-    if let Some(groups) = super::relative::plain(run) {
-        let groups: Vec<String> = groups.lines().map(|l| line(l).into_owned()).collect();
-        out.push_str("\n\ngroups, each bench against the group's reference:\n");
-        out.push_str(&groups.join("\n"));
-    }
-    let models = super::models::rows(run);
-    if !models.is_empty() {
-        out.push_str(&format!(
-            "\n\nmodels, {} against what the suite predicts:",
-            super::models::MEASURED
-        ));
-        for row in &models {
-            out.push_str(&format!(
-                "\n  {}: {}",
-                line(row.id),
-                line(&super::models::sentence(row))
-            ));
-        }
-    }
+    out.push_str(&groups_and_models(run));
     if let Some(fixture) = super::models::fixture_sentence(run) {
         out.push_str(&format!("\n\n{fixture}"));
     }
@@ -105,6 +89,31 @@ fn render_benches(run: &RunResults, color: bool) -> Option<String> {
         out.push_str(&line);
     }
     Some(out)
+}
+
+/// The groups' sentences and the models' lines that follow the table (empty without either).
+fn groups_and_models(run: &RunResults) -> String {
+    let mut out = String::new();
+    if let Some(groups) = super::relative::plain(run) {
+        let groups: Vec<String> = groups.lines().map(|l| line(l).into_owned()).collect();
+        out.push_str("\n\ngroups, each bench against the group's reference:\n");
+        out.push_str(&groups.join("\n"));
+    }
+    let models = super::models::rows(run);
+    if !models.is_empty() {
+        out.push_str(&format!(
+            "\n\nmodels, {} against what the suite predicts:",
+            super::models::MEASURED
+        ));
+        for row in &models {
+            out.push_str(&format!(
+                "\n  {}: {}",
+                line(row.id),
+                line(&super::models::sentence(row))
+            ));
+        }
+    }
+    out
 }
 
 /// How long the benches waited for a CPU while other processes had it, as a share of their timed
@@ -165,39 +174,7 @@ fn load_table(load: &LoadResult, color: bool) -> String {
         })
         .chain([("overall".to_string(), String::new(), overall)]);
     for (name, planned, stats) in rows {
-        let latency = LatencyStat::PERCENTILES.map(|stat| {
-            stats
-                .latency
-                .as_ref()
-                .map_or_else(|| "—".into(), |p| format::duration_ns(p.get(stat)))
-        });
-        let failed = match stats.failed() {
-            0 => "0".to_string(),
-            n => format!(
-                "{n} ({}: {})",
-                format::share(stats.error_rate),
-                format::error_kinds(&stats.errors).join(" · ")
-            ),
-        };
-        let throughput = format!(
-            "{} / {}",
-            format::requests_per_second(stats.throughput),
-            format::requests_per_second(stats.offered_rate)
-        );
-        let service_p99 = stats
-            .service
-            .as_ref()
-            .map_or_else(|| "—".into(), |p| format::duration_ns(p.p99 as f64));
-        let dropped = match stats.dropped {
-            0 => "0".to_string(),
-            n => format!("{n} ({})", format::share(stats.drop_rate)),
-        };
-        table.add_row(
-            [name, planned, throughput]
-                .into_iter()
-                .chain(latency)
-                .chain([service_p99, failed, dropped]),
-        );
+        table.add_row(phase_row(name, planned, stats));
     }
     out.push('\n');
     out.push_str(&table.to_string());
@@ -213,20 +190,62 @@ fn load_table(load: &LoadResult, color: bool) -> String {
         ));
     }
     for verdict in &load.thresholds {
-        let mark = if verdict.passed { "pass" } else { "FAIL" };
-        let mark = match (color, verdict.passed) {
-            (false, _) => mark.to_string(),
-            (true, true) => format!("\x1b[32m{mark}\x1b[0m"),
-            (true, false) => format!("\x1b[31m{mark}\x1b[0m"),
-        };
-        out.push_str(&format!(
-            "\n  {mark}  {} ({}): {}",
-            line(&verdict.threshold.text),
-            line(&verdict.scope),
-            format::load_value(verdict.threshold.metric, verdict.observed)
-        ));
+        out.push_str(&threshold_line(verdict, color));
     }
     out
+}
+
+/// A phase's (or the whole scenario's) row: planned rate, throughput against offered, the
+/// corrected percentiles, service p99, failures by kind, drops.
+fn phase_row(name: String, planned: String, stats: &LoadStats) -> Vec<String> {
+    let latency = LatencyStat::PERCENTILES.map(|stat| {
+        stats
+            .latency
+            .as_ref()
+            .map_or_else(|| "—".into(), |p| format::duration_ns(p.get(stat)))
+    });
+    let failed = match stats.failed() {
+        0 => "0".to_string(),
+        n => format!(
+            "{n} ({}: {})",
+            format::share(stats.error_rate),
+            format::error_kinds(&stats.errors).join(" · ")
+        ),
+    };
+    let throughput = format!(
+        "{} / {}",
+        format::requests_per_second(stats.throughput),
+        format::requests_per_second(stats.offered_rate)
+    );
+    let service_p99 = stats
+        .service
+        .as_ref()
+        .map_or_else(|| "—".into(), |p| format::duration_ns(p.p99 as f64));
+    let dropped = match stats.dropped {
+        0 => "0".to_string(),
+        n => format!("{n} ({})", format::share(stats.drop_rate)),
+    };
+    [name, planned, throughput]
+        .into_iter()
+        .chain(latency)
+        .chain([service_p99, failed, dropped])
+        .collect()
+}
+
+/// `  pass  p99 < 5ms (overall): 3.2 ms`, the mark coloured when asked.
+fn threshold_line(verdict: &ThresholdVerdict, color: bool) -> String {
+    let mark = if verdict.passed { "pass" } else { "FAIL" };
+    let mark = match (color, verdict.passed) {
+        (false, _) => mark.to_string(),
+        (true, true) => format!("\x1b[32m{mark}\x1b[0m"),
+        (true, false) => format!("\x1b[31m{mark}\x1b[0m"),
+    };
+    format!(
+        "\n  {mark}  {} ({}): {}",
+        line(&verdict.threshold.text),
+        line(&verdict.scope),
+        format::load_value(verdict.threshold.metric, verdict.observed)
+    )
 }
 
 fn row(bench: &BenchResult, color: bool) -> Vec<Cell> {
