@@ -34,7 +34,6 @@ const AWAITING: &[&str] = &[
     "report/html/charts/boxplot.rs `draw`",
     "report/html/charts/ratios.rs `draw`",
     "report/html/charts/lines.rs `draw`",
-    "report/terminal/comparison.rs `render_comparison`",
     "report/markdown/mod.rs `benches`",
     "report/markdown/load.rs `write_loads`",
 ];

@@ -10,56 +10,7 @@ use crate::model::{Metric, Unit};
 
 /// The comparison as a table, regressions first.
 pub fn render_comparison(comparison: &crate::analysis::compare::Comparison, color: bool) -> String {
-    use crate::analysis::compare::Verdict;
-    let mut table = Table::new();
-    table
-        .load_style(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(
-            ["bench".to_string(), "verdict".to_string()]
-                .into_iter()
-                .chain(Metric::bench().map(|m| match m.unit() {
-                    Unit::Nanoseconds => format!("{} (new/old, 95% CI)", m.label()),
-                    _ => m.label().to_string(),
-                }))
-                .chain(["note".to_string()]),
-        );
-    for bench in comparison.by_concern() {
-        let verdict = verdict_cell(bench.verdict_label(), bench.verdict, color);
-        let cell = |metric: Metric| {
-            bench
-                .metrics
-                .iter()
-                .find(|m| m.metric == metric)
-                .and_then(|m| m.ratio.map(|r| (m, r)))
-                .map(|(m, r)| {
-                    let pct = super::format::change;
-                    let mut text = pct(r);
-                    if let Some((low, high)) = m.ratio_ci {
-                        text.push_str(&format!(" [{} … {}]", pct(low), pct(high)));
-                    }
-                    if m.verdict != Verdict::Unchanged {
-                        text.push_str(&format!(" {}", m.verdict));
-                    }
-                    if !m.gating {
-                        text.push_str(" (not gating: a single execution)");
-                    }
-                    text
-                })
-                .unwrap_or_else(|| {
-                    match bench.metrics.iter().find(|m| m.metric == metric) {
-                        Some(m) if m.verdict == Verdict::InsufficientData => "insufficient data",
-                        Some(m) if m.verdict == Verdict::NoData => "no data",
-                        _ => "—",
-                    }
-                    .into()
-                })
-        };
-        let mut row = vec![Cell::new(line(&bench.id)), verdict];
-        row.extend(Metric::bench().map(|m| Cell::new(cell(m))));
-        row.push(Cell::new(text(bench.note.as_deref().unwrap_or(""))));
-        table.add_row(row);
-    }
+    let table = bench_table(comparison, color);
     let mut out = format!(
         "comparison ({}): {}",
         match comparison.mode {
@@ -98,6 +49,59 @@ pub fn render_comparison(comparison: &crate::analysis::compare::Comparison, colo
         out.push_str(&load_comparison(&comparison.loads, color));
     }
     out
+}
+
+/// The benches' verdicts, a row each, regressions first: each metric's change with its interval.
+fn bench_table(comparison: &crate::analysis::compare::Comparison, color: bool) -> Table {
+    let mut table = Table::new();
+    table
+        .load_style(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(
+            ["bench".to_string(), "verdict".to_string()]
+                .into_iter()
+                .chain(Metric::bench().map(|m| match m.unit() {
+                    Unit::Nanoseconds => format!("{} (new/old, 95% CI)", m.label()),
+                    _ => m.label().to_string(),
+                }))
+                .chain(["note".to_string()]),
+        );
+    for bench in comparison.by_concern() {
+        let verdict = verdict_cell(bench.verdict_label(), bench.verdict, color);
+        let mut row = vec![Cell::new(line(&bench.id)), verdict];
+        row.extend(Metric::bench().map(|m| Cell::new(metric_cell(bench, m))));
+        row.push(Cell::new(text(bench.note.as_deref().unwrap_or(""))));
+        table.add_row(row);
+    }
+    table
+}
+
+/// One metric's change: `+3.1% [+1.0% … +5.2%] regressed`, or why there is none.
+fn metric_cell(bench: &crate::analysis::compare::BenchChange, metric: Metric) -> String {
+    use crate::analysis::compare::Verdict;
+    let change = bench.metrics.iter().find(|m| m.metric == metric);
+    match change.and_then(|m| m.ratio.map(|r| (m, r))) {
+        Some((m, r)) => {
+            let pct = super::format::change;
+            let mut text = pct(r);
+            if let Some((low, high)) = m.ratio_ci {
+                text.push_str(&format!(" [{} … {}]", pct(low), pct(high)));
+            }
+            if m.verdict != Verdict::Unchanged {
+                text.push_str(&format!(" {}", m.verdict));
+            }
+            if !m.gating {
+                text.push_str(" (not gating: a single execution)");
+            }
+            text
+        }
+        None => match change {
+            Some(m) if m.verdict == Verdict::InsufficientData => "insufficient data",
+            Some(m) if m.verdict == Verdict::NoData => "no data",
+            _ => "—",
+        }
+        .into(),
+    }
 }
 
 /// Load scenarios against the baseline: a verdict per scenario from its rounds (p50, p99,
