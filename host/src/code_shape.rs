@@ -34,8 +34,6 @@ const AWAITING: &[&str] = &[
     "report/html/charts/boxplot.rs `draw`",
     "report/html/charts/ratios.rs `draw`",
     "report/html/charts/lines.rs `draw`",
-    "report/markdown/mod.rs `benches`",
-    "report/markdown/load.rs `write_loads`",
 ];
 
 /// A function found in a source file: where it starts and how many lines it spans.

@@ -120,78 +120,92 @@ pub(super) fn write_loads(out: &mut String, loads: &[LoadResult]) -> Result<()> 
             writeln!(out)?;
             writeln!(out, "{}.", md::text(&rounds))?;
         }
-        let rows: Vec<(String, String, &LoadStats)> = l
-            .phases
-            .iter()
-            .map(|p| {
-                let planned = if l.setup.model == "closed" {
-                    "—".to_string()
-                } else {
-                    format::planned_rate(p.rate, p.ramp_to)
-                };
-                (md::text(&p.name), planned, &p.stats)
-            })
-            .chain(
-                l.overall
-                    .iter()
-                    .map(|o| ("**overall**".to_string(), "—".to_string(), o)),
+        write_phases(out, l)?;
+        write_thresholds(out, l)?;
+    }
+    Ok(())
+}
+
+/// A row per phase and one for the whole scenario: offered, throughput, errors, drops, latency.
+fn write_phases(out: &mut String, l: &LoadResult) -> Result<()> {
+    let rows: Vec<(String, String, &LoadStats)> = l
+        .phases
+        .iter()
+        .map(|p| {
+            let planned = if l.setup.model == "closed" {
+                "—".to_string()
+            } else {
+                format::planned_rate(p.rate, p.ramp_to)
+            };
+            (md::text(&p.name), planned, &p.stats)
+        })
+        .chain(
+            l.overall
+                .iter()
+                .map(|o| ("**overall**".to_string(), "—".to_string(), o)),
+        )
+        .collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "| phase | planned | offered | throughput | error rate | dropped | p50 | p95 | p99 |"
+    )?;
+    writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|---:|")?;
+    for (name, planned, s) in rows {
+        let latency = |stat: LatencyStat| {
+            s.latency
+                .as_ref()
+                .filter(|p| p.count > 0)
+                .map_or_else(|| "—".to_string(), |p| format::duration_ns(p.get(stat)))
+        };
+        let achieved = if s.offered_rate > 0.0 {
+            format!(
+                " ({})",
+                format::percent_one_decimal(s.throughput / s.offered_rate)
             )
-            .collect();
-        if !rows.is_empty() {
-            writeln!(out)?;
-            writeln!(
-                out,
-                "| phase | planned | offered | throughput | error rate | dropped | p50 | p95 | p99 |"
-            )?;
-            writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|---:|")?;
-            for (name, planned, s) in rows {
-                let latency = |stat: LatencyStat| {
-                    s.latency
-                        .as_ref()
-                        .filter(|p| p.count > 0)
-                        .map_or_else(|| "—".to_string(), |p| format::duration_ns(p.get(stat)))
-                };
-                let achieved = if s.offered_rate > 0.0 {
-                    format!(
-                        " ({})",
-                        format::percent_one_decimal(s.throughput / s.offered_rate)
-                    )
-                } else {
-                    String::new()
-                };
-                let kinds = format::error_kinds(&s.errors).join(" · ");
-                let errors = if kinds.is_empty() {
-                    format::share(s.error_rate)
-                } else {
-                    format!("{} ({})", format::share(s.error_rate), md::text(&kinds))
-                };
-                writeln!(
-                    out,
-                    "| {name} | {planned} | {} | {}{achieved} | {errors} | {} | {} | {} | {} |",
-                    format::requests_per_second(s.offered_rate),
-                    format::requests_per_second(s.throughput),
-                    format::exact_or_count(s.dropped),
-                    latency(LatencyStat::P50),
-                    latency(LatencyStat::P95),
-                    latency(LatencyStat::P99),
-                )?;
-            }
-        }
-        if !l.thresholds.is_empty() {
-            writeln!(out)?;
-            writeln!(out, "| threshold | scope | observed | verdict |")?;
-            writeln!(out, "|---|---|---:|---|")?;
-            for t in &l.thresholds {
-                writeln!(
-                    out,
-                    "| {} | {} | {} | {} |",
-                    md::code(&t.threshold.to_string()),
-                    md::text(&t.scope),
-                    format::load_value(t.threshold.metric, t.observed),
-                    if t.passed { "✅ pass" } else { "❌ **FAIL**" }
-                )?;
-            }
-        }
+        } else {
+            String::new()
+        };
+        let kinds = format::error_kinds(&s.errors).join(" · ");
+        let errors = if kinds.is_empty() {
+            format::share(s.error_rate)
+        } else {
+            format!("{} ({})", format::share(s.error_rate), md::text(&kinds))
+        };
+        writeln!(
+            out,
+            "| {name} | {planned} | {} | {}{achieved} | {errors} | {} | {} | {} | {} |",
+            format::requests_per_second(s.offered_rate),
+            format::requests_per_second(s.throughput),
+            format::exact_or_count(s.dropped),
+            latency(LatencyStat::P50),
+            latency(LatencyStat::P95),
+            latency(LatencyStat::P99),
+        )?;
+    }
+    Ok(())
+}
+
+/// The scenario's thresholds, each with what was observed and whether it held.
+fn write_thresholds(out: &mut String, l: &LoadResult) -> Result<()> {
+    if l.thresholds.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(out, "| threshold | scope | observed | verdict |")?;
+    writeln!(out, "|---|---|---:|---|")?;
+    for t in &l.thresholds {
+        writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            md::code(&t.threshold.to_string()),
+            md::text(&t.scope),
+            format::load_value(t.threshold.metric, t.observed),
+            if t.passed { "✅ pass" } else { "❌ **FAIL**" }
+        )?;
     }
     Ok(())
 }

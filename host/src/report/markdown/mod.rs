@@ -86,6 +86,39 @@ impl Export for Markdown {
 
 /// The comparison's part: headline, thresholds, and a row per bench shown.
 fn benches(out: &mut String, inputs: &Inputs<'_>, c: &Comparison) -> Result<()> {
+    heading(out, inputs, c)?;
+    let shown: Vec<&BenchChange> = c
+        .by_concern()
+        .into_iter()
+        .filter(|b| inputs.all || b.changed())
+        .collect();
+    if shown.is_empty() {
+        writeln!(out, "No bench changed beyond its thresholds.")?;
+        return Ok(());
+    }
+    let columns: Vec<String> = Metric::bench()
+        .map(|m| format!("{} (new / old)", m.label()))
+        .collect();
+    writeln!(out, "| bench | verdict | {} | note |", columns.join(" | "))?;
+    writeln!(out, "|---|---|{}---|", "---|".repeat(columns.len()))?;
+    for b in &shown {
+        let cells: Vec<String> = Metric::bench()
+            .map(|m| metric_cell(&b.metrics, m))
+            .collect();
+        writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            md::code(&b.id),
+            verdict_cell(b),
+            cells.join(" | "),
+            md::text(b.note.as_deref().unwrap_or(""))
+        )?;
+    }
+    below_the_table(out, inputs, c, &shown)
+}
+
+/// The summary's heading (its icon the worst verdict's colour), the mode and the thresholds.
+fn heading(out: &mut String, inputs: &Inputs<'_>, c: &Comparison) -> Result<()> {
     let icon = if c.any(&[Verdict::Regressed, Verdict::Failed])
         || inputs
             .results
@@ -127,33 +160,17 @@ fn benches(out: &mut String, inputs: &Inputs<'_>, c: &Comparison) -> Result<()> 
         )?;
     }
     writeln!(out)?;
-    let shown: Vec<&BenchChange> = c
-        .by_concern()
-        .into_iter()
-        .filter(|b| inputs.all || b.changed())
-        .collect();
-    if shown.is_empty() {
-        writeln!(out, "No bench changed beyond its thresholds.")?;
-        return Ok(());
-    }
-    let columns: Vec<String> = Metric::bench()
-        .map(|m| format!("{} (new / old)", m.label()))
-        .collect();
-    writeln!(out, "| bench | verdict | {} | note |", columns.join(" | "))?;
-    writeln!(out, "|---|---|{}---|", "---|".repeat(columns.len()))?;
-    for b in &shown {
-        let cells: Vec<String> = Metric::bench()
-            .map(|m| metric_cell(&b.metrics, m))
-            .collect();
-        writeln!(
-            out,
-            "| {} | {} | {} | {} |",
-            md::code(&b.id),
-            verdict_cell(b),
-            cells.join(" | "),
-            md::text(b.note.as_deref().unwrap_or(""))
-        )?;
-    }
+    Ok(())
+}
+
+/// After the verdicts' table: the noise warning, the wall-time values, what is inconclusive and
+/// why, the changes in words, how many unchanged benches were left out.
+fn below_the_table(
+    out: &mut String,
+    inputs: &Inputs<'_>,
+    c: &Comparison,
+    shown: &[&BenchChange],
+) -> Result<()> {
     if let Some(warning) = c.noise_warning() {
         writeln!(out)?;
         writeln!(out, "⚠️ {}", md::text(&warning))?;
