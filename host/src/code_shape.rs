@@ -23,8 +23,6 @@ const AWAITING: &[&str] = &[
     "runner/record.rs `finish`",
     "runner/plan.rs `plan`",
     "runner/parallel.rs `run_parallel`",
-    "report/openmetrics/mod.rs `new`",
-    "report/openmetrics/mod.rs `bench_finished`",
     "report/html/view/baseline.rs `baseline`",
     "report/html/view/scaling.rs `instances`",
     "report/html/view/header.rs `header`",

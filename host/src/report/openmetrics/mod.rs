@@ -200,6 +200,8 @@ pub struct RunMetrics {
 }
 
 impl RunMetrics {
+    // long: every family registered in the order the exposition lists them, each with its help
+    // line; split, the order would be spread over several functions.
     /// The families of a run of `suite` by this wasmbench, with nothing observed yet.
     pub fn new(suite: &str, wasmbench: &str, wasmtime: &str) -> Self {
         let mut registry = Registry::default();
@@ -364,6 +366,33 @@ impl RunMetrics {
         self.memory.get_or_create(&labels).set(memory as i64);
     }
 
+    /// What `bench` made the host do per iteration, in all and by import group.
+    fn host_finished(&self, bench: &str, host: &crate::results::HostResult) {
+        let labels = self.labels(bench);
+        self.host_calls
+            .get_or_create(&labels)
+            .set(gauge_count(host.calls_per_iteration));
+        self.host_seconds
+            .get_or_create(&labels)
+            .set(host.ns_per_iteration as f64 / 1e9);
+        for group in &host.groups {
+            let labels = GroupLabels {
+                suite: self.suite.clone(),
+                bench: bench.to_string(),
+                group: group.group.clone(),
+            };
+            self.group_calls
+                .get_or_create(&labels)
+                .set(gauge_count(group.calls_per_iteration));
+            self.group_bytes
+                .get_or_create(&labels)
+                .set(gauge_count(group.bytes_per_iteration));
+            self.group_seconds
+                .get_or_create(&labels)
+                .set(group.ns_per_iteration as f64 / 1e9);
+        }
+    }
+
     /// `bench` ended: what its result says.
     pub fn bench_finished(&self, bench: &BenchResult) {
         let labels = self.labels(&bench.head.id);
@@ -376,28 +405,7 @@ impl RunMetrics {
             self.memory.get_or_create(&labels).set(gauge_count(*last));
         }
         if let Some(host) = &bench.host {
-            self.host_calls
-                .get_or_create(&labels)
-                .set(gauge_count(host.calls_per_iteration));
-            self.host_seconds
-                .get_or_create(&labels)
-                .set(host.ns_per_iteration as f64 / 1e9);
-            for group in &host.groups {
-                let labels = GroupLabels {
-                    suite: self.suite.clone(),
-                    bench: bench.head.id.clone(),
-                    group: group.group.clone(),
-                };
-                self.group_calls
-                    .get_or_create(&labels)
-                    .set(gauge_count(group.calls_per_iteration));
-                self.group_bytes
-                    .get_or_create(&labels)
-                    .set(gauge_count(group.bytes_per_iteration));
-                self.group_seconds
-                    .get_or_create(&labels)
-                    .set(group.ns_per_iteration as f64 / 1e9);
-            }
+            self.host_finished(&bench.head.id, host);
         }
         if let Some(per_second) = bench.units.as_ref().and_then(|u| u.per_second) {
             self.throughput.get_or_create(&labels).set(per_second);
