@@ -18,7 +18,6 @@ const AWAITING: &[&str] = &[
     "runner/profile.rs `profile_unadvised`",
     "runner/load/drive.rs `drive`",
     "runner/load/drive.rs `collect`",
-    "runner/worker/supervisor.rs `supervise`",
     "runner/worker/child.rs `run`",
     "runner/record.rs `finish`",
     "runner/plan.rs `plan`",

@@ -92,45 +92,32 @@ fn supervise(
     let events = read_lines::<Event>(child.stdout.take().expect("stdout is piped"));
     let stderr = read_tail(child.stderr.take().expect("stderr is piped"));
 
-    let deadline = job.limits.deadline + HOST_GRACE;
-    let mut watch = Watch {
-        since: Instant::now(),
-        allowance: STARTUP + deadline,
-        side: None,
-        what: "loading the plugin".into(),
+    let mut progress = Progress {
+        deadline: job.limits.deadline + HOST_GRACE,
+        watch: Watch {
+            since: Instant::now(),
+            allowance: STARTUP + job.limits.deadline + HOST_GRACE,
+            side: None,
+            what: "loading the plugin".into(),
+        },
+        done: false,
+        in_parallel: false,
+        warmed: 0,
+        samples_done: 0,
     };
-    let mut done = false;
-    let mut in_parallel = false;
-    let (mut warmed, mut samples_done) = (0, 0);
-    let total = job.samples * job.sides.len() as u32;
     loop {
         if crate::runner::interrupt::requested() {
             kill(&mut child);
             return Err(Failure::new(Status::Error, "interrupted"));
         }
-        let left = watch.allowance.saturating_sub(watch.since.elapsed());
+        let left = progress
+            .watch
+            .allowance
+            .saturating_sub(progress.watch.since.elapsed());
         if left.is_zero() {
             kill(&mut child);
-            let failure = match watch.side {
-                Some(_) => Failure::at_limit(
-                    Status::Timeout,
-                    LimitHit::of(Limit::Deadline),
-                    format!(
-                        "{} passed the {} deadline (its worker process was stopped)",
-                        watch.what,
-                        humantime::format_duration(job.limits.deadline)
-                    ),
-                ),
-                None => Failure::new(
-                    Status::Error,
-                    format!(
-                        "the worker process made no progress {} in {}",
-                        watch.what,
-                        humantime::format_duration(watch.allowance)
-                    ),
-                ),
-            };
-            return blame(execution, &watch, in_parallel, failure);
+            let failure = overrun(job, &progress.watch);
+            return blame(execution, &progress.watch, progress.in_parallel, failure);
         }
         let event = match events.recv_timeout(left.min(POLL)) {
             Ok(Ok(event)) => event,
@@ -141,24 +128,117 @@ fn supervise(
             Err(mpsc::RecvTimeoutError::Timeout) => continue,
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         };
+        progress.take(event, job, spawned, execution, observer);
+    }
+    let status = child.wait();
+    ended(status, stderr, job, execution, &progress)
+}
+
+/// The worker's stdout closed: fine after `Done`; otherwise why it ended early (interrupted, the
+/// host's memory budget, or its exit and last words).
+fn ended(
+    status: std::io::Result<std::process::ExitStatus>,
+    stderr: std::thread::JoinHandle<String>,
+    job: &Job,
+    execution: &mut Execution,
+    progress: &Progress,
+) -> Result<(), Failure> {
+    if progress.done {
+        return Ok(());
+    }
+    if crate::runner::interrupt::requested() {
+        return Err(Failure::new(Status::Error, "interrupted"));
+    }
+    if matches!(&status, Ok(s) if s.code() == Some(HOST_MEMORY_EXIT)) {
+        let failure = Failure::at_limit(
+            Status::MemoryLimit,
+            LimitHit::of(Limit::Memory),
+            format!(
+                "{}: host memory limit exceeded: the host held more for the plugin than its {} budget (its worker process was stopped)",
+                progress.watch.what,
+                crate::model::size(budget_for(job.limits.memory_bytes))
+            ),
+        );
+        return blame(execution, &progress.watch, progress.in_parallel, failure);
+    }
+    let how = match status {
+        Ok(status) => describe_exit(status),
+        Err(e) => format!("could not be waited for ({e})"),
+    };
+    let tail = stderr.join().unwrap_or_default();
+    let mut message = format!("the worker process {how} during {}", progress.watch.what);
+    if !tail.trim().is_empty() {
+        message.push_str(&format!("\nworker stderr: {}", clip(tail.trim())));
+    }
+    Err(Failure::new(Status::Error, message))
+}
+
+/// Why an execution was stopped when its watch ran out: a call past the deadline, or a worker
+/// that made no progress between calls.
+fn overrun(job: &Job, watch: &Watch) -> Failure {
+    match watch.side {
+        Some(_) => Failure::at_limit(
+            Status::Timeout,
+            LimitHit::of(Limit::Deadline),
+            format!(
+                "{} passed the {} deadline (its worker process was stopped)",
+                watch.what,
+                humantime::format_duration(job.limits.deadline)
+            ),
+        ),
+        None => Failure::new(
+            Status::Error,
+            format!(
+                "the worker process made no progress {} in {}",
+                watch.what,
+                humantime::format_duration(watch.allowance)
+            ),
+        ),
+    }
+}
+
+/// What the supervisor knows of a running execution between the worker's events.
+struct Progress {
+    /// One call's deadline, with the host's grace.
+    deadline: Duration,
+    watch: Watch,
+    done: bool,
+    in_parallel: bool,
+    warmed: u32,
+    samples_done: u32,
+}
+
+impl Progress {
+    // long: a match over every event the worker sends, each arm a few lines of bookkeeping.
+    /// Takes in one event of the worker: the watch moves on, samples and failures land in
+    /// `execution`, progress goes to `observer`.
+    fn take(
+        &mut self,
+        event: Event,
+        job: &Job,
+        spawned: Instant,
+        execution: &mut Execution,
+        observer: &mut dyn Observer,
+    ) {
+        let sides = job.sides.len() as u32;
         match event {
             Event::Ready { .. } => {
                 execution.start_ns = Some(spawned.elapsed().as_nanos() as u64);
             }
             Event::Begin { side, calls, what } => {
-                watch = Watch {
+                self.watch = Watch {
                     since: Instant::now(),
-                    allowance: deadline * calls + SLACK,
+                    allowance: self.deadline * calls + SLACK,
                     side: Some(side),
                     what,
                 };
             }
             Event::ParallelStarted { calls } => {
-                in_parallel = true;
+                self.in_parallel = true;
                 observer.progress(Phase::Parallel, 0, job.parallel.unwrap_or(0));
-                watch = Watch {
+                self.watch = Watch {
                     since: Instant::now(),
-                    allowance: deadline * calls + SLACK,
+                    allowance: self.deadline * calls + SLACK,
                     side: Some(0),
                     what: "the parallel pass".into(),
                 };
@@ -166,16 +246,16 @@ fn supervise(
             Event::Instantiated { side, ns } => execution.sides[side].instantiate_ns = Some(ns),
             Event::SetUp { side, ns } => execution.sides[side].setup_ns = ns,
             Event::Warmed { side, mut sample } => {
-                warmed += 1;
-                observer.progress(Phase::Warmup, warmed, job.warmup * job.sides.len() as u32);
+                self.warmed += 1;
+                observer.progress(Phase::Warmup, self.warmed, job.warmup * sides);
                 let record = &mut execution.sides[side];
                 record.peak_memory = record.peak_memory.max(sample.peak_memory);
                 record.last_counters = Some(std::mem::take(&mut sample.counters));
                 record.warmups.push(sample);
             }
             Event::Sample { side, mut sample } => {
-                samples_done += 1;
-                observer.progress(Phase::Time, samples_done, total);
+                self.samples_done += 1;
+                observer.progress(Phase::Time, self.samples_done, job.samples * sides);
                 observer.sample(side, sample.wall_ns, sample.memory);
                 let record = &mut execution.sides[side];
                 record.peak_memory = record.peak_memory.max(sample.peak_memory);
@@ -211,7 +291,7 @@ fn supervise(
                     message,
                     limit,
                 };
-                if in_parallel {
+                if self.in_parallel {
                     execution.parallel = Some(Err(failure));
                 } else {
                     let record = &mut execution.sides[side];
@@ -219,38 +299,9 @@ fn supervise(
                     record.failure.get_or_insert(failure);
                 }
             }
-            Event::Done => done = true,
+            Event::Done => self.done = true,
         }
     }
-    let status = child.wait();
-    if done {
-        return Ok(());
-    }
-    if crate::runner::interrupt::requested() {
-        return Err(Failure::new(Status::Error, "interrupted"));
-    }
-    if matches!(&status, Ok(s) if s.code() == Some(HOST_MEMORY_EXIT)) {
-        let failure = Failure::at_limit(
-            Status::MemoryLimit,
-            LimitHit::of(Limit::Memory),
-            format!(
-                "{}: host memory limit exceeded: the host held more for the plugin than its {} budget (its worker process was stopped)",
-                watch.what,
-                crate::model::size(budget_for(job.limits.memory_bytes))
-            ),
-        );
-        return blame(execution, &watch, in_parallel, failure);
-    }
-    let how = match status {
-        Ok(status) => describe_exit(status),
-        Err(e) => format!("could not be waited for ({e})"),
-    };
-    let tail = stderr.join().unwrap_or_default();
-    let mut message = format!("the worker process {how} during {}", watch.what);
-    if !tail.trim().is_empty() {
-        message.push_str(&format!("\nworker stderr: {}", clip(tail.trim())));
-    }
-    Err(Failure::new(Status::Error, message))
 }
 
 /// Charges `failure` to whoever the worker was running: the parallel pass, one side, or (between
