@@ -30,7 +30,6 @@ const AWAITING: &[&str] = &[
     "report/html/view/details.rs `detail`",
     "report/html/charts/boxplot.rs `draw`",
     "report/html/charts/ratios.rs `draw`",
-    "report/html/charts/lines.rs `draw`",
 ];
 
 /// A function found in a source file: where it starts and how many lines it spans.

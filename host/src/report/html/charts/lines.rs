@@ -6,7 +6,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::{Values, min_max, tick_label};
-use super::canvas::{draw_err, svg};
+use super::canvas::{Root, draw_err, svg};
 use super::labels::{
     LEFT, LabelStrip, MARGIN, Margins, SMALL_PX, STRIP_ROW, STRIP_ROWS, thin_labels,
 };
@@ -108,67 +108,11 @@ impl LineChart {
 
     pub fn draw(&self) -> Result<String> {
         let (series, x, y, marks, size) = (&self.series, &self.x, &self.y, &self.marks, self.size);
-        let xs = || {
-            series
-                .iter()
-                .flat_map(|s| s.points.iter().map(|p| p.0 / x.scale.divisor))
-        };
-        let ys = || {
-            series
-                .iter()
-                .flat_map(|s| {
-                    s.points
-                        .iter()
-                        .map(|p| p.1)
-                        .chain(s.errors.iter().flat_map(|e| [e.1, e.2]))
-                        .chain(s.band.iter().flat_map(|e| [e.1, e.2]))
-                })
-                .chain(marks.iter().map(|m| m.0))
-                .map(|v| v / y.scale.divisor)
-        };
-        let (x_min, x_max) = min_max(xs());
-        let (y_min, y_max) = min_max(ys());
         let margins = self.margins();
-        let x_values = if let Some((lo, hi)) = self.x_span {
-            Values {
-                lo: lo / x.scale.divisor,
-                hi: hi / x.scale.divisor,
-                log: x.log,
-                integer: x.integer,
-                fixed: None,
-            }
-        } else if x.log {
-            Values::new(x_min, x_max, true, false, 0.0)
-        } else {
-            let pad = ((x_max - x_min) * 0.04).max(0.5);
-            Values {
-                lo: if x.from_zero { 0.0 } else { x_min - pad },
-                hi: x_max + pad,
-                log: false,
-                integer: x.integer,
-                fixed: None,
-            }
-        };
-        let x_ticks: Vec<(f64, &str)> = self
-            .x_ticks
-            .iter()
-            .map(|(v, label)| (v / x.scale.divisor, label.as_str()))
-            .filter(|(t, _)| *t >= x_values.lo * 0.9999 && *t <= x_values.hi * 1.0001)
-            .collect();
-        let x_ticks = thin_labels(&x_values, margins.plot_x(size.0), &x_ticks);
+        let (x_values, x_ticks) = self.x_values(margins.plot_x(size.0));
         let ticks: Vec<f64> = x_ticks.iter().map(|t| t.0).collect();
-        let x_values = Values {
-            fixed: (!ticks.is_empty()).then(|| ticks.clone()),
-            ..x_values
-        };
         let bands = &self.x_bands;
-        // Room above the data for the bands' labels.
-        let headroom = if bands.is_empty() { 0.12 } else { 0.3 };
-        let mut y_values = Values::new(y_min, y_max, y.log, y.from_zero, headroom);
-        if y.log && !bands.is_empty() {
-            y_values.hi *= (y_values.hi / y_values.lo).powf(0.3);
-        }
-        y_values.integer = y.integer && !y.log;
+        let y_values = self.y_values();
         let (_, x_step) = x_values.ticks(7);
         let (_, y_step) = y_values.ticks(6);
         let legend = series.iter().filter(|s| !s.label.is_empty()).count() > 1;
@@ -211,108 +155,10 @@ impl LineChart {
                 .y_desc(y.scale.title(&y.title))
                 .draw()
                 .map_err(draw_err)?;
-            for (value, label) in marks {
-                let v = value / yd;
-                let (lo, hi) = (chart.x_range().start, chart.x_range().end);
-                chart
-                    .draw_series(DashedLineSeries::new(
-                        vec![(lo, v), (hi, v)],
-                        5,
-                        4,
-                        ShapeStyle::from(&MUTED).stroke_width(1),
-                    ))
-                    .map_err(draw_err)?;
-                // In the right margin, level with its line: never over a point.
-                let (px, py) = chart.backend_coord(&(hi, v));
-                root.draw(&Text::new(
-                    label.clone(),
-                    (px + 4, py),
-                    small_text(&MUTED, HPos::Left, VPos::Center),
-                ))
-                .map_err(draw_err)?;
-            }
-            let mut strip = LabelStrip::default();
-            for (value, label) in &self.x_marks {
-                let v = value / xd;
-                let (lo, hi) = (chart.y_range().start, chart.y_range().end);
-                chart
-                    .draw_series(DashedLineSeries::new(
-                        vec![(v, lo), (v, hi)],
-                        5,
-                        4,
-                        ShapeStyle::from(&INK).stroke_width(1),
-                    ))
-                    .map_err(draw_err)?;
-                // Above the plot, in rows of their own: never over a point.
-                let (px, py) = chart.backend_coord(&(v, hi));
-                if let Some(row) = strip.place(px, label) {
-                    root.draw(&Text::new(
-                        label.clone(),
-                        (px + 3, py - 4 - STRIP_ROW * row),
-                        small_text(&INK, HPos::Left, VPos::Bottom),
-                    ))
-                    .map_err(draw_err)?;
-                }
-            }
+            draw_y_marks(&mut chart, root, marks, yd)?;
+            draw_x_marks(&mut chart, root, &self.x_marks, xd)?;
             for s in series {
-                let color = rgb(s.color);
-                if !s.band.is_empty() {
-                    let outline: Vec<(f64, f64)> = s
-                        .band
-                        .iter()
-                        .map(|&(bx, _, hi)| (bx / xd, hi / yd))
-                        .chain(s.band.iter().rev().map(|&(bx, lo, _)| (bx / xd, lo / yd)))
-                        .collect();
-                    chart
-                        .plotting_area()
-                        .draw(&Polygon::new(outline, color.mix(0.18).filled()))
-                        .map_err(draw_err)?;
-                }
-                let style = ShapeStyle::from(&color).stroke_width(2);
-                let points: Vec<(f64, f64)> =
-                    s.points.iter().map(|(a, b)| (a / xd, b / yd)).collect();
-                let path: Vec<(f64, f64)> =
-                    s.path().iter().map(|(a, b)| (a / xd, b / yd)).collect();
-                let drawn = if s.dashed {
-                    chart
-                        .draw_series(DashedLineSeries::new(path, 6, 4, style))
-                        .map_err(draw_err)?
-                } else {
-                    chart
-                        .draw_series(LineSeries::new(path, style))
-                        .map_err(draw_err)?
-                };
-                if !s.label.is_empty() {
-                    let dashed = s.dashed;
-                    drawn.label(s.label.clone()).legend(move |(px, py)| {
-                        let gap = if dashed { 4 } else { 0 };
-                        EmptyElement::at((px, py))
-                            + PathElement::new(vec![(0, 0), (8 - gap / 2, 0)], style)
-                            + PathElement::new(vec![(8 + gap / 2, 0), (18, 0)], style)
-                    });
-                }
-                for &(ex, lo, hi) in &s.errors {
-                    let (ex, lo, hi) = (ex / xd, lo / yd, hi / yd);
-                    let thin = ShapeStyle::from(&color).stroke_width(1);
-                    chart
-                        .plotting_area()
-                        .draw(&PathElement::new(vec![(ex, lo), (ex, hi)], thin))
-                        .map_err(draw_err)?;
-                    for v in [lo, hi] {
-                        chart
-                            .plotting_area()
-                            .draw(
-                                &(EmptyElement::at((ex, v))
-                                    + PathElement::new(vec![(-4, 0), (4, 0)], thin)),
-                            )
-                            .map_err(draw_err)?;
-                    }
-                }
-                if s.markers {
-                    chart
-                        .draw_series(points.iter().map(|p| Circle::new(*p, 3, color.filled())))
-                        .map_err(draw_err)?;
-                }
+                draw_line(&mut chart, s, (xd, yd))?;
             }
             if legend {
                 // Below the bands' labels, when there are bands.
@@ -331,6 +177,196 @@ impl LineChart {
             Ok(())
         })
     }
+
+    /// The x axis's span and its labelled ticks (thinned to fit the plot's `plot_x` span), in the axis's unit.
+    fn x_values(&self, plot_x: (i32, i32)) -> (Values, Vec<(f64, &str)>) {
+        let x = &self.x;
+        let xs = (self.series.iter()).flat_map(|s| s.points.iter().map(|p| p.0 / x.scale.divisor));
+        let (x_min, x_max) = min_max(xs);
+        let x_values = if let Some((lo, hi)) = self.x_span {
+            Values {
+                lo: lo / x.scale.divisor,
+                hi: hi / x.scale.divisor,
+                log: x.log,
+                integer: x.integer,
+                fixed: None,
+            }
+        } else if x.log {
+            Values::new(x_min, x_max, true, false, 0.0)
+        } else {
+            let pad = ((x_max - x_min) * 0.04).max(0.5);
+            Values {
+                lo: if x.from_zero { 0.0 } else { x_min - pad },
+                hi: x_max + pad,
+                log: false,
+                integer: x.integer,
+                fixed: None,
+            }
+        };
+        let x_ticks: Vec<(f64, &str)> = self
+            .x_ticks
+            .iter()
+            .map(|(v, label)| (v / x.scale.divisor, label.as_str()))
+            .filter(|(t, _)| *t >= x_values.lo * 0.9999 && *t <= x_values.hi * 1.0001)
+            .collect();
+        let x_ticks = thin_labels(&x_values, plot_x, &x_ticks);
+        let ticks: Vec<f64> = x_ticks.iter().map(|t| t.0).collect();
+        let x_values = Values {
+            fixed: (!ticks.is_empty()).then_some(ticks),
+            ..x_values
+        };
+        (x_values, x_ticks)
+    }
+
+    /// The y axis's span over every point, interval and mark, with room above for the bands'
+    /// labels.
+    fn y_values(&self) -> Values {
+        let y = &self.y;
+        let ys = (self.series.iter())
+            .flat_map(|s| {
+                s.points
+                    .iter()
+                    .map(|p| p.1)
+                    .chain(s.errors.iter().flat_map(|e| [e.1, e.2]))
+                    .chain(s.band.iter().flat_map(|e| [e.1, e.2]))
+            })
+            .chain(self.marks.iter().map(|m| m.0))
+            .map(|v| v / y.scale.divisor);
+        let (y_min, y_max) = min_max(ys);
+        let bands = &self.x_bands;
+        let headroom = if bands.is_empty() { 0.12 } else { 0.3 };
+        let mut y_values = Values::new(y_min, y_max, y.log, y.from_zero, headroom);
+        if y.log && !bands.is_empty() {
+            y_values.hi *= (y_values.hi / y_values.lo).powf(0.3);
+        }
+        y_values.integer = y.integer && !y.log;
+        y_values
+    }
+}
+
+/// The plot a line chart draws on.
+type Plot<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<Values, Values>>;
+
+/// Horizontal dashed lines at given values, each labelled in the right margin level with it.
+fn draw_y_marks(
+    chart: &mut Plot<'_, '_>,
+    root: &Root,
+    marks: &[(f64, String)],
+    yd: f64,
+) -> Result<()> {
+    for (value, label) in marks {
+        let v = value / yd;
+        let (lo, hi) = (chart.x_range().start, chart.x_range().end);
+        chart
+            .draw_series(DashedLineSeries::new(
+                vec![(lo, v), (hi, v)],
+                5,
+                4,
+                ShapeStyle::from(&MUTED).stroke_width(1),
+            ))
+            .map_err(draw_err)?;
+        // In the right margin, level with its line: never over a point.
+        let (px, py) = chart.backend_coord(&(hi, v));
+        root.draw(&Text::new(
+            label.clone(),
+            (px + 4, py),
+            small_text(&MUTED, HPos::Left, VPos::Center),
+        ))
+        .map_err(draw_err)?;
+    }
+    Ok(())
+}
+
+/// Vertical dashed lines at given x values, labelled above the plot in rows of their own.
+fn draw_x_marks(
+    chart: &mut Plot<'_, '_>,
+    root: &Root,
+    marks: &[(f64, String)],
+    xd: f64,
+) -> Result<()> {
+    let mut strip = LabelStrip::default();
+    for (value, label) in marks {
+        let v = value / xd;
+        let (lo, hi) = (chart.y_range().start, chart.y_range().end);
+        chart
+            .draw_series(DashedLineSeries::new(
+                vec![(v, lo), (v, hi)],
+                5,
+                4,
+                ShapeStyle::from(&INK).stroke_width(1),
+            ))
+            .map_err(draw_err)?;
+        // Above the plot, in rows of their own: never over a point.
+        let (px, py) = chart.backend_coord(&(v, hi));
+        if let Some(row) = strip.place(px, label) {
+            root.draw(&Text::new(
+                label.clone(),
+                (px + 3, py - 4 - STRIP_ROW * row),
+                small_text(&INK, HPos::Left, VPos::Bottom),
+            ))
+            .map_err(draw_err)?;
+        }
+    }
+    Ok(())
+}
+
+/// One series: its shaded band, its line (in the legend when labelled), its error bars and its
+/// markers.
+fn draw_line<'a>(chart: &mut Plot<'a, 'a>, s: &Series, (xd, yd): (f64, f64)) -> Result<()> {
+    let color = rgb(s.color);
+    if !s.band.is_empty() {
+        let outline: Vec<(f64, f64)> = s
+            .band
+            .iter()
+            .map(|&(bx, _, hi)| (bx / xd, hi / yd))
+            .chain(s.band.iter().rev().map(|&(bx, lo, _)| (bx / xd, lo / yd)))
+            .collect();
+        chart
+            .plotting_area()
+            .draw(&Polygon::new(outline, color.mix(0.18).filled()))
+            .map_err(draw_err)?;
+    }
+    let style = ShapeStyle::from(&color).stroke_width(2);
+    let points: Vec<(f64, f64)> = s.points.iter().map(|(a, b)| (a / xd, b / yd)).collect();
+    let path: Vec<(f64, f64)> = s.path().iter().map(|(a, b)| (a / xd, b / yd)).collect();
+    let drawn = if s.dashed {
+        chart
+            .draw_series(DashedLineSeries::new(path, 6, 4, style))
+            .map_err(draw_err)?
+    } else {
+        chart
+            .draw_series(LineSeries::new(path, style))
+            .map_err(draw_err)?
+    };
+    if !s.label.is_empty() {
+        let dashed = s.dashed;
+        drawn.label(s.label.clone()).legend(move |(px, py)| {
+            let gap = if dashed { 4 } else { 0 };
+            EmptyElement::at((px, py))
+                + PathElement::new(vec![(0, 0), (8 - gap / 2, 0)], style)
+                + PathElement::new(vec![(8 + gap / 2, 0), (18, 0)], style)
+        });
+    }
+    for &(ex, lo, hi) in &s.errors {
+        let (ex, lo, hi) = (ex / xd, lo / yd, hi / yd);
+        let thin = ShapeStyle::from(&color).stroke_width(1);
+        chart
+            .plotting_area()
+            .draw(&PathElement::new(vec![(ex, lo), (ex, hi)], thin))
+            .map_err(draw_err)?;
+        for v in [lo, hi] {
+            chart
+                .plotting_area()
+                .draw(&(EmptyElement::at((ex, v)) + PathElement::new(vec![(-4, 0), (4, 0)], thin)))
+                .map_err(draw_err)?;
+        }
+    }
+    if s.markers {
+        chart
+            .draw_series(points.iter().map(|p| Circle::new(*p, 3, color.filled())))
+            .map_err(draw_err)?;
+    }
+    Ok(())
 }
 
 /// Where the legend goes (relative to the plotting area): the first of the upper left, upper
