@@ -28,7 +28,6 @@ const AWAITING: &[&str] = &[
     "report/html/view/load_charts.rs `spectrum_figure`",
     "report/html/view/load_charts.rs `timeline_figures`",
     "report/html/view/details.rs `detail`",
-    "report/html/charts/boxplot.rs `draw`",
     "report/html/charts/ratios.rs `draw`",
 ];
 

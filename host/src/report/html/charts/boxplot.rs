@@ -61,51 +61,10 @@ impl BoxChart {
         let labels: Vec<Vec<String>> = rows.iter().map(|r| row_label(&r.label)).collect();
         // Quartiles and whiskers per row, in axis units.
         let stats: Vec<Option<BoxStats>> = rows.iter().map(|r| r.stats).collect();
-        let present = || stats.iter().flatten();
-        let medians: Vec<f64> = present().map(|s| s.median).collect();
-        // The axis spans the whiskers: a far outlier is counted in the note, not allowed to squash
-        // every box into a line.
-        let min = present().map(|s| s.low).fold(f64::INFINITY, f64::min);
-        let max = present().map(|s| s.high).fold(0.0, f64::max);
-        let spread = medians.iter().copied().fold(0.0, f64::max)
-            / medians.iter().copied().fold(f64::INFINITY, f64::min);
-        let log = min > 0.0 && spread > 20.0;
-        let (min, max) = if medians.is_empty() {
-            (0.0, 1.0)
-        } else {
-            // Outliers near the whiskers stay on the chart; only far ones are left off.
-            let span = (max - min).max(max.abs() * 0.05).max(1e-12);
-            let (reach_lo, reach_hi) = (min - span, max + 1.5 * span);
-            rows.iter()
-                .flat_map(|r| r.samples.iter().map(|v| v / scale.divisor))
-                .filter(|v| *v >= reach_lo && *v <= reach_hi)
-                .fold((min, max), |(lo, hi), v| (lo.min(v), hi.max(v)))
-        };
+        let (min, max, log) = self.span(&stats);
         // From zero when the alternatives differ a lot (sizes compare honestly); zoomed in on the
         // samples when they are close (the distributions are what differs).
         let from_zero = min < 0.5 * max;
-        // Samples beyond every whisker are left off the chart and counted in the row's note.
-        let notes: Vec<String> = rows
-            .iter()
-            .map(|r| {
-                let off: Vec<f64> = r
-                    .samples
-                    .iter()
-                    .map(|v| v / scale.divisor)
-                    .filter(|v| *v < min || *v > max)
-                    .collect();
-                match off.iter().copied().reduce(f64::max) {
-                    None => r.note.clone(),
-                    Some(far) => format!(
-                        "{} (+{} off the chart, up to {} {})",
-                        r.note,
-                        off.len(),
-                        three_digits(far),
-                        scale.suffix
-                    ),
-                }
-            })
-            .collect();
         let values = if log {
             Values::new(min, max, true, false, 0.0)
         } else {
@@ -114,7 +73,7 @@ impl BoxChart {
         // The notes in a column of their own right of the plot, where no sample can be: a note
         // beside its whisker sat on the dots beyond it. Their "off the chart" part goes on a
         // second line.
-        let notes: Vec<Vec<String>> = notes.iter().map(|n| note_lines(n)).collect();
+        let notes: Vec<Vec<String>> = self.notes(min, max).iter().map(|n| note_lines(n)).collect();
         let column = note_column(&notes);
         let (_, step) = values.ticks(8);
         let title = if log {
@@ -145,7 +104,6 @@ impl BoxChart {
             let area = chart.plotting_area();
             for (i, row) in rows.iter().enumerate() {
                 let y = i as f64;
-                let color = rgb(row.color);
                 let note_style = small_text(&INK, HPos::Left, VPos::Center);
                 if row.samples.is_empty() {
                     let at = if log { values.lo } else { 0.0 };
@@ -156,56 +114,11 @@ impl BoxChart {
                     .map_err(draw_err)?;
                     continue;
                 }
-                let Some(BoxStats {
-                    low,
-                    q1,
-                    median: med,
-                    q3,
-                    high,
-                }) = stats[i]
-                else {
+                let Some(box_stats) = stats[i] else {
                     continue;
                 };
-                let h = 0.3;
-                let line = ShapeStyle::from(&color).stroke_width(2);
-                area.draw(&PathElement::new(vec![(low, y), (q1, y)], line))
-                    .map_err(draw_err)?;
-                area.draw(&PathElement::new(vec![(q3, y), (high, y)], line))
-                    .map_err(draw_err)?;
-                for w in [low, high] {
-                    area.draw(&PathElement::new(
-                        vec![(w, y - h / 2.0), (w, y + h / 2.0)],
-                        line,
-                    ))
-                    .map_err(draw_err)?;
-                }
-                area.draw(&Rectangle::new(
-                    [(q1, y - h), (q3, y + h)],
-                    color.mix(0.25).filled(),
-                ))
-                .map_err(draw_err)?;
-                area.draw(&Rectangle::new([(q1, y - h), (q3, y + h)], line))
-                    .map_err(draw_err)?;
-                area.draw(&PathElement::new(
-                    vec![(med, y - h), (med, y + h)],
-                    ShapeStyle::from(&INK).stroke_width(3),
-                ))
-                .map_err(draw_err)?;
-                // Samples in run order, spread vertically so equal values stay visible; at most
-                // CHART_POINTS of them (the extremes of equal runs) when there are more.
-                for (k, v) in thin(&row.samples, CHART_POINTS) {
-                    let v = v / scale.divisor;
-                    if v < min || v > max {
-                        continue;
-                    }
-                    let jitter = ((k * 7) % 9) as f64 / 8.0 - 0.5;
-                    area.draw(&Circle::new(
-                        (v, y + jitter * h * 1.3),
-                        2,
-                        color.mix(0.9).filled(),
-                    ))
-                    .map_err(draw_err)?;
-                }
+                draw_box(area, &box_stats, y, rgb(row.color))?;
+                draw_samples(area, row, y, scale.divisor, (min, max))?;
                 let centre = chart.backend_coord(&(values.lo, y)).1;
                 let lines = &notes[i];
                 for (k, line) in lines.iter().enumerate() {
@@ -221,6 +134,124 @@ impl BoxChart {
             Ok(())
         })
     }
+
+    /// The axis's span, in axis units: the whiskers, and the samples near them (a far outlier is
+    /// counted in the note, not allowed to squash every box into a line); log when the medians
+    /// differ more than 20×.
+    fn span(&self, stats: &[Option<BoxStats>]) -> (f64, f64, bool) {
+        let present = || stats.iter().flatten();
+        let medians: Vec<f64> = present().map(|s| s.median).collect();
+        let min = present().map(|s| s.low).fold(f64::INFINITY, f64::min);
+        let max = present().map(|s| s.high).fold(0.0, f64::max);
+        let spread = medians.iter().copied().fold(0.0, f64::max)
+            / medians.iter().copied().fold(f64::INFINITY, f64::min);
+        let log = min > 0.0 && spread > 20.0;
+        if medians.is_empty() {
+            return (0.0, 1.0, log);
+        }
+        // Outliers near the whiskers stay on the chart; only far ones are left off.
+        let span = (max - min).max(max.abs() * 0.05).max(1e-12);
+        let (reach_lo, reach_hi) = (min - span, max + 1.5 * span);
+        let (min, max) = (self.rows.iter())
+            .flat_map(|r| r.samples.iter().map(|v| v / self.scale.divisor))
+            .filter(|v| *v >= reach_lo && *v <= reach_hi)
+            .fold((min, max), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        (min, max, log)
+    }
+
+    /// Each row's note, with the samples beyond `min`–`max` counted in it: they are left off.
+    fn notes(&self, min: f64, max: f64) -> Vec<String> {
+        let scale = &self.scale;
+        (self.rows.iter())
+            .map(|r| {
+                let off: Vec<f64> = r
+                    .samples
+                    .iter()
+                    .map(|v| v / scale.divisor)
+                    .filter(|v| *v < min || *v > max)
+                    .collect();
+                match off.iter().copied().reduce(f64::max) {
+                    None => r.note.clone(),
+                    Some(far) => format!(
+                        "{} (+{} off the chart, up to {} {})",
+                        r.note,
+                        off.len(),
+                        three_digits(far),
+                        scale.suffix
+                    ),
+                }
+            })
+            .collect()
+    }
+}
+
+/// The plot's area: values across, one row per bench.
+type Area<'a> = DrawingArea<SVGBackend<'a>, Cartesian2d<Values, Rows>>;
+
+/// Half a box's height, in rows.
+const BOX_HALF: f64 = 0.3;
+
+/// A row's box: whiskers, the quartiles' box and the median's thick line.
+fn draw_box(area: &Area<'_>, stats: &BoxStats, y: f64, color: RGBColor) -> Result<()> {
+    let BoxStats {
+        low,
+        q1,
+        median: med,
+        q3,
+        high,
+    } = *stats;
+    let h = BOX_HALF;
+    let line = ShapeStyle::from(&color).stroke_width(2);
+    area.draw(&PathElement::new(vec![(low, y), (q1, y)], line))
+        .map_err(draw_err)?;
+    area.draw(&PathElement::new(vec![(q3, y), (high, y)], line))
+        .map_err(draw_err)?;
+    for w in [low, high] {
+        area.draw(&PathElement::new(
+            vec![(w, y - h / 2.0), (w, y + h / 2.0)],
+            line,
+        ))
+        .map_err(draw_err)?;
+    }
+    area.draw(&Rectangle::new(
+        [(q1, y - h), (q3, y + h)],
+        color.mix(0.25).filled(),
+    ))
+    .map_err(draw_err)?;
+    area.draw(&Rectangle::new([(q1, y - h), (q3, y + h)], line))
+        .map_err(draw_err)?;
+    area.draw(&PathElement::new(
+        vec![(med, y - h), (med, y + h)],
+        ShapeStyle::from(&INK).stroke_width(3),
+    ))
+    .map_err(draw_err)?;
+    Ok(())
+}
+
+/// A row's samples in run order, spread vertically so equal values stay visible; at most
+/// CHART_POINTS of them (the extremes of equal runs) when there are more, none outside the span.
+fn draw_samples(
+    area: &Area<'_>,
+    row: &BoxRow,
+    y: f64,
+    divisor: f64,
+    (min, max): (f64, f64),
+) -> Result<()> {
+    let color = rgb(row.color);
+    for (k, v) in thin(&row.samples, CHART_POINTS) {
+        let v = v / divisor;
+        if v < min || v > max {
+            continue;
+        }
+        let jitter = ((k * 7) % 9) as f64 / 8.0 - 0.5;
+        area.draw(&Circle::new(
+            (v, y + jitter * BOX_HALF * 1.3),
+            2,
+            color.mix(0.9).filled(),
+        ))
+        .map_err(draw_err)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
