@@ -27,8 +27,6 @@ const AWAITING: &[&str] = &[
     "report/html/view/header.rs `header`",
     "report/html/view/load_charts.rs `spectrum_figure`",
     "report/html/view/load_charts.rs `timeline_figures`",
-    "report/html/view/details.rs `detail`",
-    "report/html/charts/ratios.rs `draw`",
 ];
 
 /// A function found in a source file: where it starts and how many lines it spans.

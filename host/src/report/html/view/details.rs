@@ -15,7 +15,7 @@ use super::status::{StatusText, status_of};
 use crate::analysis::distribution::{CHART_POINTS, Histogram, thin};
 use crate::model::{Metric, Unit};
 use crate::report::format::{self, duration_ns};
-use crate::results::{BenchResult, Measurement};
+use crate::results::{BenchResult, Measurement, WallResult};
 
 /// Benches above this count start with their detail sections closed.
 const OPEN_DETAILS_UP_TO: usize = 12;
@@ -46,79 +46,9 @@ pub(super) fn detail(cx: &mut Context, i: usize) -> Detail {
         let Some(Measurement::Sampled(w)) = b.measurement(metric) else {
             continue;
         };
-        if w.samples.is_empty() {
-            continue;
+        if !w.samples.is_empty() {
+            figures.extend(sample_figures(cx, i, metric, w));
         }
-        let q = |v: f64| format::quantity(metric.unit(), v);
-        let raw: Vec<f64> = w.samples.iter().map(|&s| s as f64).collect();
-        let max = raw.iter().copied().fold(0.0, f64::max);
-        let scale = scale(metric.unit(), max);
-        // Binned in the axis's unit, so bin edges fall where the axis puts them.
-        let in_unit: Vec<f64> = raw.iter().map(|v| v / scale.divisor).collect();
-        let (median, n) = (q(w.summary.median), raw.len());
-        let run_order = LineChart {
-            series: vec![Series {
-                label: String::new(),
-                color: cx.colors[i],
-                // At most CHART_POINTS: the extremes of equal runs when there are more.
-                points: thin(&raw, CHART_POINTS)
-                    .into_iter()
-                    .map(|(k, v)| ((k + 1) as f64, v))
-                    .collect(),
-                errors: Vec::new(),
-                band: Vec::new(),
-                dashed: false,
-                markers: true,
-                step: false,
-            }],
-            x: iterations("timed iteration (run order)"),
-            y: Axis {
-                title: metric.label().into(),
-                scale: scale.clone(),
-                log: false,
-                from_zero: false,
-                integer: false,
-            },
-            marks: vec![(w.summary.median, "median".into())],
-            x_marks: Vec::new(),
-            x_span: None,
-            x_ticks: Vec::new(),
-            x_bands: Vec::new(),
-            size: (SMALL_W, SMALL_H),
-        };
-        figures.push(cx.figure(
-            Chart::Lines(run_order),
-            format!(
-                "{} in run order, {}",
-                capitalized(metric.label()),
-                b.head.id
-            ),
-            format!(
-                "Line chart of the {n} timed iterations of {} in run order; median {median}.",
-                b.head.id
-            ),
-            "Samples in run order: a slope is drift, a high start is warm-up.".into(),
-            "small",
-        ));
-        let histogram = HistogramChart {
-            histogram: Histogram::of(&in_unit).expect("samples are not empty"),
-            color: cx.colors[i],
-            axis: per_iteration(metric),
-            scale,
-        };
-        figures.push(cx.figure(
-            Chart::Histogram(histogram),
-            format!("Distribution of {}, {}", metric.label(), b.head.id),
-            format!(
-                "Histogram of the {} of {}: from {} to {}, median {median}.",
-                metric.label(),
-                b.head.id,
-                q(w.summary.min),
-                q(w.summary.max),
-            ),
-            "Distribution of the samples.".into(),
-            "small",
-        ));
     }
     if !b.memory.per_iteration.is_empty() {
         figures.push(memory_figure(cx, b, i));
@@ -128,34 +58,141 @@ pub(super) fn detail(cx: &mut Context, i: usize) -> Detail {
         bench: cx.link(i),
         open: run.benches.len() <= OPEN_DETAILS_UP_TO,
         status: status_of(b),
-        // The first sampled metric's median (wall time's).
-        median: Metric::bench()
-            .find_map(|m| match b.measurement(m)? {
-                Measurement::Sampled(w) => Some(format!(
-                    " · median {}",
-                    format::quantity(m.unit(), w.summary.median)
-                )),
-                Measurement::Counted(_) => None,
-            })
-            .unwrap_or_default(),
+        median: first_median(b),
         message: b.head.message.clone(),
         facts: facts(b, cx.group_of[i]),
         figures,
         counters,
-        plans: b.db.as_ref().map_or_else(Vec::new, |db| {
-            db.plans
-                .iter()
-                .map(|p| (p.sql.clone(), p.plan.join("\n")))
-                .collect()
-        }),
-        host_groups: b.host.as_ref().map_or_else(Vec::new, |h| {
-            h.groups
-                .iter()
-                .map(|g| format::host_group_cells(h, g))
-                .collect()
-        }),
+        plans: plans(b),
+        host_groups: host_groups(b),
         profile: None,
     }
+}
+
+/// A sampled metric's two figures: its samples in run order, then their distribution.
+fn sample_figures(cx: &mut Context, i: usize, metric: Metric, w: &WallResult) -> [Figure; 2] {
+    let raw: Vec<f64> = w.samples.iter().map(|&s| s as f64).collect();
+    let max = raw.iter().copied().fold(0.0, f64::max);
+    let scale = scale(metric.unit(), max);
+    let run_order = run_order_figure(cx, i, metric, w, &raw, scale.clone());
+    [run_order, histogram_figure(cx, i, metric, w, &raw, scale)]
+}
+
+/// The samples in run order as a line chart, the median marked.
+fn run_order_figure(
+    cx: &mut Context,
+    i: usize,
+    metric: Metric,
+    w: &WallResult,
+    raw: &[f64],
+    scale: Scale,
+) -> Figure {
+    let id = &cx.run.benches[i].head.id;
+    let (median, n) = (format::quantity(metric.unit(), w.summary.median), raw.len());
+    let run_order = LineChart {
+        series: vec![Series {
+            label: String::new(),
+            color: cx.colors[i],
+            // At most CHART_POINTS: the extremes of equal runs when there are more.
+            points: thin(raw, CHART_POINTS)
+                .into_iter()
+                .map(|(k, v)| ((k + 1) as f64, v))
+                .collect(),
+            errors: Vec::new(),
+            band: Vec::new(),
+            dashed: false,
+            markers: true,
+            step: false,
+        }],
+        x: iterations("timed iteration (run order)"),
+        y: Axis {
+            title: metric.label().into(),
+            scale,
+            log: false,
+            from_zero: false,
+            integer: false,
+        },
+        marks: vec![(w.summary.median, "median".into())],
+        x_marks: Vec::new(),
+        x_span: None,
+        x_ticks: Vec::new(),
+        x_bands: Vec::new(),
+        size: (SMALL_W, SMALL_H),
+    };
+    cx.figure(
+        Chart::Lines(run_order),
+        format!("{} in run order, {id}", capitalized(metric.label())),
+        format!("Line chart of the {n} timed iterations of {id} in run order; median {median}."),
+        "Samples in run order: a slope is drift, a high start is warm-up.".into(),
+        "small",
+    )
+}
+
+/// The samples' distribution as a histogram, binned in the axis's unit.
+fn histogram_figure(
+    cx: &mut Context,
+    i: usize,
+    metric: Metric,
+    w: &WallResult,
+    raw: &[f64],
+    scale: Scale,
+) -> Figure {
+    let id = &cx.run.benches[i].head.id;
+    let q = |v: f64| format::quantity(metric.unit(), v);
+    // Binned in the axis's unit, so bin edges fall where the axis puts them.
+    let in_unit: Vec<f64> = raw.iter().map(|v| v / scale.divisor).collect();
+    let histogram = HistogramChart {
+        histogram: Histogram::of(&in_unit).expect("samples are not empty"),
+        color: cx.colors[i],
+        axis: per_iteration(metric),
+        scale,
+    };
+    cx.figure(
+        Chart::Histogram(histogram),
+        format!("Distribution of {}, {id}", metric.label()),
+        format!(
+            "Histogram of the {} of {id}: from {} to {}, median {}.",
+            metric.label(),
+            q(w.summary.min),
+            q(w.summary.max),
+            q(w.summary.median),
+        ),
+        "Distribution of the samples.".into(),
+        "small",
+    )
+}
+
+/// ` · median 1.23 ms`: the first sampled metric's median (wall time's), or empty.
+fn first_median(b: &BenchResult) -> String {
+    Metric::bench()
+        .find_map(|m| match b.measurement(m)? {
+            Measurement::Sampled(w) => Some(format!(
+                " · median {}",
+                format::quantity(m.unit(), w.summary.median)
+            )),
+            Measurement::Counted(_) => None,
+        })
+        .unwrap_or_default()
+}
+
+/// `(statement, plan)` of each distinct database statement, the plan's lines joined.
+fn plans(b: &BenchResult) -> Vec<(String, String)> {
+    b.db.as_ref().map_or_else(Vec::new, |db| {
+        db.plans
+            .iter()
+            .map(|p| (p.sql.clone(), p.plan.join("\n")))
+            .collect()
+    })
+}
+
+/// Host calls per import group, a row of cells each.
+fn host_groups(b: &BenchResult) -> Vec<[String; 5]> {
+    b.host.as_ref().map_or_else(Vec::new, |h| {
+        h.groups
+            .iter()
+            .map(|g| format::host_group_cells(h, g))
+            .collect()
+    })
 }
 
 /// A chart's scale for values of `unit` up to `max`.
