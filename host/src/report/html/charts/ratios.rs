@@ -32,34 +32,7 @@ impl RatioChart {
     pub fn draw(&self) -> Result<String> {
         let (rows, band) = (&self.rows, self.band);
         let labels: Vec<Vec<String>> = rows.iter().map(|r| row_label(&r.label)).collect();
-        let (lo, hi) = min_max(
-            rows.iter()
-                .flat_map(|r| [r.ratio, r.interval.0, r.interval.1])
-                .filter(|v| v.is_finite() && *v > 0.0),
-        );
-        // Symmetric around 1 on a log axis: a doubling and a halving are as far from 1.
-        let reach = hi.max(1.0 / lo).max(1.25).log2().ceil().exp2();
-        let ticks: Vec<f64> = if reach <= 2.0 {
-            vec![0.5, 0.67, 0.8, 1.0, 1.25, 1.5, 2.0]
-        } else {
-            let step = if reach > 16.0 { 4.0 } else { 2.0 };
-            let mut t = vec![1.0];
-            let mut v = step;
-            while v <= reach * 1.0001 {
-                t.push(v);
-                t.insert(0, 1.0 / v);
-                v *= step;
-            }
-            t
-        };
-        let values = Values {
-            lo: 1.0 / reach,
-            // Room on the right for the notes.
-            hi: reach * 2.5,
-            log: true,
-            integer: false,
-            fixed: Some(ticks),
-        };
+        let values = self.values();
         let height = 80 + 30 * rows.len() as u32;
         svg((WIDE, height), |root| {
             let mut chart = plot(root, label_area(&labels), values, Rows(rows.len()))?;
@@ -97,29 +70,70 @@ impl RatioChart {
             ))
             .map_err(draw_err)?;
             for (i, row) in rows.iter().enumerate() {
-                let y = i as f64;
-                let color = rgb(row.color);
-                let style = ShapeStyle::from(&color).stroke_width(2);
-                let (a, b) = row.interval;
-                area.draw(&PathElement::new(vec![(a, y), (b, y)], style))
-                    .map_err(draw_err)?;
-                for w in [a, b] {
-                    area.draw(&PathElement::new(vec![(w, y - 0.2), (w, y + 0.2)], style))
-                        .map_err(draw_err)?;
-                }
-                area.draw(&Circle::new((row.ratio, y), 4, color.filled()))
-                    .map_err(draw_err)?;
-                area.draw(
-                    &(EmptyElement::at((b.max(row.ratio), y))
-                        + Text::new(
-                            row.note.clone(),
-                            (10, 0),
-                            small_text(&INK, HPos::Left, VPos::Center),
-                        )),
-                )
-                .map_err(draw_err)?;
+                draw_row(area, row, i as f64)?;
             }
             Ok(())
         })
     }
+
+    /// The log axis, symmetric around 1 (a doubling and a halving are as far from it), ticked at
+    /// ratios people read, with room on the right for the notes.
+    fn values(&self) -> Values {
+        let (lo, hi) = min_max(
+            (self.rows.iter())
+                .flat_map(|r| [r.ratio, r.interval.0, r.interval.1])
+                .filter(|v| v.is_finite() && *v > 0.0),
+        );
+        let reach = hi.max(1.0 / lo).max(1.25).log2().ceil().exp2();
+        let ticks: Vec<f64> = if reach <= 2.0 {
+            vec![0.5, 0.67, 0.8, 1.0, 1.25, 1.5, 2.0]
+        } else {
+            let step = if reach > 16.0 { 4.0 } else { 2.0 };
+            let mut t = vec![1.0];
+            let mut v = step;
+            while v <= reach * 1.0001 {
+                t.push(v);
+                t.insert(0, 1.0 / v);
+                v *= step;
+            }
+            t
+        };
+        Values {
+            lo: 1.0 / reach,
+            // Room on the right for the notes.
+            hi: reach * 2.5,
+            log: true,
+            integer: false,
+            fixed: Some(ticks),
+        }
+    }
+}
+
+/// One row: its interval with end ticks, the ratio's dot, the note right of both.
+fn draw_row(
+    area: &DrawingArea<SVGBackend<'_>, Cartesian2d<Values, Rows>>,
+    row: &RatioRow,
+    y: f64,
+) -> Result<()> {
+    let color = rgb(row.color);
+    let style = ShapeStyle::from(&color).stroke_width(2);
+    let (a, b) = row.interval;
+    area.draw(&PathElement::new(vec![(a, y), (b, y)], style))
+        .map_err(draw_err)?;
+    for w in [a, b] {
+        area.draw(&PathElement::new(vec![(w, y - 0.2), (w, y + 0.2)], style))
+            .map_err(draw_err)?;
+    }
+    area.draw(&Circle::new((row.ratio, y), 4, color.filled()))
+        .map_err(draw_err)?;
+    area.draw(
+        &(EmptyElement::at((b.max(row.ratio), y))
+            + Text::new(
+                row.note.clone(),
+                (10, 0),
+                small_text(&INK, HPos::Left, VPos::Center),
+            )),
+    )
+    .map_err(draw_err)?;
+    Ok(())
 }
