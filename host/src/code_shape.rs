@@ -19,7 +19,6 @@ const AWAITING: &[&str] = &[
     "runner/load/drive.rs `drive`",
     "runner/load/drive.rs `collect`",
     "runner/worker/child.rs `run`",
-    "runner/record.rs `finish`",
     "runner/plan.rs `plan`",
     "runner/parallel.rs `run_parallel`",
     "report/html/view/baseline.rs `baseline`",

@@ -15,7 +15,7 @@ use crate::model::{LimitOwner, Status};
 use crate::plugin::bindings::Outcome;
 use crate::results::{
     BenchResult, DbPlan, DbResult, DbTable, FuelResult, HostGroupResult, HostResult, MemoryResult,
-    ParallelResult, Phases, ResultHead, TimingInfo, UnitsResult, WasmInfo,
+    ParallelResult, Phases, ResultHead, TimingInfo, UnitsResult, WallResult, WasmInfo,
 };
 
 /// Measurements gathered so far; kept when a bench fails part-way.
@@ -100,64 +100,26 @@ pub(super) fn finish(
     let status = failure.as_ref().map_or(Status::Ok, |f| f.status);
     let expected = plan.def.expect;
     let completed = record.executions.iter().filter(|e| !e.is_empty()).count() as u32;
-    // Kept for the executions that have samples (the ones the wall result keeps), when every one
-    // of them was counted.
-    let cpu_wait_ns: Option<Vec<u64>> = (record.executions.iter())
-        .zip(&record.cpu_wait_ns)
-        .filter(|(samples, _)| !samples.is_empty())
-        .map(|(_, &waited)| waited)
-        .collect();
-    let wall = stats::wall_result(record.executions).map(|mut wall| {
-        if let Some(waited) = cpu_wait_ns.filter(|w| w.len() == wall.executions.len()) {
-            wall.cpu_wait_ns = waited;
-        }
-        wall
-    });
-    let metered_median = stats::median_u64(&record.metered_wall);
-    let fuel = stats::median_u64(&record.fuel).map(|median| FuelResult {
-        varies: record.fuel.iter().any(|&f| f != record.fuel[0]),
-        per_iteration: median,
-        samples: record.fuel.clone(),
-        setup: record.fuel_setup,
-        metering_slowdown: metered_median
-            .zip(wall.as_ref().map(|w| w.summary.median))
-            .filter(|(_, timed)| *timed > 0.0)
-            .map(|(metered, timed)| metered as f64 / timed),
-    });
-    let host = host_result(&record.host, wall.as_ref().map(|w| w.summary.median));
-    let memory_series: Vec<f64> = record.memory.iter().map(|&b| b as f64).collect();
-    let single_rate = wall
+    let wall = wall_result(record.executions, &record.cpu_wait_ns);
+    let median = wall.as_ref().map(|w| w.summary.median);
+    let fuel = fuel_result(
+        &record.fuel,
+        record.fuel_setup,
+        &record.metered_wall,
+        median,
+    );
+    let host = host_result(&record.host, median);
+    let single_rate = record
+        .first_outcome
         .as_ref()
-        .zip(record.first_outcome.as_ref())
-        .filter(|(w, _)| w.summary.median > 0.0)
-        .map(|(w, o)| o.units as f64 / (w.summary.median / 1e9));
+        .and_then(|o| units_per_second(o, median));
     let units = record.first_outcome.as_ref().map(|o| UnitsResult {
         unit: plan.unit.clone(),
         per_iteration: o.units,
-        per_second: wall
-            .as_ref()
-            .filter(|w| w.summary.median > 0.0)
-            .map(|w| o.units as f64 / (w.summary.median / 1e9)),
+        per_second: units_per_second(o, median),
     });
     BenchResult {
-        head: ResultHead {
-            id: plan.id.clone(),
-            plugin: plan.plugin_name.clone(),
-            workload: plan.workload.clone(),
-            group: plan.def.group.clone(),
-            params: plan.params.clone(),
-            wasm: WasmInfo {
-                path: plan.wasm_path.display().to_string(),
-                sha256: record.wasm_sha256.clone(),
-            },
-            limits: plan.def.settings.limits.into(),
-            status,
-            // Plugin text in it was clipped where it was quoted; this bounds the whole.
-            message: failure.map(|f| {
-                let f = advised(f, plan);
-                crate::model::clip(&f.message, crate::model::MAX_MESSAGE)
-            }),
-        },
+        head: head(plan, record.wasm_sha256, status, failure),
         model: plan.model.clone(),
         warmup: plan.def.settings.warmup,
         expected,
@@ -165,12 +127,7 @@ pub(super) fn finish(
         phases: record.phases,
         fuel,
         wall_ns: wall,
-        memory: MemoryResult {
-            peak_bytes: record.peak_memory,
-            growth_per_iteration: stats::slope(&memory_series),
-            leak_suspected: leak::suspect(&record.memory),
-            per_iteration: record.memory,
-        },
+        memory: memory_result(record.peak_memory, record.memory),
         checksum: record
             .first_outcome
             .as_ref()
@@ -181,33 +138,128 @@ pub(super) fn finish(
         counter_stats: record.counters.stats(),
         db: record.db,
         thresholds: plan.def.settings.thresholds,
-        parallel: record.parallel.map(|p| {
-            let units_per_second = p.units as f64 / p.elapsed.as_secs_f64().max(1e-9);
-            ParallelResult {
-                instances: plan.def.settings.instances,
-                iterations: p.iterations,
-                elapsed_ns: p.elapsed.as_nanos() as u64,
-                units_per_second,
-                speedup: single_rate
-                    .filter(|r| *r > 0.0)
-                    .map(|r| units_per_second / r),
-                pool_waits: p.pool_waits.map(|w| w.waits),
-                pool_wait_ns: p.pool_waits.map(|w| w.wait.as_nanos() as u64),
-            }
-        }),
+        parallel: record
+            .parallel
+            .map(|p| parallel_result(plan, p, single_rate)),
         host,
         output_check: plan.output_check.clone(),
-        timing: Some(TimingInfo {
-            instrumentation: EngineKind::Timed
-                .instrumentation()
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
-            isolation: "worker-process".into(),
+        timing: Some(timing_info(
             executions_planned,
-            executions: completed,
-            worker_start_ns: record.worker_start_ns,
+            completed,
+            record.worker_start_ns,
+        )),
+    }
+}
+
+/// The wall result of the executions that have samples, with their CPU waits when every one of
+/// them was counted.
+fn wall_result(executions: Vec<Vec<u64>>, cpu_wait_ns: &[Option<u64>]) -> Option<WallResult> {
+    let cpu_wait_ns: Option<Vec<u64>> = (executions.iter())
+        .zip(cpu_wait_ns)
+        .filter(|(samples, _)| !samples.is_empty())
+        .map(|(_, &waited)| waited)
+        .collect();
+    stats::wall_result(executions).map(|mut wall| {
+        if let Some(waited) = cpu_wait_ns.filter(|w| w.len() == wall.executions.len()) {
+            wall.cpu_wait_ns = waited;
+        }
+        wall
+    })
+}
+
+/// The counted iterations' fuel, and how much slower metering made them than the timed median.
+fn fuel_result(
+    fuel: &[u64],
+    setup: u64,
+    metered_wall: &[u64],
+    timed_median_ns: Option<f64>,
+) -> Option<FuelResult> {
+    let metered_median = stats::median_u64(metered_wall);
+    stats::median_u64(fuel).map(|median| FuelResult {
+        varies: fuel.iter().any(|&f| f != fuel[0]),
+        per_iteration: median,
+        samples: fuel.to_vec(),
+        setup,
+        metering_slowdown: metered_median
+            .zip(timed_median_ns)
+            .filter(|(_, timed)| *timed > 0.0)
+            .map(|(metered, timed)| metered as f64 / timed),
+    })
+}
+
+/// Units of work per second at the timed median (none when there is no positive median).
+fn units_per_second(outcome: &Outcome, timed_median_ns: Option<f64>) -> Option<f64> {
+    timed_median_ns
+        .filter(|median| *median > 0.0)
+        .map(|median| outcome.units as f64 / (median / 1e9))
+}
+
+/// What names the bench and says how it ended, its failure advised and clipped.
+fn head(
+    plan: &BenchPlan,
+    wasm_sha256: String,
+    status: Status,
+    failure: Option<Failure>,
+) -> ResultHead {
+    ResultHead {
+        id: plan.id.clone(),
+        plugin: plan.plugin_name.clone(),
+        workload: plan.workload.clone(),
+        group: plan.def.group.clone(),
+        params: plan.params.clone(),
+        wasm: WasmInfo {
+            path: plan.wasm_path.display().to_string(),
+            sha256: wasm_sha256,
+        },
+        limits: plan.def.settings.limits.into(),
+        status,
+        // Plugin text in it was clipped where it was quoted; this bounds the whole.
+        message: failure.map(|f| {
+            let f = advised(f, plan);
+            crate::model::clip(&f.message, crate::model::MAX_MESSAGE)
         }),
+    }
+}
+
+/// The linear memory's peak and trend over the first execution's samples.
+fn memory_result(peak_bytes: u64, per_iteration: Vec<u64>) -> MemoryResult {
+    let series: Vec<f64> = per_iteration.iter().map(|&b| b as f64).collect();
+    MemoryResult {
+        peak_bytes,
+        growth_per_iteration: stats::slope(&series),
+        leak_suspected: leak::suspect(&per_iteration),
+        per_iteration,
+    }
+}
+
+/// The parallel pass's throughput, and its speedup over one instance's rate.
+fn parallel_result(plan: &BenchPlan, p: ParallelRun, single_rate: Option<f64>) -> ParallelResult {
+    let units_per_second = p.units as f64 / p.elapsed.as_secs_f64().max(1e-9);
+    ParallelResult {
+        instances: plan.def.settings.instances,
+        iterations: p.iterations,
+        elapsed_ns: p.elapsed.as_nanos() as u64,
+        units_per_second,
+        speedup: single_rate
+            .filter(|r| *r > 0.0)
+            .map(|r| units_per_second / r),
+        pool_waits: p.pool_waits.map(|w| w.waits),
+        pool_wait_ns: p.pool_waits.map(|w| w.wait.as_nanos() as u64),
+    }
+}
+
+/// How the timed pass ran: its instrumentation, isolation and executions.
+fn timing_info(executions_planned: u32, executions: u32, worker_start_ns: Vec<u64>) -> TimingInfo {
+    TimingInfo {
+        instrumentation: EngineKind::Timed
+            .instrumentation()
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        isolation: "worker-process".into(),
+        executions_planned,
+        executions,
+        worker_start_ns,
     }
 }
 
