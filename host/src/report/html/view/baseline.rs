@@ -8,7 +8,7 @@ use super::context::Context;
 use super::figure::Figure;
 use super::link::BenchLink;
 use super::verdict::{VerdictText, decided_by, metric, verdict_text};
-use crate::analysis::compare::{BenchChange, Comparison, Mode, Verdict};
+use crate::analysis::compare::{BenchChange, Comparison, LoadChange, Mode, Verdict};
 use crate::model::Metric;
 use crate::report::format;
 
@@ -90,72 +90,8 @@ pub(super) fn baseline(cx: &mut Context, comparison: &Comparison) -> Baseline {
     };
     let t = &comparison.thresholds;
     let ordered = comparison.by_concern();
-    let index_of: BTreeMap<&str, usize> = cx
-        .run
-        .benches
-        .iter()
-        .enumerate()
-        .map(|(i, b)| (b.head.id.as_str(), i))
-        .collect();
-    let rows: Vec<RatioRow> = ordered
-        .iter()
-        .filter_map(|change| {
-            let wall = metric(change, Metric::Wall)?;
-            let ratio = wall.ratio?;
-            Some(RatioRow {
-                label: change.id.clone(),
-                ratio,
-                interval: wall.ratio_ci.unwrap_or((ratio, ratio)),
-                color: index_of
-                    .get(change.id.as_str())
-                    .map(|&i| cx.colors[i])
-                    .unwrap_or(ABSENT),
-                // The label is the wall-time verdict; when another metric decided the bench's,
-                // it says so, so the chart never reads as contradicting the table.
-                note: {
-                    let mut note = format!(
-                        "wall {} {}",
-                        format::ratio(ratio),
-                        verdict_text(wall.verdict).text
-                    );
-                    if change.verdict != wall.verdict && !change.decided_by().is_empty() {
-                        note.push_str(&format!(
-                            " · bench {} ({})",
-                            verdict_text(change.verdict).text,
-                            decided_by(change)
-                        ));
-                    }
-                    note
-                },
-            })
-        })
-        .collect();
-    let chart = (!rows.is_empty()).then(|| {
-        cx.figure(
-            Chart::Ratios(RatioChart {
-                rows,
-                band: 1.0 + t.get(Metric::Wall),
-                axis: "wall time, this run ÷ baseline (log scale): right of 1× is slower".into(),
-            }),
-            "Wall time against the baseline".into(),
-            "Ratio of wall time, this run over the baseline, with its 95% confidence interval, per bench, regressions first.".into(),
-            "Wall time, this run ÷ baseline, with its 95% interval (log scale). Shaded: within the threshold. Right of 1× is slower. Each label is the wall-time verdict; a bench decided by another metric says so after `·`.".into(),
-            "wide",
-        )
-    });
-    let columns = Metric::bench()
-        .flat_map(|m| {
-            let name = m.label();
-            if by_interval(m) {
-                vec![
-                    format!("{name}: baseline → this run"),
-                    "ratio [95% CI]".to_string(),
-                ]
-            } else {
-                vec![name.to_string()]
-            }
-        })
-        .collect();
+    let index_of = bench_indices(cx);
+    let chart = wall_figure(cx, comparison, &ordered, &index_of);
     let exact: Vec<Metric> = Metric::bench().filter(|m| !by_interval(*m)).collect();
     let rows = ordered
         .into_iter()
@@ -167,38 +103,128 @@ pub(super) fn baseline(cx: &mut Context, comparison: &Comparison) -> Baseline {
         mode,
         headline: comparison.headline(),
         wall_threshold: format::percent(t.get(Metric::Wall)),
-        exact_metrics: exact
-            .iter()
-            .map(|m| m.label())
-            .collect::<Vec<_>>()
-            .join(" and "),
-        exact_thresholds: exact
-            .iter()
-            .map(|m| format::percent(t.get(*m)))
-            .collect::<Vec<_>>()
-            .join(" and "),
+        exact_metrics: joined(&exact, |m| m.label().to_string()),
+        exact_thresholds: joined(&exact, |m| format::percent(t.get(m))),
         chart,
         wall_values: format::wall_values(comparison),
         noise_warning: comparison.noise_warning(),
-        columns,
+        columns: columns(),
         rows,
         load_columns: Metric::load().map(|m| m.label().to_string()).collect(),
-        loads: comparison
-            .loads
-            .iter()
-            .map(|load| LoadBaselineRow {
-                id: load.id.clone(),
-                verdict: verdict_text(load.verdict),
-                cells: Metric::load()
-                    .map(|m| {
-                        let change = load.metric(m);
-                        let class = change.map_or("", |c| verdict_text(c.verdict).class);
-                        (class, format::load_change(change))
-                    })
-                    .collect(),
-                basis: load.basis().to_string(),
+        loads: comparison.loads.iter().map(load_row).collect(),
+    }
+}
+
+/// Each bench of this run by id: its index, for its colour and link.
+fn bench_indices<'a>(cx: &Context<'a>) -> BTreeMap<&'a str, usize> {
+    cx.run
+        .benches
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (b.head.id.as_str(), i))
+        .collect()
+}
+
+/// `fuel and peak memory`: each metric's words, joined.
+fn joined(metrics: &[Metric], words: impl Fn(Metric) -> String) -> String {
+    metrics
+        .iter()
+        .map(|m| words(*m))
+        .collect::<Vec<_>>()
+        .join(" and ")
+}
+
+/// The wall-time ratio chart, a row per bench with a ratio, in the table's order; none without
+/// any.
+fn wall_figure(
+    cx: &mut Context,
+    comparison: &Comparison,
+    ordered: &[&BenchChange],
+    index_of: &BTreeMap<&str, usize>,
+) -> Option<Figure> {
+    let rows: Vec<RatioRow> = ordered
+        .iter()
+        .filter_map(|change| wall_row(cx, index_of, change))
+        .collect();
+    (!rows.is_empty()).then(|| {
+        cx.figure(
+            Chart::Ratios(RatioChart {
+                rows,
+                band: 1.0 + comparison.thresholds.get(Metric::Wall),
+                axis: "wall time, this run ÷ baseline (log scale): right of 1× is slower".into(),
+            }),
+            "Wall time against the baseline".into(),
+            "Ratio of wall time, this run over the baseline, with its 95% confidence interval, per bench, regressions first.".into(),
+            "Wall time, this run ÷ baseline, with its 95% interval (log scale). Shaded: within the threshold. Right of 1× is slower. Each label is the wall-time verdict; a bench decided by another metric says so after `·`.".into(),
+            "wide",
+        )
+    })
+}
+
+/// A bench's row in the wall-time chart, in its colour; none without a wall-time ratio.
+fn wall_row(
+    cx: &Context,
+    index_of: &BTreeMap<&str, usize>,
+    change: &BenchChange,
+) -> Option<RatioRow> {
+    let wall = metric(change, Metric::Wall)?;
+    let ratio = wall.ratio?;
+    // The label is the wall-time verdict; when another metric decided the bench's, it says so,
+    // so the chart never reads as contradicting the table.
+    let mut note = format!(
+        "wall {} {}",
+        format::ratio(ratio),
+        verdict_text(wall.verdict).text
+    );
+    if change.verdict != wall.verdict && !change.decided_by().is_empty() {
+        note.push_str(&format!(
+            " · bench {} ({})",
+            verdict_text(change.verdict).text,
+            decided_by(change)
+        ));
+    }
+    Some(RatioRow {
+        label: change.id.clone(),
+        ratio,
+        interval: wall.ratio_ci.unwrap_or((ratio, ratio)),
+        color: index_of
+            .get(change.id.as_str())
+            .map(|&i| cx.colors[i])
+            .unwrap_or(ABSENT),
+        note,
+    })
+}
+
+/// The table's column titles after bench and verdict: two for wall time, one for each other.
+fn columns() -> Vec<String> {
+    Metric::bench()
+        .flat_map(|m| {
+            let name = m.label();
+            if by_interval(m) {
+                vec![
+                    format!("{name}: baseline → this run"),
+                    "ratio [95% CI]".to_string(),
+                ]
+            } else {
+                vec![name.to_string()]
+            }
+        })
+        .collect()
+}
+
+/// A load scenario's row: its verdict, a cell per load metric, and what it was compared on.
+fn load_row(load: &LoadChange) -> LoadBaselineRow {
+    LoadBaselineRow {
+        id: load.id.clone(),
+        verdict: verdict_text(load.verdict),
+        cells: Metric::load()
+            .map(|m| {
+                let change = load.metric(m);
+                let class = change.map_or("", |c| verdict_text(c.verdict).class);
+                (class, format::load_change(change))
             })
             .collect(),
+        basis: load.basis().to_string(),
     }
 }
 
