@@ -6,6 +6,7 @@
 //! units it reported, rather than wrapping into a throughput that looks plausible and is wrong.
 
 use std::sync::{Arc, Barrier};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crate::capability::{Lending, PoolWaits};
@@ -71,52 +72,41 @@ pub fn run_parallel(spec: ParallelSpec<'_>) -> Result<ParallelRun, Failure> {
     // Everyone (instances + this thread) meets twice: all set up, then go.
     let ready = Arc::new(Barrier::new(n + 1));
     let threads: Vec<_> = (0..n)
-        .map(|index| {
-            let (pre, lending, ready) = (spec.pre.clone(), spec.lending.clone(), ready.clone());
-            let (workload, params) = (spec.workload.to_string(), spec.params.to_vec());
-            let (limits, warmup, iterations) = (spec.limits, spec.warmup, spec.iterations);
-            std::thread::Builder::new()
-                .name(format!("wasmbench-instance-{index}"))
-                .spawn(move || {
-                    let runtime = tokio::runtime::Builder::new_current_thread()
-                        .enable_all()
-                        .build()
-                        .map_err(|e| {
-                            Failure::new(Status::Error, format!("starting instance {index}: {e}"))
-                        })?;
-                    runtime.block_on(async move {
-                        let prepared = async {
-                            let (mut session, _) =
-                                BenchSession::open(&pre, EngineKind::Timed, limits, &lending)
-                                    .await?;
-                            session.setup(&workload, &params).await?;
-                            for _ in 0..warmup {
-                                session.iterate().await?;
-                            }
-                            Ok::<_, Failure>(session)
-                        }
-                        .await;
-                        // Meet the others at both barriers even after a failure, so nobody waits forever.
-                        ready.wait();
-                        ready.wait();
-                        let mut session = prepared?;
-                        let (mut units, mut largest) = (0u64, 0u64);
-                        for _ in 0..iterations {
-                            let done = session.iterate().await?.outcome.units;
-                            largest = largest.max(done);
-                            let over = "one instance's iterations";
-                            units = add_units(units, done, done, &workload, over)?;
-                        }
-                        let _ = session.close().await;
-                        Ok::<_, Failure>((units, largest))
-                    })
-                })
-        })
+        .map(|index| spawn_instance(&spec, index, &ready))
         .collect::<Result<_, _>>()
         .map_err(|e| Failure::new(Status::Error, format!("starting instance threads: {e}")))?;
     ready.wait();
     let start = Instant::now();
     ready.wait();
+    let joined = join_instances(threads, spec.workload);
+    let elapsed = start.elapsed();
+    let units = joined.map_err(|f| f.prefixed(&format!("parallel pass ({n} instances): ")))?;
+    Ok(ParallelRun {
+        elapsed,
+        units,
+        iterations: u64::from(spec.iterations) * n as u64,
+        pool_waits: pool_waits_since(spec.lending, waits_before),
+    })
+}
+
+/// An instance's thread: its units and the most units one iteration reported.
+type InstanceThread = JoinHandle<Result<(u64, u64), Failure>>;
+
+/// Starts instance `index` on its own thread, named for it.
+fn spawn_instance(
+    spec: &ParallelSpec<'_>,
+    index: usize,
+    ready: &Arc<Barrier>,
+) -> std::io::Result<InstanceThread> {
+    let (job, ready) = (InstanceJob::of(spec), ready.clone());
+    std::thread::Builder::new()
+        .name(format!("wasmbench-instance-{index}"))
+        .spawn(move || job.run(index, &ready))
+}
+
+/// Waits for every instance: the units of all summed, or the first failure among them.
+fn join_instances(threads: Vec<InstanceThread>, workload: &str) -> Result<u64, Failure> {
+    let n = threads.len();
     let mut units = 0u64;
     let mut failure = None;
     for thread in threads {
@@ -125,7 +115,7 @@ pub fn run_parallel(spec: ParallelSpec<'_>) -> Result<ParallelRun, Failure> {
                 units,
                 done,
                 largest,
-                spec.workload,
+                workload,
                 &format!("all {n} instances"),
             ) {
                 Ok(total) => units = total,
@@ -140,26 +130,85 @@ pub fn run_parallel(spec: ParallelSpec<'_>) -> Result<ParallelRun, Failure> {
             }
         }
     }
-    let elapsed = start.elapsed();
-    match failure {
-        Some(f) => Err(f.prefixed(&format!("parallel pass ({n} instances): "))),
-        None => Ok(ParallelRun {
-            elapsed,
-            units,
-            iterations: u64::from(spec.iterations) * n as u64,
-            pool_waits: spec
-                .lending
-                .database
-                .as_ref()
-                .zip(waits_before)
-                .map(|(db, before)| {
-                    let after = db.pool_waits();
-                    PoolWaits {
-                        waits: after.waits - before.waits,
-                        wait: after.wait.saturating_sub(before.wait),
-                    }
-                }),
-        }),
+    failure.map_or(Ok(units), Err)
+}
+
+/// The waits for a database connection since `before` (benches with a database only).
+fn pool_waits_since(lending: &Lending, before: Option<PoolWaits>) -> Option<PoolWaits> {
+    lending.database.as_ref().zip(before).map(|(db, before)| {
+        let after = db.pool_waits();
+        PoolWaits {
+            waits: after.waits - before.waits,
+            wait: after.wait.saturating_sub(before.wait),
+        }
+    })
+}
+
+/// What one instance's thread owns of the spec.
+struct InstanceJob {
+    pre: Pre,
+    lending: Lending,
+    limits: Limits,
+    workload: String,
+    params: Vec<Param>,
+    warmup: u32,
+    iterations: u32,
+}
+
+impl InstanceJob {
+    /// The spec's parts, owned so a thread can take them.
+    fn of(spec: &ParallelSpec<'_>) -> Self {
+        InstanceJob {
+            pre: spec.pre.clone(),
+            lending: spec.lending.clone(),
+            limits: spec.limits,
+            workload: spec.workload.to_string(),
+            params: spec.params.to_vec(),
+            warmup: spec.warmup,
+            iterations: spec.iterations,
+        }
+    }
+
+    /// The instance's thread: set up, meet the others twice at `ready`, then run the timed
+    /// iterations; its units and the most units one iteration reported.
+    fn run(self, index: usize, ready: &Barrier) -> Result<(u64, u64), Failure> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| Failure::new(Status::Error, format!("starting instance {index}: {e}")))?;
+        runtime.block_on(async move {
+            let prepared = self.prepare().await;
+            // Meet the others at both barriers even after a failure, so nobody waits forever.
+            ready.wait();
+            ready.wait();
+            let mut session = prepared?;
+            let counted = self.iterate(&mut session).await?;
+            let _ = session.close().await;
+            Ok::<_, Failure>(counted)
+        })
+    }
+
+    /// Opens the instance's session, sets the workload up and runs the warm-up iterations.
+    async fn prepare(&self) -> Result<BenchSession, Failure> {
+        let (mut session, _) =
+            BenchSession::open(&self.pre, EngineKind::Timed, self.limits, &self.lending).await?;
+        session.setup(&self.workload, &self.params).await?;
+        for _ in 0..self.warmup {
+            session.iterate().await?;
+        }
+        Ok(session)
+    }
+
+    /// The timed iterations: their units, and the most units one of them reported.
+    async fn iterate(&self, session: &mut BenchSession) -> Result<(u64, u64), Failure> {
+        let (mut units, mut largest) = (0u64, 0u64);
+        for _ in 0..self.iterations {
+            let done = session.iterate().await?.outcome.units;
+            largest = largest.max(done);
+            let over = "one instance's iterations";
+            units = add_units(units, done, done, &self.workload, over)?;
+        }
+        Ok((units, largest))
     }
 }
 
