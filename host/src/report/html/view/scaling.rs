@@ -26,46 +26,17 @@ pub(super) fn figures(
 
 /// Throughput at 1 and at N instances against ideal linear scaling.
 fn instances(cx: &mut Context, benches: &[(usize, &BenchResult)], title: &str) -> Option<Figure> {
-    let parallel: Vec<(usize, &BenchResult, f64, &str)> = benches
-        .iter()
-        .filter_map(|(i, b)| {
-            b.parallel.as_ref()?;
-            let units = b.units.as_ref()?;
-            Some((*i, *b, units.per_second?, units.unit.as_str()))
-        })
-        .collect();
+    let parallel = parallel_benches(benches);
     let &(_, _, _, unit) = parallel.first()?;
-    // One unit per chart: benches counting other units are left out.
-    let parallel: Vec<_> = parallel.into_iter().filter(|p| p.3 == unit).collect();
     let mut series = Vec::new();
     let mut max = 0.0f64;
     let mut max_n = 1u32;
     let mut described = Vec::new();
     for &(i, b, single, _) in &parallel {
         let p = b.parallel.as_ref().expect("filtered on parallel");
-        let n = p.instances as f64;
-        max = max.max(single * n).max(p.units_per_second);
+        max = max.max(single * p.instances as f64).max(p.units_per_second);
         max_n = max_n.max(p.instances);
-        series.push(Series {
-            label: format!("{} measured", b.head.id),
-            color: cx.colors[i],
-            points: vec![(1.0, single), (n, p.units_per_second)],
-            errors: Vec::new(),
-            band: Vec::new(),
-            dashed: false,
-            markers: true,
-            step: false,
-        });
-        series.push(Series {
-            label: format!("{} ideal (linear)", b.head.id),
-            color: cx.colors[i],
-            points: vec![(1.0, single), (n, single * n)],
-            errors: Vec::new(),
-            band: Vec::new(),
-            dashed: true,
-            markers: false,
-            step: false,
-        });
+        series.extend(scaling_lines(cx, i, b, single));
         described.push(format!(
             "{}: {} alone, {} with {} instances",
             b.head.id,
@@ -74,7 +45,70 @@ fn instances(cx: &mut Context, benches: &[(usize, &BenchResult)], title: &str) -
             p.instances
         ));
     }
-    let chart = LineChart {
+    Some(cx.figure(
+        Chart::Lines(instances_chart(series, max, unit)),
+        format!("Throughput against instances, {title}"),
+        format!(
+            "Line chart of aggregate throughput at 1 and at N instances, against ideal linear scaling: {}.",
+            described.join("; ")
+        ),
+        format!(
+            "Single-instance vs aggregate throughput (1 → {max_n} instances); dashed: ideal linear scaling."
+        ),
+        "wide",
+    ))
+}
+
+/// The benches with a parallel pass and a single-instance throughput, `(index, bench, per
+/// second, unit)`, in the first one's unit: one unit per chart, benches counting others left out.
+fn parallel_benches<'b>(
+    benches: &[(usize, &'b BenchResult)],
+) -> Vec<(usize, &'b BenchResult, f64, &'b str)> {
+    let parallel: Vec<(usize, &BenchResult, f64, &str)> = benches
+        .iter()
+        .filter_map(|(i, b)| {
+            b.parallel.as_ref()?;
+            let units = b.units.as_ref()?;
+            Some((*i, *b, units.per_second?, units.unit.as_str()))
+        })
+        .collect();
+    let Some(&(_, _, _, unit)) = parallel.first() else {
+        return parallel;
+    };
+    parallel.into_iter().filter(|p| p.3 == unit).collect()
+}
+
+/// A bench's two lines: its measured throughput at 1 and at N instances, and the ideal (dashed).
+fn scaling_lines(cx: &Context, i: usize, b: &BenchResult, single: f64) -> [Series; 2] {
+    let p = b.parallel.as_ref().expect("filtered on parallel");
+    let n = p.instances as f64;
+    [
+        Series {
+            label: format!("{} measured", b.head.id),
+            color: cx.colors[i],
+            points: vec![(1.0, single), (n, p.units_per_second)],
+            errors: Vec::new(),
+            band: Vec::new(),
+            dashed: false,
+            markers: true,
+            step: false,
+        },
+        Series {
+            label: format!("{} ideal (linear)", b.head.id),
+            color: cx.colors[i],
+            points: vec![(1.0, single), (n, single * n)],
+            errors: Vec::new(),
+            band: Vec::new(),
+            dashed: true,
+            markers: false,
+            step: false,
+        },
+    ]
+}
+
+/// The scaling chart: instances across, aggregate throughput in `unit` up to `max`.
+fn instances_chart(series: Vec<Series>, max: f64, unit: &str) -> LineChart {
+    LineChart {
         series,
         x: Axis {
             title: "instances running at once".into(),
@@ -96,19 +130,7 @@ fn instances(cx: &mut Context, benches: &[(usize, &BenchResult)], title: &str) -
         x_ticks: Vec::new(),
         x_bands: Vec::new(),
         size: (WIDE, 320),
-    };
-    Some(cx.figure(
-        Chart::Lines(chart),
-        format!("Throughput against instances, {title}"),
-        format!(
-            "Line chart of aggregate throughput at 1 and at N instances, against ideal linear scaling: {}.",
-            described.join("; ")
-        ),
-        format!(
-            "Single-instance vs aggregate throughput (1 → {max_n} instances); dashed: ideal linear scaling."
-        ),
-        "wide",
-    ))
+    }
 }
 
 /// A bench's parameter `key` as a number.
