@@ -91,37 +91,7 @@ fn line(label: String, color: Rgb, points: Vec<(f64, f64)>, dashed: bool) -> Ser
 }
 
 pub(super) fn spectrum_figure(cx: &mut Context, l: &LoadResult) -> Option<Figure> {
-    let mut series: Vec<Series> = l
-        .phases
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| !p.stats.spectrum.is_empty())
-        .map(|(k, p)| {
-            line(
-                p.name.clone(),
-                phase_color(k),
-                spectrum_points(&p.stats.spectrum, |s| s.latency_ns),
-                false,
-            )
-        })
-        .collect();
-    let overall = l.overall.as_ref().filter(|o| !o.spectrum.is_empty());
-    if let Some(o) = overall {
-        if series.len() > 1 {
-            series.push(line(
-                "overall".into(),
-                OVERALL,
-                spectrum_points(&o.spectrum, |s| s.latency_ns),
-                false,
-            ));
-        }
-        series.push(line(
-            "overall, service time".into(),
-            OVERALL,
-            spectrum_points(&o.spectrum, |s| s.service_ns),
-            true,
-        ));
-    }
+    let mut series = spectrum_series(l);
     series.retain(|s| !s.points.is_empty());
     if series.is_empty() {
         return None;
@@ -170,6 +140,43 @@ pub(super) fn spectrum_figure(cx: &mut Context, l: &LoadResult) -> Option<Figure
         "Latency by percentile (HDR-style: each step right is one more nine). Solid lines: from each request's intended start, queueing included (corrected for coordinated omission); dashed: service time, from when an instance took the request. The gap between them is time spent waiting.".into(),
         "wide",
     ))
+}
+
+/// The spectrum's lines: one per phase, the whole scenario's when there are several phases, and
+/// the whole scenario's service time dashed.
+fn spectrum_series(l: &LoadResult) -> Vec<Series> {
+    let mut series: Vec<Series> = l
+        .phases
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !p.stats.spectrum.is_empty())
+        .map(|(k, p)| {
+            line(
+                p.name.clone(),
+                phase_color(k),
+                spectrum_points(&p.stats.spectrum, |s| s.latency_ns),
+                false,
+            )
+        })
+        .collect();
+    let overall = l.overall.as_ref().filter(|o| !o.spectrum.is_empty());
+    if let Some(o) = overall {
+        if series.len() > 1 {
+            series.push(line(
+                "overall".into(),
+                OVERALL,
+                spectrum_points(&o.spectrum, |s| s.latency_ns),
+                false,
+            ));
+        }
+        series.push(line(
+            "overall, service time".into(),
+            OVERALL,
+            spectrum_points(&o.spectrum, |s| s.service_ns),
+            true,
+        ));
+    }
+    series
 }
 
 /// Points thinned to at most [`CHART_POINTS`], spikes kept.
@@ -271,7 +278,6 @@ pub(super) fn timeline_figures(cx: &mut Context, l: &LoadResult) -> Vec<Figure> 
     if l.timeline.is_empty() || step == 0 {
         return Vec::new();
     }
-    let mid = |at: u64| at as f64 + step as f64 / 2.0;
     // Saturating: results.json is input, and a hostile one must not wrap an end before its start.
     let end = l
         .phases
@@ -291,13 +297,33 @@ pub(super) fn timeline_figures(cx: &mut Context, l: &LoadResult) -> Vec<Figure> 
             )
         })
         .collect();
-    let time = || Axis {
+    let mut figures = Vec::new();
+    figures.extend(latency_figure(cx, l, end, &bands));
+    figures.push(rate_figure(cx, l, end, bands));
+    figures
+}
+
+/// The timeline's x axis: time since the scenario's start, up to `end` ns.
+fn time_axis(end: f64) -> Axis {
+    Axis {
         title: "time since start".into(),
         scale: Scale::duration(end),
         log: false,
         from_zero: true,
         integer: false,
-    };
+    }
+}
+
+/// p50 and p99 latency of the requests finished in each step, phases shaded (none when no
+/// request finished).
+fn latency_figure(
+    cx: &mut Context,
+    l: &LoadResult,
+    end: f64,
+    bands: &[(f64, f64, String)],
+) -> Option<Figure> {
+    let step = l.timeline_step_ns;
+    let mid = |at: u64| at as f64 + step as f64 / 2.0;
     let latency = |value: fn(&TimelinePoint) -> u64| {
         thinned(
             l.timeline
@@ -307,41 +333,51 @@ pub(super) fn timeline_figures(cx: &mut Context, l: &LoadResult) -> Vec<Figure> 
                 .collect(),
         )
     };
-    let mut figures = Vec::new();
     let p50 = latency(|t| t.p50_ns);
     let p99 = latency(|t| t.p99_ns);
-    if !p99.is_empty() {
-        let max = p99.iter().map(|p| p.1).fold(0.0, f64::max);
-        let chart = LineChart {
-            series: vec![
-                line("p50".into(), PALETTE[0], p50, false),
-                line("p99".into(), PALETTE[5], p99, false),
-            ],
-            x: time(),
-            y: latency_axis(max),
-            marks: Vec::new(),
-            x_marks: Vec::new(),
-            x_span: Some((0.0, end)),
-            x_ticks: Vec::new(),
-            x_bands: bands.clone(),
-            size: (WIDE, 260),
-        };
-        figures.push(cx.figure(
-            Chart::Lines(chart),
-            format!("Latency over time, {}", l.head.id),
-            format!(
-                "Line chart of the p50 and p99 latency from the intended start of the requests finished in each {} step of {}, phases shaded; highest p99 {}.",
-                duration_ns(step as f64),
-                l.head.id,
-                duration_ns(max)
-            ),
-            format!(
-                "Latency over time, from the intended start (corrected), of the requests finished in each {} step. Shaded bands are the phases.",
-                duration_ns(step as f64)
-            ),
-            "wide",
-        ));
+    if p99.is_empty() {
+        return None;
     }
+    let max = p99.iter().map(|p| p.1).fold(0.0, f64::max);
+    let chart = LineChart {
+        series: vec![
+            line("p50".into(), PALETTE[0], p50, false),
+            line("p99".into(), PALETTE[5], p99, false),
+        ],
+        x: time_axis(end),
+        y: latency_axis(max),
+        marks: Vec::new(),
+        x_marks: Vec::new(),
+        x_span: Some((0.0, end)),
+        x_ticks: Vec::new(),
+        x_bands: bands.to_vec(),
+        size: (WIDE, 260),
+    };
+    Some(cx.figure(
+        Chart::Lines(chart),
+        format!("Latency over time, {}", l.head.id),
+        format!(
+            "Line chart of the p50 and p99 latency from the intended start of the requests finished in each {} step of {}, phases shaded; highest p99 {}.",
+            duration_ns(step as f64),
+            l.head.id,
+            duration_ns(max)
+        ),
+        format!(
+            "Latency over time, from the intended start (corrected), of the requests finished in each {} step. Shaded bands are the phases.",
+            duration_ns(step as f64)
+        ),
+        "wide",
+    ))
+}
+
+/// Requests offered, completed, failed and dropped per second in each step, phases shaded.
+fn rate_figure(
+    cx: &mut Context,
+    l: &LoadResult,
+    end: f64,
+    bands: Vec<(f64, f64, String)>,
+) -> Figure {
+    let step = l.timeline_step_ns;
     let covered = covered(l);
     let rate = |value: fn(&TimelinePoint) -> u64| thinned(rate_points(l, &covered, value));
     let mut series = vec![
@@ -365,7 +401,7 @@ pub(super) fn timeline_figures(cx: &mut Context, l: &LoadResult) -> Vec<Figure> 
         .fold(0.0, f64::max);
     let chart = LineChart {
         series,
-        x: time(),
+        x: time_axis(end),
         y: Axis {
             title: "requests per second".into(),
             scale: Scale::throughput(max, "req"),
@@ -381,7 +417,7 @@ pub(super) fn timeline_figures(cx: &mut Context, l: &LoadResult) -> Vec<Figure> 
         size: (WIDE, SMALL_H + 20),
     };
     let o = l.overall.as_ref();
-    figures.push(cx.figure(
+    cx.figure(
         Chart::Lines(chart),
         format!("Requests per second over time, {}", l.head.id),
         format!(
@@ -401,8 +437,7 @@ pub(super) fn timeline_figures(cx: &mut Context, l: &LoadResult) -> Vec<Figure> 
             coverage_note(l, &covered)
         ),
         "wide",
-    ));
-    figures
+    )
 }
 
 #[cfg(test)]
