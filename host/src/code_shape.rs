@@ -20,8 +20,6 @@ const AWAITING: &[&str] = &[
     "runner/load/drive.rs `collect`",
     "runner/worker/child.rs `run`",
     "runner/plan.rs `plan`",
-    "report/html/view/load_charts.rs `spectrum_figure`",
-    "report/html/view/load_charts.rs `timeline_figures`",
 ];
 
 /// A function found in a source file: where it starts and how many lines it spans.
