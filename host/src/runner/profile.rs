@@ -22,6 +22,7 @@ use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::num::NonZeroUsize;
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
@@ -337,6 +338,13 @@ impl Sampler {
         }
     }
 
+    /// Starts the guest's time over, and the deadline of the call about to be made.
+    fn arm(&mut self, deadline: Duration) {
+        self.last = Instant::now();
+        self.excluded_since_last = Duration::ZERO;
+        self.deadline = Some(self.last + deadline);
+    }
+
     /// The folded stacks as text → microseconds.
     fn folded(&mut self) -> BTreeMap<String, u64> {
         std::mem::take(&mut self.folded)
@@ -422,46 +430,14 @@ impl Runner {
         if let Some(broken) = &plan.broken {
             return Err(broken.clone());
         }
-        let path = &plan.wasm_path;
-        let file = crate::input::read(path, Kind::Wasm).map_err(|e| error(e.to_string()))?;
-        let (kind, binary) =
-            crate::plugin::detect(&file).map_err(|e| error(format!("{}: {e}", path.display())))?;
-        if kind != PluginKind::Component {
-            return Err(error(format!(
-                "{}: profiling supports plugin components only, not core modules",
-                path.display()
-            )));
-        }
-        // Names cut before wasmtime reads them: its backtraces copy a frame's name at every sample.
-        let binary = names::capped(&binary, MAX_NAME);
+        let binary = component_binary(&plan.wasm_path)?;
         let engine = ProfilingEngine::new(options.interval).map_err(|e| error(format!("{e:#}")))?;
-        let component = self
-            .cache
-            .compile::<Component>(&engine.engine, &binary)
-            .map_err(|e| {
-                error(format!(
-                    "{} is not a valid component: {e:#}",
-                    path.display()
-                ))
-            })?
-            .artifact;
-        let linker = super::plugins::host_linker(&engine.engine)
-            .map_err(|e| error(format!("preparing the host: {e:#}")))?;
-        let pre = linker
-            .instantiate_pre(&component)
-            .and_then(PluginPre::new)
-            .map_err(|e| {
-                error(format!(
-                    "{} does not fit the host: {:#}",
-                    path.display(),
-                    anyhow::Error::from(e)
-                ))
-            })?;
+        let (component, pre) = self.instantiable(&engine.engine, &binary, &plan.wasm_path)?;
         let profiler = GuestProfiler::new_component(
             &engine.engine,
             &plan.id,
             options.interval,
-            component.clone(),
+            component,
             std::iter::empty(),
         )
         .map_err(|e| error(format!("starting the guest profiler: {e:#}")))?;
@@ -472,26 +448,7 @@ impl Runner {
             .open_database(false)
             .map_err(|e| error(format!("preparing the bench database: {e:#}")))?;
         let limits = plan.def.settings.limits;
-        let install = {
-            let sampler = sampler.clone();
-            move |store: &mut Store<HostState>| {
-                let ticks = sampler.clone();
-                store.epoch_deadline_callback(move |context| Ok(lock(&ticks).tick(&context)));
-                let hooks = sampler.clone();
-                store.call_hook(move |context, hook| {
-                    lock(&hooks).call_hook(&context, hook);
-                    Ok(())
-                });
-                store.set_epoch_deadline(1);
-            }
-        };
-        let arm = |sampler: &Mutex<Sampler>| {
-            let mut s = lock(sampler);
-            s.last = Instant::now();
-            s.excluded_since_last = Duration::ZERO;
-            s.deadline = Some(s.last + limits.deadline);
-        };
-        arm(&sampler);
+        lock(&sampler).arm(limits.deadline);
         // The timed kind: no fuel, no watch; this pass's own callback samples and keeps the
         // deadline.
         let (mut session, _) = Session::open_with(
@@ -499,60 +456,139 @@ impl Runner {
             crate::engine::EngineKind::Timed,
             limits,
             &lending,
-            install,
+            installer(&sampler),
         )
         .await?;
-        // A profile that reached its budget interrupted the guest: what was gathered is the profile.
-        let stopped = |sampler: &Mutex<Sampler>| lock(sampler).truncated.is_some();
-        arm(&sampler);
+        lock(&sampler).arm(limits.deadline);
         if let Err(failure) = session.setup(&plan.workload, &plan.param_list()).await
             && !stopped(&sampler)
         {
             return Err(failure);
         }
-        let mut iteration_ns = Vec::new();
-        let started = Instant::now();
-        while !stopped(&sampler) {
-            let done = match options.iterations {
-                ProfileIterations::Count(n) => iteration_ns.len() >= n as usize,
-                ProfileIterations::For(budget) => {
-                    !iteration_ns.is_empty()
-                        && (started.elapsed() >= budget
-                            || iteration_ns.len() >= ProfileIterations::MAX as usize)
-                }
-            };
-            if done {
-                break;
-            }
-            arm(&sampler);
-            match session.iterate().await {
-                Ok(iteration) => iteration_ns.push(iteration.wall.as_nanos() as u64),
-                Err(_) if stopped(&sampler) => break,
-                Err(failure) => return Err(failure),
-            }
-        }
-        lock(&sampler).deadline = None;
-        let closed = session.close().await;
-        let mut s = lock(&sampler);
-        let closed = if s.truncated.is_some() {
-            Ok(())
-        } else {
-            closed
-        };
-        let mut firefox_json = Vec::new();
-        if let Some(profiler) = s.profiler.take() {
-            profiler
-                .finish(&mut firefox_json)
-                .map_err(|e| error(format!("writing the profile: {e:#}")))?;
-        }
-        closed?;
-        Ok(BenchProfile {
-            firefox_json,
-            folded: s.folded(),
-            iteration_ns,
-            samples: s.samples,
-            deep_samples: s.deep_samples,
-            truncated: s.truncated.take(),
-        })
+        let iteration_ns =
+            iterate(&mut session, &sampler, options.iterations, limits.deadline).await?;
+        finish(session, &sampler, iteration_ns).await
     }
+
+    /// The profiling engine's component of `binary` (from `path`) and its instantiation, linked
+    /// to the host.
+    fn instantiable(
+        &mut self,
+        engine: &Engine,
+        binary: &[u8],
+        path: &Path,
+    ) -> Result<(Component, PluginPre<HostState>), Failure> {
+        let at = path.display();
+        let component = (self.cache.compile::<Component>(engine, binary))
+            .map_err(|e| error(format!("{at} is not a valid component: {e:#}")))?
+            .artifact;
+        let linker = super::plugins::host_linker(engine)
+            .map_err(|e| error(format!("preparing the host: {e:#}")))?;
+        let pre = (linker.instantiate_pre(&component).and_then(PluginPre::new)).map_err(|e| {
+            error(format!(
+                "{at} does not fit the host: {:#}",
+                anyhow::Error::from(e)
+            ))
+        })?;
+        Ok((component, pre))
+    }
+}
+
+/// The plugin at `path`, which must be a component, its names cut to [`MAX_NAME`].
+fn component_binary(path: &Path) -> Result<Vec<u8>, Failure> {
+    let file = crate::input::read(path, Kind::Wasm).map_err(|e| error(e.to_string()))?;
+    let (kind, binary) =
+        crate::plugin::detect(&file).map_err(|e| error(format!("{}: {e}", path.display())))?;
+    if kind != PluginKind::Component {
+        return Err(error(format!(
+            "{}: profiling supports plugin components only, not core modules",
+            path.display()
+        )));
+    }
+    // Names cut before wasmtime reads them: its backtraces copy a frame's name at every sample.
+    Ok(names::capped(&binary, MAX_NAME).into_owned())
+}
+
+/// Installs the sampler in a store: its epoch callback samples, its call hook times host calls.
+fn installer(sampler: &Arc<Mutex<Sampler>>) -> impl FnOnce(&mut Store<HostState>) + use<> {
+    let sampler = sampler.clone();
+    move |store: &mut Store<HostState>| {
+        let ticks = sampler.clone();
+        store.epoch_deadline_callback(move |context| Ok(lock(&ticks).tick(&context)));
+        let hooks = sampler.clone();
+        store.call_hook(move |context, hook| {
+            lock(&hooks).call_hook(&context, hook);
+            Ok(())
+        });
+        store.set_epoch_deadline(1);
+    }
+}
+
+/// A profile that reached its budget interrupted the guest: what was gathered is the profile.
+fn stopped(sampler: &Mutex<Sampler>) -> bool {
+    lock(sampler).truncated.is_some()
+}
+
+/// Runs the profiled iterations until `iterations` says done or the profile stops; each one's
+/// wall time, ns.
+async fn iterate(
+    session: &mut Session,
+    sampler: &Mutex<Sampler>,
+    iterations: ProfileIterations,
+    deadline: Duration,
+) -> Result<Vec<u64>, Failure> {
+    let mut iteration_ns = Vec::new();
+    let started = Instant::now();
+    while !stopped(sampler) {
+        let done = match iterations {
+            ProfileIterations::Count(n) => iteration_ns.len() >= n as usize,
+            ProfileIterations::For(budget) => {
+                !iteration_ns.is_empty()
+                    && (started.elapsed() >= budget
+                        || iteration_ns.len() >= ProfileIterations::MAX as usize)
+            }
+        };
+        if done {
+            break;
+        }
+        lock(sampler).arm(deadline);
+        match session.iterate().await {
+            Ok(iteration) => iteration_ns.push(iteration.wall.as_nanos() as u64),
+            Err(_) if stopped(sampler) => break,
+            Err(failure) => return Err(failure),
+        }
+    }
+    Ok(iteration_ns)
+}
+
+/// Closes the session and writes the profile (a close failure counts only when the profile did
+/// not stop).
+async fn finish(
+    session: Session,
+    sampler: &Mutex<Sampler>,
+    iteration_ns: Vec<u64>,
+) -> Result<BenchProfile, Failure> {
+    lock(sampler).deadline = None;
+    let closed = session.close().await;
+    let mut s = lock(sampler);
+    let closed = if s.truncated.is_some() {
+        Ok(())
+    } else {
+        closed
+    };
+    let mut firefox_json = Vec::new();
+    if let Some(profiler) = s.profiler.take() {
+        profiler
+            .finish(&mut firefox_json)
+            .map_err(|e| error(format!("writing the profile: {e:#}")))?;
+    }
+    closed?;
+    Ok(BenchProfile {
+        firefox_json,
+        folded: s.folded(),
+        iteration_ns,
+        samples: s.samples,
+        deep_samples: s.deep_samples,
+        truncated: s.truncated.take(),
+    })
 }
