@@ -17,7 +17,6 @@ const FILE_LINES: usize = 700;
 const AWAITING: &[&str] = &[
     "runner/load/drive.rs `drive`",
     "runner/load/drive.rs `collect`",
-    "runner/worker/child.rs `run`",
     "runner/plan.rs `plan`",
 ];
 

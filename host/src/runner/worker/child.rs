@@ -10,6 +10,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::protocol::{Event, Job, Sample};
+use crate::capability::Lending;
 use crate::engine::host_memory::{self, budget_for};
 use crate::engine::{CompileCache, EngineKind};
 use crate::model::Status;
@@ -81,20 +82,61 @@ struct Live {
     calls: u32,
 }
 
+/// The job: its sides loaded, then opened, sampled in turn and torn down, then the parallel pass.
 async fn run<W: Write>(job: &Job, out: &mut Reporter<W>) -> Result<()> {
     let start = Instant::now();
-    // The execution's own fresh database, shared by its instances.
-    let lending = match job.lending.open_database(false) {
-        Ok(lending) => lending,
+    let Some(lending) = database(job, out)? else {
+        return Ok(());
+    };
+    let mut runner = Runner::for_worker(CompileCache::new(job.cache_dir.clone()), lending)?;
+    let prepared = prepare_sides(job, &mut runner, out)?;
+    out.send(&Event::Ready {
+        load_ns: start.elapsed().as_nanos() as u64,
+    })?;
+    arm_memory_ceiling(job);
+
+    let mut live: Vec<Option<Live>> = Vec::new();
+    for (index, ready) in prepared.iter().enumerate() {
+        let opened = match ready {
+            Some(ready) => open(job, index, ready, &runner, out).await?,
+            None => None,
+        };
+        live.push(opened);
+    }
+    timed_rounds(job, &mut live, out).await?;
+    let parallel_side = live.first().is_some_and(Option::is_some);
+    tear_down(live, out).await?;
+
+    if let (Some(instances), true, Some(Some(ready))) =
+        (job.parallel, parallel_side, prepared.first())
+    {
+        parallel_pass(job, instances, ready, &runner, out)?;
+    }
+    Ok(())
+}
+
+/// The execution's own fresh database, shared by its instances; `None` when it can't be prepared,
+/// which every side reports as its failure.
+fn database<W: Write>(job: &Job, out: &mut Reporter<W>) -> Result<Option<Lending>> {
+    match job.lending.open_database(false) {
+        Ok(lending) => Ok(Some(lending)),
         Err(e) => {
             for side in 0..job.sides.len() {
                 let message = format!("preparing the bench database: {e:#}");
                 out.failed(side, Failure::new(Status::Error, message), 0)?;
             }
-            return Ok(());
+            Ok(None)
         }
-    };
-    let mut runner = Runner::for_worker(CompileCache::new(job.cache_dir.clone()), lending)?;
+    }
+}
+
+/// Loads each side's plugin; a side that fails to load, or whose file changed since the suite
+/// measured it, is reported and left `None`.
+fn prepare_sides<W: Write>(
+    job: &Job,
+    runner: &mut Runner,
+    out: &mut Reporter<W>,
+) -> Result<Vec<Option<Prepared>>> {
     let mut prepared: Vec<Option<Prepared>> = Vec::new();
     for (index, side) in job.sides.iter().enumerate() {
         match runner.prepare(&side.wasm, EngineKind::Timed) {
@@ -120,27 +162,27 @@ async fn run<W: Write>(job: &Job, out: &mut Reporter<W>) -> Result<()> {
             }
         }
     }
-    out.send(&Event::Ready {
-        load_ns: start.elapsed().as_nanos() as u64,
-    })?;
-    // From here on, what the process allocates is held for the plugins (and the samples): past
-    // their budgets the allocator ends the process, which the supervisor reports as memory-limit.
+    Ok(prepared)
+}
+
+/// From here on, what the process allocates is held for the plugins (and the samples): past
+/// their budgets the allocator ends the process, which the supervisor reports as memory-limit.
+fn arm_memory_ceiling(job: &Job) {
     let stores = (job.sides.len() as u64).max(job.parallel.map_or(1, u64::from));
     host_memory::arm_ceiling(
         budget_for(job.limits.memory_bytes)
             .saturating_mul(stores)
             .saturating_add(WORKER_BOOKKEEPING),
     );
+}
 
-    let mut live: Vec<Option<Live>> = Vec::new();
-    for (index, ready) in prepared.iter().enumerate() {
-        let opened = match ready {
-            Some(ready) => open(job, index, ready, &runner, out).await?,
-            None => None,
-        };
-        live.push(opened);
-    }
-
+/// The timed samples: each round runs every live side once, in an order drawn from the job's
+/// seed; a side that fails is dropped, and the rounds end early when none is left.
+async fn timed_rounds<W: Write>(
+    job: &Job,
+    live: &mut [Option<Live>],
+    out: &mut Reporter<W>,
+) -> Result<()> {
     let mut rng = ChaCha8Rng::seed_from_u64(job.order_seed);
     for _ in 0..job.samples {
         let order: &[usize] = match live.len() {
@@ -152,40 +194,56 @@ async fn run<W: Write>(job: &Job, out: &mut Reporter<W>) -> Result<()> {
             let Some(side) = live[index].as_mut() else {
                 continue;
             };
-            out.begin(index, side.calls, "run")?;
-            let waited_before = crate::runner::noise::cpu_wait_ns();
-            let iteration = side.session.iterate().await;
-            let cpu_wait_ns = waited_before
-                .zip(crate::runner::noise::cpu_wait_ns())
-                .map(|(before, after)| after.saturating_sub(before));
-            let peak = side.session.peak_memory();
-            match iteration {
-                Ok(iteration) => {
-                    let sample = sample(iteration, peak);
-                    // The wait is read around the whole iteration, the wall time between the
-                    // guest's markers: a wait outside them (a few microseconds of host work) must
-                    // not be charged to a microsecond bench as more than its whole span.
-                    let cpu_wait_ns = cpu_wait_ns.map(|waited| waited.min(sample.wall_ns));
-                    out.send(&Event::Sample {
-                        side: index,
-                        sample: Sample {
-                            cpu_wait_ns,
-                            ..sample
-                        },
-                    })?
-                }
-                Err(failure) => {
-                    out.failed(index, failure, peak)?;
-                    live[index] = None;
-                }
+            if !timed_iteration(index, side, out).await? {
+                live[index] = None;
             }
         }
         if live.iter().all(Option::is_none) {
             break;
         }
     }
+    Ok(())
+}
 
-    let parallel_side = live.first().is_some_and(Option::is_some);
+/// Runs one timed iteration of side `index` and reports its sample, with the CPU wait read
+/// around it, or its failure; whether the side is still live.
+async fn timed_iteration<W: Write>(
+    index: usize,
+    side: &mut Live,
+    out: &mut Reporter<W>,
+) -> Result<bool> {
+    out.begin(index, side.calls, "run")?;
+    let waited_before = crate::runner::noise::cpu_wait_ns();
+    let iteration = side.session.iterate().await;
+    let cpu_wait_ns = waited_before
+        .zip(crate::runner::noise::cpu_wait_ns())
+        .map(|(before, after)| after.saturating_sub(before));
+    let peak = side.session.peak_memory();
+    match iteration {
+        Ok(iteration) => {
+            let sample = sample(iteration, peak);
+            // The wait is read around the whole iteration, the wall time between the guest's
+            // markers: a wait outside them (a few microseconds of host work) must not be charged
+            // to a microsecond bench as more than its whole span.
+            let cpu_wait_ns = cpu_wait_ns.map(|waited| waited.min(sample.wall_ns));
+            out.send(&Event::Sample {
+                side: index,
+                sample: Sample {
+                    cpu_wait_ns,
+                    ..sample
+                },
+            })?;
+            Ok(true)
+        }
+        Err(failure) => {
+            out.failed(index, failure, peak)?;
+            Ok(false)
+        }
+    }
+}
+
+/// Closes every live side, each under its own watch; a failed close is reported.
+async fn tear_down<W: Write>(live: Vec<Option<Live>>, out: &mut Reporter<W>) -> Result<()> {
     for (index, side) in live.into_iter().enumerate() {
         let Some(side) = side else { continue };
         out.begin(index, 1, "teardown")?;
@@ -194,37 +252,42 @@ async fn run<W: Write>(job: &Job, out: &mut Reporter<W>) -> Result<()> {
             out.failed(index, failure, peak)?;
         }
     }
-
-    if let (Some(instances), true, Some(Some(ready))) =
-        (job.parallel, parallel_side, prepared.first())
-    {
-        // Every instance sets up, warms up and runs its iterations at once.
-        out.send(&Event::ParallelStarted {
-            calls: 2 + job.warmup + job.samples,
-        })?;
-        out.flush()?;
-        let side = &job.sides[0];
-        let parallel = run_parallel(ParallelSpec {
-            pre: &ready.pre,
-            lending: &runner.lending,
-            limits: job.limits,
-            workload: &side.workload,
-            params: &crate::plugin::params(&side.params),
-            instances,
-            warmup: job.warmup,
-            iterations: job.samples,
-        });
-        match parallel {
-            Ok(run) => out.send(&Event::Parallel {
-                elapsed_ns: run.elapsed.as_nanos() as u64,
-                units: run.units,
-                iterations: run.iterations,
-                pool_waits: run.pool_waits.map(|w| (w.waits, w.wait.as_nanos() as u64)),
-            })?,
-            Err(failure) => out.failed(0, failure, 0)?,
-        }
-    }
     Ok(())
+}
+
+/// The parallel pass on the first side's plugin: every instance sets up, warms up and runs its
+/// iterations at once; reported as one event.
+fn parallel_pass<W: Write>(
+    job: &Job,
+    instances: u32,
+    ready: &Prepared,
+    runner: &Runner,
+    out: &mut Reporter<W>,
+) -> Result<()> {
+    out.send(&Event::ParallelStarted {
+        calls: 2 + job.warmup + job.samples,
+    })?;
+    out.flush()?;
+    let side = &job.sides[0];
+    let parallel = run_parallel(ParallelSpec {
+        pre: &ready.pre,
+        lending: &runner.lending,
+        limits: job.limits,
+        workload: &side.workload,
+        params: &crate::plugin::params(&side.params),
+        instances,
+        warmup: job.warmup,
+        iterations: job.samples,
+    });
+    match parallel {
+        Ok(run) => out.send(&Event::Parallel {
+            elapsed_ns: run.elapsed.as_nanos() as u64,
+            units: run.units,
+            iterations: run.iterations,
+            pool_waits: run.pool_waits.map(|w| (w.waits, w.wait.as_nanos() as u64)),
+        }),
+        Err(failure) => out.failed(0, failure, 0),
+    }
 }
 
 /// Instantiates, sets up and warms up one side; `None` (reported) when any of it fails.
