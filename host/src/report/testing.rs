@@ -328,8 +328,9 @@ mod tests {
     use crate::report::{bmf, gab, html, markdown, openmetrics, terminal};
 
     /// A sampled metric added to `Metric` (its definition row and its `measurement` arm, nothing
-    /// else) shows in every view of a bench and of a group: the views list `Metric::bench()`, none
-    /// names wall time, fuel and memory by hand. ARCHITECTURE.md's "What a change touches" relies on it.
+    /// else) shows in every view of a bench: the views list `Metric::bench()`, none names wall
+    /// time, fuel and memory by hand. ARCHITECTURE.md's "What a change touches" relies on it (and
+    /// on [`a_new_metric_shows_in_every_group_view`] for the group views).
     #[test]
     fn a_new_metric_shows_in_every_bench_view() {
         let run = toy_run();
@@ -370,19 +371,6 @@ mod tests {
         let gab = render(&gab::GithubActionBenchmark);
         assert!(gab.contains(&format!("cpu/fib[toy=1] ({name})")), "{gab}");
 
-        // The group views too (the toy run's two benches are one group): a ratio per metric.
-        // After peak memory's exact ratio, the toy time's with its interval.
-        let ratio = format!(", {label} ");
-        let groups = crate::report::relative::plain(&run).expect("the toy run has a group");
-        assert!(groups.contains(&ratio), "no `{ratio}` in\n{groups}");
-        for text in [
-            format!("<th scope=\"col\">{label} ÷ reference</th>"),
-            format!("Box plots of {label} per iteration for each bench of"),
-        ] {
-            assert!(page.contains(&text), "no `{text}` in the page");
-        }
-        assert!(md.contains(&ratio), "no `{ratio}` in\n{md}");
-
         let metrics = openmetrics::render(&run);
         assert!(
             metrics.contains(&format!(
@@ -390,5 +378,84 @@ mod tests {
             )),
             "{metrics}"
         );
+    }
+
+    /// The same metric in every view of a group (the toy run's two benches are one group): a
+    /// ratio per metric of `Metric::bench()` — wall time's as the sentence, then each other
+    /// metric's, a sampled one's with its interval — in the terminal's and Markdown's sentences
+    /// and the HTML table, and a chart per metric in the group's HTML section. A group view that
+    /// names wall time, fuel and memory by hand leaves the toy metric's ratio out and fails here.
+    #[test]
+    fn a_new_metric_shows_in_every_group_view() {
+        use crate::analysis::relative::{Ratio, group_summaries};
+        use crate::report::relative::ratio_cell;
+
+        let run = toy_run();
+        let label = Metric::Toy.label();
+        let summaries = group_summaries(&run);
+        let [summary] = &summaries[..] else {
+            panic!("one set of comparable benches: {summaries:?}");
+        };
+        let [other] = &summary.others[..] else {
+            panic!("one alternative beside the reference: {summary:?}");
+        };
+        let toy = other.get(Metric::Toy).expect("a toy ratio");
+        assert!(matches!(toy, Ratio::Sampled(_)), "{toy:?}");
+        // `toy time 2.000× [1.940× – 2.061×]`: the ratio with its interval, after the exact ones.
+        let cell = ratio_cell(toy);
+        let last = format!(", {label} {cell}");
+
+        // The terminal's and Markdown's group sections.
+        let table = terminal::render(&run, false);
+        let (_, terminal_groups) = table
+            .split_once("groups, each bench against the group's reference:")
+            .expect("the terminal has a group section");
+        assert!(
+            terminal_groups.contains(&last),
+            "no `{last}` in\n{terminal_groups}"
+        );
+        let md = markdown::Markdown
+            .render(&Inputs {
+                results: &run,
+                comparison: None,
+                all: true,
+                dir: None,
+            })
+            .expect("rendering succeeds")
+            .expect("a run with benches writes the file");
+        let (_, md_groups) = md
+            .split_once("### Groups: each alternative against the group's reference")
+            .expect("the Markdown has a group section");
+        assert!(md_groups.contains(&last), "no `{last}` in\n{md_groups}");
+
+        // The HTML group section: a column per metric beside wall time, the reference's 1× and
+        // the alternative's toy ratio in it, and a chart per metric.
+        let page = html::render(&run, None).expect("the page renders");
+        let (_, relative) = page
+            .split_once("<div class=\"relative\">")
+            .expect("the page has a group's relative table");
+        let relative = relative.split("</table>").next().unwrap_or_default();
+        let header = format!("<th scope=\"col\">{label} ÷ reference</th>");
+        assert!(relative.contains(&header), "no `{header}` in\n{relative}");
+        let rows: Vec<&str> = relative.split("<tr").skip(2).collect();
+        let [reference, alternative] = rows[..] else {
+            panic!("the reference's row and the alternative's:\n{relative}");
+        };
+        // Wall time, its ratio, then one cell per other metric.
+        let cells = 2 + Metric::bench().filter(|m| *m != Metric::Wall).count();
+        for row in [reference, alternative] {
+            let count = row.matches("<td class=\"num\">").count();
+            assert_eq!(count, cells, "a cell per metric in\n{row}");
+        }
+        // The reference's own: 1× in every ratio column (all but its wall time).
+        let one = format!(
+            "<td class=\"num\">{}</td>",
+            crate::report::format::ratio(1.0)
+        );
+        assert_eq!(reference.matches(&one).count(), cells - 1, "{reference}");
+        let td = format!("<td class=\"num\">{cell}</td>");
+        assert!(alternative.contains(&td), "no `{td}` in\n{alternative}");
+        let chart = format!("Box plots of {label} per iteration for each bench of");
+        assert!(page.contains(&chart), "no `{chart}` in the page");
     }
 }
