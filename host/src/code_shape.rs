@@ -17,7 +17,6 @@ const FILE_LINES: usize = 700;
 const AWAITING: &[&str] = &[
     "runner/load/drive.rs `drive`",
     "runner/load/drive.rs `collect`",
-    "runner/plan.rs `plan`",
 ];
 
 /// A function found in a source file: where it starts and how many lines it spans.

@@ -11,7 +11,7 @@ use crate::model::{HttpFixtureTimes, Limits, Lines, Status, visible};
 use crate::plugin::bindings::WorkloadInfo;
 use crate::plugin::{DEFAULT_ENTRY, PluginKind, PluginLocator};
 use crate::results::ModelResult;
-use crate::suite::{PluginSource, Suite};
+use crate::suite::{BenchDef, PluginSource, Suite};
 
 use super::bench_plan::BenchPlan;
 use super::harness::Runner;
@@ -56,174 +56,67 @@ impl Runner {
         suite: &Suite,
         locator: &PluginLocator,
     ) -> Result<Vec<BenchPlan>, PlanError> {
-        let mut listings: HashMap<PathBuf, Result<Vec<WorkloadInfo>, Failure>> = HashMap::new();
+        let mut listings: Listings = HashMap::new();
         let mut plans: Vec<BenchPlan> = Vec::with_capacity(suite.benches.len());
         let mut ids: HashMap<String, String> = HashMap::new();
         for (index, def) in suite.benches.iter().enumerate() {
-            let key = |name: &str| format!("bench[{index}].{name}");
-            let path = resolve_source(&def.plugin, locator).ok_or_else(|| PlanError {
-                location: def.location.clone(),
-                key: key(match def.plugin {
-                    PluginSource::Named(_) => "plugin",
-                    PluginSource::File(_) => "wasm",
-                }),
-                message: unknown_plugin_message(&def.plugin, locator),
+            let bench = Planning { index, def };
+            let path = resolve_source(&def.plugin, locator).ok_or_else(|| {
+                bench.error(
+                    bench.plugin_key(),
+                    unknown_plugin_message(&def.plugin, locator),
+                )
             })?;
-            if !listings.contains_key(&path) {
-                // A file that is not a plugin at all (not a regular file, too large, not wasm) is
-                // refused like a missing one; a plugin that fails to compile or answer fails its
-                // benches below.
-                self.load(&path).map_err(|failure| PlanError {
-                    location: def.location.clone(),
-                    key: key(match def.plugin {
-                        PluginSource::Named(_) => "plugin",
-                        PluginSource::File(_) => "wasm",
-                    }),
-                    message: failure.message,
-                })?;
-                let listing = self.inspect(&path).await;
-                listings.insert(path.clone(), listing);
-            }
-            let plugin_name = def.plugin.display_name();
+            self.list(&bench, &path, &mut listings).await?;
+            let listing = &listings[&path];
             let kind = self.plugin_kind(&path);
-            let workload = match (&def.workload, kind, &listings[&path]) {
-                (Some(workload), _, _) => workload.clone(),
-                (None, Some(PluginKind::Component), Ok(workloads)) => {
-                    let known = workloads
-                        .iter()
-                        .map(|w| one_line(&w.name))
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    return Err(PlanError {
-                        location: def.location.clone(),
-                        key: format!("bench[{index}]"),
-                        message: format!(
-                            "missing field `workload`: {} is a component, so the bench must name \
-                             one of its workloads (known: {known}); only a core module defaults \
-                             to `{DEFAULT_ENTRY}`",
-                            path.display()
-                        ),
-                    });
-                }
-                // A core module runs `_start`; a file that can't be read or compiled fails its
-                // bench below, whatever it would have run.
-                (None, _, _) => DEFAULT_ENTRY.to_string(),
-            };
+            let workload = bench.workload(kind, listing, &path)?;
+            let plugin_name = def.plugin.display_name();
             let owner = match kind {
                 Some(PluginKind::CoreModule) => format!("core module `{plugin_name}`"),
                 _ => format!("plugin `{plugin_name}`"),
             };
-            if kind == Some(PluginKind::CoreModule) && def.settings.instances > 1 {
-                return Err(PlanError {
-                    location: def.location.clone(),
-                    key: key("instances"),
-                    message: format!(
-                        "{owner} can't run the parallel pass (instances = {}): each run needs a \
-                         fresh instance, so its throughput would measure instantiation rather than \
-                         the span between bench.start and bench.end; set `instances = 1`",
-                        def.settings.instances
-                    ),
-                });
-            }
-            // The id a bench gets unless the suite sets one: from what the file is, never from
-            // whether it loaded, so a baseline comparison sees `failed`, not `missing` + `new`.
-            let default_id = |defaults: &BTreeMap<String, String>| match kind {
-                // Named like the benches of a folder of modules.
-                Some(PluginKind::CoreModule) if workload == DEFAULT_ENTRY => {
-                    crate::plugin::module_bench_id(&path)
-                }
-                Some(PluginKind::CoreModule) => {
-                    format!("{}/{workload}", crate::plugin::module_bench_id(&path))
-                }
-                _ => bench_id(&plugin_name, &workload, defaults, &def.params),
-            };
+            bench.check_instances(kind, &owner)?;
             let mut plan = BenchPlan {
                 id: String::new(),
-                plugin_name: plugin_name.clone(),
+                plugin_name,
                 wasm_path: path.clone(),
                 def: def.clone(),
-                workload: workload.clone(),
+                workload,
                 params: def.params.clone(),
                 unit: "ops".into(),
                 broken: None,
                 output_check: self.output_check(&path),
                 model: None,
             };
-            match &listings[&path] {
-                Err(failure) => {
-                    plan.broken = Some(failure.clone());
-                    plan.id = def
-                        .id
-                        .clone()
-                        .unwrap_or_else(|| default_id(&BTreeMap::new()));
-                }
-                Ok(workloads) if listed(workloads, &workload) > 1 => {
-                    plan.broken = Some(Failure::new(
-                        Status::Error,
-                        ambiguous_workload(&owner, &workload, listed(workloads, &workload)),
-                    ));
-                    plan.id = def
-                        .id
-                        .clone()
-                        .unwrap_or_else(|| default_id(&BTreeMap::new()));
-                }
-                Ok(workloads) => {
-                    let info = workloads
-                        .iter()
-                        .find(|w| w.name == workload)
-                        .ok_or_else(|| PlanError {
-                            location: def.location.clone(),
-                            key: key("workload"),
-                            message: unknown_name_message(
-                                "workload",
-                                &workload,
-                                &owner,
-                                workloads.iter().map(|w| w.name.as_str()),
-                            ),
-                        })?;
-                    let defaults: BTreeMap<String, String> = info
-                        .default_params
-                        .iter()
-                        .map(|p| (p.name.clone(), p.value.clone()))
-                        .collect();
-                    for name in def.params.keys() {
-                        if !defaults.contains_key(name) {
-                            return Err(PlanError {
-                                location: def.location.clone(),
-                                key: key(&format!("params.{name}")),
-                                message: unknown_name_message(
-                                    "parameter",
-                                    name,
-                                    &format!("workload `{plugin_name}/{workload}`"),
-                                    defaults.keys().map(String::as_str),
-                                ),
-                            });
-                        }
-                    }
-                    plan.id = def.id.clone().unwrap_or_else(|| default_id(&defaults));
-                    let mut params = defaults;
-                    params.extend(def.params.clone());
-                    plan.params = params;
-                    plan.unit = info.unit.clone();
-                }
-            }
-            if let Some(first) = ids.insert(plan.id.clone(), def.location.clone()) {
-                return Err(PlanError {
-                    location: def.location.clone(),
-                    key: key("id"),
-                    message: format!(
-                        "duplicate bench id `{}` (first defined at {first}); set `id = \"...\"` to tell them apart",
-                        plan.id
-                    ),
-                });
-            }
+            bench.apply_listing(&mut plan, kind, listing, &owner)?;
+            bench.check_unique(&mut ids, &plan.id)?;
             // The fixture's round trip is timed once it starts, after planning: a model that uses
             // it is checked here with a stand-in and computed again then (`predict_again`).
             let stand_in = suite.http.map(|_| HttpFixtureTimes::STAND_IN);
-            plan.model = predicted(&plan, key("model"), stand_in.as_ref())?;
+            plan.model = predicted(&plan, bench.key("model"), stand_in.as_ref())?;
             plans.push(plan);
         }
         Ok(plans)
+    }
+
+    /// Loads the plugin at `path` and lists its workloads, unless an earlier bench did.
+    async fn list(
+        &mut self,
+        bench: &Planning<'_>,
+        path: &Path,
+        listings: &mut Listings,
+    ) -> Result<(), PlanError> {
+        if !listings.contains_key(path) {
+            // A file that is not a plugin at all (not a regular file, too large, not wasm) is
+            // refused like a missing one; a plugin that fails to compile or answer fails its
+            // benches below.
+            self.load(path)
+                .map_err(|failure| bench.error(bench.plugin_key(), failure.message))?;
+            let listing = self.inspect(path).await;
+            listings.insert(path.to_path_buf(), listing);
+        }
+        Ok(())
     }
 
     /// Loads a plugin and asks it for its workloads (a core module: its exported functions of type
@@ -244,6 +137,188 @@ impl Runner {
         let workloads = session.workloads().await?;
         let _ = session.close().await;
         Ok(workloads)
+    }
+}
+
+/// Each plugin's workloads (or why it has none), by path.
+type Listings = HashMap<PathBuf, Result<Vec<WorkloadInfo>, Failure>>;
+
+/// A bench being planned: its place in the suite, which its errors name.
+struct Planning<'a> {
+    index: usize,
+    def: &'a BenchDef,
+}
+
+impl Planning<'_> {
+    /// The bench's key `name`, as an error names it.
+    fn key(&self, name: &str) -> String {
+        format!("bench[{}].{name}", self.index)
+    }
+
+    /// The key that names the bench's plugin.
+    fn plugin_key(&self) -> &'static str {
+        match self.def.plugin {
+            PluginSource::Named(_) => "plugin",
+            PluginSource::File(_) => "wasm",
+        }
+    }
+
+    /// An error at the bench's key `name`.
+    fn error(&self, name: &str, message: String) -> PlanError {
+        PlanError {
+            location: self.def.location.clone(),
+            key: self.key(name),
+            message,
+        }
+    }
+
+    /// The workload the bench runs: the one it names, or a core module's `_start`.
+    fn workload(
+        &self,
+        kind: Option<PluginKind>,
+        listing: &Result<Vec<WorkloadInfo>, Failure>,
+        path: &Path,
+    ) -> Result<String, PlanError> {
+        match (&self.def.workload, kind, listing) {
+            (Some(workload), _, _) => Ok(workload.clone()),
+            (None, Some(PluginKind::Component), Ok(workloads)) => {
+                let known = workloads
+                    .iter()
+                    .map(|w| one_line(&w.name))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                Err(PlanError {
+                    location: self.def.location.clone(),
+                    key: format!("bench[{}]", self.index),
+                    message: format!(
+                        "missing field `workload`: {} is a component, so the bench must name one \
+                         of its workloads (known: {known}); only a core module defaults to \
+                         `{DEFAULT_ENTRY}`",
+                        path.display()
+                    ),
+                })
+            }
+            // A core module runs `_start`; a file that can't be read or compiled fails its bench
+            // below, whatever it would have run.
+            (None, _, _) => Ok(DEFAULT_ENTRY.to_string()),
+        }
+    }
+
+    /// A core module can't run the parallel pass.
+    fn check_instances(&self, kind: Option<PluginKind>, owner: &str) -> Result<(), PlanError> {
+        let instances = self.def.settings.instances;
+        if kind == Some(PluginKind::CoreModule) && instances > 1 {
+            return Err(self.error(
+                "instances",
+                format!(
+                    "{owner} can't run the parallel pass (instances = {instances}): each run needs \
+                     a fresh instance, so its throughput would measure instantiation rather than \
+                     the span between bench.start and bench.end; set `instances = 1`"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Fills in what the plugin's listing says of the bench: its id, parameters (defaults
+    /// included) and unit; or, when the listing can't be used, why (the bench fails when run).
+    fn apply_listing(
+        &self,
+        plan: &mut BenchPlan,
+        kind: Option<PluginKind>,
+        listing: &Result<Vec<WorkloadInfo>, Failure>,
+        owner: &str,
+    ) -> Result<(), PlanError> {
+        let workload = &plan.workload;
+        let broken = match listing {
+            Err(failure) => failure.clone(),
+            Ok(workloads) if listed(workloads, workload) > 1 => Failure::new(
+                Status::Error,
+                ambiguous_workload(owner, workload, listed(workloads, workload)),
+            ),
+            Ok(workloads) => {
+                let info = workloads
+                    .iter()
+                    .find(|w| &w.name == workload)
+                    .ok_or_else(|| {
+                        let known = workloads.iter().map(|w| w.name.as_str());
+                        let message = unknown_name_message("workload", workload, owner, known);
+                        self.error("workload", message)
+                    })?;
+                let defaults = self.default_params(info, &plan.plugin_name, workload)?;
+                plan.id =
+                    (self.def.id.clone()).unwrap_or_else(|| default_id(plan, kind, &defaults));
+                let mut params = defaults;
+                params.extend(self.def.params.clone());
+                plan.params = params;
+                plan.unit = info.unit.clone();
+                return Ok(());
+            }
+        };
+        plan.broken = Some(broken);
+        plan.id = (self.def.id.clone()).unwrap_or_else(|| default_id(plan, kind, &BTreeMap::new()));
+        Ok(())
+    }
+
+    /// The workload's parameters and their defaults, every one the bench sets among them.
+    fn default_params(
+        &self,
+        info: &WorkloadInfo,
+        plugin_name: &str,
+        workload: &str,
+    ) -> Result<BTreeMap<String, String>, PlanError> {
+        let defaults: BTreeMap<String, String> = info
+            .default_params
+            .iter()
+            .map(|p| (p.name.clone(), p.value.clone()))
+            .collect();
+        for name in self.def.params.keys() {
+            if !defaults.contains_key(name) {
+                return Err(self.error(
+                    &format!("params.{name}"),
+                    unknown_name_message(
+                        "parameter",
+                        name,
+                        &format!("workload `{plugin_name}/{workload}`"),
+                        defaults.keys().map(String::as_str),
+                    ),
+                ));
+            }
+        }
+        Ok(defaults)
+    }
+
+    /// Notes the bench's id in `ids` (id → where first defined); an error when it is taken.
+    fn check_unique(&self, ids: &mut HashMap<String, String>, id: &str) -> Result<(), PlanError> {
+        match ids.insert(id.to_string(), self.def.location.clone()) {
+            Some(first) => Err(self.error(
+                "id",
+                format!(
+                    "duplicate bench id `{id}` (first defined at {first}); set `id = \"...\"` to tell them apart"
+                ),
+            )),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The id a bench gets unless the suite sets one: from what the file is, never from whether it
+/// loaded, so a baseline comparison sees `failed`, not `missing` + `new`.
+fn default_id(
+    plan: &BenchPlan,
+    kind: Option<PluginKind>,
+    defaults: &BTreeMap<String, String>,
+) -> String {
+    let (path, workload) = (&plan.wasm_path, &plan.workload);
+    match kind {
+        // Named like the benches of a folder of modules.
+        Some(PluginKind::CoreModule) if workload == DEFAULT_ENTRY => {
+            crate::plugin::module_bench_id(path)
+        }
+        Some(PluginKind::CoreModule) => {
+            format!("{}/{workload}", crate::plugin::module_bench_id(path))
+        }
+        _ => bench_id(&plan.plugin_name, workload, defaults, &plan.def.params),
     }
 }
 
