@@ -63,14 +63,58 @@ pub type Sink = Arc<dyn Fn(&LoadEvent) + Send + Sync>;
 
 /// Runs the scenario; a failure to start the pool fails it as a whole.
 pub fn drive(job: &LoadJob, pre: &Pre, lending: &Lending, sink: Sink) -> Result<LoadRun, Failure> {
-    let pool = job.pool as usize;
-    let queue = match job.shape {
+    let (work, requests) = crossbeam_channel::bounded::<Request>(queue_len(job));
+    let (notes, noted) = crossbeam_channel::unbounded::<Note>();
+    start_pool(job, pre, lending, requests, &notes)?;
+
+    let start = Instant::now();
+    let total: Duration = job.phases.iter().map(|p| p.duration).sum();
+    let stop = Arc::new(Stop::default());
+    let collector = {
+        let (job, stop, sink) = (job.clone(), stop.clone(), sink.clone());
+        std::thread::Builder::new()
+            .name("wasmbench-load-collector".into())
+            .spawn(move || collect(&job, start, noted, &stop, &sink))
+            .map_err(|e| Failure::new(Status::Error, format!("starting the collector: {e}")))?
+    };
+    sink(&LoadEvent::Started);
+    let lag = offer(job, start, total, &work, &notes, &stop);
+    // The phases ran their full length unless an abort or an interrupt stopped the schedule (the
+    // dispatcher returns at the last arrival, which is before the end).
+    let cut = stop.is_raised();
+    let stopped_at = if cut {
+        start.elapsed().min(total)
+    } else {
+        total
+    };
+    drop(work);
+    let _ = notes.send(Note::ScheduleDone);
+    drop(notes);
+    let collected = collector
+        .join()
+        .map_err(|_| Failure::new(Status::Error, "the load collector panicked"))?;
+    Ok(load_run(job, collected, stopped_at, lag))
+}
+
+/// How many requests the queue holds.
+fn queue_len(job: &LoadJob) -> usize {
+    match job.shape {
         LoadShape::Open { .. } => job.queue as usize,
         // Connections wait for their own request: at most one each is ever queued.
         LoadShape::Closed { connections, .. } => (job.queue.max(connections)) as usize,
-    };
-    let (work, requests) = crossbeam_channel::bounded::<Request>(queue);
-    let (notes, noted) = crossbeam_channel::unbounded::<Note>();
+    }
+}
+
+/// Starts the pool's instances, each on its own thread taking `requests`, and waits until every
+/// one is set up and warmed up; the first that failed to start fails the pool.
+fn start_pool(
+    job: &LoadJob,
+    pre: &Pre,
+    lending: &Lending,
+    requests: Receiver<Request>,
+    notes: &Sender<Note>,
+) -> Result<(), Failure> {
+    let pool = job.pool as usize;
     let ready = Arc::new(Barrier::new(pool + 1));
     let failed_start = Arc::new(Mutex::new(Vec::<Failure>::new()));
     let params = crate::plugin::params(&job.params);
@@ -95,53 +139,49 @@ pub fn drive(job: &LoadJob, pre: &Pre, lending: &Lending, sink: Sink) -> Result<
         .lock()
         .ok()
         .and_then(|mut f| f.drain(..).next());
-    if let Some(first) = first_failure {
-        return Err(first.prefixed("starting the instance pool: "));
+    match first_failure {
+        Some(first) => Err(first.prefixed("starting the instance pool: ")),
+        None => Ok(()),
     }
+}
 
-    let start = Instant::now();
-    let total: Duration = job.phases.iter().map(|p| p.duration).sum();
-    let stop = Arc::new(Stop::default());
-    let collector = {
-        let (job, stop, sink) = (job.clone(), stop.clone(), sink.clone());
-        std::thread::Builder::new()
-            .name("wasmbench-load-collector".into())
-            .spawn(move || collect(&job, start, noted, &stop, &sink))
-            .map_err(|e| Failure::new(Status::Error, format!("starting the collector: {e}")))?
-    };
-    sink(&LoadEvent::Started);
-    let lag = match job.shape {
+/// Offers the scenario's requests until the schedule ends or is stopped: the open model's
+/// arrivals (how late their hand-offs were), or the closed model's connections.
+fn offer(
+    job: &LoadJob,
+    start: Instant,
+    total: Duration,
+    work: &Sender<Request>,
+    notes: &Sender<Note>,
+    stop: &Stop,
+) -> Option<crate::results::Percentiles> {
+    match job.shape {
         LoadShape::Open { arrival } => dispatch(
             Arrivals::new(&job.phases, arrival),
             start,
-            &work,
-            &notes,
-            &stop,
+            work,
+            notes,
+            stop,
         ),
         LoadShape::Closed { connections, think } => {
             let ends = ClosedEnds {
                 total,
                 drain: job.limits.deadline,
             };
-            connect(job, connections, think, start, ends, &work, &notes, &stop);
+            connect(job, connections, think, start, ends, work, notes, stop);
             None
         }
-    };
-    // The phases ran their full length unless an abort or an interrupt stopped the schedule (the
-    // dispatcher returns at the last arrival, which is before the end).
-    let cut = stop.is_raised();
-    let stopped_at = if cut {
-        start.elapsed().min(total)
-    } else {
-        total
-    };
-    drop(work);
-    let _ = notes.send(Note::ScheduleDone);
-    drop(notes);
-    let collected = collector
-        .join()
-        .map_err(|_| Failure::new(Status::Error, "the load collector panicked"))?;
-    let (recorder, lost, aborted) = collected;
+    }
+}
+
+/// The scenario's result from what the collector recorded, each phase judged on the time it ran
+/// before `stopped_at`.
+fn load_run(
+    job: &LoadJob,
+    (recorder, lost, aborted): (Recorder, Vec<String>, Option<String>),
+    stopped_at: Duration,
+    lag: Option<crate::results::Percentiles>,
+) -> LoadRun {
     let starts = phase_starts(&job.phases);
     let phases = job
         .phases
@@ -155,7 +195,7 @@ pub fn drive(job: &LoadJob, pre: &Pre, lending: &Lending, sink: Sink) -> Result<
         })
         .collect();
     let (timeline, step) = recorder.timeline(stopped_at);
-    Ok(LoadRun {
+    LoadRun {
         phases,
         overall: recorder.overall_stats(stopped_at.max(Duration::from_nanos(1))),
         timeline,
@@ -163,7 +203,7 @@ pub fn drive(job: &LoadJob, pre: &Pre, lending: &Lending, sink: Sink) -> Result<
         schedule_lag: lag,
         aborted,
         lost,
-    })
+    }
 }
 
 /// One instance of the pool.
