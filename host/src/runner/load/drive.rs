@@ -516,36 +516,13 @@ fn collect(
             stop.raise();
         }
         let elapsed = offset(now).min(total);
-        let phase = phase_at(&starts, elapsed);
-        let (completed, failed, dropped) = recorder.totals();
-        sink(&LoadEvent::Progress(LoadProgress {
-            phase,
-            elapsed_ns: nanos(elapsed),
-            rate: match job.shape {
-                LoadShape::Open { .. } => rate_at(&job.phases[phase], elapsed - starts[phase]),
-                LoadShape::Closed { .. } => 0.0,
-            },
-            throughput: (completed - completed_at_tick) as f64 / TICK.as_secs_f64(),
-            in_flight: recorder.in_flight(),
-            p99_ns: recorder.phase_p99(phase),
-            completed,
-            failed,
-            dropped,
-        }));
-        completed_at_tick = completed;
+        let progress = progress(job, &recorder, &starts, elapsed, completed_at_tick);
+        let phase = progress.phase;
+        completed_at_tick = progress.completed;
+        sink(&LoadEvent::Progress(progress));
         if job.abort_on_fail && aborted.is_none() && drain_until.is_none() {
-            let in_phase = elapsed - starts[phase];
-            let phase_stats = recorder.phase_stats(phase, in_phase.max(TICK));
-            let overall = recorder.overall_stats(elapsed.max(TICK));
-            let failing = failing_early(&job.phases[phase].thresholds, &phase_stats)
-                .map(|t| (t, job.phases[phase].name.as_str()))
-                .or_else(|| failing_early(&job.thresholds, &overall).map(|t| (t, "overall")));
-            if let Some((threshold, scope)) = failing {
-                aborted = Some(format!(
-                    "threshold `{}` ({scope}) failed {} into the scenario; abort_on_fail stopped it",
-                    threshold.text,
-                    humantime::format_duration(Duration::from_millis(elapsed.as_millis() as u64))
-                ));
+            aborted = failing_threshold(job, &recorder, &starts, phase, elapsed);
+            if aborted.is_some() {
                 stop.raise();
                 recorder.cut_short(elapsed);
             }
@@ -553,4 +530,55 @@ fn collect(
     }
     recorder.unfinished();
     (recorder, lost, aborted)
+}
+
+/// The progress `elapsed` into the scenario (`completed_at_tick` requests had completed at the
+/// previous tick).
+fn progress(
+    job: &LoadJob,
+    recorder: &Recorder,
+    starts: &[Duration],
+    elapsed: Duration,
+    completed_at_tick: u64,
+) -> LoadProgress {
+    let phase = phase_at(starts, elapsed);
+    let (completed, failed, dropped) = recorder.totals();
+    LoadProgress {
+        phase,
+        elapsed_ns: nanos(elapsed),
+        rate: match job.shape {
+            LoadShape::Open { .. } => rate_at(&job.phases[phase], elapsed - starts[phase]),
+            LoadShape::Closed { .. } => 0.0,
+        },
+        throughput: (completed - completed_at_tick) as f64 / TICK.as_secs_f64(),
+        in_flight: recorder.in_flight(),
+        p99_ns: recorder.phase_p99(phase),
+        completed,
+        failed,
+        dropped,
+    }
+}
+
+/// Why `abort_on_fail` stops the scenario `elapsed` into it, in `phase`: a threshold of the
+/// phase's, or an overall one, already failing.
+fn failing_threshold(
+    job: &LoadJob,
+    recorder: &Recorder,
+    starts: &[Duration],
+    phase: usize,
+    elapsed: Duration,
+) -> Option<String> {
+    let in_phase = elapsed - starts[phase];
+    let phase_stats = recorder.phase_stats(phase, in_phase.max(TICK));
+    let overall = recorder.overall_stats(elapsed.max(TICK));
+    let failing = failing_early(&job.phases[phase].thresholds, &phase_stats)
+        .map(|t| (t, job.phases[phase].name.as_str()))
+        .or_else(|| failing_early(&job.thresholds, &overall).map(|t| (t, "overall")));
+    failing.map(|(threshold, scope)| {
+        format!(
+            "threshold `{}` ({scope}) failed {} into the scenario; abort_on_fail stopped it",
+            threshold.text,
+            humantime::format_duration(Duration::from_millis(elapsed.as_millis() as u64))
+        )
+    })
 }
