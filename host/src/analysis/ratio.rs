@@ -1,4 +1,5 @@
-//! The ratio of two wall-time measurements, and the two values it is made of.
+//! The ratio of two measurements of a sampled metric (wall time, or any metric whose
+//! `BenchResult::measurement` is `Sampled`), and the two values it is made of.
 //!
 //! Every report that puts a ratio next to two times takes all three from here, so the page's
 //! arithmetic holds: `new / old` is the ratio shown, and [`Statistic`] names what `old` and `new`
@@ -65,7 +66,8 @@ impl fmt::Display for Statistic {
     }
 }
 
-/// `new / old` of wall time with its 95% interval (and, between separate runs, its 90% one).
+/// `new / old` of a sampled metric (wall time, whose name it keeps) with its 95% interval (and,
+/// between separate runs, its 90% one).
 #[derive(Debug, Clone, PartialEq)]
 pub struct WallRatio {
     pub old: f64,
