@@ -13,9 +13,8 @@ const FILE_LINES: usize = 700;
 
 /// Functions over the limit when the check came in, each to be split (or given its reason) and
 /// then taken off this list: the check fails on one that is no longer long, so the list only
-/// shrinks.
-const AWAITING: &[&str] = &[
-];
+/// shrinks. Empty since every one of them was: nothing is to be added.
+const AWAITING: &[&str] = &[];
 
 /// A function found in a source file: where it starts and how many lines it spans.
 #[derive(Debug, PartialEq)]
