@@ -43,24 +43,6 @@ fn load(id: &str, status: &str, rounds: &[(f64, f64, f64, f64)]) -> crate::resul
     .expect("a valid load result")
 }
 
-/// A run of `loads` only.
-fn run_with_loads(loads: Vec<crate::results::LoadResult>) -> RunResults {
-    let mut run: RunResults = serde_json::from_value(serde_json::json!({
-        "schema_version": crate::results::SCHEMA_VERSION,
-        "suite": { "name": "load", "path": "suites/load.toml" },
-        "environment": {
-            "wasmbench_version": "0.1.0", "wasmtime_version": "30.0.0", "os": "linux",
-            "arch": "x86_64", "cpu": "Test CPU", "cores": 8, "hostname": null, "git_commit": null
-        },
-        "started_at": "2026-11-30T12:00:00Z",
-        "finished_at": "2026-11-30T12:01:00Z",
-        "benches": []
-    }))
-    .expect("a valid results skeleton");
-    run.loads = loads;
-    run
-}
-
 fn record(results: &RunResults) -> RunRecord {
     RunRecord::from_results(
         results,
@@ -102,7 +84,7 @@ fn load_scenarios_that_ran_become_series_of_their_rounds_medians() {
         3
     ];
     let trapped = load("misbehave/trap", "trap", &[(1.0, 1.0, 1.0, 0.0)]);
-    let recorded = record(&run_with_loads(vec![five, two, unmeasured, trapped]));
+    let recorded = record(&RunResults::of_loads(vec![five, two, unmeasured, trapped]));
     let of = |bench: &str, metric: Metric| {
         recorded
             .values
@@ -153,7 +135,7 @@ fn load_scenarios_that_ran_become_series_of_their_rounds_medians() {
     // A bigger pool is another series.
     let mut bigger = load("handler/echo", "ok", &[(1.0, 9.0, 1000.0, 0.0)]);
     bigger.setup.pool = 8;
-    let other = record(&run_with_loads(vec![bigger]));
+    let other = record(&RunResults::of_loads(vec![bigger]));
     assert_ne!(other.values[0].0.limits, key.limits);
     assert!(other.values[0].0.limits.contains("pool=8"));
 }

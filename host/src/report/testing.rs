@@ -9,22 +9,9 @@ use crate::results::{
     RunResults, SpectrumPoint, ThresholdVerdict, TimelinePoint, WasmInfo,
 };
 
-/// A run with no benches, only `loads`.
+/// A run with no benches, only `loads` (for the reports' tests).
 pub fn run_with_loads(loads: Vec<LoadResult>) -> RunResults {
-    let mut run: RunResults = serde_json::from_value(serde_json::json!({
-        "schema_version": crate::results::SCHEMA_VERSION,
-        "suite": { "name": "load", "path": "suites/load.toml" },
-        "environment": {
-            "wasmbench_version": "0.1.0", "wasmtime_version": "30.0.0", "os": "linux",
-            "arch": "x86_64", "cpu": "Test CPU", "cores": 8, "hostname": null, "git_commit": null
-        },
-        "started_at": "2026-11-30T12:00:00Z",
-        "finished_at": "2026-11-30T12:01:00Z",
-        "benches": []
-    }))
-    .expect("a valid results skeleton");
-    run.loads = loads;
-    run
+    RunResults::of_loads(loads)
 }
 
 const MS: f64 = 1e6;

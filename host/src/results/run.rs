@@ -46,6 +46,26 @@ pub struct RunResults {
 }
 
 impl RunResults {
+    /// Tests' run: no benches, only `loads`, in a fixed suite and environment.
+    #[cfg(test)]
+    pub(crate) fn of_loads(loads: Vec<LoadResult>) -> RunResults {
+        let mut run: RunResults = serde_json::from_value(serde_json::json!({
+            "schema_version": SCHEMA_VERSION,
+            "suite": { "name": "load", "path": "suites/load.toml" },
+            "environment": {
+                "wasmbench_version": "0.1.0", "wasmtime_version": "30.0.0", "os": "linux",
+                "arch": "x86_64", "cpu": "Test CPU", "cores": 8, "hostname": null,
+                "git_commit": null
+            },
+            "started_at": "2026-11-30T12:00:00Z",
+            "finished_at": "2026-11-30T12:01:00Z",
+            "benches": []
+        }))
+        .expect("a valid results skeleton");
+        run.loads = loads;
+        run
+    }
+
     /// Cuts free text read from a file (messages, names, the environment's descriptions) to
     /// [`MAX_MESSAGE`] bytes each, so a report of any results file stays small. Ids, plugin and
     /// workload names and parameters are what benches are matched by, and are kept whole.
