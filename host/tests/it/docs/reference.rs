@@ -2,7 +2,7 @@
 //! program writes:
 //!
 //! - `reference/cli.md`: the whole page, rendered from `wasmbench::cli::Cli` by clap-markdown;
-//! - `reference/exit-codes.md`: the table between the `generated` marks, from `host/src/cli.rs`'s
+//! - `reference/exit-codes.md`: the table between the `generated` marks, from `host/src/cli/mod.rs`'s
 //!   module `exit` (each constant's doc comment and value);
 //! - `reference/results-json.md`: the field tables between the marks, from
 //!   `host/schema/results.schema.json`;
@@ -77,7 +77,7 @@ fn cli_markdown() -> String {
         &options,
     ));
     format!(
-        "<!-- Generated from host/src/cli.rs (wasmbench::cli::Cli) by clap-markdown: run\n     \
+        "<!-- Generated from host/src/cli/mod.rs (wasmbench::cli::Cli) by clap-markdown: run\n     \
          `{RENDER_AGAIN}` after changing the command line; do not edit. -->\n\n{body}"
     )
 }
@@ -107,12 +107,12 @@ fn the_command_line_page_is_what_clap_renders() {
     check_page(&book_src().join("reference/cli.md"), &cli_markdown());
 }
 
-/// (name, value, doc comment) of each constant of `host/src/cli.rs`'s module `exit`.
+/// (name, value, doc comment) of each constant of `host/src/cli/mod.rs`'s module `exit`.
 fn exit_constants() -> Vec<(String, u8, String)> {
-    let source = std::fs::read_to_string(repo().join("host/src/cli.rs")).unwrap();
+    let source = std::fs::read_to_string(repo().join("host/src/cli/mod.rs")).unwrap();
     let start = source
         .find("pub mod exit {")
-        .expect("host/src/cli.rs has `pub mod exit`");
+        .expect("host/src/cli/mod.rs has `pub mod exit`");
     let end = start + source[start..].find("\n}").expect("the module ends");
     let mut constants = Vec::new();
     let mut doc = Vec::new();
