@@ -99,8 +99,8 @@ impl Runner {
         finished: &mut dyn FnMut(&Finished),
     ) -> Vec<Finished> {
         let mut open = open_units(work, options);
-        let prepared = self.prepare_units(&mut open, observer).await;
         let benches = work.iter().filter(|w| matches!(w, Work::Bench(_))).count();
+        let prepared = self.prepare_units(&mut open, benches, observer).await;
         let mut steps = RoundSteps {
             done: 0,
             total: (open.iter())
@@ -162,11 +162,12 @@ impl Runner {
 
     /// Prepares the units in order (a bench's counting pass, a scenario's plugin checks and fuel
     /// pass) until an interrupt; how many were.
-    async fn prepare_units(&mut self, open: &mut [Open<'_>], observer: &mut dyn Observer) -> usize {
-        let benches = open
-            .iter()
-            .filter(|u| matches!(u, Open::Bench { .. }))
-            .count();
+    async fn prepare_units(
+        &mut self,
+        open: &mut [Open<'_>],
+        benches: usize,
+        observer: &mut dyn Observer,
+    ) -> usize {
         let mut locator = None;
         let mut prepared = 0;
         for unit in open.iter_mut() {

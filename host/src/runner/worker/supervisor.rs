@@ -92,11 +92,12 @@ fn supervise(
     let events = read_lines::<Event>(child.stdout.take().expect("stdout is piped"));
     let stderr = read_tail(child.stderr.take().expect("stderr is piped"));
 
+    let deadline = job.limits.deadline + HOST_GRACE;
     let mut progress = Progress {
-        deadline: job.limits.deadline + HOST_GRACE,
+        deadline,
         watch: Watch {
             since: Instant::now(),
-            allowance: STARTUP + job.limits.deadline + HOST_GRACE,
+            allowance: STARTUP + deadline,
             side: None,
             what: "loading the plugin".into(),
         },
