@@ -25,6 +25,7 @@ mod load_verdicts;
 mod measurement;
 mod metrics;
 mod models;
+mod postgres_server;
 mod profile;
 mod redis;
 mod regression;
