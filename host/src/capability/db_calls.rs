@@ -62,16 +62,16 @@ fn changed(reply: Reply<Outcome>) -> Reply<u64> {
 
 impl Host for HostState {
     async fn connect(&mut self) -> Reply<Resource<Connection>> {
-        Ok(self.db.connect()?.map(Resource::new_own))
+        Ok(self.db.connect().await?.map(Resource::new_own))
     }
 
     async fn execute(&mut self, sql: String, params: Vec<Value>) -> Reply<u64> {
-        let reply = changed(self.db.pooled(|s, conn| s.run(conn, &sql, &params, false)));
+        let reply = changed(self.db.statement(None, &sql, &params, false).await);
         self.moved(&sql, &params, reply, |_| 8)
     }
 
     async fn query(&mut self, sql: String, params: Vec<Value>) -> Reply<Rows> {
-        let reply = rows(self.db.pooled(|s, conn| s.run(conn, &sql, &params, true)));
+        let reply = rows(self.db.statement(None, &sql, &params, true).await);
         self.moved(&sql, &params, reply, rows_size)
     }
 
@@ -87,10 +87,8 @@ impl HostConnection for HostState {
         sql: String,
         params: Vec<Value>,
     ) -> Reply<u64> {
-        let reply = changed(
-            self.db
-                .with_connection(this.rep(), |s, conn| s.run(conn, &sql, &params, false)),
-        );
+        let on = Some(this.rep());
+        let reply = changed(self.db.statement(on, &sql, &params, false).await);
         self.moved(&sql, &params, reply, |_| 8)
     }
 
@@ -100,10 +98,8 @@ impl HostConnection for HostState {
         sql: String,
         params: Vec<Value>,
     ) -> Reply<Rows> {
-        let reply = rows(
-            self.db
-                .with_connection(this.rep(), |s, conn| s.run(conn, &sql, &params, true)),
-        );
+        let on = Some(this.rep());
+        let reply = rows(self.db.statement(on, &sql, &params, true).await);
         self.moved(&sql, &params, reply, rows_size)
     }
 
@@ -113,44 +109,46 @@ impl HostConnection for HostState {
         sql: String,
     ) -> Reply<Resource<Statement>> {
         self.watch.moved(sql.len());
-        Ok(self.db.prepare(this.rep(), sql)?.map(Resource::new_own))
+        Ok(self
+            .db
+            .prepare(this.rep(), sql)
+            .await?
+            .map(Resource::new_own))
     }
 
     async fn begin(&mut self, this: Resource<Connection>) -> Reply<()> {
-        self.transaction(this, "BEGIN")
+        self.transaction(this, "BEGIN").await
     }
 
     async fn commit(&mut self, this: Resource<Connection>) -> Reply<()> {
-        self.transaction(this, "COMMIT")
+        self.transaction(this, "COMMIT").await
     }
 
     async fn rollback(&mut self, this: Resource<Connection>) -> Reply<()> {
-        self.transaction(this, "ROLLBACK")
+        self.transaction(this, "ROLLBACK").await
     }
 
     async fn drop(&mut self, this: Resource<Connection>) -> wasmtime::Result<()> {
-        self.db.disconnect(this.rep());
+        self.db.disconnect(this.rep()).await;
         Ok(())
     }
 }
 
 impl HostState {
-    fn transaction(&mut self, this: Resource<Connection>, sql: &str) -> Reply<()> {
-        let reply = self
-            .db
-            .with_connection(this.rep(), |s, conn| s.run(conn, sql, &[], false));
+    async fn transaction(&mut self, this: Resource<Connection>, sql: &str) -> Reply<()> {
+        let reply = self.db.statement(Some(this.rep()), sql, &[], false).await;
         reply.map(|r| r.map(|_| ()))
     }
 }
 
 impl HostStatement for HostState {
     async fn execute(&mut self, this: Resource<Statement>, params: Vec<Value>) -> Reply<u64> {
-        let reply = changed(self.db.run_prepared(this.rep(), &params, false));
+        let reply = changed(self.db.run_prepared(this.rep(), &params, false).await);
         self.moved("", &params, reply, |_| 8)
     }
 
     async fn query(&mut self, this: Resource<Statement>, params: Vec<Value>) -> Reply<Rows> {
-        let reply = rows(self.db.run_prepared(this.rep(), &params, true));
+        let reply = rows(self.db.run_prepared(this.rep(), &params, true).await);
         self.moved("", &params, reply, rows_size)
     }
 

@@ -1,7 +1,6 @@
 //! What one bench's plugin is lent, as sent to worker processes, and where its fixtures appear.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use anyhow::Result;
 
@@ -24,7 +23,7 @@ pub struct Lending {
     /// That database, opened in the process that runs the bench ([`Lending::open_database`]) and
     /// shared by the stores of its instances.
     #[serde(skip)]
-    pub database: Option<Arc<Database>>,
+    pub database: Option<Database>,
 }
 
 impl Lending {

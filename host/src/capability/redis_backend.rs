@@ -60,7 +60,7 @@ impl RedisBackend {
             name,
             url: url.to_string(),
             prefix: format!("wasmbench:{}:{nonce:016x}:{name}:", std::process::id()),
-            shown_url: shown(url),
+            shown_url: crate::model::redact_url(url),
             connection: None,
             held: BTreeMap::new(),
         }
@@ -199,28 +199,26 @@ impl Drop for RedisBackend {
     }
 }
 
-/// The URL as messages show it: without a password.
-fn shown(url: &str) -> String {
-    match url.split_once("://") {
-        Some((scheme, rest)) => match rest.rsplit_once('@') {
-            Some((_, host)) => format!("{scheme}://…@{host}"),
-            None => url.to_string(),
-        },
-        None => url.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::redact_url as shown;
 
     #[test]
     fn passwords_stay_out_of_messages() {
         assert_eq!(
             shown("redis://user:secret@127.0.0.1:6379/0"),
-            "redis://…@127.0.0.1:6379/0"
+            "redis://user@127.0.0.1:6379/0"
+        );
+        assert_eq!(
+            shown("redis://:secret@127.0.0.1:6379"),
+            "redis://127.0.0.1:6379"
         );
         assert_eq!(shown("redis://127.0.0.1:6379"), "redis://127.0.0.1:6379");
+        assert_eq!(
+            shown("postgres://127.0.0.1/db?user=u&password=secret"),
+            "postgres://127.0.0.1/db?user=u&password=…"
+        );
     }
 
     #[test]

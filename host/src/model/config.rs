@@ -110,6 +110,60 @@ pub fn is_redis_url(text: &str) -> bool {
         .any(|scheme| text.starts_with(scheme))
 }
 
+/// Checks a `postgres://` URL as the database and history settings take it: the scheme, the form
+/// (parsed as the client will) and no TLS requirement (the client speaks plain TCP).
+pub fn check_postgres_url(text: &str) -> Result<(), String> {
+    if !is_postgres_url(text) {
+        return Err(format!(
+            "`{}` is not a PostgreSQL URL: write e.g. \"postgres://user:password@127.0.0.1:5432/db\"",
+            redact_url(text)
+        ));
+    }
+    let config: tokio_postgres::Config = text.parse().map_err(|e| {
+        format!(
+            "`{}` is not a PostgreSQL URL wasmbench can use: {e}",
+            redact_url(text)
+        )
+    })?;
+    if config.get_ssl_mode() == tokio_postgres::config::SslMode::Require {
+        return Err(format!(
+            "`{}` requires TLS (sslmode=require), which wasmbench's PostgreSQL client does not speak: \
+             use a loopback or private-network server with sslmode=prefer or disable",
+            redact_url(text)
+        ));
+    }
+    Ok(())
+}
+
+/// Whether a setting names a PostgreSQL server.
+pub fn is_postgres_url(text: &str) -> bool {
+    text.starts_with("postgres://") || text.starts_with("postgresql://")
+}
+
+/// A server URL fit to print: its password left out.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let tail = tail
+        .split('&')
+        .map(|part| match part.split_once("password=") {
+            Some((head, _)) => format!("{head}password=…"),
+            None => part.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("&");
+    match authority.rsplit_once('@') {
+        Some((user, host)) => match user.split_once(':').map_or(user, |(name, _)| name) {
+            "" => format!("{scheme}://{host}{tail}"),
+            name => format!("{scheme}://{name}@{host}{tail}"),
+        },
+        None => format!("{scheme}://{authority}{tail}"),
+    }
+}
+
 /// Each backend: simulated with a latency per call, or held by a Redis server (its URL).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct BackendsConfig {
@@ -124,10 +178,14 @@ pub struct BackendsConfig {
     pub remote_cache_redis: Option<String>,
 }
 
-/// The embedded SQLite database a bench is lent (`[db]` in a suite, with the bench's overrides):
-/// created fresh for each execution from `schema`, `tables` and `indexes`.
+/// The database a bench is lent (`[db]` in a suite, with the bench's overrides): the embedded
+/// SQLite one, or a schema of its own on the PostgreSQL server `url` names; created fresh for each
+/// execution from `schema`, `tables` and `indexes`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DbConfig {
+    /// `postgres://…` when the bench runs on a PostgreSQL server rather than on SQLite.
+    #[serde(default)]
+    pub url: Option<String>,
     /// SQL run once to create the schema (trusted: it comes from the suite, not the plugin).
     pub schema: String,
     /// Tables filled with generated rows, in order (a `ref` column needs its table seeded first).
@@ -139,7 +197,8 @@ pub struct DbConfig {
     /// Charged per round trip (statement), while holding the connection.
     pub latency: Duration,
     pub mode: LatencyMode,
-    /// Cap on SQLite's heap in the process that runs the bench (bytes).
+    /// Cap on SQLite's heap in the process that runs the bench (bytes); on PostgreSQL, what each
+    /// connection's work memory is cut from.
     pub memory: u64,
 }
 

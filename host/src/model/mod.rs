@@ -16,7 +16,7 @@ mod wall_model;
 
 pub use config::{
     BackendsConfig, ColumnGen, DbConfig, FixtureSpec, HttpFixtureConfig, HttpFixtureTimes,
-    LatencyMode, SeedTable, is_redis_url,
+    LatencyMode, SeedTable, check_postgres_url, is_postgres_url, is_redis_url, redact_url,
 };
 pub use file_stem::bench_file_stem;
 pub use hash::stable_hash;

@@ -168,12 +168,16 @@ pub struct ParallelResult {
 /// A bench's database: how it was set up, and how SQLite ran each distinct statement.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DbResult {
+    /// The PostgreSQL server the bench ran on (`PostgreSQL 15.4 at 127.0.0.1:5432/app`, no
+    /// password); none for the embedded SQLite database.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<String>,
     /// Connections in the pool the instances shared.
     pub pool: u32,
     /// Charged per round trip, nanoseconds, and how (`accounted` or `slept`).
     pub latency_ns: u64,
     pub latency_mode: crate::model::LatencyMode,
-    /// SQLite's heap cap, bytes.
+    /// SQLite's heap cap, bytes (on PostgreSQL, what each connection's work memory is cut from).
     pub memory_cap: u64,
     /// Seeded tables with their row counts.
     pub tables: Vec<DbTable>,

@@ -224,7 +224,7 @@ impl Runner {
         }
         self.keep_output(plan, &session);
         let closed = session.close().await;
-        record.db = lending.database.as_deref().map(record::db_result);
+        record.db = lending.database.as_ref().map(record::db_result);
         closed
     }
 

@@ -300,6 +300,7 @@ fn host_result(host: &[HostCalls], timed_median_ns: Option<f64>) -> Option<HostR
 pub(super) fn db_result(database: &Database) -> DbResult {
     let config = database.config();
     DbResult {
+        server: database.server(),
         pool: config.pool,
         latency_ns: config.latency.as_nanos() as u64,
         latency_mode: config.mode,

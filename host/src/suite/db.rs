@@ -83,6 +83,7 @@ pub(super) fn suite_db(
     let base = pool(
         &RawPool::from(&raw),
         DbConfig {
+            url: server_url(&raw, ctx)?,
             schema: raw.schema.get_ref().clone(),
             tables,
             indexes,
@@ -94,7 +95,10 @@ pub(super) fn suite_db(
         "db.",
         ctx,
     )?;
-    try_schema(&base, &raw, ctx)?;
+    // A PostgreSQL schema is the server's dialect: it is tried when a bench's schema is created.
+    if base.url.is_none() {
+        try_schema(&base, &raw, ctx)?;
+    }
     Ok(Some(SuiteDb { base }))
 }
 
@@ -145,6 +149,39 @@ pub(super) fn bench_db(
         config.indexes = chosen;
     }
     Ok(Some(config))
+}
+
+/// `[db] url` or the variable `[db] url_env` names: the PostgreSQL server the benches run on.
+fn server_url(raw: &RawDb, ctx: &Ctx<'_>) -> Result<Option<String>, SuiteError> {
+    let (text, span, key) = match (&raw.url, &raw.url_env) {
+        (Some(_), Some(env)) => {
+            return Err(ctx.error(
+                Some(env.span()),
+                Some("db.url_env".into()),
+                "give the server as `url` or as `url_env`, not both",
+            ));
+        }
+        (None, None) => return Ok(None),
+        (Some(url), None) => (url.get_ref().clone(), url.span(), "db.url"),
+        (None, Some(env)) => match std::env::var(env.get_ref()) {
+            Ok(url) if !url.is_empty() => (url, env.span(), "db.url_env"),
+            _ => {
+                return Err(ctx.error(
+                    Some(env.span()),
+                    Some("db.url_env".into()),
+                    format!(
+                        "the environment variable `{}` is not set: set it to the server's URL, \
+                         e.g. `export {}=postgres://user:password@127.0.0.1:5432/db`",
+                        env.get_ref(),
+                        env.get_ref()
+                    ),
+                ));
+            }
+        },
+    };
+    crate::model::check_postgres_url(&text)
+        .map_err(|message| ctx.error(Some(span), Some(key.into()), message))?;
+    Ok(Some(text))
 }
 
 /// The pool keys over `config`.

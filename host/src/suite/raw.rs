@@ -170,6 +170,8 @@ keys! {
     #[serde(deny_unknown_fields)]
     struct RawDb {
         schema: Spanned<String>,
+        url: Option<Spanned<String>>,
+        url_env: Option<Spanned<String>>,
         #[serde(default)]
         indexes: BTreeMap<Spanned<String>, Spanned<String>>,
         #[serde(default)]

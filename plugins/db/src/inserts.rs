@@ -15,7 +15,7 @@ const INSERT: &str = "INSERT INTO events (id, kind, amount) VALUES (?1, ?2, ?3)"
 
 /// The final table, read the same way by both workloads: count, sums and the kinds in id order.
 const SUMMARY: &str = "SELECT count(*), sum(amount), sum(id * amount), group_concat(kind, ',') \
-                       FROM (SELECT id, kind, amount FROM events ORDER BY id)";
+                       FROM (SELECT id, kind, amount FROM events ORDER BY id) AS ordered";
 
 const KINDS: [&str; 5] = ["view", "click", "cart", "buy", "share"];
 

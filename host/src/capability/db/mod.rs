@@ -1,15 +1,13 @@
-//! The embedded SQLite database lent to a bench (`[db]`): created fresh per execution in its own
-//! temporary folder, seeded from the suite, and reached through a pool of hardened connections that
-//! the bench's instances share. [`DbSession`] is one store's side of it: its held connections,
-//! prepared statements and counters.
+//! The database lent to a bench (`[db]`): the embedded SQLite one by default, or a schema of its
+//! own on a PostgreSQL server (`[db] url`). Either is created fresh per execution, seeded from the
+//! suite with the same generated rows, and reached through a pool the bench's instances share;
+//! the plugin sees one WIT interface and the harness the same counters, plans and limits.
 
-mod clock;
-mod pool;
-mod seed;
-mod session;
+mod backend;
+mod generate;
+mod outcome;
+mod postgres;
+mod sqlite;
 
-pub use pool::{Database, PoolWaits, StatementPlan};
-pub use session::{DbLimit, DbSession, Outcome, Reply};
-
-#[cfg(test)]
-mod tests;
+pub use backend::{Database, DbSession};
+pub use outcome::{DbLimit, Outcome, PoolWaits, Reply, StatementPlan};

@@ -1,4 +1,4 @@
-//! The bench database itself: a fresh file seeded from the suite, the pool of hardened
+//! The bench's SQLite database itself: a fresh file seeded from the suite, the pool of hardened
 //! connections its stores share, and what the pool saw (query plans, waits for a connection).
 
 use std::collections::BTreeMap;
@@ -7,9 +7,9 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OpenFlags};
-use serde::{Deserialize, Serialize};
 
 use super::clock::clock_now;
+use crate::capability::db::outcome::{PoolWaits, StatementPlan};
 use crate::model::DbConfig;
 use crate::sql_guard::{self as guard, HeapShare};
 
@@ -17,20 +17,6 @@ use crate::sql_guard::{self as guard, HeapShare};
 const MAX_PLANS: usize = 64;
 /// Longest statement text kept with a plan.
 const MAX_PLAN_SQL: usize = 2000;
-
-/// A statement's query plan, as `EXPLAIN QUERY PLAN` shows it (one line per step, indented by depth).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct StatementPlan {
-    pub sql: String,
-    pub plan: Vec<String>,
-}
-
-/// How long callers waited for a connection, over the database's life.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct PoolWaits {
-    pub waits: u64,
-    pub wait: Duration,
-}
 
 /// A pooled connection and the deadline its progress handler checks.
 pub(super) struct Pooled {
@@ -40,7 +26,7 @@ pub(super) struct Pooled {
 }
 
 /// One bench execution's database: a file in its own temporary folder, removed with it.
-pub struct Database {
+pub struct SqliteDatabase {
     config: DbConfig,
     /// Whether statements' query plans are captured (the counting pass; timed passes skip it).
     capture_plans: bool,
@@ -53,17 +39,17 @@ pub struct Database {
     _dir: tempfile::TempDir,
 }
 
-impl std::fmt::Debug for Database {
+impl std::fmt::Debug for SqliteDatabase {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Database")
+        f.debug_struct("SqliteDatabase")
             .field("pool", &self.config.pool)
             .finish_non_exhaustive()
     }
 }
 
-impl Database {
+impl SqliteDatabase {
     /// Creates, seeds and indexes a fresh database, then opens the pool's connections.
-    pub fn open(config: &DbConfig, capture_plans: bool) -> anyhow::Result<Arc<Database>> {
+    pub fn open(config: &DbConfig, capture_plans: bool) -> anyhow::Result<Arc<SqliteDatabase>> {
         let heap = HeapShare::new(config.memory);
         let dir = crate::scratch::tempdir("wasmbench-db-")
             .map_err(|e| anyhow::anyhow!("creating the bench database's folder: {e}"))?;
@@ -100,7 +86,7 @@ impl Database {
             })
             .collect::<rusqlite::Result<Vec<_>>>()
             .map_err(|e| anyhow::anyhow!("preparing a pool connection: {e}"))?;
-        Ok(Arc::new(Database {
+        Ok(Arc::new(SqliteDatabase {
             config: config.clone(),
             capture_plans,
             idle: Mutex::new(idle),

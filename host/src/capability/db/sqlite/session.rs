@@ -11,52 +11,21 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, ErrorCode};
 
 use super::clock::clock_at;
-use super::pool::{Database, Pooled};
+use super::pool::{Pooled, SqliteDatabase};
+use crate::capability::db::outcome::{
+    Counters, DbLimit, MAX_RESULT_BYTES, Outcome, Reply, no_database, value_size,
+};
 use crate::model::LatencyMode;
 use crate::plugin::bindings::db::{Rows, Value};
 use crate::sql_guard as guard;
-
-/// What a round trip gives the guest: its `result` (Ok or the error text), or a trap.
-pub type Reply<T> = wasmtime::Result<Result<T, String>>;
-
-/// A limit a plugin's database use hit; raised as a trap, so the bench ends with the status it names.
-#[derive(Debug, Clone, thiserror::Error)]
-pub enum DbLimit {
-    #[error("the database statement was still running at the deadline and was interrupted")]
-    Deadline,
-    #[error(
-        "no connection of the pool of {pool} came free before the deadline (this instance holds {held})"
-    )]
-    PoolExhausted { pool: u32, held: usize },
-    #[error(
-        "memory limit exceeded: the bench's database needed more than its heap cap of {} ([db] memory; raise it there)",
-        crate::model::size(*limit)
-    )]
-    Memory { limit: u64 },
-}
-
-#[derive(Debug, Default)]
-struct Counters {
-    queries: u64,
-    rows_read: u64,
-    rows_written: u64,
-    prepared: u64,
-    time: Duration,
-    pool_wait: Duration,
-    latency: Duration,
-}
 
 struct Prepared {
     connection: u32,
     sql: String,
 }
 
-/// Most bytes of rows one query may hand the guest: beyond it the host would hold the plugin's
-/// data outside any limit.
-const MAX_RESULT_BYTES: u64 = 256 << 20;
-
-pub struct DbSession {
-    database: Option<Arc<Database>>,
+pub struct SqliteSession {
+    database: Option<Arc<SqliteDatabase>>,
     held: HashMap<u32, Pooled>,
     statements: HashMap<u32, Prepared>,
     next: u32,
@@ -65,9 +34,9 @@ pub struct DbSession {
     deadline: Instant,
 }
 
-impl DbSession {
-    pub fn new(database: Option<Arc<Database>>) -> Self {
-        DbSession {
+impl SqliteSession {
+    pub fn new(database: Option<Arc<SqliteDatabase>>) -> Self {
+        SqliteSession {
             database,
             held: HashMap::new(),
             statements: HashMap::new(),
@@ -86,30 +55,13 @@ impl DbSession {
         self.database.is_some()
     }
 
-    fn database(&self) -> Result<&Arc<Database>, String> {
-        self.database.as_ref().ok_or_else(|| {
-            "this bench has no database: add a [db] table to the suite (see the guide, docs/src/database.md)".to_string()
-        })
+    fn database(&self) -> Result<&Arc<SqliteDatabase>, String> {
+        self.database.as_ref().ok_or_else(no_database)
     }
 
     /// The counters since the last call, named `db.<counter>`; none when the database wasn't used.
     pub fn take_counters(&mut self) -> Vec<(String, u64)> {
-        let c = std::mem::take(&mut self.counters);
-        if c.queries == 0 && c.pool_wait.is_zero() {
-            return Vec::new();
-        }
-        [
-            ("db.queries", c.queries),
-            ("db.rows_read", c.rows_read),
-            ("db.rows_written", c.rows_written),
-            ("db.prepared", c.prepared),
-            ("db.time_ns", c.time.as_nanos() as u64),
-            ("db.pool_wait_ns", c.pool_wait.as_nanos() as u64),
-            ("db.latency_ns", c.latency.as_nanos() as u64),
-        ]
-        .into_iter()
-        .map(|(name, value)| (name.to_string(), value))
-        .collect()
+        self.counters.take()
     }
 
     /// Takes a connection from the pool for the guest; returns its rep.
@@ -276,8 +228,7 @@ impl DbSession {
         self.counters.time += start.elapsed();
         match result {
             Ok(outcome) => {
-                self.counters.rows_read += outcome.rows.as_ref().map_or(0, |r| r.rows.len() as u64);
-                self.counters.rows_written += outcome.changed;
+                self.counters.finished(&outcome);
                 if outcome.bytes > MAX_RESULT_BYTES {
                     return Err(DbLimit::Memory {
                         limit: MAX_RESULT_BYTES,
@@ -304,7 +255,7 @@ impl DbSession {
     }
 }
 
-impl Drop for DbSession {
+impl Drop for SqliteSession {
     /// A store that ends (or fails) holding connections gives them back, so the pool's other users
     /// don't wait forever.
     fn drop(&mut self) {
@@ -313,15 +264,6 @@ impl Drop for DbSession {
             self.disconnect(id);
         }
     }
-}
-
-/// What one statement did.
-#[derive(Debug, Default)]
-pub struct Outcome {
-    pub rows: Option<Rows>,
-    pub changed: u64,
-    /// Bytes of the rows handed over.
-    bytes: u64,
 }
 
 /// Binds `params`, steps the statement to its end and collects its rows (when wanted) and changes.
@@ -362,7 +304,7 @@ fn step(
     })
 }
 
-fn to_sql(value: &Value) -> rusqlite::types::Value {
+pub(super) fn to_sql(value: &Value) -> rusqlite::types::Value {
     use rusqlite::types::Value as Sql;
     match value {
         Value::Null => Sql::Null,
@@ -380,14 +322,5 @@ fn from_sql(value: ValueRef<'_>) -> Value {
         ValueRef::Real(x) => Value::Real(x),
         ValueRef::Text(text) => Value::Text(String::from_utf8_lossy(text).into_owned()),
         ValueRef::Blob(bytes) => Value::Blob(bytes.to_vec()),
-    }
-}
-
-/// Bytes a value takes in the guest's memory (roughly: payload plus the variant's slot).
-fn value_size(value: &Value) -> u64 {
-    16 + match value {
-        Value::Text(text) => text.len() as u64,
-        Value::Blob(bytes) => bytes.len() as u64,
-        _ => 0,
     }
 }

@@ -4,11 +4,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::*;
+use crate::capability::db::outcome::{DbLimit, Outcome, Reply};
 use crate::model::{ColumnGen, DbConfig, LatencyMode, SeedTable};
 use crate::plugin::bindings::db::Value;
 
 fn config(pool: u32) -> DbConfig {
     DbConfig {
+        url: None,
         schema: "CREATE TABLE t(id INTEGER PRIMARY KEY, n INTEGER NOT NULL);".into(),
         tables: vec![SeedTable {
             name: "t".into(),
@@ -27,24 +29,24 @@ fn config(pool: u32) -> DbConfig {
     }
 }
 
-fn session(database: &Arc<Database>, deadline: Duration) -> DbSession {
-    let mut session = DbSession::new(Some(database.clone()));
+fn session(database: &Arc<SqliteDatabase>, deadline: Duration) -> SqliteSession {
+    let mut session = SqliteSession::new(Some(database.clone()));
     session.arm(Instant::now() + deadline);
     session
 }
 
 /// The guest's `db.query`: a pooled connection, one statement.
-fn query(session: &mut DbSession, sql: &str, params: &[Value]) -> session::Reply<session::Outcome> {
+fn query(session: &mut SqliteSession, sql: &str, params: &[Value]) -> Reply<Outcome> {
     session.pooled(|s, conn| s.run(conn, sql, params, true))
 }
 
-fn counters(session: &mut DbSession) -> BTreeMap<String, u64> {
+fn counters(session: &mut SqliteSession) -> BTreeMap<String, u64> {
     session.take_counters().into_iter().collect()
 }
 
 #[test]
 fn statements_are_counted_charged_and_planned() {
-    let db = Database::open(&config(2), true).unwrap();
+    let db = SqliteDatabase::open(&config(2), true).unwrap();
     let mut s = session(&db, Duration::from_secs(10));
     let rows = query(
         &mut s,
@@ -94,7 +96,7 @@ fn statements_are_counted_charged_and_planned() {
 
 #[test]
 fn plugin_sql_is_limited_to_data_statements() {
-    let db = Database::open(&config(1), false).unwrap();
+    let db = SqliteDatabase::open(&config(1), false).unwrap();
     let mut s = session(&db, Duration::from_secs(10));
     for sql in [
         "ATTACH DATABASE '/tmp/wasmbench-attach.db' AS other",
@@ -119,7 +121,7 @@ fn plugin_sql_is_limited_to_data_statements() {
 
 #[test]
 fn a_runaway_query_is_interrupted_at_the_deadline() {
-    let db = Database::open(&config(1), false).unwrap();
+    let db = SqliteDatabase::open(&config(1), false).unwrap();
     let mut s = session(&db, Duration::from_millis(200));
     let start = Instant::now();
     let forever = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) \
@@ -137,7 +139,7 @@ fn a_runaway_query_is_interrupted_at_the_deadline() {
 
 #[test]
 fn a_full_pool_makes_callers_wait_until_the_deadline() {
-    let db = Database::open(&config(1), false).unwrap();
+    let db = SqliteDatabase::open(&config(1), false).unwrap();
     let mut holder = session(&db, Duration::from_secs(10));
     let held = holder.connect().unwrap().unwrap();
     let mut waiter = session(&db, Duration::from_millis(100));
@@ -166,7 +168,7 @@ fn a_full_pool_makes_callers_wait_until_the_deadline() {
 
 #[test]
 fn a_value_past_the_cap_is_a_memory_limit() {
-    let db = Database::open(&config(1), false).unwrap();
+    let db = SqliteDatabase::open(&config(1), false).unwrap();
     let mut s = session(&db, Duration::from_secs(10));
     let err = query(&mut s, "SELECT randomblob(64 * 1024 * 1024)", &[]).unwrap_err();
     assert!(
@@ -177,7 +179,7 @@ fn a_value_past_the_cap_is_a_memory_limit() {
 
 #[test]
 fn a_transaction_left_open_is_rolled_back_when_its_connection_goes_back() {
-    let db = Database::open(&config(1), false).unwrap();
+    let db = SqliteDatabase::open(&config(1), false).unwrap();
     let mut s = session(&db, Duration::from_secs(10));
     let conn = s.connect().unwrap().unwrap();
     s.with_connection(conn, |s, c| s.run(c, "BEGIN", &[], false))
@@ -198,7 +200,7 @@ fn a_transaction_left_open_is_rolled_back_when_its_connection_goes_back() {
 
 #[test]
 fn without_a_database_the_guest_gets_an_error_not_a_trap() {
-    let mut s = DbSession::new(None);
+    let mut s = SqliteSession::new(None);
     assert!(!s.available());
     let err = s.connect().unwrap().unwrap_err();
     assert!(err.contains("add a [db] table"), "{err}");

@@ -1,15 +1,13 @@
-//! Filling a fresh database from the suite: the schema, generated rows, then the bench's indexes.
-//! Rows come from a seeded ChaCha generator per table, so every execution (and every machine) gets
-//! the same data.
+//! Filling a fresh SQLite database from the suite: the schema, the generated rows
+//! ([`table_rows`]), then the bench's indexes.
 
 use std::collections::BTreeMap;
 
-use rand::{RngExt, SeedableRng};
-use rand_chacha::ChaCha8Rng;
 use rusqlite::Connection;
-use rusqlite::types::Value;
 
-use crate::model::{ColumnGen, DbConfig, SeedTable};
+use super::session::to_sql;
+use crate::capability::db::generate::{quote, table_rows};
+use crate::model::{DbConfig, SeedTable};
 use crate::sql_guard::{SUITE_SQL_DEADLINE, run_suite_sql};
 
 /// Creates the schema, the rows and the indexes in one transaction; the suite's SQL runs under
@@ -40,9 +38,7 @@ fn fill_all(conn: &mut Connection, config: &DbConfig) -> Result<(), String> {
 }
 
 fn fill(conn: &Connection, table: &SeedTable, rows_of: &BTreeMap<&str, u64>) -> Result<(), String> {
-    if table.columns.is_empty() {
-        return Err("no columns to generate".into());
-    }
+    let rows = table_rows(table, rows_of)?;
     let names: Vec<String> = table.columns.iter().map(|(n, _)| quote(n)).collect();
     let slots: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
     let sql = format!(
@@ -52,64 +48,22 @@ fn fill(conn: &Connection, table: &SeedTable, rows_of: &BTreeMap<&str, u64>) -> 
         slots.join(", ")
     );
     let mut insert = conn.prepare(&sql).map_err(|e| e.to_string())?;
-    let parents: Vec<u64> = table
-        .columns
-        .iter()
-        .map(|(column, generator)| match generator {
-            ColumnGen::Ref(parent) => rows_of.get(parent.as_str()).copied().ok_or_else(|| {
-                format!(
-                    "column `{column}` refers to table `{parent}`, which is not seeded before it"
-                )
-            }),
-            _ => Ok(0),
-        })
-        .collect::<Result<_, _>>()?;
-    let mut rng = ChaCha8Rng::seed_from_u64(table.seed);
-    let mut values = Vec::with_capacity(names.len());
-    for i in 0..table.rows {
-        values.clear();
-        for ((_, generator), &parent_rows) in table.columns.iter().zip(&parents) {
-            values.push(generate(generator, i, parent_rows, &mut rng));
-        }
+    for (i, values) in rows.enumerate() {
         insert
-            .execute(rusqlite::params_from_iter(values.iter()))
+            .execute(rusqlite::params_from_iter(values.iter().map(to_sql)))
             .map_err(|e| format!("row {}: {e}", i + 1))?;
     }
     Ok(())
 }
 
-fn generate(generator: &ColumnGen, i: u64, parent_rows: u64, rng: &mut ChaCha8Rng) -> Value {
-    match generator {
-        ColumnGen::Serial => Value::Integer(i as i64 + 1),
-        ColumnGen::Cycle(n) => Value::Integer((i % n) as i64 + 1),
-        ColumnGen::Int(lo, hi) => Value::Integer(rng.random_range(*lo..=*hi)),
-        ColumnGen::Real(lo, hi) if lo < hi => Value::Real(rng.random_range(*lo..*hi)),
-        ColumnGen::Real(lo, _) => Value::Real(*lo),
-        ColumnGen::Text(min, max) => {
-            let len = rng.random_range(*min..=*max);
-            Value::Text(
-                (0..len)
-                    .map(|_| rng.random_range(b'a'..=b'z') as char)
-                    .collect(),
-            )
-        }
-        ColumnGen::Ref(_) if parent_rows == 0 => Value::Null,
-        ColumnGen::Ref(_) => Value::Integer(rng.random_range(1..=parent_rows) as i64),
-    }
-}
-
-/// An identifier quoted for SQL (names are checked to be plain identifiers when the suite is read).
-fn quote(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::LatencyMode;
+    use crate::model::{ColumnGen, LatencyMode};
 
     fn config() -> DbConfig {
         DbConfig {
+            url: None,
             schema: "CREATE TABLE a(id INTEGER PRIMARY KEY, name TEXT, n INTEGER);
                      CREATE TABLE b(id INTEGER PRIMARY KEY, a_id INTEGER, owner INTEGER, x REAL);"
                 .into(),
