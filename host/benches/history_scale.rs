@@ -201,7 +201,7 @@ fn main() {
 
     // report, every series.
     let t = Instant::now();
-    let html = trends::render(&analysis, &path).expect("render");
+    let html = trends::render(&analysis, &path.display().to_string()).expect("render");
     println!(
         "report (render, every series): {} · {:.1} MB",
         secs(t.elapsed()),
@@ -217,7 +217,7 @@ fn main() {
         ..selection.clone()
     };
     let analysis = analyze(&store, &filtered, &Settings::default()).expect("analyze");
-    let html = trends::render(&analysis, &path).expect("render");
+    let html = trends::render(&analysis, &path.display().to_string()).expect("render");
     println!(
         "report --filter (10 benches, {} series; analyze + render): {} · {:.2} MB",
         analysis.trends.len(),

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
+use crate::history::Location;
+
 #[derive(Debug, Subcommand)]
 pub enum HistoryCommand {
     /// Record a results file (a run of one commit) in the history.
@@ -14,19 +16,25 @@ pub enum HistoryCommand {
     Check(HistoryCheckArgs),
     /// Write the trend report: each bench's metrics over commits, change points marked.
     Report(HistoryReportArgs),
+    /// Copy every run of one history into another (an SQLite file to a PostgreSQL database, or
+    /// back); runs the destination already holds are skipped.
+    Migrate(HistoryMigrateArgs),
 }
 
 /// Where the history lives.
 #[derive(Debug, Args, Clone)]
 pub struct HistoryFile {
-    /// The history database (one SQLite file; created by `history add`).
+    /// The history: an SQLite file, or a PostgreSQL database shared by many runners
+    /// (`postgres://USER:PASSWORD@HOST:PORT/DATABASE`); created by `history add`.
     #[arg(
         long,
-        value_name = "FILE",
+        value_name = "FILE|URL",
         env = "WASMBENCH_HISTORY",
-        default_value = "reports/history.db"
+        hide_env_values = true,
+        default_value = "reports/history.db",
+        value_parser = Location::parse
     )]
-    pub history: PathBuf,
+    pub history: Location,
 }
 
 #[derive(Debug, Args)]
@@ -117,4 +125,15 @@ pub struct HistoryReportArgs {
     /// The HTML file to write [default: trends.html next to the history file].
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryMigrateArgs {
+    /// The history to copy from: an SQLite file or a `postgres://` URL.
+    #[arg(long, value_name = "FILE|URL", value_parser = Location::parse)]
+    pub from: Location,
+    /// The history to copy into (created when it doesn't exist): an SQLite file or a
+    /// `postgres://` URL.
+    #[arg(long, value_name = "FILE|URL", value_parser = Location::parse)]
+    pub to: Location,
 }

@@ -8,7 +8,8 @@ use clap::{Args, Parser, Subcommand};
 mod history;
 
 pub use history::{
-    HistoryAddArgs, HistoryCheckArgs, HistoryCommand, HistoryFile, HistoryReportArgs, SeriesArgs,
+    HistoryAddArgs, HistoryCheckArgs, HistoryCommand, HistoryFile, HistoryMigrateArgs,
+    HistoryReportArgs, SeriesArgs,
 };
 
 /// Exit codes, documented in docs/src/reference/exit-codes.md (generated from these).
@@ -345,10 +346,10 @@ pub struct ReportArgs {
     /// The HTML file to write [default: report.html next to the results file].
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// A history database (`wasmbench history`): also write trends.html for this suite next to
-    /// the report, and link to it from the report.
-    #[arg(long, value_name = "FILE")]
-    pub history: Option<PathBuf>,
+    /// A history (`wasmbench history`: an SQLite file or a `postgres://` URL): also write
+    /// trends.html for this suite next to the report, and link to it from the report.
+    #[arg(long, value_name = "FILE|URL", value_parser = crate::history::Location::parse)]
+    pub history: Option<crate::history::Location>,
 }
 
 /// Formats `wasmbench export` writes.

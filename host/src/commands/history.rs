@@ -1,5 +1,5 @@
-//! `wasmbench history add | check | report`: runs recorded across commits, change points found,
-//! CI failed on a shift for the worse, trends charted.
+//! `wasmbench history add | check | report | migrate`: runs recorded across commits, change points
+//! found, CI failed on a shift for the worse, trends charted, a history copied to another store.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -10,10 +10,11 @@ use super::CommandError;
 use super::verdicts::read_checked;
 use crate::analysis::changepoint::Settings;
 use crate::cli::{
-    HistoryAddArgs, HistoryCheckArgs, HistoryCommand, HistoryReportArgs, SeriesArgs, exit,
+    HistoryAddArgs, HistoryCheckArgs, HistoryCommand, HistoryMigrateArgs, HistoryReportArgs,
+    SeriesArgs, exit,
 };
 use crate::history::{
-    Analysis, Gate, Provenance, RunRecord, Selection, SqliteStore, Store, analyze,
+    Analysis, Gate, Location, Provenance, RunRecord, Selection, Store, analyze, migrate,
 };
 use crate::model::{Thresholds, parse_fraction};
 use crate::report::escape::terminal::{Inert, path as shown};
@@ -27,6 +28,7 @@ pub fn run(command: &HistoryCommand) -> Result<u8, CommandError> {
         HistoryCommand::Add(args) => add(args),
         HistoryCommand::Check(args) => check(args),
         HistoryCommand::Report(args) => report(args),
+        HistoryCommand::Migrate(args) => migrate(args),
     }
 }
 
@@ -53,19 +55,15 @@ fn add(args: &HistoryAddArgs) -> Result<u8, CommandError> {
             shown(&args.results)
         );
     }
-    let path = &args.file.history;
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("creating {}", parent.display()))?;
-    }
-    let mut store = SqliteStore::open(path, true)?;
+    let location = &args.file.history;
+    let mut store = location.open(true)?;
     let added = store
         .add(&record)
-        .with_context(|| format!("adding {} to {}", args.results.display(), path.display()))?;
+        .with_context(|| format!("adding {} to {location}", args.results.display()))?;
     let (runs, series) = store.counts()?;
     say!(
         "history: {} · commit {} · {} ({} new) · testbed {}",
-        shown(path),
+        shown_location(location),
         Inert::line(&record.commit),
         plural(added.values, "value", "values"),
         plural(added.new_series, "series", "series"),
@@ -110,8 +108,16 @@ fn selection(args: &SeriesArgs) -> Result<(Selection, Settings), CommandError> {
     Ok((selection, settings))
 }
 
-fn open_existing(path: &Path) -> Result<SqliteStore, CommandError> {
-    Ok(SqliteStore::open(path, false)?)
+fn open_existing(location: &Location) -> Result<Box<dyn Store>, CommandError> {
+    Ok(location.open(false)?)
+}
+
+/// Where the history is, for the terminal: a file's path, or a URL without its password.
+fn shown_location(location: &Location) -> String {
+    match location.file() {
+        Some(path) => shown(path),
+        None => Inert::line(&location.to_string()).to_string(),
+    }
 }
 
 fn check(args: &HistoryCheckArgs) -> Result<u8, CommandError> {
@@ -127,7 +133,7 @@ fn check(args: &HistoryCheckArgs) -> Result<u8, CommandError> {
             store.commit_time(commit)?.ok_or_else(|| {
                 anyhow!(
                     "--since {commit:?}: no run of this commit is in {}",
-                    args.file.history.display()
+                    args.file.history
                 )
             })
         })
@@ -137,11 +143,11 @@ fn check(args: &HistoryCheckArgs) -> Result<u8, CommandError> {
         recent: args.recent as usize,
         since_ms,
     };
-    let analysis = analyze(&store, &selection, &settings)?;
+    let analysis = analyze(store.as_ref(), &selection, &settings)?;
     if analysis.trends.is_empty() {
         return Err(anyhow!(
             "{}: no series matches (add runs with `wasmbench history add`, or widen --suite/--testbed/--branch/--filter)",
-            args.file.history.display()
+            args.file.history
         )
         .into());
     }
@@ -192,7 +198,7 @@ fn check(args: &HistoryCheckArgs) -> Result<u8, CommandError> {
 }
 
 /// One line naming the series' scope.
-fn overview(path: &Path, analysis: &Analysis) -> String {
+fn overview(location: &Location, analysis: &Analysis) -> String {
     let newest = analysis
         .trends
         .iter()
@@ -206,7 +212,7 @@ fn overview(path: &Path, analysis: &Analysis) -> String {
         .unwrap_or(0);
     format!(
         "history: {} · {} · up to {} each{}",
-        shown(path),
+        shown_location(location),
         plural(analysis.trends.len(), "series", "series"),
         plural(commits, "commit", "commits"),
         newest
@@ -218,12 +224,12 @@ fn overview(path: &Path, analysis: &Analysis) -> String {
 fn report(args: &HistoryReportArgs) -> Result<u8, CommandError> {
     let (selection, settings) = selection(&args.series)?;
     let store = open_existing(&args.file.history)?;
-    let analysis = analyze(&store, &selection, &settings)?;
+    let analysis = analyze(store.as_ref(), &selection, &settings)?;
     let out = args
         .output
         .clone()
-        .unwrap_or_else(|| default_trends_path(&args.file.history));
-    trends::write(&out, &analysis, &args.file.history)
+        .unwrap_or_else(|| args.file.history.sibling(trends::FILE_NAME));
+    trends::write(&out, &analysis, &args.file.history.to_string())
         .with_context(|| format!("writing the trend report {}", out.display()))?;
     say!(
         "trends: {} ({})",
@@ -236,7 +242,7 @@ fn report(args: &HistoryReportArgs) -> Result<u8, CommandError> {
 /// Writes the trend report of `suite` from `history` next to `report` (for the run report to
 /// link to) and returns its path.
 pub fn write_suite_trends(
-    history: &Path,
+    history: &Location,
     suite: &str,
     report: &Path,
 ) -> Result<PathBuf, CommandError> {
@@ -246,14 +252,35 @@ pub fn write_suite_trends(
         last: crate::history::DEFAULT_LAST as usize,
         ..Selection::default()
     };
-    let analysis = analyze(&store, &selection, &Settings::default())?;
+    let analysis = analyze(store.as_ref(), &selection, &Settings::default())?;
     let out = report.with_file_name(trends::FILE_NAME);
-    trends::write(&out, &analysis, history)
+    trends::write(&out, &analysis, &history.to_string())
         .with_context(|| format!("writing the trend report {}", out.display()))?;
     Ok(out)
 }
 
-/// `trends.html` next to the history file.
-pub fn default_trends_path(history: &Path) -> PathBuf {
-    history.with_file_name(trends::FILE_NAME)
+/// Copies every run of `--from` that `--to` doesn't hold into it.
+fn migrate(args: &HistoryMigrateArgs) -> Result<u8, CommandError> {
+    let from = open_existing(&args.from)?;
+    let mut to = args.to.open(true)?;
+    let copied = migrate::copy(from.as_ref(), to.as_mut(), |done| {
+        eprintln!("  {} copied", plural(done.copied, "run", "runs"));
+    })
+    .with_context(|| format!("copying runs from {} to {}", args.from, args.to))?;
+    let (runs, series) = to.counts()?;
+    say!(
+        "history migrate: {} ({}) copied from {} to {}; {} already there, skipped",
+        plural(copied.copied, "run", "runs"),
+        plural(copied.values, "value", "values"),
+        shown_location(&args.from),
+        shown_location(&args.to),
+        plural(copied.skipped, "run", "runs"),
+    );
+    say!(
+        "history: {} holds {} and {}",
+        shown_location(&args.to),
+        plural(runs as usize, "run", "runs"),
+        plural(series as usize, "series", "series")
+    );
+    Ok(exit::OK)
 }

@@ -25,7 +25,7 @@ pub fn run(args: &ReportArgs) -> Result<u8, CommandError> {
         .unwrap_or_else(|| args.results.with_file_name(html::FILE_NAME));
     let trends = args
         .history
-        .as_deref()
+        .as_ref()
         .map(|history| super::history::write_suite_trends(history, &results.suite.name, &out))
         .transpose()?;
     html::write_linked(

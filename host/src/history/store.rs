@@ -14,8 +14,36 @@ pub struct Added {
     pub new_series: usize,
 }
 
-/// A history of runs. SQLite today ([`SqliteStore`](super::SqliteStore)); a server database (PostgreSQL for a team
-/// with many runners writing at once) would be another implementation of this trait.
+/// A run as stored, with its id in the store; its `record.values` are empty until
+/// [`Store::read_values`] fills them (a history's values don't fit in memory all at once).
+#[derive(Debug, Clone)]
+pub struct StoredRun {
+    pub id: i64,
+    pub record: RunRecord,
+}
+
+impl StoredRun {
+    /// What tells two runs apart in every store (its unique key): suite, testbed, host, commit
+    /// and the results' start.
+    pub fn identity(&self) -> (&str, &str, &str, &str, &str) {
+        identity(&self.record)
+    }
+}
+
+/// A run's unique key: suite, testbed, host, commit and the results' start.
+pub fn identity(run: &RunRecord) -> (&str, &str, &str, &str, &str) {
+    (
+        &run.suite,
+        &run.testbed,
+        &run.host,
+        &run.commit,
+        &run.started_at,
+    )
+}
+
+/// A history of runs: one SQLite file ([`SqliteStore`](super::SqliteStore), the default) or a
+/// schema in a PostgreSQL database ([`PostgresStore`](super::PostgresStore), for a team with many
+/// runners writing at once). Both keep the same tables and give the same answers.
 pub trait Store {
     /// Records a run; refuses one already recorded (same suite, testbed, host, commit and start).
     fn add(&mut self, run: &RunRecord) -> Result<Added>;
@@ -29,4 +57,8 @@ pub trait Store {
     fn counts(&self) -> Result<(u64, u64)>;
     /// Where a commit (or a unique prefix of its id) sits on the time axis: its earliest run.
     fn commit_time(&self, commit: &str) -> Result<Option<i64>>;
+    /// Every run stored, in the order they were added, without their values.
+    fn runs(&self) -> Result<Vec<StoredRun>>;
+    /// Fills in the values of `runs` (from [`Store::runs`]), each in its series' key.
+    fn read_values(&self, runs: &mut [StoredRun]) -> Result<()>;
 }

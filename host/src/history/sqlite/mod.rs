@@ -23,14 +23,17 @@ use anyhow::{Context, Result, anyhow, bail};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 
 mod busy;
+mod export;
+mod foreign;
 
 use busy::{BUSY_WAIT, retrying};
+use foreign::schema_objects;
 
 use super::record::RunRecord;
 use super::series::{Point, Selection, Series, SeriesKey, Value};
-use super::store::{Added, Store};
+use super::store::{Added, Store, StoredRun};
 use super::time::now_rfc3339;
-use crate::model::{Metric, clip};
+use crate::model::Metric;
 
 /// "wbhi" as a big-endian integer.
 const APPLICATION_ID: i32 = 0x7762_6869;
@@ -347,44 +350,6 @@ fn schema_objects_read_only(path: &Path) -> Option<String> {
     schema_objects(&connection)
 }
 
-/// "it holds one schema object of another program: view `v`", or "it holds 3 schema objects of
-/// another program: table `t`, index `tx`, trigger `tt`".
-fn schema_objects(c: &Connection) -> Option<String> {
-    const SHOWN: usize = 3;
-    let count: i64 = c
-        .query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0))
-        .ok()?;
-    let mut statement = c
-        .prepare("SELECT type, name FROM sqlite_schema ORDER BY rowid LIMIT ?1")
-        .ok()?;
-    let named = statement
-        .query_map([SHOWN as i64], |row| {
-            Ok(format!(
-                "{} `{}`",
-                clip(&row.get::<_, String>(0)?, 16),
-                clip(&row.get::<_, String>(1)?, 64)
-            ))
-        })
-        .ok()?
-        .collect::<rusqlite::Result<Vec<_>>>()
-        .ok()?;
-    match (count, named.as_slice()) {
-        (_, []) => None,
-        (1, [one]) => Some(format!(
-            "it holds one schema object of another program: {one}"
-        )),
-        (n, named) => Some(format!(
-            "it holds {n} schema objects of another program: {}{}",
-            named.join(", "),
-            if n as usize > named.len() {
-                ", …"
-            } else {
-                ""
-            }
-        )),
-    }
-}
-
 impl Store for SqliteStore {
     fn add(&mut self, run: &RunRecord) -> Result<Added> {
         Ok(self.add_all(std::slice::from_ref(run))?[0])
@@ -482,6 +447,14 @@ impl Store for SqliteStore {
                 })? as u64)
         };
         Ok((count("runs")?, count("series")?))
+    }
+
+    fn runs(&self) -> Result<Vec<StoredRun>> {
+        export::runs(&self.connection)
+    }
+
+    fn read_values(&self, runs: &mut [StoredRun]) -> Result<()> {
+        export::read_values(&self.connection, runs)
     }
 
     fn commit_time(&self, commit: &str) -> Result<Option<i64>> {

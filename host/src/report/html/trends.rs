@@ -24,12 +24,13 @@ const STYLE: &str = include_str!("style.css");
 const LINE: (u8, u8, u8) = (0x1f, 0x5f, 0xa8);
 
 /// Renders the page and writes it to `path` (through a temporary file and a rename).
-pub fn write(path: &Path, analysis: &Analysis, history: &Path) -> Result<()> {
+/// `history` is where the history is, as shown (a file's path, or a URL without its password).
+pub fn write(path: &Path, analysis: &Analysis, history: &str) -> Result<()> {
     let html = render(analysis, history)?;
     write_atomically(path, html.as_bytes()).with_context(|| format!("writing {}", path.display()))
 }
 
-pub fn render(analysis: &Analysis, history: &Path) -> Result<String> {
+pub fn render(analysis: &Analysis, history: &str) -> Result<String> {
     let series: Vec<_> = analysis.trends.iter().map(|t| t.series.clone()).collect();
     let benches = by_bench(series);
     let shifted = analysis
@@ -72,7 +73,7 @@ pub fn render(analysis: &Analysis, history: &Path) -> Result<String> {
                     p class="kicker" { "wasmbench trends" } "\n"
                     h1 { "Across commits" } "\n"
                     p class="when" {
-                        "History " code { (history.display().to_string()) } " · "
+                        "History " code { (history) } " · "
                         (plural(analysis.trends.len(), "series", "series"))
                         @if let Some(p) = newest {
                             " · newest commit " code { (p.commit) } " at "
