@@ -13,6 +13,7 @@ mod cli;
 mod connections;
 mod containment;
 mod database;
+mod database_postgres;
 mod docs;
 mod history;
 mod host_calls;

@@ -23,6 +23,7 @@
 mod broken_plugins;
 mod compile_cache;
 mod database;
+mod database_postgres;
 mod escapes;
 mod host_memory;
 mod host_resources;

@@ -88,7 +88,14 @@ impl PgDatabase {
                 }
             }
         });
-        let (admin, server, pool) = opened.map_err(anyhow::Error::msg)?;
+        let (admin, server, pool) = match opened {
+            Ok(opened) => opened,
+            Err(message) => {
+                // Dropping a runtime blocks, which a worker's runtime (the caller's) forbids.
+                runtime.shutdown_background();
+                return Err(anyhow::Error::msg(message));
+            }
+        };
         Ok(Arc::new(PgDatabase {
             config: config.clone(),
             capture_plans,

@@ -55,9 +55,10 @@ pub fn shown(url: &str) -> String {
 pub async fn connect_admin(url: &str) -> Result<Client, String> {
     let (client, connection) = tokio_postgres::connect(url, NoTls).await.map_err(|e| {
         format!(
-            "connecting to the {}: {e} (start it, or fix [db] url; `scripts/servers.sh start \
+            "connecting to the {}: {} (start it, or fix [db] url; `scripts/servers.sh start \
              postgres` starts one on loopback)",
-            shown(url)
+            shown(url),
+            server_error(&e)
         )
     })?;
     tokio::spawn(async move {
@@ -278,9 +279,17 @@ async fn make_role(
     let work_mem_kb = (config.memory / 1024 / u64::from(config.pool.max(1)) / 4).max(64);
     let password = &names.password;
     let connections = config.pool + 1;
+    let database: String = admin
+        .query_one("SELECT current_database()", &[])
+        .await
+        .map_err(|e| server_error(&e))?
+        .get(0);
+    let database = database.replace('\'', "''");
     let sql = format!(
         "CREATE ROLE {role} LOGIN PASSWORD '{password}' NOSUPERUSER NOCREATEDB NOCREATEROLE \
            NOINHERIT NOREPLICATION CONNECTION LIMIT {connections};
+         COMMENT ON ROLE {role} IS 'a wasmbench bench''s role on database {database}: dropped with \
+           its schema';
          GRANT USAGE ON SCHEMA {schema} TO {role};
          GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role};
          GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {schema} TO {role};
@@ -328,7 +337,16 @@ pub fn server_error(error: &tokio_postgres::Error) -> String {
             }
             text
         }
-        None => error.to_string(),
+        None => {
+            // The client's own errors keep their cause (e.g. "Connection refused") as a source.
+            let mut text = error.to_string();
+            let mut source = std::error::Error::source(error);
+            while let Some(cause) = source {
+                text.push_str(&format!(": {cause}"));
+                source = cause.source();
+            }
+            text
+        }
     }
 }
 
