@@ -16,6 +16,7 @@ mod database;
 mod database_postgres;
 mod docs;
 mod history;
+mod history_postgres;
 mod host_calls;
 mod input;
 mod install;

@@ -149,7 +149,12 @@ fn inspect(client: &mut impl GenericClient) -> Result<Found> {
         return Ok(match objects {
             0 => Found::Empty,
             n => Found::Foreign(format!(
-                "it holds {n} objects of another program: {}{}",
+                "it holds {} of another program: {}{}",
+                if n == 1 {
+                    "one object".to_string()
+                } else {
+                    format!("{n} objects")
+                },
                 named.unwrap_or_default(),
                 if n > 3 { ", …" } else { "" }
             )),
