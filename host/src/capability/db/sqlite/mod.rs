@@ -7,6 +7,7 @@ mod clock;
 mod pool;
 mod seed;
 mod session;
+mod values;
 
 pub use pool::SqliteDatabase;
 pub use session::SqliteSession;

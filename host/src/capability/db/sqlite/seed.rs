@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use rusqlite::Connection;
 
-use super::session::to_sql;
+use super::values::to_sql;
 use crate::capability::db::generate::{quote, table_rows};
 use crate::model::{DbConfig, SeedTable};
 use crate::sql_guard::{SUITE_SQL_DEADLINE, run_suite_sql};

@@ -7,11 +7,11 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use rusqlite::types::ValueRef;
 use rusqlite::{Connection, ErrorCode};
 
 use super::clock::clock_at;
 use super::pool::{Pooled, SqliteDatabase};
+use super::values::{from_sql, to_sql};
 use crate::capability::db::outcome::{
     Counters, DbLimit, MAX_RESULT_BYTES, Outcome, Reply, no_database, value_size,
 };
@@ -302,25 +302,4 @@ fn step(
         changed,
         bytes,
     })
-}
-
-pub(super) fn to_sql(value: &Value) -> rusqlite::types::Value {
-    use rusqlite::types::Value as Sql;
-    match value {
-        Value::Null => Sql::Null,
-        Value::Integer(n) => Sql::Integer(*n),
-        Value::Real(x) => Sql::Real(*x),
-        Value::Text(text) => Sql::Text(text.clone()),
-        Value::Blob(bytes) => Sql::Blob(bytes.clone()),
-    }
-}
-
-fn from_sql(value: ValueRef<'_>) -> Value {
-    match value {
-        ValueRef::Null => Value::Null,
-        ValueRef::Integer(n) => Value::Integer(n),
-        ValueRef::Real(x) => Value::Real(x),
-        ValueRef::Text(text) => Value::Text(String::from_utf8_lossy(text).into_owned()),
-        ValueRef::Blob(bytes) => Value::Blob(bytes.to_vec()),
-    }
 }
