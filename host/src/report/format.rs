@@ -342,8 +342,9 @@ pub fn host_time(h: &HostResult) -> String {
 
 /// The part of a bench's iteration spent in the host — the sandbox's price beside the plugin's own
 /// work — for the group views: `0.80 ms (82% of wall): 2004 calls, 400 ns each, 330 KiB copied`,
-/// and, for a database bench, how much of it SQLite itself took (`db.time_ns`), so the rest reads
-/// as the capability's own cost (slept latency, if any, is in the host time too).
+/// and, for a database bench, how much of it the database itself took (`db.time_ns`: SQLite, or the
+/// round trips to a server), so the rest reads as the capability's own cost (slept latency, if any,
+/// is in the host time too).
 pub fn host_part(bench: &crate::results::BenchResult) -> Option<String> {
     let h = bench.host.as_ref().filter(|h| h.calls_per_iteration > 0)?;
     let share = h
@@ -356,10 +357,14 @@ pub fn host_part(bench: &crate::results::BenchResult) -> Option<String> {
     } else {
         String::new()
     };
+    let database = match bench.db.as_ref().and_then(|db| db.server.as_ref()) {
+        Some(_) => "the server",
+        None => "SQLite itself",
+    };
     let sqlite = bench
         .counter_stats
         .get("db.time_ns")
-        .map(|c| format!("; SQLite itself {} of it", duration_ns(c.median as f64)))
+        .map(|c| format!("; {database} {} of it", duration_ns(c.median as f64)))
         .unwrap_or_default();
     Some(format!(
         "{}{share}: {} call{}, {} each{copied}{sqlite}",

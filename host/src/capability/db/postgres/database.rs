@@ -119,10 +119,6 @@ impl PgDatabase {
         &self.server
     }
 
-    pub fn capture_plans(&self) -> bool {
-        self.capture_plans
-    }
-
     /// The runtime that drives the connections.
     pub fn handle(&self) -> Handle {
         self.runtime
