@@ -146,3 +146,37 @@ fn postgres_escapes_are_refused_and_runaways_cancelled() {
         .get(0);
     assert_eq!(dead, 0, "the dead bench's role is still there");
 }
+
+/// A worker killed while it holds a bench's schema (its guest spins past the deadline) can't drop
+/// it; the next bench that starts on the server does, once the dead worker's lock is gone.
+#[test]
+fn a_killed_worker_s_schema_is_dropped_by_the_next_bench() {
+    let Some(server) = TestDatabase::create("killed_worker") else {
+        return;
+    };
+    let h = Harness::new();
+    let hangs = h.run_suite(
+        &format!(
+            "[defaults]\nwarmup = 1\nsamples = 3\nexecutions = 1\nfuel_iterations = 1\ndeadline = \"1s\"\n{}\n\
+             [[bench]]\nid = \"hangs\"\nplugin = \"misbehave\"\nworkload = \"spin-later\"\nparams = {{ after = 2 }}\n",
+            db(&server.url)
+        ),
+        &[],
+    );
+    let bench = hangs.bench("hangs");
+    assert_eq!(status(bench), "timeout", "{}", message(bench));
+    // The killed worker's session is gone, its lock with it, but nobody has dropped its schema.
+    let (schemas, _) = leftovers(&server.url);
+    assert_eq!(
+        schemas, 1,
+        "the killed worker's schema should still be there"
+    );
+
+    let next = run_corpus(
+        &h,
+        &format!("{DEFAULTS}{}", db(&server.url)),
+        &sql("count", "SELECT count(*) FROM t", "query"),
+    );
+    next.assert_code(0);
+    assert_eq!(leftovers(&server.url), (0, 0));
+}

@@ -95,6 +95,9 @@ pub async fn sweep_orphans(admin: &Client) {
     else {
         return;
     };
+    // A dead bench's statement may still hold its tables until the server notices the client
+    // is gone: don't wait on it, the next bench will try again.
+    let _ = admin.batch_execute("SET lock_timeout = '2s'").await;
     for row in rows {
         let name: String = row.get(0);
         let free = admin
@@ -105,6 +108,7 @@ pub async fn sweep_orphans(admin: &Client) {
             let _ = drop_place(admin, &name).await;
         }
     }
+    let _ = admin.batch_execute("RESET lock_timeout").await;
 }
 
 /// Creates the bench's schema (locked for the bench's life), fills it and makes its role.
@@ -299,6 +303,20 @@ async fn make_role(
          ALTER ROLE {role} SET statement_timeout = '{STATEMENT_BACKSTOP}';
          ALTER ROLE {role} SET idle_in_transaction_session_timeout = '{STATEMENT_BACKSTOP}';"
     );
+    // From PostgreSQL 14 the server also checks, during a long statement, that the client is still
+    // there, so a killed worker's statement ends within a second rather than at the backstop.
+    let checks_client = admin
+        .query_one(
+            "SELECT current_setting('server_version_num')::int >= 140000",
+            &[],
+        )
+        .await
+        .is_ok_and(|row| row.get::<_, bool>(0));
+    let sql = if checks_client {
+        format!("{sql}\n         ALTER ROLE {role} SET client_connection_check_interval = '1s';")
+    } else {
+        sql
+    };
     admin.batch_execute(&sql).await.map_err(|e| {
         format!(
             "creating the bench's role: {} (wasmbench runs a bench's statements as a role of its \
