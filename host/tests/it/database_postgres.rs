@@ -213,3 +213,41 @@ fn server_settings_errors_name_the_key() {
         }
     }
 }
+
+/// Columns of PostgreSQL's common types read back as a plugin's values; a type with no faithful
+/// value (a timestamp) is an error that names the column and the cast to write.
+#[test]
+fn columns_map_to_plugin_values_or_name_the_cast() {
+    let Some(server) = TestDatabase::create("column_types") else {
+        return;
+    };
+    let h = Harness::new();
+    let query = |id: &str, sql: &str| {
+        format!(
+            "[[bench]]\nid = \"{id}\"\nplugin = \"hostile\"\nworkload = \"db\"\n\
+             params = {{ sql = \"{}\", via = \"query\" }}\n",
+            sql.replace('"', "\\\"")
+        )
+    };
+    let suite = format!(
+        "[defaults]\nwarmup = 0\nsamples = 1\nexecutions = 1\nfuel_iterations = 1\n\
+         [db]\nurl = \"{}\"\nschema = \"CREATE TABLE t (id INTEGER PRIMARY KEY)\"\n{}{}",
+        server.url,
+        query(
+            "mapped",
+            "SELECT 1::int2, 2::int4, 3::int8, true, avg(x)::numeric, 2.5::float4, 'x'::varchar, \
+             'y'::char(3), '\\\\x01ff'::bytea, '{\"a\": 1}'::jsonb, NULL FROM (VALUES (1), (2)) AS v(x)"
+        ),
+        query("timestamp", "SELECT now() AS created"),
+    );
+    let run = h.run_suite(&suite, &[]);
+    let mapped = run.bench("mapped");
+    assert_eq!(status(mapped), "ok", "{}", message(mapped));
+    let timestamp = run.bench("timestamp");
+    assert_eq!(status(timestamp), "error");
+    let text = message(timestamp);
+    assert!(
+        text.contains("column `created` is of type timestamptz") && text.contains("created::text"),
+        "{text}"
+    );
+}

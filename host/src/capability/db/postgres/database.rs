@@ -5,12 +5,14 @@
 
 use std::collections::BTreeMap;
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
+use deadpool_postgres::{Connect, Manager, ManagerConfig, Object, Pool, RecyclingMethod};
 use tokio::runtime::{Handle, Runtime};
+use tokio::task::JoinHandle;
 use tokio_postgres::{Client, NoTls};
 
 use super::setup::{self, BenchNames};
@@ -131,14 +133,10 @@ impl PgDatabase {
     pub async fn acquire(&self, limit: Duration) -> Result<Option<(Object, Duration)>, String> {
         let blocked = self.pool.status().available == 0;
         let start = std::time::Instant::now();
-        let pool = self.pool.clone();
-        // New connections are made on the database's runtime, which outlives any one store.
-        let taken = self.handle().spawn(async move { pool.get().await });
-        let object = match tokio::time::timeout(limit, taken).await {
+        let object = match tokio::time::timeout(limit, self.pool.get()).await {
             Err(_) => return Ok(None),
-            Ok(Err(join)) => return Err(format!("taking a connection: {join}")),
-            Ok(Ok(Err(e))) => return Err(format!("taking a connection from the pool: {e}")),
-            Ok(Ok(Ok(object))) => object,
+            Ok(Err(e)) => return Err(format!("taking a connection from the pool: {e}")),
+            Ok(Ok(object)) => object,
         };
         let waited = if blocked {
             start.elapsed()
@@ -204,15 +202,18 @@ async fn open_pool(config: &DbConfig, url: &str, names: &BenchNames) -> Result<P
     pg.user(&names.name)
         .password(&names.password)
         .application_name("wasmbench bench");
-    let manager = Manager::from_config(
+    let manager = Manager::from_connect(
         pg,
-        NoTls,
+        OnRuntime(Handle::current()),
         ManagerConfig {
             recycling_method: RecyclingMethod::Fast,
         },
     );
     let pool = Pool::builder(manager)
         .max_size(config.pool as usize)
+        // The connection given back last is taken first (as SQLite's pool does): its server
+        // process is the one still warm.
+        .queue_mode(deadpool_postgres::QueueMode::Lifo)
         .runtime(deadpool_postgres::Runtime::Tokio1)
         .build()
         .map_err(|e| format!("building the connection pool: {e}"))?;
@@ -227,6 +228,40 @@ async fn open_pool(config: &DbConfig, url: &str, names: &BenchNames) -> Result<P
         })?);
     }
     Ok(pool)
+}
+
+/// Connects on the database's runtime, whichever runtime asks: a connection's socket and the task
+/// that drives it then live there, not on a store's runtime that may stop polling it.
+struct OnRuntime(Handle);
+
+impl Connect for OnRuntime {
+    fn connect(
+        &self,
+        config: &tokio_postgres::Config,
+    ) -> Pin<
+        Box<
+            dyn Future<Output = Result<(Client, JoinHandle<()>), tokio_postgres::Error>>
+                + Send
+                + '_,
+        >,
+    > {
+        let config = config.clone();
+        let connected = self.0.spawn(async move {
+            let (client, connection) = config.connect(NoTls).await?;
+            let driver = tokio::spawn(async move {
+                let _ = connection.await;
+            });
+            Ok((client, driver))
+        });
+        Box::pin(async move {
+            match connected.await {
+                Ok(result) => result,
+                Err(join) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
+                // The runtime is shut down only once no store can ask for a connection.
+                Err(join) => panic!("connecting on the database's runtime: {join}"),
+            }
+        })
+    }
 }
 
 impl Drop for PgDatabase {

@@ -10,12 +10,12 @@ use deadpool_postgres::Object;
 use futures_util::{TryStreamExt, pin_mut};
 use tokio_postgres::error::SqlState;
 use tokio_postgres::types::ToSql;
-use tokio_postgres::{Client, NoTls, Statement};
+use tokio_postgres::{Client, NoTls, RowStream, Statement};
 
 use super::database::PgDatabase;
 use super::setup::server_error;
 use super::sql::translate;
-use super::values::{Bound, column};
+use super::values::{Bound, column, unspecified};
 use crate::capability::db::outcome::{
     Counters, DbLimit, MAX_RESULT_BYTES, Outcome, Reply, value_size,
 };
@@ -161,7 +161,7 @@ impl PgSession {
         self.explain(&mut held, &sql, params).await;
         let start = Instant::now();
         let ran = self
-            .prepare_and_run(&held.client, &sql, params, want_rows)
+            .run_unprepared(&held.client, &sql, params, want_rows)
             .await;
         let reply = self.finish(start, ran, &mut held, &sql);
         match on {
@@ -247,7 +247,9 @@ impl PgSession {
         reply
     }
 
-    async fn prepare_and_run(
+    /// An unprepared statement in one round trip (parse, bind and execute together, the
+    /// parameters' types inferred by the server), as a driver's `query(text, values)` sends it.
+    async fn run_unprepared(
         &self,
         client: &Client,
         sql: &str,
@@ -255,15 +257,15 @@ impl PgSession {
         want_rows: bool,
     ) -> Ran {
         let memory = self.db.config().memory;
+        let bound = params.iter().map(|value| (Bound(value), unspecified()));
         let work = async {
-            let statement = client
-                .prepare(sql)
-                .await
-                .map_err(|e| Ran::Refused(server_error(&e)))?;
-            Ok::<Ran, Ran>(run(client, &statement, sql, params, want_rows, memory).await)
+            match client.query_typed_raw(sql, bound).await {
+                Ok(stream) => collect(stream, sql, None, want_rows, memory).await,
+                Err(e) => failed(&e, memory),
+            }
         };
         match self.within_deadline(client, work).await {
-            Ok(Ok(ran) | Err(ran)) => ran,
+            Ok(ran) => ran,
             Err(limit) => Ran::Limit(limit),
         }
     }
@@ -425,19 +427,27 @@ async fn run(
         ));
     }
     let bound: Vec<Bound> = params.iter().map(Bound).collect();
-    let stream = match client
+    match client
         .query_raw(statement, bound.iter().map(|b| b as &dyn ToSql))
         .await
     {
-        Ok(stream) => stream,
-        Err(e) => return failed(&e, memory),
-    };
+        Ok(stream) => collect(stream, sql, Some(statement), want_rows, memory).await,
+        Err(e) => failed(&e, memory),
+    }
+}
+
+/// Reads a statement's rows to the end (keeping them when wanted) and its count of rows written.
+/// The column names come from the compiled statement, or from the first row when there is none.
+async fn collect(
+    stream: RowStream,
+    sql: &str,
+    statement: Option<&Statement>,
+    want_rows: bool,
+    memory: u64,
+) -> Ran {
     pin_mut!(stream);
-    let columns: Vec<String> = statement
-        .columns()
-        .iter()
-        .map(|c| c.name().to_string())
-        .collect();
+    let mut columns: Option<Vec<String>> =
+        statement.map(|s| s.columns().iter().map(|c| c.name().to_string()).collect());
     let mut rows = Vec::new();
     let mut bytes = 0u64;
     loop {
@@ -446,11 +456,13 @@ async fn run(
             Ok(None) => break,
             Err(e) => return failed(&e, memory),
         };
+        let names = columns
+            .get_or_insert_with(|| row.columns().iter().map(|c| c.name().to_string()).collect());
         if !want_rows {
             continue;
         }
-        let mut values = Vec::with_capacity(columns.len());
-        for i in 0..columns.len() {
+        let mut values = Vec::with_capacity(names.len());
+        for i in 0..names.len() {
             match column(&row, i) {
                 Ok(value) => {
                     bytes += value_size(&value);
@@ -466,6 +478,7 @@ async fn run(
             });
         }
     }
+    let columns = columns.unwrap_or_default();
     let changed = if writes(sql, &columns) {
         stream.rows_affected().unwrap_or(0)
     } else {

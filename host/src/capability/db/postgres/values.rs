@@ -1,110 +1,59 @@
 //! A plugin's values (SQLite's storage classes: null, integer, real, text, blob) on PostgreSQL:
-//! bound as the type the server gave each parameter, and read back from each column's type. What
-//! has no faithful mapping is a clear error that says which cast to write.
+//! bound as text that the server converts to each parameter's type, and read back from each
+//! column's type. A column type with no faithful mapping is a clear error that says which cast to
+//! write.
 
 use std::error::Error;
 
 use bytes::BytesMut;
 use rust_decimal::Decimal;
-use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+use rust_decimal::prelude::ToPrimitive;
 use tokio_postgres::Row;
-use tokio_postgres::types::{IsNull, ToSql, Type, to_sql_checked};
+use tokio_postgres::types::{Format, IsNull, Kind, ToSql, Type, to_sql_checked};
 
 use crate::plugin::bindings::db::Value;
 
-/// A plugin's value bound to a parameter of the type the server expects there.
+/// A plugin's value bound to a parameter as text, for the server to convert to the parameter's
+/// type with that type's input function — what libpq's `PQexecParams` and node-postgres do. So an
+/// integer can fill an `int4`, `numeric`, `bool` or `text` parameter alike, and a value that doesn't
+/// fit gets the server's own error (`invalid input syntax for type integer`, `out of range`).
 #[derive(Debug)]
 pub struct Bound<'a>(pub &'a Value);
 
-type BoxError = Box<dyn Error + Sync + Send>;
-
 impl ToSql for Bound<'_> {
-    fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, BoxError> {
-        let value = self.0;
-        let mismatch = || -> BoxError {
-            format!(
-                "a plugin's {} can't be bound to a parameter of type {ty}: bind a {} or cast the \
-                 parameter in the SQL (e.g. `$1::{}`)",
-                kind(value),
-                expected(ty),
-                wanted_cast(value)
-            )
-            .into()
-        };
-        match (value, ty) {
-            (Value::Null, _) => Ok(IsNull::Yes),
-            (Value::Integer(n), &Type::INT8) => n.to_sql(ty, out),
-            (Value::Integer(n), &Type::INT4) => narrow::<i32>(*n, ty)?.to_sql(ty, out),
-            (Value::Integer(n), &Type::INT2) => narrow::<i16>(*n, ty)?.to_sql(ty, out),
-            (Value::Integer(n), &Type::FLOAT8) => (*n as f64).to_sql(ty, out),
-            (Value::Integer(n), &Type::FLOAT4) => (*n as f32).to_sql(ty, out),
-            (Value::Integer(n), &Type::NUMERIC) => Decimal::from(*n).to_sql(ty, out),
-            (Value::Integer(n), &Type::BOOL) => (*n != 0).to_sql(ty, out),
-            (Value::Real(x), &Type::FLOAT8) => x.to_sql(ty, out),
-            (Value::Real(x), &Type::FLOAT4) => (*x as f32).to_sql(ty, out),
-            (Value::Real(x), &Type::NUMERIC) => Decimal::from_f64(*x)
-                .ok_or_else(|| format!("{x} has no numeric value"))?
-                .to_sql(ty, out),
-            (Value::Text(s), t) if is_text(t) => s.as_str().to_sql(&Type::TEXT, out),
-            (Value::Text(s), &Type::JSONB) => {
-                // jsonb's binary form: a version byte, then the text.
-                out.extend_from_slice(&[1]);
-                out.extend_from_slice(s.as_bytes());
-                Ok(IsNull::No)
+    fn to_sql(&self, _: &Type, out: &mut BytesMut) -> Result<IsNull, Box<dyn Error + Sync + Send>> {
+        use std::fmt::Write;
+        match self.0 {
+            Value::Null => return Ok(IsNull::Yes),
+            Value::Integer(n) => write!(out, "{n}")?,
+            // Debug is the shortest text that reads back as the same double (`1e300`, `NaN`, `inf`).
+            Value::Real(x) => write!(out, "{x:?}")?,
+            Value::Text(text) => out.extend_from_slice(text.as_bytes()),
+            Value::Blob(bytes) => {
+                out.extend_from_slice(b"\\x");
+                for byte in bytes {
+                    write!(out, "{byte:02x}")?;
+                }
             }
-            (Value::Text(s), &Type::JSON) => {
-                out.extend_from_slice(s.as_bytes());
-                Ok(IsNull::No)
-            }
-            (Value::Blob(b), &Type::BYTEA) => b.as_slice().to_sql(ty, out),
-            _ => Err(mismatch()),
         }
+        Ok(IsNull::No)
     }
 
     fn accepts(_: &Type) -> bool {
         true
     }
 
+    fn encode_format(&self, _: &Type) -> Format {
+        Format::Text
+    }
+
     to_sql_checked!();
 }
 
-fn narrow<T: TryFrom<i64>>(n: i64, ty: &Type) -> Result<T, BoxError> {
-    T::try_from(n).map_err(|_| format!("{n} does not fit a parameter of type {ty}").into())
-}
-
-fn is_text(ty: &Type) -> bool {
-    matches!(
-        *ty,
-        Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN
-    )
-}
-
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Integer(_) => "integer",
-        Value::Real(_) => "real",
-        Value::Text(_) => "text",
-        Value::Blob(_) => "blob",
-    }
-}
-
-fn expected(ty: &Type) -> &'static str {
-    match *ty {
-        Type::INT2 | Type::INT4 | Type::INT8 | Type::BOOL => "integer",
-        Type::FLOAT4 | Type::FLOAT8 | Type::NUMERIC => "real or integer",
-        Type::BYTEA => "blob",
-        _ => "text",
-    }
-}
-
-fn wanted_cast(value: &Value) -> &'static str {
-    match value {
-        Value::Integer(_) => "int8",
-        Value::Real(_) => "float8",
-        Value::Blob(_) => "bytea",
-        _ => "text",
-    }
+/// A parameter whose type the server infers from the statement (type oid 0), as for an
+/// unprepared statement.
+pub fn unspecified() -> Type {
+    Type::new(String::new(), 0, Kind::Pseudo, String::new())
 }
 
 /// Column `i` of `row` as a plugin's value.
@@ -167,4 +116,11 @@ pub fn column(row: &Row, i: usize) -> Result<Value, String> {
         }
     };
     Ok(value.unwrap_or(Value::Null))
+}
+
+fn is_text(ty: &Type) -> bool {
+    matches!(
+        *ty,
+        Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN
+    )
 }
