@@ -30,7 +30,7 @@ def ms(ns):
 def counter(b, name):
     return b.get("counters", {}).get(name, 0)
 first = {}
-print("| lesson | bench | SQLite | ratio | PostgreSQL | ratio | queries | waits (SQLite / PG) | same answer |")
+print("| lesson | bench | SQLite | ratio | PostgreSQL | ratio | queries | ×8 queries/s (SQLite / PG) | same answer |")
 print("|---|---|---|---|---|---|---|---|---|")
 for bench_id, s in sqlite.items():
     p = pg[bench_id]
@@ -38,7 +38,12 @@ for bench_id, s in sqlite.items():
     base = first.setdefault(group, bench_id)
     rs = median(s) / median(sqlite[base])
     rp = median(p) / median(pg[base])
-    waits = lambda b: (b.get("parallel") or {}).get("pool_waits", "—")
+    def waits(b):
+        p = b.get("parallel")
+        if not p:
+            return "—"
+        wait = p.get("pool_wait_ns", 0) / max(p["iterations"], 1) / 1e3
+        return f"{p['units_per_second'] / 1e3:.1f} k, waited {wait:.0f} µs/iter"
     same = "yes" if s["checksum"] == p["checksum"] else "NO"
     print(f"| {group} | {bench_id} | {ms(median(s))} | {rs:.2f}× | {ms(median(p))} | {rp:.2f}× "
           f"| {counter(s, 'db.queries')} / {counter(p, 'db.queries')} | {waits(s)} / {waits(p)} | {same} |")
