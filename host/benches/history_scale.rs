@@ -1,15 +1,17 @@
 //! The history at scale: C commits × B benches × 3 metrics (wall sampled with noise, fuel and peak
-//! memory exact) recorded through the real store into a temporary SQLite file — all but the newest
-//! 100 commits imported in bulk (`Store::add_all`), the newest 100 added one run at a time and
-//! timed, as CI adds them; then what `history check` and `history report` do: `analyze` over the default
-//! selection (the newest 200 points of every series) and the trend report, for every series and
-//! for a `--filter` of 10 benches. Prints each time, the database's and the reports' sizes.
+//! memory exact) recorded through the real stores — a temporary SQLite file and, when
+//! `WASMBENCH_TEST_POSTGRES` names a server, a temporary PostgreSQL database beside it, the same
+//! runs into both: all but the newest 100 commits imported in bulk (`Store::add_all`), the newest
+//! 100 added one run at a time and timed, as CI adds them, then 8 runs added at once by 8
+//! connections (8 CI jobs finishing together); then what `history check` and `history report` do:
+//! `analyze` over the default selection (the newest 200 points of every series) and the trend
+//! report, for every series and for a `--filter` of 10 benches. Prints each time, the database's
+//! and the reports' sizes, and the two stores side by side.
 //!
 //! One timed pass (no criterion: it is a one-shot measurement of a large state).
 //! `cargo bench -p wasmbench --bench history_scale` runs 1,000 × 50 by default (seconds);
 //! the figure is `WASMBENCH_SCALE_COMMITS=10000 WASMBENCH_SCALE_BENCHES=500`.
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use rand::{RngExt, SeedableRng};
@@ -17,7 +19,7 @@ use rand_chacha::ChaCha8Rng;
 
 use wasmbench::analysis::changepoint::Settings;
 use wasmbench::history::{
-    DEFAULT_LAST, Gate, RunRecord, Selection, SeriesKey, SqliteStore, Store, Value, analyze,
+    DEFAULT_LAST, Gate, Location, RunRecord, Selection, SeriesKey, Store, Value, analyze,
     format_time,
 };
 use wasmbench::model::{Metric, Thresholds};
@@ -111,9 +113,67 @@ fn secs(d: Duration) -> String {
     format!("{:.3} s", d.as_secs_f64())
 }
 
-fn size(path: &Path) -> String {
-    let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    format!("{:.1} MB", bytes as f64 / 1e6)
+fn per(d: Duration, n: usize) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1e3 / n.max(1) as f64)
+}
+
+/// A PostgreSQL database of the bench's own on the server `WASMBENCH_TEST_POSTGRES` names,
+/// dropped afterwards.
+struct Scratch {
+    admin: String,
+    name: String,
+    url: String,
+}
+
+impl Scratch {
+    fn create() -> Option<Scratch> {
+        let admin = std::env::var("WASMBENCH_TEST_POSTGRES")
+            .ok()
+            .filter(|u| !u.is_empty())?;
+        let name = format!("wasmbench_scale_{}", std::process::id());
+        let mut client = postgres::Client::connect(&admin, postgres::NoTls)
+            .unwrap_or_else(|e| panic!("WASMBENCH_TEST_POSTGRES: {e}"));
+        client
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .expect("creating the bench's database");
+        let (base, _) = admin.rsplit_once('/').expect("a URL with a database");
+        let url = format!("{base}/{name}");
+        Some(Scratch { admin, name, url })
+    }
+
+    fn size(&self) -> u64 {
+        let mut client = postgres::Client::connect(&self.url, postgres::NoTls).unwrap();
+        let row = client
+            .query_one("SELECT pg_database_size(current_database())", &[])
+            .unwrap();
+        row.get::<_, i64>(0) as u64
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if let Ok(mut client) = postgres::Client::connect(&self.admin, postgres::NoTls) {
+            let _ = client.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
+        }
+    }
+}
+
+/// One store measured: where it is, what it took.
+struct Target {
+    name: &'static str,
+    location: Location,
+    store: Box<dyn Store>,
+    import: Duration,
+    adding: Duration,
+    slowest: Duration,
+    at_once: Duration,
+    check: Duration,
+    report: Duration,
+    filtered: Duration,
+    size: u64,
 }
 
 fn main() {
@@ -122,93 +182,163 @@ fn main() {
     let benches = env("WASMBENCH_SCALE_BENCHES", 50);
     let dir = tempfile::tempdir().expect("a temporary directory");
     let path = dir.path().join("history.db");
+    let scratch = Scratch::create();
     println!(
-        "history_scale: {commits} commits × {benches} benches × 3 metrics = {} points, {}",
+        "history_scale: {commits} commits × {benches} benches × 3 metrics = {} points, {}{}",
         commits * benches * 3,
-        path.display()
+        path.display(),
+        if scratch.is_some() {
+            " and a PostgreSQL database"
+        } else {
+            " (WASMBENCH_TEST_POSTGRES unset: SQLite only)"
+        }
     );
-
-    // add: the history up to its newest `tail` commits imported in bulk (`add_all`, 250 runs a
-    // transaction), then the newest `tail` commits one `add` each, as CI adds them, timed.
-    let mut store = SqliteStore::open(&path, true).expect("a new history");
+    let mut locations = vec![("SQLite", Location::File(path.clone()))];
+    if let Some(scratch) = &scratch {
+        locations.push(("PostgreSQL", Location::parse(&scratch.url).unwrap()));
+    }
+    let mut targets: Vec<Target> = locations
+        .into_iter()
+        .map(|(name, location)| Target {
+            name,
+            store: location.open(true).expect("a new history"),
+            location,
+            import: Duration::ZERO,
+            adding: Duration::ZERO,
+            slowest: Duration::ZERO,
+            at_once: Duration::ZERO,
+            check: Duration::ZERO,
+            report: Duration::ZERO,
+            filtered: Duration::ZERO,
+            size: 0,
+        })
+        .collect();
     let mut rng = ChaCha8Rng::seed_from_u64(14);
     let tail = 100.min(commits);
+    record_all(&mut targets, commits, benches, tail, &mut rng);
+    let at_once = 8;
+    for target in &mut targets {
+        target.size = match (&target.location, &scratch) {
+            (Location::Postgres(_), Some(scratch)) => scratch.size(),
+            _ => std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0),
+        };
+        target.at_once = add_at_once(target, commits, benches, at_once);
+    }
+    for target in &mut targets {
+        check_and_report(target, benches);
+    }
+    summary(&targets, commits, tail, at_once);
+}
+
+/// The history imported in bulk up to its newest `tail` commits (`add_all`, 250 runs a
+/// transaction), then the newest `tail` commits one `add` each, as CI adds them, timed; each run
+/// into every target.
+fn record_all(
+    targets: &mut [Target],
+    commits: usize,
+    benches: usize,
+    tail: usize,
+    rng: &mut ChaCha8Rng,
+) {
     let started = Instant::now();
     let mut batch = Vec::new();
     for c in 0..commits - tail {
-        batch.push(record(c, commits, benches, &mut rng));
+        batch.push(record(c, commits, benches, rng));
         if batch.len() == 250 || c + 1 == commits - tail {
-            store.add_all(&batch).expect("add_all");
+            for target in targets.iter_mut() {
+                let t = Instant::now();
+                target.store.add_all(&batch).expect("add_all");
+                target.import += t.elapsed();
+            }
             batch.clear();
         }
         if (c + 1) % (commits / 10).max(1) == 0 {
+            let each: Vec<String> = targets
+                .iter()
+                .map(|t| format!("{} {}", t.name, secs(t.import)))
+                .collect();
             eprintln!(
-                "  {} commits imported, {} so far, {}",
+                "  {} commits imported, {} so far ({})",
                 c + 1,
                 secs(started.elapsed()),
-                size(&path)
+                each.join(", ")
             );
         }
     }
-    let import = started.elapsed();
-    let mut adding = Duration::ZERO;
-    let mut slowest = Duration::ZERO;
     for c in commits - tail..commits {
-        let run = record(c, commits, benches, &mut rng);
-        let t = Instant::now();
-        store.add(&run).expect("add");
-        let took = t.elapsed();
-        adding += took;
-        slowest = slowest.max(took);
+        let run = record(c, commits, benches, rng);
+        for target in targets.iter_mut() {
+            let t = Instant::now();
+            target.store.add(&run).expect("add");
+            let took = t.elapsed();
+            target.adding += took;
+            target.slowest = target.slowest.max(took);
+        }
     }
-    let per = |d: Duration, n: usize| format!("{:.1} ms", d.as_secs_f64() * 1e3 / n.max(1) as f64);
-    println!(
-        "import: {} for {} runs in bulk ({} a run)",
-        secs(import),
-        commits - tail,
-        per(import, commits - tail),
-    );
-    println!(
-        "add: the newest {tail} runs one at a time, as CI adds them: {} a run (slowest {})",
-        per(adding, tail),
-        per(slowest, 1),
-    );
-    println!("database: {}", size(&path));
-    drop(store);
+}
 
-    // check: open, analyze the default selection, apply the gate.
+/// `count` runs added at once, each through a connection of its own (as `count` CI jobs that
+/// finish together); every one must be stored.
+fn add_at_once(target: &Target, commits: usize, benches: usize, count: usize) -> Duration {
+    let (runs, series) = target.store.counts().expect("counts");
+    let mut rng = ChaCha8Rng::seed_from_u64(15);
+    let records: Vec<RunRecord> = (commits..commits + count)
+        .map(|c| record(c, commits, benches, &mut rng))
+        .collect();
     let t = Instant::now();
-    let store = SqliteStore::open(&path, false).expect("the history");
+    std::thread::scope(|scope| {
+        for run in &records {
+            let location = target.location.clone();
+            scope.spawn(move || {
+                let mut store = location.open(true).expect("the history");
+                store.add(run).expect("a concurrent add");
+            });
+        }
+    });
+    let took = t.elapsed();
+    assert_eq!(
+        target.store.counts().expect("counts"),
+        (runs + count as u64, series),
+        "{}: every concurrent run stored, no series twice",
+        target.name
+    );
+    took
+}
+
+/// What `history check` does (open, analyze the default selection, the gate) and `history
+/// report` (render every series; analyze and render a `--filter` of 10 benches).
+fn check_and_report(target: &mut Target, benches: usize) {
+    let shown = target.location.to_string();
+    let t = Instant::now();
+    let store = target.location.open(false).expect("the history");
     let selection = Selection {
         last: DEFAULT_LAST as usize,
         ..Selection::default()
     };
-    let analysis = analyze(&store, &selection, &Settings::default()).expect("analyze");
-    let analyze_time = t.elapsed();
+    let analysis = analyze(store.as_ref(), &selection, &Settings::default()).expect("analyze");
     let gate = Gate {
         thresholds: Thresholds::default(),
         recent: 10,
         since_ms: None,
     };
     let failures = analysis.failures(&gate).count();
+    target.check = t.elapsed();
     let changes: usize = analysis.trends.iter().map(|t| t.changes.len()).sum();
     println!(
-        "check (open + analyze, newest 200 points of {} series, + gate): {} · {changes} change points, {failures} failing",
+        "{}: check (open + analyze, newest 200 points of {} series, + gate): {} · {changes} change points, {failures} failing",
+        target.name,
         analysis.trends.len(),
-        secs(t.elapsed()),
+        secs(target.check),
     );
-    println!("  of which analyze: {}", secs(analyze_time));
-
-    // report, every series.
     let t = Instant::now();
-    let html = trends::render(&analysis, &path.display().to_string()).expect("render");
+    let html = trends::render(&analysis, &shown).expect("render");
+    target.report = t.elapsed();
     println!(
-        "report (render, every series): {} · {:.1} MB",
-        secs(t.elapsed()),
+        "{}: report (render, every series): {} · {:.1} MB",
+        target.name,
+        secs(target.report),
         html.len() as f64 / 1e6
     );
-
-    // report --filter of 10 benches: analyze and render.
     let t = Instant::now();
     let filtered = Selection {
         bench: (0..10)
@@ -216,12 +346,39 @@ fn main() {
             .collect(),
         ..selection.clone()
     };
-    let analysis = analyze(&store, &filtered, &Settings::default()).expect("analyze");
-    let html = trends::render(&analysis, &path.display().to_string()).expect("render");
+    let analysis = analyze(store.as_ref(), &filtered, &Settings::default()).expect("analyze");
+    let html = trends::render(&analysis, &shown).expect("render");
+    target.filtered = t.elapsed();
     println!(
-        "report --filter (10 benches, {} series; analyze + render): {} · {:.2} MB",
+        "{}: report --filter (10 benches, {} series; analyze + render): {} · {:.2} MB",
+        target.name,
         analysis.trends.len(),
-        secs(t.elapsed()),
+        secs(target.filtered),
         html.len() as f64 / 1e6
     );
+}
+
+/// The stores side by side, a Markdown table.
+fn summary(targets: &[Target], commits: usize, tail: usize, at_once: usize) {
+    println!();
+    println!(
+        "| store | bulk import ({} runs) | `add`, one run (mean · slowest of {tail}) | {at_once} `add`s at once | database | `check` | `report`, every series | `report --filter` |",
+        commits - tail
+    );
+    println!("|---|---|---|---|---|---|---|---|");
+    for t in targets {
+        println!(
+            "| {} | {} ({} a run) | {} · {} | {} | {:.0} MB | {} | {} | {} |",
+            t.name,
+            secs(t.import),
+            per(t.import, commits - tail),
+            per(t.adding, tail),
+            per(t.slowest, 1),
+            secs(t.at_once),
+            t.size as f64 / 1e6,
+            secs(t.check),
+            secs(t.report),
+            secs(t.filtered),
+        );
+    }
 }

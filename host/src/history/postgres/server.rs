@@ -80,6 +80,11 @@ impl PostgresUrl {
             Some(cause) => format!("{why}: {}", self.scrub(&cause)),
             None => why,
         };
+        if why.contains("TLS") {
+            return anyhow!(
+                "{shown}: cannot connect to the history's PostgreSQL server: {why}; wasmbench connects without TLS: drop `sslmode=require` from the URL and reach the server over a private network or a tunnel"
+            );
+        }
         match error.as_db_error() {
             Some(_) => anyhow!(
                 "{shown}: the PostgreSQL server refused the history's connection: {why}; check the role, its password and the database the URL names (--history or WASMBENCH_HISTORY)"
