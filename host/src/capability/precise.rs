@@ -187,7 +187,9 @@ mod tests {
     #[tokio::test(flavor = "current_thread")]
     async fn concurrent_waits_each_end_at_their_own_deadline_not_before() {
         let start = Instant::now();
-        let waits = [900u64, 300, 600, 300, 0].map(Duration::from_micros);
+        // Milliseconds, not microseconds: a loaded machine's scheduling hiccups (a few ms) must not
+        // read as the waits having run one after the other.
+        let waits = [90u64, 30, 60, 30, 0].map(Duration::from_millis);
         let end_of = |wait: Duration| async move {
             wait_for(wait).await;
             start.elapsed()
@@ -203,7 +205,7 @@ mod tests {
         for (wait, end) in waits.iter().zip(&ends) {
             assert!(end >= wait, "a {wait:?} wait ended at {end:?}");
         }
-        // They ran at once: one after the other they would take the waits' sum (2.1 ms), and the
+        // They ran at once: one after the other they would take the waits' sum (210 ms), and the
         // shortest ends first. (Ends a few µs apart may swap on a loaded machine: a spinning
         // wait gets the thread when the runtime polls it.)
         let sum: Duration = waits.iter().sum();
