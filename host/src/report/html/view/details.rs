@@ -368,7 +368,11 @@ fn db_facts(b: &BenchResult) -> Vec<Fact> {
             db.server.as_deref().unwrap_or("SQLite"),
             db.pool,
             // On a server the cap is what each connection's work memory is cut from.
-            if db.server.is_some() { "memory" } else { "heap cap" },
+            if db.server.is_some() {
+                "memory"
+            } else {
+                "heap cap"
+            },
             format::bytes(db.memory_cap),
             if tables.is_empty() {
                 "no seeded tables".to_string()
