@@ -43,13 +43,17 @@ pub struct Analysis {
 
 /// Reads the selected series from `store` and finds their change points.
 pub fn analyze(store: &dyn Store, selection: &Selection, settings: &Settings) -> Result<Analysis> {
+    /// Series whose points are read at once.
+    const BATCH: usize = 100;
     let mut trends = Vec::new();
-    for series in store.series(selection)? {
-        let points = store.points(&series, selection)?;
-        if points.is_empty() {
-            continue;
+    for batch in store.series(selection)?.chunks(BATCH) {
+        let points = store.points_of(batch, selection)?;
+        for (series, points) in batch.iter().zip(points) {
+            if points.is_empty() {
+                continue;
+            }
+            trends.push(trend(series.clone(), points, settings));
         }
-        trends.push(trend(series, points, settings));
     }
     Ok(Analysis { trends })
 }

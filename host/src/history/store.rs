@@ -53,6 +53,10 @@ pub trait Store {
     fn series(&self, selection: &Selection) -> Result<Vec<Series>>;
     /// The newest `selection.last` points of a series, oldest first.
     fn points(&self, series: &Series, selection: &Selection) -> Result<Vec<Point>>;
+    /// [`Store::points`] of each of `series`, in one round trip where the store is a server.
+    fn points_of(&self, series: &[Series], selection: &Selection) -> Result<Vec<Vec<Point>>> {
+        series.iter().map(|s| self.points(s, selection)).collect()
+    }
     /// How many runs and series are stored.
     fn counts(&self) -> Result<(u64, u64)>;
     /// Where a commit (or a unique prefix of its id) sits on the time axis: its earliest run.

@@ -84,6 +84,10 @@ impl Store for PostgresStore {
         })
     }
 
+    fn points_of(&self, series: &[Series], selection: &Selection) -> Result<Vec<Vec<Point>>> {
+        self.with(|client| read::points_of(client, series, selection))
+    }
+
     fn counts(&self) -> Result<(u64, u64)> {
         self.with(read::counts)
     }

@@ -67,23 +67,56 @@ pub(super) fn points(
     let limit = i64::try_from(selection.last).unwrap_or(i64::MAX);
     let branches = (!selection.branches.is_empty()).then_some(&selection.branches);
     let rows = client.query(statement, &[&series.id, &branches, &limit])?;
-    let mut points: Vec<Point> = rows
-        .iter()
-        .map(|row| Point {
-            run: row.get(0),
-            commit: row.get(1),
-            branch: row.get(2),
-            at_ms: row.get(3),
-            value: Value {
-                value: row.get(4),
-                low: row.get(5),
-                high: row.get(6),
-                exact: row.get(7),
-            },
-        })
-        .collect();
+    let mut points: Vec<Point> = rows.iter().map(|row| point(row, 0)).collect();
     points.reverse();
     Ok(points)
+}
+
+/// The newest points of each of `series`, one query for all of them.
+pub(super) fn points_of(
+    client: &mut Client,
+    series: &[Series],
+    selection: &Selection,
+) -> Result<Vec<Vec<Point>>> {
+    let limit = i64::try_from(selection.last).unwrap_or(i64::MAX);
+    let branches = (!selection.branches.is_empty()).then_some(&selection.branches);
+    let ids: Vec<i64> = series.iter().map(|s| s.id).collect();
+    let rows = client.query(
+        "SELECT s.n, p.run_id, p.commit_id, p.branch, p.at_ms, p.value, p.low, p.high, p.exact
+         FROM unnest($1::bigint[]) WITH ORDINALITY AS s(id, n)
+         CROSS JOIN LATERAL (
+             SELECT p.run_id, r.commit_id, r.branch, p.at_ms, p.value, p.low, p.high, p.exact
+             FROM wasmbench_history.points p JOIN wasmbench_history.runs r ON r.id = p.run_id
+             WHERE p.series_id = s.id AND ($2::text[] IS NULL OR r.branch = ANY($2))
+             ORDER BY p.at_ms DESC, p.run_id DESC LIMIT $3
+         ) p",
+        &[&ids, &branches, &limit],
+    )?;
+    let mut out: Vec<Vec<Point>> = vec![Vec::new(); series.len()];
+    for row in &rows {
+        let n: i64 = row.get(0);
+        out[n as usize - 1].push(point(row, 1));
+    }
+    for points in &mut out {
+        points.reverse();
+    }
+    Ok(out)
+}
+
+/// A point from the row's columns `at`..`at + 8`.
+fn point(row: &Row, at: usize) -> Point {
+    Point {
+        run: row.get(at),
+        commit: row.get(at + 1),
+        branch: row.get(at + 2),
+        at_ms: row.get(at + 3),
+        value: Value {
+            value: row.get(at + 4),
+            low: row.get(at + 5),
+            high: row.get(at + 6),
+            exact: row.get(at + 7),
+        },
+    }
 }
 
 pub(super) fn counts(client: &mut Client) -> Result<(u64, u64)> {
