@@ -32,4 +32,6 @@ pub const DEFAULT_LAST: u32 = 200;
 #[cfg(test)]
 mod load_tests;
 #[cfg(test)]
+mod migrate_tests;
+#[cfg(test)]
 mod tests;
