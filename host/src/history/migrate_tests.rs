@@ -4,8 +4,11 @@ use super::tests::{all, run};
 use super::*;
 use crate::model::Metric;
 
+/// A point as compared: commit, time, value, interval, exactness.
+type Compared = (String, i64, f64, f64, f64, bool);
+
 /// Every series of `store` with its points, keyed (ids differ between stores).
-fn contents(store: &dyn Store) -> Vec<(SeriesKey, Vec<(String, i64, f64, f64, f64, bool)>)> {
+fn contents(store: &dyn Store) -> Vec<(SeriesKey, Vec<Compared>)> {
     store
         .series(&all())
         .unwrap()
