@@ -1,7 +1,8 @@
 //! The history on PostgreSQL (`--history postgres://…`, `WASMBENCH_HISTORY`): the same commands
 //! give the same output as on an SQLite file, many `history add`s at once lose nothing and create
-//! no series twice, `history migrate` copies a history between the two and back, and a server that
-//! can't be reached is named (without its password) with the fix. Each test has a database of its
+//! no series twice, `history migrate` copies a history between the two and back, a server that
+//! can't be reached is named (without its password) with the fix, and the rights the guide lists
+//! are enough. Each test has a database of its
 //! own on the test server ([`TestDatabase`]); without a server they skip, except on CI.
 
 use crate::common;
@@ -448,5 +449,87 @@ fn another_programs_schema_and_a_newer_history_are_refused() {
             .contains("history schema version 99 is newer than this wasmbench reads (1)"),
         "{}",
         newer.transcript()
+    );
+}
+
+/// Login roles of a test's own, dropped with it (after the test's database, which holds their
+/// grants: declare this before the [`TestDatabase`]).
+struct Roles {
+    admin: Option<String>,
+    names: Vec<String>,
+}
+
+impl Drop for Roles {
+    fn drop(&mut self) {
+        let Some(admin) = &self.admin else {
+            return;
+        };
+        if let Ok(mut client) = postgres::Client::connect(admin, postgres::NoTls) {
+            for name in &self.names {
+                let _ = client.batch_execute(&format!("DROP ROLE IF EXISTS {name}"));
+            }
+        }
+    }
+}
+
+#[test]
+fn the_rights_the_guide_lists_are_enough_to_add_and_to_read() {
+    let mut roles = Roles {
+        admin: None,
+        names: Vec::new(),
+    };
+    let Some(db) = TestDatabase::create("history_rights") else {
+        return;
+    };
+    roles.admin = std::env::var(crate::postgres_server::URL_VAR).ok();
+    let h = Harness::new();
+    let results = one_run(&h);
+    let suffix = db.url.rsplit('_').next().unwrap().to_owned();
+    let (writer, reader) = (format!("wb_writer_{suffix}"), format!("wb_reader_{suffix}"));
+    let mut client = db.client();
+    for name in [&writer, &reader] {
+        client
+            .batch_execute(&format!("CREATE ROLE {name} LOGIN PASSWORD 'pw-{suffix}'"))
+            .unwrap();
+        roles.names.push(name.clone());
+    }
+    let as_role = |name: &str| {
+        let (_, rest) = db.url.split_once("://").unwrap();
+        let server = rest.split_once('@').map_or(rest, |(_, server)| server);
+        format!("postgres://{name}:pw-{suffix}@{server}")
+    };
+    // The writer can't create the history (no CREATE on the database): told which rights it needs.
+    let refused = add(&h, &as_role(&writer), &results, 0);
+    refused.assert_code(2);
+    assert!(
+        refused.stderr.contains("permission denied")
+            && refused.stderr.contains("CREATE on the database"),
+        "{}",
+        refused.transcript()
+    );
+    // Created by the owner, then the guide's grants.
+    add(&h, &db.url, &results, 0).assert_code(0);
+    client
+        .batch_execute(&format!(
+            "GRANT USAGE ON SCHEMA wasmbench_history TO {writer}, {reader};
+             GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA wasmbench_history TO {writer};
+             GRANT SELECT ON ALL TABLES IN SCHEMA wasmbench_history TO {reader};"
+        ))
+        .unwrap();
+    add(&h, &as_role(&writer), &results, 1).assert_code(0);
+    let check = h.wasmbench(&["history", "check", "--history", &as_role(&reader)]);
+    check.assert_code(0);
+    assert!(
+        check.stdout.contains("up to 2 commits"),
+        "{}",
+        check.transcript()
+    );
+    let denied = add(&h, &as_role(&reader), &results, 2);
+    denied.assert_code(2);
+    assert!(
+        denied.stderr.contains("permission denied for table runs")
+            && !denied.stderr.contains(&format!("pw-{suffix}")),
+        "{}",
+        denied.transcript()
     );
 }
