@@ -169,8 +169,8 @@ pub struct ParallelResult {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DbResult {
     /// The PostgreSQL server the bench ran on (`PostgreSQL 15.4 at 127.0.0.1:5432/app`, no
-    /// password); none for the embedded SQLite database.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// password); none (null) for the embedded SQLite database and in older results.
+    #[serde(default)]
     pub server: Option<String>,
     /// Connections in the pool the instances shared.
     pub pool: u32,

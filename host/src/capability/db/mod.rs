@@ -5,6 +5,7 @@
 
 mod backend;
 mod generate;
+mod observed;
 mod outcome;
 mod postgres;
 mod sqlite;

@@ -113,8 +113,11 @@ fn postgres_escapes_are_refused_and_runaways_cancelled() {
         "error",
         &["db: named parameters (`:id`)"],
     );
-    assert_bench(&run, "sleep", "timeout", &["interrupted"]);
-    assert_bench(&run, "runaway", "timeout", &["interrupted"]);
+    // Which notices the deadline first, the statement's cancel or the run's own watch, is a race
+    // a few µs wide; either way the bench ends `timeout`, and the server's statement is cancelled
+    // (checked below).
+    assert_bench(&run, "sleep", "timeout", &["deadline"]);
+    assert_bench(&run, "runaway", "timeout", &["deadline"]);
     let (before, after) = (run.bench("count"), run.bench("count-after"));
     assert_eq!(status(before), "ok", "{}", message(before));
     assert_eq!(before["checksum"], after["checksum"]);

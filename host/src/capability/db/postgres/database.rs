@@ -3,11 +3,9 @@
 //! driven by a runtime of the database's own, so a store on any thread (a bench's parallel
 //! instances each run their own) can use any connection.
 
-use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use deadpool_postgres::{Connect, Manager, ManagerConfig, Object, Pool, RecyclingMethod};
@@ -16,26 +14,20 @@ use tokio::task::JoinHandle;
 use tokio_postgres::{Client, NoTls};
 
 use super::setup::{self, BenchNames};
+use crate::capability::db::observed::Observed;
 use crate::capability::db::outcome::{PoolWaits, StatementPlan};
 use crate::model::DbConfig;
 
-/// Most distinct statements whose query plans are kept per bench.
-const MAX_PLANS: usize = 64;
-/// Longest statement text kept with a plan.
-const MAX_PLAN_SQL: usize = 2000;
-
 pub struct PgDatabase {
     config: DbConfig,
-    capture_plans: bool,
     server: String,
     names: BenchNames,
     pool: Pool,
     /// The suite user's session: it made the bench's place, holds its lock, and drops it.
     admin: Option<Client>,
     runtime: Option<Runtime>,
-    plans: Mutex<BTreeMap<String, Vec<String>>>,
-    waits: AtomicU64,
-    wait_ns: AtomicU64,
+    /// Plans and connection waits.
+    observed: Observed,
 }
 
 impl std::fmt::Debug for PgDatabase {
@@ -100,15 +92,12 @@ impl PgDatabase {
         };
         Ok(Arc::new(PgDatabase {
             config: config.clone(),
-            capture_plans,
             server,
             names,
             pool,
             admin: Some(admin),
             runtime: Some(runtime),
-            plans: Mutex::new(BTreeMap::new()),
-            waits: AtomicU64::new(0),
-            wait_ns: AtomicU64::new(0),
+            observed: Observed::new(capture_plans),
         }))
     }
 
@@ -144,55 +133,30 @@ impl PgDatabase {
             Duration::ZERO
         };
         if blocked {
-            self.waits.fetch_add(1, Ordering::Relaxed);
-            self.wait_ns
-                .fetch_add(waited.as_nanos() as u64, Ordering::Relaxed);
+            self.observed.waited(waited);
         }
         Ok(Some((object, waited)))
     }
 
     /// Whether `sql`'s plan is still to be captured (the counting pass, a statement not seen yet).
     pub fn wants_plan(&self, sql: &str) -> bool {
-        if !self.capture_plans {
-            return false;
-        }
-        let plans = self.plans.lock().unwrap_or_else(|e| e.into_inner());
-        plans.len() < MAX_PLANS && !plans.contains_key(&plan_key(sql))
+        self.observed.wants_plan(sql)
     }
 
     /// Keeps `sql`'s plan (an empty one too, so a statement that can't be explained is tried once).
     pub fn keep_plan(&self, sql: &str, plan: Vec<String>) {
-        let mut plans = self.plans.lock().unwrap_or_else(|e| e.into_inner());
-        if plans.len() < MAX_PLANS {
-            plans.entry(plan_key(sql)).or_insert(plan);
-        }
+        self.observed.keep_plan(sql, plan);
     }
 
     /// The plans of the distinct statements run so far, in statement order.
     pub fn plans(&self) -> Vec<StatementPlan> {
-        self.plans
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-            .filter(|(_, plan)| !plan.is_empty())
-            .map(|(sql, plan)| StatementPlan {
-                sql: sql.clone(),
-                plan: plan.clone(),
-            })
-            .collect()
+        self.observed.plans()
     }
 
     /// Waits for a connection so far.
     pub fn pool_waits(&self) -> PoolWaits {
-        PoolWaits {
-            waits: self.waits.load(Ordering::Relaxed),
-            wait: Duration::from_nanos(self.wait_ns.load(Ordering::Relaxed)),
-        }
+        self.observed.pool_waits()
     }
-}
-
-fn plan_key(sql: &str) -> String {
-    sql.trim().chars().take(MAX_PLAN_SQL).collect()
 }
 
 /// The pool the bench's stores share, logged in as the bench's role, every connection opened now

@@ -9,14 +9,10 @@ use std::time::{Duration, Instant};
 use rusqlite::{Connection, OpenFlags};
 
 use super::clock::clock_now;
+use crate::capability::db::observed::Observed;
 use crate::capability::db::outcome::{PoolWaits, StatementPlan};
 use crate::model::DbConfig;
 use crate::sql_guard::{self as guard, HeapShare};
-
-/// Most distinct statements whose query plans are kept per bench.
-const MAX_PLANS: usize = 64;
-/// Longest statement text kept with a plan.
-const MAX_PLAN_SQL: usize = 2000;
 
 /// A pooled connection and the deadline its progress handler checks.
 pub(super) struct Pooled {
@@ -28,13 +24,10 @@ pub(super) struct Pooled {
 /// One bench execution's database: a file in its own temporary folder, removed with it.
 pub struct SqliteDatabase {
     config: DbConfig,
-    /// Whether statements' query plans are captured (the counting pass; timed passes skip it).
-    capture_plans: bool,
     idle: Mutex<Vec<Pooled>>,
     freed: Condvar,
-    plans: Mutex<BTreeMap<String, Vec<String>>>,
-    waits: AtomicU64,
-    wait_ns: AtomicU64,
+    /// Plans and connection waits.
+    observed: Observed,
     _heap: HeapShare,
     _dir: tempfile::TempDir,
 }
@@ -88,12 +81,9 @@ impl SqliteDatabase {
             .map_err(|e| anyhow::anyhow!("preparing a pool connection: {e}"))?;
         Ok(Arc::new(SqliteDatabase {
             config: config.clone(),
-            capture_plans,
             idle: Mutex::new(idle),
             freed: Condvar::new(),
-            plans: Mutex::new(BTreeMap::new()),
-            waits: AtomicU64::new(0),
-            wait_ns: AtomicU64::new(0),
+            observed: Observed::new(capture_plans),
             _heap: heap,
             _dir: dir,
         }))
@@ -116,9 +106,7 @@ impl SqliteDatabase {
                     Duration::ZERO
                 };
                 if blocked {
-                    self.waits.fetch_add(1, Ordering::Relaxed);
-                    self.wait_ns
-                        .fetch_add(waited.as_nanos() as u64, Ordering::Relaxed);
+                    self.observed.waited(waited);
                 }
                 return Ok((pooled, waited));
             }
@@ -148,46 +136,24 @@ impl SqliteDatabase {
         self.freed.notify_one();
     }
 
-    /// Records `sql`'s query plan the first time it is seen (up to [`MAX_PLANS`] statements).
+    /// Records `sql`'s query plan the first time it is seen on the counting pass.
     pub(super) fn note_plan(&self, conn: &Connection, sql: &str) {
-        if !self.capture_plans {
-            return;
+        if self.observed.wants_plan(sql) {
+            // A statement that can't be explained (e.g. BEGIN) has an empty plan, kept so it is
+            // tried once.
+            self.observed
+                .keep_plan(sql, explain(conn, sql).unwrap_or_default());
         }
-        let key: String = sql.trim().chars().take(MAX_PLAN_SQL).collect();
-        {
-            let plans = self.plans.lock().unwrap_or_else(|e| e.into_inner());
-            if plans.contains_key(&key) || plans.len() >= MAX_PLANS {
-                return;
-            }
-        }
-        // A statement that can't be explained (e.g. BEGIN) has an empty plan, kept so it is tried once.
-        let plan = explain(conn, sql).unwrap_or_default();
-        self.plans
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(key, plan);
     }
 
     /// The plans of the distinct statements run so far, in statement order.
     pub fn plans(&self) -> Vec<StatementPlan> {
-        self.plans
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-            .filter(|(_, plan)| !plan.is_empty())
-            .map(|(sql, plan)| StatementPlan {
-                sql: sql.clone(),
-                plan: plan.clone(),
-            })
-            .collect()
+        self.observed.plans()
     }
 
     /// Waits for a connection so far.
     pub fn pool_waits(&self) -> PoolWaits {
-        PoolWaits {
-            waits: self.waits.load(Ordering::Relaxed),
-            wait: Duration::from_nanos(self.wait_ns.load(Ordering::Relaxed)),
-        }
+        self.observed.pool_waits()
     }
 }
 
