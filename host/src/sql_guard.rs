@@ -32,13 +32,18 @@ const DATA_KEYWORDS: [&str; 13] = [
     "RELEASE",
 ];
 
-/// Why a plugin's statement is refused, before SQLite sees it; `None` when it may run.
-pub fn refuse(sql: &str) -> Option<String> {
-    let keyword: String = skip_comments(sql)
+/// The first keyword of a statement, upper-cased, after leading whitespace and comments.
+pub fn first_keyword(sql: &str) -> String {
+    skip_comments(sql)
         .chars()
         .take_while(|c| c.is_ascii_alphabetic())
         .collect::<String>()
-        .to_ascii_uppercase();
+        .to_ascii_uppercase()
+}
+
+/// Why a plugin's statement is refused, before SQLite sees it; `None` when it may run.
+pub fn refuse(sql: &str) -> Option<String> {
+    let keyword = first_keyword(sql);
     if DATA_KEYWORDS.contains(&keyword.as_str()) {
         return None;
     }
@@ -54,7 +59,7 @@ pub fn refuse(sql: &str) -> Option<String> {
 }
 
 /// `sql` after leading whitespace and comments.
-fn skip_comments(mut sql: &str) -> &str {
+pub fn skip_comments(mut sql: &str) -> &str {
     loop {
         sql = sql.trim_start();
         if let Some(rest) = sql.strip_prefix("--") {

@@ -48,12 +48,27 @@ pub fn block_for(wait: Duration) {
     }
 }
 
-/// Blocks this thread until `deadline`: sleeps to [`SPIN`] before it, then spins.
-pub fn block_until(deadline: Instant) {
+/// Blocks this thread for about `wait` without spinning (it may end tens of µs late), for when
+/// another process needs the cores a spin would take (a database server on this machine);
+/// returns how long it really blocked.
+pub fn sleep_for(wait: Duration) -> Duration {
+    tighten_once();
+    let start = Instant::now();
+    std::thread::sleep(wait);
+    start.elapsed()
+}
+
+/// [`tighten_timer_slack`], once per thread.
+fn tighten_once() {
     thread_local! {
         static TIGHTENED: () = tighten_timer_slack();
     }
     TIGHTENED.with(|_| ());
+}
+
+/// Blocks this thread until `deadline`: sleeps to [`SPIN`] before it, then spins.
+pub fn block_until(deadline: Instant) {
+    tighten_once();
     let now = Instant::now();
     if deadline > now + SPIN {
         std::thread::sleep(deadline - now - SPIN);

@@ -1,6 +1,6 @@
 //! Where runs are recorded and series read: the [`Store`] trait, whatever database is behind it.
 
-use anyhow::Result;
+use anyhow::{Result, anyhow, bail};
 
 use super::record::RunRecord;
 use super::series::{Point, Selection, Series};
@@ -65,4 +65,32 @@ pub trait Store {
     fn runs(&self) -> Result<Vec<StoredRun>>;
     /// Fills in the values of `runs` (from [`Store::runs`]), each in its series' key.
     fn read_values(&self, runs: &mut [StoredRun]) -> Result<()>;
+}
+
+/// Why a run is refused by a store that already holds it (the same suite, testbed, host, commit
+/// and start): the same words whichever store.
+pub fn already_recorded(run: &RunRecord) -> anyhow::Error {
+    anyhow!(
+        "this run (suite {}, commit {}, started {}) is already in the history",
+        run.suite,
+        run.commit,
+        run.started_at
+    )
+}
+
+/// Where `commit` sits on the time axis, from the commits whose id it equals or starts
+/// (`found`: each id with its earliest run): its time, none, or an error when the prefix is
+/// ambiguous and no id equals it.
+pub fn commit_time_among(commit: &str, found: &[(String, i64)]) -> Result<Option<i64>> {
+    match found {
+        [] => Ok(None),
+        [(_, at)] => Ok(Some(*at)),
+        many => match many.iter().find(|(id, _)| id == commit) {
+            Some((_, at)) => Ok(Some(*at)),
+            None => bail!(
+                "commit {commit:?} is ambiguous in the history: {} commits start with it",
+                many.len()
+            ),
+        },
+    }
 }

@@ -8,19 +8,19 @@ use std::path::{Path, PathBuf};
 use common::{Harness, Run};
 use serde_json::Value;
 
-const SUITE: &str = "[suite]\nname = \"hist\"\n[defaults]\nsamples = 5\nwarmup = 1\nfuel_iterations = 2\nexecutions = 1\n\
+pub const SUITE: &str = "[suite]\nname = \"hist\"\n[defaults]\nsamples = 5\nwarmup = 1\nfuel_iterations = 2\nexecutions = 1\n\
     [[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\nparams = { n = 18 }\n\
     [[bench]]\nplugin = \"cpu\"\nworkload = \"sieve\"\nparams = { limit = 20000 }\n";
 
 /// One real run of the suite: its results file.
-fn one_run(h: &Harness) -> PathBuf {
+pub fn one_run(h: &Harness) -> PathBuf {
     let run = h.run_suite(SUITE, &[]);
     run.assert_code(0);
     run.out.as_ref().unwrap().join("results.json")
 }
 
 /// A copy of `results` as another commit's run: a new start time, and `edit` applied to each bench.
-fn variant(h: &Harness, results: &Path, name: &str, edit: impl Fn(&mut Value)) -> PathBuf {
+pub fn variant(h: &Harness, results: &Path, name: &str, edit: impl Fn(&mut Value)) -> PathBuf {
     let mut json: Value = serde_json::from_str(&std::fs::read_to_string(results).unwrap()).unwrap();
     json["started_at"] = Value::from(format!("2026-11-30T00:00:{:02}Z", name.len()));
     for bench in json["benches"].as_array_mut().unwrap() {
@@ -327,9 +327,11 @@ fn stored_runs(path: &Path) -> i64 {
         .unwrap()
 }
 
-/// `count` `history add`s of `results` into `history` started at once (as parallel CI jobs that
-/// finish together do), each as another commit; every one must succeed.
-fn add_at_once(h: &Harness, results: &Path, history: &str, round: &str, count: usize) {
+/// `count` `history add`s of `results` into `history` (a file or a URL) started at once (as
+/// parallel CI jobs that finish together do), each as another commit; every one must succeed.
+/// Returns how long they took together.
+pub fn add_at_once(h: &Harness, results: &Path, history: &str, round: &str, count: usize) -> f64 {
+    let started = std::time::Instant::now();
     let children: Vec<_> = (0..count)
         .map(|i| {
             let mut cmd = h.command();
@@ -358,10 +360,11 @@ fn add_at_once(h: &Harness, results: &Path, history: &str, round: &str, count: u
         .collect();
     assert!(
         failed.is_empty(),
-        "{} of {count} concurrent adds into {history} failed:\n{}",
+        "{} of {count} concurrent adds failed:\n{}",
         failed.len(),
         failed.join("\n")
     );
+    started.elapsed().as_secs_f64()
 }
 
 #[test]

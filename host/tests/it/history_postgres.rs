@@ -6,6 +6,7 @@
 //! own on the test server ([`TestDatabase`]); without a server they skip, except on CI.
 
 use crate::common;
+use crate::history::{add_at_once, one_run, variant};
 use crate::postgres_server::TestDatabase;
 
 use std::path::{Path, PathBuf};
@@ -13,23 +14,10 @@ use std::path::{Path, PathBuf};
 use common::{Harness, Run};
 use serde_json::Value;
 
-const SUITE: &str = "[suite]\nname = \"hist\"\n[defaults]\nsamples = 5\nwarmup = 1\nfuel_iterations = 2\nexecutions = 1\n\
-    [[bench]]\nplugin = \"cpu\"\nworkload = \"fib\"\nparams = { n = 18 }\n\
-    [[bench]]\nplugin = \"cpu\"\nworkload = \"sieve\"\nparams = { limit = 20000 }\n";
-
-/// One real run of the suite: its results file.
-fn one_run(h: &Harness) -> PathBuf {
-    let run = h.run_suite(SUITE, &[]);
-    run.assert_code(0);
-    run.out.as_ref().unwrap().join("results.json")
-}
-
 /// A copy of `results` whose fib costs `percent` more fuel (a deterministic metric: any change is
 /// a change point), with its own start time.
 fn costlier(h: &Harness, results: &Path, name: &str, percent: u64) -> PathBuf {
-    let mut json: Value = serde_json::from_str(&std::fs::read_to_string(results).unwrap()).unwrap();
-    json["started_at"] = Value::from(format!("2026-11-30T00:00:{:02}Z", percent));
-    for bench in json["benches"].as_array_mut().unwrap() {
+    variant(h, results, name, |bench| {
         if bench["id"].as_str().unwrap().starts_with("cpu/fib") {
             let fuel = bench["fuel"]["per_iteration"].as_u64().unwrap() * (100 + percent) / 100;
             bench["fuel"]["per_iteration"] = Value::from(fuel);
@@ -37,10 +25,7 @@ fn costlier(h: &Harness, results: &Path, name: &str, percent: u64) -> PathBuf {
                 *sample = Value::from(fuel);
             }
         }
-    }
-    let path = h.path().join(format!("{name}.json"));
-    std::fs::write(&path, serde_json::to_string(&json).unwrap()).unwrap();
-    path
+    })
 }
 
 /// `history add` of `results` as commit `c{i}` at minute `i`, on `main`.
@@ -217,45 +202,6 @@ fn the_same_commands_give_the_same_output_on_sqlite_and_postgres() {
         "{}",
         again.transcript()
     );
-}
-
-/// `count` `history add`s into `history` started together, as CI jobs that finish at once, each
-/// another commit; every one must succeed. Returns how long they took together.
-fn add_at_once(h: &Harness, results: &Path, history: &str, round: &str, count: usize) -> f64 {
-    let started = std::time::Instant::now();
-    let children: Vec<_> = (0..count)
-        .map(|i| {
-            let mut cmd = h.command();
-            cmd.args(["history", "add"])
-                .arg(results)
-                .args(["--commit", &format!("{round}-{i}"), "--history", history])
-                .stdin(std::process::Stdio::null())
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped());
-            cmd.spawn().expect("starting wasmbench")
-        })
-        .collect();
-    let failed: Vec<String> = children
-        .into_iter()
-        .enumerate()
-        .filter_map(|(i, child)| {
-            let out = child.wait_with_output().expect("waiting for wasmbench");
-            (!out.status.success()).then(|| {
-                format!(
-                    "add {i}: {:?}: {}",
-                    out.status.code(),
-                    String::from_utf8_lossy(&out.stderr)
-                )
-            })
-        })
-        .collect();
-    assert!(
-        failed.is_empty(),
-        "{} of {count} concurrent adds failed:\n{}",
-        failed.len(),
-        failed.join("\n")
-    );
-    started.elapsed().as_secs_f64()
 }
 
 #[test]

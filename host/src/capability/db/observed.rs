@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::outcome::{PoolWaits, StatementPlan};
 
@@ -64,11 +64,17 @@ impl Observed {
             .collect()
     }
 
-    /// Counts a wait for a connection.
-    pub fn waited(&self, wait: Duration) {
+    /// The wait for a connection that was asked for at `start`: zero when one was free then
+    /// (`blocked` false), else the time since, counted.
+    pub fn waited(&self, start: Instant, blocked: bool) -> Duration {
+        if !blocked {
+            return Duration::ZERO;
+        }
+        let wait = start.elapsed();
         self.waits.fetch_add(1, Ordering::Relaxed);
         self.wait_ns
             .fetch_add(wait.as_nanos() as u64, Ordering::Relaxed);
+        wait
     }
 
     /// Waits for a connection so far.

@@ -4,12 +4,12 @@
 
 use std::collections::HashMap;
 
-use anyhow::{Result, anyhow, bail};
+use anyhow::{Result, anyhow};
 use postgres::{Client, Row, Statement};
 
 use super::super::record::RunRecord;
 use super::super::series::{Point, Selection, Series, SeriesKey, Value};
-use super::super::store::StoredRun;
+use super::super::store::{StoredRun, commit_time_among};
 use crate::model::Metric;
 
 /// A series' key from the row's columns `at`..`at + 6` (suite, bench, testbed, host, limits,
@@ -135,17 +135,7 @@ pub(super) fn commit_time(client: &mut Client, commit: &str) -> Result<Option<i6
         &[&commit],
     )?;
     let found: Vec<(String, i64)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
-    match found.as_slice() {
-        [] => Ok(None),
-        [(_, at)] => Ok(Some(*at)),
-        many => match many.iter().find(|(id, _)| id == commit) {
-            Some((_, at)) => Ok(Some(*at)),
-            None => bail!(
-                "commit {commit:?} is ambiguous in the history: {} commits start with it",
-                many.len()
-            ),
-        },
-    }
+    commit_time_among(commit, &found)
 }
 
 /// Every run, oldest id first, without values.

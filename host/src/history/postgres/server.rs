@@ -41,7 +41,7 @@ impl PostgresUrl {
             },
             Err(error) => PostgresUrl {
                 url: url.to_owned(),
-                shown: redacted(url),
+                shown: crate::model::redact_url(url),
                 invalid: Some(error.to_string()),
             },
         }
@@ -178,20 +178,6 @@ fn shown(config: &Config) -> String {
         out.push_str(&format!("?host={}", sockets.join(",")));
     }
     out
-}
-
-/// A URL that doesn't parse, shown without what may be its password: the user info is cut to the
-/// user, and the query is left out.
-fn redacted(url: &str) -> String {
-    let (scheme, rest) = url.split_once("://").unwrap_or(("postgres", url));
-    let rest = rest.split('?').next().unwrap_or("");
-    match rest.rfind('@') {
-        Some(at) => {
-            let user = rest[..at].split(':').next().unwrap_or("");
-            format!("{scheme}://{user}@{}", &rest[at + 1..])
-        }
-        None => format!("{scheme}://{rest}"),
-    }
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use postgres::{Client, Transaction};
 
 use super::super::record::RunRecord;
 use super::super::series::{SeriesKey, Value};
-use super::super::store::Added;
+use super::super::store::{Added, already_recorded};
 use super::super::time::now_rfc3339;
 use super::retry::retrying;
 
@@ -48,12 +48,7 @@ fn insert_run(tx: &mut Transaction<'_>, run: &RunRecord) -> Result<Added> {
         ],
     )?;
     let Some(row) = row else {
-        bail!(
-            "this run (suite {}, commit {}, started {}) is already in the history",
-            run.suite,
-            run.commit,
-            run.started_at
-        );
+        return Err(already_recorded(run));
     };
     let run_id: i64 = row.get(0);
     let (ids, new_series) = series_ids(tx, &run.values)?;

@@ -31,7 +31,7 @@ use foreign::schema_objects;
 
 use super::record::RunRecord;
 use super::series::{Point, Selection, Series, SeriesKey, Value};
-use super::store::{Added, Store, StoredRun};
+use super::store::{Added, Store, StoredRun, already_recorded, commit_time_among};
 use super::time::now_rfc3339;
 use crate::model::Metric;
 
@@ -467,17 +467,7 @@ impl Store for SqliteStore {
                 Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        match found.as_slice() {
-            [] => Ok(None),
-            [(_, at)] => Ok(Some(*at)),
-            many => match many.iter().find(|(id, _)| id == commit) {
-                Some((_, at)) => Ok(Some(*at)),
-                None => bail!(
-                    "commit {commit:?} is ambiguous in the history: {} commits start with it",
-                    many.len()
-                ),
-            },
-        }
+        commit_time_among(commit, &found)
     }
 }
 
@@ -492,12 +482,7 @@ fn insert_run(tx: &rusqlite::Transaction<'_>, run: &RunRecord) -> Result<Added> 
         )
         .optional()?;
     if exists.is_some() {
-        bail!(
-            "this run (suite {}, commit {}, started {}) is already in the history",
-            run.suite,
-            run.commit,
-            run.started_at
-        );
+        return Err(already_recorded(run));
     }
     tx.execute(
         "INSERT INTO runs (commit_id, branch, at_ms, suite, testbed, host, started_at, added_at)

@@ -127,15 +127,7 @@ impl PgDatabase {
             Ok(Err(e)) => return Err(format!("taking a connection from the pool: {e}")),
             Ok(Ok(object)) => object,
         };
-        let waited = if blocked {
-            start.elapsed()
-        } else {
-            Duration::ZERO
-        };
-        if blocked {
-            self.observed.waited(waited);
-        }
-        Ok(Some((object, waited)))
+        Ok(Some((object, self.observed.waited(start, blocked))))
     }
 
     /// Whether `sql`'s plan is still to be captured (the counting pass, a statement not seen yet).

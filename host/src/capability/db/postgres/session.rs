@@ -312,10 +312,7 @@ impl PgSession {
             // Slept without the final spin of `precise::block_for`: the server shares this
             // machine's cores, and instances spinning out their latency would starve it. A
             // sleep overshoots by tens of µs, so what is counted is what the call waited.
-            crate::capability::precise::tighten_timer_slack();
-            let start = Instant::now();
-            std::thread::sleep(config.latency);
-            self.counters.latency += start.elapsed();
+            self.counters.latency += crate::capability::precise::sleep_for(config.latency);
         } else {
             self.counters.latency += config.latency;
         }
@@ -387,18 +384,9 @@ fn flatten(ran: Result<Ran, DbLimit>) -> Ran {
     ran.unwrap_or_else(Ran::Limit)
 }
 
-/// The first keyword of a statement, upper-cased.
-fn keyword(sql: &str) -> String {
-    sql.trim_start()
-        .chars()
-        .take_while(|c| c.is_ascii_alphabetic())
-        .collect::<String>()
-        .to_ascii_uppercase()
-}
-
 fn explainable(sql: &str) -> bool {
     matches!(
-        keyword(sql).as_str(),
+        guard::first_keyword(sql).as_str(),
         "SELECT" | "INSERT" | "UPDATE" | "DELETE" | "WITH" | "VALUES"
     )
 }
@@ -406,11 +394,13 @@ fn explainable(sql: &str) -> bool {
 /// Whether a transaction is open after `sql` ran (BEGIN opens one; COMMIT, END and ROLLBACK — but
 /// not ROLLBACK TO a savepoint — close it).
 fn transaction_after(sql: &str, before: bool) -> bool {
-    match keyword(sql).as_str() {
+    match guard::first_keyword(sql).as_str() {
         "BEGIN" | "START" => true,
         "COMMIT" | "END" => false,
         "ROLLBACK" => {
-            let rest = sql.trim_start()[8..].trim_start().to_ascii_uppercase();
+            let rest = guard::skip_comments(sql)["ROLLBACK".len()..]
+                .trim_start()
+                .to_ascii_uppercase();
             before && rest.starts_with("TO")
         }
         _ => before,
@@ -500,7 +490,7 @@ async fn collect(
 
 /// Whether the statement's row count is of rows written (the server reports a SELECT's too).
 fn writes(sql: &str, columns: &[String]) -> bool {
-    match keyword(sql).as_str() {
+    match guard::first_keyword(sql).as_str() {
         "INSERT" | "UPDATE" | "DELETE" | "MERGE" => true,
         "WITH" => columns.is_empty(),
         _ => false,

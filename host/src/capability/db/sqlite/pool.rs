@@ -100,15 +100,7 @@ impl SqliteDatabase {
         let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
         loop {
             if let Some(pooled) = idle.pop() {
-                let waited = if blocked {
-                    start.elapsed()
-                } else {
-                    Duration::ZERO
-                };
-                if blocked {
-                    self.observed.waited(waited);
-                }
-                return Ok((pooled, waited));
+                return Ok((pooled, self.observed.waited(start, blocked)));
             }
             blocked = true;
             let left = deadline.saturating_duration_since(Instant::now());
