@@ -10,7 +10,7 @@ use common::{Harness, message, status};
 use serde_json::Value;
 
 /// Every plan line of the bench's statements that starts with `sql_start`.
-fn plan(bench: &Value, sql_start: &str) -> String {
+pub fn plan(bench: &Value, sql_start: &str) -> String {
     let plans = bench["db"]["plans"].as_array().expect("plans");
     plans
         .iter()

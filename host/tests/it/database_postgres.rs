@@ -6,9 +6,8 @@
 use std::path::Path;
 use std::process::Command;
 
-use serde_json::Value;
-
 use crate::common::{self, Harness, Run, counter, message, status};
+use crate::database::plan;
 use crate::postgres_server::TestDatabase;
 
 /// The variable the shipped suite's `url_env` names.
@@ -51,19 +50,6 @@ pub fn leftovers(url: &str) -> (i64, i64) {
              shobj_description(oid, 'pg_authid') LIKE '%on database ' || current_database() || ':%'",
         ),
     )
-}
-
-/// Every plan line of the bench's statements that start with `sql_start`.
-fn plan(bench: &Value, sql_start: &str) -> String {
-    bench["db"]["plans"]
-        .as_array()
-        .expect("plans")
-        .iter()
-        .filter(|p| p["sql"].as_str().unwrap().starts_with(sql_start))
-        .flat_map(|p| p["plan"].as_array().unwrap().iter())
-        .map(|line| line.as_str().unwrap().to_string())
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 #[test]

@@ -23,7 +23,7 @@ seed = 7
 columns = { id = "serial", n = "int 1..100" }
 "#;
 
-fn sql(id: &str, sql: &str, via: &str) -> String {
+pub(super) fn sql(id: &str, sql: &str, via: &str) -> String {
     let sql = sql.replace('\\', "\\\\").replace('"', "\\\"");
     hostile(id, "db", &format!("sql = \"{sql}\", via = \"{via}\""), "")
 }

@@ -4,7 +4,8 @@
 //! deadline (`timeout`); a bench whose worker was killed leaves its schema and role for the next
 //! bench to drop. Good benches around them carry on, and the server is left as it was found.
 
-use super::{DEFAULTS, assert_bench, hostile, run_corpus};
+use super::database::sql;
+use super::{DEFAULTS, assert_bench, run_corpus};
 use crate::common::{Harness, message, status};
 use crate::database_postgres::leftovers;
 use crate::postgres_server::TestDatabase;
@@ -24,11 +25,6 @@ seed = 7
 columns = {{ id = "serial", n = "int 1..100" }}
 "#
     )
-}
-
-fn sql(id: &str, sql: &str, via: &str) -> String {
-    let sql = sql.replace('\\', "\\\\").replace('"', "\\\"");
-    hostile(id, "db", &format!("sql = \"{sql}\", via = \"{via}\""), "")
 }
 
 #[test]
