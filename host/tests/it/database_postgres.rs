@@ -237,3 +237,51 @@ fn columns_map_to_plugin_values_or_name_the_cast() {
         "{text}"
     );
 }
+
+/// A user that can't create the bench's role is told which right to grant, and the schema made
+/// before that is not left behind.
+#[test]
+fn a_user_without_createrole_is_told_the_grant_and_leaves_nothing() {
+    let Some(server) = TestDatabase::create("no_createrole") else {
+        return;
+    };
+    let role = format!("wb_plain_{}", std::process::id());
+    let mut client = server.client();
+    client
+        .batch_execute(&format!(
+            "CREATE ROLE {role} LOGIN PASSWORD 'plain'; \
+             GRANT CREATE ON DATABASE \"{}\" TO {role};",
+            server.url.rsplit('/').next().unwrap()
+        ))
+        .unwrap();
+    let url = server
+        .url
+        .replacen("wasmbench:wasmbench@", &format!("{role}:plain@"), 1);
+    assert_ne!(url, server.url, "the test server's URL has another user");
+    let h = Harness::new();
+    let run = h.run_suite(
+        &format!(
+            "[defaults]\nwarmup = 0\nsamples = 1\nexecutions = 1\n\
+             [db]\nurl = \"{url}\"\nschema = \"CREATE TABLE t (id INTEGER PRIMARY KEY)\"\n\
+             [[bench]]\nid = \"lookup\"\nplugin = \"db\"\nworkload = \"round-trip\"\n"
+        ),
+        &[],
+    );
+    let text = message(run.bench("lookup")).to_string();
+    let schemas: i64 = client
+        .query_one(
+            "SELECT count(*) FROM pg_namespace WHERE starts_with(nspname, 'wasmbench_b_')",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    // (A schema of the role's that stayed goes with the test database; then the role can't be
+    // dropped here, and the assertion below says why.)
+    let _ = client.batch_execute(&format!(
+        "REVOKE CREATE ON DATABASE \"{}\" FROM {role}; DROP ROLE {role}",
+        server.url.rsplit('/').next().unwrap()
+    ));
+    assert_eq!(status(run.bench("lookup")), "error", "{text}");
+    assert!(text.contains("needs CREATEROLE"), "{text}");
+    assert_eq!(schemas, 0, "the schema was left behind");
+}

@@ -54,9 +54,16 @@ pub fn shown(url: &str) -> String {
 /// Connects as the suite's user, the session that makes the bench's place and holds its lock.
 pub async fn connect_admin(url: &str) -> Result<Client, String> {
     let (client, connection) = tokio_postgres::connect(url, NoTls).await.map_err(|e| {
+        // A server that answered refused the login or the database; one that didn't is down or
+        // elsewhere.
+        let fix = if e.as_db_error().is_some() {
+            "check the user, password and database in [db] url"
+        } else {
+            "start it, or fix the host and port in [db] url; from a checkout of wasmbench, \
+             `scripts/servers.sh start postgres` starts one on loopback"
+        };
         format!(
-            "connecting to the {}: {} (start it, or fix [db] url; `scripts/servers.sh start \
-             postgres` starts one on loopback)",
+            "connecting to the {}: {} ({fix})",
             shown(url),
             server_error(&e)
         )
@@ -330,12 +337,15 @@ async fn make_role(
 /// Drops a bench's schema (with everything in it) and its role.
 pub async fn drop_place(admin: &Client, name: &str) -> Result<(), String> {
     let quoted = quote(name);
-    let dropped = admin
-        .batch_execute(&format!(
-            "DROP SCHEMA IF EXISTS {quoted} CASCADE; DROP ROLE IF EXISTS {quoted}"
-        ))
-        .await
-        .map_err(|e| server_error(&e));
+    // Two statements, not one batch: a batch is one transaction, and a role the user may not
+    // drop (or never could create) would keep the schema too.
+    let schema = admin
+        .batch_execute(&format!("DROP SCHEMA IF EXISTS {quoted} CASCADE"))
+        .await;
+    let role = admin
+        .batch_execute(&format!("DROP ROLE IF EXISTS {quoted}"))
+        .await;
+    let dropped = schema.and(role).map_err(|e| server_error(&e));
     let _ = admin
         .query_one("SELECT pg_advisory_unlock(hashtext($1))", &[&name])
         .await;
